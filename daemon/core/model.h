@@ -1,0 +1,42 @@
+// Shared model types that flow between pipeline stages.
+//
+// Contract: plain value types, no behaviour beyond small helpers; safe to copy across threads.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/time.h"
+
+namespace liqwatch {
+
+// One value read from a feed, before unit normalisation and before it is tied to a configured
+// series. Multi-value feeds (NY Fed SOFR percentiles, ETF tables) name the field in `column`;
+// single-series feeds leave it empty.
+struct RawPoint {
+  Date date;
+  std::string column;
+  std::optional<double> value;  // nullopt: published as missing ("." or empty cell)
+  bool provisional = false;     // e.g. the newest, incomplete row of an ETF flow table
+};
+
+// A normalised observation of a configured series (value in the series' canonical unit).
+struct Observation {
+  std::string series;
+  Date date;
+  std::optional<double> value;
+  bool provisional = false;
+};
+
+enum class Severity { kInfo, kWarning, kCritical };
+std::string_view SeverityName(Severity s);
+std::optional<Severity> ParseSeverity(std::string_view s);
+
+// Alert lifecycle. kNoData: the rule cannot be evaluated because an input is missing or stale.
+enum class AlertState { kInactive, kPending, kFiring, kResolved, kNoData };
+std::string_view AlertStateName(AlertState s);
+std::optional<AlertState> ParseAlertState(std::string_view s);
+
+}  // namespace liqwatch

@@ -1,0 +1,115 @@
+#include "core/time.h"
+
+#include <charconv>
+#include <cstdio>
+
+#include <fmt/format.h>
+
+namespace liqwatch {
+namespace {
+
+bool ParseInt(std::string_view s, int& out) {
+  if (s.empty()) return false;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+}  // namespace
+
+Result<Date> ParseDate(std::string_view text) {
+  int y = 0, m = 0, d = 0;
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-' || !ParseInt(text.substr(0, 4), y) ||
+      !ParseInt(text.substr(5, 2), m) || !ParseInt(text.substr(8, 2), d)) {
+    return Status::InvalidArgument(fmt::format("invalid date '{}', expected YYYY-MM-DD", text));
+  }
+  std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{unsigned(m)},
+                                  std::chrono::day{unsigned(d)}};
+  if (!ymd.ok()) return Status::InvalidArgument(fmt::format("invalid date '{}'", text));
+  return Date(ymd);
+}
+
+std::string FormatDate(Date d) {
+  std::chrono::year_month_day ymd(d);
+  return fmt::format("{:04}-{:02}-{:02}", int(ymd.year()), unsigned(ymd.month()),
+                     unsigned(ymd.day()));
+}
+
+std::string FormatTime(TimePoint t) {
+  auto ms = std::chrono::floor<std::chrono::milliseconds>(t);
+  auto day = std::chrono::floor<std::chrono::days>(ms);
+  std::chrono::hh_mm_ss hms(ms - day);
+  return fmt::format("{}T{:02}:{:02}:{:02}.{:03}Z", FormatDate(day), hms.hours().count(),
+                     hms.minutes().count(), hms.seconds().count(), hms.subseconds().count());
+}
+
+Result<TimePoint> ParseTime(std::string_view text) {
+  // Accepts "YYYY-MM-DD", "YYYY-MM-DDTHH:MM:SS[.mmm]Z".
+  auto date = ParseDate(text.substr(0, std::min<size_t>(10, text.size())));
+  if (!date.ok()) return Status::InvalidArgument(fmt::format("invalid time '{}'", text));
+  TimePoint t = *date;
+  if (text.size() == 10) return t;
+  int h = 0, mi = 0, s = 0, ms = 0;
+  if (text.size() < 20 || (text[10] != 'T' && text[10] != ' ') || !ParseInt(text.substr(11, 2), h) ||
+      !ParseInt(text.substr(14, 2), mi) || !ParseInt(text.substr(17, 2), s)) {
+    return Status::InvalidArgument(fmt::format("invalid time '{}'", text));
+  }
+  if (text.size() >= 23 && text[19] == '.' && !ParseInt(text.substr(20, 3), ms)) {
+    return Status::InvalidArgument(fmt::format("invalid time '{}'", text));
+  }
+  return t + std::chrono::hours(h) + std::chrono::minutes(mi) + std::chrono::seconds(s) +
+         std::chrono::milliseconds(ms);
+}
+
+Result<Duration> ParseDuration(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
+  std::string_view num = text.substr(0, i), unit = text.substr(i);
+  double n = 0;
+  auto [p, ec] = std::from_chars(num.data(), num.data() + num.size(), n);
+  if (num.empty() || ec != std::errc() || p != num.data() + num.size()) {
+    return Status::InvalidArgument(
+        fmt::format("invalid duration '{}', expected a number and a unit (ms, s, m, h, d, w)", text));
+  }
+  double ms_per = 0;
+  if (unit == "ms") ms_per = 1;
+  else if (unit == "s") ms_per = 1e3;
+  else if (unit == "m") ms_per = 60e3;
+  else if (unit == "h") ms_per = 3600e3;
+  else if (unit == "d") ms_per = 86400e3;
+  else if (unit == "w") ms_per = 7 * 86400e3;
+  else {
+    return Status::InvalidArgument(
+        fmt::format("invalid duration '{}', expected a number and a unit (ms, s, m, h, d, w)", text));
+  }
+  return Duration(static_cast<int64_t>(n * ms_per + 0.5));
+}
+
+std::string FormatDuration(Duration d) {
+  int64_t ms = d.count();
+  if (ms == 0) return "0s";
+  std::string out;
+  if (ms < 0) { out = "-"; ms = -ms; }
+  if (ms < 1000) return out + fmt::format("{}ms", ms);
+  int64_t s = ms / 1000;
+  const std::pair<int64_t, const char*> units[] = {{86400, "d"}, {3600, "h"}, {60, "m"}, {1, "s"}};
+  for (auto [size, name] : units) {
+    if (s >= size) {
+      out += fmt::format("{}{}", s / size, name);
+      s %= size;
+    }
+  }
+  return out;
+}
+
+Result<TimePoint> ParseSince(std::string_view text, TimePoint now) {
+  if (auto d = ParseDate(text); d.ok()) return TimePoint(*d);
+  if (auto t = ParseTime(text); t.ok()) return *t;
+  auto dur = ParseDuration(text);
+  if (!dur.ok()) {
+    return Status::InvalidArgument(
+        fmt::format("invalid time '{}', expected YYYY-MM-DD or a duration such as 7d", text));
+  }
+  return now - *dur;
+}
+
+}  // namespace liqwatch

@@ -1,0 +1,83 @@
+#include "core/units.h"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace liqwatch {
+
+namespace {
+struct UnitInfo {
+  Unit unit;
+  std::string_view name;
+  Dimension dim;
+  double to_canonical;  // multiply a value in this unit by this to get the canonical unit
+};
+// The one table of units: names, dimensions and scale factors.
+constexpr UnitInfo kUnits[] = {
+    {Unit::kPercent, "percent", Dimension::kRate, 1.0},
+    {Unit::kBasisPoints, "bp", Dimension::kRate, 0.01},
+    {Unit::kUsd, "usd", Dimension::kMoney, 1e-9},
+    {Unit::kUsdThousands, "usd_k", Dimension::kMoney, 1e-6},
+    {Unit::kUsdMillions, "usd_mn", Dimension::kMoney, 1e-3},
+    {Unit::kUsdBillions, "usd_bn", Dimension::kMoney, 1.0},
+    {Unit::kUsdTrillions, "usd_tn", Dimension::kMoney, 1e3},
+    {Unit::kIndex, "index", Dimension::kIndex, 1.0},
+    {Unit::kCount, "count", Dimension::kCount, 1.0},
+};
+const UnitInfo& Info(Unit u) {
+  for (const auto& i : kUnits)
+    if (i.unit == u) return i;
+  return kUnits[0];
+}
+}  // namespace
+
+Result<Unit> ParseUnit(std::string_view name) {
+  for (const auto& i : kUnits)
+    if (i.name == name) return i.unit;
+  return Status::InvalidArgument(fmt::format(
+      "unknown unit '{}', expected one of percent, bp, usd, usd_k, usd_mn, usd_bn, usd_tn, index, "
+      "count",
+      name));
+}
+
+std::string_view UnitName(Unit u) { return Info(u).name; }
+Dimension DimensionOf(Unit u) { return Info(u).dim; }
+
+std::string_view DimensionName(Dimension d) {
+  switch (d) {
+    case Dimension::kRate: return "rate";
+    case Dimension::kMoney: return "money";
+    case Dimension::kIndex: return "index";
+    case Dimension::kCount: return "count";
+  }
+  return "?";
+}
+
+Unit CanonicalUnit(Dimension d) {
+  switch (d) {
+    case Dimension::kRate: return Unit::kPercent;
+    case Dimension::kMoney: return Unit::kUsdBillions;
+    case Dimension::kIndex: return Unit::kIndex;
+    case Dimension::kCount: return Unit::kCount;
+  }
+  return Unit::kIndex;
+}
+
+double ToCanonical(double value, Unit from) { return value * Info(from).to_canonical; }
+double FromCanonical(double canonical, Unit to) { return canonical / Info(to).to_canonical; }
+
+std::string FormatValue(double v, Dimension d) {
+  switch (d) {
+    case Dimension::kRate: return fmt::format("{:.2f}%", v);
+    case Dimension::kMoney:
+      if (std::fabs(v) >= 1000) return fmt::format("${:.3f}tn", v / 1000);
+      if (std::fabs(v) >= 1) return fmt::format("${:.1f}bn", v);
+      return fmt::format("${:.0f}mn", v * 1000);
+    case Dimension::kIndex:
+    case Dimension::kCount: return fmt::format("{:g}", v);
+  }
+  return fmt::format("{}", v);
+}
+
+}  // namespace liqwatch

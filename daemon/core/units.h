@@ -1,0 +1,49 @@
+// Units of measure for series values and rule constants.
+//
+// Contract: every series declares the unit its feed publishes in. On ingest the value is
+// converted to the canonical unit of its dimension, so the store and the rules only ever see
+// canonical values:
+//   rate  -> percent       (bp / 100)
+//   money -> USD billions  (USD / 1e9, USD millions / 1e3, USD trillions * 1e3)
+//   other dimensions (index, count, ratio) are stored as published.
+// Comparing values of different dimensions is an error the rules engine reports at load time.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+
+namespace liqwatch {
+
+enum class Dimension { kRate, kMoney, kIndex, kCount };
+
+enum class Unit {
+  kPercent,
+  kBasisPoints,
+  kUsd,
+  kUsdThousands,
+  kUsdMillions,
+  kUsdBillions,
+  kUsdTrillions,
+  kIndex,
+  kCount,
+};
+
+// Config spellings: percent, bp, usd, usd_k, usd_mn, usd_bn, usd_tn, index, count.
+Result<Unit> ParseUnit(std::string_view name);
+std::string_view UnitName(Unit u);
+Dimension DimensionOf(Unit u);
+std::string_view DimensionName(Dimension d);
+Unit CanonicalUnit(Dimension d);
+
+// value (in `from`) expressed in the canonical unit of its dimension.
+double ToCanonical(double value, Unit from);
+// canonical value of `dim` expressed in `to` (same dimension).
+double FromCanonical(double canonical, Unit to);
+
+// Human text for a canonical value: 4.31 percent -> "4.31%", 1003.5 usd_bn -> "$1.00tn",
+// 0.16 percent difference stays "0.16%". Used in alert messages.
+std::string FormatValue(double canonical, Dimension d);
+
+}  // namespace liqwatch

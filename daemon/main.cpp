@@ -1,0 +1,2 @@
+#include "core/status.h"
+int main() { return 0; }

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what liqwatch needs to build, run and test on Debian 12, and nothing if it is all there.
+# Usage: scripts/setup-deps.sh [build|test]   (test adds the tools the test suite drives)
+set -euo pipefail
+mode=${1:-build}
+
+build_pkgs=(build-essential cmake ninja-build pkg-config ccache
+  libboost1.81-dev libspdlog-dev libfmt-dev libcurl4-openssl-dev libsqlite3-dev libyaml-cpp-dev
+  libssl-dev libxml2-dev libsystemd-dev libhowardhinnant-date-dev libcli11-dev tzdata
+  libgtest-dev libgmock-dev libbenchmark-dev)
+test_pkgs=(python3 python3-aiosmtpd sqlite3 curl systemd chromium prometheus dpkg-dev file)
+
+pkgs=("${build_pkgs[@]}")
+[ "$mode" = test ] && pkgs+=("${test_pkgs[@]}")
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "setup-deps: installing ${missing[*]}" >&2
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
