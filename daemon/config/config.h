@@ -1,0 +1,113 @@
+// Typed configuration, as loaded from YAML by LoadConfig().
+//
+// Contract: a Config returned by LoadConfig() is fully validated: every reference (rule ->
+// series, series -> source, rule -> notifier) resolves, every secret reference has been
+// replaced by its value (and registered with the log scrubber), every default applied. It is a
+// plain value: copy it freely; the daemon swaps a whole new Config in on reload.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/model.h"
+#include "core/status.h"
+#include "core/time.h"
+#include "core/units.h"
+
+namespace liqwatch::config {
+
+// Where a config item came from, for error messages on later validation passes.
+struct Position {
+  int line = 0;    // 1-based
+  int column = 0;  // 1-based
+};
+
+struct SourceConfig {
+  std::string name;   // key under `sources:`
+  std::string type;   // fred (more types: see docs/configuration.md)
+  std::string base_url;
+  std::string graph_url;               // fred only: keyless fredgraph.csv host
+  std::optional<std::string> api_key;  // fred only; a secret
+  Duration timeout{};
+  std::size_t max_body_bytes = 0;
+  double requests_per_second = 0;
+  Position pos;
+};
+
+struct SeriesConfig {
+  std::string id;         // liqwatch's name for the series, used by rules
+  std::string source;     // name of a SourceConfig
+  std::string remote_id;  // the feed's own id, e.g. FRED's "SOFR"
+  Unit unit = Unit::kIndex;  // unit the feed publishes in; stored values are canonical
+  Duration interval{};
+  std::string description;
+  Position pos;
+};
+
+enum class Comparison { kGreater, kGreaterEqual, kLess, kLessEqual };
+std::string_view ComparisonText(Comparison c);
+
+struct RuleConfig {
+  std::string name;
+  std::string series;
+  Comparison op = Comparison::kGreater;
+  double threshold = 0;  // in the canonical unit of the series' dimension
+  Severity severity = Severity::kWarning;
+  std::string description;
+  std::vector<std::string> notify;  // notifier names; empty = all notifiers
+  Position pos;
+};
+
+struct NotifierConfig {
+  std::string name;
+  std::string type;  // webhook
+  std::string url;   // may be a secret (webhook URLs embed tokens)
+  Duration timeout{};
+  Position pos;
+};
+
+struct DeliveryConfig {
+  Duration backoff_initial{};
+  Duration backoff_max{};
+  Duration max_age{};
+};
+
+struct Config {
+  std::string file;  // path it was loaded from
+  std::string storage_path;
+  std::string listen;
+  std::string log_level;
+  std::string user_agent;
+  DeliveryConfig delivery;
+  std::vector<SourceConfig> sources;
+  std::vector<SeriesConfig> series;
+  std::vector<RuleConfig> rules;
+  std::vector<NotifierConfig> notifiers;
+
+  const SourceConfig* FindSource(std::string_view name) const;
+  const SeriesConfig* FindSeries(std::string_view id) const;
+  // "3 sources, 22 series, 14 rules, 2 notifiers"
+  std::string Summary() const;
+};
+
+// One problem found in a config file, printed as "FILE:LINE:COL: message".
+struct ConfigError {
+  std::string file;
+  Position pos;
+  std::string message;
+  std::string ToString() const;
+};
+
+struct LoadResult {
+  std::optional<Config> config;     // set when errors is empty
+  std::vector<ConfigError> errors;  // every problem found, in file order
+};
+
+// Reads and validates a config file. Never throws; I/O and YAML syntax errors are reported
+// as ConfigErrors too. Thread-compatible (no global state besides the secret registry).
+LoadResult LoadConfig(const std::string& path);
+// Same, from text (tests); `file` is used in error messages.
+LoadResult LoadConfigFromString(const std::string& text, const std::string& file);
+
+}  // namespace liqwatch::config

@@ -1,0 +1,48 @@
+// Every default value of the configuration, in one place.
+//
+// Contract: constants only. The loader applies these when a key is absent; docs/configuration.md
+// lists the same values. Change a default here and nowhere else.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <string_view>
+
+namespace liqwatch::config::defaults {
+
+using namespace std::chrono_literals;
+
+// Storage and service
+inline constexpr std::string_view kStoragePath = "/var/lib/liqwatch/liqwatch.db";
+inline constexpr std::string_view kListen = "127.0.0.1:9464";
+inline constexpr std::string_view kLogLevel = "info";
+inline constexpr std::string_view kUserAgent =
+    "liqwatch/0.1 (+https://github.com/liqwatch/liqwatch; USD funding liquidity monitor)";
+
+// Polling
+inline constexpr std::chrono::milliseconds kPollInterval = 1h;
+inline constexpr std::chrono::milliseconds kHttpTimeout = 30s;
+inline constexpr std::size_t kMaxBodyBytes = 8u << 20;  // 8 MiB
+inline constexpr std::chrono::milliseconds kRetryInitial = 5s;  // first retry after a failed poll
+inline constexpr std::chrono::milliseconds kRetryMax = 15min;   // backoff ceiling for polls
+inline constexpr int kIncrementalOverlapDays = 7;  // re-ask this many days to catch revisions
+
+// Base URLs per source type (each overridable per source with base_url / graph_url).
+struct SourceTypeDefaults {
+  std::string_view type;
+  std::string_view base_url;
+  std::string_view graph_url;  // FRED keyless CSV host; empty for other types
+  double requests_per_second;  // per-host politeness
+};
+inline constexpr SourceTypeDefaults kSourceTypes[] = {
+    {"fred", "https://api.stlouisfed.org", "https://fred.stlouisfed.org", 2.0},
+};
+
+// Delivery (outbox)
+inline constexpr std::chrono::milliseconds kDeliveryTimeout = 10s;
+inline constexpr std::chrono::milliseconds kDeliveryBackoffInitial = 2s;
+inline constexpr std::chrono::milliseconds kDeliveryBackoffMax = 10min;
+inline constexpr std::chrono::milliseconds kDeliveryMaxAge = 24h;  // then dead-lettered
+inline constexpr int kDeliveryBatch = 50;
+
+}  // namespace liqwatch::config::defaults

@@ -1,0 +1,325 @@
+// LoadConfig: YAML -> validated Config. Structure: one function per section, each reading with
+// the strict YamlReader, then a cross-reference pass.
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "config/config.h"
+#include "config/defaults.h"
+#include "config/yaml_reader.h"
+
+namespace liqwatch::config {
+
+std::string_view ComparisonText(Comparison c) {
+  switch (c) {
+    case Comparison::kGreater: return ">";
+    case Comparison::kGreaterEqual: return ">=";
+    case Comparison::kLess: return "<";
+    case Comparison::kLessEqual: return "<=";
+  }
+  return "?";
+}
+
+const SourceConfig* Config::FindSource(std::string_view name) const {
+  for (const auto& s : sources)
+    if (s.name == name) return &s;
+  return nullptr;
+}
+
+const SeriesConfig* Config::FindSeries(std::string_view id) const {
+  for (const auto& s : series)
+    if (s.id == id) return &s;
+  return nullptr;
+}
+
+std::string Config::Summary() const {
+  return fmt::format("{} sources, {} series, {} rules, {} notifiers", sources.size(),
+                     series.size(), rules.size(), notifiers.size());
+}
+
+std::string ConfigError::ToString() const {
+  if (pos.line == 0) return fmt::format("{}: {}", file, message);
+  return fmt::format("{}:{}:{}: {}", file, pos.line, pos.column, message);
+}
+
+namespace {
+
+const defaults::SourceTypeDefaults* SourceTypeDefaultsFor(std::string_view type) {
+  for (const auto& d : defaults::kSourceTypes)
+    if (d.type == type) return &d;
+  return nullptr;
+}
+
+std::string KnownSourceTypes() {
+  std::string out;
+  for (const auto& d : defaults::kSourceTypes) {
+    if (!out.empty()) out += ", ";
+    out += d.type;
+  }
+  return out;
+}
+
+struct HttpDefaults {
+  Duration timeout = defaults::kHttpTimeout;
+  std::size_t max_body = defaults::kMaxBodyBytes;
+};
+
+void ReadTopLevel(YamlReader& r, const YAML::Node& root, Config& c, HttpDefaults& http) {
+  c.storage_path = std::string(defaults::kStoragePath);
+  c.listen = std::string(defaults::kListen);
+  c.log_level = std::string(defaults::kLogLevel);
+  c.user_agent = std::string(defaults::kUserAgent);
+  c.delivery = {defaults::kDeliveryBackoffInitial, defaults::kDeliveryBackoffMax,
+                defaults::kDeliveryMaxAge};
+
+  if (auto n = root["storage"]; n && r.CheckMap(n, "storage", {"path"})) {
+    if (auto v = r.String(n, "path", "storage", false)) c.storage_path = *v;
+  }
+  if (auto n = root["log"]; n && r.CheckMap(n, "log", {"level"})) {
+    if (auto v = r.String(n, "level", "log", false)) {
+      static const std::set<std::string> kLevels = {"trace", "debug", "info",    "warn",
+                                                    "error", "critical", "off"};
+      if (kLevels.count(*v)) c.log_level = *v;
+      else r.Error(n["level"], fmt::format("log.level: unknown level '{}', expected trace, debug, "
+                                           "info, warn, error, critical or off", *v));
+    }
+  }
+  if (auto n = root["api"]; n && r.CheckMap(n, "api", {"listen"})) {
+    if (auto v = r.String(n, "listen", "api", false)) c.listen = *v;
+  }
+  if (auto n = root["http"]; n && r.CheckMap(n, "http", {"user_agent", "timeout", "max_body"})) {
+    if (auto v = r.String(n, "user_agent", "http", false)) c.user_agent = *v;
+    if (auto v = r.DurationValue(n, "timeout", "http", false)) http.timeout = *v;
+    if (auto v = r.ByteSize(n, "max_body", "http", false)) http.max_body = *v;
+  }
+  if (auto n = root["delivery"];
+      n && r.CheckMap(n, "delivery", {"backoff_initial", "backoff_max", "max_age"})) {
+    if (auto v = r.DurationValue(n, "backoff_initial", "delivery", false))
+      c.delivery.backoff_initial = *v;
+    if (auto v = r.DurationValue(n, "backoff_max", "delivery", false)) c.delivery.backoff_max = *v;
+    if (auto v = r.DurationValue(n, "max_age", "delivery", false)) c.delivery.max_age = *v;
+  }
+}
+
+void ReadSources(YamlReader& r, const YAML::Node& node, const HttpDefaults& http, Config& c) {
+  if (!node) return;
+  if (!node.IsMap()) {
+    r.Error(node, "sources: expected a mapping of source name to settings");
+    return;
+  }
+  for (const auto& kv : node) {
+    SourceConfig s;
+    s.name = kv.first.as<std::string>("");
+    const auto& n = kv.second;
+    std::string path = "sources." + s.name;
+    s.pos = YamlReader::PositionOf(kv.first);
+    if (!r.CheckMap(n, path,
+                    {"type", "base_url", "graph_url", "api_key", "timeout", "max_body",
+                     "requests_per_second"}))
+      continue;
+    auto type = r.String(n, "type", path, true);
+    if (!type) continue;
+    s.type = *type;
+    const auto* d = SourceTypeDefaultsFor(s.type);
+    if (d == nullptr) {
+      r.Error(n["type"], fmt::format("{}.type: unknown source type '{}', expected one of {}",
+                                     path, s.type, KnownSourceTypes()));
+      continue;
+    }
+    s.base_url = r.Url(n, "base_url", path, false, false).value_or(std::string(d->base_url));
+    s.graph_url = r.Url(n, "graph_url", path, false, false).value_or(std::string(d->graph_url));
+    s.api_key = r.Secret(n, "api_key", path, false);
+    s.timeout = r.DurationValue(n, "timeout", path, false).value_or(http.timeout);
+    s.max_body_bytes = r.ByteSize(n, "max_body", path, false).value_or(http.max_body);
+    s.requests_per_second =
+        r.Number(n, "requests_per_second", path, false).value_or(d->requests_per_second);
+    if (s.requests_per_second <= 0) {
+      r.Error(n["requests_per_second"],
+              fmt::format("{}.requests_per_second: must be greater than 0", path));
+    }
+    c.sources.push_back(std::move(s));
+  }
+}
+
+template <typename Fn>
+void ForEachListItem(YamlReader& r, const YAML::Node& node, const char* section, Fn fn) {
+  if (!node) return;
+  if (!node.IsSequence()) {
+    r.Error(node, fmt::format("{}: expected a list", section));
+    return;
+  }
+  int i = 0;
+  for (const auto& item : node) fn(item, fmt::format("{}[{}]", section, i++));
+}
+
+void ReadSeries(YamlReader& r, const YAML::Node& node, Config& c) {
+  ForEachListItem(r, node, "series", [&](const YAML::Node& n, const std::string& path) {
+    if (!r.CheckMap(n, path,
+                    {"id", "source", "remote_id", "unit", "interval", "description"}))
+      return;
+    SeriesConfig s;
+    s.pos = YamlReader::PositionOf(n);
+    auto id = r.String(n, "id", path, true);
+    auto source = r.String(n, "source", path, true);
+    auto remote = r.String(n, "remote_id", path, true);
+    auto unit = r.String(n, "unit", path, true);
+    s.interval = r.DurationValue(n, "interval", path, false).value_or(defaults::kPollInterval);
+    s.description = r.String(n, "description", path, false).value_or("");
+    if (unit) {
+      auto u = ParseUnit(*unit);
+      if (u.ok()) s.unit = *u;
+      else r.Error(n["unit"], fmt::format("{}.unit: {}", path, u.status().message()));
+    }
+    if (!id || !source || !remote) return;
+    s.id = *id;
+    s.source = *source;
+    s.remote_id = *remote;
+    c.series.push_back(std::move(s));
+  });
+}
+
+void ReadRules(YamlReader& r, const YAML::Node& node, Config& c) {
+  ForEachListItem(r, node, "rules", [&](const YAML::Node& n, const std::string& path) {
+    if (!r.CheckMap(n, path,
+                    {"name", "series", "op", "threshold", "severity", "description", "notify"}))
+      return;
+    RuleConfig rule;
+    rule.pos = YamlReader::PositionOf(n);
+    auto name = r.String(n, "name", path, true);
+    auto series = r.String(n, "series", path, true);
+    auto op = r.String(n, "op", path, true);
+    auto threshold = r.Number(n, "threshold", path, true);
+    rule.description = r.String(n, "description", path, false).value_or("");
+    rule.notify = r.StringList(n, "notify", path, false).value_or(std::vector<std::string>{});
+    if (auto sev = r.String(n, "severity", path, false)) {
+      if (auto s = ParseSeverity(*sev)) rule.severity = *s;
+      else r.Error(n["severity"], fmt::format("{}.severity: unknown severity '{}', expected info, "
+                                              "warning or critical", path, *sev));
+    }
+    bool op_ok = false;
+    if (op) {
+      for (auto cmp : {Comparison::kGreater, Comparison::kGreaterEqual, Comparison::kLess,
+                       Comparison::kLessEqual}) {
+        if (*op == ComparisonText(cmp)) {
+          rule.op = cmp;
+          op_ok = true;
+        }
+      }
+      if (!op_ok)
+        r.Error(n["op"], fmt::format("{}.op: unknown comparison '{}', expected >, >=, < or <=",
+                                     path, *op));
+    }
+    if (!name || !series || !threshold || !op_ok) return;
+    rule.name = *name;
+    rule.series = *series;
+    rule.threshold = *threshold;
+    c.rules.push_back(std::move(rule));
+  });
+}
+
+void ReadNotifiers(YamlReader& r, const YAML::Node& node, Config& c) {
+  if (!node) return;
+  if (!node.IsMap()) {
+    r.Error(node, "notifiers: expected a mapping of notifier name to settings");
+    return;
+  }
+  for (const auto& kv : node) {
+    NotifierConfig nc;
+    nc.name = kv.first.as<std::string>("");
+    nc.pos = YamlReader::PositionOf(kv.first);
+    const auto& n = kv.second;
+    std::string path = "notifiers." + nc.name;
+    if (!r.CheckMap(n, path, {"type", "url", "timeout"})) continue;
+    auto type = r.String(n, "type", path, true);
+    if (type && *type != "webhook") {
+      r.Error(n["type"], fmt::format("{}.type: unknown notifier type '{}', expected webhook", path,
+                                     *type));
+      continue;
+    }
+    auto url = r.Url(n, "url", path, true, true);
+    nc.timeout = r.DurationValue(n, "timeout", path, false).value_or(defaults::kDeliveryTimeout);
+    if (!type || !url) continue;
+    nc.type = *type;
+    nc.url = *url;
+    c.notifiers.push_back(std::move(nc));
+  }
+}
+
+// References between sections, and duplicate names.
+void CrossCheck(YamlReader& r, Config& c) {
+  std::set<std::string> seen;
+  for (const auto& s : c.series) {
+    if (!seen.insert(s.id).second)
+      r.ErrorAt(s.pos, fmt::format("series '{}': duplicate id", s.id));
+    if (c.FindSource(s.source) == nullptr)
+      r.ErrorAt(s.pos, fmt::format("series '{}': unknown source '{}'", s.id, s.source));
+  }
+  seen.clear();
+  for (const auto& rule : c.rules) {
+    if (!seen.insert(rule.name).second)
+      r.ErrorAt(rule.pos, fmt::format("rule '{}': duplicate name", rule.name));
+    if (c.FindSeries(rule.series) == nullptr)
+      r.ErrorAt(rule.pos, fmt::format("rule '{}': unknown series '{}'", rule.name, rule.series));
+    for (const auto& target : rule.notify) {
+      bool found = false;
+      for (const auto& n : c.notifiers) found = found || n.name == target;
+      if (!found)
+        r.ErrorAt(rule.pos, fmt::format("rule '{}': unknown notifier '{}'", rule.name, target));
+    }
+  }
+}
+
+}  // namespace
+
+LoadResult LoadConfigFromString(const std::string& text, const std::string& file) {
+  LoadResult result;
+  YamlReader r(file, &result.errors);
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    r.ErrorAt({e.mark.line + 1, e.mark.column + 1}, "YAML syntax error: " + e.msg);
+    return result;
+  }
+  Config c;
+  c.file = file;
+  if (!r.CheckMap(root, "top level",
+                  {"storage", "log", "api", "http", "delivery", "sources", "series", "rules",
+                   "notifiers"})) {
+    return result;
+  }
+  HttpDefaults http;
+  try {
+    ReadTopLevel(r, root, c, http);
+    ReadSources(r, root["sources"], http, c);
+    ReadSeries(r, root["series"], c);
+    ReadRules(r, root["rules"], c);
+    ReadNotifiers(r, root["notifiers"], c);
+  } catch (const YAML::Exception& e) {  // defensive: yaml-cpp conversions can throw
+    r.ErrorAt({e.mark.line + 1, e.mark.column + 1}, "invalid YAML: " + e.msg);
+  }
+  if (result.errors.empty()) CrossCheck(r, c);
+  std::stable_sort(result.errors.begin(), result.errors.end(),
+                   [](const ConfigError& a, const ConfigError& b) {
+                     return std::pair(a.pos.line, a.pos.column) < std::pair(b.pos.line, b.pos.column);
+                   });
+  if (result.errors.empty()) result.config = std::move(c);
+  return result;
+}
+
+LoadResult LoadConfig(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    LoadResult result;
+    result.errors.push_back({path, {}, "cannot read config file"});
+    return result;
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return LoadConfigFromString(ss.str(), path);
+}
+
+}  // namespace liqwatch::config

@@ -1,0 +1,110 @@
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "config/config.h"
+#include "core/log.h"
+
+namespace liqwatch::config {
+namespace {
+
+std::string TestData(const std::string& name) {
+  return std::string(LIQWATCH_SOURCE_DIR) + "/tests/testdata/config/" + name;
+}
+
+std::vector<std::string> Errors(const LoadResult& r) {
+  std::vector<std::string> out;
+  for (const auto& e : r.errors) out.push_back(e.ToString());
+  return out;
+}
+
+TEST(ConfigLoader, LoadsGoodConfigWithDefaults) {
+  auto r = LoadConfig(TestData("good_minimal.yaml"));
+  ASSERT_TRUE(r.config) << ::testing::PrintToString(Errors(r));
+  const Config& c = *r.config;
+  EXPECT_EQ(c.Summary(), "1 sources, 1 series, 1 rules, 1 notifiers");
+  EXPECT_EQ(c.sources[0].base_url, "https://api.stlouisfed.org");  // default
+  EXPECT_EQ(c.sources[0].graph_url, "http://127.0.0.1:8080");     // override
+  EXPECT_EQ(c.sources[0].max_body_bytes, 8u << 20);
+  EXPECT_EQ(c.rules[0].op, Comparison::kGreater);
+  EXPECT_DOUBLE_EQ(c.rules[0].threshold, 4.5);
+  EXPECT_EQ(c.series[0].unit, Unit::kPercent);
+}
+
+TEST(ConfigLoader, RejectsUnknownKeyWithPosition) {
+  auto r = LoadConfig(TestData("bad_unknown_key.yaml"));
+  EXPECT_FALSE(r.config);
+  EXPECT_THAT(Errors(r), ::testing::ElementsAre(
+                             TestData("bad_unknown_key.yaml") +
+                             ":9:5: series[0]: unknown key 'intervall', expected one of id, "
+                             "source, remote_id, unit, interval, description"));
+}
+
+TEST(ConfigLoader, ReportsUnknownSeriesAndNotifier) {
+  auto r = LoadConfig(TestData("bad_references.yaml"));
+  EXPECT_FALSE(r.config);
+  auto f = TestData("bad_references.yaml");
+  EXPECT_THAT(Errors(r),
+              ::testing::ElementsAre(f + ":10:5: rule 'iorb_high': unknown series 'iorb'",
+                                     f + ":14:5: rule 'sofr_high': unknown notifier 'slack'"));
+}
+
+TEST(ConfigLoader, ReportsEveryTypeErrorOnItsLine) {
+  auto r = LoadConfig(TestData("bad_types.yaml"));
+  EXPECT_FALSE(r.config);
+  auto f = TestData("bad_types.yaml");
+  EXPECT_THAT(
+      Errors(r),
+      ::testing::ElementsAre(
+          f + ":4:15: sources.fred.base_url: malformed URL 'ftp//stlouisfed', expected "
+              "http://host/... or https://host/...",
+          f + ":5:14: sources.fred.timeout: invalid duration 'soon', expected a positive number "
+              "and a unit (ms, s, m, h, d, w)",
+          f + ":7:5: series[0]: missing required key 'remote_id'",
+          f + ":9:11: series[0].unit: unknown unit 'dollars', expected one of percent, bp, usd, "
+              "usd_k, usd_mn, usd_bn, usd_tn, index, count",
+          f + ":13:9: rules[0].op: unknown comparison '=>', expected >, >=, < or <=",
+          f + ":14:16: rules[0].threshold: expected a number, found 'high'"));
+}
+
+TEST(ConfigLoader, UnresolvedSecretNamesTheKeyNotTheValue) {
+  unsetenv("LIQWATCH_TEST_UNSET_KEY");
+  setenv("LIQWATCH_TEST_HOOK", "not a url with hidden-token-123", 1);
+  auto r = LoadConfig(TestData("bad_secret.yaml"));
+  EXPECT_FALSE(r.config);
+  auto f = TestData("bad_secret.yaml");
+  EXPECT_THAT(Errors(r),
+              ::testing::ElementsAre(
+                  f + ":4:14: sources.fred.api_key: environment variable "
+                      "LIQWATCH_TEST_UNSET_KEY is not set",
+                  f + ":8:10: notifiers.desk.url: malformed URL, expected http://host/... or "
+                      "https://host/..."));
+  for (const auto& e : Errors(r)) EXPECT_EQ(e.find("hidden-token-123"), std::string::npos);
+}
+
+TEST(ConfigLoader, ResolvedSecretsAreScrubbedFromLogs) {
+  setenv("LIQWATCH_TEST_HOOK", "http://127.0.0.1:9/T0KEN-abcdef", 1);
+  setenv("LIQWATCH_TEST_UNSET_KEY", "fredkey0123456789", 1);
+  auto r = LoadConfig(TestData("bad_secret.yaml"));
+  ASSERT_TRUE(r.config) << ::testing::PrintToString(Errors(r));
+  EXPECT_EQ(*r.config->sources[0].api_key, "fredkey0123456789");
+  EXPECT_EQ(ScrubSecrets("url=http://127.0.0.1:9/T0KEN-abcdef key=fredkey0123456789"),
+            "url=[redacted] key=[redacted]");
+}
+
+TEST(ConfigLoader, YamlSyntaxErrorHasPosition) {
+  auto r = LoadConfigFromString("sources:\n  fred: [unclosed\n", "x.yaml");
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_THAT(r.errors[0].ToString(), ::testing::StartsWith("x.yaml:3:1: YAML syntax error: "));
+}
+
+TEST(ConfigLoader, MissingFileIsAnError) {
+  auto r = LoadConfig("/nonexistent/liqwatch.yaml");
+  EXPECT_THAT(Errors(r), ::testing::ElementsAre("/nonexistent/liqwatch.yaml: cannot read config file"));
+}
+
+}  // namespace
+}  // namespace liqwatch::config

@@ -1,0 +1,198 @@
+#include "config/yaml_reader.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include <fmt/format.h>
+
+#include "config/secrets.h"
+
+namespace liqwatch::config {
+
+namespace {
+std::string Join(std::initializer_list<std::string_view> items) {
+  std::string out;
+  for (auto it : items) {
+    if (!out.empty()) out += ", ";
+    out += it;
+  }
+  return out;
+}
+std::string Sub(const std::string& path, const char* key) {
+  return path.empty() ? std::string(key) : path + "." + key;
+}
+}  // namespace
+
+Position YamlReader::PositionOf(const YAML::Node& node) {
+  auto m = node.Mark();
+  if (m.is_null()) return {};
+  return {m.line + 1, m.column + 1};
+}
+
+void YamlReader::Error(const YAML::Node& at, const std::string& message) {
+  ErrorAt(PositionOf(at), message);
+}
+
+void YamlReader::ErrorAt(Position pos, const std::string& message) {
+  errors_->push_back({file_, pos, message});
+}
+
+bool YamlReader::CheckMap(const YAML::Node& node, const std::string& path,
+                          std::initializer_list<std::string_view> allowed) {
+  if (!node.IsMap()) {
+    Error(node, fmt::format("{}: expected a mapping with keys {}", path, Join(allowed)));
+    return false;
+  }
+  bool ok = true;
+  for (const auto& kv : node) {
+    auto key = kv.first.as<std::string>("");
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      Error(kv.first, fmt::format("{}: unknown key '{}', expected one of {}", path, key,
+                                  Join(allowed)));
+      ok = false;
+    }
+  }
+  return ok;
+}
+
+bool YamlReader::Has(const YAML::Node& map, const char* key, const std::string& path,
+                     bool required) {
+  auto n = map[key];
+  if (n && !n.IsNull()) return true;
+  if (required) Error(map, fmt::format("{}: missing required key '{}'", path, key));
+  return false;
+}
+
+std::optional<std::string> YamlReader::Scalar(const YAML::Node& map, const char* key,
+                                              const std::string& path, bool required,
+                                              std::string_view expected) {
+  if (!Has(map, key, path, required)) return std::nullopt;
+  auto n = map[key];
+  if (!n.IsScalar()) {
+    Error(n, fmt::format("{}: expected {}", Sub(path, key), expected));
+    return std::nullopt;
+  }
+  return n.Scalar();
+}
+
+std::optional<std::string> YamlReader::String(const YAML::Node& map, const char* key,
+                                              const std::string& path, bool required) {
+  auto s = Scalar(map, key, path, required, "a string");
+  if (s && s->find("${") != std::string::npos) {
+    Error(map[key], fmt::format("{}: secret references are not allowed here", Sub(path, key)));
+    return std::nullopt;
+  }
+  return s;
+}
+
+std::optional<std::string> YamlReader::Secret(const YAML::Node& map, const char* key,
+                                              const std::string& path, bool required) {
+  auto s = Scalar(map, key, path, required, "a string or a ${env:NAME} / ${file:PATH} reference");
+  if (!s) return std::nullopt;
+  auto resolved = ResolveSecret(*s);
+  if (!resolved.ok()) {
+    Error(map[key], fmt::format("{}: {}", Sub(path, key), resolved.status().message()));
+    return std::nullopt;
+  }
+  return std::move(resolved).value();
+}
+
+std::optional<double> YamlReader::Number(const YAML::Node& map, const char* key,
+                                         const std::string& path, bool required) {
+  auto s = Scalar(map, key, path, required, "a number");
+  if (!s) return std::nullopt;
+  double v = 0;
+  auto [p, ec] = std::from_chars(s->data(), s->data() + s->size(), v);
+  if (ec != std::errc() || p != s->data() + s->size()) {
+    Error(map[key], fmt::format("{}: expected a number, found '{}'", Sub(path, key), *s));
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::optional<Duration> YamlReader::DurationValue(const YAML::Node& map, const char* key,
+                                                  const std::string& path, bool required) {
+  auto s = Scalar(map, key, path, required, "a duration such as 30s, 5m, 1h or 2d");
+  if (!s) return std::nullopt;
+  auto d = ParseDuration(*s);
+  if (!d.ok() || d->count() <= 0) {
+    Error(map[key], fmt::format("{}: invalid duration '{}', expected a positive number and a "
+                                "unit (ms, s, m, h, d, w)",
+                                Sub(path, key), *s));
+    return std::nullopt;
+  }
+  return *d;
+}
+
+std::optional<std::size_t> YamlReader::ByteSize(const YAML::Node& map, const char* key,
+                                                const std::string& path, bool required) {
+  auto s = Scalar(map, key, path, required, "a size such as 8MiB");
+  if (!s) return std::nullopt;
+  std::size_t n = 0;
+  auto [p, ec] = std::from_chars(s->data(), s->data() + s->size(), n);
+  std::string_view unit(p, s->data() + s->size() - p);
+  std::size_t mult = 0;
+  if (unit.empty() || unit == "B") mult = 1;
+  else if (unit == "KiB") mult = 1024;
+  else if (unit == "MiB") mult = 1024 * 1024;
+  else if (unit == "GiB") mult = 1024ull * 1024 * 1024;
+  if (ec != std::errc() || mult == 0 || n == 0) {
+    Error(map[key], fmt::format("{}: invalid size '{}', expected a number with B, KiB, MiB or GiB",
+                                Sub(path, key), *s));
+    return std::nullopt;
+  }
+  return n * mult;
+}
+
+bool IsHttpUrl(std::string_view url) {
+  std::string_view rest;
+  if (url.rfind("http://", 0) == 0) rest = url.substr(7);
+  else if (url.rfind("https://", 0) == 0) rest = url.substr(8);
+  else return false;
+  auto host_end = rest.find_first_of("/?#");
+  std::string_view host = rest.substr(0, host_end);
+  if (auto at = host.rfind('@'); at != std::string_view::npos) host = host.substr(at + 1);
+  if (host.empty() || host.front() == ':') return false;
+  return std::none_of(host.begin(), host.end(), [](char c) { return c == ' ' || c == '\t'; });
+}
+
+std::optional<std::string> YamlReader::Url(const YAML::Node& map, const char* key,
+                                           const std::string& path, bool required, bool secret) {
+  auto s = secret ? Secret(map, key, path, required) : String(map, key, path, required);
+  if (!s) return std::nullopt;
+  if (!IsHttpUrl(*s)) {
+    // Never echo a secret URL back: it is the secret.
+    Error(map[key], secret ? fmt::format("{}: malformed URL, expected http://host/... or "
+                                         "https://host/...",
+                                         Sub(path, key))
+                           : fmt::format("{}: malformed URL '{}', expected http://host/... or "
+                                         "https://host/...",
+                                         Sub(path, key), *s));
+    return std::nullopt;
+  }
+  while (!secret && s->size() > 1 && s->back() == '/') s->pop_back();
+  return s;
+}
+
+std::optional<std::vector<std::string>> YamlReader::StringList(const YAML::Node& map,
+                                                               const char* key,
+                                                               const std::string& path,
+                                                               bool required) {
+  if (!Has(map, key, path, required)) return std::nullopt;
+  auto n = map[key];
+  if (!n.IsSequence()) {
+    Error(n, fmt::format("{}: expected a list of strings", Sub(path, key)));
+    return std::nullopt;
+  }
+  std::vector<std::string> out;
+  for (const auto& item : n) {
+    if (!item.IsScalar()) {
+      Error(item, fmt::format("{}: expected a list of strings", Sub(path, key)));
+      return std::nullopt;
+    }
+    out.push_back(item.Scalar());
+  }
+  return out;
+}
+
+}  // namespace liqwatch::config
