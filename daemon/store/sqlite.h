@@ -1,0 +1,96 @@
+// Thin RAII wrapper over the SQLite C API.
+//
+// Contract: Database owns one sqlite3 connection; Statement owns one prepared statement and
+// must not outlive its Database. Errors come back as Status with SQLite's message and the
+// statement's first words (never bound values, which may be user data). A connection is used
+// by one thread at a time (the store's worker thread, or a CLI process).
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+
+namespace liqwatch::store {
+
+class Statement {
+ public:
+  Statement() = default;
+  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  Statement(Statement&& o) noexcept : db_(o.db_), stmt_(o.stmt_) { o.stmt_ = nullptr; }
+  Statement& operator=(Statement&& o) noexcept {
+    std::swap(db_, o.db_);
+    std::swap(stmt_, o.stmt_);
+    return *this;
+  }
+  ~Statement() { sqlite3_finalize(stmt_); }
+
+  // Binds by 1-based index. std::nullopt binds NULL.
+  Statement& Bind(int i, int64_t v);
+  Statement& Bind(int i, int v) { return Bind(i, static_cast<int64_t>(v)); }
+  Statement& Bind(int i, double v);
+  Statement& Bind(int i, std::string_view v);
+  Statement& Bind(int i, const char* v) { return Bind(i, std::string_view(v)); }
+  Statement& Bind(int i, const std::string& v) { return Bind(i, std::string_view(v)); }
+  Statement& BindNull(int i);
+  template <typename T>
+  Statement& Bind(int i, const std::optional<T>& v) {
+    return v ? Bind(i, *v) : BindNull(i);
+  }
+
+  // true: a row is available; false: done. Errors as Status.
+  Result<bool> Step();
+  // Runs to completion, ignoring rows.
+  Status Run();
+  Statement& Reset();
+
+  bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+  int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+  double Double(int col) const { return sqlite3_column_double(stmt_, col); }
+  std::string Text(int col) const;
+  std::optional<double> OptDouble(int col) const;
+  std::optional<std::string> OptText(int col) const;
+
+ private:
+  Status Error(int rc) const;
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+class Database {
+ public:
+  enum class Mode { kReadWriteCreate, kReadOnly };
+  static Result<std::unique_ptr<Database>> Open(const std::string& path, Mode mode);
+  ~Database();
+
+  Status Exec(std::string_view sql);
+  Result<Statement> Prepare(std::string_view sql);
+  Result<int64_t> QueryInt(std::string_view sql);
+  int64_t LastInsertId() const { return sqlite3_last_insert_rowid(db_); }
+  int Changes() const { return sqlite3_changes(db_); }
+  sqlite3* handle() { return db_; }
+
+ private:
+  explicit Database(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+};
+
+// BEGIN IMMEDIATE on construction; ROLLBACK on destruction unless Commit() succeeded.
+class Transaction {
+ public:
+  static Result<std::unique_ptr<Transaction>> Begin(Database& db);
+  Status Commit();
+  ~Transaction();
+
+ private:
+  explicit Transaction(Database& db) : db_(db) {}
+  Database& db_;
+  bool done_ = false;
+};
+
+}  // namespace liqwatch::store

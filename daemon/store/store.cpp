@@ -1,0 +1,353 @@
+#include "store/store.h"
+
+#include <fmt/format.h>
+
+#include "store/migrations.h"
+
+namespace liqwatch::store {
+
+#define LW_RETURN_IF_ERROR(expr)          \
+  do {                                    \
+    auto _s = (expr);                     \
+    if (!_s.ok()) return _s;              \
+  } while (0)
+
+#define LW_ASSIGN_OR_RETURN(lhs, expr)    \
+  auto lhs##_result = (expr);             \
+  if (!lhs##_result.ok()) return lhs##_result.status(); \
+  auto& lhs = lhs##_result.value()
+
+Result<std::unique_ptr<Store>> Store::Open(const std::string& path, Mode mode) {
+  auto db = Database::Open(path, mode == Mode::kReadOnly ? Database::Mode::kReadOnly
+                                                         : Database::Mode::kReadWriteCreate);
+  if (!db.ok()) return db.status();
+  auto& d = **db;
+  if (mode == Mode::kReadOnly) {
+    if (auto s = CheckVersion(d, EmbeddedMigrations()); !s.ok()) return s.WithContext(path);
+    return std::unique_ptr<Store>(new Store(std::move(*db), LatestVersion(EmbeddedMigrations())));
+  }
+  // WAL lets the CLI read while the daemon writes; NORMAL sync is durable at each commit in WAL
+  // up to the last checkpoint, which is the trade-off SQLite recommends for WAL.
+  LW_RETURN_IF_ERROR(d.Exec("PRAGMA journal_mode=WAL"));
+  LW_RETURN_IF_ERROR(d.Exec("PRAGMA synchronous=NORMAL"));
+  LW_RETURN_IF_ERROR(d.Exec("PRAGMA foreign_keys=ON"));
+  auto v = Migrate(d, EmbeddedMigrations());
+  if (!v.ok()) return v.status().WithContext(path);
+  return std::unique_ptr<Store>(new Store(std::move(*db), *v));
+}
+
+Result<IngestStats> Store::IngestObservations(const std::string& series, Unit unit,
+                                              const std::vector<Observation>& observations,
+                                              TimePoint now) {
+  IngestStats stats;
+  auto tx = Transaction::Begin(*db_);
+  if (!tx.ok()) return tx.status();
+  LW_ASSIGN_OR_RETURN(select, db_->Prepare(
+      "SELECT value, provisional FROM observations WHERE series = ?1 AND obs_date = ?2"));
+  LW_ASSIGN_OR_RETURN(insert, db_->Prepare(
+      "INSERT INTO observations (series, obs_date, value, unit, provisional, fetched_at, "
+      "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)"));
+  LW_ASSIGN_OR_RETURN(update, db_->Prepare(
+      "UPDATE observations SET value = ?3, provisional = ?4, updated_at = ?5 "
+      "WHERE series = ?1 AND obs_date = ?2"));
+  LW_ASSIGN_OR_RETURN(revision, db_->Prepare(
+      "INSERT INTO observation_revisions (series, obs_date, old_value, new_value, seen_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5)"));
+  const std::string now_text = FormatTime(now);
+  const std::string unit_name(UnitName(unit));
+  for (const auto& o : observations) {
+    const std::string date = FormatDate(o.date);
+    select.Reset().Bind(1, series).Bind(2, date);
+    LW_ASSIGN_OR_RETURN(found, select.Step());
+    if (!found) {
+      insert.Reset().Bind(1, series).Bind(2, date).Bind(3, o.value).Bind(4, unit_name)
+          .Bind(5, o.provisional ? 1 : 0).Bind(6, now_text);
+      LW_RETURN_IF_ERROR(insert.Run());
+      ++stats.inserted;
+      stats.changed.push_back(o);
+      continue;
+    }
+    std::optional<double> old = select.OptDouble(0);
+    bool old_provisional = select.Int(1) != 0;
+    if (old == o.value && old_provisional == o.provisional) {
+      ++stats.unchanged;
+      continue;
+    }
+    if (old != o.value) {
+      revision.Reset().Bind(1, series).Bind(2, date).Bind(3, old).Bind(4, o.value)
+          .Bind(5, now_text);
+      LW_RETURN_IF_ERROR(revision.Run());
+    }
+    update.Reset().Bind(1, series).Bind(2, date).Bind(3, o.value).Bind(4, o.provisional ? 1 : 0)
+        .Bind(5, now_text);
+    LW_RETURN_IF_ERROR(update.Run());
+    ++stats.revised;
+    stats.changed.push_back(o);
+  }
+  LW_RETURN_IF_ERROR((*tx)->Commit());
+  return stats;
+}
+
+Result<std::optional<Date>> Store::LastObservationDate(const std::string& series) {
+  LW_ASSIGN_OR_RETURN(st, db_->Prepare("SELECT max(obs_date) FROM observations WHERE series = ?1"));
+  st.Bind(1, series);
+  LW_ASSIGN_OR_RETURN(row, st.Step());
+  if (!row || st.IsNull(0)) return std::optional<Date>();
+  auto d = ParseDate(st.Text(0));
+  if (!d.ok()) return d.status();
+  return std::optional<Date>(*d);
+}
+
+Result<std::vector<Observation>> Store::History(const std::string& series,
+                                                std::optional<Date> since) {
+  LW_ASSIGN_OR_RETURN(st, db_->Prepare(
+      "SELECT obs_date, value, provisional FROM observations WHERE series = ?1 AND obs_date >= ?2 "
+      "ORDER BY obs_date"));
+  st.Bind(1, series).Bind(2, since ? FormatDate(*since) : std::string("0000-00-00"));
+  std::vector<Observation> out;
+  for (;;) {
+    LW_ASSIGN_OR_RETURN(row, st.Step());
+    if (!row) break;
+    auto d = ParseDate(st.Text(0));
+    if (!d.ok()) return d.status();
+    out.push_back({series, *d, st.OptDouble(1), st.Int(2) != 0});
+  }
+  return out;
+}
+
+Result<std::optional<RuleState>> Store::GetRuleState(const std::string& rule,
+                                                     const std::string& labels) {
+  LW_ASSIGN_OR_RETURN(st, db_->Prepare(
+      "SELECT state, since, alert_id, last_obs_date, last_value, last_notified_at FROM rule_state "
+      "WHERE rule = ?1 AND labels = ?2"));
+  st.Bind(1, rule).Bind(2, labels);
+  LW_ASSIGN_OR_RETURN(row, st.Step());
+  if (!row) return std::optional<RuleState>();
+  RuleState s;
+  s.rule = rule;
+  s.labels = labels;
+  s.state = ParseAlertState(st.Text(0)).value_or(AlertState::kInactive);
+  s.since = ParseTime(st.Text(1)).ok() ? *ParseTime(st.Text(1)) : TimePoint{};
+  if (!st.IsNull(2)) s.alert_id = st.Int(2);
+  s.last_obs_date = st.OptText(3);
+  s.last_value = st.OptDouble(4);
+  if (auto t = st.OptText(5); t && ParseTime(*t).ok()) s.last_notified_at = *ParseTime(*t);
+  return std::optional<RuleState>(s);
+}
+
+Result<RecordedTransition> Store::RecordTransition(const Transition& t,
+                                                   const std::vector<std::string>& notifiers) {
+  RecordedTransition out;
+  auto tx = Transaction::Begin(*db_);
+  if (!tx.ok()) return tx.status();
+  const std::string eval_time = FormatTime(t.eval_time);
+  const std::string obs_date = FormatDate(t.obs_date);
+  const std::string severity(SeverityName(t.severity));
+
+  auto prev = GetRuleState(t.rule, t.labels);
+  if (!prev.ok()) return prev.status();
+  std::optional<int64_t> alert_id = *prev ? (*prev)->alert_id : std::nullopt;
+
+  if (t.to == AlertState::kFiring && t.from != AlertState::kFiring) {
+    LW_ASSIGN_OR_RETURN(ins, db_->Prepare(
+        "INSERT INTO alerts (rule, labels, series, severity, state, opened_at, first_obs_date, "
+        "last_obs_date, value, threshold, message) VALUES (?1, ?2, ?3, ?4, 'firing', ?5, ?6, ?6, "
+        "?7, ?8, ?9)"));
+    ins.Bind(1, t.rule).Bind(2, t.labels).Bind(3, t.series).Bind(4, severity).Bind(5, eval_time)
+        .Bind(6, obs_date).Bind(7, t.value).Bind(8, t.threshold).Bind(9, t.message);
+    LW_RETURN_IF_ERROR(ins.Run());
+    alert_id = db_->LastInsertId();
+  } else if (alert_id) {
+    bool closing = t.to != AlertState::kFiring;
+    LW_ASSIGN_OR_RETURN(upd, db_->Prepare(
+        "UPDATE alerts SET last_obs_date = ?2, value = ?3, severity = ?4, "
+        "state = CASE WHEN ?5 THEN 'resolved' ELSE state END, "
+        "resolved_at = CASE WHEN ?5 THEN ?6 ELSE resolved_at END WHERE id = ?1"));
+    upd.Bind(1, *alert_id).Bind(2, obs_date).Bind(3, t.value).Bind(4, severity)
+        .Bind(5, closing ? 1 : 0).Bind(6, eval_time);
+    LW_RETURN_IF_ERROR(upd.Run());
+  }
+  out.alert_id = alert_id;
+
+  LW_ASSIGN_OR_RETURN(ev, db_->Prepare(
+      "INSERT INTO alert_events (alert_id, rule, labels, kind, from_state, to_state, severity, "
+      "series, value, threshold, obs_date, eval_time, message) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"));
+  ev.Bind(1, alert_id).Bind(2, t.rule).Bind(3, t.labels).Bind(4, t.kind)
+      .Bind(5, AlertStateName(t.from)).Bind(6, AlertStateName(t.to)).Bind(7, severity)
+      .Bind(8, t.series).Bind(9, t.value).Bind(10, t.threshold).Bind(11, obs_date)
+      .Bind(12, eval_time).Bind(13, t.message);
+  LW_RETURN_IF_ERROR(ev.Run());
+  out.event_id = db_->LastInsertId();
+
+  if (!notifiers.empty()) {
+    LW_ASSIGN_OR_RETURN(del, db_->Prepare(
+        "INSERT INTO deliveries (event_id, notifier, status, next_attempt_at, created_at, "
+        "idempotency_key) VALUES (?1, ?2, 'pending', ?3, ?3, lower(hex(randomblob(16))))"));
+    for (const auto& n : notifiers) {
+      del.Reset().Bind(1, out.event_id).Bind(2, n).Bind(3, eval_time);
+      LW_RETURN_IF_ERROR(del.Run());
+      ++out.deliveries;
+    }
+  }
+
+  bool state_changed = !*prev || (*prev)->state != t.to;
+  bool notified = !notifiers.empty();
+  LW_ASSIGN_OR_RETURN(rs, db_->Prepare(
+      "INSERT INTO rule_state (rule, labels, state, since, alert_id, last_obs_date, last_value, "
+      "last_notified_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, CASE WHEN ?9 THEN ?4 END) "
+      "ON CONFLICT (rule, labels) DO UPDATE SET state = excluded.state, "
+      "since = CASE WHEN ?8 THEN excluded.since ELSE since END, alert_id = excluded.alert_id, "
+      "last_obs_date = excluded.last_obs_date, last_value = excluded.last_value, "
+      "last_notified_at = CASE WHEN ?9 THEN excluded.since ELSE last_notified_at END"));
+  std::optional<int64_t> open_alert = t.to == AlertState::kFiring ? alert_id : std::nullopt;
+  rs.Bind(1, t.rule).Bind(2, t.labels).Bind(3, AlertStateName(t.to)).Bind(4, eval_time)
+      .Bind(5, open_alert).Bind(6, obs_date).Bind(7, t.value).Bind(8, state_changed ? 1 : 0)
+      .Bind(9, notified ? 1 : 0);
+  LW_RETURN_IF_ERROR(rs.Run());
+  LW_RETURN_IF_ERROR((*tx)->Commit());
+  return out;
+}
+
+Result<std::vector<DeliveryJob>> Store::DueDeliveries(TimePoint now, int limit) {
+  LW_ASSIGN_OR_RETURN(st, db_->Prepare(
+      "SELECT d.id, d.notifier, d.attempts, d.created_at, d.idempotency_key, e.id, e.alert_id, "
+      "e.rule, e.kind, e.severity, e.series, e.value, e.threshold, e.obs_date, e.eval_time, "
+      "e.message FROM deliveries d JOIN alert_events e ON e.id = d.event_id "
+      "WHERE d.status = 'pending' AND d.next_attempt_at <= ?1 ORDER BY d.next_attempt_at, d.id "
+      "LIMIT ?2"));
+  st.Bind(1, FormatTime(now)).Bind(2, limit);
+  std::vector<DeliveryJob> out;
+  for (;;) {
+    LW_ASSIGN_OR_RETURN(row, st.Step());
+    if (!row) break;
+    DeliveryJob j;
+    j.delivery_id = st.Int(0);
+    j.notifier = st.Text(1);
+    j.attempts = static_cast<int>(st.Int(2));
+    j.created_at = ParseTime(st.Text(3)).ok() ? *ParseTime(st.Text(3)) : now;
+    j.idempotency_key = st.Text(4);
+    j.event_id = st.Int(5);
+    if (!st.IsNull(6)) j.alert_id = st.Int(6);
+    j.rule = st.Text(7);
+    j.kind = st.Text(8);
+    j.severity = st.Text(9);
+    j.series = st.Text(10);
+    j.value = st.OptDouble(11);
+    j.threshold = st.OptDouble(12);
+    j.obs_date = st.Text(13);
+    j.eval_time = st.Text(14);
+    j.message = st.Text(15);
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+Result<std::optional<TimePoint>> Store::NextDeliveryTime() {
+  LW_ASSIGN_OR_RETURN(st, db_->Prepare(
+      "SELECT min(next_attempt_at) FROM deliveries WHERE status = 'pending'"));
+  LW_ASSIGN_OR_RETURN(row, st.Step());
+  if (!row || st.IsNull(0)) return std::optional<TimePoint>();
+  auto t = ParseTime(st.Text(0));
+  if (!t.ok()) return t.status();
+  return std::optional<TimePoint>(*t);
+}
+
+Status Store::MarkDelivered(int64_t id, TimePoint now) {
+  auto st = db_->Prepare(
+      "UPDATE deliveries SET status = 'delivered', attempts = attempts + 1, delivered_at = ?2, "
+      "last_error = NULL WHERE id = ?1");
+  if (!st.ok()) return st.status();
+  return st->Bind(1, id).Bind(2, FormatTime(now)).Run();
+}
+
+Status Store::MarkRetry(int64_t id, TimePoint next, const std::string& error) {
+  auto st = db_->Prepare(
+      "UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ?2, last_error = ?3 "
+      "WHERE id = ?1");
+  if (!st.ok()) return st.status();
+  return st->Bind(1, id).Bind(2, FormatTime(next)).Bind(3, error).Run();
+}
+
+Status Store::MarkDead(int64_t id, TimePoint now, const std::string& error) {
+  auto st = db_->Prepare(
+      "UPDATE deliveries SET status = 'dead', attempts = attempts + 1, next_attempt_at = ?2, "
+      "last_error = ?3 WHERE id = ?1");
+  if (!st.ok()) return st.status();
+  return st->Bind(1, id).Bind(2, FormatTime(now)).Bind(3, error).Run();
+}
+
+Status Store::RecordPollSuccess(const std::string& series, const std::string& source,
+                                TimePoint now, bool new_observations) {
+  auto st = db_->Prepare(
+      "INSERT INTO source_health (series, source, last_attempt_at, last_success_at, "
+      "consecutive_failures, last_new_observation_at, polls) VALUES (?1, ?2, ?3, ?3, 0, "
+      "CASE WHEN ?4 THEN ?3 END, 1) ON CONFLICT (series) DO UPDATE SET source = excluded.source, "
+      "last_attempt_at = ?3, last_success_at = ?3, consecutive_failures = 0, "
+      "last_new_observation_at = CASE WHEN ?4 THEN ?3 ELSE last_new_observation_at END, "
+      "polls = polls + 1");
+  if (!st.ok()) return st.status();
+  return st->Bind(1, series).Bind(2, source).Bind(3, FormatTime(now))
+      .Bind(4, new_observations ? 1 : 0).Run();
+}
+
+Status Store::RecordPollFailure(const std::string& series, const std::string& source,
+                                TimePoint now, const std::string& error) {
+  auto st = db_->Prepare(
+      "INSERT INTO source_health (series, source, last_attempt_at, last_error_at, last_error, "
+      "consecutive_failures, polls, errors) VALUES (?1, ?2, ?3, ?3, ?4, 1, 1, 1) "
+      "ON CONFLICT (series) DO UPDATE SET source = excluded.source, last_attempt_at = ?3, "
+      "last_error_at = ?3, last_error = ?4, consecutive_failures = consecutive_failures + 1, "
+      "polls = polls + 1, errors = errors + 1");
+  if (!st.ok()) return st.status();
+  return st->Bind(1, series).Bind(2, source).Bind(3, FormatTime(now)).Bind(4, error).Run();
+}
+
+Result<std::vector<AlertRow>> Store::QueryAlerts(const AlertQuery& q) {
+  // Optional filters bind NULL to mean "any", so one statement serves every combination.
+  LW_ASSIGN_OR_RETURN(st, db_->Prepare(
+      "SELECT a.id, a.rule, a.labels, a.series, a.severity, a.state, a.opened_at, a.resolved_at, "
+      "a.first_obs_date, a.last_obs_date, a.value, a.threshold, a.message, "
+      "(SELECT count(*) FROM deliveries d JOIN alert_events e ON e.id = d.event_id "
+      "  WHERE e.alert_id = a.id AND d.status = 'pending'), "
+      "(SELECT count(*) FROM deliveries d JOIN alert_events e ON e.id = d.event_id "
+      "  WHERE e.alert_id = a.id AND d.status = 'delivered'), "
+      "(SELECT count(*) FROM deliveries d JOIN alert_events e ON e.id = d.event_id "
+      "  WHERE e.alert_id = a.id AND d.status = 'dead') "
+      "FROM alerts a WHERE (?1 IS NULL OR a.opened_at >= ?1) AND (?2 IS NULL OR a.opened_at < ?2) "
+      "AND (?3 IS NULL OR a.rule = ?3) AND (?4 IS NULL OR a.state = ?4) "
+      "AND (?5 IS NULL OR a.severity = ?5) AND (?6 IS NULL OR a.series = ?6) "
+      "AND (?7 IS NULL OR instr(lower(a.message), lower(?7)) > 0) "
+      "ORDER BY a.opened_at DESC, a.id DESC LIMIT ?8"));
+  auto time_or_null = [](const std::optional<TimePoint>& t) {
+    return t ? std::optional<std::string>(FormatTime(*t)) : std::nullopt;
+  };
+  st.Bind(1, time_or_null(q.since)).Bind(2, time_or_null(q.until)).Bind(3, q.rule)
+      .Bind(4, q.state).Bind(5, q.severity).Bind(6, q.series).Bind(7, q.text).Bind(8, q.limit);
+  std::vector<AlertRow> out;
+  for (;;) {
+    LW_ASSIGN_OR_RETURN(row, st.Step());
+    if (!row) break;
+    AlertRow a;
+    a.id = st.Int(0);
+    a.rule = st.Text(1);
+    a.labels = st.Text(2);
+    a.series = st.Text(3);
+    a.severity = st.Text(4);
+    a.state = st.Text(5);
+    a.opened_at = st.Text(6);
+    a.resolved_at = st.OptText(7);
+    a.first_obs_date = st.Text(8);
+    a.last_obs_date = st.Text(9);
+    a.value = st.OptDouble(10);
+    a.threshold = st.OptDouble(11);
+    a.message = st.Text(12);
+    a.deliveries_pending = static_cast<int>(st.Int(13));
+    a.deliveries_delivered = static_cast<int>(st.Int(14));
+    a.deliveries_dead = static_cast<int>(st.Int(15));
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+}  // namespace liqwatch::store

@@ -1,0 +1,164 @@
+// The liqwatch store: observations, rule state, alerts, events, the delivery outbox and source
+// health, in one SQLite file (WAL mode).
+//
+// Contract:
+// - Open() creates the file if needed, applies migrations and enables WAL (read-write), or
+//   checks the schema version (read-only). A database newer than this binary is refused.
+// - Every method returns a Status/Result; SQLite errors (disk full, I/O, locked) come back as
+//   kIoError with SQLite's message. A failed write changes nothing: each method that writes
+//   several rows does so in one transaction.
+// - A Store is used by one thread at a time. In the daemon that is the store worker thread
+//   (see store/worker.h), so no write ever runs on the event loop; a CLI process opens its own.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/model.h"
+#include "core/status.h"
+#include "core/time.h"
+#include "core/units.h"
+#include "store/sqlite.h"
+
+namespace liqwatch::store {
+
+struct IngestStats {
+  int inserted = 0;
+  int revised = 0;
+  int unchanged = 0;
+  // New dates and revised values, in date order: what the rules must look at.
+  std::vector<Observation> changed;
+};
+
+struct RuleState {
+  std::string rule;
+  std::string labels;
+  AlertState state = AlertState::kInactive;
+  TimePoint since{};
+  std::optional<int64_t> alert_id;
+  std::optional<std::string> last_obs_date;
+  std::optional<double> last_value;
+  std::optional<TimePoint> last_notified_at;
+};
+
+// A rule changing state, as decided by the alert state machine.
+struct Transition {
+  std::string rule;
+  std::string labels;
+  std::string series;
+  std::string kind;  // firing, resolved, reminder, pending, no_data, inactive
+  AlertState from = AlertState::kInactive;
+  AlertState to = AlertState::kInactive;
+  Severity severity = Severity::kWarning;
+  std::optional<double> value;
+  std::optional<double> threshold;
+  Date obs_date{};
+  TimePoint eval_time{};
+  std::string message;
+};
+
+struct RecordedTransition {
+  int64_t event_id = 0;
+  std::optional<int64_t> alert_id;
+  int deliveries = 0;
+};
+
+// One pending outbox row joined with its event.
+struct DeliveryJob {
+  int64_t delivery_id = 0;
+  std::string notifier;
+  int attempts = 0;
+  TimePoint created_at{};
+  std::string idempotency_key;
+  int64_t event_id = 0;
+  std::optional<int64_t> alert_id;
+  std::string rule;
+  std::string kind;
+  std::string severity;
+  std::string series;
+  std::optional<double> value;
+  std::optional<double> threshold;
+  std::string obs_date;
+  std::string eval_time;
+  std::string message;
+};
+
+struct AlertQuery {
+  std::optional<TimePoint> since;  // opened at or after
+  std::optional<TimePoint> until;  // opened before
+  std::optional<std::string> rule;
+  std::optional<std::string> state;     // firing, resolved
+  std::optional<std::string> severity;
+  std::optional<std::string> series;
+  std::optional<std::string> text;      // substring of the message
+  int limit = 100;
+};
+
+struct AlertRow {
+  int64_t id = 0;
+  std::string rule;
+  std::string labels;
+  std::string series;
+  std::string severity;
+  std::string state;
+  std::string opened_at;
+  std::optional<std::string> resolved_at;
+  std::string first_obs_date;
+  std::string last_obs_date;
+  std::optional<double> value;
+  std::optional<double> threshold;
+  std::string message;
+  int deliveries_pending = 0;
+  int deliveries_delivered = 0;
+  int deliveries_dead = 0;
+};
+
+class Store {
+ public:
+  enum class Mode { kReadWrite, kReadOnly };
+  static Result<std::unique_ptr<Store>> Open(const std::string& path, Mode mode);
+
+  // Observations. Same value again: unchanged. New value for a stored date: a revision row
+  // plus the update. `unit` is the canonical unit the values are in.
+  Result<IngestStats> IngestObservations(const std::string& series, Unit unit,
+                                         const std::vector<Observation>& observations,
+                                         TimePoint now);
+  Result<std::optional<Date>> LastObservationDate(const std::string& series);
+  // Stored history in date order, from `since` (inclusive) if given.
+  Result<std::vector<Observation>> History(const std::string& series, std::optional<Date> since);
+
+  // Rule state and transitions.
+  Result<std::optional<RuleState>> GetRuleState(const std::string& rule, const std::string& labels);
+  // In one transaction: the event row, the alert row (opened on firing, closed on resolved),
+  // the rule state, and one pending delivery per notifier.
+  Result<RecordedTransition> RecordTransition(const Transition& t,
+                                              const std::vector<std::string>& notifiers);
+
+  // Outbox.
+  Result<std::vector<DeliveryJob>> DueDeliveries(TimePoint now, int limit);
+  Result<std::optional<TimePoint>> NextDeliveryTime();
+  Status MarkDelivered(int64_t delivery_id, TimePoint now);
+  Status MarkRetry(int64_t delivery_id, TimePoint next_attempt, const std::string& error);
+  Status MarkDead(int64_t delivery_id, TimePoint now, const std::string& error);
+
+  // Source health.
+  Status RecordPollSuccess(const std::string& series, const std::string& source, TimePoint now,
+                           bool new_observations);
+  Status RecordPollFailure(const std::string& series, const std::string& source, TimePoint now,
+                           const std::string& error);
+
+  // History queries (newest first).
+  Result<std::vector<AlertRow>> QueryAlerts(const AlertQuery& q);
+
+  Database& db() { return *db_; }
+  int schema_version() const { return schema_version_; }
+
+ private:
+  Store(std::unique_ptr<Database> db, int version) : db_(std::move(db)), schema_version_(version) {}
+  std::unique_ptr<Database> db_;
+  int schema_version_;
+};
+
+}  // namespace liqwatch::store

@@ -1,0 +1,222 @@
+#include "store/store.h"
+
+#include <filesystem>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "store/migrations.h"
+
+namespace liqwatch::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+class TempDb : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("liqwatch-store-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    path_ = (dir_ / "test.db").string();
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path dir_;
+  std::string path_;
+};
+
+Date D(const char* s) { return *ParseDate(s); }
+TimePoint T(const char* s) { return *ParseTime(s); }
+
+using MigrationsTest = TempDb;
+
+TEST_F(MigrationsTest, FreshDatabaseGetsLatestVersionAndWal) {
+  auto store = Store::Open(path_, Store::Mode::kReadWrite);
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  EXPECT_EQ((*store)->schema_version(), LatestVersion(EmbeddedMigrations()));
+  auto mode = (*store)->db().Prepare("PRAGMA journal_mode");
+  ASSERT_TRUE(mode.ok());
+  ASSERT_TRUE(*mode->Step());
+  EXPECT_EQ(mode->Text(0), "wal");
+}
+
+TEST_F(MigrationsTest, UpgradeAppliesOnlyNewerMigrationsAndKeepsData) {
+  const Migration v1[] = {{"0001_a.sql", "CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (7);"}};
+  const Migration v2[] = {v1[0], {"0002_b.sql", "ALTER TABLE t ADD COLUMN y TEXT;"}};
+  auto db = Database::Open(path_, Database::Mode::kReadWriteCreate);
+  ASSERT_TRUE(db.ok());
+  EXPECT_EQ(*Migrate(**db, v1), 1);
+  EXPECT_EQ(*Migrate(**db, v2), 2);
+  EXPECT_EQ(*(*db)->QueryInt("SELECT x FROM t WHERE y IS NULL"), 7);
+  EXPECT_EQ(*Migrate(**db, v2), 2);  // idempotent
+}
+
+TEST_F(MigrationsTest, FailedMigrationLeavesPreviousVersion) {
+  const Migration v2[] = {{"0001_a.sql", "CREATE TABLE t (x INTEGER);"},
+                          {"0002_b.sql", "CREATE TABLE u (y); THIS IS NOT SQL;"}};
+  auto db = Database::Open(path_, Database::Mode::kReadWriteCreate);
+  auto r = Migrate(**db, v2);
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.status().message(), ::testing::StartsWith("0002_b.sql: sqlite: near \"THIS\""));
+  EXPECT_EQ(*(*db)->QueryInt("PRAGMA user_version"), 1);
+  EXPECT_EQ(*(*db)->QueryInt("SELECT count(*) FROM sqlite_master WHERE name = 'u'"), 0);
+}
+
+TEST_F(MigrationsTest, RefusesDatabaseNewerThanBinary) {
+  {
+    auto db = Database::Open(path_, Database::Mode::kReadWriteCreate);
+    ASSERT_TRUE((*db)->Exec("CREATE TABLE keep (x); INSERT INTO keep VALUES (1); "
+                            "PRAGMA user_version = 99").ok());
+  }
+  auto store = Store::Open(path_, Store::Mode::kReadWrite);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().message(),
+            path_ + ": database schema version 99 is newer than this liqwatch supports (version " +
+                std::to_string(LatestVersion(EmbeddedMigrations())) +
+                "); upgrade liqwatch or restore a backup made by this version");
+  auto db = Database::Open(path_, Database::Mode::kReadOnly);
+  EXPECT_EQ(*(*db)->QueryInt("SELECT count(*) FROM keep"), 1);  // untouched
+}
+
+using StoreTest = TempDb;
+
+TEST_F(StoreTest, IngestIsIdempotentAndKeepsRevisions) {
+  auto store = std::move(*Store::Open(path_, Store::Mode::kReadWrite));
+  std::vector<Observation> batch = {{"sofr", D("2025-10-28"), 4.31, false},
+                                    {"sofr", D("2025-10-29"), 4.29, false},
+                                    {"sofr", D("2025-11-11"), std::nullopt, false}};
+  auto s1 = store->IngestObservations("sofr", Unit::kPercent, batch, T("2025-10-30T12:00:00Z"));
+  ASSERT_TRUE(s1.ok());
+  EXPECT_EQ(s1->inserted, 3);
+  auto s2 = store->IngestObservations("sofr", Unit::kPercent, batch, T("2025-10-30T13:00:00Z"));
+  EXPECT_EQ(s2->inserted, 0);
+  EXPECT_EQ(s2->unchanged, 3);
+  EXPECT_TRUE(s2->changed.empty());
+
+  batch[1].value = 4.30;  // revised by the publisher
+  auto s3 = store->IngestObservations("sofr", Unit::kPercent, batch, T("2025-10-31T09:00:00Z"));
+  EXPECT_EQ(s3->revised, 1);
+  ASSERT_EQ(s3->changed.size(), 1u);
+  EXPECT_EQ(*s3->changed[0].value, 4.30);
+  auto rev = store->db().Prepare(
+      "SELECT obs_date, old_value, new_value, seen_at FROM observation_revisions");
+  ASSERT_TRUE(*rev->Step());
+  EXPECT_EQ(rev->Text(0), "2025-10-29");
+  EXPECT_EQ(rev->Double(1), 4.29);
+  EXPECT_EQ(rev->Double(2), 4.30);
+  EXPECT_EQ(rev->Text(3), "2025-10-31T09:00:00.000Z");
+
+  auto hist = store->History("sofr", std::nullopt);
+  ASSERT_EQ(hist->size(), 3u);
+  EXPECT_FALSE((*hist)[2].value.has_value());
+  EXPECT_EQ(FormatDate(**store->LastObservationDate("sofr")), "2025-11-11");
+  EXPECT_FALSE(store->LastObservationDate("iorb")->has_value());
+}
+
+Transition Fire(const char* date, double value) {
+  Transition t;
+  t.rule = "sofr_above_iorb";
+  t.series = "sofr";
+  t.kind = "firing";
+  t.from = AlertState::kInactive;
+  t.to = AlertState::kFiring;
+  t.severity = Severity::kCritical;
+  t.value = value;
+  t.threshold = 4.15;
+  t.obs_date = *ParseDate(date);
+  t.eval_time = *ParseTime(std::string(date) + "T13:00:00Z");
+  t.message = "SOFR above IORB";
+  return t;
+}
+
+TEST_F(StoreTest, FiringAndResolvingWriteAlertEventsAndOutboxTogether) {
+  auto store = std::move(*Store::Open(path_, Store::Mode::kReadWrite));
+  auto fired = store->RecordTransition(Fire("2025-10-28", 4.31), {"desk", "slack"});
+  ASSERT_TRUE(fired.ok()) << fired.status().message();
+  ASSERT_TRUE(fired->alert_id.has_value());
+  EXPECT_EQ(fired->deliveries, 2);
+
+  auto due = store->DueDeliveries(T("2025-10-28T13:00:01Z"), 10);
+  ASSERT_EQ(due->size(), 2u);
+  EXPECT_EQ((*due)[0].rule, "sofr_above_iorb");
+  EXPECT_EQ((*due)[0].kind, "firing");
+  EXPECT_EQ((*due)[0].idempotency_key.size(), 32u);
+  EXPECT_NE((*due)[0].idempotency_key, (*due)[1].idempotency_key);
+
+  auto state = store->GetRuleState("sofr_above_iorb", "");
+  EXPECT_EQ((*state)->state, AlertState::kFiring);
+  EXPECT_EQ((*state)->alert_id, fired->alert_id);
+
+  Transition resolve = Fire("2025-10-29", 4.10);
+  resolve.kind = "resolved";
+  resolve.from = AlertState::kFiring;
+  resolve.to = AlertState::kResolved;
+  auto resolved = store->RecordTransition(resolve, {"desk"});
+  EXPECT_EQ(resolved->alert_id, fired->alert_id);
+
+  auto alerts = store->QueryAlerts({});
+  ASSERT_EQ(alerts->size(), 1u);
+  EXPECT_EQ((*alerts)[0].state, "resolved");
+  EXPECT_EQ((*alerts)[0].first_obs_date, "2025-10-28");
+  EXPECT_EQ((*alerts)[0].last_obs_date, "2025-10-29");
+  EXPECT_EQ(*(*alerts)[0].resolved_at, "2025-10-29T13:00:00.000Z");
+  EXPECT_EQ((*alerts)[0].deliveries_pending, 3);
+  EXPECT_FALSE((*store->GetRuleState("sofr_above_iorb", ""))->alert_id.has_value());
+}
+
+TEST_F(StoreTest, OutboxRetryDeliverAndDeadLetter) {
+  auto store = std::move(*Store::Open(path_, Store::Mode::kReadWrite));
+  ASSERT_TRUE(store->RecordTransition(Fire("2025-10-28", 4.31), {"a", "b"}).ok());
+  auto due = *store->DueDeliveries(T("2025-10-28T13:00:00Z"), 10);
+  ASSERT_EQ(due.size(), 2u);
+  ASSERT_TRUE(store->MarkRetry(due[0].delivery_id, T("2025-10-28T13:05:00Z"), "HTTP 503").ok());
+  ASSERT_TRUE(store->MarkDelivered(due[1].delivery_id, T("2025-10-28T13:00:01Z")).ok());
+  EXPECT_TRUE(store->DueDeliveries(T("2025-10-28T13:04:59Z"), 10)->empty());
+  EXPECT_EQ(FormatTime(**store->NextDeliveryTime()), "2025-10-28T13:05:00.000Z");
+  ASSERT_TRUE(store->MarkDead(due[0].delivery_id, T("2025-10-29T13:00:00Z"), "HTTP 404").ok());
+  EXPECT_FALSE(store->NextDeliveryTime()->has_value());
+  auto a = (*store->QueryAlerts({}))[0];
+  EXPECT_EQ(a.deliveries_dead, 1);
+  EXPECT_EQ(a.deliveries_delivered, 1);
+}
+
+TEST_F(StoreTest, QueryFiltersByRuleStateTextAndTime) {
+  auto store = std::move(*Store::Open(path_, Store::Mode::kReadWrite));
+  ASSERT_TRUE(store->RecordTransition(Fire("2025-10-28", 4.31), {}).ok());
+  auto other = Fire("2025-10-30", 1010);
+  other.rule = "tga_high";
+  other.series = "tga";
+  other.message = "TGA above $1tn";
+  ASSERT_TRUE(store->RecordTransition(other, {}).ok());
+  AlertQuery q;
+  q.rule = "tga_high";
+  EXPECT_EQ(store->QueryAlerts(q)->size(), 1u);
+  q = {};
+  q.text = "tga ABOVE";
+  EXPECT_EQ((*store->QueryAlerts(q))[0].rule, "tga_high");
+  q = {};
+  q.since = T("2025-10-29T00:00:00Z");
+  EXPECT_EQ(store->QueryAlerts(q)->size(), 1u);
+  q = {};
+  q.state = "resolved";
+  EXPECT_TRUE(store->QueryAlerts(q)->empty());
+  q = {};
+  q.limit = 1;
+  EXPECT_EQ((*store->QueryAlerts(q))[0].rule, "tga_high");  // newest first
+}
+
+TEST_F(StoreTest, ReadOnlyOpenSeesDaemonWritesAndCannotWrite) {
+  auto writer = std::move(*Store::Open(path_, Store::Mode::kReadWrite));
+  ASSERT_TRUE(writer->RecordTransition(Fire("2025-10-28", 4.31), {}).ok());
+  auto reader = Store::Open(path_, Store::Mode::kReadOnly);
+  ASSERT_TRUE(reader.ok()) << reader.status().message();
+  EXPECT_EQ((*reader)->QueryAlerts({})->size(), 1u);
+  auto w = (*reader)->RecordTransition(Fire("2025-10-29", 4.4), {});
+  EXPECT_FALSE(w.ok());
+  EXPECT_EQ(w.status().code(), Status::Code::kIoError);
+}
+
+}  // namespace
+}  // namespace liqwatch::store
