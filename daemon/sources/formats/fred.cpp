@@ -1,8 +1,5 @@
 #include "sources/formats/fred.h"
 
-#include <algorithm>
-#include <cctype>
-
 #include <fmt/format.h>
 
 #include "sources/formats/csv_reader.h"
@@ -31,13 +28,6 @@ Status FredErrorStatus(const json::object& obj) {
   if (code == 400) return Status::InvalidArgument(text);
   if (code == 429 || code >= 500) return Status::Unavailable(text);
   return Status::HttpError(text);
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "sources/formats/json_util.h"
 
+#include <cctype>
+
 #include <fmt/format.h>
 
 #include "sources/formats/number.h"
@@ -64,6 +66,34 @@ std::string JsonScalarText(const boost::json::value& v) {
     default:
       return "";
   }
+}
+
+NumberCell JsonNumberCell(const boost::json::value& v, const NumberStyle& style) {
+  switch (v.kind()) {
+    case boost::json::kind::int64:
+      return {CellKind::kNumber, static_cast<double>(v.get_int64())};
+    case boost::json::kind::uint64:
+      return {CellKind::kNumber, static_cast<double>(v.get_uint64())};
+    case boost::json::kind::double_:
+      return {CellKind::kNumber, v.get_double()};
+    case boost::json::kind::string:
+      return CleanNumber(v.get_string(), style);
+    case boost::json::kind::null:
+      return {CellKind::kMissing, 0};
+    default:
+      return {};
+  }
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace liqwatch::sources

@@ -10,6 +10,7 @@
 #include <boost/json.hpp>
 
 #include "core/status.h"
+#include "sources/formats/number.h"
 
 namespace liqwatch::sources {
 
@@ -23,5 +24,12 @@ std::string DescribeJson(const boost::json::value& v);
 // A JSON string or number as text; "" for other kinds. Numbers keep their JSON spelling
 // as closely as Boost.JSON allows (integers exact, doubles via serialize()).
 std::string JsonScalarText(const boost::json::value& v);
+
+// A JSON number is a number; a JSON string goes through CleanNumber(style); null is missing;
+// anything else (bool, array, object) is invalid.
+NumberCell JsonNumberCell(const boost::json::value& v, const NumberStyle& style);
+
+// Case-insensitive ASCII comparison.
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 
 }  // namespace liqwatch::sources

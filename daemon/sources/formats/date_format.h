@@ -1,0 +1,37 @@
+// Date parsing with a strftime-like format, and the shared "no future dates" check.
+//
+// Contract: pure, thread-safe, never throw, locale-independent (English month names only).
+#pragma once
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "core/model.h"
+#include "core/status.h"
+#include "core/time.h"
+
+namespace liqwatch::sources {
+
+// Parses `text` (surrounding whitespace ignored) against `format`. Directives:
+//   %Y 4-digit year   %y 2-digit year (2000-2099)   %m month 1-12 (1 or 2 digits)
+//   %d day 1-31 (1 or 2 digits)   %b / %B English month name, abbreviated or full,
+//   case-insensitive ("Jul", "July", "SEPT" is rejected)   %% a literal '%'
+// A space in the format matches one or more whitespace characters; any other character
+// must match literally. The whole text must be consumed and the date must exist.
+// Examples: "%Y-%m-%d" "2025-10-28"; "%d %b %Y" "06 Jul 2026"; "%m/%d/%Y" "10/28/2025".
+// On failure: InvalidArgument "date 'TEXT' does not match format 'FMT'" (or "is not a valid
+// calendar date").
+Result<Date> ParseDateWithFormat(std::string_view text, std::string_view format);
+
+// Policy for rows dated after `today` (every parser with a `today` option uses it): such rows
+// are REJECTED, the whole body fails with InvalidArgument
+//   "<what>: N row(s) dated after today (YYYY-MM-DD), e.g. YYYY-MM-DD" (N distinct dates,
+// the example is the earliest).
+// A future date is never a real observation of these feeds; it means a swapped date format
+// (%m/%d vs %d/%m), a broken clock, or a wrong page, and storing it would poison "latest".
+// Returns OK when `today` is nullopt or no point is after it.
+Status CheckNoFutureDates(const std::vector<RawPoint>& points, std::optional<Date> today,
+                          std::string_view what);
+
+}  // namespace liqwatch::sources
