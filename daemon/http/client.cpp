@@ -1,0 +1,313 @@
+#include "http/client.h"
+
+#include <curl/curl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <fmt/format.h>
+
+#include "core/log.h"
+
+namespace liqwatch::http {
+
+namespace asio = boost::asio;
+
+std::string HttpResponse::Header(std::string_view name) const {
+  for (const auto& [k, v] : headers) {
+    if (k.size() == name.size() &&
+        std::equal(k.begin(), k.end(), name.begin(),
+                   [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
+      return v;
+    }
+  }
+  return {};
+}
+
+namespace {
+// One process-wide curl_global_init, before any handle exists.
+struct CurlGlobal {
+  CurlGlobal() { curl_global_init(CURL_GLOBAL_DEFAULT); }
+  ~CurlGlobal() { curl_global_cleanup(); }
+};
+void EnsureCurlGlobal() { static CurlGlobal g; }
+}  // namespace
+
+struct Transfer {
+  // The handler is move-constructed, never assigned: Boost 1.81's any_completion_handler
+  // move-assignment re-wraps the handler (copying itself without end).
+  Transfer(HttpRequest r, FetchHandler h) : request(std::move(r)), handler(std::move(h)) {}
+  CURL* easy = nullptr;
+  curl_slist* headers = nullptr;
+  HttpRequest request;
+  FetchHandler handler;
+  HttpResponse response;
+  bool too_large = false;
+  std::chrono::steady_clock::time_point started;
+  char error[CURL_ERROR_SIZE] = {0};
+};
+
+// A socket curl opened, watched by Asio. `want` is what curl asked for (CURL_POLL_*);
+// reading/writing say whether an async_wait of that kind is outstanding.
+struct Socket {
+  explicit Socket(asio::io_context& io, int fd) : desc(io, fd) {}
+  asio::posix::stream_descriptor desc;
+  int want = 0;
+  bool reading = false;
+  bool writing = false;
+};
+
+struct HttpClient::Impl {
+  Impl(asio::io_context& io, std::string ua) : io(io), timer(io), user_agent(std::move(ua)) {
+    EnsureCurlGlobal();
+    multi = curl_multi_init();
+    curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, &Impl::OnSocket);
+    curl_multi_setopt(multi, CURLMOPT_SOCKETDATA, this);
+    curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, &Impl::OnTimer);
+    curl_multi_setopt(multi, CURLMOPT_TIMERDATA, this);
+  }
+
+  ~Impl() {
+    alive.reset();
+    for (auto& [easy, t] : transfers) {
+      curl_multi_remove_handle(multi, easy);
+      curl_easy_cleanup(easy);
+      curl_slist_free_all(t->headers);
+    }
+    transfers.clear();
+    curl_multi_cleanup(multi);
+    sockets.clear();
+  }
+
+  asio::io_context& io;
+  asio::steady_timer timer;
+  std::string user_agent;
+  CURLM* multi = nullptr;
+  std::map<CURL*, std::unique_ptr<Transfer>> transfers;
+  std::map<int, std::unique_ptr<Socket>> sockets;
+  // Handlers queued on the io_context check this before touching the Impl.
+  std::shared_ptr<int> alive = std::make_shared<int>(0);
+
+  // --- curl callbacks -----------------------------------------------------------------------
+
+  static curl_socket_t OnOpenSocket(void* userp, curlsocktype purpose, curl_sockaddr* addr) {
+    auto* self = static_cast<Impl*>(userp);
+    if (purpose != CURLSOCKTYPE_IPCXN) return CURL_SOCKET_BAD;
+    int fd = ::socket(addr->family, addr->socktype | SOCK_CLOEXEC, addr->protocol);
+    if (fd < 0) return CURL_SOCKET_BAD;
+    boost::system::error_code ec;
+    auto sock = std::make_unique<Socket>(self->io, fd);
+    sock->desc.non_blocking(true, ec);
+    self->sockets[fd] = std::move(sock);
+    return fd;
+  }
+
+  static int OnCloseSocket(void* userp, curl_socket_t fd) {
+    auto* self = static_cast<Impl*>(userp);
+    auto it = self->sockets.find(fd);
+    if (it == self->sockets.end()) return ::close(fd);
+    boost::system::error_code ec;
+    it->second->desc.cancel(ec);
+    it->second->desc.close(ec);  // closes fd; pending waits complete with operation_aborted
+    self->sockets.erase(it);
+    return 0;
+  }
+
+  static int OnSocket(CURL*, curl_socket_t fd, int what, void* userp, void*) {
+    auto* self = static_cast<Impl*>(userp);
+    auto it = self->sockets.find(fd);
+    if (it == self->sockets.end()) return 0;
+    it->second->want = what == CURL_POLL_REMOVE ? 0 : what;
+    self->Arm(fd);
+    return 0;
+  }
+
+  static int OnTimer(CURLM*, long timeout_ms, void* userp) {
+    auto* self = static_cast<Impl*>(userp);
+    self->timer.cancel();
+    if (timeout_ms < 0) return 0;
+    self->timer.expires_after(std::chrono::milliseconds(timeout_ms));
+    std::weak_ptr<int> alive = self->alive;
+    self->timer.async_wait([self, alive](const boost::system::error_code& ec) {
+      if (ec || alive.expired()) return;
+      int running = 0;
+      curl_multi_socket_action(self->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+      self->Drain();
+    });
+    return 0;
+  }
+
+  static size_t OnBody(char* data, size_t size, size_t n, void* userp) {
+    auto* t = static_cast<Transfer*>(userp);
+    size_t bytes = size * n;
+    if (t->response.body.size() + bytes > t->request.max_body_bytes) {
+      t->too_large = true;
+      return 0;  // aborts the transfer with CURLE_WRITE_ERROR
+    }
+    t->response.body.append(data, bytes);
+    return bytes;
+  }
+
+  static size_t OnHeader(char* data, size_t size, size_t n, void* userp) {
+    auto* t = static_cast<Transfer*>(userp);
+    std::string_view line(data, size * n);
+    if (line.rfind("HTTP/", 0) == 0) {
+      t->response.headers.clear();  // a new response (redirect or 100-continue)
+    } else if (auto colon = line.find(':'); colon != std::string_view::npos) {
+      auto trim = [](std::string_view s) {
+        while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+        while (!s.empty() && (s.back() == '\r' || s.back() == '\n' || s.back() == ' '))
+          s.remove_suffix(1);
+        return std::string(s);
+      };
+      t->response.headers.emplace_back(trim(line.substr(0, colon)), trim(line.substr(colon + 1)));
+    }
+    return size * n;
+  }
+
+  // --- Asio side ----------------------------------------------------------------------------
+
+  // Starts the async_waits curl wants that are not already outstanding.
+  void Arm(int fd) {
+    auto it = sockets.find(fd);
+    if (it == sockets.end()) return;
+    Socket& s = *it->second;
+    if ((s.want & CURL_POLL_IN) && !s.reading) {
+      s.reading = true;
+      Wait(fd, asio::posix::descriptor_base::wait_read, CURL_CSELECT_IN);
+    }
+    if ((s.want & CURL_POLL_OUT) && !s.writing) {
+      s.writing = true;
+      Wait(fd, asio::posix::descriptor_base::wait_write, CURL_CSELECT_OUT);
+    }
+  }
+
+  void Wait(int fd, asio::posix::descriptor_base::wait_type type, int select) {
+    std::weak_ptr<int> alive = this->alive;
+    sockets[fd]->desc.async_wait(type, [this, alive, fd, type, select](
+                                           const boost::system::error_code& ec) {
+      if (alive.expired()) return;
+      auto it = sockets.find(fd);
+      if (it == sockets.end()) return;  // closed meanwhile
+      Socket& s = *it->second;
+      (type == asio::posix::descriptor_base::wait_read ? s.reading : s.writing) = false;
+      if (ec == asio::error::operation_aborted) return;
+      int running = 0;
+      curl_multi_socket_action(multi, fd, ec ? CURL_CSELECT_ERR : select, &running);
+      Drain();
+      Arm(fd);  // re-arm if curl still wants this direction (fd may be gone: Arm checks)
+    });
+  }
+
+  // Completes finished transfers. Handlers are posted, never called from inside curl.
+  void Drain() {
+    int left = 0;
+    while (CURLMsg* msg = curl_multi_info_read(multi, &left)) {
+      if (msg->msg != CURLMSG_DONE) continue;
+      Finish(msg->easy_handle, msg->data.result);
+    }
+  }
+
+  void Finish(CURL* easy, CURLcode code) {
+    auto it = transfers.find(easy);
+    if (it == transfers.end()) return;
+    std::unique_ptr<Transfer> t = std::move(it->second);
+    transfers.erase(it);
+    curl_multi_remove_handle(multi, easy);
+    t->response.elapsed = std::chrono::duration_cast<Duration>(
+        std::chrono::steady_clock::now() - t->started);
+    std::string url = RedactUrl(t->request.url);
+    Result<HttpResponse> result = Status::Internal("unset");
+    if (code == CURLE_OK) {
+      curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &t->response.status);
+      result = std::move(t->response);
+    } else if (t->too_large || code == CURLE_FILESIZE_EXCEEDED) {
+      result = Status::TooLarge(fmt::format("{} {}: response body exceeds the {} byte limit",
+                                            t->request.method, url, t->request.max_body_bytes));
+    } else if (code == CURLE_OPERATION_TIMEDOUT) {
+      result = Status::Timeout(fmt::format("{} {}: timed out after {}", t->request.method, url,
+                                           FormatDuration(t->request.timeout)));
+    } else {
+      std::string detail = t->error[0] ? t->error : curl_easy_strerror(code);
+      result = Status::Unavailable(
+          fmt::format("{} {}: {}", t->request.method, url, ScrubSecrets(detail)));
+    }
+    curl_easy_cleanup(easy);
+    curl_slist_free_all(t->headers);
+    auto handler = std::move(t->handler);
+    asio::post(io, [handler = std::move(handler), result = std::move(result)]() mutable {
+      std::move(handler)(std::move(result));
+    });
+  }
+
+  void Start(HttpRequest req, FetchHandler handler) {
+    auto t = std::make_unique<Transfer>(std::move(req), std::move(handler));
+    t->started = std::chrono::steady_clock::now();
+    CURL* e = curl_easy_init();
+    t->easy = e;
+    const HttpRequest& r = t->request;
+    curl_easy_setopt(e, CURLOPT_URL, r.url.c_str());
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(r.timeout.count()));
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(std::min<int64_t>(r.timeout.count(), 10000)));
+    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");  // gzip/deflate/br, decoded by curl
+    curl_easy_setopt(e, CURLOPT_USERAGENT, user_agent.c_str());
+    curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(r.max_body_bytes));
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Impl::OnBody);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &Impl::OnHeader);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, t.get());
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->error);
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, &Impl::OnOpenSocket);
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, this);
+    curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, &Impl::OnCloseSocket);
+    curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, this);
+    if (r.method == "POST") {
+      curl_easy_setopt(e, CURLOPT_POST, 1L);
+      curl_easy_setopt(e, CURLOPT_POSTFIELDS, r.body.data());
+      curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
+    } else if (r.method != "GET") {
+      curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, r.method.c_str());
+    }
+    for (const auto& [k, v] : r.headers) {
+      t->headers = curl_slist_append(t->headers, (k + ": " + v).c_str());
+    }
+    if (!r.body.empty() || r.method == "POST") {
+      t->headers = curl_slist_append(t->headers, "Expect:");  // no 100-continue round trip
+    }
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
+    transfers[e] = std::move(t);
+    CURLMcode mc = curl_multi_add_handle(multi, e);
+    if (mc != CURLM_OK) {
+      transfers[e]->error[0] = 0;
+      Finish(e, CURLE_FAILED_INIT);
+    }
+  }
+
+  void CancelAll() {
+    std::vector<CURL*> easies;
+    for (auto& [e, t] : transfers) easies.push_back(e);
+    for (CURL* e : easies) {
+      std::snprintf(transfers[e]->error, CURL_ERROR_SIZE, "cancelled");
+      Finish(e, CURLE_ABORTED_BY_CALLBACK);
+    }
+  }
+};
+
+HttpClient::HttpClient(asio::io_context& io, std::string user_agent)
+    : impl_(std::make_unique<Impl>(io, std::move(user_agent))) {}
+HttpClient::~HttpClient() = default;
+void HttpClient::Start(HttpRequest request, FetchHandler handler) {
+  impl_->Start(std::move(request), std::move(handler));
+}
+void HttpClient::Cancel() { impl_->CancelAll(); }
+std::size_t HttpClient::in_flight() const { return impl_->transfers.size(); }
+
+}  // namespace liqwatch::http

@@ -1,0 +1,165 @@
+#include "http/client.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace liqwatch::http {
+namespace {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+// A loopback server on the same io_context: reads one request, then answers with `reply`
+// after `delay`. Records the request text.
+struct LoopbackServer {
+  explicit LoopbackServer(asio::io_context& io) : acceptor(io, {asio::ip::make_address("127.0.0.1"), 0}) {}
+  std::string Url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port()) + path;
+  }
+  void Serve(std::string reply, std::chrono::milliseconds delay = {}) {
+    asio::co_spawn(acceptor.get_executor(), Handle(std::move(reply), delay), asio::detached);
+  }
+  asio::awaitable<void> Handle(std::string reply, std::chrono::milliseconds delay) {
+    auto sock = co_await acceptor.async_accept(asio::use_awaitable);
+    std::string buf;
+    co_await asio::async_read_until(sock, asio::dynamic_buffer(buf), "\r\n\r\n", asio::use_awaitable);
+    requests.push_back(buf);
+    max_open = std::max(max_open, ++open);
+    asio::steady_timer t(sock.get_executor(), delay);
+    co_await t.async_wait(asio::use_awaitable);
+    boost::system::error_code ec;
+    co_await asio::async_write(sock, asio::buffer(reply), asio::redirect_error(asio::use_awaitable, ec));
+    --open;
+  }
+  tcp::acceptor acceptor;
+  std::vector<std::string> requests;
+  int open = 0;      // requests read but not yet answered
+  int max_open = 0;  // the most that were waiting at once
+};
+
+Result<HttpResponse> Fetch(asio::io_context& io, HttpClient& client, HttpRequest req) {
+  std::optional<Result<HttpResponse>> out;
+  client.AsyncFetch(std::move(req), [&](Result<HttpResponse> r) { out = std::move(r); });
+  io.run_for(std::chrono::seconds(10));
+  io.restart();
+  if (!out) return Status::Internal("no completion");
+  return std::move(*out);
+}
+
+TEST(HttpClient, FetchesBodyStatusAndHeadersWithUserAgent) {
+  asio::io_context io;
+  HttpClient client(io, "liqwatch-test/1");
+  LoopbackServer server(io);
+  server.Serve("HTTP/1.1 200 OK\r\nContent-Type: application/csv\r\nETag: \"v1\"\r\n"
+               "Content-Length: 5\r\nConnection: close\r\n\r\nhello");
+  HttpRequest req;
+  req.url = server.Url("/graph/fredgraph.csv?id=SOFR");
+  req.headers = {{"If-None-Match", "\"v0\""}};
+  auto r = Fetch(io, client, req);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "hello");
+  EXPECT_EQ(r->Header("etag"), "\"v1\"");
+  ASSERT_EQ(server.requests.size(), 1u);
+  EXPECT_THAT(server.requests[0], ::testing::HasSubstr("GET /graph/fredgraph.csv?id=SOFR HTTP/1.1"));
+  EXPECT_THAT(server.requests[0], ::testing::HasSubstr("User-Agent: liqwatch-test/1"));
+  EXPECT_THAT(server.requests[0], ::testing::HasSubstr("If-None-Match: \"v0\""));
+  EXPECT_EQ(client.in_flight(), 0u);
+}
+
+TEST(HttpClient, NonSuccessStatusIsAResponseNotAnError) {
+  asio::io_context io;
+  HttpClient client(io, "t");
+  LoopbackServer server(io);
+  server.Serve("HTTP/1.1 429 Too Many Requests\r\nRetry-After: 7\r\nContent-Length: 0\r\n"
+               "Connection: close\r\n\r\n");
+  auto r = Fetch(io, client, {.url = server.Url("/x")});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, 429);
+  EXPECT_EQ(r->Header("Retry-After"), "7");
+}
+
+TEST(HttpClient, TimesOutWithRedactedUrl) {
+  asio::io_context io;
+  HttpClient client(io, "t");
+  LoopbackServer server(io);
+  server.Serve("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", std::chrono::seconds(3));
+  HttpRequest req{.url = server.Url("/fred/series/observations?series_id=SOFR&api_key=abcdef0123456789")};
+  req.timeout = std::chrono::milliseconds(300);
+  auto r = Fetch(io, client, req);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kTimeout);
+  EXPECT_THAT(r.status().message(), ::testing::EndsWith(
+      "/fred/series/observations?series_id=SOFR&api_key=[redacted]: timed out after 300ms"));
+  EXPECT_THAT(r.status().message(), ::testing::Not(::testing::HasSubstr("abcdef0123456789")));
+}
+
+TEST(HttpClient, AbortsBodiesOverTheCap) {
+  asio::io_context io;
+  HttpClient client(io, "t");
+  LoopbackServer server(io);
+  std::string big(64 * 1024, 'x');
+  server.Serve("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" + big);  // no Content-Length
+  HttpRequest req{.url = server.Url("/big")};
+  req.max_body_bytes = 1024;
+  auto r = Fetch(io, client, req);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kTooLarge);
+  EXPECT_THAT(r.status().message(), ::testing::HasSubstr("exceeds the 1024 byte limit"));
+}
+
+TEST(HttpClient, ConnectionRefusedIsUnavailable) {
+  asio::io_context io;
+  HttpClient client(io, "t");
+  std::string url;
+  {
+    LoopbackServer closed(io);
+    url = closed.Url("/x");
+  }
+  auto r = Fetch(io, client, {.url = url});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kUnavailable);
+}
+
+TEST(HttpClient, RunsManyTransfersConcurrentlyOnOneThread) {
+  asio::io_context io;
+  HttpClient client(io, "t");
+  LoopbackServer server(io);
+  for (int i = 0; i < 8; ++i)
+    server.Serve("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok",
+                 std::chrono::milliseconds(300));
+  int done = 0;
+  for (int i = 0; i < 8; ++i)
+    client.AsyncFetch(HttpRequest{.url = server.Url("/p")}, [&](Result<HttpResponse> r) {
+      EXPECT_TRUE(r.ok());
+      ++done;
+    });
+  io.run_for(std::chrono::seconds(5));
+  EXPECT_EQ(done, 8);
+  EXPECT_EQ(server.max_open, 8);  // all eight were in flight together on this one thread
+}
+
+TEST(HttpClient, PostsBodyWithHeaders) {
+  asio::io_context io;
+  HttpClient client(io, "t");
+  LoopbackServer server(io);
+  server.Serve("HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n");
+  HttpRequest req{.method = "POST", .url = server.Url("/hook"),
+                  .headers = {{"Content-Type", "application/json"}}, .body = "{\"a\":1}"};
+  auto r = Fetch(io, client, req);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->status, 204);
+  EXPECT_THAT(server.requests[0], ::testing::HasSubstr("POST /hook HTTP/1.1"));
+  EXPECT_THAT(server.requests[0], ::testing::HasSubstr("Content-Length: 7"));
+}
+
+}  // namespace
+}  // namespace liqwatch::http
