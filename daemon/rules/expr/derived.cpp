@@ -1,0 +1,77 @@
+#include "rules/expr/derived.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace liqwatch::expr {
+
+Result<DerivedSeries> DefineDerived(SeriesCatalog& catalog, std::string id,
+                                    std::string_view definition, std::chrono::days max_age,
+                                    CompileError* error) {
+  if (catalog.Find(id)) {
+    return Status::InvalidArgument(fmt::format("series '{}' is defined twice", id));
+  }
+  auto program = Compile(definition, catalog, error);
+  if (!program.ok()) return program.status().WithContext(fmt::format("derived series '{}'", id));
+  Kind kind = program->result_kind();
+  Dimension dimension = Dimension::kIndex;
+  switch (kind) {
+    case Kind::kRate:
+      dimension = Dimension::kRate;
+      break;
+    case Kind::kMoney:
+      dimension = Dimension::kMoney;
+      break;
+    case Kind::kCount:
+      dimension = Dimension::kCount;
+      break;
+    case Kind::kIndex:
+    case Kind::kRatio:
+    case Kind::kNumber:
+      dimension = Dimension::kIndex;
+      break;
+    case Kind::kDuration:
+    case Kind::kBool: {
+      std::string message =
+          fmt::format("a derived series must be a number, got {}", KindName(kind));
+      if (error != nullptr) *error = CompileError{1, message};
+      return Status::ParseError(fmt::format("derived series '{}': {} at column 1", id, message));
+    }
+  }
+  auto index = catalog.Add(SeriesSpec{id, dimension, max_age});
+  if (!index.ok()) return index.status();
+  return DerivedSeries{std::move(id), *index, dimension, std::move(program).value()};
+}
+
+std::vector<Date> DerivedDates(const Program& program, const SeriesHistory& history, Date from,
+                               Date to) {
+  std::vector<Date> dates;
+  for (int series : program.inputs()) {
+    auto points = history.Points(series);
+    auto it = std::lower_bound(points.begin(), points.end(), from,
+                               [](const Point& p, Date d) { return p.date < d; });
+    for (; it != points.end() && it->date <= to; ++it) dates.push_back(it->date);
+  }
+  std::sort(dates.begin(), dates.end());
+  dates.erase(std::unique(dates.begin(), dates.end()), dates.end());
+  return dates;
+}
+
+std::vector<Point> ComputeDerivedHistory(const Program& program, const SeriesHistory& history,
+                                         std::span<const Date> dates, TimePoint now,
+                                         std::vector<DerivedGap>* gaps) {
+  std::vector<Point> out;
+  out.reserve(dates.size());
+  for (Date d : dates) {
+    Outcome r = program.Evaluate(history, d, now);
+    if (r.has_value()) {
+      out.push_back(Point{d, r.number()});
+    } else if (gaps != nullptr) {
+      gaps->push_back(DerivedGap{d, r.no_data().ToString()});
+    }
+  }
+  return out;
+}
+
+}  // namespace liqwatch::expr

@@ -1,0 +1,450 @@
+// Tree-walking evaluator over the compiled node array. The hot path (Evaluate) works on the
+// stack only: binary searches into the history spans, no allocation, NoData as a POD.
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "core/calendar.h"
+#include "core/units.h"
+#include "rules/expr/program.h"
+
+namespace liqwatch::expr {
+
+using detail::Node;
+using detail::Op;
+
+std::string NoData::ToString() const {
+  std::string id = series != nullptr ? *series : std::string("?");
+  switch (reason) {
+    case Reason::kNoObservation:
+      return fmt::format("{}: no observation on or before {}", id, FormatDate(date));
+    case Reason::kStale:
+      return fmt::format("{}: no observation within {}d of {} (latest {})", id, max_age_days,
+                         FormatDate(date), FormatDate(last));
+    case Reason::kWindowNotFull:
+      return fmt::format("{}: window {} not full as of {}", id, window.ToString(),
+                         FormatDate(date));
+    case Reason::kDivisionByZero:
+      return fmt::format("division by zero at column {} on {}", column, FormatDate(date));
+    case Reason::kZeroVariance:
+      return fmt::format("{}: zero variance over window {} as of {}", id, window.ToString(),
+                         FormatDate(date));
+  }
+  return "no data";
+}
+
+namespace {
+
+// Tolerance for comparisons: values are sums of decimals (4.25 - 4.15), never exact.
+double Tolerance(double a, double b) { return 1e-9 * std::max({1.0, std::fabs(a), std::fabs(b)}); }
+
+bool Compare(Op op, double a, double b) {
+  double t = Tolerance(a, b);
+  switch (op) {
+    case Op::kLt:
+      return a < b - t;
+    case Op::kLe:
+      return a <= b + t;
+    case Op::kGt:
+      return a > b + t;
+    case Op::kGe:
+      return a >= b - t;
+    case Op::kEq:
+      return std::fabs(a - b) <= t;
+    case Op::kNe:
+      return std::fabs(a - b) > t;
+    default:
+      return false;
+  }
+}
+
+// Index of the latest point dated on or before `d`, or -1.
+int AsOf(std::span<const Point> points, Date d) {
+  if (points.empty()) return -1;
+  if (points.back().date <= d) return int(points.size()) - 1;  // live evaluation: the newest
+  auto it = std::upper_bound(points.begin(), points.end(), d,
+                             [](Date day, const Point& p) { return day < p.date; });
+  return int(it - points.begin()) - 1;
+}
+
+}  // namespace
+
+class Evaluator {
+ public:
+  Evaluator(const Program& program, const SeriesHistory& history, TimePoint now)
+      : p_(program), history_(history), now_(now) {}
+
+  // True with `out` set, or false with why_ set.
+  bool Eval(int index, Date d, double& out) {
+    const Node& n = p_.nodes_[size_t(index)];
+    switch (n.op) {
+      case Op::kConst:
+        out = n.constant;
+        return true;
+      case Op::kSeries:
+        return SeriesValue(n, d, out);
+      case Op::kNeg:
+        if (!Eval(n.lhs, d, out)) return false;
+        out = -out;
+        return true;
+      case Op::kNot:
+        if (!Eval(n.lhs, d, out)) return false;
+        out = out != 0 ? 0 : 1;
+        return true;
+      case Op::kAdd:
+      case Op::kSub:
+      case Op::kMul:
+      case Op::kDiv: {
+        double a, b;
+        if (!Eval(n.lhs, d, a) || !Eval(n.rhs, d, b)) return false;
+        switch (n.op) {
+          case Op::kAdd:
+            out = a + b;
+            return true;
+          case Op::kSub:
+            out = a - b;
+            return true;
+          case Op::kMul:
+            out = a * b;
+            return true;
+          default:
+            if (b == 0)
+              return Missing(
+                  NoData{.reason = NoData::Reason::kDivisionByZero, .date = d, .column = n.column});
+            out = a / b;
+            return true;
+        }
+      }
+      case Op::kLt:
+      case Op::kLe:
+      case Op::kGt:
+      case Op::kGe:
+      case Op::kEq:
+      case Op::kNe: {
+        double a, b;
+        if (!Eval(n.lhs, d, a) || !Eval(n.rhs, d, b)) return false;
+        out = Compare(n.op, a, b) ? 1 : 0;
+        return true;
+      }
+      case Op::kAnd:
+      case Op::kOr: {
+        // Three-valued: a decided side wins over a missing one.
+        const double decisive = n.op == Op::kOr ? 1 : 0;
+        double a, b;
+        bool has_a = Eval(n.lhs, d, a);
+        NoData why_a = why_;
+        if (has_a && a == decisive) return out = decisive, true;
+        bool has_b = Eval(n.rhs, d, b);
+        if (has_b && b == decisive) return out = decisive, true;
+        if (!has_a) return Missing(why_a);
+        if (!has_b) return false;
+        out = 1 - decisive;
+        return true;
+      }
+      case Op::kChange:
+      case Op::kPctChange:
+        return Change(n, d, out);
+      case Op::kMin:
+      case Op::kMax:
+      case Op::kAvg:
+      case Op::kSum:
+      case Op::kStddev:
+      case Op::kZscore:
+      case Op::kPctRank:
+        return Aggregate(n, d, out);
+      case Op::kStreak:
+        return Streak(n, d, out);
+      case Op::kCrossesAbove:
+      case Op::kCrossesBelow:
+        return Crosses(n, d, out);
+      case Op::kAge: {
+        auto points = history_.Points(n.series);
+        int i = AsOf(points, d);
+        if (i < 0) return NoObservation(n.series, d);
+        out = double(
+            std::chrono::duration_cast<Duration>(now_ - TimePoint(points[size_t(i)].date)).count());
+        return true;
+      }
+    }
+    return false;
+  }
+
+  NoData why_{};
+
+ private:
+  const std::string* Id(int series) const { return &p_.series_[size_t(series)].id; }
+
+  bool Missing(const NoData& why) {
+    why_ = why;
+    return false;
+  }
+  bool NoObservation(int series, Date d) {
+    return Missing(
+        NoData{.reason = NoData::Reason::kNoObservation, .series = Id(series), .date = d});
+  }
+  bool NotFull(int series, Date d, const Window& w) {
+    return Missing(NoData{
+        .reason = NoData::Reason::kWindowNotFull, .series = Id(series), .date = d, .window = w});
+  }
+
+  // Index of the observation series `s` has as of `d`, or -1 with why_ set if it has none or
+  // the latest is older than the series' max age.
+  int Anchor(int s, std::span<const Point> points, Date d) {
+    int i = AsOf(points, d);
+    if (i < 0) return NoObservation(s, d), -1;
+    int max_age = p_.series_[size_t(s)].max_age_days;
+    if ((d - points[size_t(i)].date).count() > max_age) {
+      Missing(NoData{.reason = NoData::Reason::kStale,
+                     .series = Id(s),
+                     .date = d,
+                     .last = points[size_t(i)].date,
+                     .max_age_days = max_age});
+      return -1;
+    }
+    return i;
+  }
+
+  bool SeriesValue(const Node& n, Date d, double& out) {
+    auto points = history_.Points(n.series);
+    int i = Anchor(n.series, points, d);
+    if (i < 0) return false;
+    if (i < n.lag) return NotFull(n.series, d, Window{Window::Unit::kObservations, n.lag + 1});
+    out = points[size_t(i - n.lag)].value;
+    return true;
+  }
+
+  // The date a calendar or business-day window ending at `d` starts after: it covers
+  // (start, d]. For business days on a weekend or holiday `d`, the n business days before it.
+  static Date WindowStart(const Window& w, Date d) {
+    if (w.unit == Window::Unit::kCalendarDays) return d - std::chrono::days(w.length);
+    return AddBusinessDays(d, IsBusinessDay(d) ? -w.length : -(w.length + 1));
+  }
+
+  // The observations of the clock series inside window `w` ending at `d`: [lo, hi].
+  bool Range(const Node& n, std::span<const Point> clock, Date d, int& lo, int& hi) {
+    hi = Anchor(n.clock, clock, d);
+    if (hi < 0) return false;
+    if (n.window.unit == Window::Unit::kObservations) {
+      lo = hi - n.window.length + 1;
+    } else {
+      // Full only once the history reaches back to the window's start.
+      int before = AsOf(clock, WindowStart(n.window, d));
+      lo = before < 0 ? -1 : before + 1;
+      if (lo > hi) lo = -1;
+    }
+    if (lo < 0) return NotFull(n.clock, d, n.window);
+    return true;
+  }
+
+  // x at clock observation j; the newest one (j == hi) is read as of `d` itself.
+  bool ValueAt(const Node& n, std::span<const Point> clock, int j, int hi, Date d, double& v) {
+    const Node& x = p_.nodes_[size_t(n.lhs)];
+    if (x.op == Op::kSeries && x.lag == 0) {  // plain series: read the span directly
+      v = clock[size_t(j)].value;
+      return true;
+    }
+    return Eval(n.lhs, j == hi ? d : clock[size_t(j)].date, v);
+  }
+
+  bool Aggregate(const Node& n, Date d, double& out) {
+    auto clock = history_.Points(n.clock);
+    int lo, hi;
+    if (!Range(n, clock, d, lo, hi)) return false;
+    double current = 0;
+    if ((n.op == Op::kZscore || n.op == Op::kPctRank) && !ValueAt(n, clock, hi, hi, d, current)) {
+      return false;
+    }
+    double mn = INFINITY, mx = -INFINITY, sum = 0, mean = 0, m2 = 0;
+    int count = 0, at_or_below = 0;
+    for (int j = lo; j <= hi; ++j) {
+      double v;
+      if (!ValueAt(n, clock, j, hi, d, v)) return false;
+      mn = std::min(mn, v), mx = std::max(mx, v), sum += v;
+      ++count;
+      double delta = v - mean;  // Welford: one pass, stable
+      mean += delta / count;
+      m2 += delta * (v - mean);
+      at_or_below += v <= current + Tolerance(v, current);
+    }
+    switch (n.op) {
+      case Op::kMin:
+        out = mn;
+        return true;
+      case Op::kMax:
+        out = mx;
+        return true;
+      case Op::kSum:
+        out = sum;
+        return true;
+      case Op::kAvg:
+        out = mean;
+        return true;
+      case Op::kPctRank:
+        out = 100.0 * at_or_below / count;
+        return true;
+      default:
+        break;
+    }
+    if (count < 2) return NotFull(n.clock, d, n.window);
+    double sd = std::sqrt(m2 / (count - 1));  // sample standard deviation
+    if (n.op == Op::kStddev) return out = sd, true;
+    if (sd <= 1e-12 * std::max(1.0, std::fabs(mean))) {
+      return Missing(NoData{.reason = NoData::Reason::kZeroVariance,
+                            .series = Id(n.clock),
+                            .date = d,
+                            .window = n.window});
+    }
+    out = (current - mean) / sd;
+    return true;
+  }
+
+  bool Change(const Node& n, Date d, double& out) {
+    auto clock = history_.Points(n.clock);
+    int hi = Anchor(n.clock, clock, d);
+    if (hi < 0) return false;
+    double now_value, then_value;
+    if (!ValueAt(n, clock, hi, hi, d, now_value)) return false;
+    if (n.window.unit == Window::Unit::kObservations) {
+      int j = hi - n.window.length;
+      if (j < 0) return NotFull(n.clock, d, n.window);
+      if (!ValueAt(n, clock, j, hi, d, then_value)) return false;
+    } else {
+      Date start = WindowStart(n.window, d);
+      if (AsOf(clock, start) < 0) return NotFull(n.clock, d, n.window);
+      if (!Eval(n.lhs, start, then_value)) return false;  // as of the start, max age applies
+    }
+    if (n.op == Op::kChange) return out = now_value - then_value, true;
+    if (then_value == 0) {
+      return Missing(
+          NoData{.reason = NoData::Reason::kDivisionByZero, .date = d, .column = n.column});
+    }
+    out = 100.0 * (now_value - then_value) / std::fabs(then_value);
+    return true;
+  }
+
+  bool Streak(const Node& n, Date d, double& out) {
+    auto clock = history_.Points(n.clock);
+    int hi = Anchor(n.clock, clock, d);
+    if (hi < 0) return false;
+    double held;
+    if (!Eval(n.lhs, d, held)) return false;
+    int count = 0;
+    if (held != 0) {
+      ++count;
+      // An older missing input ends the streak rather than voiding today's value.
+      for (int j = hi - 1; j >= 0 && Eval(n.lhs, clock[size_t(j)].date, held) && held != 0; --j) {
+        ++count;
+      }
+    }
+    out = count;
+    return true;
+  }
+
+  bool Crosses(const Node& n, Date d, double& out) {
+    auto clock = history_.Points(n.clock);
+    int hi = Anchor(n.clock, clock, d);
+    if (hi < 0) return false;
+    if (hi < 1) return NotFull(n.clock, d, Window{Window::Unit::kObservations, 2});
+    Date prev = clock[size_t(hi - 1)].date;
+    double x_now, level_now, x_prev, level_prev;
+    if (!Eval(n.lhs, d, x_now) || !Eval(n.rhs, d, level_now) || !Eval(n.lhs, prev, x_prev) ||
+        !Eval(n.rhs, prev, level_prev)) {
+      return false;
+    }
+    bool above = n.op == Op::kCrossesAbove;
+    out = above ? (Compare(Op::kLe, x_prev, level_prev) && Compare(Op::kGt, x_now, level_now))
+                : (Compare(Op::kGe, x_prev, level_prev) && Compare(Op::kLt, x_now, level_now));
+    return true;
+  }
+
+  const Program& p_;
+  const SeriesHistory& history_;
+  TimePoint now_;
+};
+
+Outcome Program::Evaluate(const SeriesHistory& history, Date as_of, TimePoint now) const {
+  Evaluator e(*this, history, now);
+  double v = 0;
+  if (!e.Eval(root_, as_of, v)) return Outcome::Missing(e.why_);
+  return Outcome::Value(result_kind(), v);
+}
+
+namespace {
+
+std::string FormatKind(double v, Kind k) {
+  switch (k) {
+    case Kind::kRate:
+      return FormatValue(v, Dimension::kRate);
+    case Kind::kMoney:
+      return FormatValue(v, Dimension::kMoney);
+    case Kind::kDuration:
+      return FormatDuration(Duration(int64_t(std::llround(v))));
+    case Kind::kBool:
+      return v != 0 ? "true" : "false";
+    default:
+      return fmt::format("{:.4g}", v);
+  }
+}
+
+std::string_view OpText(Op op) {
+  switch (op) {
+    case Op::kLt:
+      return "<";
+    case Op::kLe:
+      return "<=";
+    case Op::kGt:
+      return ">";
+    case Op::kGe:
+      return ">=";
+    case Op::kEq:
+      return "==";
+    case Op::kNe:
+      return "!=";
+    default:
+      return "?";
+  }
+}
+
+}  // namespace
+
+std::string Program::Explain(const SeriesHistory& history, Date as_of, TimePoint now) const {
+  Evaluator e(*this, history, now);
+  auto source = [&](const detail::Node& n) {
+    return std::string_view(text_).substr(size_t(n.text_begin), size_t(n.text_end - n.text_begin));
+  };
+  // One side of a comparison: "sofr - iorb = 0.16%", or just "0.10%" for a constant.
+  auto side = [&](int index, Kind shown) -> std::string {
+    const detail::Node& n = nodes_[size_t(index)];
+    double v = 0;
+    if (!e.Eval(index, as_of, v))
+      return fmt::format("{} = no data ({})", source(n), e.why_.ToString());
+    if (n.op == Op::kConst) return FormatKind(v, shown);
+    return fmt::format("{} = {}", source(n), FormatKind(v, shown));
+  };
+  auto explain = [&](auto& self, int index) -> std::string {
+    const detail::Node& n = nodes_[size_t(index)];
+    switch (n.op) {
+      case Op::kAnd:
+      case Op::kOr:
+        return self(self, n.lhs) + (n.op == Op::kAnd ? " and " : " or ") + self(self, n.rhs);
+      case Op::kNot:
+        return "not (" + self(self, n.lhs) + ")";
+      case Op::kLt:
+      case Op::kLe:
+      case Op::kGt:
+      case Op::kGe:
+      case Op::kEq:
+      case Op::kNe: {
+        Kind shown = nodes_[size_t(n.lhs)].kind;
+        if (shown == Kind::kNumber) shown = nodes_[size_t(n.rhs)].kind;
+        return fmt::format("{} {} {}", side(n.lhs, shown), OpText(n.op), side(n.rhs, shown));
+      }
+      default:
+        return side(index, n.kind);
+    }
+  };
+  return explain(explain, root_);
+}
+
+}  // namespace liqwatch::expr

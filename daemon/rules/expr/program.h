@@ -1,0 +1,211 @@
+// Rule expressions: compile once at config load, evaluate as of any date.
+//
+//   auto program = expr::Compile("sofr - iorb > 10bp", catalog);   // Result<Program>
+//   expr::Outcome r = program->Evaluate(history, as_of, now);      // value or NoData
+//   if (r.is_no_data()) log(r.no_data().ToString());              // "iorb: no observation..."
+//   else if (r.boolean()) fire(program->Explain(history, as_of, now));
+//
+// Contract:
+// - Compile parses and type-checks the text against a SeriesCatalog (series ids become indexes;
+//   units and dimensions are checked: "cannot compare rate (percent) with money (USD bn)").
+//   On failure it returns a ParseError Status whose message is "<what> at column N"; pass a
+//   CompileError* to also receive N (1-based, in bytes of `text`) and the bare message, so the
+//   config loader can report FILE:LINE:COL. Compile never throws.
+// - A Program is an immutable value: copy it, share it across threads; Evaluate and Explain are
+//   const, pure functions of (history, as_of, now). They never read a clock, never throw and
+//   Evaluate never allocates. `as_of` is the observation date being evaluated (backtests replay
+//   every date); every series is read as of that date: its latest observation on or before it.
+//   `now` only feeds age().
+// - An Outcome is a number, a bool, a duration, or NoData. NoData (input missing, stale beyond
+//   its series' max age, window not yet full, division by zero) always carries a reason and is
+//   never reported as false. and/or use three-valued logic: `false and NoData` is false,
+//   `true or NoData` is true, anything else involving NoData is NoData.
+// - NoData and Explain text refer to series ids owned by the Program: keep the Program alive
+//   while an Outcome's reason is formatted.
+//
+// Language (docs/rules.md carries the user-facing version):
+//   numbers  4.3  25bn 1tn 500mn (money, USD bn)  10bp 2.5% (rate, percent)  3d 12h 2w 90min
+//            A bare number takes the canonical unit of whatever it meets: percent next to a
+//            rate (sofr > 4.3), USD bn next to money (tga > 850). A computed ratio (tga / walcl)
+//            is a plain fraction and cannot be compared with a rate, so `tga / walcl > 10%`
+//            is an error rather than a silent factor of 100.
+//   series   sofr  sofr[1] (previous observation)
+//   ops      + - * /   < <= > >= == !=   and or not   ( )   unary -
+//            Comparisons tolerate 1e-9 relative rounding: 4.25 - 4.15 >= 10bp holds.
+//   windows  5 (observations)  30d (calendar days)  5bd (US business days)  4w (weeks)
+//            A window ending at as_of covers (start, as_of]; it is "not full" (NoData) until
+//            the history reaches back to its start.
+//   functions (x may be any numeric expression; windows step over the observations of the
+//            first series named in x, its "clock")
+//     change(x, w) pct_change(x, w)  min max avg sum stddev zscore pctrank (x, w)
+//     streak(cond)  crosses_above(x, level)  crosses_below(x, level)  age(series)
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "core/time.h"
+#include "rules/expr/series.h"
+
+namespace liqwatch::expr {
+
+// The type of an expression. Numbers carry the dimension of their canonical unit.
+enum class Kind : uint8_t {
+  kRate,      // percent
+  kMoney,     // USD billions
+  kIndex,     // index level, as published
+  kCount,     // a count (streak)
+  kRatio,     // quotient of two like quantities, or a z-score: a plain fraction
+  kNumber,    // a bare literal: adopts the unit of what it is combined with
+  kDuration,  // milliseconds (age(), 3d)
+  kBool,
+};
+// "rate (percent)", "money (USD bn)", "index", "count", "ratio", "number", "duration", "bool".
+std::string_view KindName(Kind k);
+bool IsNumeric(Kind k);  // kRate..kNumber
+
+struct Window {
+  enum class Unit : uint8_t { kObservations, kCalendarDays, kBusinessDays };
+  Unit unit = Unit::kObservations;
+  int length = 1;                // observations, calendar days or business days (weeks become days)
+  std::string ToString() const;  // "5", "30d", "5bd"
+};
+
+struct CompileError {
+  int column = 0;                // 1-based byte offset in the expression text
+  std::string message;           // without the position: "unknown series 'sofrr'"
+  std::string ToString() const;  // "unknown series 'sofrr' at column 1"
+};
+
+// Why an expression has no value. Trivially copyable: filled on the evaluation path without
+// allocating; ToString() formats it.
+struct NoData {
+  enum class Reason : uint8_t {
+    kNoObservation,   // no observation on or before `date`
+    kStale,           // latest observation (`last`) older than the max age at `date`
+    kWindowNotFull,   // fewer observations than the window needs
+    kDivisionByZero,  // a / 0, pct_change from 0
+    kZeroVariance,    // zscore over a flat window
+  };
+  Reason reason = Reason::kNoObservation;
+  const std::string* series = nullptr;  // series id, owned by the Program; null if none
+  Date date{};                          // the as-of date the lookup was made for
+  Date last{};                          // kStale: date of the latest observation
+  int max_age_days = 0;                 // kStale
+  Window window{};                      // kWindowNotFull
+  int column = 0;                       // operator or function position in the text
+  // "iorb: no observation within 7d of 2025-10-28 (latest 2025-10-17)",
+  // "sofr: window 5 not full as of 2025-10-28", "division by zero at column 12 on 2025-10-28".
+  std::string ToString() const;
+};
+
+class Outcome {
+ public:
+  static Outcome Value(Kind kind, double v) { return Outcome(kind, v); }
+  static Outcome Missing(const NoData& why) {
+    Outcome o(Kind::kBool, 0);
+    o.no_data_ = true;
+    o.why_ = why;
+    return o;
+  }
+  bool is_no_data() const { return no_data_; }
+  bool has_value() const { return !no_data_; }
+  Kind kind() const { return kind_; }
+  double number() const { return value_; }  // kRate..kNumber: canonical; kDuration: ms
+  bool boolean() const { return value_ != 0; }
+  const NoData& no_data() const { return why_; }
+
+ private:
+  Outcome(Kind kind, double v) : kind_(kind), value_(v) {}
+  Kind kind_;
+  bool no_data_ = false;
+  double value_;
+  NoData why_{};
+};
+
+namespace detail {
+enum class Op : uint8_t {
+  kConst,
+  kSeries,
+  kNeg,
+  kNot,
+  kAdd,
+  kSub,
+  kMul,
+  kDiv,
+  kLt,
+  kLe,
+  kGt,
+  kGe,
+  kEq,
+  kNe,
+  kAnd,
+  kOr,
+  kChange,
+  kPctChange,
+  kMin,
+  kMax,
+  kAvg,
+  kSum,
+  kStddev,
+  kZscore,
+  kPctRank,
+  kStreak,
+  kCrossesAbove,
+  kCrossesBelow,
+  kAge,
+};
+// One node of the compiled tree; children are indexes into Program::nodes_.
+struct Node {
+  Op op = Op::kConst;
+  Kind kind = Kind::kNumber;
+  int lhs = -1, rhs = -1;
+  int series = -1;  // kSeries, kAge: catalog index
+  int clock = -1;   // catalog index whose observations windows and streaks step over
+  int lag = 0;      // kSeries: observations back
+  Window window{};
+  double constant = 0;
+  int column = 0;                    // 1-based, for errors and NoData
+  int text_begin = 0, text_end = 0;  // source span, for Explain
+};
+struct SeriesRef {
+  std::string id;
+  int max_age_days;
+};
+}  // namespace detail
+
+class Program {
+ public:
+  Kind result_kind() const { return nodes_[size_t(root_)].kind; }
+  const std::string& text() const { return text_; }
+  // Catalog indexes of every series the expression reads, ascending, no duplicates: re-evaluate
+  // when one of them gets a new observation.
+  const std::vector<int>& inputs() const { return inputs_; }
+
+  Outcome Evaluate(const SeriesHistory& history, Date as_of, TimePoint now) const;
+
+  // For alert messages: each comparison that decided the result, with the values it saw, e.g.
+  // "sofr - iorb = 0.16% > 0.10%"; several are joined by " and " / " or ". NoData yields its
+  // reason. Allocates; call it when an alert changes state, not per evaluation.
+  std::string Explain(const SeriesHistory& history, Date as_of, TimePoint now) const;
+
+ private:
+  friend class Compiler;
+  friend class Evaluator;
+  std::string text_;
+  std::vector<detail::Node> nodes_;
+  int root_ = 0;
+  std::vector<int> inputs_;
+  // Indexed by catalog index (only referenced entries are filled): ids and max ages, so a
+  // Program does not depend on the catalog's lifetime.
+  std::vector<detail::SeriesRef> series_;
+};
+
+// Compiles `text`. See the contract at the top of this file.
+Result<Program> Compile(std::string_view text, const SeriesCatalog& catalog,
+                        CompileError* error = nullptr);
+
+}  // namespace liqwatch::expr
