@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs what is missing (Debian 12), configures, builds and runs every test through ctest.
+# Exits non-zero on any failure. Usage: ./scripts/test.sh   (from anywhere)
+# Environment: BUILD_DIR (default build), CTEST_PARALLEL (default 2), CTEST_ARGS (extra args).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+build_dir=${BUILD_DIR:-build}
+
+./scripts/setup-deps.sh test
+
+cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+ninja -C "$build_dir" -j"$(nproc)"
+
+# shellcheck disable=SC2086  # CTEST_ARGS is a list of words on purpose
+ctest --test-dir "$build_dir" --output-on-failure -j"${CTEST_PARALLEL:-2}" --timeout 300 ${CTEST_ARGS:-}
