@@ -364,6 +364,7 @@ class Evaluator {
 };
 
 Outcome Program::Evaluate(const SeriesHistory& history, Date as_of, TimePoint now) const {
+  if (nodes_.empty()) return Outcome::Missing(NoData{});  // a default-constructed Program
   Evaluator e(*this, history, now);
   double v = 0;
   if (!e.Eval(root_, as_of, v)) return Outcome::Missing(e.why_);

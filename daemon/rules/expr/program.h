@@ -179,7 +179,7 @@ struct SeriesRef {
 
 class Program {
  public:
-  Kind result_kind() const { return nodes_[size_t(root_)].kind; }
+  Kind result_kind() const { return nodes_.empty() ? Kind::kBool : nodes_[size_t(root_)].kind; }
   const std::string& text() const { return text_; }
   // Catalog indexes of every series the expression reads, ascending, no duplicates: re-evaluate
   // when one of them gets a new observation.
