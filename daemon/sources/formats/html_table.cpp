@@ -1,0 +1,371 @@
+#include "sources/formats/html_table.h"
+
+#include <algorithm>
+#include <cctype>
+#include <climits>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <tuple>
+#include <type_traits>
+
+#include <fmt/format.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
+
+#include "sources/formats/date_format.h"
+#include "sources/formats/url.h"
+
+namespace liqwatch::sources {
+namespace {
+
+struct DocFree {
+  void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
+};
+struct CtxFree {
+  void operator()(xmlXPathContext* c) const { xmlXPathFreeContext(c); }
+};
+struct CompFree {
+  void operator()(xmlXPathCompExpr* c) const { xmlXPathFreeCompExpr(c); }
+};
+struct ObjFree {
+  void operator()(xmlXPathObject* o) const { xmlXPathFreeObject(o); }
+};
+
+// Collects XPath errors instead of letting libxml2 print them. Generic in the error type:
+// libxml2 2.12 made the callback's xmlError parameter const.
+template <typename Error>
+void CaptureXPathError(void* user, Error* error) {
+  auto* out = static_cast<std::string*>(user);
+  if (out && error && error->message && out->empty()) {
+    *out = NormalizeSpace(error->message);
+  }
+}
+
+template <typename F>
+struct ArgsOfImpl;
+template <typename R, typename... A>
+struct ArgsOfImpl<R (*)(A...)> {
+  using type = std::tuple<A...>;
+};
+template <typename F>
+using ArgsOf = typename ArgsOfImpl<F>::type;
+
+bool ContainsClosingHtml(std::string_view html) {
+  static constexpr std::string_view kTag = "</html";
+  for (size_t i = html.size(); i-- > 0;) {
+    if (i + kTag.size() > html.size()) continue;
+    bool match = true;
+    for (size_t k = 0; k < kTag.size() && match; ++k) {
+      match = std::tolower(static_cast<unsigned char>(html[i + k])) == kTag[k];
+    }
+    if (match) return true;
+  }
+  return false;
+}
+
+void SilentGenericError(void*, const char*, ...) {}
+
+void InitLibxmlOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] { xmlInitParser(); });
+}
+
+std::string NodeText(xmlNode* node) {
+  xmlChar* content = xmlNodeGetContent(node);
+  if (!content) return "";
+  std::string text = NormalizeSpace(reinterpret_cast<const char*>(content));
+  xmlFree(content);
+  return text;
+}
+
+size_t ColSpan(xmlNode* cell) {
+  xmlChar* span = xmlGetProp(cell, BAD_CAST "colspan");
+  if (!span) return 1;
+  long n = std::strtol(reinterpret_cast<const char*>(span), nullptr, 10);
+  xmlFree(span);
+  return n >= 1 && n <= 100 ? static_cast<size_t>(n) : 1;
+}
+
+// Texts of the <td>/<th> children of a row, one entry per column (colspan expanded).
+std::vector<std::string> RowCells(xmlNode* row) {
+  std::vector<std::string> cells;
+  for (xmlNode* c = row->children; c; c = c->next) {
+    if (c->type != XML_ELEMENT_NODE) continue;
+    std::string_view tag = reinterpret_cast<const char*>(c->name);
+    if (tag != "td" && tag != "th") continue;
+    std::string text = NodeText(c);
+    size_t span = ColSpan(c);
+    for (size_t i = 0; i < span; ++i) cells.push_back(i == 0 ? text : "");
+  }
+  return cells;
+}
+
+std::string JoinQuoted(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& s : items) {
+    if (!out.empty()) out += ", ";
+    out += "'" + Excerpt(s, 40) + "'";
+  }
+  return "[" + out + "]";
+}
+
+class XPathRunner {
+ public:
+  XPathRunner(xmlDoc* doc, std::string_view name) : name_(name) {
+    ctx_.reset(xmlXPathNewContext(doc));
+    if (ctx_) {
+      ctx_->error = &CaptureXPathError<
+          std::remove_pointer_t<std::tuple_element_t<1, ArgsOf<xmlStructuredErrorFunc>>>>;
+      ctx_->userData = &error_;
+    }
+  }
+  bool ok() const { return ctx_ != nullptr; }
+
+  // Elements matched by `xpath` evaluated relative to `node` (nullptr: the document).
+  Result<std::vector<xmlNode*>> Eval(const std::string& xpath, xmlNode* node,
+                                     std::string_view role) {
+    error_.clear();
+    std::unique_ptr<xmlXPathCompExpr, CompFree> comp(
+        xmlXPathCtxtCompile(ctx_.get(), BAD_CAST xpath.c_str()));
+    if (!comp) {
+      return Status::InvalidArgument(fmt::format("{}: {} XPath '{}' does not compile: {}", name_,
+                                                 role, xpath,
+                                                 error_.empty() ? "syntax error" : error_));
+    }
+    ctx_->node = node ? node : xmlDocGetRootElement(ctx_->doc);
+    std::unique_ptr<xmlXPathObject, ObjFree> obj(xmlXPathCompiledEval(comp.get(), ctx_.get()));
+    if (!obj) {
+      return Status::InvalidArgument(fmt::format("{}: {} XPath '{}' failed: {}", name_, role, xpath,
+                                                 error_.empty() ? "error" : error_));
+    }
+    if (obj->type != XPATH_NODESET) {
+      return Status::InvalidArgument(fmt::format(
+          "{}: {} XPath '{}' must select elements, it returns a value", name_, role, xpath));
+    }
+    std::vector<xmlNode*> nodes;
+    if (obj->nodesetval) {
+      for (int i = 0; i < obj->nodesetval->nodeNr; ++i) {
+        xmlNode* n = obj->nodesetval->nodeTab[i];
+        if (n && n->type == XML_ELEMENT_NODE) nodes.push_back(n);
+      }
+    }
+    return nodes;
+  }
+
+ private:
+  std::string name_;
+  std::string error_;
+  std::unique_ptr<xmlXPathContext, CtxFree> ctx_;
+};
+
+}  // namespace
+
+Result<std::vector<RawPoint>> ParseHtmlTable(std::string_view html,
+                                             const HtmlTableOptions& options) {
+  const std::string& name = options.name;
+  if (html.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    return Status::ParseError(fmt::format("{}: expected an HTML page, found an empty body", name));
+  }
+  if (options.require_closing_html && !ContainsClosingHtml(html)) {
+    return Status::ParseError(fmt::format(
+        "{}: expected a complete HTML page ending with '</html>', found a body of {} bytes "
+        "ending with '{}' (truncated?)",
+        name, html.size(), Excerpt(html.substr(html.size() - std::min<size_t>(html.size(), 30)))));
+  }
+  if (html.size() > INT_MAX) return Status::TooLarge(name + ": page too large");
+  if (auto check = ParseDateWithFormat("", options.date_format);
+      !check.ok() && check.status().message().find("unsupported directive") != std::string::npos) {
+    return check.status().WithContext(name);
+  }
+  InitLibxmlOnce();
+  // The parse-time error handlers are per thread; silence them for this call.
+  xmlSetGenericErrorFunc(nullptr, SilentGenericError);
+  xmlSetStructuredErrorFunc(nullptr, nullptr);
+  std::unique_ptr<xmlDoc, DocFree> doc(htmlReadMemory(
+      html.data(), static_cast<int>(html.size()), nullptr, nullptr,
+      HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_RECOVER));
+  if (!doc || !xmlDocGetRootElement(doc.get())) {
+    return Status::ParseError(fmt::format("{}: the body is not an HTML document (starts with '{}')",
+                                          name, Excerpt(html, 40)));
+  }
+  XPathRunner xp(doc.get(), name);
+  if (!xp.ok()) return Status::Internal(name + ": cannot create an XPath context");
+
+  auto tables = xp.Eval(options.table_xpath, nullptr, "table");
+  if (!tables.ok()) return tables.status();
+  if (tables->empty()) {
+    return Status::LayoutChanged(
+        fmt::format("{}: XPath '{}' matched no element", name, options.table_xpath));
+  }
+  xmlNode* table = tables->front();
+
+  // Header.
+  auto header_rows = xp.Eval(options.header_rows_xpath, table, "header rows");
+  if (!header_rows.ok()) return header_rows.status();
+  if (options.header_row >= header_rows->size()) {
+    return Status::LayoutChanged(
+        fmt::format("{}: expected at least {} header row(s) matching '{}' in the table, found {}",
+                    name, options.header_row + 1, options.header_rows_xpath, header_rows->size()));
+  }
+  std::vector<std::vector<std::string>> header_cells;
+  for (xmlNode* r : *header_rows) header_cells.push_back(RowCells(r));
+  std::vector<std::string> names = header_cells[options.header_row];
+  for (size_t c = 0; c < names.size(); ++c) {
+    if (!names[c].empty()) continue;
+    for (size_t h = 0; h < header_cells.size(); ++h) {
+      if (h != options.header_row && c < header_cells[h].size() && !header_cells[h][c].empty()) {
+        names[c] = header_cells[h][c];
+        break;
+      }
+    }
+  }
+  auto find_column = [&](const std::string& wanted) -> std::optional<size_t> {
+    std::string w = NormalizeSpace(wanted);
+    for (size_t c = 0; c < names.size(); ++c) {
+      if (c != options.date_column && names[c] == w) return c;
+    }
+    return std::nullopt;
+  };
+  std::vector<std::string> shown_names;  // for error messages
+  for (size_t c = 0; c < names.size(); ++c) {
+    if (c != options.date_column && !names[c].empty()) shown_names.push_back(names[c]);
+  }
+  std::vector<std::string> missing;
+  for (const auto& req : options.required_columns) {
+    if (!find_column(req)) missing.push_back(req);
+  }
+  // (column index, column name)
+  std::vector<std::pair<size_t, std::string>> columns;
+  if (options.value_columns.empty()) {
+    std::set<std::string> used;
+    for (size_t c = 0; c < names.size(); ++c) {
+      if (c == options.date_column || names[c].empty() || !used.insert(names[c]).second) continue;
+      columns.emplace_back(c, names[c]);
+    }
+  } else {
+    for (const auto& want : options.value_columns) {
+      if (auto c = find_column(want)) {
+        columns.emplace_back(*c, NormalizeSpace(want));
+      } else if (std::find(missing.begin(), missing.end(), want) == missing.end()) {
+        missing.push_back(want);
+      }
+    }
+  }
+  if (!missing.empty()) {
+    return Status::LayoutChanged(fmt::format("{}: expected column(s) {} in header row {}, found {}",
+                                             name, JoinQuoted(missing), options.header_row + 1,
+                                             JoinQuoted(shown_names)));
+  }
+  if (columns.empty()) {
+    return Status::LayoutChanged(fmt::format("{}: header row {} names no value column, found {}",
+                                             name, options.header_row + 1,
+                                             JoinQuoted(header_cells[options.header_row])));
+  }
+  size_t needed = options.date_column + 1;
+  for (const auto& [c, n] : columns) needed = std::max(needed, c + 1);
+
+  // Data rows.
+  auto rows = xp.Eval(options.rows_xpath, table, "rows");
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) {
+    return Status::LayoutChanged(fmt::format("{}: rows XPath '{}' matched no element in the table",
+                                             name, options.rows_xpath));
+  }
+  struct Row {
+    Date date;
+    std::vector<CellKind> kinds;  // per value column
+    std::vector<double> values;
+  };
+  std::vector<Row> data;
+  std::vector<std::string> first_cells;
+  std::set<Date> seen;
+  for (xmlNode* r : *rows) {
+    std::vector<std::string> cells = RowCells(r);
+    std::string date_text = options.date_column < cells.size() ? cells[options.date_column] : "";
+    auto date = ParseDateWithFormat(date_text, options.date_format);
+    if (!date.ok()) {
+      if (first_cells.size() < 5) first_cells.push_back(date_text);
+      continue;  // summary or spacer row
+    }
+    if (cells.size() < needed) {
+      return Status::LayoutChanged(
+          fmt::format("{}: row '{}' has {} cells, expected at least {} (header: {})", name,
+                      date_text, cells.size(), needed, JoinQuoted(shown_names)));
+    }
+    if (!seen.insert(*date).second) {
+      return Status::LayoutChanged(
+          fmt::format("{}: date '{}' appears in more than one row", name, date_text));
+    }
+    Row row{*date, {}, {}};
+    for (const auto& [c, col_name] : columns) {
+      NumberCell cell = CleanNumber(cells[c], options.number_style);
+      if (cell.kind == CellKind::kInvalid) {
+        return Status::ParseError(
+            fmt::format("{}: row '{}': value '{}' in column '{}' is not a "
+                        "number",
+                        name, date_text, Excerpt(cells[c]), col_name));
+      }
+      row.kinds.push_back(cell.kind);
+      row.values.push_back(cell.value);
+    }
+    data.push_back(std::move(row));
+  }
+  if (data.empty()) {
+    return Status::LayoutChanged(
+        fmt::format("{}: expected rows with a date '{}' in column {}, found none (first cells: {})",
+                    name, options.date_format, options.date_column + 1, JoinQuoted(first_cells)));
+  }
+  std::stable_sort(data.begin(), data.end(),
+                   [](const Row& a, const Row& b) { return a.date < b.date; });
+  bool newest_provisional = false;
+  const Row& newest = data.back();
+  if (options.provisional == ProvisionalRule::kNewestAlways) {
+    newest_provisional = true;
+  } else if (options.provisional == ProvisionalRule::kNewestIfIncomplete) {
+    const Row* before = data.size() >= 2 ? &data[data.size() - 2] : nullptr;
+    for (size_t i = 0; i < newest.kinds.size(); ++i) {
+      if (newest.kinds[i] == CellKind::kMissing &&
+          (!before || before->kinds[i] == CellKind::kNumber)) {
+        newest_provisional = true;
+      }
+    }
+  }
+  std::vector<RawPoint> out;
+  out.reserve(data.size() * columns.size());
+  for (size_t r = 0; r < data.size(); ++r) {
+    for (size_t i = 0; i < columns.size(); ++i) {
+      RawPoint p;
+      p.date = data[r].date;
+      p.column = columns[i].second;
+      if (data[r].kinds[i] == CellKind::kNumber) p.value = data[r].values[i];
+      p.provisional = newest_provisional && r + 1 == data.size();
+      out.push_back(std::move(p));
+    }
+  }
+  if (Status s = CheckNoFutureDates(out, options.today, name); !s.ok()) return s;
+  return out;
+}
+
+HtmlTableOptions FarsideEtfOptions(std::optional<Date> today) {
+  HtmlTableOptions o;
+  o.name = "Farside";
+  o.table_xpath = "//table[contains(concat(' ', normalize-space(@class), ' '), ' etf ')]";
+  o.header_rows_xpath = "./thead/tr";
+  o.header_row = 1;
+  o.rows_xpath = "./tbody/tr";
+  o.date_column = 0;
+  o.date_format = "%d %b %Y";
+  o.required_columns = {"Total"};
+  o.number_style = HumanTableNumberStyle();
+  o.provisional = ProvisionalRule::kNewestIfIncomplete;
+  o.today = today;
+  return o;
+}
+
+std::string FarsideBtcUrl(std::string_view base) { return JoinUrl(base, "/btc/"); }
+
+}  // namespace liqwatch::sources

@@ -1,0 +1,81 @@
+// Generic HTML table parser (libxml2 HTML parser + XPath 1.0), with a Farside preset.
+//
+// Contract: ParseHtmlTable is a pure function over the page bytes; thread-safe (each call owns
+// its libxml2 document and XPath context; libxml2 is initialised once, thread-safely); never
+// throws; libxml2 diagnostics are suppressed, never printed.
+// On success it returns one RawPoint per (data row, value column), ordered by date ascending
+// and then by column order in the header; `column` is the column's header text (whitespace
+// normalised). Cells are cleaned with CleanNumber (number.h): "(44.5)" -> -44.5,
+// "1,119.9" -> 1119.9, "-" or "" -> value nullopt.
+// Rows:
+//   * header rows: `header_rows_xpath` (relative to the table); `header_row` picks the one
+//     holding column names. An empty cell in it takes the first non-empty text of the same
+//     column in the other header rows (Farside's Total column: empty in the ticker row, "Total"
+//     in the logo row). colspan is honoured.
+//   * data rows: `rows_xpath`; a row whose date cell does not parse with `date_format` is
+//     skipped (summary rows "Total", "Average", "Maximum", "Minimum", spacer rows).
+//   * provisional: with kNewestIfIncomplete the newest row's points are provisional when it has
+//     a missing cell in a value column where the row before it has a number (a fund that has
+//     not launched yet is "-" in both, so it does not count); kNewestAlways marks the newest
+//     row whatever its cells; kNever marks nothing.
+// Errors (the message starts with `name`, then says what was expected and what was found):
+//   kInvalidArgument  an XPath does not compile, a bad date format, rows dated after `today`;
+//   kLayoutChanged    the table XPath matched no element, the header row is missing, a
+//                     requested or required column is not in the header (all headers listed),
+//                     no row has a date, a data row has fewer cells than needed, a date twice;
+//   kParseError       the body is empty, not HTML, or cut short (require_closing_html), or a
+//                     value cell is not a number
+//                     (row date, column and text named).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/model.h"
+#include "core/status.h"
+#include "core/time.h"
+#include "sources/formats/number.h"
+
+namespace liqwatch::sources {
+
+enum class ProvisionalRule { kNever, kNewestIfIncomplete, kNewestAlways };
+
+struct HtmlTableOptions {
+  std::string name = "html_table";              // prefix of error messages
+  std::string table_xpath = "//table";          // the first matching element is used
+  std::string header_rows_xpath = ".//tr[th]";  // relative to the table
+  size_t header_row = 0;                        // index into the header rows (0-based)
+  std::string rows_xpath = ".//tr[td]";         // relative to the table
+  size_t date_column = 0;                       // 0-based, after colspan expansion
+  std::string date_format = "%Y-%m-%d";         // see ParseDateWithFormat
+  // Header texts of the columns to read. Empty: every column with a non-empty name except
+  // the date column.
+  std::vector<std::string> value_columns;
+  // Header texts that must exist (checked in addition to value_columns): catches layout drift
+  // when value_columns is empty.
+  std::vector<std::string> required_columns;
+  NumberStyle number_style = HumanTableNumberStyle();
+  ProvisionalRule provisional = ProvisionalRule::kNewestIfIncomplete;
+  std::optional<Date> today;  // rows dated after it are an error
+  // The HTML parser silently recovers from a cut-off page, which would turn a truncated
+  // download into a success with the newest rows missing. When true, a body without a
+  // closing "</html>" tag (any case) is a kParseError.
+  bool require_closing_html = true;
+};
+
+Result<std::vector<RawPoint>> ParseHtmlTable(std::string_view html,
+                                             const HtmlTableOptions& options);
+
+// Farside Investors bitcoin ETF flow page (https://farside.co.uk/btc/ and
+// /bitcoin-etf-flow-all-data/): table class "etf", tickers from the 2nd header row plus
+// "Total" (required), dates "06 Jul 2026", values in US$ millions, newest row provisional when
+// incomplete. Also fits /eth/ (ticker row is the 2nd there too).
+HtmlTableOptions FarsideEtfOptions(std::optional<Date> today = std::nullopt);
+
+// "{base}/btc/" ; `base` e.g. "https://farside.co.uk". Farside answers datacenter IPs with a
+// Cloudflare 403 challenge: callers must treat 403 as a (non-fatal) fetch error.
+std::string FarsideBtcUrl(std::string_view base);
+
+}  // namespace liqwatch::sources

@@ -1,0 +1,251 @@
+#include "sources/formats/html_table.h"
+
+#include <map>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "sources/formats/testing.h"
+
+namespace liqwatch::sources {
+namespace {
+
+using testing::D;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using testing::ReadFixture;
+
+std::map<std::string, RawPoint> AtDate(const std::vector<RawPoint>& points, Date d) {
+  std::map<std::string, RawPoint> out;
+  for (const auto& p : points) {
+    if (p.date == d) out[p.column] = p;
+  }
+  return out;
+}
+
+std::string Farside() {
+  std::string html = ReadFixture("farside/btc.html");
+  EXPECT_FALSE(html.empty());
+  return html;
+}
+
+std::string Replace(std::string s, std::string_view from, std::string_view to) {
+  size_t pos = s.find(from);
+  EXPECT_NE(pos, std::string::npos) << from;
+  if (pos != std::string::npos) s.replace(pos, from.size(), to);
+  return s;
+}
+
+TEST(Farside, ParsesTickersTotalNegativesAndThousands) {
+  auto r = ParseHtmlTable(Farside(), FarsideEtfOptions(D("2026-07-09")));
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->size(), 7u * 13u);  // 7 trading days x (12 tickers + Total); summary rows skipped
+  std::vector<std::string> columns;
+  for (const auto& p : *r) {
+    if (p.date == D("2026-06-30")) columns.push_back(p.column);
+  }
+  EXPECT_THAT(columns, ElementsAre("IBIT", "FBTC", "BITB", "ARKB", "BTCO", "EZBC", "BRRR", "HODL",
+                                   "BTCW", "MSBT", "GBTC", "BTC", "Total"));
+  auto jul8 = AtDate(*r, D("2026-07-08"));
+  EXPECT_DOUBLE_EQ(*jul8["IBIT"].value, -59.1);
+  EXPECT_DOUBLE_EQ(*jul8["FBTC"].value, -14.9);
+  EXPECT_DOUBLE_EQ(*jul8["BITB"].value, 0.0);
+  EXPECT_DOUBLE_EQ(*jul8["Total"].value, -84.9);
+  EXPECT_FALSE(jul8["Total"].provisional);
+  EXPECT_DOUBLE_EQ(*AtDate(*r, D("2026-07-01"))["IBIT"].value, 1119.9);
+  EXPECT_FALSE(AtDate(*r, D("2026-06-30"))["MSBT"].value.has_value());  // not launched: "-"
+  EXPECT_EQ(r->front().date, D("2026-06-30"));
+}
+
+TEST(Farside, NewestIncompleteRowIsProvisional) {
+  auto r = ParseHtmlTable(Farside(), FarsideEtfOptions());
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  auto jul9 = AtDate(*r, D("2026-07-09"));
+  EXPECT_TRUE(jul9["IBIT"].provisional);
+  EXPECT_DOUBLE_EQ(*jul9["IBIT"].value, 97.6);
+  EXPECT_TRUE(jul9["FBTC"].provisional);
+  EXPECT_FALSE(jul9["FBTC"].value.has_value());
+  EXPECT_TRUE(jul9["Total"].provisional);
+  for (const auto& p : *r) {
+    if (p.date != D("2026-07-09")) {
+      EXPECT_FALSE(p.provisional) << FormatDate(p.date) << " " << p.column;
+    }
+  }
+}
+
+TEST(Farside, CompleteNewestRowIsNotProvisionalAndNeverRuleHonoured) {
+  // Drop the incomplete 09 Jul row: 08 Jul becomes newest and is complete.
+  std::string html = Farside();
+  size_t a = html.find("<tr>\n                <td><span class=\"tabletext\">09 Jul 2026");
+  ASSERT_NE(a, std::string::npos);
+  size_t b = html.find("</tr>", a);
+  html.erase(a, b + 5 - a);
+  auto r = ParseHtmlTable(html, FarsideEtfOptions());
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  for (const auto& p : *r) EXPECT_FALSE(p.provisional);
+  auto opts = FarsideEtfOptions();
+  opts.provisional = ProvisionalRule::kNewestAlways;
+  auto r2 = ParseHtmlTable(html, opts);
+  ASSERT_TRUE(r2.ok());
+  EXPECT_TRUE(r2->back().provisional);
+  EXPECT_EQ(r2->back().date, D("2026-07-08"));
+  auto full = ParseHtmlTable(Farside(), [] {
+    auto o = FarsideEtfOptions();
+    o.provisional = ProvisionalRule::kNever;
+    return o;
+  }());
+  ASSERT_TRUE(full.ok());
+  for (const auto& p : *full) EXPECT_FALSE(p.provisional);
+}
+
+TEST(Farside, SelectedColumnsOnly) {
+  auto opts = FarsideEtfOptions();
+  opts.value_columns = {"IBIT", "Total"};
+  auto r = ParseHtmlTable(Farside(), opts);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->size(), 14u);
+}
+
+TEST(Farside, TableClassChangedIsLayoutError) {
+  auto r = ParseHtmlTable(Replace(Farside(), "<table class=\"etf\">", "<table class=\"flows\">"),
+                          FarsideEtfOptions());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kLayoutChanged);
+  EXPECT_EQ(r.status().message(),
+            "Farside: XPath '//table[contains(concat(' ', normalize-space(@class), ' '), ' etf "
+            "')]' matched no element");
+}
+
+TEST(Farside, MissingTotalColumnIsLayoutError) {
+  std::string html = Replace(Farside(), "<span class=\"tabletext\">Total</span></div></th>",
+                             "<span class=\"tabletext\"></span></div></th>");
+  auto r = ParseHtmlTable(html, FarsideEtfOptions());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kLayoutChanged);
+  EXPECT_EQ(r.status().message(),
+            "Farside: expected column(s) ['Total'] in header row 2, found ['IBIT', 'FBTC', "
+            "'BITB', 'ARKB', 'BTCO', 'EZBC', 'BRRR', 'HODL', 'BTCW', 'MSBT', 'GBTC', 'BTC']");
+}
+
+TEST(Farside, UnknownRequestedTickerIsLayoutError) {
+  auto opts = FarsideEtfOptions();
+  opts.value_columns = {"IBIT", "NEWT"};
+  auto r = ParseHtmlTable(Farside(), opts);
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.status().message(), HasSubstr("expected column(s) ['NEWT'] in header row 2"));
+}
+
+TEST(Farside, DateFormatDriftIsLayoutError) {
+  std::string html = Farside();
+  for (const char* d : {"30 Jun 2026", "01 Jul 2026", "02 Jul 2026", "06 Jul 2026", "07 Jul 2026",
+                        "08 Jul 2026", "09 Jul 2026"}) {
+    html = Replace(html, d, "2026-07-0x");
+  }
+  auto r = ParseHtmlTable(html, FarsideEtfOptions());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kLayoutChanged);
+  EXPECT_THAT(r.status().message(),
+              HasSubstr("Farside: expected rows with a date '%d %b %Y' in column 1, found none "
+                        "(first cells: ['2026-07-0x',"));
+}
+
+TEST(Farside, NonNumericCellNamesRowAndColumn) {
+  std::string html = Replace(Farside(), "(59.1)", "n.a.x");
+  auto r = ParseHtmlTable(html, FarsideEtfOptions());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kParseError);
+  EXPECT_EQ(r.status().message(),
+            "Farside: row '08 Jul 2026': value 'n.a.x' in column 'IBIT' is not a number");
+}
+
+TEST(Farside, FutureRowsAreRejected) {
+  auto r = ParseHtmlTable(Farside(), FarsideEtfOptions(D("2026-07-07")));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(r.status().message(),
+            "Farside: 2 row(s) dated after today (2026-07-07), e.g. 2026-07-08");
+}
+
+TEST(Farside, TruncatedPageIsError) {
+  std::string html = Farside();
+  for (size_t cut : {html.size() / 3, html.size() / 2, html.size() - 10}) {
+    auto r = ParseHtmlTable(std::string_view(html).substr(0, cut), FarsideEtfOptions());
+    ASSERT_FALSE(r.ok()) << cut;
+    EXPECT_EQ(r.status().code(), Status::Code::kParseError);
+    EXPECT_THAT(r.status().message(), HasSubstr("(truncated?)"));
+  }
+}
+
+TEST(Farside, CloudflareChallengeIsLayoutError) {
+  auto r = ParseHtmlTable(
+      "<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>"
+      "<div id=\"challenge\"></div></body></html>",
+      FarsideEtfOptions());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kLayoutChanged);
+}
+
+TEST(HtmlTable, GarbageAndEmptyBodiesAreErrorsNotCrashes) {
+  HtmlTableOptions opts;
+  opts.require_closing_html = false;
+  EXPECT_EQ(ParseHtmlTable("", opts).status().code(), Status::Code::kParseError);
+  std::string junk("\x00\xff\xfe<<<>>>\x01</table></tr>", 20);
+  EXPECT_FALSE(ParseHtmlTable(junk, opts).ok());
+  EXPECT_FALSE(ParseHtmlTable("{\"not\": \"html\"}", opts).ok());
+}
+
+TEST(HtmlTable, InvalidXPathIsReportedNotPrinted) {
+  HtmlTableOptions opts;
+  opts.table_xpath = "//table[@class=";
+  auto r = ParseHtmlTable("<html><body><table><tr><td>1</td></tr></table></body></html>", opts);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_THAT(r.status().message(), HasSubstr("html_table: table XPath '//table[@class=' does not "
+                                              "compile"));
+  opts.table_xpath = "count(//table)";
+  auto r2 = ParseHtmlTable("<html><body><table><tr><td>1</td></tr></table></body></html>", opts);
+  ASSERT_FALSE(r2.ok());
+  EXPECT_THAT(r2.status().message(), HasSubstr("must select elements"));
+}
+
+constexpr char kGeneric[] = R"(<html><body>
+<table id="t"><tr><th rowspan="1">Date</th><th colspan="2">Flows</th><th>Note</th></tr>
+<tr><th></th><th>A</th><th>B</th><th></th></tr>
+<tr><td>10/27/2025</td><td>1,234.5</td><td>-7</td><td>x</td></tr>
+<tr><td>10/28/2025</td><td>(2.5)</td><td>&#8211;</td><td>y</td></tr>
+<tr><td>Average</td><td>616</td><td>-7</td><td></td></tr>
+</table></body></html>)";
+
+TEST(HtmlTable, GenericTableWithUsDatesColspanAndCleaning) {
+  HtmlTableOptions opts;
+  opts.table_xpath = "//table[@id='t']";
+  opts.header_row = 1;
+  opts.date_format = "%m/%d/%Y";
+  // All named columns: A, B (row 2) and "Note" (fallback to row 1), whose cells are text.
+  auto r = ParseHtmlTable(kGeneric, opts);
+  ASSERT_FALSE(r.ok());
+  opts.value_columns = {"A", "B"};
+  r = ParseHtmlTable(kGeneric, opts);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  ASSERT_EQ(r->size(), 4u);
+  EXPECT_DOUBLE_EQ(*(*r)[0].value, 1234.5);
+  EXPECT_DOUBLE_EQ(*(*r)[1].value, -7);
+  EXPECT_DOUBLE_EQ(*(*r)[2].value, -2.5);
+  EXPECT_FALSE((*r)[3].value.has_value());  // en dash = missing
+  EXPECT_TRUE((*r)[3].provisional);         // newest row lost a value B had before
+}
+
+TEST(HtmlTable, ColspanFallbackNamesColumnFromOtherHeaderRow) {
+  HtmlTableOptions opts;
+  opts.table_xpath = "//table[@id='t']";
+  opts.header_row = 1;
+  opts.date_format = "%m/%d/%Y";
+  opts.value_columns = {"Note"};
+  auto r = ParseHtmlTable(kGeneric, opts);
+  ASSERT_FALSE(r.ok());  // "Note" is found (fallback) but holds text
+  EXPECT_EQ(r.status().message(),
+            "html_table: row '10/27/2025': value 'x' in column 'Note' is not a number");
+}
+
+}  // namespace
+}  // namespace liqwatch::sources
