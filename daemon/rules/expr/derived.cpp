@@ -45,9 +45,13 @@ Result<DerivedSeries> DefineDerived(SeriesCatalog& catalog, std::string id,
 }
 
 std::vector<Date> DerivedDates(const Program& program, const SeriesHistory& history, Date from,
-                               Date to) {
+                               Date to, DerivedDateSource source) {
   std::vector<Date> dates;
-  for (int series : program.inputs()) {
+  std::vector<int> first;
+  if (source == DerivedDateSource::kFirstInput && program.first_input() >= 0) {
+    first.push_back(program.first_input());
+  }
+  for (int series : source == DerivedDateSource::kFirstInput ? first : program.inputs()) {
     auto points = history.Points(series);
     auto it = std::lower_bound(points.begin(), points.end(), from,
                                [](const Point& p, Date d) { return p.date < d; });

@@ -39,10 +39,15 @@ Result<DerivedSeries> DefineDerived(SeriesCatalog& catalog, std::string id,
                                     std::string_view definition, std::chrono::days max_age,
                                     CompileError* error = nullptr);
 
-// Sorted, unique dates in [from, to] on which at least one input of `program` has an
-// observation.
+enum class DerivedDateSource {
+  kAnyInput,    // every date any input has an observation (walcl - tga - rrp: daily)
+  kFirstInput,  // only the dates of the first series named (sofr - iorb: SOFR's business days,
+                // not IORB's calendar days)
+};
+
+// Sorted, unique dates in [from, to] on which the chosen inputs of `program` have observations.
 std::vector<Date> DerivedDates(const Program& program, const SeriesHistory& history, Date from,
-                               Date to);
+                               Date to, DerivedDateSource source = DerivedDateSource::kAnyInput);
 
 struct DerivedGap {
   Date date;

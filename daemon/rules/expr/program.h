@@ -184,6 +184,8 @@ class Program {
   // Catalog indexes of every series the expression reads, ascending, no duplicates: re-evaluate
   // when one of them gets a new observation.
   const std::vector<int>& inputs() const { return inputs_; }
+  // The first series named in the text (its clock), or -1 for a constant expression.
+  int first_input() const { return nodes_.empty() ? -1 : nodes_[size_t(root_)].clock; }
 
   Outcome Evaluate(const SeriesHistory& history, Date as_of, TimePoint now) const;
 
