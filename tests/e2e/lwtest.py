@@ -173,8 +173,10 @@ class FeedServer:
 
     base_url: http://127.0.0.1:PORT, usable as the fred source's graph_url and base_url."""
 
-    def __init__(self, data_dir: Path, log_dir: Optional[Path] = None, timeout: float = 15) -> None:
+    def __init__(self, data_dir: Path, log_dir: Optional[Path] = None, timeout: float = 15,
+                 api_key: str = "") -> None:
         self.data_dir = Path(data_dir)
+        self.api_key = api_key  # if set, the only FRED api_key the JSON endpoint accepts
         self._log_dir = Path(log_dir or tempfile.mkdtemp(prefix="liqwatch-feed-"))
         self.log_path = self._log_dir / "feedserver.log"
         self.ready_file = self._log_dir / "feedserver.ready"
@@ -193,7 +195,8 @@ class FeedServer:
         self._log = self.log_path.open("wb")
         self.proc = subprocess.Popen(
             [PYTHON, str(FEEDSERVER), "--data", str(self.data_dir), "--port", "0",
-             "--ready-file", str(self.ready_file)],
+             "--ready-file", str(self.ready_file)]
+            + (["--api-key", self.api_key] if self.api_key else []),
             stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT)
 
         def ready() -> int:
@@ -237,8 +240,23 @@ class FeedServer:
                          {"series": series, "date": date})
 
     def requests(self) -> Any:
-        """What the server has been asked (GET /_requests)."""
+        """What the server has been asked (GET /_requests): [{method, path, query, headers,
+        time, status}, ...]."""
         return http_json("GET", f"{self.base_url}/_requests")
+
+    def fault(self, path_prefix: str, kind: str, count: int = 1, **extra: Any) -> Any:
+        """Inject a fault (kind: 500|503|404|429|403|timeout|truncate|oversize|garbage|reset)
+        into the next `count` requests whose path starts with path_prefix."""
+        return http_json("POST", f"{self.base_url}/_control/fault",
+                         {"path_prefix": path_prefix, "kind": kind, "count": count, **extra})
+
+    def set_value(self, series: str, date: str, value: Optional[str]) -> Any:
+        """Override (or, with None, blank) one observation."""
+        return http_json("POST", f"{self.base_url}/_control/value",
+                         {"series": series, "date": date, "value": value})
+
+    def reset(self) -> Any:
+        return http_json("POST", f"{self.base_url}/_control/reset", {})
 
 
 def http_json(method: str, url: str, body: Any = None, timeout: float = 5) -> Any:

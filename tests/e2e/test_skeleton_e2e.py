@@ -253,6 +253,37 @@ class SkeletonEndToEnd(unittest.TestCase):
             self.assertEqual(len(sink.requests()), 3, "delivered once, then never again")
             self.assertEqual(daemon.terminate(10), 0, daemon.log_tail())
 
+    def test_fred_json_api_with_key_from_file_never_logged(self):
+        """With api_key the JSON API is used (not fredgraph.csv); the key, read through
+        ${file:...}, appears in neither the log (even at debug level) nor the database."""
+        api_key = "0123456789abcdef0123456789abcdef"
+        with lwtest.Scratch(self) as tmp:
+            data = lwtest.copy_series(tmp.path / "data", "SOFR", since="2025-10-01")
+            feed = tmp.enter(lwtest.FeedServer(data, log_dir=tmp.path, api_key=api_key))
+            tmp.keep(feed.log_path)
+            feed.until("SOFR", "2025-10-28")
+            sink = tmp.enter(lwtest.WebhookSink())
+            key_file = tmp.write("fred.key", api_key + "\n")
+            db = tmp.path / "liqwatch.db"
+            text = skeleton_config(db, feed.base_url, "LIQWATCH_TEST_WEBHOOK_URL",
+                                   lwtest.free_port())
+            text = text.replace("    type: fred\n",
+                                f"    type: fred\n    api_key: ${{file:{key_file}}}\n", 1)
+            cfg = tmp.write("liqwatch.yaml", text)
+            daemon = tmp.enter(lwtest.Daemon(cfg, db, env={"LIQWATCH_TEST_WEBHOOK_URL": sink.url}))
+            tmp.keep(daemon.log_path)
+            sink.wait_for_requests(1, 20, on_timeout=daemon.log_tail)
+            obs = lwtest.observation(db, "sofr", "2025-10-28")
+            self.assertIsNotNone(obs)
+            self.assertAlmostEqual(obs["value"], 4.31, places=9)
+            paths = {r["path"] for r in feed.requests()}
+            self.assertIn("/fred/series/observations", paths)
+            self.assertNotIn("/graph/fredgraph.csv", paths)
+            self.assertEqual(daemon.terminate(10), 0, daemon.log_tail())
+            self.assertNotIn(api_key, daemon.log())
+            for f in tmp.path.glob("liqwatch.db*"):
+                self.assertNotIn(api_key.encode(), f.read_bytes(), f.name)
+
 
 class BrokenConfig(unittest.TestCase):
     # Line 9, column 5: the misspelled key `intervall` of series[0].
