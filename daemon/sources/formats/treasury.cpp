@@ -15,6 +15,8 @@ namespace {
 
 namespace json = boost::json;
 
+constexpr size_t kRowsProvingLayout = 8;
+
 std::optional<int> IntField(const json::object* o, std::string_view key) {
   if (!o) return std::nullopt;
   const json::value* v = o->if_contains(key);
@@ -99,7 +101,9 @@ Result<DtsPage> ParseDtsOperatingCashBalance(std::string_view body, const DtsOpt
       break;
     }
   }
-  if (best.empty() && !data->get_array().empty()) {
+  // Table I has about four rows per day, so any 8 consecutive rows hold a complete day and
+  // therefore its closing-balance row. Fewer rows may be a page boundary cutting a day.
+  if (best.empty() && data->get_array().size() >= kRowsProvingLayout) {
     std::string expected, found;
     for (const auto& a : options.accounts)
       expected += (expected.empty() ? "\"" : ", \"") + a.account_type + "\"";

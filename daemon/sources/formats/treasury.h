@@ -11,7 +11,9 @@
 //   "Treasury General Account (TGA)"  -> close_today_bal (Oct 2021 - Apr 2022) [unverified]
 //   "Federal Reserve Account"         -> close_today_bal (before Oct 2021)     [unverified]
 // Dates whose rows match none of those (e.g. only "Total TGA Deposits") give no point. But a
-// page with data rows none of which matches is a layout error naming the account types found.
+// page of 8 or more rows none of which matches is a layout error naming the account types
+// found (a day has about 4 rows, so 8 consecutive rows always include a closing row; a
+// smaller page may just be cut at a page boundary and gives an empty success).
 // Errors: kParseError (invalid/truncated JSON, bad date or amount), kLayoutChanged (no "data"
 // array, a row without record_date/account_type, no matching account type on the page),
 // kInvalidArgument (record dated after `today`), or the Fiscal Data error JSON
