@@ -117,6 +117,7 @@ NumberCell CleanNumber(std::string_view text, const NumberStyle& style) {
   if (!digits.empty() && (digits.front() == '-' || digits.front() == '+')) {
     sign = digits.substr(0, 1);
     digits.remove_prefix(1);
+    if (!digits.empty() && (digits.front() == '-' || digits.front() == '+')) return {};
   }
   if (style.thousands_separators) {
     if (!StripThousands(digits, buf)) return {};
