@@ -72,6 +72,8 @@ int AsOf(std::span<const Point> points, Date d) {
 
 class Evaluator {
  public:
+  static constexpr int kMaxStreak = 260;  // a year of business days
+
   Evaluator(const Program& program, const SeriesHistory& history, TimePoint now)
       : p_(program), history_(history), now_(now) {}
 
@@ -332,8 +334,11 @@ class Evaluator {
     int count = 0;
     if (held != 0) {
       ++count;
-      // An older missing input ends the streak rather than voiding today's value.
-      for (int j = hi - 1; j >= 0 && Eval(n.lhs, clock[size_t(j)].date, held) && held != 0; --j) {
+      // An older missing input ends the streak rather than voiding today's value. The cap
+      // bounds the cost (each step is a full evaluation) for conditions true for years.
+      for (int j = hi - 1;
+           j >= 0 && count < kMaxStreak && Eval(n.lhs, clock[size_t(j)].date, held) && held != 0;
+           --j) {
         ++count;
       }
     }

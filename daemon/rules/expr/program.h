@@ -39,6 +39,7 @@
 //            first series named in x, its "clock")
 //     change(x, w) pct_change(x, w)  min max avg sum stddev zscore pctrank (x, w)
 //     streak(cond)  crosses_above(x, level)  crosses_below(x, level)  age(series)
+//     streak() counts back at most 260 observations (a year of business days), to bound cost.
 #pragma once
 
 #include <cstdint>
