@@ -1,0 +1,258 @@
+#include "app.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <fmt/format.h>
+
+#include "alerts/state_machine.h"
+#include "config/config.h"
+#include "core/log.h"
+#include "core/service_notify.h"
+#include "http/client.h"
+#include "notify/dispatcher.h"
+#include "notify/webhook.h"
+#include "sources/poller.h"
+#include "store/worker.h"
+
+namespace liqwatch {
+
+namespace asio = boost::asio;
+
+namespace {
+
+// The rules' view of which notifiers a transition goes to.
+std::vector<std::string> TargetsFor(const config::Config& c, const config::RuleConfig& rule) {
+  if (!rule.notify.empty()) return rule.notify;
+  std::vector<std::string> all;
+  for (const auto& n : c.notifiers) all.push_back(n.name);
+  return all;
+}
+
+// Store a polled batch and evaluate the rules on what changed, in one store-thread job.
+// Returns the number of deliveries queued. Runs on the store thread: it must only use its
+// arguments (copied in) and the Store.
+Result<int> IngestAndEvaluate(store::Store& s, const config::Config& c,
+                              const config::SeriesConfig& series,
+                              const std::vector<Observation>& batch, TimePoint now) {
+  auto stats = s.IngestObservations(series.id, CanonicalUnit(DimensionOf(series.unit)), batch, now);
+  if (!stats.ok()) return stats.status();
+  int deliveries = 0;
+  for (const auto& rule : c.rules) {
+    if (rule.series != series.id) continue;
+    auto prev = s.GetRuleState(rule.name, "");
+    if (!prev.ok()) return prev.status();
+    std::vector<const Observation*> todo;
+    for (const auto& o : stats->changed) {
+      if (!o.value) continue;
+      // A rule never evaluated starts at the newest value: history is for backtests, not pages.
+      if (*prev && (*prev)->last_obs_date && FormatDate(o.date) < *(*prev)->last_obs_date) continue;
+      todo.push_back(&o);
+    }
+    if (!*prev && todo.size() > 1) todo.erase(todo.begin(), todo.end() - 1);
+    for (const Observation* o : todo) {
+      auto state = s.GetRuleState(rule.name, "");
+      if (!state.ok()) return state.status();
+      const store::RuleState* p = *state ? &**state : nullptr;
+      auto t = alerts::Evaluate(rule, series, p, *o, now);
+      if (!t) {
+        auto st = p ? s.TouchRuleState(rule.name, "", o->date, o->value)
+                    : s.InitRuleState(rule.name, "", o->date, o->value, now);
+        if (!st.ok()) return st;
+        continue;
+      }
+      auto targets = alerts::IsNotified(*t) ? TargetsFor(c, rule) : std::vector<std::string>{};
+      auto rec = s.RecordTransition(*t, targets);
+      if (!rec.ok()) return rec.status();
+      Logger("alerts")->info("event=transition rule={} from={} to={} obs_date={} value={} "
+                             "deliveries={} message=\"{}\"",
+                             t->rule, AlertStateName(t->from), AlertStateName(t->to),
+                             FormatDate(t->obs_date), t->value.value_or(0), rec->deliveries,
+                             t->message);
+      deliveries += rec->deliveries;
+    }
+  }
+  auto health = s.RecordPollSuccess(series.id, series.source, now,
+                                    stats->inserted + stats->revised > 0);
+  if (!health.ok()) return health;
+  return deliveries;
+}
+
+class Daemon final : public sources::ObservationSink {
+ public:
+  Daemon(std::shared_ptr<const config::Config> config, std::unique_ptr<store::Store> store)
+      : config_(std::move(config)),
+        http_(io_, config_->user_agent),
+        store_(std::move(store)),
+        dispatcher_(io_, store_, clock_),
+        signals_(io_, SIGTERM, SIGINT),
+        hup_(io_, SIGHUP),
+        watchdog_(io_) {}
+
+  int Run(const RunOptions& options) {
+    options_ = options;
+    ApplyConfig();
+    WaitForSignals();
+    StartWatchdog();
+    Logger("app")->info("event=started {} db={}", config_->Summary(), config_->storage_path);
+    (void)notify_.Ready();
+    (void)notify_.Status(fmt::format("polling {} series, {} rules", config_->series.size(),
+                                     config_->rules.size()));
+    io_.run();
+    Logger("app")->info("event=stopped");
+    return 0;
+  }
+
+  // ObservationSink
+  asio::awaitable<std::optional<Date>> LastStoredDate(const config::SeriesConfig& series) override {
+    auto r = co_await store_.Run([id = series.id](store::Store& s) { return s.LastObservationDate(id); });
+    co_return r.ok() ? *r : std::nullopt;
+  }
+
+  asio::awaitable<void> OnObservations(const config::SeriesConfig& series,
+                                       std::vector<Observation> batch) override {
+    auto config = config_;  // the config this batch is evaluated under, even across a reload
+    auto now = clock_.Now();
+    auto r = co_await store_.Run([config, series, batch = std::move(batch), now](store::Store& s) {
+      return IngestAndEvaluate(s, *config, series, batch, now);
+    });
+    if (!r.ok()) {
+      Logger("store")->error("event=ingest_failed series={} error=\"{}\"", series.id,
+                             r.status().message());
+      co_return;
+    }
+    if (*r > 0) dispatcher_.Wake();
+  }
+
+  asio::awaitable<void> OnPollError(const config::SeriesConfig& series, const Status& error) override {
+    auto now = clock_.Now();
+    auto s = co_await store_.Run([id = series.id, src = series.source, msg = error.message(), now](
+                                     store::Store& st) { return st.RecordPollFailure(id, src, now, msg); });
+    if (!s.ok()) Logger("store")->error("event=health_write_failed error=\"{}\"", s.message());
+  }
+
+ private:
+  void ApplyConfig() {
+    std::map<std::string, std::unique_ptr<notify::Notifier>> notifiers;
+    for (const auto& n : config_->notifiers)
+      notifiers[n.name] = std::make_unique<notify::WebhookNotifier>(n, http_);
+    dispatcher_.Configure(std::move(notifiers), config_->delivery);
+    if (!poller_) {
+      dispatcher_.Start();
+    }
+    if (poller_) poller_->Stop();
+    retired_.push_back(std::move(poller_));
+    poller_ = std::make_unique<sources::Poller>(io_, http_, *this);
+    poller_->Start(*config_);
+  }
+
+  void WaitForSignals() {
+    signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
+      if (ec) return;
+      Logger("app")->info("event=shutdown signal={}", sig);
+      asio::co_spawn(io_, Shutdown(), asio::detached);
+    });
+    WaitForHangup();
+  }
+
+  void WaitForHangup() {
+    hup_.async_wait([this](const boost::system::error_code& ec, int) {
+      if (ec) return;
+      Reload();
+      WaitForHangup();
+    });
+  }
+
+  void Reload() {
+    auto log = Logger("app");
+    (void)notify_.Reloading();
+    auto loaded = config::LoadConfig(options_.config_path);
+    if (!loaded.config) {
+      for (const auto& e : loaded.errors) log->error("event=reload_rejected {}", e.ToString());
+      log->error("event=reload_rejected errors={} keeping the running config", loaded.errors.size());
+    } else {
+      // The database is opened once; a reload cannot move it.
+      loaded.config->storage_path = config_->storage_path;
+      config_ = std::make_shared<const config::Config>(std::move(*loaded.config));
+      if (!options_.log_level) (void)SetLogLevel(config_->log_level);
+      ApplyConfig();
+      log->info("event=reloaded {}", config_->Summary());
+    }
+    (void)notify_.Ready();
+  }
+
+  asio::awaitable<void> Shutdown() {
+    (void)notify_.Stopping();
+    hup_.cancel();
+    if (poller_) poller_->Stop();
+    co_await dispatcher_.Stop(options_.drain_timeout);
+    http_.Cancel();
+    watchdog_.cancel();
+    io_.stop();
+  }
+
+  void StartWatchdog() {
+    auto interval = notify_.WatchdogInterval();
+    if (interval.count() == 0) return;
+    (void)notify_.WatchdogPing();
+    // Pinged from the loop itself: a stuck loop stops pinging and systemd restarts us.
+    watchdog_.expires_after(interval);
+    watchdog_.async_wait([this](const boost::system::error_code& ec) {
+      if (!ec) StartWatchdog();
+    });
+  }
+
+  SystemWallClock clock_;
+  ServiceNotify notify_;
+  RunOptions options_;
+  std::shared_ptr<const config::Config> config_;
+  asio::io_context io_;
+  http::HttpClient http_;
+  store::StoreWorker store_;
+  notify::Dispatcher dispatcher_;
+  std::unique_ptr<sources::Poller> poller_;
+  std::vector<std::unique_ptr<sources::Poller>> retired_;  // coroutines may still reference them
+  asio::signal_set signals_;
+  asio::signal_set hup_;
+  asio::steady_timer watchdog_;
+};
+
+}  // namespace
+
+int RunDaemon(const RunOptions& options) {
+  auto loaded = config::LoadConfig(options.config_path);
+  if (!loaded.config) {
+    for (const auto& e : loaded.errors) std::fprintf(stderr, "%s\n", ScrubSecrets(e.ToString()).c_str());
+    return 2;
+  }
+  auto& config = *loaded.config;
+  if (options.db_path) config.storage_path = *options.db_path;
+  LogOptions log;
+  log.level = options.log_level.value_or(config.log_level);
+  log.journald = std::getenv("JOURNAL_STREAM") != nullptr;
+  if (auto s = InitLogging(log); !s.ok()) {
+    std::fprintf(stderr, "liqwatch: %s\n", s.message().c_str());
+    return 2;
+  }
+  auto store = store::Store::Open(config.storage_path, store::Store::Mode::kReadWrite);
+  if (!store.ok()) {
+    Logger("store")->critical("event=open_failed error=\"{}\"", store.status().message());
+    return 1;
+  }
+  // Keep the loop single-threaded: signals are handled by Asio, not by async handlers.
+  auto shared = std::make_shared<const config::Config>(std::move(config));
+  Daemon daemon(shared, std::move(*store));
+  return daemon.Run(options);
+}
+
+}  // namespace liqwatch

@@ -1,2 +1,4 @@
-#include "core/status.h"
-int main() { return 0; }
+// liqwatch: one executable, subcommands in daemon/cli/.
+#include "cli/cli.h"
+
+int main(int argc, char** argv) { return liqwatch::cli::Main(argc, argv); }

@@ -1,0 +1,19 @@
+// Subcommand registration. Each command lives in its own file and adds itself to the app.
+//
+// Contract: Register* adds a subcommand with its options and help to `app` and sets `run` to
+// the function executed when that subcommand is chosen; it returns the exit code.
+#pragma once
+
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+namespace liqwatch::cli {
+
+using CommandFn = std::function<int()>;
+
+void RegisterRun(CLI::App& app, CommandFn& run);
+void RegisterCheckConfig(CLI::App& app, CommandFn& run);
+void RegisterAlerts(CLI::App& app, CommandFn& run);
+
+}  // namespace liqwatch::cli

@@ -1,0 +1,61 @@
+// Dispatcher: delivers the outbox.
+//
+// Contract: runs on the event loop. It reads due deliveries through the StoreWorker, sends each
+// through its Notifier, and records the outcome: delivered; retried with exponential backoff
+// and jitter (or the receiver's Retry-After) while younger than delivery.max_age; otherwise
+// dead-lettered with the last error. Permanent failures are dead-lettered at once. Rows are
+// only ever changed after the send completes, so a crash at any point leaves the delivery
+// pending and it is sent again after restart (receivers dedupe on the Idempotency-Key).
+// Wake() makes it look at the outbox now (called after new events are recorded).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "config/config.h"
+#include "core/time.h"
+#include "notify/notifier.h"
+#include "store/worker.h"
+
+namespace liqwatch::notify {
+
+// Delay before retry number `attempt` (1-based): initial * 2^(attempt-1), capped at max, with
+// ±20% jitter drawn from `unit_random` in [0, 1).
+Duration RetryDelay(const config::DeliveryConfig& cfg, int attempt, double unit_random);
+
+class Dispatcher {
+ public:
+  Dispatcher(boost::asio::io_context& io, store::StoreWorker& store, const WallClock& clock);
+  // Replaces the notifiers and settings (on start and on reload).
+  void Configure(std::map<std::string, std::unique_ptr<Notifier>> notifiers,
+                 config::DeliveryConfig delivery);
+  void Start();
+  void Wake();
+  // Stops taking new work; in-flight sends finish (up to `timeout`); the rest stay pending.
+  boost::asio::awaitable<void> Stop(Duration timeout);
+  std::size_t in_flight() const { return in_flight_; }
+
+ private:
+  boost::asio::awaitable<void> Loop();
+  boost::asio::awaitable<void> Deliver(store::DeliveryJob job);
+
+  boost::asio::io_context& io_;
+  store::StoreWorker& store_;
+  const WallClock& clock_;
+  std::map<std::string, std::shared_ptr<Notifier>> notifiers_;
+  config::DeliveryConfig delivery_;
+  boost::asio::steady_timer wake_;
+  boost::asio::steady_timer idle_;  // signalled when in_flight_ drops to zero
+  std::size_t in_flight_ = 0;
+  std::set<int64_t> in_flight_ids_;  // still 'pending' in the store while being sent
+  bool stopping_ = false;
+  bool running_ = false;
+};
+
+}  // namespace liqwatch::notify

@@ -1,0 +1,38 @@
+// Notifier: one delivery channel (webhook, Slack, email, ...).
+//
+// Contract: Send() delivers one alert event and completes on the io_context's thread with a
+// SendResult: kDelivered, kRetryable (timeouts, 5xx, 408, 429, connection errors; the outbox
+// retries with backoff) or kPermanent (other 4xx, bad payload; the outbox dead-letters it).
+// The idempotency key is stable across retries of the same delivery so receivers can drop
+// duplicates. Errors must not contain secrets (URLs are redacted).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "core/time.h"
+#include "store/store.h"
+
+namespace liqwatch::notify {
+
+struct SendResult {
+  enum class Outcome { kDelivered, kRetryable, kPermanent };
+  Outcome outcome = Outcome::kDelivered;
+  std::string error;                     // empty when delivered
+  std::optional<Duration> retry_after;   // from a Retry-After header
+};
+
+class Notifier {
+ public:
+  virtual ~Notifier() = default;
+  virtual const std::string& name() const = 0;
+  virtual boost::asio::awaitable<SendResult> Send(const store::DeliveryJob& job) = 0;
+};
+
+// Classifies an HTTP status for retrying: 2xx delivered; 408, 429 and 5xx retryable; other
+// statuses permanent.
+SendResult::Outcome ClassifyHttpStatus(long status);
+
+}  // namespace liqwatch::notify
