@@ -16,9 +16,9 @@
 #
 # The /etc decision is made when installing, not when configuring: `cmake --install build
 # --prefix /usr` and cpack (which installs with prefix /usr) put configuration in /etc even
-# from a build dir configured with another prefix. The daemon itself, though, has its data
-# dir (LIQWATCH_DATADIR) compiled in from the configure-time prefix, so a .deb must be built
-# from a build dir configured with -DCMAKE_INSTALL_PREFIX=/usr; cpack refuses otherwise.
+# from a build dir configured with another prefix. The daemon may compile in its data dir
+# (LIQWATCH_DATADIR, from the configure-time prefix); if it does, a .deb needs a build dir
+# configured with -DCMAKE_INSTALL_PREFIX=/usr, and cpack refuses any other (see the end).
 
 include(GNUInstallDirs)
 
@@ -203,15 +203,21 @@ exit 0
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${_lw_deb}/conffiles ${_lw_deb}/postinst ${_lw_deb}/prerm ${_lw_deb}/postrm)
 
-# A .deb from a build configured for another prefix would look for its data in the wrong
-# place (LIQWATCH_DATADIR is compiled in): stop cpack early with a clear message.
-if(NOT CMAKE_INSTALL_PREFIX STREQUAL "/usr")
-  file(CONFIGURE OUTPUT ${_lw_deb}/prefix-check.cmake CONTENT [=[
-if(CPACK_GENERATOR STREQUAL "DEB")
-  message(FATAL_ERROR "liqwatch: the .deb must be built from a build dir configured with "
-                      "-DCMAKE_INSTALL_PREFIX=/usr (this one uses @CMAKE_INSTALL_PREFIX@)")
+# A .deb installs under /usr. A build dir configured for another prefix can still produce a
+# correct one as long as the binary does not embed that prefix's data dir (LIQWATCH_DATADIR);
+# if it does, the packaged daemon would look in the wrong place, so cpack stops with a clear
+# message. The check reads the binary when cpack runs, so it follows the code as it changes.
+if(NOT CMAKE_INSTALL_PREFIX STREQUAL "/usr" AND TARGET liqwatch)
+  # Used as a regex below; a "." matching any character only makes the check stricter.
+  file(GENERATE OUTPUT ${_lw_deb}/prefix-check.cmake CONTENT "
+if(CPACK_GENERATOR STREQUAL \"DEB\")
+  file(STRINGS \"$<TARGET_FILE:liqwatch>\" _lw_baked LIMIT_COUNT 1 REGEX \"${LIQWATCH_DATADIR}\")
+  if(_lw_baked)
+    message(FATAL_ERROR \"liqwatch: $<TARGET_FILE:liqwatch> has ${LIQWATCH_DATADIR} compiled in; \"
+                        \"build the .deb from a build dir configured with -DCMAKE_INSTALL_PREFIX=/usr\")
+  endif()
 endif()
-]=] @ONLY)
+")
   set(CPACK_PROJECT_CONFIG_FILE ${_lw_deb}/prefix-check.cmake)
 endif()
 

@@ -1,10 +1,11 @@
 """The Debian package: cpack -G DEB, then look inside with dpkg-deb.
 
-Which build dir is packaged: the one LIQWATCH_BIN was built in, if it was configured with
--DCMAKE_INSTALL_PREFIX=/usr (the daemon compiles its data dir in, so a .deb needs that prefix).
-Otherwise a second build dir is configured under LIQWATCH_ARTIFACTS with prefix /usr and only
-the `liqwatch` target is built there: slow on a small machine the first time, incremental
-after. Configure the main build with -DCMAKE_INSTALL_PREFIX=/usr to skip that.
+Which build dir is packaged: the one LIQWATCH_BIN was built in (cpack there takes seconds).
+If that dir was configured with a prefix other than /usr and the binary has that prefix's data
+dir compiled in, cpack refuses it (cmake/install.cmake); then a second build dir is configured
+under LIQWATCH_ARTIFACTS with -DCMAKE_INSTALL_PREFIX=/usr and only `liqwatch` is built there:
+slow on a small machine the first time, incremental after. Configure the main build with
+-DCMAKE_INSTALL_PREFIX=/usr to never need that.
 
 Checks: control fields (name, version, architecture, Depends from dpkg-shlibdeps), the file
 layout (binary, unit, sysusers/tmpfiles, config as conffiles, migrations, docs, web assets),
@@ -83,16 +84,12 @@ def files_under(root):
                   if p.is_file() or p.is_symlink())
 
 
-def packaging_build_dir():
-    """A build dir configured with prefix /usr, with an up-to-date liqwatch binary."""
-    build = Path(BIN).resolve().parent
-    cache = cmake_cache(build)
-    if cache.get("CMAKE_INSTALL_PREFIX") == "/usr":
-        return build
+def build_with_prefix_usr():
+    """A second build dir configured with prefix /usr, with an up-to-date liqwatch binary."""
+    cache = cmake_cache(Path(BIN).resolve().parent)
     pkg = ARTIFACTS / "pkg-build"
-    print(f"\n{build} is configured with prefix {cache.get('CMAKE_INSTALL_PREFIX')!r}; building "
-          f"liqwatch with prefix /usr in {pkg} (configure the main build with "
-          "-DCMAKE_INSTALL_PREFIX=/usr to reuse it instead)", flush=True)
+    print(f"\nbuilding liqwatch with prefix /usr in {pkg} (configure the main build with "
+          "-DCMAKE_INSTALL_PREFIX=/usr to skip this)", flush=True)
     args = ["cmake", "-S", SOURCE_DIR, "-B", pkg, "-DCMAKE_INSTALL_PREFIX=/usr",
             "-DLIQWATCH_BUILD_TESTS=OFF", "-DLIQWATCH_BUILD_BENCH=OFF"]
     if cache.get("CMAKE_BUILD_TYPE"):
@@ -104,6 +101,13 @@ def packaging_build_dir():
     run("cmake", "--build", pkg, "--target", "liqwatch", timeout=3600)
     print(f"built in {time.monotonic() - started:.0f}s", flush=True)
     return pkg
+
+
+def cpack(build, out):
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    return run("cpack", "-G", "DEB", "--config", build / "CPackConfig.cmake", "-B", out,
+               check=False)
 
 
 class PackageTest(unittest.TestCase):
@@ -119,11 +123,14 @@ class PackageTest(unittest.TestCase):
         require_tool("dpkg-deb", "dpkg")
         require_tool("dpkg-shlibdeps", "dpkg-dev")
 
-        cls.build = packaging_build_dir()
+        cls.build = Path(BIN).resolve().parent
         cls.out = ARTIFACTS / "deb"
-        shutil.rmtree(cls.out, ignore_errors=True)
-        cls.out.mkdir(parents=True)
-        run("cpack", "-G", "DEB", "--config", cls.build / "CPackConfig.cmake", "-B", cls.out)
+        r = cpack(cls.build, cls.out)
+        if r.returncode != 0 and "DCMAKE_INSTALL_PREFIX=/usr" in r.stdout + r.stderr:
+            cls.build = build_with_prefix_usr()
+            r = cpack(cls.build, cls.out)
+        if r.returncode != 0:
+            raise AssertionError(f"cpack failed:\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}")
         debs = sorted(cls.out.glob("*.deb"))
         assert len(debs) == 1, f"expected one .deb in {cls.out}, found {debs}"
         cls.deb = debs[0]
