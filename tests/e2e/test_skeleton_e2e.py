@@ -326,7 +326,7 @@ series:
                                    env={"LIQWATCH_WEBHOOK_URL": "https://hooks.example.com/x"})
                 self.assertEqual(p.returncode, 0, p)
                 self.assertRegex(p.stdout.strip(),
-                                 r"^\d+ sources?, \d+ series, \d+ rules?, \d+ notifiers?$")
+                                 r"\d+ sources?, \d+ series, \d+ rules?, \d+ notifiers?$")
 
 
 if __name__ == "__main__":
