@@ -115,7 +115,8 @@ class Daemon final : public sources::ObservationSink {
 
   // ObservationSink
   asio::awaitable<std::optional<Date>> LastStoredDate(const config::SeriesConfig& series) override {
-    auto r = co_await store_.Run([id = series.id](store::Store& s) { return s.LastObservationDate(id); });
+    auto job = [id = series.id](store::Store& s) { return s.LastObservationDate(id); };
+    auto r = co_await store_.Run(job);
     co_return r.ok() ? *r : std::nullopt;
   }
 
@@ -123,9 +124,10 @@ class Daemon final : public sources::ObservationSink {
                                        std::vector<Observation> batch) override {
     auto config = config_;  // the config this batch is evaluated under, even across a reload
     auto now = clock_.Now();
-    auto r = co_await store_.Run([config, series, batch = std::move(batch), now](store::Store& s) {
+    auto job = [config, series, batch = std::move(batch), now](store::Store& s) {
       return IngestAndEvaluate(s, *config, series, batch, now);
-    });
+    };
+    auto r = co_await store_.Run(job);
     if (!r.ok()) {
       Logger("store")->error("event=ingest_failed series={} error=\"{}\"", series.id,
                              r.status().message());
@@ -136,8 +138,10 @@ class Daemon final : public sources::ObservationSink {
 
   asio::awaitable<void> OnPollError(const config::SeriesConfig& series, const Status& error) override {
     auto now = clock_.Now();
-    auto s = co_await store_.Run([id = series.id, src = series.source, msg = error.message(), now](
-                                     store::Store& st) { return st.RecordPollFailure(id, src, now, msg); });
+    auto job = [id = series.id, src = series.source, msg = error.message(), now](store::Store& st) {
+      return st.RecordPollFailure(id, src, now, msg);
+    };
+    auto s = co_await store_.Run(job);
     if (!s.ok()) Logger("store")->error("event=health_write_failed error=\"{}\"", s.message());
   }
 

@@ -56,11 +56,15 @@ class HttpClient {
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
+  // Takes the request by reference (it is copied): in a coroutine, pass a named request, not a
+  // temporary (GCC 12 double-destroys non-trivial temporaries of a co_await expression).
   template <typename CompletionToken>
-  auto AsyncFetch(HttpRequest request, CompletionToken&& token) {
+  auto AsyncFetch(const HttpRequest& request, CompletionToken&& token) {
     return boost::asio::async_initiate<CompletionToken, void(Result<HttpResponse>)>(
-        [this](auto handler, HttpRequest req) { Start(std::move(req), FetchHandler(std::move(handler))); },
-        token, std::move(request));
+        [this](auto handler, const HttpRequest& req) {
+          Start(req, FetchHandler(std::move(handler)));
+        },
+        token, std::cref(request));
   }
 
   void Cancel();

@@ -59,9 +59,10 @@ asio::awaitable<void> Dispatcher::Loop() {
   auto log = Logger("notify");
   while (!stopping_) {
     auto now = clock_.Now();
-    auto jobs = co_await store_.Run([now](store::Store& s) {
+    auto read_due = [now](store::Store& s) {
       return s.DueDeliveries(now, config::defaults::kDeliveryBatch);
-    });
+    };
+    auto jobs = co_await store_.Run(read_due);
     if (!jobs.ok()) log->error("event=outbox_read_failed error=\"{}\"", jobs.status().message());
     std::size_t started = 0;
     if (jobs.ok()) {
@@ -82,7 +83,8 @@ asio::awaitable<void> Dispatcher::Loop() {
       continue;
     }
     // Sleep until the next retry is due, a new event wakes us, or a minute passes.
-    auto next = co_await store_.Run([](store::Store& s) { return s.NextDeliveryTime(); });
+    auto read_next = [](store::Store& s) { return s.NextDeliveryTime(); };
+    auto next = co_await store_.Run(read_next);
     Duration sleep = std::chrono::minutes(1);
     if (next.ok() && *next) {
       sleep = std::min(sleep, std::max(Duration(50), std::chrono::duration_cast<Duration>(**next - clock_.Now())));
@@ -117,9 +119,8 @@ asio::awaitable<void> Dispatcher::Deliver(store::DeliveryJob job) {
   if (result.outcome == SendResult::Outcome::kDelivered) {
     log->info("event=delivered notifier={} delivery={} event_id={} rule={} kind={} attempt={}",
               job.notifier, job.delivery_id, job.event_id, job.rule, job.kind, attempt);
-    s = co_await store_.Run([id = job.delivery_id, now](store::Store& st) {
-      return st.MarkDelivered(id, now);
-    });
+    auto mark = [id = job.delivery_id, now](store::Store& st) { return st.MarkDelivered(id, now); };
+    s = co_await store_.Run(mark);
   } else {
     bool too_old = now - job.created_at >= delivery_.max_age;
     if (result.outcome == SendResult::Outcome::kPermanent || too_old) {
@@ -128,9 +129,10 @@ asio::awaitable<void> Dispatcher::Deliver(store::DeliveryJob job) {
                             : "gave up after " + std::to_string(attempt) + " attempts: " + result.error;
       log->error("event=dead_lettered notifier={} delivery={} rule={} error=\"{}\"", job.notifier,
                  job.delivery_id, job.rule, why);
-      s = co_await store_.Run([id = job.delivery_id, now, why](store::Store& st) {
+      auto mark = [id = job.delivery_id, now, why](store::Store& st) {
         return st.MarkDead(id, now, why);
-      });
+      };
+      s = co_await store_.Run(mark);
     } else {
       std::uniform_real_distribution<double> unit(0.0, 1.0);
       Duration delay = result.retry_after ? *result.retry_after
@@ -138,8 +140,10 @@ asio::awaitable<void> Dispatcher::Deliver(store::DeliveryJob job) {
       log->warn("event=delivery_retry notifier={} delivery={} rule={} attempt={} retry_in_ms={} "
                 "error=\"{}\"",
                 job.notifier, job.delivery_id, job.rule, attempt, delay.count(), result.error);
-      s = co_await store_.Run([id = job.delivery_id, next = now + delay, err = result.error](
-                                  store::Store& st) { return st.MarkRetry(id, next, err); });
+      auto mark = [id = job.delivery_id, next = now + delay, err = result.error](store::Store& st) {
+        return st.MarkRetry(id, next, err);
+      };
+      s = co_await store_.Run(mark);
     }
   }
   if (!s.ok()) log->error("event=outbox_write_failed delivery={} error=\"{}\"", job.delivery_id, s.message());

@@ -45,7 +45,7 @@ boost::asio::awaitable<SendResult> WebhookNotifier::Send(const store::DeliveryJo
   req.headers = {{"Content-Type", "application/json"},
                  {"Idempotency-Key", job.idempotency_key}};
   req.body = WebhookBody(job);
-  auto r = co_await http_.AsyncFetch(std::move(req), boost::asio::use_awaitable);
+  auto r = co_await http_.AsyncFetch(req, boost::asio::use_awaitable);
   if (!r.ok()) co_return SendResult{SendResult::Outcome::kRetryable, r.status().message(), {}};
   SendResult result;
   result.outcome = ClassifyHttpStatus(r->status);

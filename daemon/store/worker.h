@@ -13,7 +13,7 @@
 #include <type_traits>
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -31,16 +31,29 @@ class StoreWorker {
     thread_.join();
   }
 
-  template <typename Fn, typename R = std::invoke_result_t<Fn, Store&>>
-  boost::asio::awaitable<R> Run(Fn fn) {
-    // co_spawn needs a default-constructible result; Result<T> is not, so carry it in optional.
-    auto out = co_await boost::asio::co_spawn(
-        ctx_,
-        [this, fn = std::move(fn)]() -> boost::asio::awaitable<std::optional<R>> {
-          co_return std::optional<R>(fn(*store_));
+  //
+  // Callers inside coroutines pass a *named* job (`auto job = [..](Store& s) {..};
+  // co_await worker.Run(job);`), never a lambda temporary: GCC 12 destroys non-trivial
+  // temporaries of a co_await full-expression twice.
+  template <typename Fn, typename R = std::invoke_result_t<Fn&, Store&>>
+  boost::asio::awaitable<R> Run(const Fn& fn) {
+    // The job hops to the worker thread with asio::post; the result is posted back to the
+    // caller's executor.
+    return boost::asio::async_initiate<const boost::asio::use_awaitable_t<>, void(R)>(
+        [this](auto handler, Fn job) {
+          auto caller = boost::asio::get_associated_executor(handler);
+          auto work = boost::asio::make_work_guard(caller);
+          boost::asio::post(ctx_, [this, job = std::move(job), handler = std::move(handler),
+                                   work = std::move(work)]() mutable {
+            R result = job(*store_);
+            auto ex = work.get_executor();
+            boost::asio::post(ex, [handler = std::move(handler), result = std::move(result),
+                                   work = std::move(work)]() mutable {
+              std::move(handler)(std::move(result));
+            });
+          });
         },
-        boost::asio::use_awaitable);
-    co_return std::move(*out);
+        boost::asio::use_awaitable, fn);
   }
 
  private:
