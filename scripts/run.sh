@@ -11,7 +11,7 @@ config=${LIQWATCH_CONFIG:-config/liqwatch.yaml}
 
 ./scripts/setup-deps.sh build
 
-cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=/usr >/dev/null
 ninja -C "$build_dir" -j"$(nproc)" liqwatch
 
 mkdir -p var

@@ -9,7 +9,8 @@ build_dir=${BUILD_DIR:-build}
 
 ./scripts/setup-deps.sh test
 
-cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+# Prefix /usr: the packaging tests build the .deb from this tree, and a .deb installs under /usr.
+cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=/usr
 ninja -C "$build_dir" -j"$(nproc)"
 
 # shellcheck disable=SC2086  # CTEST_ARGS is a list of words on purpose
