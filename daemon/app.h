@@ -18,6 +18,8 @@ struct RunOptions {
   std::string config_path;
   std::optional<std::string> db_path;    // overrides storage.path
   std::optional<std::string> log_level;  // overrides log.level
+  std::optional<std::string> listen;     // overrides api.listen ("off" disables the API)
+  std::optional<std::string> web_dir;    // overrides api.web_dir (dashboard assets)
   Duration drain_timeout = std::chrono::seconds(10);
 };
 

@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "core/units.h"
+#include "store/alert_json.h"
 #include "store/store.h"
 
 namespace liqwatch::cli {
@@ -18,32 +19,6 @@ struct AlertsArgs {
   int limit = 100;
   std::string format = "table";
 };
-
-boost::json::value OptNumber(const std::optional<double>& v) {
-  return v ? boost::json::value(*v) : boost::json::value(nullptr);
-}
-
-// The stable JSON shape of one alert (docs/cli.md).
-boost::json::object AlertJson(const store::AlertRow& a) {
-  boost::json::object o;
-  o["id"] = a.id;
-  o["rule"] = a.rule;
-  o["labels"] = a.labels;
-  o["series"] = a.series;
-  o["severity"] = a.severity;
-  o["state"] = a.state;
-  o["opened_at"] = a.opened_at;
-  o["resolved_at"] = a.resolved_at ? boost::json::value(*a.resolved_at) : nullptr;
-  o["first_observation_date"] = a.first_obs_date;
-  o["last_observation_date"] = a.last_obs_date;
-  o["value"] = OptNumber(a.value);
-  o["threshold"] = OptNumber(a.threshold);
-  o["message"] = a.message;
-  o["deliveries"] = {{"pending", a.deliveries_pending},
-                     {"delivered", a.deliveries_delivered},
-                     {"dead", a.deliveries_dead}};
-  return o;
-}
 
 int RunAlerts(const AlertsArgs& args) {
   Format format;
@@ -85,7 +60,7 @@ int RunAlerts(const AlertsArgs& args) {
   }
   if (format == Format::kJson) {
     boost::json::array arr;
-    for (const auto& a : *rows) arr.push_back(AlertJson(a));
+    for (const auto& a : *rows) arr.push_back(store::AlertJson(a));
     std::printf("%s\n", boost::json::serialize(arr).c_str());
     return 0;
   }
@@ -131,7 +106,10 @@ void RegisterAlerts(CLI::App& app, CommandFn& run) {
   cmd->add_option("--text", args->text, "Message contains this text (case-insensitive)");
   cmd->add_option("--limit", args->limit, "At most this many alerts")->capture_default_str();
   cmd->add_option("--format", args->format, "table, json or csv")->capture_default_str();
-  cmd->callback([&run, args] { run = [args] { return RunAlerts(*args); }; });
+  cmd->callback([&run, args, cmd] {
+    if (!cmd->get_subcommands().empty()) return;  // `alerts show ID` (cli/ops_cmd.cpp)
+    run = [args] { return RunAlerts(*args); };
+  });
 }
 
 }  // namespace liqwatch::cli

@@ -15,5 +15,7 @@ using CommandFn = std::function<int()>;
 void RegisterRun(CLI::App& app, CommandFn& run);
 void RegisterCheckConfig(CLI::App& app, CommandFn& run);
 void RegisterAlerts(CLI::App& app, CommandFn& run);
+// `alerts show`, `ack`, `prune`, `backup` (cli/ops_cmd.cpp); call after RegisterAlerts.
+void RegisterOps(CLI::App& app, CommandFn& run);
 
 }  // namespace liqwatch::cli

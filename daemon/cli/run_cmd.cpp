@@ -12,6 +12,10 @@ void RegisterRun(CLI::App& app, CommandFn& run) {
   cmd->add_option("--db", opts->db_path, "SQLite database path (overrides storage.path)");
   cmd->add_option("--log-level", opts->log_level,
                   "trace, debug, info, warn, error, critical or off (overrides log.level)");
+  cmd->add_option("--listen", opts->listen,
+                  "HTTP API address HOST:PORT (overrides api.listen; 'off' disables it)");
+  cmd->add_option("--web-dir", opts->web_dir,
+                  "Dashboard assets directory (overrides api.web_dir and LIQWATCH_DATADIR)");
   cmd->callback([&run, opts] { run = [opts] { return RunDaemon(*opts); }; });
 }
 

@@ -76,7 +76,9 @@ struct DeliveryConfig {
 struct Config {
   std::string file;  // path it was loaded from
   std::string storage_path;
-  std::string listen;
+  std::string listen;                    // api.listen: HOST:PORT of the HTTP API
+  std::optional<std::string> api_token;  // api.token (a secret): required bearer token if set
+  std::string web_dir;                   // api.web_dir: dashboard assets; empty = default
   std::string log_level;
   std::string user_agent;
   DeliveryConfig delivery;

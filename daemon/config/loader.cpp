@@ -87,8 +87,10 @@ void ReadTopLevel(YamlReader& r, const YAML::Node& root, Config& c, HttpDefaults
                                            "info, warn, error, critical or off", *v));
     }
   }
-  if (auto n = root["api"]; n && r.CheckMap(n, "api", {"listen"})) {
+  if (auto n = root["api"]; n && r.CheckMap(n, "api", {"listen", "token", "web_dir"})) {
     if (auto v = r.String(n, "listen", "api", false)) c.listen = *v;
+    c.api_token = r.Secret(n, "token", "api", false);
+    if (auto v = r.String(n, "web_dir", "api", false)) c.web_dir = *v;
   }
   if (auto n = root["http"]; n && r.CheckMap(n, "http", {"user_agent", "timeout", "max_body"})) {
     if (auto v = r.String(n, "user_agent", "http", false)) c.user_agent = *v;

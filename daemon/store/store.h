@@ -115,6 +115,65 @@ struct AlertRow {
   int deliveries_dead = 0;
 };
 
+// One row of alert_events (alerts show, GET /api/v1/alerts/{id}).
+struct AlertEventRow {
+  int64_t id = 0;
+  std::optional<int64_t> alert_id;
+  std::string rule;
+  std::string kind;  // firing, resolved, reminder, ..., ack (an operator acknowledgement)
+  std::string from_state;
+  std::string to_state;
+  std::string severity;
+  std::string series;
+  std::optional<double> value;
+  std::optional<double> threshold;
+  std::string obs_date;
+  std::string eval_time;
+  std::string message;  // for kind "ack": the operator's comment
+};
+
+// One outbox row: a delivery of one event to one notifier, with its attempt history summary.
+struct DeliveryRow {
+  int64_t id = 0;
+  int64_t event_id = 0;
+  std::string notifier;
+  std::string status;  // pending, delivered, dead
+  int attempts = 0;
+  std::string next_attempt_at;
+  std::optional<std::string> last_error;
+  std::string created_at;
+  std::optional<std::string> delivered_at;
+};
+
+struct SourceHealthRow {
+  std::string series;
+  std::string source;
+  std::optional<std::string> last_attempt_at;
+  std::optional<std::string> last_success_at;
+  std::optional<std::string> last_error_at;
+  std::optional<std::string> last_error;
+  int consecutive_failures = 0;
+  std::optional<std::string> last_new_observation_at;
+  int64_t polls = 0;
+  int64_t errors = 0;
+};
+
+// The newest stored observation of a series.
+struct LatestObservation {
+  std::string series;
+  std::string obs_date;
+  std::optional<double> value;
+  std::string unit;
+  std::string updated_at;
+};
+
+struct PruneStats {
+  int64_t alerts = 0;
+  int64_t events = 0;
+  int64_t deliveries = 0;
+  int64_t revisions = 0;
+};
+
 class Store {
  public:
   enum class Mode { kReadWrite, kReadOnly };
@@ -159,6 +218,33 @@ class Store {
 
   // History queries (newest first).
   Result<std::vector<AlertRow>> QueryAlerts(const AlertQuery& q);
+
+  // Operator views (store_api.cpp). Read-only unless stated.
+  Result<std::optional<AlertRow>> GetAlert(int64_t id);
+  // Every event of the alert (acks included), oldest first.
+  Result<std::vector<AlertEventRow>> AlertEvents(int64_t alert_id);
+  // Every delivery of every event of the alert, oldest first.
+  Result<std::vector<DeliveryRow>> AlertDeliveries(int64_t alert_id);
+  // Writes: records an acknowledgement as an alert_events row of kind "ack" (no deliveries).
+  // NotFound if there is no such alert.
+  Result<int64_t> AckAlert(int64_t alert_id, const std::string& comment, TimePoint now);
+  // Alert events of kind firing/resolved on `series` with obs_date >= since (if given), by
+  // obs_date: the dashboard's markers.
+  Result<std::vector<AlertEventRow>> SeriesEvents(const std::string& series,
+                                                  std::optional<Date> since);
+  Result<std::vector<SourceHealthRow>> SourceHealth();
+  Result<std::vector<RuleState>> RuleStates();
+  Result<std::vector<LatestObservation>> LatestObservations();
+  // (status, count) for every delivery status present.
+  Result<std::vector<std::pair<std::string, int64_t>>> DeliveryCounts();
+  // Writes, in one transaction: deletes resolved alerts resolved before `before` with their
+  // events and deliveries, events outside any alert evaluated before `before` (and their
+  // deliveries, unless pending), and observation revisions seen before `before`. Firing
+  // alerts, pending deliveries and observations are kept.
+  Result<PruneStats> Prune(TimePoint before);
+  // Copies the whole database to `path` with SQLite's online backup API (consistent snapshot,
+  // safe while the daemon writes). Overwrites `path`.
+  Status BackupTo(const std::string& path);
 
   Database& db() { return *db_; }
   int schema_version() const { return schema_version_; }

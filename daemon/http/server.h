@@ -1,0 +1,63 @@
+// A small HTTP/1.1 server (Boost.Beast) on the daemon's io_context, for the API, /metrics and
+// the dashboard.
+//
+// Contract:
+// - Listen() binds HOST:PORT (port 0 = any free port) and returns an error Status (bad address,
+//   port in use) without throwing. Start() begins accepting; Stop() closes the acceptor and
+//   every open connection. All three are called on the io_context's thread.
+// - One coroutine per connection, no threads. Each request is read with a header limit, a body
+//   limit and a timeout; a request that breaks them gets a JSON error (400, 408, 413 or 431)
+//   and the connection is closed. Keep-alive is honoured otherwise.
+// - The handler runs on the io_context and must not block: store reads go through a
+//   StoreWorker. An exception thrown by the handler becomes a 500 JSON error, never a crash.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/beast/http.hpp>
+
+#include "core/status.h"
+#include "core/time.h"
+
+namespace liqwatch::http {
+
+using Request = boost::beast::http::request<boost::beast::http::string_body>;
+using Response = boost::beast::http::response<boost::beast::http::string_body>;
+using Handler = std::function<boost::asio::awaitable<Response>(const Request&)>;
+
+struct ServerLimits {
+  std::size_t max_header_bytes = 8 * 1024;
+  std::size_t max_body_bytes = 16 * 1024;
+  Duration read_timeout = std::chrono::seconds(15);
+  int max_connections = 128;
+};
+
+// A JSON error body: {"error": {"status": N, "message": "..."}}.
+Response JsonError(unsigned status, const std::string& message, unsigned version = 11,
+                   bool keep_alive = false);
+
+class Server {
+ public:
+  Server(boost::asio::io_context& io, Handler handler, ServerLimits limits = {});
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  Status Listen(const std::string& host_port);
+  void Start();
+  void Stop();
+  // The bound port (after Listen).
+  uint16_t port() const;
+
+  struct State;  // shared with the connection coroutines (server.cpp)
+
+ private:
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace liqwatch::http

@@ -1,0 +1,89 @@
+#include "store/alert_json.h"
+
+namespace liqwatch::store {
+
+boost::json::value OptJson(const std::optional<double>& v) {
+  return v ? boost::json::value(*v) : boost::json::value(nullptr);
+}
+
+boost::json::value OptJson(const std::optional<std::string>& v) {
+  return v ? boost::json::value(*v) : boost::json::value(nullptr);
+}
+
+boost::json::object AlertJson(const AlertRow& a) {
+  boost::json::object o;
+  o["id"] = a.id;
+  o["rule"] = a.rule;
+  o["labels"] = a.labels;
+  o["series"] = a.series;
+  o["severity"] = a.severity;
+  o["state"] = a.state;
+  o["opened_at"] = a.opened_at;
+  o["resolved_at"] = OptJson(a.resolved_at);
+  o["first_observation_date"] = a.first_obs_date;
+  o["last_observation_date"] = a.last_obs_date;
+  o["value"] = OptJson(a.value);
+  o["threshold"] = OptJson(a.threshold);
+  o["message"] = a.message;
+  o["deliveries"] = {{"pending", a.deliveries_pending},
+                     {"delivered", a.deliveries_delivered},
+                     {"dead", a.deliveries_dead}};
+  return o;
+}
+
+boost::json::object AlertEventJson(const AlertEventRow& e) {
+  boost::json::object o;
+  o["id"] = e.id;
+  o["alert_id"] = e.alert_id ? boost::json::value(*e.alert_id) : nullptr;
+  o["rule"] = e.rule;
+  o["kind"] = e.kind;
+  o["from_state"] = e.from_state;
+  o["to_state"] = e.to_state;
+  o["severity"] = e.severity;
+  o["series"] = e.series;
+  o["value"] = OptJson(e.value);
+  o["threshold"] = OptJson(e.threshold);
+  o["observation_date"] = e.obs_date;
+  o["event_time"] = e.eval_time;
+  o["message"] = e.message;
+  return o;
+}
+
+boost::json::object DeliveryJson(const DeliveryRow& d) {
+  boost::json::object o;
+  o["id"] = d.id;
+  o["event_id"] = d.event_id;
+  o["notifier"] = d.notifier;
+  o["status"] = d.status;
+  o["attempts"] = d.attempts;
+  o["next_attempt_at"] = d.next_attempt_at;
+  o["last_error"] = OptJson(d.last_error);
+  o["created_at"] = d.created_at;
+  o["delivered_at"] = OptJson(d.delivered_at);
+  return o;
+}
+
+boost::json::object AlertDetailJson(const AlertRow& a, const std::vector<AlertEventRow>& events,
+                                    const std::vector<DeliveryRow>& deliveries) {
+  boost::json::array ev, dl;
+  for (const auto& e : events) ev.push_back(AlertEventJson(e));
+  for (const auto& d : deliveries) dl.push_back(DeliveryJson(d));
+  return {{"alert", AlertJson(a)}, {"events", std::move(ev)}, {"deliveries", std::move(dl)}};
+}
+
+boost::json::object SourceHealthJson(const SourceHealthRow& h) {
+  boost::json::object o;
+  o["series"] = h.series;
+  o["source"] = h.source;
+  o["last_attempt_at"] = OptJson(h.last_attempt_at);
+  o["last_success_at"] = OptJson(h.last_success_at);
+  o["last_error_at"] = OptJson(h.last_error_at);
+  o["last_error"] = OptJson(h.last_error);
+  o["consecutive_failures"] = h.consecutive_failures;
+  o["last_new_observation_at"] = OptJson(h.last_new_observation_at);
+  o["polls"] = h.polls;
+  o["errors"] = h.errors;
+  return o;
+}
+
+}  // namespace liqwatch::store

@@ -1,0 +1,288 @@
+// Store methods for the operator's views: alert detail, acks, source health, metrics inputs,
+// retention and backup. See store.h for the contracts.
+#include <fmt/format.h>
+
+#include "store/store.h"
+
+namespace liqwatch::store {
+
+namespace {
+
+#define LW_TRY_ASSIGN(lhs, expr)                          \
+  auto lhs##_result = (expr);                             \
+  if (!lhs##_result.ok()) return lhs##_result.status();   \
+  auto& lhs = lhs##_result.value()
+
+constexpr const char* kAlertColumns =
+    "SELECT a.id, a.rule, a.labels, a.series, a.severity, a.state, a.opened_at, a.resolved_at, "
+    "a.first_obs_date, a.last_obs_date, a.value, a.threshold, a.message, "
+    "(SELECT count(*) FROM deliveries d JOIN alert_events e ON e.id = d.event_id "
+    "  WHERE e.alert_id = a.id AND d.status = 'pending'), "
+    "(SELECT count(*) FROM deliveries d JOIN alert_events e ON e.id = d.event_id "
+    "  WHERE e.alert_id = a.id AND d.status = 'delivered'), "
+    "(SELECT count(*) FROM deliveries d JOIN alert_events e ON e.id = d.event_id "
+    "  WHERE e.alert_id = a.id AND d.status = 'dead') FROM alerts a ";
+
+AlertRow ReadAlert(const Statement& st) {
+  AlertRow a;
+  a.id = st.Int(0);
+  a.rule = st.Text(1);
+  a.labels = st.Text(2);
+  a.series = st.Text(3);
+  a.severity = st.Text(4);
+  a.state = st.Text(5);
+  a.opened_at = st.Text(6);
+  a.resolved_at = st.OptText(7);
+  a.first_obs_date = st.Text(8);
+  a.last_obs_date = st.Text(9);
+  a.value = st.OptDouble(10);
+  a.threshold = st.OptDouble(11);
+  a.message = st.Text(12);
+  a.deliveries_pending = static_cast<int>(st.Int(13));
+  a.deliveries_delivered = static_cast<int>(st.Int(14));
+  a.deliveries_dead = static_cast<int>(st.Int(15));
+  return a;
+}
+
+}  // namespace
+
+Result<std::optional<AlertRow>> Store::GetAlert(int64_t id) {
+  LW_TRY_ASSIGN(st, db_->Prepare(std::string(kAlertColumns) + "WHERE a.id = ?1"));
+  st.Bind(1, id);
+  LW_TRY_ASSIGN(row, st.Step());
+  if (!row) return std::optional<AlertRow>();
+  return std::optional<AlertRow>(ReadAlert(st));
+}
+
+namespace {
+Result<std::vector<AlertEventRow>> ReadEvents(Statement& st) {
+  std::vector<AlertEventRow> out;
+  for (;;) {
+    LW_TRY_ASSIGN(row, st.Step());
+    if (!row) break;
+    AlertEventRow e;
+    e.id = st.Int(0);
+    if (!st.IsNull(1)) e.alert_id = st.Int(1);
+    e.rule = st.Text(2);
+    e.kind = st.Text(3);
+    e.from_state = st.Text(4);
+    e.to_state = st.Text(5);
+    e.severity = st.Text(6);
+    e.series = st.Text(7);
+    e.value = st.OptDouble(8);
+    e.threshold = st.OptDouble(9);
+    e.obs_date = st.Text(10);
+    e.eval_time = st.Text(11);
+    e.message = st.Text(12);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+constexpr const char* kEventColumns =
+    "SELECT id, alert_id, rule, kind, from_state, to_state, severity, series, value, threshold, "
+    "obs_date, eval_time, message FROM alert_events ";
+}  // namespace
+
+Result<std::vector<AlertEventRow>> Store::AlertEvents(int64_t alert_id) {
+  LW_TRY_ASSIGN(st, db_->Prepare(std::string(kEventColumns) + "WHERE alert_id = ?1 ORDER BY id"));
+  st.Bind(1, alert_id);
+  return ReadEvents(st);
+}
+
+Result<std::vector<AlertEventRow>> Store::SeriesEvents(const std::string& series,
+                                                       std::optional<Date> since) {
+  LW_TRY_ASSIGN(st, db_->Prepare(std::string(kEventColumns) +
+      "WHERE series = ?1 AND kind IN ('firing', 'resolved') AND (?2 IS NULL OR obs_date >= ?2) "
+      "ORDER BY obs_date, id"));
+  st.Bind(1, series).Bind(2, since ? std::optional<std::string>(FormatDate(*since)) : std::nullopt);
+  return ReadEvents(st);
+}
+
+Result<std::vector<DeliveryRow>> Store::AlertDeliveries(int64_t alert_id) {
+  LW_TRY_ASSIGN(st, db_->Prepare(
+      "SELECT d.id, d.event_id, d.notifier, d.status, d.attempts, d.next_attempt_at, "
+      "d.last_error, d.created_at, d.delivered_at FROM deliveries d "
+      "JOIN alert_events e ON e.id = d.event_id WHERE e.alert_id = ?1 ORDER BY d.id"));
+  st.Bind(1, alert_id);
+  std::vector<DeliveryRow> out;
+  for (;;) {
+    LW_TRY_ASSIGN(row, st.Step());
+    if (!row) break;
+    DeliveryRow d;
+    d.id = st.Int(0);
+    d.event_id = st.Int(1);
+    d.notifier = st.Text(2);
+    d.status = st.Text(3);
+    d.attempts = static_cast<int>(st.Int(4));
+    d.next_attempt_at = st.Text(5);
+    d.last_error = st.OptText(6);
+    d.created_at = st.Text(7);
+    d.delivered_at = st.OptText(8);
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+Result<int64_t> Store::AckAlert(int64_t alert_id, const std::string& comment, TimePoint now) {
+  auto tx = Transaction::Begin(*db_);
+  if (!tx.ok()) return tx.status();
+  LW_TRY_ASSIGN(sel, db_->Prepare(
+      "SELECT rule, labels, state, severity, series, value, threshold, last_obs_date "
+      "FROM alerts WHERE id = ?1"));
+  sel.Bind(1, alert_id);
+  LW_TRY_ASSIGN(found, sel.Step());
+  if (!found) return Status::NotFound(fmt::format("no alert with id {}", alert_id));
+  LW_TRY_ASSIGN(ins, db_->Prepare(
+      "INSERT INTO alert_events (alert_id, rule, labels, kind, from_state, to_state, severity, "
+      "series, value, threshold, obs_date, eval_time, message) "
+      "VALUES (?1, ?2, ?3, 'ack', ?4, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"));
+  ins.Bind(1, alert_id).Bind(2, sel.Text(0)).Bind(3, sel.Text(1)).Bind(4, sel.Text(2))
+      .Bind(5, sel.Text(3)).Bind(6, sel.Text(4)).Bind(7, sel.OptDouble(5))
+      .Bind(8, sel.OptDouble(6)).Bind(9, sel.Text(7)).Bind(10, FormatTime(now)).Bind(11, comment);
+  if (auto s = ins.Run(); !s.ok()) return s;
+  int64_t id = db_->LastInsertId();
+  if (auto s = (*tx)->Commit(); !s.ok()) return s;
+  return id;
+}
+
+Result<std::vector<SourceHealthRow>> Store::SourceHealth() {
+  LW_TRY_ASSIGN(st, db_->Prepare(
+      "SELECT series, source, last_attempt_at, last_success_at, last_error_at, last_error, "
+      "consecutive_failures, last_new_observation_at, polls, errors FROM source_health "
+      "ORDER BY series"));
+  std::vector<SourceHealthRow> out;
+  for (;;) {
+    LW_TRY_ASSIGN(row, st.Step());
+    if (!row) break;
+    SourceHealthRow h;
+    h.series = st.Text(0);
+    h.source = st.Text(1);
+    h.last_attempt_at = st.OptText(2);
+    h.last_success_at = st.OptText(3);
+    h.last_error_at = st.OptText(4);
+    h.last_error = st.OptText(5);
+    h.consecutive_failures = static_cast<int>(st.Int(6));
+    h.last_new_observation_at = st.OptText(7);
+    h.polls = st.Int(8);
+    h.errors = st.Int(9);
+    out.push_back(std::move(h));
+  }
+  return out;
+}
+
+Result<std::vector<RuleState>> Store::RuleStates() {
+  LW_TRY_ASSIGN(st, db_->Prepare(
+      "SELECT rule, labels, state, since, alert_id, last_obs_date, last_value, last_notified_at "
+      "FROM rule_state ORDER BY rule, labels"));
+  std::vector<RuleState> out;
+  for (;;) {
+    LW_TRY_ASSIGN(row, st.Step());
+    if (!row) break;
+    RuleState s;
+    s.rule = st.Text(0);
+    s.labels = st.Text(1);
+    s.state = ParseAlertState(st.Text(2)).value_or(AlertState::kInactive);
+    if (auto t = ParseTime(st.Text(3)); t.ok()) s.since = *t;
+    if (!st.IsNull(4)) s.alert_id = st.Int(4);
+    s.last_obs_date = st.OptText(5);
+    s.last_value = st.OptDouble(6);
+    if (auto t = st.OptText(7); t && ParseTime(*t).ok()) s.last_notified_at = *ParseTime(*t);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+Result<std::vector<LatestObservation>> Store::LatestObservations() {
+  // The newest date with a value per series (a trailing holiday row has none).
+  LW_TRY_ASSIGN(st, db_->Prepare(
+      "SELECT o.series, o.obs_date, o.value, o.unit, o.updated_at FROM observations o "
+      "JOIN (SELECT series, max(obs_date) AS d FROM observations WHERE value IS NOT NULL "
+      "GROUP BY series) m ON m.series = o.series AND m.d = o.obs_date ORDER BY o.series"));
+  std::vector<LatestObservation> out;
+  for (;;) {
+    LW_TRY_ASSIGN(row, st.Step());
+    if (!row) break;
+    out.push_back({st.Text(0), st.Text(1), st.OptDouble(2), st.Text(3), st.Text(4)});
+  }
+  return out;
+}
+
+Result<std::vector<std::pair<std::string, int64_t>>> Store::DeliveryCounts() {
+  LW_TRY_ASSIGN(st, db_->Prepare(
+      "SELECT status, count(*) FROM deliveries GROUP BY status ORDER BY status"));
+  std::vector<std::pair<std::string, int64_t>> out;
+  for (;;) {
+    LW_TRY_ASSIGN(row, st.Step());
+    if (!row) break;
+    out.emplace_back(st.Text(0), st.Int(1));
+  }
+  return out;
+}
+
+Result<PruneStats> Store::Prune(TimePoint before) {
+  const std::string cutoff = FormatTime(before);
+  PruneStats stats;
+  auto tx = Transaction::Begin(*db_);
+  if (!tx.ok()) return tx.status();
+  // Doomed events: those of alerts resolved before the cutoff, and episode-less events
+  // (pending, no_data, ...) evaluated before it.
+  const char* kDoomedAlerts =
+      "SELECT id FROM alerts WHERE state = 'resolved' AND resolved_at IS NOT NULL "
+      "AND resolved_at < ?1";
+  const std::string doomed_events = fmt::format(
+      "SELECT id FROM alert_events WHERE alert_id IN ({}) "
+      "OR (alert_id IS NULL AND eval_time < ?1)", kDoomedAlerts);
+  auto exec = [&](const std::string& sql, int64_t& counter) -> Status {
+    auto st = db_->Prepare(sql);
+    if (!st.ok()) return st.status();
+    st->Bind(1, cutoff);
+    if (auto s = st->Run(); !s.ok()) return s;
+    counter += db_->Changes();
+    return Status::Ok();
+  };
+  // An episode-less event whose delivery is still pending is kept with it.
+  if (auto s = exec(fmt::format(
+          "DELETE FROM deliveries WHERE event_id IN ({}) AND NOT (status = 'pending' AND "
+          "event_id IN (SELECT id FROM alert_events WHERE alert_id IS NULL))", doomed_events),
+          stats.deliveries); !s.ok()) return s;
+  if (auto s = exec(fmt::format("DELETE FROM alert_events WHERE id IN ({}) AND id NOT IN "
+                                "(SELECT event_id FROM deliveries)", doomed_events),
+                    stats.events); !s.ok()) return s;
+  if (auto s = exec(fmt::format("DELETE FROM alerts WHERE id IN ({}) AND id NOT IN "
+                                "(SELECT alert_id FROM alert_events WHERE alert_id IS NOT NULL)",
+                                kDoomedAlerts),
+                    stats.alerts); !s.ok()) return s;
+  if (auto s = exec("DELETE FROM observation_revisions WHERE seen_at < ?1", stats.revisions);
+      !s.ok()) return s;
+  if (auto s = (*tx)->Commit(); !s.ok()) return s;
+  return stats;
+}
+
+Status Store::BackupTo(const std::string& path) {
+  sqlite3* dst = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = dst ? sqlite3_errmsg(dst) : sqlite3_errstr(rc);
+    sqlite3_close(dst);
+    return Status::IoError(fmt::format("backup: cannot open {}: {}", path, msg));
+  }
+  sqlite3_backup* b = sqlite3_backup_init(dst, "main", db_->handle(), "main");
+  if (!b) {
+    std::string msg = sqlite3_errmsg(dst);
+    sqlite3_close(dst);
+    return Status::IoError(fmt::format("backup: {}", msg));
+  }
+  // Copy in steps so a busy writer is not locked out for the whole copy; restart on change.
+  do {
+    rc = sqlite3_backup_step(b, 256);
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(20);
+  } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+  sqlite3_backup_finish(b);
+  Status out = Status::Ok();
+  if (rc != SQLITE_DONE)
+    out = Status::IoError(fmt::format("backup to {} failed: {}", path, sqlite3_errstr(rc)));
+  sqlite3_close(dst);
+  return out;
+}
+
+}  // namespace liqwatch::store
