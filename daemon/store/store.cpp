@@ -209,6 +209,13 @@ Result<RecordedTransition> Store::RecordTransition(const Transition& t,
   return out;
 }
 
+Result<int> Store::CountRulesInState(AlertState state) {
+  LW_ASSIGN_OR_RETURN(st, db_->Prepare("SELECT count(*) FROM rule_state WHERE state = ?1"));
+  st.Bind(1, AlertStateName(state));
+  LW_ASSIGN_OR_RETURN(row, st.Step());
+  return row ? static_cast<int>(st.Int(0)) : 0;
+}
+
 Status Store::TouchRuleState(const std::string& rule, const std::string& labels, Date obs_date,
                              std::optional<double> value) {
   auto st = db_->Prepare(
@@ -323,8 +330,10 @@ Status Store::RecordPollFailure(const std::string& series, const std::string& so
 }
 
 Result<std::vector<AlertRow>> Store::QueryAlerts(const AlertQuery& q) {
-  // Optional filters bind NULL to mean "any", so one statement serves every combination.
-  LW_ASSIGN_OR_RETURN(st, db_->Prepare(
+  // Only the filters given become WHERE terms, each a plain comparison, so SQLite can use the
+  // indexes on opened_at, (rule, opened_at), ... ("?1 IS NULL OR x = ?1" would defeat them:
+  // a page of 100 over 1M events went from 0.7 s to milliseconds; bench/bench_query.cpp).
+  std::string sql =
       "SELECT a.id, a.rule, a.labels, a.series, a.severity, a.state, a.opened_at, a.resolved_at, "
       "a.first_obs_date, a.last_obs_date, a.value, a.threshold, a.message, "
       "(SELECT count(*) FROM deliveries d JOIN alert_events e ON e.id = d.event_id "
@@ -333,16 +342,28 @@ Result<std::vector<AlertRow>> Store::QueryAlerts(const AlertQuery& q) {
       "  WHERE e.alert_id = a.id AND d.status = 'delivered'), "
       "(SELECT count(*) FROM deliveries d JOIN alert_events e ON e.id = d.event_id "
       "  WHERE e.alert_id = a.id AND d.status = 'dead') "
-      "FROM alerts a WHERE (?1 IS NULL OR a.opened_at >= ?1) AND (?2 IS NULL OR a.opened_at < ?2) "
-      "AND (?3 IS NULL OR a.rule = ?3) AND (?4 IS NULL OR a.state = ?4) "
-      "AND (?5 IS NULL OR a.severity = ?5) AND (?6 IS NULL OR a.series = ?6) "
-      "AND (?7 IS NULL OR instr(lower(a.message), lower(?7)) > 0) "
-      "ORDER BY a.opened_at DESC, a.id DESC LIMIT ?8"));
+      "FROM alerts a WHERE 1";
+  std::vector<std::string> args;
+  auto term = [&](const char* expr, const std::optional<std::string>& v) {
+    if (!v) return;
+    args.push_back(*v);
+    sql += fmt::format(" AND {}?{}", expr, args.size());
+    if (std::string_view(expr).rfind("instr", 0) == 0) sql += ")) > 0";
+  };
   auto time_or_null = [](const std::optional<TimePoint>& t) {
     return t ? std::optional<std::string>(FormatTime(*t)) : std::nullopt;
   };
-  st.Bind(1, time_or_null(q.since)).Bind(2, time_or_null(q.until)).Bind(3, q.rule)
-      .Bind(4, q.state).Bind(5, q.severity).Bind(6, q.series).Bind(7, q.text).Bind(8, q.limit);
+  term("a.opened_at >= ", time_or_null(q.since));
+  term("a.opened_at < ", time_or_null(q.until));
+  term("a.rule = ", q.rule);
+  term("a.state = ", q.state);
+  term("a.severity = ", q.severity);
+  term("a.series = ", q.series);
+  term("instr(lower(a.message), lower(", q.text);
+  sql += fmt::format(" ORDER BY a.opened_at DESC, a.id DESC LIMIT ?{}", args.size() + 1);
+  LW_ASSIGN_OR_RETURN(st, db_->Prepare(sql));
+  for (std::size_t i = 0; i < args.size(); ++i) st.Bind(static_cast<int>(i + 1), args[i]);
+  st.Bind(static_cast<int>(args.size() + 1), q.limit);
   std::vector<AlertRow> out;
   for (;;) {
     LW_ASSIGN_OR_RETURN(row, st.Step());
