@@ -14,6 +14,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "alerts/state_machine.h"
 #include "config/config.h"
@@ -141,6 +142,7 @@ class Daemon final : public sources::ObservationSink {
       co_return;
     }
     if (*r > 0) dispatcher_.Wake();
+    co_await ReportStatus(series.id, true);
   }
 
   asio::awaitable<void> OnPollError(const config::SeriesConfig& series, const Status& error) override {
@@ -151,6 +153,28 @@ class Daemon final : public sources::ObservationSink {
     };
     auto s = co_await store_.Run(job);
     if (!s.ok()) Logger("store")->error("event=health_write_failed error=\"{}\"", s.message());
+    co_await ReportStatus(series.id, false);
+  }
+
+  // The systemd STATUS= line, e.g. "22 series: 21 ok, 1 failing (nasdaq); 2 alerts firing".
+  // Sent only when it changes.
+  asio::awaitable<void> ReportStatus(const std::string& series, bool ok) {
+    series_ok_[series] = ok;
+    auto count = [](store::Store& st) { return st.CountRulesInState(AlertState::kFiring); };
+    auto firing = co_await store_.Run(count);
+    std::vector<std::string> failing;
+    for (const auto& s : config_->series) {
+      auto it = series_ok_.find(s.id);
+      if (it != series_ok_.end() && !it->second) failing.push_back(s.id);
+    }
+    std::string text = fmt::format("{} series: {} ok, {} failing", config_->series.size(),
+                                   config_->series.size() - failing.size(), failing.size());
+    if (!failing.empty()) text += fmt::format(" ({})", fmt::join(failing, ", "));
+    if (firing.ok()) text += fmt::format("; {} alerts firing", *firing);
+    if (text != last_status_) {
+      last_status_ = text;
+      (void)notify_.Status(text);
+    }
   }
 
  private:
@@ -266,6 +290,8 @@ class Daemon final : public sources::ObservationSink {
   notify::Dispatcher dispatcher_;
   std::unique_ptr<sources::Poller> poller_;
   std::vector<std::unique_ptr<sources::Poller>> retired_;  // coroutines may still reference them
+  std::map<std::string, bool> series_ok_;  // last poll outcome per series, for STATUS=
+  std::string last_status_;
   asio::signal_set signals_;
   asio::signal_set hup_;
   asio::steady_timer watchdog_;

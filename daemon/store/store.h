@@ -203,6 +203,9 @@ class Store {
   Status InitRuleState(const std::string& rule, const std::string& labels, Date obs_date,
                        std::optional<double> value, TimePoint now);
 
+  // How many rules (and label sets) are in `state` now.
+  Result<int> CountRulesInState(AlertState state);
+
   // Outbox.
   Result<std::vector<DeliveryJob>> DueDeliveries(TimePoint now, int limit);
   Result<std::optional<TimePoint>> NextDeliveryTime();

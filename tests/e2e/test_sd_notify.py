@@ -192,6 +192,9 @@ class SdNotifyTest(unittest.TestCase):
         ready = self.wait(lambda m: m == "READY=1", 30, 0, "READY=1 after start")
         self.wait(lambda m: m.startswith("STATUS=") and len(m) > len("STATUS="), 10, 0,
                   "a non-empty STATUS=")
+        # After the first poll of the fake FRED, STATUS counts healthy series and firing alerts.
+        self.wait(lambda m: m == "STATUS=1 series: 1 ok, 0 failing; 0 alerts firing", 15,
+                  0, "STATUS= with source health and the firing count")
         first_ping = self.wait(lambda m: m == "WATCHDOG=1", WATCHDOG_USEC / 1e6 * 2, ready,
                                "WATCHDOG=1 within the watchdog timeout after READY=1")
         # The loop keeps feeding the watchdog at about half the timeout (1 s here).
