@@ -36,7 +36,23 @@ struct SourceTypeDefaults {
 };
 inline constexpr SourceTypeDefaults kSourceTypes[] = {
     {"fred", "https://api.stlouisfed.org", "https://fred.stlouisfed.org", 2.0},
+    {"nyfed", "https://markets.newyorkfed.org", "", 2.0},
+    {"treasury_dts", "https://api.fiscaldata.treasury.gov", "", 2.0},
+    {"fear_greed", "https://api.alternative.me", "", 1.0},
+    {"html_table", "", "", 0.2},  // base_url required (a preset may supply it)
+    {"csv", "", "", 1.0},         // base_url required
+    {"json", "", "", 1.0},        // base_url required
 };
+// html_table presets: base URL and path of the page.
+inline constexpr std::string_view kFarsideBaseUrl = "https://farside.co.uk";
+inline constexpr std::string_view kFarsideBtcPath = "/btc/";
+
+// First poll of a series with nothing stored: how far back to ask (NY Fed, Treasury).
+inline constexpr int kInitialLookbackDays = 120;
+inline constexpr int kTreasuryPageSize = 1000;  // rows per Fiscal Data page
+inline constexpr int kTreasuryMaxPages = 20;    // paging stops there (an error)
+inline constexpr int kNyFedOperationsLastN = 50;  // operations asked for per poll
+inline constexpr double kPollJitter = 0.1;       // +-10% of the delay
 
 // Delivery (outbox)
 inline constexpr std::chrono::milliseconds kDeliveryTimeout = 10s;

@@ -1,5 +1,7 @@
 #include "sources/poller.h"
 
+#include <algorithm>
+#include <map>
 #include <random>
 
 #include <boost/asio/co_spawn.hpp>
@@ -10,50 +12,242 @@
 #include <fmt/format.h>
 
 #include "config/defaults.h"
+#include "core/calendar.h"
 #include "core/log.h"
 #include "core/units.h"
+#include "sources/formats/csv_table.h"
+#include "sources/formats/date_format.h"
+#include "sources/formats/fear_greed.h"
 #include "sources/formats/fred.h"
+#include "sources/formats/html_table.h"
+#include "sources/formats/json_pointer.h"
+#include "sources/formats/nyfed.h"
+#include "sources/formats/treasury.h"
+#include "sources/formats/url.h"
 
 namespace liqwatch::sources {
 
 namespace asio = boost::asio;
 
+namespace {
+
+Date UtcToday() {
+  return std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+}
+
+bool IsNyFedRate(const std::string& remote_id) {
+  return remote_id == "sofr" || remote_id == "tgcr" || remote_id == "bgcr" ||
+         remote_id == "effr" || remote_id == "obfr";
+}
+
+HtmlTableOptions HtmlOptions(const config::SourceConfig& s, Date today) {
+  HtmlTableOptions o = s.preset == "farside_btc" ? FarsideEtfOptions(today) : HtmlTableOptions{};
+  o.name = s.name;
+  o.today = today;
+  if (s.table_xpath) o.table_xpath = *s.table_xpath;
+  if (s.header_rows_xpath) o.header_rows_xpath = *s.header_rows_xpath;
+  if (s.header_row) o.header_row = static_cast<size_t>(*s.header_row);
+  if (s.rows_xpath) o.rows_xpath = *s.rows_xpath;
+  if (s.date_column) o.date_column = static_cast<size_t>(std::stoul(*s.date_column));
+  if (s.date_format) o.date_format = *s.date_format;
+  return o;
+}
+
+}  // namespace
+
 http::HttpRequest BuildRequest(const config::SourceConfig& source,
-                               const config::SeriesConfig& series, std::optional<Date> since) {
+                               const config::SeriesConfig& series, std::optional<Date> since,
+                               Date today, int page) {
   http::HttpRequest req;
   req.timeout = source.timeout;
   req.max_body_bytes = source.max_body_bytes;
   std::optional<Date> start;
   if (since) start = *since - std::chrono::days(config::defaults::kIncrementalOverlapDays);
-  if (source.type == "fred") {
+  Date from = start.value_or(today - std::chrono::days(config::defaults::kInitialLookbackDays));
+  const auto& t = source.type;
+  if (t == "fred") {
     req.url = source.api_key ? FredJsonUrl(source.base_url, series.remote_id, *source.api_key, start)
                              : FredGraphCsvUrl(source.graph_url, series.remote_id, start);
+  } else if (t == "nyfed") {
+    if (IsNyFedRate(series.remote_id)) {
+      req.url = NyFedRateSearchUrl(source.base_url, series.remote_id, from, today);
+    } else {
+      req.url = NyFedOperationsSearchUrl(source.base_url, from, today,
+                                         series.remote_id == "repo" ? "Repo" : "Reverse Repo");
+    }
+  } else if (t == "treasury_dts") {
+    req.url = TreasuryDtsUrl(source.base_url, from, config::defaults::kTreasuryPageSize, page);
+  } else if (t == "fear_greed") {
+    int limit = since ? std::max<int>(2, (today - *start).count() + 1) : 0;
+    req.url = FearGreedUrl(source.base_url, limit);
+  } else if (t == "html_table" || t == "csv" || t == "json") {
+    req.url = JoinUrl(source.base_url, source.path.empty() ? "/" : source.path);
   }
   return req;
+}
+
+http::HttpRequest BuildRequest(const config::SourceConfig& source,
+                               const config::SeriesConfig& series, std::optional<Date> since) {
+  return BuildRequest(source, series, since, UtcToday());
+}
+
+Result<ParsedPage> ParsePage(const config::SourceConfig& source,
+                             const config::SeriesConfig& series,
+                             const http::HttpResponse& response, Date today) {
+  ParsedPage page;
+  if (response.status == 304) {
+    page.not_modified = true;
+    return page;
+  }
+  const auto& t = source.type;
+  const bool ok_status = response.status >= 200 && response.status < 300;
+  Result<std::vector<RawPoint>> points = Status::Internal("unknown source type " + t);
+  if (t == "fred") {
+    points = source.api_key ? ParseFredJson(response.body)
+                            : ParseFredGraphCsv(response.body, series.remote_id);
+    if (points.ok()) {
+      // The FRED parsers have no clock: apply the shared future-date policy here.
+      if (auto st = CheckNoFutureDates(*points, today, "FRED " + series.remote_id); !st.ok())
+        points = st;
+    }
+  } else if (!ok_status) {
+    // Other feeds' error bodies are not worth parsing: the status says it.
+  } else if (t == "nyfed") {
+    if (IsNyFedRate(series.remote_id)) {
+      NyFedRatesOptions o;
+      o.today = today;
+      points = ParseNyFedRefRates(response.body, o);
+      if (points.ok()) {
+        const std::string field = series.field.empty() ? "percentRate" : series.field;
+        std::vector<RawPoint> kept;
+        for (auto& p : *points)
+          if (p.column == field) kept.push_back(std::move(p));
+        if (kept.empty() && !points->empty())
+          points = Status::LayoutChanged(fmt::format(
+              "NY Fed {}: no '{}' field in {} record values", series.remote_id, field,
+              points->size()));
+        else
+          points = std::move(kept);
+      }
+    } else {
+      NyFedOperationsOptions o;
+      o.today = today;
+      o.operation_type = series.remote_id == "repo" ? "Repo" : "Reverse Repo";
+      points = ParseNyFedOperationPoints(response.body, o);
+    }
+  } else if (t == "treasury_dts") {
+    DtsOptions o;
+    o.today = today;
+    auto dts = ParseDtsOperatingCashBalance(response.body, o);
+    if (dts.ok()) {
+      page.next_page = dts->next_page_number;
+      points = std::move(dts->points);
+    } else {
+      points = dts.status();
+    }
+  } else if (t == "fear_greed") {
+    FearGreedOptions o;
+    o.today = today;
+    points = ParseFearGreed(response.body, o);
+  } else if (t == "html_table") {
+    auto o = HtmlOptions(source, today);
+    o.value_columns = {series.remote_id};
+    points = ParseHtmlTable(response.body, o);
+  } else if (t == "csv") {
+    CsvTableOptions o;
+    o.name = source.name;
+    o.today = today;
+    if (source.date_column) o.date_column = *source.date_column;
+    if (source.date_format) o.date_format = *source.date_format;
+    if (source.delimiter) o.delimiter = (*source.delimiter)[0];
+    if (source.skip_lines) o.skip_lines = static_cast<size_t>(*source.skip_lines);
+    o.value_columns = {series.remote_id};
+    points = ParseCsvTable(response.body, o);
+  } else if (t == "json") {
+    JsonPointerOptions o;
+    o.name = source.name;
+    o.today = today;
+    if (source.rows_pointer) o.rows_pointer = *source.rows_pointer;
+    if (source.date_pointer) o.date_pointer = *source.date_pointer;
+    if (source.date_format) o.date_format = *source.date_format;
+    o.values = {{"", series.remote_id}};
+    points = ParseJsonPointer(response.body, o);
+  }
+  if (!ok_status) {
+    // FRED's error bodies carry the reason ("Bad Request.  The series does not exist.").
+    std::string reason = points.ok() || t != "fred" ? "" : ": " + points.status().message();
+    std::string msg = fmt::format("HTTP {}{}", response.status, reason);
+    if (response.status == 403 && t == "html_table")
+      msg += " (forbidden: the site refuses this client; Farside answers non-browsers with a "
+             "Cloudflare challenge)";
+    if (response.status == 429 || response.status >= 500) return Status::Unavailable(msg);
+    return Status::HttpError(msg);
+  }
+  if (!points.ok()) return points.status();
+  page.observations.reserve(points->size());
+  for (const auto& p : *points) {
+    std::optional<double> v;
+    if (p.value) v = ToCanonical(*p.value, series.unit);
+    std::string id = series.id;
+    if (t == "nyfed" && !IsNyFedRate(series.remote_id) && p.column != "total") {
+      id = series.id + ":" + p.column;  // "<id>:op:RP 121025 1", "<id>:sve:..."
+    }
+    page.observations.push_back({std::move(id), p.date, v, p.provisional});
+  }
+  return page;
 }
 
 Result<std::vector<Observation>> ParseResponse(const config::SourceConfig& source,
                                                const config::SeriesConfig& series,
                                                const http::HttpResponse& response) {
-  Result<std::vector<RawPoint>> points = Status::Internal("unknown source type " + source.type);
-  if (source.type == "fred") {
-    points = source.api_key ? ParseFredJson(response.body)
-                            : ParseFredGraphCsv(response.body, series.remote_id);
+  auto page = ParsePage(source, series, response, UtcToday());
+  if (!page.ok()) return page.status();
+  return std::move(page->observations);
+}
+
+Duration ScheduleDelay(const config::SeriesConfig& series, TimePoint now) {
+  Duration delay = series.interval;
+  if (series.windows.empty()) return delay;
+  auto ny = ToNewYork(now);
+  if (!ny.ok() || !IsBusinessDay(ny->date)) return delay;
+  const auto minute = std::chrono::duration_cast<std::chrono::minutes>(ny->time_of_day).count();
+  for (const auto& w : series.windows) {
+    if (minute >= w.start_minute && minute < w.end_minute) delay = std::min(delay, w.interval);
+    if (minute < w.start_minute) {
+      auto until = std::chrono::duration_cast<Duration>(std::chrono::minutes(w.start_minute) -
+                                                        ny->time_of_day);
+      delay = std::min(delay, until);
+    }
   }
-  if (response.status < 200 || response.status >= 300) {
-    // FRED's error bodies carry the reason ("Bad Request.  The series does not exist.").
-    std::string reason = points.ok() ? "" : ": " + points.status().message();
-    return Status::HttpError(fmt::format("HTTP {}{}", response.status, reason));
+  return std::max(delay, Duration(1));
+}
+
+std::optional<Duration> ParseRetryAfter(std::string_view value, TimePoint now) {
+  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+  if (value.empty()) return std::nullopt;
+  if (value.find_first_not_of("0123456789") == std::string_view::npos) {
+    if (value.size() > 9) return std::nullopt;
+    return std::chrono::seconds(std::stol(std::string(value)));
   }
-  if (!points.ok()) return points.status();
-  std::vector<Observation> out;
-  out.reserve(points->size());
-  for (const auto& p : *points) {
-    std::optional<double> v;
-    if (p.value) v = ToCanonical(*p.value, series.unit);
-    out.push_back({series.id, p.date, v, p.provisional});
-  }
-  return out;
+  // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT"
+  std::string text(value);
+  char month[4] = {};
+  int day = 0, year = 0, h = 0, m = 0, sec = 0;
+  if (std::sscanf(text.c_str(), "%*3s, %d %3s %d %d:%d:%d GMT", &day, month, &year, &h, &m,
+                  &sec) != 6)
+    return std::nullopt;
+  static const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  int mon = -1;
+  for (int i = 0; i < 12; ++i)
+    if (std::string_view(month) == kMonths[i]) mon = i;
+  if (mon < 0) return std::nullopt;
+  using namespace std::chrono;
+  auto d = sys_days(year_month_day(std::chrono::year(year), std::chrono::month(mon + 1),
+                                   std::chrono::day(day)));
+  TimePoint at = d + hours(h) + minutes(m) + seconds(sec);
+  return std::max(Duration(0), duration_cast<Duration>(at - now));
 }
 
 struct Poller::State {
@@ -64,22 +258,53 @@ struct Poller::State {
   std::size_t running = 0;
   bool stopping = false;
   std::mt19937_64 rng{std::random_device{}()};
+  // Per-host politeness: the earliest time the next request to the host may start.
+  std::map<std::string, std::chrono::steady_clock::time_point> host_next;
+  // Conditional GET validators per series, for the URL they were received for.
+  struct Validators {
+    std::string url, etag, last_modified;
+  };
+  std::map<std::string, Validators> validators;
 };
 
 namespace {
 
-// Delay before the next poll: the interval after success, exponential backoff after failures.
-// Jitter (±10%) keeps many series from hitting one host in lockstep.
-Duration NextDelay(const config::SeriesConfig& s, int failures, std::mt19937_64& rng) {
+std::string HostOf(const std::string& url) {
+  auto p = url.find("://");
+  auto start = p == std::string::npos ? 0 : p + 3;
+  auto end = url.find_first_of("/?#", start);
+  return url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+// Delay before the next poll: the schedule after success, exponential backoff after failures
+// (or the server's Retry-After). Jitter keeps many series from hitting one host in lockstep.
+Duration NextDelay(const config::SeriesConfig& s, int failures, std::optional<Duration> retry_after,
+                   std::mt19937_64& rng) {
   using config::defaults::kRetryInitial;
   using config::defaults::kRetryMax;
-  Duration base = s.interval;
+  Duration base = ScheduleDelay(s, std::chrono::system_clock::now());
   if (failures > 0) {
     int64_t backoff = kRetryInitial.count() << std::min(failures - 1, 20);
     base = Duration(std::min<int64_t>({backoff, kRetryMax.count(), s.interval.count()}));
   }
-  std::uniform_real_distribution<double> jitter(0.9, 1.1);
+  if (retry_after) return std::max(base, *retry_after);  // never earlier than the server asks
+  std::uniform_real_distribution<double> jitter(1.0 - s.jitter, 1.0 + s.jitter);
   return Duration(static_cast<int64_t>(base.count() * jitter(rng)));
+}
+
+// Waits for the host's turn (token bucket of size 1 at requests_per_second).
+asio::awaitable<void> WaitForHost(std::shared_ptr<Poller::State> st, const std::string& host,
+                                  double rps, asio::steady_timer& timer) {
+  auto now = std::chrono::steady_clock::now();
+  auto& next = st->host_next[host];
+  auto start = std::max(now, next);
+  next = start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                     std::chrono::duration<double>(1.0 / rps));
+  if (start > now) {
+    timer.expires_at(start);
+    boost::system::error_code ec;
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
 }
 
 asio::awaitable<void> PollSeries(std::shared_ptr<Poller::State> st,
@@ -89,36 +314,93 @@ asio::awaitable<void> PollSeries(std::shared_ptr<Poller::State> st,
   int failures = 0;
   while (!st->stopping) {
     Status error;
+    std::optional<Duration> retry_after;
     try {
       auto since = co_await st->sink.LastStoredDate(series);
-      auto request = BuildRequest(source, series, since);
-      auto response = co_await st->http.AsyncFetch(request, asio::use_awaitable);
-      if (st->stopping) break;
-      if (!response.ok()) {
-        error = response.status();
-      } else {
-        auto observations = ParseResponse(source, series, *response);
-        if (!observations.ok()) {
-          error = observations.status();
-        } else {
-          log->debug("event=poll_ok source={} series={} observations={} elapsed_ms={}",
-                     source.name, series.id, observations->size(), response->elapsed.count());
-          co_await st->sink.OnObservations(series, std::move(*observations));
+      const Date today = UtcToday();
+      std::vector<Observation> batch;
+      bool not_modified = false;
+      for (int page = 1;; ++page) {
+        auto request = BuildRequest(source, series, since, today, page);
+        auto& v = st->validators[series.id];
+        if (page == 1 && v.url == request.url) {
+          if (!v.etag.empty()) request.headers.emplace_back("If-None-Match", v.etag);
+          if (!v.last_modified.empty())
+            request.headers.emplace_back("If-Modified-Since", v.last_modified);
         }
+        const std::string host = HostOf(request.url);
+        co_await WaitForHost(st, host, source.requests_per_second, timer);
+        if (st->stopping) co_return;
+        auto response = co_await st->http.AsyncFetch(request, asio::use_awaitable);
+        if (st->stopping) co_return;
+        if (!response.ok()) {
+          error = response.status();
+          break;
+        }
+        if (response->status == 429) {
+          auto ra = ParseRetryAfter(response->Header("Retry-After"),
+                                    std::chrono::system_clock::now());
+          retry_after = ra.value_or(Duration(std::chrono::seconds(60)));
+          st->host_next[host] = std::max(
+              st->host_next[host],
+              std::chrono::steady_clock::now() +
+                  std::chrono::duration_cast<std::chrono::steady_clock::duration>(*retry_after));
+        }
+        auto parsed = ParsePage(source, series, *response, today);
+        if (!parsed.ok()) {
+          error = parsed.status();
+          break;
+        }
+        if (page == 1) {
+          auto etag = response->Header("ETag");
+          auto lm = response->Header("Last-Modified");
+          if (response->status == 200) v = {request.url, etag, lm};
+        }
+        if (parsed->not_modified) {
+          not_modified = true;
+          break;
+        }
+        for (auto& o : parsed->observations) batch.push_back(std::move(o));
+        if (!parsed->next_page) break;
+        if (page >= config::defaults::kTreasuryMaxPages) {
+          error = Status::LayoutChanged(fmt::format(
+              "more than {} pages; narrow the query", config::defaults::kTreasuryMaxPages));
+          break;
+        }
+      }
+      if (error.ok()) {
+        log->debug("event=poll_ok source={} series={} observations={} not_modified={}",
+                   source.name, series.id, batch.size(), not_modified);
+        // Per-operation values (NY Fed) go to their own series; the main series last, so its
+        // health row reflects the whole poll.
+        std::map<std::string, std::vector<Observation>> extra;
+        std::vector<Observation> main;
+        for (auto& o : batch) {
+          if (o.series == series.id) main.push_back(std::move(o));
+          else extra[o.series].push_back(std::move(o));
+        }
+        for (auto& [id, obs] : extra) {
+          config::SeriesConfig sub = series;
+          sub.id = id;
+          co_await st->sink.OnObservations(sub, std::move(obs));
+        }
+        co_await st->sink.OnObservations(series, std::move(main));
       }
     } catch (const std::exception& e) {
       error = Status::Internal(e.what());
     }
+    if (st->stopping) break;
     if (!error.ok()) {
       ++failures;
       log->warn("event=poll_failed source={} series={} failures={} error=\"{}\"", source.name,
                 series.id, failures, error.message());
-      co_await st->sink.OnPollError(series, error);
+      co_await st->sink.OnPollError(series, Status(error).WithContext(
+                                                fmt::format("{}/{}", source.name, series.id)));
     } else {
       failures = 0;
     }
     if (st->stopping) break;
-    timer.expires_after(NextDelay(series, failures, st->rng));
+    timer.expires_after(NextDelay(series, failures, retry_after, st->rng));
     boost::system::error_code ec;
     co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }

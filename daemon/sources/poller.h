@@ -40,14 +40,43 @@ class ObservationSink {
                                                    const Status& error) = 0;
 };
 
-// Pure pieces, exposed for tests.
-// The request for one poll of `series` from `source`, asking for data from `since` on.
+// Pure pieces, exposed for tests (and for `liqwatch fetch`).
+// The request for one poll of `series` from `source`, asking for data from `since` on (minus
+// the revision overlap; with no `since`, feeds that need a start ask from `today` minus
+// defaults::kInitialLookbackDays). `page` is the Treasury page number (1-based).
+http::HttpRequest BuildRequest(const config::SourceConfig& source,
+                               const config::SeriesConfig& series, std::optional<Date> since,
+                               Date today, int page = 1);
+// Same, with today = the current UTC date.
 http::HttpRequest BuildRequest(const config::SourceConfig& source,
                                const config::SeriesConfig& series, std::optional<Date> since);
-// Turns a response into normalised observations, or an error naming source and series.
+
+struct ParsedPage {
+  // Normalised to the canonical unit. `series` is the series id, except for the per-operation
+  // values of NY Fed operations feeds, which go to "<id>:op:<operationId>" (and small value
+  // exercises to "<id>:sve:<operationId>"); the day's sum goes to <id>.
+  std::vector<Observation> observations;
+  bool not_modified = false;      // HTTP 304: nothing new, not an error
+  std::optional<int> next_page;   // Treasury: another page to fetch
+};
+
+// Turns a response into observations, or an error (kHttpError "HTTP 503", kUnavailable for 429
+// and 5xx, the parser's kParseError / kLayoutChanged / kInvalidArgument). Rows dated after
+// `today` are rejected for every type (CheckNoFutureDates). Never throws.
+Result<ParsedPage> ParsePage(const config::SourceConfig& source,
+                             const config::SeriesConfig& series,
+                             const http::HttpResponse& response, Date today);
+// ParsePage with today = the current UTC date, returning only the observations.
 Result<std::vector<Observation>> ParseResponse(const config::SourceConfig& source,
                                                const config::SeriesConfig& series,
                                                const http::HttpResponse& response);
+
+// Delay until the next poll of `series` after a success at `now`: the interval, or a release
+// window's interval while New York time is inside a window on a US business day, never past
+// the start of the next window today. Without jitter.
+Duration ScheduleDelay(const config::SeriesConfig& series, TimePoint now);
+// Retry-After (seconds or an HTTP date) as a duration from `now`; nullopt if absent/invalid.
+std::optional<Duration> ParseRetryAfter(std::string_view value, TimePoint now);
 
 class Poller {
  public:

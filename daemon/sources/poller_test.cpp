@@ -1,0 +1,183 @@
+// Poller pure pieces: request building and response parsing per source type, schedules.
+#include "sources/poller.h"
+
+#include <gtest/gtest.h>
+
+#include "config/config.h"
+#include "core/calendar.h"
+#include "sources/formats/testing.h"
+
+namespace liqwatch::sources {
+namespace {
+
+using testing::D;
+using testing::ReadFixture;
+
+config::Config Load(const std::string& yaml) {
+  auto r = config::LoadConfigFromString(yaml, "test.yaml");
+  std::string errors;
+  for (const auto& e : r.errors) errors += e.ToString() + "\n";
+  EXPECT_TRUE(r.config) << errors;
+  return r.config ? *r.config : config::Config{};
+}
+
+http::HttpResponse Ok(std::string body) {
+  http::HttpResponse r;
+  r.status = 200;
+  r.body = std::move(body);
+  return r;
+}
+
+const char* kConfig = R"(
+sources:
+  nyfed: {type: nyfed, base_url: "http://127.0.0.1:1"}
+  treasury: {type: treasury_dts, base_url: "http://127.0.0.1:1"}
+  fng: {type: fear_greed, base_url: "http://127.0.0.1:1"}
+  farside: {type: html_table, preset: farside_btc, base_url: "http://127.0.0.1:1"}
+  fredcsv: {type: csv, base_url: "http://127.0.0.1:1", path: "/graph/fredgraph.csv?id=SOFR",
+            date_column: observation_date}
+  json: {type: json, base_url: "http://127.0.0.1:1", path: /fng/, rows_pointer: /data,
+         date_pointer: /timestamp}
+  fred: {type: fred, base_url: "http://127.0.0.1:1", graph_url: "http://127.0.0.1:1"}
+series:
+  - {id: sofr, source: nyfed, remote_id: sofr, unit: percent}
+  - {id: sofr_p99, source: nyfed, remote_id: sofr, field: percentPercentile99, unit: percent}
+  - {id: sofr_volume, source: nyfed, remote_id: sofr, field: volumeInBillions, unit: usd_bn}
+  - {id: srf, source: nyfed, remote_id: repo, unit: usd}
+  - {id: rrp, source: nyfed, remote_id: reverserepo, unit: usd}
+  - {id: tga, source: treasury, remote_id: tga, unit: usd_mn}
+  - {id: fng, source: fng, remote_id: fng, unit: index}
+  - {id: btc_etf_total, source: farside, remote_id: Total, unit: usd_mn}
+  - {id: sofr_csv, source: fredcsv, remote_id: SOFR, unit: percent}
+  - {id: fng_json, source: json, remote_id: /value, unit: index}
+  - {id: sofr_fred, source: fred, remote_id: SOFR, unit: percent}
+)";
+
+struct Fixture : ::testing::Test {
+  config::Config c = Load(kConfig);
+  Result<ParsedPage> Parse(const std::string& series, const std::string& body,
+                           Date today = D("2026-12-31")) {
+    const auto* s = c.FindSeries(series);
+    return ParsePage(*c.FindSource(s->source), *s, Ok(body), today);
+  }
+  std::string Url(const std::string& series, std::optional<Date> since, int page = 1) {
+    const auto* s = c.FindSeries(series);
+    return BuildRequest(*c.FindSource(s->source), *s, since, D("2025-10-31"), page).url;
+  }
+};
+
+TEST_F(Fixture, BuildsUrlsPerType) {
+  EXPECT_EQ(Url("sofr", D("2025-10-20")),
+            "http://127.0.0.1:1/api/rates/secured/sofr/search.json?startDate=2025-10-13&endDate="
+            "2025-10-31");
+  EXPECT_NE(Url("srf", std::nullopt).find("/api/rp/results/search.json?startDate=2025-07-03"),
+            std::string::npos);
+  EXPECT_NE(Url("tga", std::nullopt, 2).find("page[number]=2"), std::string::npos);
+  EXPECT_EQ(Url("fng", std::nullopt), "http://127.0.0.1:1/fng/?limit=0");
+  EXPECT_EQ(Url("btc_etf_total", std::nullopt), "http://127.0.0.1:1/btc/");
+  EXPECT_EQ(Url("sofr_csv", std::nullopt), "http://127.0.0.1:1/graph/fredgraph.csv?id=SOFR");
+}
+
+TEST_F(Fixture, NyFedRateFieldsAreSeparateSeries) {
+  auto body = ReadFixture("nyfed/sofr_search_2024-06-01_2024-06-06.json");
+  ASSERT_FALSE(body.empty());
+  auto rate = Parse("sofr", body);
+  auto p99 = Parse("sofr_p99", body);
+  auto vol = Parse("sofr_volume", body);
+  ASSERT_TRUE(rate.ok()) << rate.status().message();
+  ASSERT_TRUE(p99.ok() && vol.ok());
+  ASSERT_FALSE(rate->observations.empty());
+  EXPECT_EQ(rate->observations.size(), p99->observations.size());
+  EXPECT_EQ(rate->observations.size(), vol->observations.size());
+  EXPECT_EQ(rate->observations[0].series, "sofr");
+  EXPECT_GT(*p99->observations[0].value, *rate->observations[0].value);
+  EXPECT_GT(*vol->observations[0].value, 100);  // USD billions
+}
+
+TEST_F(Fixture, SrfSummedPerDayAndKeptPerOperationInUsdBillions) {
+  auto r = Parse("srf", ReadFixture("nyfed/srf_results_2025-12-10_2025-12-11.json"));
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  std::map<std::string, double> by;
+  for (const auto& o : r->observations) by[o.series + "@" + FormatDate(o.date)] = *o.value;
+  EXPECT_DOUBLE_EQ(by.at("srf@2025-12-11"), 4.5);  // 3.0bn morning + 1.5bn afternoon
+  EXPECT_DOUBLE_EQ(by.at("srf@2025-12-10"), 0.025);  // small value exercise left out
+  EXPECT_DOUBLE_EQ(by.at("srf:op:RP 121125 1@2025-12-11"), 3.0);
+  EXPECT_DOUBLE_EQ(by.at("srf:op:RP 121125 4@2025-12-11"), 1.5);
+  EXPECT_DOUBLE_EQ(by.at("srf:sve:RP 121025 3@2025-12-10"), 0.005);
+}
+
+TEST_F(Fixture, RrpAndTreasuryAndFearGreed) {
+  auto rrp = Parse("rrp", ReadFixture("nyfed/rrp_results_2025-10-27_2025-10-31.json"));
+  ASSERT_TRUE(rrp.ok()) << rrp.status().message();
+  ASSERT_FALSE(rrp->observations.empty());
+  auto tga = Parse("tga", ReadFixture("treasury/dts_2025-10-27_2025-10-31_page1.json"));
+  ASSERT_TRUE(tga.ok()) << tga.status().message();
+  ASSERT_FALSE(tga->observations.empty());
+  EXPECT_GT(*tga->observations.back().value, 500);  // USD billions, from millions
+  EXPECT_LT(*tga->observations.back().value, 2000);
+  EXPECT_TRUE(tga->next_page.has_value());
+}
+
+TEST_F(Fixture, FarsideTotalColumn) {
+  auto r = Parse("btc_etf_total", ReadFixture("farside/btc.html"));
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  ASSERT_FALSE(r->observations.empty());
+  EXPECT_EQ(r->observations[0].series, "btc_etf_total");
+}
+
+TEST_F(Fixture, FutureDatesRejectedForFred) {
+  auto r = Parse("sofr_fred", "observation_date,SOFR\n2025-10-28,4.31\n2025-11-05,4.00\n",
+                 D("2025-10-31"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("dated after today (2025-10-31)"), std::string::npos)
+      << r.status().message();
+}
+
+TEST_F(Fixture, HttpStatuses) {
+  const auto* s = c.FindSeries("btc_etf_total");
+  http::HttpResponse resp;
+  resp.status = 403;
+  resp.body = "<html>challenge</html>";
+  auto r = ParsePage(*c.FindSource(s->source), *s, resp, D("2026-01-01"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kHttpError);
+  EXPECT_EQ(r.status().message().rfind("HTTP 403 (forbidden", 0), 0u) << r.status().message();
+  resp.status = 304;
+  resp.body.clear();
+  auto nm = ParsePage(*c.FindSource(s->source), *s, resp, D("2026-01-01"));
+  ASSERT_TRUE(nm.ok());
+  EXPECT_TRUE(nm->not_modified);
+  resp.status = 429;
+  EXPECT_EQ(ParsePage(*c.FindSource(s->source), *s, resp, D("2026-01-01")).status().code(),
+            Status::Code::kUnavailable);
+}
+
+TEST(Schedule, ReleaseWindowsInNewYork) {
+  config::SeriesConfig s;
+  s.interval = std::chrono::hours(1);
+  s.windows = {{8 * 60 + 15, 8 * 60 + 45, std::chrono::seconds(30)},
+               {13 * 60 + 30, 14 * 60 + 15, std::chrono::seconds(30)}};
+  auto at = [](const char* date, int h, int m) {
+    return *FromNewYork(D(date), std::chrono::hours(h) + std::chrono::minutes(m));
+  };
+  // Tuesday 2025-12-09
+  EXPECT_EQ(ScheduleDelay(s, at("2025-12-09", 8, 20)), std::chrono::seconds(30));
+  EXPECT_EQ(ScheduleDelay(s, at("2025-12-09", 13, 50)), std::chrono::seconds(30));
+  EXPECT_EQ(ScheduleDelay(s, at("2025-12-09", 10, 0)), std::chrono::hours(1));
+  EXPECT_EQ(ScheduleDelay(s, at("2025-12-09", 8, 0)), std::chrono::minutes(15));
+  // Saturday and Christmas: hourly
+  EXPECT_EQ(ScheduleDelay(s, at("2025-12-13", 8, 20)), std::chrono::hours(1));
+  EXPECT_EQ(ScheduleDelay(s, at("2025-12-25", 8, 20)), std::chrono::hours(1));
+}
+
+TEST(RetryAfter, SecondsAndHttpDate) {
+  auto now = std::chrono::sys_days(D("2025-11-06")) + std::chrono::hours(8);
+  EXPECT_EQ(ParseRetryAfter("5", now), Duration(std::chrono::seconds(5)));
+  EXPECT_EQ(ParseRetryAfter("Thu, 06 Nov 2025 08:00:30 GMT", now),
+            Duration(std::chrono::seconds(30)));
+  EXPECT_FALSE(ParseRetryAfter("soon", now));
+  EXPECT_FALSE(ParseRetryAfter("", now));
+}
+
+}  // namespace
+}  // namespace liqwatch::sources
