@@ -20,7 +20,7 @@ int Main(int argc, char** argv) {
   RegisterRun(app, run);
   RegisterCheckConfig(app, run);
   RegisterAlerts(app, run);
-  RegisterOps(app, run);
+  RegisterBacktest(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

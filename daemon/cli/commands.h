@@ -15,7 +15,6 @@ using CommandFn = std::function<int()>;
 void RegisterRun(CLI::App& app, CommandFn& run);
 void RegisterCheckConfig(CLI::App& app, CommandFn& run);
 void RegisterAlerts(CLI::App& app, CommandFn& run);
-// `alerts show`, `ack`, `prune`, `backup` (cli/ops_cmd.cpp); call after RegisterAlerts.
-void RegisterOps(CLI::App& app, CommandFn& run);
+void RegisterBacktest(CLI::App& app, CommandFn& run);  // cli/backtest_cmd.cpp
 
 }  // namespace liqwatch::cli

@@ -40,7 +40,7 @@ TEST(ConfigLoader, RejectsUnknownKeyWithPosition) {
   EXPECT_THAT(Errors(r), ::testing::ElementsAre(
                              TestData("bad_unknown_key.yaml") +
                              ":9:5: series[0]: unknown key 'intervall', expected one of id, "
-                             "source, remote_id, unit, interval, description, field, windows, jitter"));
+                             "source, remote_id, unit, interval, description, max_age, field, windows, jitter"));
 }
 
 TEST(ConfigLoader, ReportsUnknownSeriesAndNotifier) {

@@ -1,0 +1,103 @@
+#include "alerts/engine.h"
+
+#include <fmt/format.h>
+
+#include "alerts/state_machine.h"
+
+namespace liqwatch::alerts {
+
+namespace {
+
+using Level = rules::Verdict::Level;
+
+store::Transition Make(const config::RuleConfig& rule, const std::string& series,
+                       const RuleMemory& m, AlertState to, std::string kind, Severity severity,
+                       const rules::Verdict& v, Date obs_date, TimePoint now) {
+  store::Transition t;
+  t.rule = rule.name;
+  t.series = series;
+  t.kind = std::move(kind);
+  t.from = m.state;
+  t.to = to;
+  t.severity = severity;
+  t.value = v.value;
+  t.obs_date = obs_date;
+  t.eval_time = now;
+  t.message = v.message;
+  if (!rule.description.empty()) t.message += t.message.empty() ? rule.description
+                                                                 : ": " + rule.description;
+  return t;
+}
+
+bool ForMet(const config::ExprRule& e, const RuleMemory& m, Date obs_date) {
+  if (e.for_observations > 0 && m.breach_count < e.for_observations) return false;
+  if (e.for_duration.count() > 0 &&
+      std::chrono::duration_cast<Duration>(obs_date - m.breach_start) < e.for_duration)
+    return false;
+  return true;
+}
+
+}  // namespace
+
+std::optional<store::Transition> Step(const config::RuleConfig& rule, const std::string& series,
+                                      RuleMemory& m, const rules::Verdict& v, Date obs_date,
+                                      TimePoint now) {
+  const config::ExprRule& e = *rule.expr;
+  m.last_obs = obs_date;
+  std::optional<store::Transition> out;
+  auto enter = [&](AlertState to, std::string kind, Severity sev) {
+    out = Make(rule, series, m, to, std::move(kind), sev, v, obs_date, now);
+    if (to != m.state) m.since_date = obs_date;
+    m.state = to;
+    m.severity = sev;
+    if (IsNotified(*out)) m.last_notified = now;
+  };
+
+  if (v.level == Level::kNoData) {
+    m.breach_count = 0;
+    if (m.state == AlertState::kFiring || m.state == AlertState::kNoData) return std::nullopt;
+    enter(AlertState::kNoData, "no_data", m.severity);
+    return out;
+  }
+  const bool breach = v.level == Level::kWarn || v.level == Level::kCrit;
+  const Severity level_sev = v.level == Level::kCrit ? Severity::kCritical : e.warn_severity;
+
+  if (m.state == AlertState::kFiring) {
+    if (breach) {
+      ++m.breach_count;
+      if (level_sev != m.severity) {
+        enter(AlertState::kFiring, level_sev > m.severity ? "escalated" : "deescalated",
+              level_sev);
+      } else if (e.repeat.count() > 0 && m.last_notified && now - *m.last_notified >= e.repeat) {
+        enter(AlertState::kFiring, "reminder", m.severity);
+      }
+      return out;
+    }
+    m.breach_count = 0;
+    const bool cleared = !e.clear || v.clear.value_or(false);
+    const bool held = std::chrono::duration_cast<Duration>(obs_date - m.since_date) >= e.min_time;
+    if (cleared && held) {
+      enter(AlertState::kResolved, "resolved", m.severity);
+    } else if (e.repeat.count() > 0 && m.last_notified && now - *m.last_notified >= e.repeat) {
+      enter(AlertState::kFiring, "reminder", m.severity);  // hysteresis band: still firing
+    }
+    return out;
+  }
+
+  if (breach) {
+    if (m.breach_count == 0) m.breach_start = obs_date;
+    ++m.breach_count;
+    if (ForMet(e, m, obs_date)) {
+      enter(AlertState::kFiring, "firing", level_sev);
+    } else if (m.state != AlertState::kPending || m.severity != level_sev) {
+      enter(AlertState::kPending, "pending", level_sev);
+    }
+    return out;
+  }
+  m.breach_count = 0;
+  if (m.state == AlertState::kPending || m.state == AlertState::kNoData)
+    enter(AlertState::kInactive, "inactive", m.severity);
+  return out;
+}
+
+}  // namespace liqwatch::alerts

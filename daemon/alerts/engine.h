@@ -1,0 +1,44 @@
+// The alert state machine for expression rules (config/rules_config.h).
+//
+// Contract: pure; `now` is passed in, never read. Step() takes a rule's memory (what it knew
+// after its previous evaluation), the verdict for a new observation date and returns the
+// transition to record, if any, updating `memory` in place. States:
+//
+//   inactive/resolved --breach--> pending (for: not yet met) --breach held--> firing
+//   pending --no breach--> inactive          firing --level changes--> firing (escalated/...)
+//   firing --no breach and (clear holds, if given) and min_time elapsed--> resolved
+//   firing --still breaching, repeat elapsed since last notification--> firing (reminder)
+//   any state but firing --NoData--> no_data --data back--> inactive (or pending/firing)
+//
+// A firing alert stays open through NoData (missing data neither resolves nor re-sends it). A
+// missing input is never a silent false: non-firing rules enter no_data. `for:` counts
+// consecutive breaching evaluations and/or time between the first breaching observation date
+// and this one; min_time is measured in observation dates; repeat in evaluation time.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "config/config.h"
+#include "config/rules_config.h"
+#include "core/model.h"
+#include "rules/judge.h"
+#include "store/store.h"
+
+namespace liqwatch::alerts {
+
+struct RuleMemory {
+  AlertState state = AlertState::kInactive;
+  Severity severity = Severity::kWarning;  // of the open alert or pending level
+  Date since_date{};                       // observation date the state was entered
+  int breach_count = 0;                    // consecutive breaching evaluations
+  Date breach_start{};                     // observation date of the first of them
+  std::optional<TimePoint> last_notified;
+  std::optional<Date> last_obs;            // newest observation date evaluated
+};
+
+std::optional<store::Transition> Step(const config::RuleConfig& rule, const std::string& series,
+                                      RuleMemory& memory, const rules::Verdict& verdict,
+                                      Date obs_date, TimePoint now);
+
+}  // namespace liqwatch::alerts

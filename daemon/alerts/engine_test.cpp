@@ -1,0 +1,190 @@
+#include "alerts/engine.h"
+
+#include <filesystem>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "alerts/memory.h"
+#include "alerts/replay.h"
+
+namespace liqwatch::alerts {
+namespace {
+
+using namespace std::chrono_literals;
+
+const char* kHead = R"(sources:
+  fred: {type: fred}
+series:
+  - {id: sofr, source: fred, remote_id: SOFR, unit: percent}
+  - {id: iorb, source: fred, remote_id: IORB, unit: percent}
+derived:
+  - {id: spread, expr: sofr - iorb}
+rules:
+)";
+
+config::Config Load(const std::string& rules) {
+  auto r = config::LoadConfigFromString(std::string(kHead) + rules, "t.yaml");
+  EXPECT_TRUE(r.config) << (r.errors.empty() ? "" : r.errors[0].ToString());
+  return r.config ? *r.config : config::Config{};
+}
+
+Date D(const char* s) { return *ParseDate(s); }
+
+// Replays SOFR values (IORB flat at 4.00) over consecutive days from 2025-10-01 and returns
+// "date kind from->to severity" per transition.
+std::vector<std::string> Replay(const config::Config& c, std::vector<std::optional<double>> sofr) {
+  std::map<std::string, std::vector<expr::Point>> data;
+  Date d = D("2025-10-01");
+  for (auto v : sofr) {
+    if (v) data["sofr"].push_back({d, *v});
+    data["iorb"].push_back({d, 4.00});
+    d += std::chrono::days{1};
+  }
+  auto h = BuildHistory(*c.rule_set, c, data);
+  std::vector<std::string> out;
+  for (const auto& t : Backtest(c, h, D("2025-10-01"), d)) {
+    out.push_back(FormatDate(t.obs_date).substr(8) + " " + t.kind + " " +
+                  std::string(AlertStateName(t.from)) + "->" + std::string(AlertStateName(t.to)) +
+                  " " + std::string(SeverityName(t.severity)));
+  }
+  return out;
+}
+
+using ::testing::ElementsAre;
+
+TEST(RuleEngine, FiresAndResolvesWithoutFor) {
+  auto c = Load("  - {name: r, expr: spread > 10bp}\n");
+  EXPECT_THAT(Replay(c, {4.05, 4.15, 4.20, 4.05}),
+              ElementsAre("02 firing inactive->firing warning", "04 resolved firing->resolved warning"));
+}
+
+TEST(RuleEngine, HysteresisHoldsUntilClear) {
+  auto c = Load("  - {name: r, expr: spread > 10bp, clear: spread < 5bp}\n");
+  // 4.15 fires; 4.08 (8bp) is inside the band: stays firing; 4.03 clears.
+  EXPECT_THAT(Replay(c, {4.15, 4.08, 4.09, 4.03, 4.08}),
+              ElementsAre("01 firing inactive->firing warning",
+                          "04 resolved firing->resolved warning"));
+}
+
+TEST(RuleEngine, ForCountsObservationsAndPendingFallsBack) {
+  auto c = Load("  - {name: r, expr: spread > 10bp, for: 3}\n");
+  EXPECT_THAT(Replay(c, {4.15, 4.15, 4.00, 4.15, 4.15, 4.15, 4.00}),
+              ElementsAre("01 pending inactive->pending warning",
+                          "03 inactive pending->inactive warning",
+                          "04 pending inactive->pending warning",
+                          "06 firing pending->firing warning",
+                          "07 resolved firing->resolved warning"));
+}
+
+TEST(RuleEngine, ForAsDuration) {
+  auto c = Load("  - {name: r, expr: spread > 10bp, for: 2d}\n");
+  EXPECT_THAT(Replay(c, {4.15, 4.15, 4.15}),
+              ElementsAre("01 pending inactive->pending warning",
+                          "03 firing pending->firing warning"));
+}
+
+TEST(RuleEngine, WarnThenCritEscalatesInOneAlert) {
+  auto c = Load("  - {name: r, warn: spread > 5bp, crit: spread > 15bp}\n");
+  EXPECT_THAT(Replay(c, {4.06, 4.20, 4.06, 4.00}),
+              ElementsAre("01 firing inactive->firing warning",
+                          "02 escalated firing->firing critical",
+                          "03 deescalated firing->firing warning",
+                          "04 resolved firing->resolved warning"));
+}
+
+TEST(RuleEngine, RepeatSendsRemindersWhileFiring) {
+  auto c = Load("  - {name: r, expr: spread > 10bp, repeat: 2d}\n");
+  EXPECT_THAT(Replay(c, {4.15, 4.15, 4.15, 4.15, 4.15}),
+              ElementsAre("01 firing inactive->firing warning", "03 reminder firing->firing warning",
+                          "05 reminder firing->firing warning"));
+}
+
+TEST(RuleEngine, MinTimeKeepsAlertOpen) {
+  auto c = Load("  - {name: r, expr: spread > 10bp, min_time: 3d}\n");
+  EXPECT_THAT(Replay(c, {4.15, 4.00, 4.00, 4.00}),
+              ElementsAre("01 firing inactive->firing warning",
+                          "04 resolved firing->resolved warning"));
+}
+
+TEST(RuleEngine, MissingInputIsNoDataNeverFalse) {
+  // SOFR stops after day 2; its 7d max age runs out on day 10: no_data, then data back.
+  auto c = Load("  - {name: r, expr: age(sofr) < 30d and sofr > 4.1}\n"
+                "  - {name: s, expr: spread > 10bp}\n");
+  std::vector<std::optional<double>> v = {4.00, 4.00};
+  for (int i = 0; i < 10; ++i) v.push_back(std::nullopt);
+  v.push_back(4.00);
+  auto out = Replay(c, v);
+  // Rule s is only evaluated on SOFR dates (its clock); rule r runs on business days: SOFR older
+  // than its 7-day max age is missing, which is no_data, not false.
+  EXPECT_THAT(out, ::testing::Contains(::testing::HasSubstr("no_data inactive->no_data")));
+  EXPECT_THAT(out, ::testing::Contains(::testing::HasSubstr("inactive no_data->inactive")));
+}
+
+TEST(RuleEngine, NoDataDoesNotResolveAFiringAlert) {
+  config::Config c = Load("  - {name: r, expr: spread > 10bp}\n");
+  RuleMemory m;
+  rules::Verdict fire;
+  fire.level = rules::Verdict::Level::kWarn;
+  auto t = Step(c.rules[0], "spread", m, fire, D("2025-10-01"), EndOfDay(D("2025-10-01")));
+  ASSERT_TRUE(t);
+  rules::Verdict missing;
+  missing.level = rules::Verdict::Level::kNoData;
+  EXPECT_FALSE(Step(c.rules[0], "spread", m, missing, D("2025-10-02"), EndOfDay(D("2025-10-02"))));
+  EXPECT_EQ(m.state, AlertState::kFiring);
+}
+
+TEST(RuleEngine, BacktestIsDeterministic) {
+  auto c = Load("  - {name: r, warn: spread > 5bp, crit: spread > 15bp, clear: spread < 2bp, "
+                "for: 2, repeat: 1d}\n");
+  std::vector<std::optional<double>> v;
+  for (int i = 0; i < 60; ++i) v.push_back(4.0 + 0.01 * ((i * 7) % 23));
+  EXPECT_EQ(Replay(c, v), Replay(c, v));
+  EXPECT_FALSE(Replay(c, v).empty());
+}
+
+TEST(RuleEngine, MemorySurvivesStoreReopen) {
+  auto path = std::filesystem::temp_directory_path() / "liqwatch_engine_test.db";
+  std::filesystem::remove(path);
+  auto c = Load("  - {name: r, expr: spread > 10bp, for: 2}\n");
+  RuleMemory m;
+  rules::Verdict fire;
+  fire.level = rules::Verdict::Level::kWarn;
+  fire.value = 4.2;
+  {
+    auto s = store::Store::Open(path.string(), store::Store::Mode::kReadWrite);
+    ASSERT_TRUE(s.ok()) << s.status().message();
+    auto t = Step(c.rules[0], "spread", m, fire, D("2025-10-01"), EndOfDay(D("2025-10-01")));
+    ASSERT_TRUE(t);
+    EXPECT_EQ(t->to, AlertState::kPending);
+    ASSERT_TRUE((*s)->RecordTransition(*t, {}).ok());
+    ASSERT_TRUE(SaveMemory(**s, "r", "", m).ok());
+  }
+  auto s = store::Store::Open(path.string(), store::Store::Mode::kReadWrite);
+  ASSERT_TRUE(s.ok());
+  auto loaded = LoadMemory(**s, "r", "");
+  ASSERT_TRUE(loaded.ok());
+  ASSERT_TRUE(*loaded);
+  RuleMemory m2 = **loaded;
+  EXPECT_EQ(m2.state, AlertState::kPending);
+  EXPECT_EQ(m2.breach_count, 1);
+  EXPECT_EQ(m2.last_obs, D("2025-10-01"));
+  // The second breaching observation after the restart completes `for: 2`.
+  auto t = Step(c.rules[0], "spread", m2, fire, D("2025-10-02"), EndOfDay(D("2025-10-02")));
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->kind, "firing");
+  auto rec = (*s)->RecordTransition(*t, {"desk"});
+  ASSERT_TRUE(rec.ok());
+  EXPECT_EQ(rec->deliveries, 1);
+  ASSERT_TRUE(SaveMemory(**s, "r", "", m2).ok());
+  // Still breaching after another reopen: no second firing, no new delivery.
+  s->reset();
+  auto s3 = store::Store::Open(path.string(), store::Store::Mode::kReadWrite);
+  auto m3 = **LoadMemory(**s3, "r", "");
+  EXPECT_EQ(m3.state, AlertState::kFiring);
+  EXPECT_FALSE(Step(c.rules[0], "spread", m3, fire, D("2025-10-03"), EndOfDay(D("2025-10-03"))));
+  std::filesystem::remove(path);
+}
+
+}  // namespace
+}  // namespace liqwatch::alerts

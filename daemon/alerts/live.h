@@ -1,0 +1,27 @@
+// Live evaluation of expression rules after a batch of observations was stored.
+//
+// Contract: runs on the store thread with the caller's Store. For every expression rule whose
+// clock series (through derived series) is `series`, evaluates each newly stored observation
+// date later than the rule's last evaluated date, in date order (a rule never evaluated starts
+// at the newest date: history is for backtests, not pages), records each transition with
+// RecordTransition (event + alert + outbox rows in one transaction, notified transitions to
+// `targets(rule)`) and saves the rule's memory. Returns the number of deliveries queued.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "core/model.h"
+#include "store/store.h"
+
+namespace liqwatch::alerts {
+
+using TargetsFn = std::function<std::vector<std::string>(const config::RuleConfig&)>;
+
+Result<int> EvaluateExprRules(store::Store& s, const config::Config& c, const std::string& series,
+                              const std::vector<Observation>& changed, TimePoint now,
+                              const TargetsFn& targets);
+
+}  // namespace liqwatch::alerts

@@ -1,0 +1,37 @@
+// Replaying history through the expression-rule engine: shared by the live daemon (evaluate
+// the dates a new batch brought) and `liqwatch backtest` (evaluate every date in a range).
+//
+// Contract: pure functions of their arguments (no clock, no I/O, nothing sent). BuildHistory
+// fills an InMemoryHistory indexed by the config's RuleSet catalog from per-series points of
+// the fetched series (canonical units, sorted, missing values left out) and computes every
+// derived series over them. Backtest walks observation dates in order; on each date it
+// evaluates every expression rule whose clock series has an observation that day (rules with
+// age() are evaluated on every US business day), with now = the end of that day, and returns
+// every transition in (date, rule order). Output is deterministic for a given input.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "alerts/engine.h"
+#include "config/config.h"
+#include "config/rules_config.h"
+#include "rules/expr/series.h"
+
+namespace liqwatch::alerts {
+
+// `fetched`: series id -> points. Ids not in the config are ignored.
+expr::InMemoryHistory BuildHistory(const config::RuleSet& rs, const config::Config& c,
+                                   const std::map<std::string, std::vector<expr::Point>>& fetched);
+
+// The evaluation time used for an observation date in replays: the end of that day (UTC).
+TimePoint EndOfDay(Date d);
+
+// The series id a transition is reported under: the rule's clock series.
+std::string ClockSeries(const config::RuleSet& rs, const config::RuleConfig& rule);
+
+std::vector<store::Transition> Backtest(const config::Config& c,
+                                        const expr::SeriesHistory& history, Date from, Date to);
+
+}  // namespace liqwatch::alerts

@@ -1,0 +1,158 @@
+// liqwatch backtest: replay history through the expression-rule engine; sends nothing.
+#include <cstdio>
+#include <fstream>
+#include <map>
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include "alerts/replay.h"
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "config/config.h"
+#include "config/rules_config.h"
+#include "core/log.h"
+#include "core/units.h"
+#include "store/store.h"
+
+namespace liqwatch::cli {
+
+namespace {
+
+struct BacktestArgs {
+  std::string config, from, to, format = "table";
+  std::optional<std::string> data, db;
+};
+
+// <dir>/<series-id>.csv, header "date,value", empty value = missing, values in the series' unit.
+Status LoadCsv(const std::string& path, Unit unit, std::vector<expr::Point>& out) {
+  std::ifstream in(path);
+  if (!in) return Status::NotFound("cannot read " + path);
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (n == 1) {
+      if (line != "date,value") return Status::ParseError(path + ":1: expected header date,value");
+      continue;
+    }
+    if (line.empty()) continue;
+    auto comma = line.find(',');
+    auto date = ParseDate(line.substr(0, comma));
+    if (comma == std::string::npos || !date.ok())
+      return Status::ParseError(fmt::format("{}:{}: expected YYYY-MM-DD,value", path, n));
+    std::string v = line.substr(comma + 1);
+    if (v.empty() || v == ".") continue;
+    try {
+      out.push_back({*date, ToCanonical(std::stod(v), unit)});
+    } catch (const std::exception&) {
+      return Status::ParseError(fmt::format("{}:{}: bad value '{}'", path, n, v));
+    }
+  }
+  return Status::Ok();
+}
+
+int RunBacktest(const BacktestArgs& a) {
+  auto loaded = config::LoadConfig(a.config);
+  if (!loaded.config) {
+    for (const auto& e : loaded.errors) std::fprintf(stderr, "%s\n", ScrubSecrets(e.ToString()).c_str());
+    return 2;
+  }
+  const config::Config& c = *loaded.config;
+  auto from = ParseDate(a.from);
+  auto to = ParseDate(a.to);
+  Format format;
+  if (!from.ok() || !to.ok() || !ParseFormat(a.format, format) || format == Format::kCsv) {
+    std::fprintf(stderr, "liqwatch backtest: --from/--to must be YYYY-MM-DD and --format table "
+                         "or json\n");
+    return 2;
+  }
+  std::map<std::string, std::vector<expr::Point>> data;
+  if (a.data) {
+    for (const auto& s : c.series) {
+      std::string path = *a.data + "/" + s.id + ".csv";
+      std::vector<expr::Point> pts;
+      Status st = LoadCsv(path, s.unit, pts);
+      if (st.code() == Status::Code::kNotFound) continue;  // no file: the series has no history
+      if (!st.ok()) {
+        std::fprintf(stderr, "liqwatch backtest: %s\n", st.message().c_str());
+        return 2;
+      }
+      data[s.id] = std::move(pts);
+    }
+  } else {
+    auto store = store::Store::Open(a.db.value_or(c.storage_path), store::Store::Mode::kReadOnly);
+    if (!store.ok()) {
+      std::fprintf(stderr, "liqwatch backtest: %s\n", store.status().message().c_str());
+      return 1;
+    }
+    for (const auto& s : c.series) {
+      auto h = (*store)->History(s.id, std::nullopt);
+      if (!h.ok()) {
+        std::fprintf(stderr, "liqwatch backtest: %s\n", h.status().message().c_str());
+        return 1;
+      }
+      auto& pts = data[s.id];
+      for (const auto& o : *h)
+        if (o.value) pts.push_back({o.date, *o.value});
+    }
+  }
+  auto history = alerts::BuildHistory(*c.rule_set, c, data);
+  auto transitions = alerts::Backtest(c, history, *from, *to);
+  auto value_text = [&](const store::Transition& t) -> std::string {
+    if (!t.value) return "";
+    auto idx = c.rule_set->catalog.Find(t.series);
+    Dimension dim = idx ? c.rule_set->catalog.spec(*idx).dimension : Dimension::kIndex;
+    return FormatValue(*t.value, dim);
+  };
+  if (format == Format::kJson) {
+    boost::json::array arr;
+    for (const auto& t : transitions) {
+      boost::json::object o;
+      o["date"] = FormatDate(t.obs_date);
+      o["rule"] = t.rule;
+      o["kind"] = t.kind;
+      o["from"] = std::string(AlertStateName(t.from));
+      o["to"] = std::string(AlertStateName(t.to));
+      o["severity"] = std::string(SeverityName(t.severity));
+      o["series"] = t.series;
+      if (t.value) o["value"] = *t.value;
+      else o["value"] = nullptr;
+      o["message"] = t.message;
+      arr.push_back(std::move(o));
+    }
+    std::printf("%s\n", boost::json::serialize(arr).c_str());
+    return 0;
+  }
+  Table table;
+  table.header = {"DATE", "RULE", "TRANSITION", "SEVERITY", "VALUE", "MESSAGE"};
+  for (const auto& t : transitions) {
+    table.rows.push_back({FormatDate(t.obs_date), t.rule,
+                          fmt::format("{} -> {}", AlertStateName(t.from), AlertStateName(t.to)),
+                          std::string(SeverityName(t.severity)), value_text(t), t.message});
+  }
+  std::printf("%s", RenderTable(table, 90).c_str());
+  std::printf("%zu transitions, %s..%s\n", transitions.size(), a.from.c_str(), a.to.c_str());
+  return 0;
+}
+
+}  // namespace
+
+void RegisterBacktest(CLI::App& app, CommandFn& run) {
+  auto args = std::make_shared<BacktestArgs>();
+  auto* cmd = app.add_subcommand(
+      "backtest",
+      "Replay history through the rules (observation-date order; sends nothing) and print the "
+      "timeline of transitions. History comes from --data DIR (<series-id>.csv files with "
+      "header date,value) or from the database.");
+  cmd->add_option("--config,-c", args->config, "Config file (YAML)")->required();
+  cmd->add_option("--from", args->from, "First observation date (YYYY-MM-DD)")->required();
+  cmd->add_option("--to", args->to, "Last observation date (YYYY-MM-DD)")->required();
+  cmd->add_option("--data", args->data, "Folder of <series-id>.csv files");
+  cmd->add_option("--db", args->db, "SQLite database (default: storage.path of the config)");
+  cmd->add_option("--format", args->format, "table or json");
+  cmd->callback([&run, args] { run = [args] { return RunBacktest(*args); }; });
+}
+
+}  // namespace liqwatch::cli

@@ -1,0 +1,83 @@
+// Expression rules and derived series in the config: types and the loader's rules pass.
+//
+// Contract: everything here is filled by LoadConfig and then immutable (shared_ptr<const>), so a
+// Config stays a cheap copyable value. Expressions are compiled exactly once, at load, against
+// the RuleSet's catalog (every series, then every derived series in file order). A compile
+// error is reported at FILE:LINE:COL where COL = the YAML scalar's column + the expression
+// column - 1 (+1 for a quoted scalar's opening quote). Not thread-safe while loading.
+//
+// A rule is either the legacy single comparison (series/op/threshold) or an expression rule:
+//   expr: <bool>           condition, at `severity` (default warning)
+//   warn: / crit: <bool>   two levels in one rule (crit wins when both hold)
+//   clear: <bool>          hysteresis: a firing alert resolves only once this holds
+//   for: 3 | 2d            observations in a row / time (by observation date) before firing
+//   min_time: 2d           a firing alert stays open at least this long (by observation date)
+//   repeat: 1d             reminder interval while firing (by evaluation time)
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "config/config.h"
+#include "config/yaml_reader.h"
+#include "rules/expr/derived.h"
+#include "rules/expr/program.h"
+#include "rules/expr/series.h"
+
+namespace liqwatch::config {
+
+struct RuleCondition {
+  std::string text;
+  Position pos;  // of the expression's first character
+  expr::Program program;
+};
+
+struct ExprRule {
+  std::optional<RuleCondition> warn;  // the lower level (expr: lands here unless critical)
+  std::optional<RuleCondition> crit;
+  std::optional<RuleCondition> clear;
+  Severity warn_severity = Severity::kWarning;  // severity of the `warn` slot (expr: severity)
+  int for_observations = 0;                     // 0: no count requirement
+  Duration for_duration{};                      // 0: none
+  Duration min_time{};
+  Duration repeat{};                            // 0: no reminders
+  int clock = -1;            // catalog index whose observations drive evaluation
+  std::vector<int> inputs;   // catalog indexes read by any condition
+  bool uses_age = false;     // has age(): also evaluate on a timer
+
+  const RuleCondition& primary() const { return crit ? *crit : *warn; }
+};
+
+struct DerivedConfig {
+  std::string id;
+  std::string text;
+  Position pos;
+  std::chrono::days max_age{7};
+  expr::DerivedSeries series;
+};
+
+struct RuleSet {
+  expr::SeriesCatalog catalog;       // index i < fetched_count: config series i
+  int fetched_count = 0;
+  std::vector<DerivedConfig> derived;  // in definition (dependency) order
+
+  // The derived definition with catalog index `index`, or nullptr for a fetched series.
+  const DerivedConfig* FindDerived(int index) const;
+  // The fetched series a catalog series ultimately reads from (a derived series' clock chain
+  // ends at a fetched series): the series whose new observations trigger evaluation.
+  int RootClock(int index) const;
+};
+
+// Builds the catalog from c.series and reads + compiles the top-level `derived:` list.
+void ReadDerived(YamlReader& r, const YAML::Node& node, const Config& c, RuleSet& rs);
+// Reads the expression keys of one rule item into rule.expr (compiling against rs.catalog).
+void ReadExprRule(YamlReader& r, const YAML::Node& n, const std::string& path, const RuleSet& rs,
+                  RuleConfig& rule);
+// True if the item uses expression keys (expr, warn, crit, clear, for, min_time, repeat).
+bool IsExprRule(const YAML::Node& n);
+
+}  // namespace liqwatch::config

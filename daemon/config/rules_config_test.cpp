@@ -1,0 +1,102 @@
+#include "config/rules_config.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace liqwatch::config {
+namespace {
+
+const char* kHead = R"(sources:
+  fred: {type: fred}
+series:
+  - {id: sofr, source: fred, remote_id: SOFR, unit: percent}
+  - {id: iorb, source: fred, remote_id: IORB, unit: percent}
+  - {id: tga, source: fred, remote_id: WTREGEN, unit: usd_mn, max_age: 10d}
+)";
+
+std::vector<std::string> Errors(const LoadResult& r) {
+  std::vector<std::string> out;
+  for (const auto& e : r.errors) out.push_back(e.ToString());
+  return out;
+}
+
+TEST(RulesConfig, ExprRuleWithLevelsClearForRepeat) {
+  auto r = LoadConfigFromString(std::string(kHead) + R"(derived:
+  - {id: sofr_iorb, expr: sofr - iorb}
+rules:
+  - name: sofr_over_iorb
+    warn: sofr_iorb > 5bp
+    crit: sofr_iorb > 10bp
+    clear: sofr_iorb < 2bp
+    for: 2
+    repeat: 1d
+    min_time: 2d
+    description: repo above the floor
+)", "t.yaml");
+  ASSERT_TRUE(r.config) << ::testing::PrintToString(Errors(r));
+  const auto& rule = r.config->rules[0];
+  ASSERT_TRUE(rule.expr);
+  EXPECT_EQ(rule.severity, Severity::kCritical);
+  EXPECT_EQ(rule.expr->warn->text, "sofr_iorb > 5bp");
+  EXPECT_EQ(rule.expr->for_observations, 2);
+  EXPECT_EQ(rule.expr->repeat, std::chrono::hours(24));
+  EXPECT_EQ(rule.expr->min_time, std::chrono::hours(48));
+  const RuleSet& rs = *r.config->rule_set;
+  EXPECT_EQ(rs.fetched_count, 3);
+  ASSERT_EQ(rs.derived.size(), 1u);
+  EXPECT_EQ(rs.RootClock(*rs.catalog.Find("sofr_iorb")), *rs.catalog.Find("sofr"));
+  EXPECT_EQ(rs.catalog.spec(*rs.catalog.Find("tga")).max_age, std::chrono::days(10));
+  EXPECT_EQ(rule.expr->clock, *rs.catalog.Find("sofr_iorb"));
+  EXPECT_EQ(r.config->Summary(), "1 sources, 3 series, 1 rules, 0 notifiers");
+}
+
+TEST(RulesConfig, ForAsDurationAndExprSeverity) {
+  auto r = LoadConfigFromString(std::string(kHead) + R"(rules:
+  - {name: a, expr: "sofr > iorb", severity: critical, for: 3d}
+  - {name: b, expr: tga > 1tn}
+  - {name: legacy, series: sofr, op: ">", threshold: 4.5}
+)", "t.yaml");
+  ASSERT_TRUE(r.config) << ::testing::PrintToString(Errors(r));
+  EXPECT_TRUE(r.config->rules[0].expr->crit);
+  EXPECT_FALSE(r.config->rules[0].expr->warn);
+  EXPECT_EQ(r.config->rules[0].expr->for_duration, std::chrono::hours(72));
+  EXPECT_TRUE(r.config->rules[1].expr->warn);
+  EXPECT_EQ(r.config->rules[1].severity, Severity::kWarning);
+  EXPECT_FALSE(r.config->rules[2].expr);
+}
+
+TEST(RulesConfig, CompileErrorsPointIntoTheExpression) {
+  auto r = LoadConfigFromString(std::string(kHead) + R"(rules:
+  - name: a
+    expr: sofr - iorbb > 10bp
+  - {name: b, expr: "sofr > 1tn"}
+  - name: c
+    expr: sofr - iorb
+)", "t.yaml");
+  EXPECT_FALSE(r.config);
+  EXPECT_THAT(Errors(r),
+              ::testing::ElementsAre(
+                  "t.yaml:9:18: rules[0].expr: unknown series 'iorbb' (did you mean 'iorb'?)",
+                  ::testing::StartsWith("t.yaml:10:27: rules[1].expr: cannot compare rate (percent) with money"),
+                  "t.yaml:12:11: rules[2].expr: expected a condition (true/false), got rate "
+                  "(percent)"));
+}
+
+TEST(RulesConfig, DerivedErrorsAndMixedKeys) {
+  auto r = LoadConfigFromString(std::string(kHead) + R"(derived:
+  - {id: x, expr: sofr + tga}
+rules:
+  - {name: a, series: sofr, expr: sofr > 4}
+  - {name: b, warn: sofr > 4, for: soon}
+)", "t.yaml");
+  EXPECT_FALSE(r.config);
+  auto e = Errors(r);
+  ASSERT_EQ(e.size(), 3u) << ::testing::PrintToString(e);
+  EXPECT_THAT(e[0], ::testing::StartsWith("t.yaml:8:24: derived[0]: cannot add rate (percent) and money"));
+  EXPECT_EQ(e[1], "t.yaml:10:23: rules[0]: 'series' cannot be combined with expr/warn/crit; "
+                  "write the comparison as an expression");
+  EXPECT_THAT(e[2], ::testing::StartsWith("t.yaml:11:36: rules[1].for: invalid duration 'soon'"));
+}
+
+}  // namespace
+}  // namespace liqwatch::config

@@ -1,0 +1,51 @@
+#include "rules/judge.h"
+
+namespace liqwatch::rules {
+
+Verdict Judge(const config::ExprRule& rule, const expr::SeriesHistory& history, Date as_of,
+              TimePoint now, bool explain) {
+  Verdict v;
+  const config::RuleCondition* decider = nullptr;
+  std::optional<expr::Outcome> missing;
+  if (rule.crit) {
+    auto o = rule.crit->program.Evaluate(history, as_of, now);
+    if (o.is_no_data()) missing = o;
+    else if (o.boolean()) {
+      v.level = Verdict::Level::kCrit;
+      decider = &*rule.crit;
+    }
+  }
+  if (!decider && rule.warn) {
+    auto o = rule.warn->program.Evaluate(history, as_of, now);
+    if (o.is_no_data()) missing = missing ? missing : o;
+    else if (o.boolean()) {
+      v.level = Verdict::Level::kWarn;
+      decider = &*rule.warn;
+    }
+  }
+  if (!decider && missing) {
+    v.level = Verdict::Level::kNoData;
+    if (explain) v.message = missing->no_data().ToString();
+    return v;
+  }
+  if (rule.clear) {
+    auto o = rule.clear->program.Evaluate(history, as_of, now);
+    if (o.has_value()) v.clear = o.boolean();
+  }
+  if (!decider) decider = &rule.primary();
+  if (explain) v.message = decider->program.Explain(history, as_of, now);
+  // The value shown with the alert: the first input of the deciding condition as of the date.
+  int clock = decider->program.first_input();
+  if (clock >= 0) {
+    auto pts = history.Points(clock);
+    for (auto it = pts.rbegin(); it != pts.rend(); ++it) {
+      if (it->date <= as_of) {
+        v.value = it->value;
+        break;
+      }
+    }
+  }
+  return v;
+}
+
+}  // namespace liqwatch::rules

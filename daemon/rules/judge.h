@@ -1,0 +1,29 @@
+// Judging an expression rule as of one observation date.
+//
+// Contract: pure; `now` only feeds age(). Judge evaluates the rule's crit, warn and clear
+// conditions against `history` (indexed by the RuleSet's catalog, derived series included) as
+// of `as_of` and returns the level reached. Missing inputs never read as false: if the
+// conditions that decide the level are NoData the verdict is kNoData with the reason. Never
+// throws; allocates only for `message` (Explain text of the deciding condition).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "config/rules_config.h"
+#include "rules/expr/program.h"
+
+namespace liqwatch::rules {
+
+struct Verdict {
+  enum class Level { kNone, kWarn, kCrit, kNoData };
+  Level level = Level::kNone;
+  std::optional<bool> clear;    // clear condition: nullopt if absent or NoData
+  std::optional<double> value;  // left-hand value of the deciding condition, if numeric
+  std::string message;          // Explain() of the deciding condition, or the NoData reason
+};
+
+Verdict Judge(const config::ExprRule& rule, const expr::SeriesHistory& history, Date as_of,
+              TimePoint now, bool explain = true);
+
+}  // namespace liqwatch::rules
