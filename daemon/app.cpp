@@ -14,13 +14,16 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "alerts/live.h"
 #include "alerts/state_machine.h"
 #include "config/config.h"
 #include "core/log.h"
 #include "core/service_notify.h"
+#include "http/api.h"
 #include "http/client.h"
+#include "http/server.h"
 #include "notify/dispatcher.h"
 #include "notify/webhook.h"
 #include "sources/poller.h"
@@ -97,20 +100,23 @@ Result<int> IngestAndEvaluate(store::Store& s, const config::Config& c,
 
 class Daemon final : public sources::ObservationSink {
  public:
-  Daemon(std::shared_ptr<const config::Config> config, std::unique_ptr<store::Store> store)
+  Daemon(std::shared_ptr<const config::Config> config, std::unique_ptr<store::Store> store,
+         std::unique_ptr<store::Store> reader)
       : config_(std::move(config)),
         http_(io_, config_->user_agent),
         store_(std::move(store)),
         dispatcher_(io_, store_, clock_),
         signals_(io_, SIGTERM, SIGINT),
         hup_(io_, SIGHUP),
-        watchdog_(io_) {}
+        watchdog_(io_),
+        reader_(std::move(reader)) {}
 
   int Run(const RunOptions& options) {
     options_ = options;
     ApplyConfig();
     WaitForSignals();
     StartWatchdog();
+    StartApi();
     Logger("app")->info("event=started {} db={}", config_->Summary(), config_->storage_path);
     (void)notify_.Ready();
     (void)notify_.Status(fmt::format("polling {} series, {} rules", config_->series.size(),
@@ -122,6 +128,7 @@ class Daemon final : public sources::ObservationSink {
 
   // ObservationSink
   asio::awaitable<std::optional<Date>> LastStoredDate(const config::SeriesConfig& series) override {
+    poll_started_[series.id] = std::chrono::steady_clock::now();  // a poll starts here
     auto job = [id = series.id](store::Store& s) { return s.LastObservationDate(id); };
     auto r = co_await store_.Run(job);
     co_return r.ok() ? *r : std::nullopt;
@@ -129,6 +136,7 @@ class Daemon final : public sources::ObservationSink {
 
   asio::awaitable<void> OnObservations(const config::SeriesConfig& series,
                                        std::vector<Observation> batch) override {
+    ObserveFetch(series);
     auto config = config_;  // the config this batch is evaluated under, even across a reload
     auto now = clock_.Now();
     auto job = [config, series, batch = std::move(batch), now](store::Store& s) {
@@ -141,15 +149,39 @@ class Daemon final : public sources::ObservationSink {
       co_return;
     }
     if (*r > 0) dispatcher_.Wake();
+    co_await ReportStatus(series.id, true);
   }
 
   asio::awaitable<void> OnPollError(const config::SeriesConfig& series, const Status& error) override {
+    ObserveFetch(series);
     auto now = clock_.Now();
     auto job = [id = series.id, src = series.source, msg = error.message(), now](store::Store& st) {
       return st.RecordPollFailure(id, src, now, msg);
     };
     auto s = co_await store_.Run(job);
     if (!s.ok()) Logger("store")->error("event=health_write_failed error=\"{}\"", s.message());
+    co_await ReportStatus(series.id, false);
+  }
+
+  // The systemd STATUS= line, e.g. "22 series: 21 ok, 1 failing (nasdaq); 2 alerts firing".
+  // Sent only when it changes.
+  asio::awaitable<void> ReportStatus(const std::string& series, bool ok) {
+    series_ok_[series] = ok;
+    auto count = [](store::Store& st) { return st.CountRulesInState(AlertState::kFiring); };
+    auto firing = co_await store_.Run(count);
+    std::vector<std::string> failing;
+    for (const auto& s : config_->series) {
+      auto it = series_ok_.find(s.id);
+      if (it != series_ok_.end() && !it->second) failing.push_back(s.id);
+    }
+    std::string text = fmt::format("{} series: {} ok, {} failing", config_->series.size(),
+                                   config_->series.size() - failing.size(), failing.size());
+    if (!failing.empty()) text += fmt::format(" ({})", fmt::join(failing, ", "));
+    if (firing.ok()) text += fmt::format("; {} alerts firing", *firing);
+    if (text != last_status_) {
+      last_status_ = text;
+      (void)notify_.Status(text);
+    }
   }
 
  private:
@@ -204,12 +236,44 @@ class Daemon final : public sources::ObservationSink {
 
   asio::awaitable<void> Shutdown() {
     (void)notify_.Stopping();
+    if (api_) api_->SetReady(false);
+    if (server_) server_->Stop();
     hup_.cancel();
     if (poller_) poller_->Stop();
     co_await dispatcher_.Stop(options_.drain_timeout);
     http_.Cancel();
     watchdog_.cancel();
     io_.stop();
+  }
+
+  // The HTTP API on this loop, reading through its own read-only store connection. A failure
+  // to listen is logged and the daemon runs on without it: alerting matters more.
+  void StartApi() {
+    const std::string listen = options_.listen.value_or(config_->listen);
+    if (listen == "off" || listen.empty()) return;
+    const std::string web = http::FindWebDir(options_.web_dir.value_or(config_->web_dir));
+    api_ = std::make_unique<http::Api>(
+        reader_, [this] { return config_; }, web, LIQWATCH_VERSION);
+    server_ = std::make_unique<http::Server>(
+        io_, [api = api_.get()](const http::Request& r) { return api->Handle(r); });
+    if (auto s = server_->Listen(listen); !s.ok()) {
+      Logger("api")->error("event=listen_failed error=\"{}\"", s.message());
+      server_.reset();
+      return;
+    }
+    server_->Start();
+    api_->SetReady(true);
+    Logger("api")->info("event=listening address={} port={} web_dir={} auth={}", listen,
+                        server_->port(), web.empty() ? "(none)" : web,
+                        config_->api_token ? "bearer" : "none");
+  }
+
+  void ObserveFetch(const config::SeriesConfig& series) {
+    auto it = poll_started_.find(series.id);
+    if (it == poll_started_.end() || !api_) return;
+    api_->ObserveFetch(series.source, std::chrono::duration<double>(
+                                          std::chrono::steady_clock::now() - it->second).count());
+    poll_started_.erase(it);
   }
 
   void StartWatchdog() {
@@ -233,9 +297,15 @@ class Daemon final : public sources::ObservationSink {
   notify::Dispatcher dispatcher_;
   std::unique_ptr<sources::Poller> poller_;
   std::vector<std::unique_ptr<sources::Poller>> retired_;  // coroutines may still reference them
+  std::map<std::string, bool> series_ok_;  // last poll outcome per series, for STATUS=
+  std::string last_status_;
   asio::signal_set signals_;
   asio::signal_set hup_;
   asio::steady_timer watchdog_;
+  store::StoreWorker reader_;  // API reads: own connection and thread, never behind writes
+  std::unique_ptr<http::Api> api_;
+  std::unique_ptr<http::Server> server_;
+  std::map<std::string, std::chrono::steady_clock::time_point> poll_started_;
 };
 
 }  // namespace
@@ -260,9 +330,14 @@ int RunDaemon(const RunOptions& options) {
     Logger("store")->critical("event=open_failed error=\"{}\"", store.status().message());
     return 1;
   }
+  auto reader = store::Store::Open(config.storage_path, store::Store::Mode::kReadOnly);
+  if (!reader.ok()) {
+    Logger("store")->critical("event=open_failed error=\"{}\"", reader.status().message());
+    return 1;
+  }
   // Keep the loop single-threaded: signals are handled by Asio, not by async handlers.
   auto shared = std::make_shared<const config::Config>(std::move(config));
-  Daemon daemon(shared, std::move(*store));
+  Daemon daemon(shared, std::move(*store), std::move(*reader));
   return daemon.Run(options);
 }
 

@@ -21,6 +21,7 @@ int Main(int argc, char** argv) {
   RegisterCheckConfig(app, run);
   RegisterAlerts(app, run);
   RegisterBacktest(app, run);
+  RegisterOps(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

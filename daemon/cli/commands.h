@@ -16,5 +16,7 @@ void RegisterRun(CLI::App& app, CommandFn& run);
 void RegisterCheckConfig(CLI::App& app, CommandFn& run);
 void RegisterAlerts(CLI::App& app, CommandFn& run);
 void RegisterBacktest(CLI::App& app, CommandFn& run);  // cli/backtest_cmd.cpp
+// `alerts show`, `ack`, `prune`, `backup` (cli/ops_cmd.cpp); call after RegisterAlerts.
+void RegisterOps(CLI::App& app, CommandFn& run);
 
 }  // namespace liqwatch::cli

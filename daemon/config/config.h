@@ -36,7 +36,25 @@ struct SourceConfig {
   Duration timeout{};
   std::size_t max_body_bytes = 0;
   double requests_per_second = 0;
+  // html_table / csv / json: where the page is (base_url + path) and how to read it. Unset
+  // keys keep the parser's defaults (or the preset's). See docs/sources.md.
+  std::string path;
+  std::string preset;                    // html_table: farside_btc
+  std::optional<std::string> table_xpath, header_rows_xpath, rows_xpath;
+  std::optional<int> header_row;
+  std::optional<std::string> date_column;  // html_table: 0-based index; csv: header name
+  std::optional<std::string> date_format;
+  std::optional<std::string> rows_pointer, date_pointer;  // json
+  std::optional<std::string> delimiter;                   // csv
+  std::optional<int> skip_lines;                          // csv
   Position pos;
+};
+
+// An optional faster schedule during release windows, in America/New_York on US business days.
+struct ReleaseWindow {
+  int start_minute = 0;  // minutes after midnight, New York time
+  int end_minute = 0;    // exclusive
+  Duration interval{};
 };
 
 struct SeriesConfig {
@@ -46,6 +64,11 @@ struct SeriesConfig {
   Unit unit = Unit::kIndex;  // unit the feed publishes in; stored values are canonical
   Duration interval{};
   std::string description;
+  // Which value of a multi-value feed: NY Fed rates "percentRate" (default),
+  // "percentPercentile1/25/75/99", "volumeInBillions"; NY Fed operations "total" (default).
+  std::string field;
+  std::vector<ReleaseWindow> windows;  // release windows (polled at their interval)
+  double jitter = 0.1;                 // fraction of the delay, +-
   std::optional<Duration> max_age;  // rules: an older latest value counts as missing (7d)
   Position pos;
 };
@@ -83,7 +106,9 @@ struct DeliveryConfig {
 struct Config {
   std::string file;  // path it was loaded from
   std::string storage_path;
-  std::string listen;
+  std::string listen;                    // api.listen: HOST:PORT of the HTTP API
+  std::optional<std::string> api_token;  // api.token (a secret): required bearer token if set
+  std::string web_dir;                   // api.web_dir: dashboard assets; empty = default
   std::string log_level;
   std::string user_agent;
   DeliveryConfig delivery;

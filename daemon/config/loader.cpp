@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fstream>
 #include <set>
+#include <tuple>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -88,8 +89,10 @@ void ReadTopLevel(YamlReader& r, const YAML::Node& root, Config& c, HttpDefaults
                                            "info, warn, error, critical or off", *v));
     }
   }
-  if (auto n = root["api"]; n && r.CheckMap(n, "api", {"listen"})) {
+  if (auto n = root["api"]; n && r.CheckMap(n, "api", {"listen", "token", "web_dir"})) {
     if (auto v = r.String(n, "listen", "api", false)) c.listen = *v;
+    c.api_token = r.Secret(n, "token", "api", false);
+    if (auto v = r.String(n, "web_dir", "api", false)) c.web_dir = *v;
   }
   if (auto n = root["http"]; n && r.CheckMap(n, "http", {"user_agent", "timeout", "max_body"})) {
     if (auto v = r.String(n, "user_agent", "http", false)) c.user_agent = *v;
@@ -102,6 +105,127 @@ void ReadTopLevel(YamlReader& r, const YAML::Node& root, Config& c, HttpDefaults
       c.delivery.backoff_initial = *v;
     if (auto v = r.DurationValue(n, "backoff_max", "delivery", false)) c.delivery.backoff_max = *v;
     if (auto v = r.DurationValue(n, "max_age", "delivery", false)) c.delivery.max_age = *v;
+  }
+}
+
+// Type-specific keys of a source; a key that does not apply to the type is an error.
+void ReadSourceOptions(YamlReader& r, const YAML::Node& n, const std::string& path,
+                       SourceConfig& s) {
+  struct Key {
+    const char* name;
+    std::vector<std::string_view> types;
+  };
+  static const Key kKeys[] = {
+      {"graph_url", {"fred"}},
+      {"api_key", {"fred"}},
+      {"path", {"html_table", "csv", "json"}},
+      {"preset", {"html_table"}},
+      {"table_xpath", {"html_table"}},
+      {"header_rows_xpath", {"html_table"}},
+      {"header_row", {"html_table"}},
+      {"rows_xpath", {"html_table"}},
+      {"date_column", {"html_table", "csv"}},
+      {"date_format", {"html_table", "csv", "json"}},
+      {"rows_pointer", {"json"}},
+      {"date_pointer", {"json"}},
+      {"delimiter", {"csv"}},
+      {"skip_lines", {"csv"}},
+  };
+  for (const auto& k : kKeys) {
+    if (!n[k.name]) continue;
+    if (std::find(k.types.begin(), k.types.end(), s.type) == k.types.end()) {
+      std::string types;
+      for (auto t : k.types) types += (types.empty() ? "" : ", ") + std::string(t);
+      r.Error(n[k.name], fmt::format("{}.{}: not a key of type {} (only for {})", path, k.name,
+                                     s.type, types));
+    }
+  }
+  if (auto v = r.String(n, "path", path, false)) {
+    if (v->empty() || (*v)[0] != '/')
+      r.Error(n["path"], fmt::format("{}.path: expected a path starting with '/', got '{}'", path,
+                                     *v));
+    else s.path = *v;
+  }
+  s.table_xpath = r.String(n, "table_xpath", path, false);
+  s.header_rows_xpath = r.String(n, "header_rows_xpath", path, false);
+  s.rows_xpath = r.String(n, "rows_xpath", path, false);
+  if (auto v = r.Number(n, "header_row", path, false)) {
+    if (*v < 0 || *v != static_cast<int>(*v))
+      r.Error(n["header_row"], fmt::format("{}.header_row: expected an integer >= 0", path));
+    else s.header_row = static_cast<int>(*v);
+  }
+  s.date_column = r.String(n, "date_column", path, false);
+  if (s.date_column && s.type == "html_table" &&
+      (s.date_column->empty() ||
+       s.date_column->find_first_not_of("0123456789") != std::string::npos))
+    r.Error(n["date_column"], fmt::format("{}.date_column: expected a 0-based column index for "
+                                          "html_table, got '{}'", path, *s.date_column));
+  s.date_format = r.String(n, "date_format", path, false);
+  s.rows_pointer = r.String(n, "rows_pointer", path, false);
+  s.date_pointer = r.String(n, "date_pointer", path, false);
+  for (const auto* p : {&s.rows_pointer, &s.date_pointer}) {
+    if (*p && !(*p)->empty() && (**p)[0] != '/')
+      r.Error(n[p == &s.rows_pointer ? "rows_pointer" : "date_pointer"],
+              fmt::format("{}: a JSON Pointer must be empty or start with '/', got '{}'", path,
+                          **p));
+  }
+  s.delimiter = r.String(n, "delimiter", path, false);
+  if (s.delimiter && s.delimiter->size() != 1)
+    r.Error(n["delimiter"], fmt::format("{}.delimiter: expected one character", path));
+  if (auto v = r.Number(n, "skip_lines", path, false)) {
+    if (*v < 0 || *v != static_cast<int>(*v))
+      r.Error(n["skip_lines"], fmt::format("{}.skip_lines: expected an integer >= 0", path));
+    else s.skip_lines = static_cast<int>(*v);
+  }
+}
+
+// "08:15" -> minutes after midnight.
+std::optional<int> ParseClock(const std::string& text) {
+  if (text.size() != 5 || text[2] != ':') return std::nullopt;
+  for (int i : {0, 1, 3, 4})
+    if (text[i] < '0' || text[i] > '9') return std::nullopt;
+  int h = (text[0] - '0') * 10 + (text[1] - '0');
+  int m = (text[3] - '0') * 10 + (text[4] - '0');
+  if (h > 24 || m > 59 || (h == 24 && m != 0)) return std::nullopt;
+  return h * 60 + m;
+}
+
+// series[i].windows: [{start: "08:15", end: "08:45", interval: 30s}, ...]
+void ReadWindows(YamlReader& r, const YAML::Node& node, const std::string& path,
+                 SeriesConfig& s) {
+  if (!node) return;
+  if (!node.IsSequence()) {
+    r.Error(node, fmt::format("{}.windows: expected a list of {{start, end, interval}}", path));
+    return;
+  }
+  int i = 0;
+  for (const auto& w : node) {
+    std::string wpath = fmt::format("{}.windows[{}]", path, i++);
+    if (!r.CheckMap(w, wpath, {"start", "end", "interval"})) continue;
+    auto start = r.String(w, "start", wpath, true);
+    auto end = r.String(w, "end", wpath, true);
+    auto interval = r.DurationValue(w, "interval", wpath, true);
+    ReleaseWindow rw;
+    bool ok = start && end && interval;
+    for (auto [text, key, out] : {std::tuple{&start, "start", &rw.start_minute},
+                                  std::tuple{&end, "end", &rw.end_minute}}) {
+      if (!*text) continue;
+      auto m = ParseClock(**text);
+      if (!m) {
+        r.Error(w[key], fmt::format("{}.{}: expected HH:MM (America/New_York), got '{}'", wpath,
+                                    key, **text));
+        ok = false;
+      } else {
+        *out = *m;
+      }
+    }
+    if (ok && rw.end_minute <= rw.start_minute) {
+      r.Error(w["end"], fmt::format("{}.end: must be after start", wpath));
+      ok = false;
+    }
+    if (!ok) continue;
+    rw.interval = *interval;
+    s.windows.push_back(rw);
   }
 }
 
@@ -119,7 +243,9 @@ void ReadSources(YamlReader& r, const YAML::Node& node, const HttpDefaults& http
     s.pos = YamlReader::PositionOf(kv.first);
     if (!r.CheckMap(n, path,
                     {"type", "base_url", "graph_url", "api_key", "timeout", "max_body",
-                     "requests_per_second"}))
+                     "requests_per_second", "path", "preset", "table_xpath",
+                     "header_rows_xpath", "header_row", "rows_xpath", "date_column",
+                     "date_format", "rows_pointer", "date_pointer", "delimiter", "skip_lines"}))
       continue;
     auto type = r.String(n, "type", path, true);
     if (!type) continue;
@@ -130,7 +256,24 @@ void ReadSources(YamlReader& r, const YAML::Node& node, const HttpDefaults& http
                                      path, s.type, KnownSourceTypes()));
       continue;
     }
-    s.base_url = r.Url(n, "base_url", path, false, false).value_or(std::string(d->base_url));
+    s.preset = r.String(n, "preset", path, false).value_or("");
+    std::string default_base(d->base_url);
+    if (!s.preset.empty()) {
+      if (s.type != "html_table" || s.preset != "farside_btc") {
+        r.Error(n["preset"], fmt::format("{}.preset: unknown preset '{}' for type {}, expected "
+                                         "farside_btc (type html_table)", path, s.preset, s.type));
+      } else {
+        default_base = std::string(defaults::kFarsideBaseUrl);
+        s.path = std::string(defaults::kFarsideBtcPath);
+      }
+    }
+    ReadSourceOptions(r, n, path, s);
+    if (default_base.empty() && !n["base_url"]) {
+      r.Error(n, fmt::format("{}: missing required key 'base_url' (type {} has no default URL)",
+                             path, s.type));
+      continue;
+    }
+    s.base_url = r.Url(n, "base_url", path, false, false).value_or(default_base);
     s.graph_url = r.Url(n, "graph_url", path, false, false).value_or(std::string(d->graph_url));
     s.api_key = r.Secret(n, "api_key", path, false);
     s.timeout = r.DurationValue(n, "timeout", path, false).value_or(http.timeout);
@@ -159,7 +302,8 @@ void ForEachListItem(YamlReader& r, const YAML::Node& node, const char* section,
 void ReadSeries(YamlReader& r, const YAML::Node& node, Config& c) {
   ForEachListItem(r, node, "series", [&](const YAML::Node& n, const std::string& path) {
     if (!r.CheckMap(n, path,
-                    {"id", "source", "remote_id", "unit", "interval", "description", "max_age"}))
+                    {"id", "source", "remote_id", "unit", "interval", "description", "max_age",
+                     "field", "windows", "jitter"}))
       return;
     SeriesConfig s;
     s.pos = YamlReader::PositionOf(n);
@@ -170,6 +314,11 @@ void ReadSeries(YamlReader& r, const YAML::Node& node, Config& c) {
     s.interval = r.DurationValue(n, "interval", path, false).value_or(defaults::kPollInterval);
     s.description = r.String(n, "description", path, false).value_or("");
     s.max_age = r.DurationValue(n, "max_age", path, false);
+    s.field = r.String(n, "field", path, false).value_or("");
+    ReadWindows(r, n["windows"], path, s);
+    s.jitter = r.Number(n, "jitter", path, false).value_or(defaults::kPollJitter);
+    if (s.jitter < 0 || s.jitter >= 1)
+      r.Error(n["jitter"], fmt::format("{}.jitter: expected a fraction in [0, 1)", path));
     if (unit) {
       auto u = ParseUnit(*unit);
       if (u.ok()) s.unit = *u;
@@ -272,14 +421,56 @@ void ReadNotifiers(YamlReader& r, const YAML::Node& node, Config& c) {
   }
 }
 
+// What remote_id and field may be for each source type; nullopt when fine.
+std::optional<std::string> CheckSeriesForSource(const SourceConfig& src, const SeriesConfig& s) {
+  auto one_of = [](const std::string& v, std::initializer_list<std::string_view> set) {
+    return std::find(set.begin(), set.end(), v) != set.end();
+  };
+  if (src.type == "nyfed") {
+    if (one_of(s.remote_id, {"sofr", "tgcr", "bgcr", "effr", "obfr"})) {
+      if (!s.field.empty() &&
+          !one_of(s.field, {"percentRate", "percentPercentile1", "percentPercentile25",
+                            "percentPercentile75", "percentPercentile99", "volumeInBillions",
+                            "targetRateFrom", "targetRateTo"}))
+        return fmt::format("field '{}' is not a NY Fed rate field, expected percentRate, "
+                           "percentPercentile1, percentPercentile25, percentPercentile75, "
+                           "percentPercentile99, volumeInBillions, targetRateFrom or "
+                           "targetRateTo", s.field);
+      return std::nullopt;
+    }
+    if (one_of(s.remote_id, {"repo", "reverserepo"})) {
+      if (!s.field.empty() && s.field != "total")
+        return fmt::format("field '{}' is not valid for NY Fed operations, expected total",
+                           s.field);
+      return std::nullopt;
+    }
+    return fmt::format("remote_id '{}' is not a NY Fed feed, expected sofr, tgcr, bgcr, effr, "
+                       "obfr (reference rates), repo (Standing Repo Facility) or reverserepo "
+                       "(ON RRP)", s.remote_id);
+  }
+  if (!s.field.empty() && src.type != "nyfed")
+    return fmt::format("field is only for nyfed series (source '{}' has type {})", src.name,
+                       src.type);
+  if (src.type == "treasury_dts" && s.remote_id != "tga")
+    return fmt::format("remote_id '{}' is not a Treasury DTS feed, expected tga", s.remote_id);
+  if (src.type == "fear_greed" && s.remote_id != "fng")
+    return fmt::format("remote_id '{}' is not a Fear & Greed feed, expected fng", s.remote_id);
+  return std::nullopt;
+}
+
 // References between sections, and duplicate names.
 void CrossCheck(YamlReader& r, Config& c) {
   std::set<std::string> seen;
   for (const auto& s : c.series) {
     if (!seen.insert(s.id).second)
       r.ErrorAt(s.pos, fmt::format("series '{}': duplicate id", s.id));
-    if (c.FindSource(s.source) == nullptr)
+    const SourceConfig* src = c.FindSource(s.source);
+    if (src == nullptr) {
       r.ErrorAt(s.pos, fmt::format("series '{}': unknown source '{}'", s.id, s.source));
+      continue;
+    }
+    if (auto problem = CheckSeriesForSource(*src, s))
+      r.ErrorAt(s.pos, fmt::format("series '{}': {}", s.id, *problem));
   }
   seen.clear();
   for (const auto& rule : c.rules) {
