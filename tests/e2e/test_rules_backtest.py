@@ -1,0 +1,69 @@
+"""liqwatch backtest over the shipped Sep-Dec 2025 example dataset (data/example) with the
+default rules (config/rules/funding.yaml): flags the late-October 2025 funding squeeze, stays
+quiet in calm weeks, and is deterministic.
+
+Environment: LIQWATCH_BIN (the built binary, required).
+"""
+import json
+import os
+import pathlib
+import subprocess
+import unittest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+BIN = os.environ.get("LIQWATCH_BIN", str(ROOT / "build" / "liqwatch"))
+
+
+def backtest(fmt, frm="2025-09-01", to="2025-12-31"):
+    r = subprocess.run([BIN, "backtest", "--config", str(ROOT / "config/rules/funding.yaml"),
+                        "--data", str(ROOT / "data/example"), "--from", frm, "--to", to,
+                        "--format", fmt], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
+class BacktestExample(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.events = json.loads(backtest("json"))
+
+    def firing(self, rule, date):
+        return [e for e in self.events if e["rule"] == rule and e["date"] == date
+                and e["to"] == "firing"]
+
+    def test_flags_the_october_squeeze(self):
+        self.assertTrue(self.firing("sofr_above_iorb", "2025-10-28"))
+        oct31 = self.firing("sofr_above_iorb", "2025-10-31")
+        self.assertTrue(oct31)
+        self.assertEqual(oct31[0]["severity"], "critical")
+        self.assertAlmostEqual(oct31[0]["value"], 0.32, places=6)
+        self.assertTrue(self.firing("tga_above_1tn", "2025-10-30"))
+        self.assertTrue(self.firing("reserves_below_floor", "2025-10-29"))
+
+    def test_quiet_in_calm_weeks(self):
+        for start, end in [("2025-09-22", "2025-09-30"), ("2025-11-10", "2025-11-19"),
+                           ("2025-12-15", "2025-12-23")]:
+            fired = [e for e in self.events if start <= e["date"] <= end
+                     and e["kind"] in ("firing", "escalated", "reminder")]
+            self.assertEqual(fired, [], f"{start}..{end}")
+
+    def test_json_keys_are_stable(self):
+        self.assertEqual(sorted(self.events[0].keys()),
+                         ["date", "from", "kind", "message", "rule", "series", "severity", "to",
+                          "value"])
+
+    def test_deterministic_and_table_output(self):
+        self.assertEqual(backtest("json"), backtest("json"))
+        table = backtest("table")
+        self.assertIn("2025-10-30  tga_above_1tn", table)
+        self.assertIn("transitions, 2025-09-01..2025-12-31", table)
+
+    def test_bad_arguments_exit_2(self):
+        r = subprocess.run([BIN, "backtest", "--config", str(ROOT / "config/rules/funding.yaml"),
+                            "--from", "yesterday", "--to", "2025-12-31", "--data",
+                            str(ROOT / "data/example")], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 2)
+
+
+if __name__ == "__main__":
+    unittest.main()
