@@ -94,14 +94,15 @@ asio::awaitable<void> Session(std::shared_ptr<Server::State> st, tcp::socket soc
       res.version(req.version());
       bool keep = req.keep_alive() && res.keep_alive() && !st->stopped;
       res.keep_alive(keep);
-      if (req.method() == bhttp::verb::head) {
-        // Same headers as GET, no body.
-        auto len = res.body().size();
-        res.body().clear();
-        res.content_length(len);
-      }
       stream.expires_after(st->limits.read_timeout);
-      co_await bhttp::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+      if (req.method() == bhttp::verb::head) {
+        // Same headers as GET (Content-Length included), no body.
+        bhttp::response_serializer<bhttp::string_body> sr(res);
+        co_await bhttp::async_write_header(stream, sr,
+                                           asio::redirect_error(asio::use_awaitable, ec));
+      } else {
+        co_await bhttp::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+      }
       if (ec || !keep) break;
     }
   } catch (const std::exception& e) {

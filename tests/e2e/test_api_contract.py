@@ -119,7 +119,15 @@ class ApiContract(unittest.TestCase):
             self.assertJsonError(r, 405)
             self.assertEqual(r.headers.get("Allow"), "GET, HEAD")
             self.assertJsonError(st.get("/api/v1/alerts", method="DELETE"), 405)
-            self.assertEqual(st.get("/api/v1/alerts", method="HEAD").status, 200)
+            head = st.get("/api/v1/alerts", method="HEAD")
+            self.assertEqual(head.status, 200)
+            self.assertEqual(head.body, b"")
+            self.assertEqual(int(head.headers["Content-Length"]), len(st.get("/api/v1/alerts").body))
+            # Keep-alive: two requests on one connection, HEAD first.
+            both = apitest.raw(st.port, b"HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+                               b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            self.assertEqual(both.count(b"HTTP/1.1 200 OK"), 2, both)
+            self.assertTrue(both.endswith(b'{"status":"ok"}\n'), both)
 
             # Malformed and oversized requests on a raw socket.
             for data, code in [
