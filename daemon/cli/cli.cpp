@@ -21,6 +21,9 @@ int Main(int argc, char** argv) {
   RegisterCheckConfig(app, run);
   RegisterAlerts(app, run);
   RegisterBacktest(app, run);
+  RegisterFetch(app, run);
+  RegisterSeries(app, run);
+  RegisterStatus(app, run);
   RegisterOps(app, run);
   try {
     app.parse(argc, argv);

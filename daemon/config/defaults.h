@@ -48,7 +48,7 @@ inline constexpr std::string_view kFarsideBaseUrl = "https://farside.co.uk";
 inline constexpr std::string_view kFarsideBtcPath = "/btc/";
 
 // First poll of a series with nothing stored: how far back to ask (NY Fed, Treasury).
-inline constexpr int kInitialLookbackDays = 120;
+inline constexpr int kInitialLookbackDays = 730;
 inline constexpr int kTreasuryPageSize = 1000;  // rows per Fiscal Data page
 inline constexpr int kTreasuryMaxPages = 20;    // paging stops there (an error)
 inline constexpr int kNyFedOperationsLastN = 50;  // operations asked for per poll

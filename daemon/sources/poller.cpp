@@ -269,6 +269,48 @@ struct Poller::State {
 
 namespace {
 
+// Error messages quote feed bytes; the store and logs need valid UTF-8 (invalid bytes -> '?').
+std::string ValidUtf8(const std::string& in) {
+  std::string out;
+  out.reserve(in.size());
+  for (size_t i = 0; i < in.size();) {
+    unsigned char c = static_cast<unsigned char>(in[i]);
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    bool ok = n > 0 && i + n <= in.size() && !(n == 2 && c < 0xC2);
+    for (size_t k = 1; ok && k < n; ++k)
+      ok = (static_cast<unsigned char>(in[i + k]) & 0xC0) == 0x80;
+    if (ok) {
+      out.append(in, i, n);
+      i += n;
+    } else {
+      out += '?';
+      ++i;
+    }
+  }
+  return out;
+}
+
+// The same error with its message made valid UTF-8.
+Status Sanitized(const Status& s) {
+  std::string m = ValidUtf8(s.message());
+  using C = Status::Code;
+  switch (s.code()) {
+    case C::kOk: return s;
+    case C::kInvalidArgument: return Status::InvalidArgument(m);
+    case C::kNotFound: return Status::NotFound(m);
+    case C::kParseError: return Status::ParseError(m);
+    case C::kLayoutChanged: return Status::LayoutChanged(m);
+    case C::kIoError: return Status::IoError(m);
+    case C::kTimeout: return Status::Timeout(m);
+    case C::kHttpError: return Status::HttpError(m);
+    case C::kTooLarge: return Status::TooLarge(m);
+    case C::kUnavailable: return Status::Unavailable(m);
+    case C::kFailedPrecondition: return Status::FailedPrecondition(m);
+    case C::kInternal: return Status::Internal(m);
+  }
+  return Status::Internal(m);
+}
+
 std::string HostOf(const std::string& url) {
   auto p = url.find("://");
   auto start = p == std::string::npos ? 0 : p + 3;
@@ -391,6 +433,7 @@ asio::awaitable<void> PollSeries(std::shared_ptr<Poller::State> st,
     }
     if (st->stopping) break;
     if (!error.ok()) {
+      error = Sanitized(error);
       ++failures;
       log->warn("event=poll_failed source={} series={} failures={} error=\"{}\"", source.name,
                 series.id, failures, error.message());

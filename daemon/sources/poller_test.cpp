@@ -70,7 +70,7 @@ TEST_F(Fixture, BuildsUrlsPerType) {
   EXPECT_EQ(Url("sofr", D("2025-10-20")),
             "http://127.0.0.1:1/api/rates/secured/sofr/search.json?startDate=2025-10-13&endDate="
             "2025-10-31");
-  EXPECT_NE(Url("srf", std::nullopt).find("/api/rp/results/search.json?startDate=2025-07-03"),
+  EXPECT_NE(Url("srf", std::nullopt).find("/api/rp/results/search.json?startDate=2023-11-01"),
             std::string::npos);
   EXPECT_NE(Url("tga", std::nullopt, 2).find("page[number]=2"), std::string::npos);
   EXPECT_EQ(Url("fng", std::nullopt), "http://127.0.0.1:1/fng/?limit=0");
