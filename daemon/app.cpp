@@ -25,7 +25,7 @@
 #include "http/client.h"
 #include "http/server.h"
 #include "notify/dispatcher.h"
-#include "notify/webhook.h"
+#include "notify/factory.h"
 #include "sources/poller.h"
 #include "store/worker.h"
 
@@ -186,9 +186,7 @@ class Daemon final : public sources::ObservationSink {
 
  private:
   void ApplyConfig() {
-    std::map<std::string, std::unique_ptr<notify::Notifier>> notifiers;
-    for (const auto& n : config_->notifiers)
-      notifiers[n.name] = std::make_unique<notify::WebhookNotifier>(n, http_);
+    auto notifiers = notify::MakeNotifiers(*config_, http_);
     dispatcher_.Configure(std::move(notifiers), config_->delivery);
     if (!poller_) {
       dispatcher_.Start();

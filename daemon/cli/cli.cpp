@@ -25,6 +25,7 @@ int Main(int argc, char** argv) {
   RegisterSeries(app, run);
   RegisterStatus(app, run);
   RegisterOps(app, run);
+  RegisterNotifyTest(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

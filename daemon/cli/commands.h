@@ -21,5 +21,6 @@ void RegisterSeries(CLI::App& app, CommandFn& run);  // cli/series_cmd.cpp
 void RegisterStatus(CLI::App& app, CommandFn& run);  // cli/status_cmd.cpp
 // `alerts show`, `ack`, `prune`, `backup` (cli/ops_cmd.cpp); call after RegisterAlerts.
 void RegisterOps(CLI::App& app, CommandFn& run);
+void RegisterNotifyTest(CLI::App& app, CommandFn& run);  // cli/notify_test_cmd.cpp
 
 }  // namespace liqwatch::cli

@@ -89,11 +89,26 @@ struct RuleConfig {
   Position pos;
 };
 
+// Email notifier settings (type: email); see config/notify_config.h.
+struct EmailConfig {
+  std::string from;                      // header From: "liqwatch <alerts@example.com>"
+  std::vector<std::string> to;           // one or more recipient addresses
+  std::optional<std::string> username;   // AUTH user (a secret reference is allowed)
+  std::optional<std::string> password;   // AUTH password (a secret)
+  std::string starttls = "required";     // smtp:// only: required, optional or off
+  std::string ca_file;                   // CA bundle for TLS verification; empty = system
+};
+
 struct NotifierConfig {
   std::string name;
-  std::string type;  // webhook
-  std::string url;   // may be a secret (webhook URLs embed tokens)
+  std::string type;  // webhook, slack, email
+  std::string url;   // may be a secret (webhook URLs embed tokens); smtp(s):// for email
   Duration timeout{};
+  std::optional<std::string> signing_secret;  // webhook: HMAC-SHA256 key (a secret)
+  bool send_resolved = true;                  // deliver resolved events too
+  bool deliver_after_silence = true;          // still firing when a silence ends: deliver
+  std::string message_template;               // optional {{placeholder}} text (notify/template.h)
+  EmailConfig email;                          // type email
   Position pos;
 };
 

@@ -10,6 +10,7 @@
 
 #include "config/config.h"
 #include "config/defaults.h"
+#include "config/notify_config.h"
 #include "config/rules_config.h"
 #include "config/yaml_reader.h"
 
@@ -391,34 +392,6 @@ void ReadRules(YamlReader& r, const YAML::Node& node, const RuleSet& rs, Config&
     rule.threshold = *threshold;
     c.rules.push_back(std::move(rule));
   });
-}
-
-void ReadNotifiers(YamlReader& r, const YAML::Node& node, Config& c) {
-  if (!node) return;
-  if (!node.IsMap()) {
-    r.Error(node, "notifiers: expected a mapping of notifier name to settings");
-    return;
-  }
-  for (const auto& kv : node) {
-    NotifierConfig nc;
-    nc.name = kv.first.as<std::string>("");
-    nc.pos = YamlReader::PositionOf(kv.first);
-    const auto& n = kv.second;
-    std::string path = "notifiers." + nc.name;
-    if (!r.CheckMap(n, path, {"type", "url", "timeout"})) continue;
-    auto type = r.String(n, "type", path, true);
-    if (type && *type != "webhook") {
-      r.Error(n["type"], fmt::format("{}.type: unknown notifier type '{}', expected webhook", path,
-                                     *type));
-      continue;
-    }
-    auto url = r.Url(n, "url", path, true, true);
-    nc.timeout = r.DurationValue(n, "timeout", path, false).value_or(defaults::kDeliveryTimeout);
-    if (!type || !url) continue;
-    nc.type = *type;
-    nc.url = *url;
-    c.notifiers.push_back(std::move(nc));
-  }
 }
 
 // What remote_id and field may be for each source type; nullopt when fine.

@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 #include <sys/socket.h>
+#include <cstring>
 #include <unistd.h>
 
 #include <boost/asio/post.hpp>
@@ -41,6 +42,8 @@ struct Transfer {
   Transfer(HttpRequest r, FetchHandler h) : request(std::move(r)), handler(std::move(h)) {}
   CURL* easy = nullptr;
   curl_slist* headers = nullptr;
+  curl_slist* rcpt = nullptr;  // SMTP recipients
+  std::size_t upload_offset = 0;  // SMTP: bytes of request.body already read by curl
   HttpRequest request;
   FetchHandler handler;
   HttpResponse response;
@@ -75,6 +78,7 @@ struct HttpClient::Impl {
       curl_multi_remove_handle(multi, easy);
       curl_easy_cleanup(easy);
       curl_slist_free_all(t->headers);
+      curl_slist_free_all(t->rcpt);
     }
     transfers.clear();
     curl_multi_cleanup(multi);
@@ -231,15 +235,59 @@ struct HttpClient::Impl {
                                            FormatDuration(t->request.timeout)));
     } else {
       std::string detail = t->error[0] ? t->error : curl_easy_strerror(code);
-      result = Status::Unavailable(
-          fmt::format("{} {}: {}", t->request.method, url, ScrubSecrets(detail)));
+      std::string method = IsMail(t->request) ? std::string("SMTP") : t->request.method;
+      if (IsMail(t->request)) {
+        long reply = 0;
+        curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &reply);
+        if (reply > 0) detail += fmt::format(" (SMTP reply {})", reply);
+      }
+      result = Status::Unavailable(fmt::format("{} {}: {}", method, url, ScrubSecrets(detail)));
     }
     curl_easy_cleanup(easy);
     curl_slist_free_all(t->headers);
+    curl_slist_free_all(t->rcpt);
     auto handler = std::move(t->handler);
     asio::post(io, [handler = std::move(handler), result = std::move(result)]() mutable {
       std::move(handler)(std::move(result));
     });
+  }
+
+  static bool IsMail(const HttpRequest& r) {
+    return r.url.rfind("smtp://", 0) == 0 || r.url.rfind("smtps://", 0) == 0;
+  }
+
+  static size_t OnRead(char* buffer, size_t size, size_t n, void* userp) {
+    auto* t = static_cast<Transfer*>(userp);
+    const std::string& body = t->request.body;
+    size_t len = std::min(size * n, body.size() - t->upload_offset);
+    std::memcpy(buffer, body.data() + t->upload_offset, len);
+    t->upload_offset += len;
+    return len;
+  }
+
+  // SMTP options on top of the common ones.
+  void SetMailOptions(CURL* e, Transfer& t) {
+    const HttpRequest& r = t.request;
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(e, CURLOPT_MAIL_FROM, r.mail_from.c_str());
+    for (const auto& to : r.mail_rcpt) t.rcpt = curl_slist_append(t.rcpt, to.c_str());
+    curl_easy_setopt(e, CURLOPT_MAIL_RCPT, t.rcpt);
+    curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(e, CURLOPT_READFUNCTION, &Impl::OnRead);
+    curl_easy_setopt(e, CURLOPT_READDATA, &t);
+    curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
+    if (r.url.rfind("smtp://", 0) == 0) {
+      long use_ssl = r.mail_tls == HttpRequest::MailTls::kRequired   ? CURLUSESSL_ALL
+                     : r.mail_tls == HttpRequest::MailTls::kOptional ? CURLUSESSL_TRY
+                                                                     : CURLUSESSL_NONE;
+      curl_easy_setopt(e, CURLOPT_USE_SSL, use_ssl);
+    }
+    if (!r.username.empty()) {
+      curl_easy_setopt(e, CURLOPT_USERNAME, r.username.c_str());
+      curl_easy_setopt(e, CURLOPT_PASSWORD, r.password.c_str());
+    }
+    if (!r.ca_file.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, r.ca_file.c_str());
   }
 
   void Start(HttpRequest req, FetchHandler handler) {
@@ -269,7 +317,9 @@ struct HttpClient::Impl {
     curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, this);
     curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, &Impl::OnCloseSocket);
     curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, this);
-    if (r.method == "POST") {
+    if (IsMail(r)) {
+      SetMailOptions(e, *t);
+    } else if (r.method == "POST") {
       curl_easy_setopt(e, CURLOPT_POST, 1L);
       curl_easy_setopt(e, CURLOPT_POSTFIELDS, r.body.data());
       curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
@@ -282,7 +332,7 @@ struct HttpClient::Impl {
     if (!r.body.empty() || r.method == "POST") {
       t->headers = curl_slist_append(t->headers, "Expect:");  // no 100-continue round trip
     }
-    curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
+    if (!IsMail(r)) curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
     transfers[e] = std::move(t);
     CURLMcode mc = curl_multi_add_handle(multi, e);
     if (mc != CURLM_OK) {

@@ -11,6 +11,8 @@
 //   (connection refused, DNS, reset, truncated body). Error messages carry the URL with
 //   credentials redacted (core/log.h RedactUrl), never the raw URL.
 // - Cancel() aborts every transfer in flight; each completes with kUnavailable "cancelled".
+// - The same multi handle also carries SMTP transfers (HttpRequest's mail fields), so an email
+//   is sent on the loop like any request: no thread per send.
 #pragma once
 
 #include <chrono>
@@ -36,6 +38,19 @@ struct HttpRequest {
   std::string body;
   Duration timeout = std::chrono::seconds(30);
   std::size_t max_body_bytes = 8u << 20;
+
+  // SMTP: with an smtp:// or smtps:// url the transfer sends `body` (an RFC 5322 message with
+  // CRLF line ends) as one mail: MAIL FROM mail_from, RCPT TO each of mail_rcpt. smtps:// is
+  // implicit TLS; on smtp:// `mail_tls` says whether STARTTLS is required, tried or off.
+  // The response's status is the server's last SMTP reply code (250 when accepted); a failed
+  // transfer's error message ends with "(SMTP reply NNN)" when the server sent one.
+  enum class MailTls { kRequired, kOptional, kOff };
+  std::string mail_from;                // bare address, "alerts@example.com"
+  std::vector<std::string> mail_rcpt;   // bare addresses
+  MailTls mail_tls = MailTls::kRequired;
+  std::string username;                 // AUTH, when non-empty (never logged)
+  std::string password;
+  std::string ca_file;                  // CA bundle for TLS peer verification; empty = system
 };
 
 struct HttpResponse {

@@ -29,6 +29,9 @@ class Notifier {
   virtual ~Notifier() = default;
   virtual const std::string& name() const = 0;
   virtual boost::asio::awaitable<SendResult> Send(const store::DeliveryJob& job) = 0;
+  // Outbox policy (config keys send_resolved, deliver_after_silence; both default to true).
+  virtual bool send_resolved() const { return true; }
+  virtual bool deliver_after_silence() const { return true; }
 };
 
 // Classifies an HTTP status for retrying: 2xx delivered; 408, 429 and 5xx retryable; other

@@ -1,8 +1,13 @@
 #include "notify/webhook.h"
 
+#include <chrono>
+
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 #include <fmt/format.h>
+
+#include "notify/signature.h"
+#include "notify/template.h"
 
 namespace liqwatch::notify {
 
@@ -12,7 +17,9 @@ SendResult::Outcome ClassifyHttpStatus(long status) {
   return SendResult::Outcome::kPermanent;
 }
 
-std::string WebhookBody(const store::DeliveryJob& job) {
+namespace {
+
+boost::json::object BaseBody(const store::DeliveryJob& job) {
   boost::json::object o;
   o["version"] = 1;
   o["event_id"] = job.event_id;
@@ -30,33 +37,85 @@ std::string WebhookBody(const store::DeliveryJob& job) {
   o["observation_date"] = job.obs_date;
   o["message"] = job.message;
   o["event_time"] = job.eval_time;
+  return o;
+}
+
+}  // namespace
+
+std::string WebhookBody(const store::DeliveryJob& job) {
+  return boost::json::serialize(BaseBody(job));
+}
+
+std::string WebhookBody(const store::DeliveryJob& job, const AlertView& v,
+                        const std::string& text) {
+  // The outbox fields, plus display context. Additions within version 1 are optional for
+  // receivers: they must ignore keys they do not know (docs/webhook.md).
+  boost::json::object o = BaseBody(job);
+  o["description"] = v.description;
+  o["unit"] = v.unit;
+  o["value_text"] = v.value_text;
+  o["threshold_text"] = v.threshold_text;
+  o["link"] = v.link.empty() ? boost::json::value(nullptr) : boost::json::value(v.link);
+  o["idempotency_key"] = job.idempotency_key;
+  if (!text.empty()) o["text"] = text;
   return boost::json::serialize(o);
 }
 
-WebhookNotifier::WebhookNotifier(config::NotifierConfig config, http::HttpClient& http)
-    : config_(std::move(config)), http_(http) {}
-
-boost::asio::awaitable<SendResult> WebhookNotifier::Send(const store::DeliveryJob& job) {
+boost::asio::awaitable<SendResult> PostJson(http::HttpClient& http, const std::string& url,
+                                            Duration timeout, std::string body,
+                                            std::vector<std::pair<std::string, std::string>> headers,
+                                            const std::string& what) {
   http::HttpRequest req;
   req.method = "POST";
-  req.url = config_.url;
-  req.timeout = config_.timeout;
+  req.url = url;
+  req.timeout = timeout;
   req.max_body_bytes = 64 * 1024;  // receivers' replies are small; ignore anything bigger
-  req.headers = {{"Content-Type", "application/json"},
-                 {"Idempotency-Key", job.idempotency_key}};
-  req.body = WebhookBody(job);
-  auto r = co_await http_.AsyncFetch(req, boost::asio::use_awaitable);
-  if (!r.ok()) co_return SendResult{SendResult::Outcome::kRetryable, r.status().message(), {}};
+  req.headers = std::move(headers);
+  req.headers.emplace_back("Content-Type", "application/json");
+  req.body = std::move(body);
+  auto r = co_await http.AsyncFetch(req, boost::asio::use_awaitable);
+  if (!r.ok()) {
+    // The transport error carries a redacted URL; say which notifier it was too.
+    co_return SendResult{SendResult::Outcome::kRetryable,
+                         fmt::format("{}: {}", what, r.status().message()), {}};
+  }
   SendResult result;
   result.outcome = ClassifyHttpStatus(r->status);
   if (result.outcome != SendResult::Outcome::kDelivered) {
-    result.error = fmt::format("HTTP {} from webhook {}", r->status, config_.name);
+    result.error = fmt::format("HTTP {} from {}", r->status, what);
     if (auto ra = r->Header("Retry-After"); !ra.empty()) {
       int seconds = std::atoi(ra.c_str());
       if (seconds > 0) result.retry_after = std::chrono::seconds(seconds);
     }
   }
   co_return result;
+}
+
+WebhookNotifier::WebhookNotifier(config::NotifierConfig config, http::HttpClient& http,
+                                 std::shared_ptr<const AlertCatalog> catalog)
+    : config_(std::move(config)), http_(http), catalog_(std::move(catalog)) {}
+
+boost::asio::awaitable<SendResult> WebhookNotifier::Send(const store::DeliveryJob& job) {
+  AlertView view = MakeView(job, *catalog_);
+  std::string text;
+  if (!config_.message_template.empty())
+    text = RenderTemplate(config_.message_template, Placeholders(view));
+  std::string body = WebhookBody(job, view, text);
+  std::vector<std::pair<std::string, std::string>> headers = {
+      {"Idempotency-Key", job.idempotency_key},
+      {"X-Liqwatch-Event-Id", std::to_string(job.event_id)}};
+  if (config_.signing_secret) {
+    int64_t ts = std::chrono::duration_cast<std::chrono::seconds>(
+                     std::chrono::system_clock::now().time_since_epoch())
+                     .count();
+    headers.emplace_back("X-Liqwatch-Timestamp", std::to_string(ts));
+    headers.emplace_back("X-Liqwatch-Signature", WebhookSignature(*config_.signing_secret, ts, body));
+  }
+  auto what = "webhook " + config_.name;
+  auto post = PostJson(http_, config_.url, config_.timeout, std::move(body), std::move(headers),
+                       what);
+  SendResult r = co_await std::move(post);
+  co_return r;
 }
 
 }  // namespace liqwatch::notify

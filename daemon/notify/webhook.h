@@ -1,29 +1,49 @@
 // Generic JSON webhook notifier.
 //
-// Contract: POSTs WebhookBody(job) as application/json with an Idempotency-Key header (the
-// delivery's key). 2xx = delivered. See docs/webhook.md for the versioned body schema.
+// Contract: POSTs WebhookBody(view) as application/json with an Idempotency-Key header (the
+// delivery's key, stable across retries and restarts). With a signing secret it adds
+// X-Liqwatch-Timestamp (unix seconds at the attempt) and X-Liqwatch-Signature
+// ("v1=" + hex HMAC-SHA256 over "<timestamp>.<body>"). 2xx = delivered; 408, 429, 5xx and
+// transport errors retryable; other statuses permanent (notifier.h). Errors name the
+// notifier, never its URL or secret. See docs/webhook.md for the versioned body schema.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "config/config.h"
 #include "http/client.h"
+#include "notify/context.h"
 #include "notify/notifier.h"
 
 namespace liqwatch::notify {
 
-// The versioned JSON body (schema version 1).
+// The versioned JSON body (schema version 1) from the outbox row alone.
 std::string WebhookBody(const store::DeliveryJob& job);
+// The same plus display context from the catalog; `text` (the rendered template) is added
+// when non-empty.
+std::string WebhookBody(const store::DeliveryJob& job, const AlertView& v,
+                        const std::string& text);
 
 class WebhookNotifier final : public Notifier {
  public:
-  WebhookNotifier(config::NotifierConfig config, http::HttpClient& http);
+  WebhookNotifier(config::NotifierConfig config, http::HttpClient& http,
+                  std::shared_ptr<const AlertCatalog> catalog);
   const std::string& name() const override { return config_.name; }
   boost::asio::awaitable<SendResult> Send(const store::DeliveryJob& job) override;
+  bool send_resolved() const override { return config_.send_resolved; }
+  bool deliver_after_silence() const override { return config_.deliver_after_silence; }
 
  private:
   config::NotifierConfig config_;
   http::HttpClient& http_;
+  std::shared_ptr<const AlertCatalog> catalog_;
 };
+
+// POSTs `body` to `url` and classifies the answer (shared by webhook and Slack).
+boost::asio::awaitable<SendResult> PostJson(http::HttpClient& http, const std::string& url,
+                                            Duration timeout, std::string body,
+                                            std::vector<std::pair<std::string, std::string>> headers,
+                                            const std::string& what);
 
 }  // namespace liqwatch::notify

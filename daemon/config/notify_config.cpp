@@ -1,0 +1,170 @@
+#include "config/notify_config.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "config/defaults.h"
+
+namespace liqwatch::config {
+
+bool IsSmtpUrl(std::string_view url) {
+  std::string_view rest;
+  if (url.rfind("smtp://", 0) == 0) rest = url.substr(7);
+  else if (url.rfind("smtps://", 0) == 0) rest = url.substr(8);
+  else return false;
+  if (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
+  if (rest.empty() || rest.front() == ':') return false;
+  if (rest.find_first_of("/?#@ \t") != std::string_view::npos) return false;
+  return true;
+}
+
+namespace {
+
+// An address as written in From/To: "Name <a@b>" or "a@b". True if it has an '@' inside.
+bool LooksLikeAddress(std::string_view s) {
+  auto lt = s.find('<');
+  if (lt != std::string_view::npos) {
+    auto gt = s.find('>', lt);
+    if (gt == std::string_view::npos) return false;
+    s = s.substr(lt + 1, gt - lt - 1);
+  }
+  auto at = s.find('@');
+  return at != std::string_view::npos && at > 0 && at + 1 < s.size() &&
+         s.find_first_of(" \t\r\n,;") == std::string_view::npos;
+}
+
+void ReadEmail(YamlReader& r, const YAML::Node& n, const std::string& path, NotifierConfig& nc,
+               bool& ok) {
+  auto url = r.String(n, "url", path, true);
+  if (url) {
+    if (!IsSmtpUrl(*url)) {
+      r.Error(n["url"], fmt::format("{}.url: malformed SMTP URL '{}', expected smtp://host[:port] "
+                                    "or smtps://host[:port]",
+                                    path, *url));
+      ok = false;
+    } else {
+      nc.url = *url;
+      while (nc.url.back() == '/') nc.url.pop_back();
+    }
+  } else {
+    ok = false;
+  }
+  auto from = r.String(n, "from", path, true);
+  if (from && !LooksLikeAddress(*from)) {
+    r.Error(n["from"], fmt::format("{}.from: malformed address '{}', expected name@domain or "
+                                   "\"Name <name@domain>\"",
+                                   path, *from));
+    ok = false;
+  } else if (from) {
+    nc.email.from = *from;
+  } else {
+    ok = false;
+  }
+  auto to = r.StringList(n, "to", path, true);
+  if (to && to->empty()) {
+    r.Error(n["to"], fmt::format("{}.to: expected at least one recipient", path));
+    ok = false;
+  } else if (to) {
+    for (std::size_t i = 0; i < to->size(); ++i) {
+      if (!LooksLikeAddress((*to)[i])) {
+        r.Error(n["to"][i], fmt::format("{}.to[{}]: malformed address '{}', expected "
+                                        "name@domain",
+                                        path, i, (*to)[i]));
+        ok = false;
+      }
+    }
+    nc.email.to = *to;
+  } else {
+    ok = false;
+  }
+  nc.email.username = r.Secret(n, "username", path, false);
+  nc.email.password = r.Secret(n, "password", path, false);
+  if (nc.email.password && !nc.email.username) {
+    r.Error(n["password"], fmt::format("{}.password: needs {}.username", path, path));
+    ok = false;
+  }
+  if (auto v = r.String(n, "starttls", path, false)) {
+    if (*v == "required" || *v == "optional" || *v == "off") {
+      nc.email.starttls = *v;
+    } else {
+      r.Error(n["starttls"], fmt::format("{}.starttls: unknown value '{}', expected required, "
+                                         "optional or off",
+                                         path, *v));
+      ok = false;
+    }
+  }
+  if (auto v = r.String(n, "ca_file", path, false)) nc.email.ca_file = *v;
+}
+
+bool Bool(YamlReader& r, const YAML::Node& n, const char* key, const std::string& path,
+          bool fallback) {
+  auto v = r.String(n, key, path, false);
+  if (!v) return fallback;
+  if (*v == "true" || *v == "yes" || *v == "on") return true;
+  if (*v == "false" || *v == "no" || *v == "off") return false;
+  r.Error(n[key], fmt::format("{}.{}: expected true or false, found '{}'", path, key, *v));
+  return fallback;
+}
+
+}  // namespace
+
+void ReadNotifiers(YamlReader& r, const YAML::Node& node, Config& c) {
+  if (!node) return;
+  if (!node.IsMap()) {
+    r.Error(node, "notifiers: expected a mapping of notifier name to settings");
+    return;
+  }
+  for (const auto& kv : node) {
+    NotifierConfig nc;
+    nc.name = kv.first.as<std::string>("");
+    nc.pos = YamlReader::PositionOf(kv.first);
+    const auto& n = kv.second;
+    std::string path = "notifiers." + nc.name;
+    // The type decides which keys are allowed, so read it first.
+    std::string type;
+    if (n.IsMap() && n["type"] && n["type"].IsScalar()) type = n["type"].as<std::string>("");
+    bool checked = false;
+    if (type == "webhook") {
+      checked = r.CheckMap(n, path, {"type", "url", "timeout", "send_resolved",
+                                     "deliver_after_silence", "template", "secret"});
+    } else if (type == "slack") {
+      checked = r.CheckMap(n, path, {"type", "url", "timeout", "send_resolved",
+                                     "deliver_after_silence", "template"});
+    } else if (type == "email") {
+      checked = r.CheckMap(n, path, {"type", "url", "timeout", "send_resolved",
+                                     "deliver_after_silence", "template", "from", "to",
+                                     "username", "password", "starttls", "ca_file"});
+    } else {
+      if (!r.CheckMap(n, path, {"type", "url", "timeout", "send_resolved",
+                                "deliver_after_silence", "template", "secret", "from", "to",
+                                "username", "password", "starttls", "ca_file"}))
+        continue;
+      auto t = r.String(n, "type", path, true);
+      if (t) {
+        r.Error(n["type"], fmt::format("{}.type: unknown notifier type '{}', expected webhook, "
+                                       "slack or email",
+                                       path, *t));
+      }
+      continue;
+    }
+    if (!checked) continue;
+    nc.type = type;
+    bool ok = true;
+    nc.timeout = r.DurationValue(n, "timeout", path, false).value_or(defaults::kDeliveryTimeout);
+    nc.send_resolved = Bool(r, n, "send_resolved", path, true);
+    nc.deliver_after_silence = Bool(r, n, "deliver_after_silence", path, true);
+    nc.message_template = r.String(n, "template", path, false).value_or("");
+    if (type == "email") {
+      ReadEmail(r, n, path, nc, ok);
+    } else {
+      auto url = r.Url(n, "url", path, true, true);
+      if (url) nc.url = *url;
+      else ok = false;
+      if (type == "webhook") nc.signing_secret = r.Secret(n, "secret", path, false);
+    }
+    if (ok) c.notifiers.push_back(std::move(nc));
+  }
+}
+
+}  // namespace liqwatch::config

@@ -1,0 +1,32 @@
+// The notification parts of the config: the `notifiers:` section.
+//
+// Contract: ReadNotifiers reads the `notifiers:` mapping (name -> settings) into c.notifiers,
+// reporting every problem through the YamlReader (FILE:LINE:COL, unknown keys are errors).
+// Secrets (webhook/Slack URLs, HMAC keys, SMTP passwords) are resolved through
+// ${env:}/${file:}/${cred:} and registered with the log scrubber; an error names the key,
+// never the value. Defaults come from config/defaults.h. Not thread-safe (one load at a time).
+//
+// Notifier types and their keys (docs/notifications.md):
+//   common   type, url, timeout, send_resolved (true), deliver_after_silence (true), template
+//   webhook  secret                       HMAC-SHA256 signing key (docs/webhook.md)
+//   slack    (url is the incoming-webhook URL, a secret)
+//   email    url smtp://host[:port] or smtps://host[:port], from, to (list), username,
+//            password, starttls (required|optional|off, smtp:// only), ca_file
+#pragma once
+
+#include <string_view>
+
+#include <yaml-cpp/yaml.h>
+
+#include "config/config.h"
+#include "config/yaml_reader.h"
+
+namespace liqwatch::config {
+
+void ReadNotifiers(YamlReader& r, const YAML::Node& node, Config& c);
+
+// True for "smtp://host[:port]" / "smtps://host[:port]" with a non-empty host and no path
+// other than "/".
+bool IsSmtpUrl(std::string_view url);
+
+}  // namespace liqwatch::config

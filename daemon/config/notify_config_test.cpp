@@ -1,0 +1,125 @@
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "config/config.h"
+#include "config/notify_config.h"
+#include "core/log.h"
+
+namespace liqwatch::config {
+namespace {
+
+const char* kBase = R"(sources:
+  fred:
+    type: fred
+series:
+  - id: sofr
+    source: fred
+    remote_id: SOFR
+    unit: percent
+rules:
+  - name: sofr_high
+    series: sofr
+    op: ">"
+    threshold: 4.5
+notifiers:
+)";
+
+LoadResult Load(const std::string& notifiers) {
+  return LoadConfigFromString(std::string(kBase) + notifiers, "n.yaml");
+}
+
+std::vector<std::string> Errors(const LoadResult& r) {
+  std::vector<std::string> out;
+  for (const auto& e : r.errors) out.push_back(e.ToString());
+  return out;
+}
+
+TEST(NotifyConfig, ReadsWebhookSlackAndEmail) {
+  setenv("LW_NC_HMAC", "hmac-key-123", 1);
+  setenv("LW_NC_SLACK", "https://hooks.slack.com/services/T0/B0/xyz", 1);
+  setenv("LW_NC_PASS", "smtp-pass-456", 1);
+  auto r = Load(R"(  hook:
+    type: webhook
+    url: http://127.0.0.1:9/h
+    secret: ${env:LW_NC_HMAC}
+    send_resolved: false
+    template: "{{rule}} is {{state}}"
+  chat:
+    type: slack
+    url: ${env:LW_NC_SLACK}
+  mail:
+    type: email
+    url: smtps://smtp.example.com:465
+    from: "liqwatch <alerts@example.com>"
+    to: [desk@example.com, risk@example.com]
+    username: alerts
+    password: ${env:LW_NC_PASS}
+)");
+  ASSERT_TRUE(r.config) << ::testing::PrintToString(Errors(r));
+  const auto& n = r.config->notifiers;
+  ASSERT_EQ(n.size(), 3u);
+  EXPECT_EQ(n[0].type, "webhook");
+  EXPECT_EQ(n[0].signing_secret.value_or(""), "hmac-key-123");
+  EXPECT_FALSE(n[0].send_resolved);
+  EXPECT_EQ(n[0].message_template, "{{rule}} is {{state}}");
+  EXPECT_EQ(n[1].type, "slack");
+  EXPECT_TRUE(n[1].send_resolved);
+  EXPECT_EQ(n[2].type, "email");
+  EXPECT_EQ(n[2].url, "smtps://smtp.example.com:465");
+  EXPECT_EQ(n[2].email.to.size(), 2u);
+  EXPECT_EQ(n[2].email.password.value_or(""), "smtp-pass-456");
+  EXPECT_EQ(n[2].email.starttls, "required");
+  EXPECT_EQ(ScrubSecrets("x smtp-pass-456 hmac-key-123"), "x [redacted] [redacted]");
+}
+
+TEST(NotifyConfig, ReportsErrorsWithPositions) {
+  unsetenv("LW_NC_UNSET");
+  auto r = Load(R"(  a:
+    type: pager
+    url: http://x
+  b:
+    type: slack
+    url: http://x
+    secret: nope
+  c:
+    type: email
+    url: http://mail.example.com
+    from: nobody
+    to: []
+    starttls: maybe
+  d:
+    type: webhook
+    url: http://x
+    secret: ${env:LW_NC_UNSET}
+)");
+  EXPECT_FALSE(r.config);
+  EXPECT_THAT(Errors(r),
+              ::testing::ElementsAre(
+                  "n.yaml:16:11: notifiers.a.type: unknown notifier type 'pager', expected "
+                  "webhook, slack or email",
+                  "n.yaml:21:5: notifiers.b: unknown key 'secret', expected one of type, url, "
+                  "timeout, send_resolved, deliver_after_silence, template",
+                  "n.yaml:24:10: notifiers.c.url: malformed SMTP URL 'http://mail.example.com', "
+                  "expected smtp://host[:port] or smtps://host[:port]",
+                  "n.yaml:25:11: notifiers.c.from: malformed address 'nobody', expected "
+                  "name@domain or \"Name <name@domain>\"",
+                  "n.yaml:26:9: notifiers.c.to: expected at least one recipient",
+                  "n.yaml:27:15: notifiers.c.starttls: unknown value 'maybe', expected required, "
+                  "optional or off",
+                  "n.yaml:31:13: notifiers.d.secret: environment variable LW_NC_UNSET is not set"));
+}
+
+TEST(NotifyConfig, SmtpUrls) {
+  EXPECT_TRUE(IsSmtpUrl("smtp://127.0.0.1:2525"));
+  EXPECT_TRUE(IsSmtpUrl("smtps://mail.example.com"));
+  EXPECT_FALSE(IsSmtpUrl("smtp://"));
+  EXPECT_FALSE(IsSmtpUrl("smtp://user:pw@host"));
+  EXPECT_FALSE(IsSmtpUrl("http://host"));
+}
+
+}  // namespace
+}  // namespace liqwatch::config

@@ -1,0 +1,77 @@
+// What a notification shows about an alert event, beyond the outbox row itself.
+//
+// Contract: AlertCatalog is built once per config (on start and on reload) from the rules and
+// series: rule descriptions and comparisons, series names, units and public source pages. It
+// is immutable afterwards and shared by every notifier (thread-safe to read). MakeView() joins
+// a DeliveryJob with the catalog into display-ready text; a rule or series missing from the
+// catalog (removed by a reload while its delivery was pending) degrades to the raw values.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "core/units.h"
+#include "store/store.h"
+
+namespace liqwatch::notify {
+
+struct RuleInfo {
+  std::string description;
+  std::string op;  // ">", ">=", "<", "<=" for single-comparison rules; empty for expressions
+};
+
+struct SeriesInfo {
+  std::string description;      // "Secured Overnight Financing Rate"
+  std::string remote_id;        // "SOFR"
+  Dimension dimension = Dimension::kIndex;
+  std::string link;             // public page, e.g. https://fred.stlouisfed.org/series/SOFR
+};
+
+class AlertCatalog {
+ public:
+  static std::shared_ptr<const AlertCatalog> Build(const config::Config& c);
+  const RuleInfo* Rule(const std::string& name) const;
+  const SeriesInfo* Series(const std::string& id) const;
+
+ private:
+  std::map<std::string, RuleInfo> rules_;
+  std::map<std::string, SeriesInfo> series_;
+};
+
+// The public web page of a series for a source type ("fred" -> fred.stlouisfed.org/series/ID);
+// empty when unknown.
+std::string SeriesPage(const std::string& source_type, const std::string& remote_id);
+
+struct AlertView {
+  int64_t event_id = 0;
+  std::optional<int64_t> alert_id;
+  std::string rule;
+  std::string severity;        // info, warning, critical
+  std::string kind;            // firing, resolved, reminder, ...
+  std::string state;           // firing or resolved
+  std::string series;          // liqwatch id
+  std::string series_name;     // description, or the id
+  std::string unit;            // canonical unit name: percent, usd_bn, index, count
+  std::string value_text;      // "4.31%", "$1.012tn", "n/a"
+  std::string threshold_text;  // "> 4.30%", or "4.30%" for expression rules, or ""
+  std::string obs_date;        // YYYY-MM-DD
+  std::string event_time;      // ISO-8601 UTC
+  std::string description;     // the rule's description (may be empty)
+  std::string message;         // the alert message from the rules
+  std::string link;            // series source page (may be empty)
+  std::string idempotency_key;
+  bool resolved() const { return kind == "resolved"; }
+  // "[CRITICAL] sofr_above_4_30 firing: SOFR 4.31% (threshold > 4.30%) on 2025-10-28"
+  std::string Summary() const;
+};
+
+AlertView MakeView(const store::DeliveryJob& job, const AlertCatalog& catalog);
+
+// The {{placeholders}} a message template may use, with their values for `v`.
+std::map<std::string, std::string> Placeholders(const AlertView& v);
+
+}  // namespace liqwatch::notify

@@ -1,0 +1,218 @@
+#include <string>
+#include <vector>
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include "config/config.h"
+#include "notify/context.h"
+#include "notify/email.h"
+#include "notify/signature.h"
+#include "notify/slack.h"
+#include "notify/template.h"
+#include "notify/webhook.h"
+
+namespace liqwatch::notify {
+namespace {
+
+TEST(Signature, MatchesRfc4231TestCase2) {
+  EXPECT_EQ(HmacSha256Hex("Jefe", "what do ya want for nothing?"),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+TEST(Signature, SignsTimestampDotBody) {
+  EXPECT_EQ(WebhookSignature("k", 1700000000, "{}"), "v1=" + HmacSha256Hex("k", "1700000000.{}"));
+}
+
+TEST(Template, SubstitutesKnownNamesOnlyAndNeverRescans) {
+  std::map<std::string, std::string> vars = {{"rule", "sofr_high"}, {"value", "{{rule}}"}};
+  EXPECT_EQ(RenderTemplate("{{rule}}: {{ value }} {{unknown}}!", vars), "sofr_high: {{rule}} !");
+  EXPECT_EQ(RenderTemplate("no placeholders", vars), "no placeholders");
+  EXPECT_EQ(RenderTemplate("open {{rule", vars), "open {{rule");
+}
+
+TEST(Template, CheckReportsUnknownNamesAndUnterminated) {
+  EXPECT_EQ(CheckTemplate("{{rule}} {{bogus}}", {"rule"}), std::vector<std::string>{"bogus"});
+  EXPECT_EQ(CheckTemplate("{{rule", {"rule"}), std::vector<std::string>{"unterminated {{"});
+}
+
+config::Config SofrConfig() {
+  config::Config c;
+  config::SourceConfig src;
+  src.name = "fred";
+  src.type = "fred";
+  c.sources.push_back(src);
+  config::SeriesConfig s;
+  s.id = "sofr";
+  s.source = "fred";
+  s.remote_id = "SOFR";
+  s.unit = Unit::kPercent;
+  s.description = "Secured Overnight Financing Rate";
+  c.series.push_back(s);
+  config::RuleConfig r;
+  r.name = "sofr_above_4_30";
+  r.series = "sofr";
+  r.op = config::Comparison::kGreater;
+  r.threshold = 4.30;
+  r.description = "SOFR above 4.30%";
+  c.rules.push_back(r);
+  return c;
+}
+
+store::DeliveryJob SofrJob(const std::string& kind = "firing") {
+  store::DeliveryJob j;
+  j.delivery_id = 7;
+  j.event_id = 12;
+  j.alert_id = 3;
+  j.rule = "sofr_above_4_30";
+  j.kind = kind;
+  j.severity = "critical";
+  j.series = "sofr";
+  j.value = 4.31;
+  j.threshold = 4.30;
+  j.obs_date = "2025-10-28";
+  j.eval_time = "2025-10-28T14:03:07.123Z";
+  j.message = "sofr 4.31% > 4.30%";
+  j.idempotency_key = "0123456789abcdef0123456789abcdef";
+  return j;
+}
+
+TEST(Context, ViewHasUnitsThresholdAndSourcePage) {
+  auto cat = AlertCatalog::Build(SofrConfig());
+  AlertView v = MakeView(SofrJob(), *cat);
+  EXPECT_EQ(v.value_text, "4.31%");
+  EXPECT_EQ(v.threshold_text, "> 4.30%");
+  EXPECT_EQ(v.unit, "percent");
+  EXPECT_EQ(v.link, "https://fred.stlouisfed.org/series/SOFR");
+  EXPECT_EQ(v.description, "SOFR above 4.30%");
+  EXPECT_EQ(v.Summary(),
+            "[CRITICAL] sofr_above_4_30 firing: SOFR (Secured Overnight Financing Rate) 4.31% "
+            "(threshold > 4.30%) on 2025-10-28");
+}
+
+TEST(Webhook, BodyKeepsVersion1FieldsAndAddsContext) {
+  auto cat = AlertCatalog::Build(SofrConfig());
+  auto job = SofrJob();
+  auto o = boost::json::parse(WebhookBody(job, MakeView(job, *cat), "")).as_object();
+  EXPECT_EQ(o["version"].as_int64(), 1);
+  EXPECT_EQ(o["rule"].as_string(), "sofr_above_4_30");
+  EXPECT_DOUBLE_EQ(o["value"].as_double(), 4.31);
+  EXPECT_EQ(o["state"].as_string(), "firing");
+  EXPECT_EQ(o["threshold_text"].as_string(), "> 4.30%");
+  EXPECT_EQ(o["link"].as_string(), "https://fred.stlouisfed.org/series/SOFR");
+  EXPECT_FALSE(o.contains("text"));
+}
+
+TEST(Slack, FiringMessageShape) {
+  auto cat = AlertCatalog::Build(SofrConfig());
+  auto o = boost::json::parse(SlackPayload({MakeView(SofrJob(), *cat)})).as_object();
+  ASSERT_TRUE(o["text"].is_string());
+  auto& blocks = o["blocks"].as_array();
+  ASSERT_EQ(blocks.size(), 3u);
+  EXPECT_EQ(blocks[0].at("type").as_string(), "header");
+  EXPECT_NE(std::string(blocks[0].at("text").at("text").as_string()).find("CRITICAL"),
+            std::string::npos);
+  EXPECT_EQ(blocks[1].at("type").as_string(), "section");
+  std::string fields = boost::json::serialize(blocks[1].at("fields"));
+  EXPECT_NE(fields.find("4.31%"), std::string::npos);
+  EXPECT_NE(fields.find("&gt; 4.30%"), std::string::npos);  // mrkdwn-escaped
+  EXPECT_NE(fields.find("2025-10-28"), std::string::npos);
+  EXPECT_NE(fields.find("<https://fred.stlouisfed.org/series/SOFR|SOFR"), std::string::npos);
+}
+
+TEST(Slack, ResolvedVariant) {
+  auto cat = AlertCatalog::Build(SofrConfig());
+  auto o = boost::json::parse(SlackPayload({MakeView(SofrJob("resolved"), *cat)})).as_object();
+  std::string header(o["blocks"].as_array()[0].at("text").at("text").as_string());
+  EXPECT_NE(header.find("RESOLVED"), std::string::npos);
+  EXPECT_NE(header.find(":white_check_mark:"), std::string::npos);
+}
+
+TEST(Slack, StaysWithinLimits) {
+  auto cat = AlertCatalog::Build(SofrConfig());
+  auto job = SofrJob();
+  job.message = std::string(10000, 'x') + "\xC3\xA9";
+  job.rule = std::string(400, 'r');
+  std::vector<AlertView> many(120, MakeView(job, *cat));
+  for (const auto& views : {std::vector<AlertView>{many[0]}, many}) {
+    auto o = boost::json::parse(SlackPayload(views)).as_object();
+    auto& blocks = o["blocks"].as_array();
+    EXPECT_LE(blocks.size(), kSlackMaxBlocks);
+    for (const auto& b : blocks) {
+      const auto& type = b.at("type").as_string();
+      if (type == "header") {
+        EXPECT_LE(b.at("text").at("text").as_string().size(), 150u);
+      }
+      if (type == "section") {
+        EXPECT_LE(b.at("text").at("text").as_string().size(), 3000u);
+        if (b.as_object().contains("fields")) {
+          EXPECT_LE(b.at("fields").as_array().size(), 10u);
+          for (const auto& f : b.at("fields").as_array())
+            EXPECT_LE(f.at("text").as_string().size(), 2000u);
+        }
+      }
+    }
+    if (views.size() > 1) {
+      std::string last(blocks.back().at("text").at("text").as_string());
+      EXPECT_NE(last.find("more alerts"), std::string::npos);
+    }
+  }
+}
+
+TEST(Slack, TruncateKeepsUtf8Whole) {
+  std::string s = "ab\xC3\xA9\xC3\xA9";  // "abéé", 6 bytes
+  EXPECT_EQ(TruncateUtf8(s, 6), s);
+  std::string t = TruncateUtf8(s, 5);  // room for 2 bytes + "…"(3)
+  EXPECT_EQ(t, "ab\xE2\x80\xA6");
+  EXPECT_EQ(SlackEscape("a<b>&c"), "a&lt;b&gt;&amp;c");
+}
+
+TEST(Email, DateIsRfc5322InUtc) {
+  auto t = ParseTime("2025-10-28T14:03:07.123Z");
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(Rfc5322Date(*t), "Tue, 28 Oct 2025 14:03:07 +0000");
+}
+
+TEST(Email, QuotedPrintableEncodesAndWraps) {
+  EXPECT_EQ(QuotedPrintable("a=b \xC3\xA9\nend "), "a=3Db =C3=A9\r\nend=20");
+  std::string qp = QuotedPrintable(std::string(200, 'x'));
+  for (std::size_t pos = 0, next; pos < qp.size(); pos = next + 2) {
+    next = qp.find("\r\n", pos);
+    if (next == std::string::npos) next = qp.size();
+    EXPECT_LE(next - pos, 76u);
+  }
+}
+
+TEST(Email, MessageHasHeadersAndBothParts) {
+  config::NotifierConfig n;
+  n.name = "mail";
+  n.type = "email";
+  n.email.from = "liqwatch <alerts@example.com>";
+  n.email.to = {"desk@example.com", "Risk <risk@example.com>"};
+  auto cat = AlertCatalog::Build(SofrConfig());
+  auto t = ParseTime("2025-10-28T14:03:07Z");
+  ASSERT_TRUE(t.ok());
+  EmailMessage m = BuildEmail(n, MakeView(SofrJob(), *cat), *t);
+  EXPECT_EQ(m.envelope_from, "alerts@example.com");
+  EXPECT_EQ(m.envelope_rcpt, (std::vector<std::string>{"desk@example.com", "risk@example.com"}));
+  const std::string& d = m.data;
+  EXPECT_NE(d.find("Date: Tue, 28 Oct 2025 14:03:07 +0000\r\n"), std::string::npos);
+  EXPECT_NE(d.find("Message-ID: <0123456789abcdef0123456789abcdef.liqwatch@example.com>\r\n"),
+            std::string::npos);
+  EXPECT_NE(d.find("Subject: [CRITICAL] sofr_above_4_30 firing"), std::string::npos);
+  EXPECT_NE(d.find("To: desk@example.com, Risk <risk@example.com>\r\n"), std::string::npos);
+  EXPECT_NE(d.find("Content-Type: multipart/alternative;"), std::string::npos);
+  EXPECT_NE(d.find("Content-Type: text/plain; charset=utf-8"), std::string::npos);
+  EXPECT_NE(d.find("Content-Type: text/html; charset=utf-8"), std::string::npos);
+  // Every line ends in CRLF and none is longer than SMTP allows.
+  for (std::size_t pos = 0; pos < d.size();) {
+    auto nl = d.find('\n', pos);
+    ASSERT_NE(nl, std::string::npos);
+    EXPECT_EQ(d[nl - 1], '\r');
+    EXPECT_LE(nl - pos, 998u);
+    pos = nl + 1;
+  }
+}
+
+}  // namespace
+}  // namespace liqwatch::notify

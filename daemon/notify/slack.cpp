@@ -1,0 +1,163 @@
+#include "notify/slack.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include "notify/template.h"
+#include "notify/webhook.h"
+
+namespace liqwatch::notify {
+
+std::string TruncateUtf8(const std::string& s, std::size_t max_bytes) {
+  if (s.size() <= max_bytes) return s;
+  static const std::string kEllipsis = "\xE2\x80\xA6";  // U+2026
+  std::size_t cut = max_bytes >= kEllipsis.size() ? max_bytes - kEllipsis.size() : 0;
+  // Back up to the start of a character (continuation bytes are 10xxxxxx).
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  return s.substr(0, cut) + (max_bytes >= kEllipsis.size() ? kEllipsis : "");
+}
+
+std::string SlackEscape(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+namespace {
+
+std::string Upper(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
+  return s;
+}
+
+std::string Emoji(const AlertView& v) {
+  if (v.resolved()) return ":white_check_mark:";
+  if (v.severity == "critical") return ":rotating_light:";
+  if (v.severity == "warning") return ":warning:";
+  return ":information_source:";
+}
+
+boost::json::object PlainText(const std::string& text, std::size_t max) {
+  return {{"type", "plain_text"}, {"text", TruncateUtf8(text, max)}, {"emoji", true}};
+}
+
+boost::json::object Mrkdwn(const std::string& text, std::size_t max) {
+  return {{"type", "mrkdwn"}, {"text", TruncateUtf8(text, max)}};
+}
+
+std::string HeaderText(const AlertView& v) {
+  return fmt::format("{} {}: {}", Emoji(v), v.resolved() ? "RESOLVED" : Upper(v.severity), v.rule);
+}
+
+// The section for one alert: description + message, and the facts as fields.
+boost::json::object AlertSection(const AlertView& v, const std::string& text) {
+  std::string body;
+  if (!text.empty()) {
+    body = SlackEscape(text);
+  } else {
+    if (!v.description.empty()) body += "*" + SlackEscape(v.description) + "*\n";
+    body += SlackEscape(v.message);
+    if (v.resolved()) body = "*Resolved.* " + body;
+  }
+  if (body.empty()) body = SlackEscape(v.Summary());
+  std::string series = v.link.empty()
+                           ? SlackEscape(v.series_name)
+                           : fmt::format("<{}|{}>", v.link, SlackEscape(v.series_name));
+  boost::json::array fields;
+  fields.push_back(Mrkdwn("*Value*\n" + SlackEscape(v.value_text), kSlackMaxFieldText));
+  fields.push_back(Mrkdwn("*Threshold*\n" + SlackEscape(v.threshold_text.empty() ? "n/a"
+                                                                                 : v.threshold_text),
+                          kSlackMaxFieldText));
+  fields.push_back(Mrkdwn("*Observation date*\n" + v.obs_date, kSlackMaxFieldText));
+  fields.push_back(Mrkdwn("*Series*\n" + series, kSlackMaxFieldText));
+  fields.push_back(Mrkdwn("*Severity*\n" + v.severity, kSlackMaxFieldText));
+  fields.push_back(Mrkdwn("*State*\n" + v.kind, kSlackMaxFieldText));
+  return {{"type", "section"}, {"text", Mrkdwn(body, kSlackMaxSectionText)},
+          {"fields", std::move(fields)}};
+}
+
+boost::json::object Context(const AlertView& v) {
+  std::string text = fmt::format("liqwatch · event {}{} · {} · unit {}", v.event_id,
+                                 v.alert_id ? fmt::format(" · alert {}", *v.alert_id) : "",
+                                 v.event_time, v.unit);
+  boost::json::array elements;
+  elements.push_back(Mrkdwn(text, kSlackMaxSectionText));
+  return {{"type", "context"}, {"elements", std::move(elements)}};
+}
+
+}  // namespace
+
+std::string SlackPayload(const std::vector<AlertView>& alerts, const std::string& text) {
+  boost::json::array blocks;
+  std::string fallback;
+  if (alerts.size() == 1) {
+    const AlertView& v = alerts[0];
+    blocks.push_back({{"type", "header"}, {"text", PlainText(HeaderText(v), kSlackMaxHeaderText)}});
+    blocks.push_back(AlertSection(v, text));
+    blocks.push_back(Context(v));
+    fallback = v.Summary();
+  } else {
+    std::size_t firing = 0;
+    for (const auto& v : alerts) firing += v.resolved() ? 0 : 1;
+    std::string head = fmt::format(":bell: {} liqwatch alerts ({} firing, {} resolved)",
+                                   alerts.size(), firing, alerts.size() - firing);
+    blocks.push_back({{"type", "header"}, {"text", PlainText(head, kSlackMaxHeaderText)}});
+    fallback = head;
+    // Each alert takes a section and a context block; keep one block for the overflow note.
+    std::size_t shown = 0;
+    for (const auto& v : alerts) {
+      if (blocks.size() + 3 > kSlackMaxBlocks) break;
+      std::string header = "*" + SlackEscape(HeaderText(v)) + "*\n";
+      boost::json::object section = AlertSection(v, text);
+      std::string inner(section["text"].as_object()["text"].as_string());
+      section["text"] = Mrkdwn(header + inner, kSlackMaxSectionText);
+      blocks.push_back(std::move(section));
+      blocks.push_back(Context(v));
+      ++shown;
+    }
+    if (shown < alerts.size()) {
+      blocks.push_back({{"type", "section"},
+                        {"text", Mrkdwn(fmt::format("…and {} more alerts; see `liqwatch alerts`.",
+                                                    alerts.size() - shown),
+                                        kSlackMaxSectionText)}});
+    }
+  }
+  boost::json::object o;
+  o["text"] = TruncateUtf8(fallback, kSlackMaxSectionText);
+  o["blocks"] = std::move(blocks);
+  return boost::json::serialize(o);
+}
+
+SlackNotifier::SlackNotifier(config::NotifierConfig config, http::HttpClient& http,
+                             std::shared_ptr<const AlertCatalog> catalog)
+    : config_(std::move(config)), http_(http), catalog_(std::move(catalog)) {}
+
+boost::asio::awaitable<SendResult> SlackNotifier::Send(const store::DeliveryJob& job) {
+  std::vector<AlertView> views{MakeView(job, *catalog_)};
+  std::string text;
+  if (!config_.message_template.empty())
+    text = RenderTemplate(config_.message_template, Placeholders(views[0]));
+  std::string body = SlackPayload(views, text);
+  auto what = "slack " + config_.name;
+  // Slack ignores unknown headers; the key helps a proxy in between drop duplicates.
+  std::vector<std::pair<std::string, std::string>> headers = {
+      {"Idempotency-Key", job.idempotency_key}};
+  auto post = PostJson(http_, config_.url, config_.timeout, std::move(body), std::move(headers),
+                       what);
+  SendResult r = co_await std::move(post);
+  co_return r;
+}
+
+}  // namespace liqwatch::notify
