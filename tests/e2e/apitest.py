@@ -129,7 +129,8 @@ class Stack:
         self.port = lwtest.free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.daemon = tmp.enter(lwtest.Daemon(
-            cfg, self.db, args=("--listen", f"127.0.0.1:{self.port}", *extra_args), env=env))
+            cfg, self.db, args=("--listen", f"127.0.0.1:{self.port}",
+                            "--web-dir", str(lwtest.SOURCE_DIR / "web"), *extra_args), env=env))
         tmp.keep(self.daemon.log_path)
         self.headers = {"Authorization": f"Bearer {token}"} if token else {}
 
