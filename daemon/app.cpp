@@ -26,6 +26,7 @@
 #include "http/server.h"
 #include "notify/dispatcher.h"
 #include "notify/factory.h"
+#include "notify/routing.h"
 #include "sources/poller.h"
 #include "store/worker.h"
 
@@ -37,10 +38,7 @@ namespace {
 
 // The rules' view of which notifiers a transition goes to.
 std::vector<std::string> TargetsFor(const config::Config& c, const config::RuleConfig& rule) {
-  if (!rule.notify.empty()) return rule.notify;
-  std::vector<std::string> all;
-  for (const auto& n : c.notifiers) all.push_back(n.name);
-  return all;
+  return notify::Targets(c, rule);  // rule notify: + matching routes, else every notifier
 }
 
 // Store a polled batch and evaluate the rules on what changed, in one store-thread job.

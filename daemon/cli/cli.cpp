@@ -26,6 +26,7 @@ int Main(int argc, char** argv) {
   RegisterStatus(app, run);
   RegisterOps(app, run);
   RegisterNotifyTest(app, run);
+  RegisterSilence(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

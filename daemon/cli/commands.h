@@ -22,5 +22,6 @@ void RegisterStatus(CLI::App& app, CommandFn& run);  // cli/status_cmd.cpp
 // `alerts show`, `ack`, `prune`, `backup` (cli/ops_cmd.cpp); call after RegisterAlerts.
 void RegisterOps(CLI::App& app, CommandFn& run);
 void RegisterNotifyTest(CLI::App& app, CommandFn& run);  // cli/notify_test_cmd.cpp
+void RegisterSilence(CLI::App& app, CommandFn& run);     // cli/silence_cmd.cpp
 
 }  // namespace liqwatch::cli

@@ -112,6 +112,18 @@ struct NotifierConfig {
   Position pos;
 };
 
+// A route (top-level `routes:`, config/notify_config.h): alerts of rules matching every given
+// condition also go to `notify`. Evaluated in file order; without `continue` the first match
+// ends the search.
+struct RouteConfig {
+  std::vector<std::string> severities;  // info, warning, critical; empty = any
+  std::vector<std::string> rules;       // rule names, '*' globs allowed; empty = any
+  std::vector<std::pair<std::string, std::string>> labels;  // all must match
+  std::vector<std::string> notify;      // notifier names
+  bool continue_matching = false;
+  Position pos;
+};
+
 struct DeliveryConfig {
   Duration backoff_initial{};
   Duration backoff_max{};
@@ -131,6 +143,7 @@ struct Config {
   std::vector<SeriesConfig> series;
   std::vector<RuleConfig> rules;
   std::vector<NotifierConfig> notifiers;
+  std::vector<RouteConfig> routes;  // notify/routing.h
   // Series catalog (series + derived:) and compiled derived series; always set by LoadConfig.
   std::shared_ptr<const RuleSet> rule_set;
 

@@ -476,7 +476,7 @@ LoadResult LoadConfigFromString(const std::string& text, const std::string& file
   c.file = file;
   if (!r.CheckMap(root, "top level",
                   {"storage", "log", "api", "http", "delivery", "sources", "series", "derived",
-                   "rules", "notifiers"})) {
+                   "rules", "notifiers", "routes"})) {
     return result;
   }
   HttpDefaults http;
@@ -489,6 +489,7 @@ LoadResult LoadConfigFromString(const std::string& text, const std::string& file
     ReadRules(r, root["rules"], *rule_set, c);
     c.rule_set = std::move(rule_set);
     ReadNotifiers(r, root["notifiers"], c);
+    ReadRoutes(r, root["routes"], c);
   } catch (const YAML::Exception& e) {  // defensive: yaml-cpp conversions can throw
     r.ErrorAt({e.mark.line + 1, e.mark.column + 1}, "invalid YAML: " + e.msg);
   }

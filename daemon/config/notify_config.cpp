@@ -1,6 +1,7 @@
 #include "config/notify_config.h"
 
 #include <algorithm>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -164,6 +165,68 @@ void ReadNotifiers(YamlReader& r, const YAML::Node& node, Config& c) {
       if (type == "webhook") nc.signing_secret = r.Secret(n, "secret", path, false);
     }
     if (ok) c.notifiers.push_back(std::move(nc));
+  }
+}
+
+
+namespace {
+
+std::optional<std::vector<std::string>> OneOrMany(YamlReader& r, const YAML::Node& n,
+                                                  const char* key, const std::string& path) {
+  if (!n[key]) return std::nullopt;
+  if (n[key].IsScalar()) return std::vector<std::string>{n[key].as<std::string>("")};
+  return r.StringList(n, key, path, false);
+}
+
+}  // namespace
+
+void ReadRoutes(YamlReader& r, const YAML::Node& node, Config& c) {
+  if (!node) return;
+  if (!node.IsSequence()) {
+    r.Error(node, "routes: expected a list");
+    return;
+  }
+  int i = 0;
+  for (const auto& n : node) {
+    std::string path = fmt::format("routes[{}]", i++);
+    if (!r.CheckMap(n, path, {"severity", "rule", "labels", "notify", "continue"})) continue;
+    RouteConfig route;
+    route.pos = YamlReader::PositionOf(n);
+    bool ok = true;
+    if (auto sev = OneOrMany(r, n, "severity", path)) {
+      for (const auto& s : *sev) {
+        if (!ParseSeverity(s)) {
+          r.Error(n["severity"], fmt::format("{}.severity: unknown severity '{}', expected info, "
+                                             "warning or critical",
+                                             path, s));
+          ok = false;
+        }
+      }
+      route.severities = *sev;
+    }
+    if (auto rules = OneOrMany(r, n, "rule", path)) route.rules = *rules;
+    if (auto labels = n["labels"]) {
+      if (!labels.IsMap()) {
+        r.Error(labels, fmt::format("{}.labels: expected a mapping of label to value", path));
+        ok = false;
+      } else {
+        for (const auto& kv : labels)
+          route.labels.emplace_back(kv.first.as<std::string>(""), kv.second.as<std::string>(""));
+      }
+    }
+    auto notify = r.StringList(n, "notify", path, true);
+    if (!notify) continue;
+    for (std::size_t j = 0; j < notify->size(); ++j) {
+      bool found = false;
+      for (const auto& nc : c.notifiers) found = found || nc.name == (*notify)[j];
+      if (!found) {
+        r.Error(n["notify"][j], fmt::format("{}.notify: unknown notifier '{}'", path, (*notify)[j]));
+        ok = false;
+      }
+    }
+    route.notify = *notify;
+    route.continue_matching = Bool(r, n, "continue", path, false);
+    if (ok) c.routes.push_back(std::move(route));
   }
 }
 

@@ -1,4 +1,4 @@
-// The notification parts of the config: the `notifiers:` section.
+// The notification parts of the config: the `notifiers:` and `routes:` sections.
 //
 // Contract: ReadNotifiers reads the `notifiers:` mapping (name -> settings) into c.notifiers,
 // reporting every problem through the YamlReader (FILE:LINE:COL, unknown keys are errors).
@@ -24,6 +24,9 @@
 namespace liqwatch::config {
 
 void ReadNotifiers(YamlReader& r, const YAML::Node& node, Config& c);
+// Reads `routes:` (a list; each item severity, rule, labels, notify, continue) into c.routes.
+// Call after ReadNotifiers: an unknown notifier name is an error at its position.
+void ReadRoutes(YamlReader& r, const YAML::Node& node, Config& c);
 
 // True for "smtp://host[:port]" / "smtps://host[:port]" with a non-empty host and no path
 // other than "/".

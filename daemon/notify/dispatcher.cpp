@@ -9,6 +9,7 @@
 
 #include "config/defaults.h"
 #include "core/log.h"
+#include "notify/silences.h"
 
 namespace liqwatch::notify {
 
@@ -40,7 +41,12 @@ void Dispatcher::Start() {
   });
 }
 
-void Dispatcher::Wake() { wake_.cancel(); }
+// A wake-up that arrives while the loop is busy (between its store calls, not yet waiting on
+// the timer) must not be lost: the flag makes the loop skip its next sleep.
+void Dispatcher::Wake() {
+  woken_ = true;
+  wake_.cancel();
+}
 
 asio::awaitable<void> Dispatcher::Stop(Duration timeout) {
   stopping_ = true;
@@ -58,7 +64,22 @@ asio::awaitable<void> Dispatcher::Stop(Duration timeout) {
 asio::awaitable<void> Dispatcher::Loop() {
   auto log = Logger("notify");
   while (!stopping_) {
+    woken_ = false;
     auto now = clock_.Now();
+    // Silence stage: deliveries held by a silence that has ended go back to pending while
+    // their alert still fires (notifiers with deliver_after_silence).
+    std::vector<std::string> release_for;
+    for (const auto& [name, n] : notifiers_)
+      if (n->deliver_after_silence()) release_for.push_back(name);
+    auto release = [now, release_for](store::Store& s) {
+      return ReleaseSilenced(s, now, release_for);
+    };
+    auto released = co_await store_.Run(release);
+    if (!released.ok()) {
+      log->error("event=silence_release_failed error=\"{}\"", released.status().message());
+    } else if (*released > 0) {
+      log->info("event=silence_released deliveries={}", *released);
+    }
     auto read_due = [now](store::Store& s) {
       return s.DueDeliveries(now, config::defaults::kDeliveryBatch);
     };
@@ -85,11 +106,17 @@ asio::awaitable<void> Dispatcher::Loop() {
     // Sleep until the next retry is due, a new event wakes us, or a minute passes.
     auto read_next = [](store::Store& s) { return s.NextDeliveryTime(); };
     auto next = co_await store_.Run(read_next);
+    auto read_silence_end = [](store::Store& s) { return NextSilenceEnd(s); };
+    auto silence_end = co_await store_.Run(read_silence_end);
     Duration sleep = std::chrono::minutes(1);
-    if (next.ok() && *next) {
-      sleep = std::min(sleep, std::max(Duration(50), std::chrono::duration_cast<Duration>(**next - clock_.Now())));
+    for (const auto* t : {&next, &silence_end}) {
+      if (t->ok() && **t) {
+        sleep = std::min(sleep, std::max(Duration(50), std::chrono::duration_cast<Duration>(
+                                                           ***t - clock_.Now())));
+      }
     }
     if (started > 0) sleep = std::min(sleep, Duration(200));  // re-check soon after a batch
+    if (woken_) continue;  // new work arrived during this pass
     wake_.expires_after(sleep);
     boost::system::error_code ec;
     co_await wake_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
@@ -106,8 +133,28 @@ asio::awaitable<void> Dispatcher::Deliver(store::DeliveryJob job) {
               "notifier '" + job.notifier + "' is not configured", std::nullopt};
   } else {
     auto notifier = it->second;  // keeps it alive across a reload
+    // Gate stage: send_resolved and silences, decided (and recorded) on the store thread.
+    auto gate = [job, send_resolved = notifier->send_resolved(), now = clock_.Now()](
+                    store::Store& s) {
+      std::string why;
+      auto g = GateDelivery(s, job, send_resolved, now, &why);
+      return std::pair<Result<Gate>, std::string>(std::move(g), std::move(why));
+    };
+    auto gated = co_await store_.Run(gate);
+    if (!gated.first.ok()) {
+      log->error("event=outbox_gate_failed delivery={} error=\"{}\"", job.delivery_id,
+                 gated.first.status().message());
+    } else if (*gated.first != Gate::kSend) {
+      log->info("event={} notifier={} delivery={} event_id={} rule={} kind={} reason=\"{}\"",
+                *gated.first == Gate::kSilenced ? "silenced" : "skipped", job.notifier,
+                job.delivery_id, job.event_id, job.rule, job.kind, gated.second);
+      in_flight_ids_.erase(job.delivery_id);
+      if (--in_flight_ == 0) idle_.cancel();
+      co_return;
+    }
     try {
-      result = co_await notifier->Send(job);
+      auto send = notifier->Send(job);
+      result = co_await std::move(send);
     } catch (const std::exception& e) {
       result = {SendResult::Outcome::kRetryable, std::string("internal error: ") + e.what(),
                 std::nullopt};

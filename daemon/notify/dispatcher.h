@@ -55,6 +55,7 @@ class Dispatcher {
   std::size_t in_flight_ = 0;
   std::set<int64_t> in_flight_ids_;  // still 'pending' in the store while being sent
   bool stopping_ = false;
+  bool woken_ = false;  // Wake() called since the loop last looked at the outbox
   bool running_ = false;
 };
 

@@ -1,0 +1,135 @@
+// `liqwatch silence add|list|expire`: silences stored in the database (notify/silences.h).
+// The CLI opens the database itself (read-write, WAL), so it works while the daemon runs; the
+// daemon applies a new or expired silence at its next outbox pass.
+#include <cstdio>
+#include <cstdlib>
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "notify/silences.h"
+#include "store/store.h"
+
+namespace liqwatch::cli {
+
+namespace {
+
+struct SilenceArgs {
+  std::string db = "/var/lib/liqwatch/liqwatch.db";
+  std::string rule;
+  std::vector<std::string> labels;
+  std::string duration;
+  std::string comment;
+  std::string author;
+  bool all = false;
+  std::string format = "table";
+  int64_t id = 0;
+};
+
+Result<std::unique_ptr<store::Store>> OpenRw(const std::string& db) {
+  return store::Store::Open(db, store::Store::Mode::kReadWrite);
+}
+
+int Fail(const char* what, const std::string& msg, int code = 1) {
+  std::fprintf(stderr, "liqwatch silence %s: %s\n", what, msg.c_str());
+  return code;
+}
+
+int RunAdd(const SilenceArgs& a) {
+  auto d = ParseDuration(a.duration);
+  if (!d.ok()) return Fail("add", "--for: " + d.status().message(), 2);
+  for (const auto& l : a.labels) {
+    auto eq = l.find('=');
+    if (eq == std::string::npos || eq == 0 || l.find(',') != std::string::npos)
+      return Fail("add", fmt::format("--label '{}': expected KEY=VALUE", l), 2);
+  }
+  if (a.rule.empty()) return Fail("add", "--rule: expected a rule name or '*'", 2);
+  auto store = OpenRw(a.db);
+  if (!store.ok()) return Fail("add", store.status().message());
+  const TimePoint now = Clock::now();
+  notify::Silence s;
+  s.rule = a.rule;
+  for (const auto& l : a.labels) s.matchers += (s.matchers.empty() ? "" : ",") + l;
+  s.starts_at = FormatTime(now);
+  s.ends_at = FormatTime(now + *d);
+  s.comment = a.comment;
+  s.created_by = a.author.empty() ? (std::getenv("USER") ? std::getenv("USER") : "") : a.author;
+  s.created_at = s.starts_at;
+  auto id = notify::AddSilence(**store, s);
+  if (!id.ok()) return Fail("add", id.status().message());
+  std::printf("silence %lld: rule %s%s until %s\n", static_cast<long long>(*id), s.rule.c_str(),
+              s.matchers.empty() ? "" : (" {" + s.matchers + "}").c_str(), s.ends_at.c_str());
+  return 0;
+}
+
+boost::json::object SilenceJson(const notify::Silence& s) {
+  return {{"id", s.id},           {"rule", s.rule},          {"labels", s.matchers},
+          {"starts_at", s.starts_at}, {"ends_at", s.ends_at}, {"comment", s.comment},
+          {"created_by", s.created_by}, {"created_at", s.created_at}, {"active", s.active}};
+}
+
+int RunList(const SilenceArgs& a) {
+  Format format;
+  if (!ParseFormat(a.format, format))
+    return Fail("list", fmt::format("unknown --format '{}', expected table, json or csv", a.format), 2);
+  auto store = store::Store::Open(a.db, store::Store::Mode::kReadOnly);
+  if (!store.ok()) return Fail("list", store.status().message());
+  auto rows = notify::ListSilences(**store, Clock::now(), a.all);
+  if (!rows.ok()) return Fail("list", rows.status().message());
+  if (format == Format::kJson) {
+    boost::json::array arr;
+    for (const auto& s : *rows) arr.push_back(SilenceJson(s));
+    std::printf("%s\n", boost::json::serialize(arr).c_str());
+    return 0;
+  }
+  Table t;
+  t.header = {"ID", "RULE", "LABELS", "STARTS", "ENDS", "ACTIVE", "BY", "COMMENT"};
+  for (const auto& s : *rows) {
+    t.rows.push_back({std::to_string(s.id), s.rule, s.matchers, s.starts_at, s.ends_at,
+                      s.active ? "yes" : "no", s.created_by, s.comment});
+  }
+  std::fputs((format == Format::kCsv ? RenderCsv(t) : RenderTable(t)).c_str(), stdout);
+  return 0;
+}
+
+int RunExpire(const SilenceArgs& a) {
+  auto store = OpenRw(a.db);
+  if (!store.ok()) return Fail("expire", store.status().message());
+  auto s = notify::ExpireSilence(**store, a.id, Clock::now());
+  if (!s.ok()) return Fail("expire", s.message());
+  std::printf("silence %lld expired\n", static_cast<long long>(a.id));
+  return 0;
+}
+
+}  // namespace
+
+void RegisterSilence(CLI::App& app, CommandFn& run) {
+  auto args = std::make_shared<SilenceArgs>();
+  auto* cmd = app.add_subcommand(
+      "silence", "Silence alerts: recorded as usual, but not delivered while the silence lasts.");
+  cmd->require_subcommand(1);
+  auto* add = cmd->add_subcommand(
+      "add", "Add a silence for a rule (or '*'), optionally only for some labels.");
+  add->add_option("--db", args->db, "Database file")->capture_default_str();
+  add->add_option("--rule,-r", args->rule, "Rule name, or '*' for every rule")->required();
+  add->add_option("--label,-l", args->labels, "Only alerts with this label (KEY=VALUE; repeatable)");
+  add->add_option("--for", args->duration, "How long: 30m, 12h, 2d, 1w")->required();
+  add->add_option("--comment,-m", args->comment, "Why (shown in silence list)");
+  add->add_option("--author", args->author, "Who (default: $USER)");
+  add->callback([&run, args] { run = [args] { return RunAdd(*args); }; });
+
+  auto* list = cmd->add_subcommand("list", "List active and future silences.");
+  list->add_option("--db", args->db, "Database file")->capture_default_str();
+  list->add_flag("--all", args->all, "Include ended silences");
+  list->add_option("--format", args->format, "table, json or csv")->capture_default_str();
+  list->callback([&run, args] { run = [args] { return RunList(*args); }; });
+
+  auto* expire = cmd->add_subcommand("expire", "End a silence now.");
+  expire->add_option("--db", args->db, "Database file")->capture_default_str();
+  expire->add_option("id", args->id, "Silence id (from silence list)")->required();
+  expire->callback([&run, args] { run = [args] { return RunExpire(*args); }; });
+}
+
+}  // namespace liqwatch::cli

@@ -1,0 +1,66 @@
+#include "notify/routing.h"
+
+#include <algorithm>
+
+#include "notify/silences.h"
+
+namespace liqwatch::notify {
+
+bool GlobMatch(std::string_view p, std::string_view t) {
+  // Iterative '*' matching with backtracking to the last star.
+  std::size_t pi = 0, ti = 0, star = std::string_view::npos, mark = 0;
+  while (ti < t.size()) {
+    if (pi < p.size() && p[pi] != '*' && p[pi] == t[ti]) {
+      ++pi;
+      ++ti;
+    } else if (pi < p.size() && p[pi] == '*') {
+      star = pi++;
+      mark = ti;
+    } else if (star != std::string_view::npos) {
+      pi = star + 1;
+      ti = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (pi < p.size() && p[pi] == '*') ++pi;
+  return pi == p.size();
+}
+
+namespace {
+
+bool Matches(const config::RouteConfig& r, const config::RuleConfig& rule,
+             const std::string& labels) {
+  if (!r.severities.empty() &&
+      std::find(r.severities.begin(), r.severities.end(), SeverityName(rule.severity)) ==
+          r.severities.end())
+    return false;
+  if (!r.rules.empty() && std::none_of(r.rules.begin(), r.rules.end(), [&](const std::string& g) {
+        return GlobMatch(g, rule.name);
+      }))
+    return false;
+  std::string want;
+  for (const auto& [k, v] : r.labels) want += (want.empty() ? "" : ",") + k + "=" + v;
+  return LabelsMatch(want, labels);
+}
+
+}  // namespace
+
+std::vector<std::string> Targets(const config::Config& c, const config::RuleConfig& rule,
+                                 const std::string& labels) {
+  std::vector<std::string> out;
+  auto add = [&out](const std::string& n) {
+    if (std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
+  };
+  for (const auto& n : rule.notify) add(n);
+  for (const auto& r : c.routes) {
+    if (!Matches(r, rule, labels)) continue;
+    for (const auto& n : r.notify) add(n);
+    if (!r.continue_matching) break;
+  }
+  if (out.empty())
+    for (const auto& n : c.notifiers) out.push_back(n.name);
+  return out;
+}
+
+}  // namespace liqwatch::notify

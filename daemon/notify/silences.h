@@ -1,0 +1,58 @@
+// Silences and the outbox gate that applies them (and send_resolved) before a send.
+//
+// Contract: every function takes the Store (store/store.h) and runs on the thread that owns it:
+// the store worker in the daemon, the CLI's own connection in `liqwatch silence ...` (SQLite
+// WAL lets the CLI write while the daemon runs). Each write is one statement, so atomic.
+// Times are UTC; a silence covers [starts_at, ends_at). Errors are Status values.
+//
+// A silence matches a delivery when its rule is the event's rule (or "*") and every k=v of its
+// matchers appears in the event's labels ("k=v,k2=v2"). A silenced delivery is recorded with
+// status 'silenced' (the event and alert are stored as usual) and not sent. When the silence
+// ends and the alert is still firing, ReleaseSilenced puts its latest silenced firing/reminder
+// delivery back to 'pending' (unless the notifier has deliver_after_silence: false), so the
+// desk still hears about an alert that outlived the silence.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "core/time.h"
+#include "store/store.h"
+
+namespace liqwatch::notify {
+
+struct Silence {
+  int64_t id = 0;
+  std::string rule;      // rule name or "*"
+  std::string matchers;  // "k=v,k2=v2" (may be empty)
+  std::string starts_at;
+  std::string ends_at;
+  std::string comment;
+  std::string created_by;
+  std::string created_at;
+  bool active = false;  // filled by ListSilences: starts_at <= now < ends_at
+};
+
+Result<int64_t> AddSilence(store::Store& s, const Silence& silence);
+// Active and future silences, newest first; with `all`, ended ones too.
+Result<std::vector<Silence>> ListSilences(store::Store& s, TimePoint now, bool all);
+// Ends the silence now. NotFound if there is no such id; FailedPrecondition if already ended.
+Status ExpireSilence(store::Store& s, int64_t id, TimePoint now);
+
+// True if every "k=v" in `matchers` is one of the comma-separated pairs of `labels`.
+bool LabelsMatch(const std::string& matchers, const std::string& labels);
+
+enum class Gate { kSend, kSkipped, kSilenced };
+// Decides whether the due delivery `job` is sent now; marks it 'skipped' (resolved events for a
+// notifier with send_resolved off) or 'silenced' (next_attempt_at = the silence's end) if not.
+Result<Gate> GateDelivery(store::Store& s, const store::DeliveryJob& job, bool send_resolved,
+                          TimePoint now, std::string* why);
+// Puts silenced deliveries whose silence has ended back to 'pending' when their alert is still
+// firing, for notifiers in `notifiers` (those with deliver_after_silence on). Returns how many.
+Result<int> ReleaseSilenced(store::Store& s, TimePoint now, const std::vector<std::string>& notifiers);
+// Earliest time a silenced delivery may be released (to wake the dispatcher).
+Result<std::optional<TimePoint>> NextSilenceEnd(store::Store& s);
+
+}  // namespace liqwatch::notify
