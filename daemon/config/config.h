@@ -107,6 +107,9 @@ struct NotifierConfig {
   std::optional<std::string> signing_secret;  // webhook: HMAC-SHA256 key (a secret)
   bool send_resolved = true;                  // deliver resolved events too
   bool deliver_after_silence = true;          // still firing when a silence ends: deliver
+  int rate_limit_count = 0;                   // rate_limit: N/PERIOD; 0 = unlimited
+  Duration rate_limit_period{};
+  Duration group_wait{};                      // slack/email: group alerts opening within it
   std::string message_template;               // optional {{placeholder}} text (notify/template.h)
   EmailConfig email;                          // type email
   Position pos;

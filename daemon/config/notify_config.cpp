@@ -128,17 +128,20 @@ void ReadNotifiers(YamlReader& r, const YAML::Node& node, Config& c) {
     bool checked = false;
     if (type == "webhook") {
       checked = r.CheckMap(n, path, {"type", "url", "timeout", "send_resolved",
-                                     "deliver_after_silence", "template", "secret"});
+                                     "deliver_after_silence", "rate_limit", "template", "secret"});
     } else if (type == "slack") {
       checked = r.CheckMap(n, path, {"type", "url", "timeout", "send_resolved",
-                                     "deliver_after_silence", "template"});
+                                     "deliver_after_silence", "rate_limit", "template",
+                                     "group_wait"});
     } else if (type == "email") {
       checked = r.CheckMap(n, path, {"type", "url", "timeout", "send_resolved",
-                                     "deliver_after_silence", "template", "from", "to",
+                                     "deliver_after_silence", "rate_limit", "template",
+                                     "group_wait", "from", "to",
                                      "username", "password", "starttls", "ca_file"});
     } else {
       if (!r.CheckMap(n, path, {"type", "url", "timeout", "send_resolved",
-                                "deliver_after_silence", "template", "secret", "from", "to",
+                                "deliver_after_silence", "rate_limit", "template", "group_wait",
+                                "secret", "from", "to",
                                 "username", "password", "starttls", "ca_file"}))
         continue;
       auto t = r.String(n, "type", path, true);
@@ -156,6 +159,34 @@ void ReadNotifiers(YamlReader& r, const YAML::Node& node, Config& c) {
     nc.send_resolved = Bool(r, n, "send_resolved", path, true);
     nc.deliver_after_silence = Bool(r, n, "deliver_after_silence", path, true);
     nc.message_template = r.String(n, "template", path, false).value_or("");
+    if (auto v = r.String(n, "rate_limit", path, false)) {
+      // "N/PERIOD": at most N sends per PERIOD; more are deferred, never dropped.
+      auto slash = v->find('/');
+      int count = 0;
+      Result<Duration> period = Status::InvalidArgument("");
+      if (slash != std::string::npos) {
+        try {
+          std::size_t used = 0;
+          count = std::stoi(v->substr(0, slash), &used);
+          if (used != slash) count = 0;
+        } catch (const std::exception&) {
+          count = 0;
+        }
+        period = ParseDuration(v->substr(slash + 1));
+      }
+      if (count <= 0 || !period.ok()) {
+        r.Error(n["rate_limit"], fmt::format("{}.rate_limit: invalid rate '{}', expected COUNT/PERIOD "
+                                             "such as 10/1h",
+                                             path, *v));
+        ok = false;
+      } else {
+        nc.rate_limit_count = count;
+        nc.rate_limit_period = *period;
+      }
+    }
+    if (type != "webhook") {
+      nc.group_wait = r.DurationValue(n, "group_wait", path, false).value_or(Duration{});
+    }
     if (type == "email") {
       ReadEmail(r, n, path, nc, ok);
     } else {

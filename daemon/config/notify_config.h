@@ -7,7 +7,10 @@
 // never the value. Defaults come from config/defaults.h. Not thread-safe (one load at a time).
 //
 // Notifier types and their keys (docs/notifications.md):
-//   common   type, url, timeout, send_resolved (true), deliver_after_silence (true), template
+//   common   type, url, timeout, send_resolved (true), deliver_after_silence (true), template,
+//            rate_limit (COUNT/PERIOD, e.g. 10/1h; excess sends are deferred, never dropped)
+//   slack, email: group_wait (duration; firing alerts opening within it go out as one
+//            message per notifier; 0 = off)
 //   webhook  secret                       HMAC-SHA256 signing key (docs/webhook.md)
 //   slack    (url is the incoming-webhook URL, a secret)
 //   email    url smtp://host[:port] or smtps://host[:port], from, to (list), username,

@@ -47,6 +47,7 @@ TEST(NotifyConfig, ReadsWebhookSlackAndEmail) {
     url: http://127.0.0.1:9/h
     secret: ${env:LW_NC_HMAC}
     send_resolved: false
+    rate_limit: 10/1h
     template: "{{rule}} is {{state}}"
   chat:
     type: slack
@@ -65,6 +66,9 @@ TEST(NotifyConfig, ReadsWebhookSlackAndEmail) {
   EXPECT_EQ(n[0].type, "webhook");
   EXPECT_EQ(n[0].signing_secret.value_or(""), "hmac-key-123");
   EXPECT_FALSE(n[0].send_resolved);
+  EXPECT_EQ(n[0].rate_limit_count, 10);
+  EXPECT_EQ(n[0].rate_limit_period, std::chrono::hours(1));
+  EXPECT_EQ(n[1].rate_limit_count, 0);
   EXPECT_EQ(n[0].message_template, "{{rule}} is {{state}}");
   EXPECT_EQ(n[1].type, "slack");
   EXPECT_TRUE(n[1].send_resolved);
@@ -102,7 +106,7 @@ TEST(NotifyConfig, ReportsErrorsWithPositions) {
                   "n.yaml:16:11: notifiers.a.type: unknown notifier type 'pager', expected "
                   "webhook, slack or email",
                   "n.yaml:21:5: notifiers.b: unknown key 'secret', expected one of type, url, "
-                  "timeout, send_resolved, deliver_after_silence, template",
+                  "timeout, send_resolved, deliver_after_silence, rate_limit, template, group_wait",
                   "n.yaml:24:10: notifiers.c.url: malformed SMTP URL 'http://mail.example.com', "
                   "expected smtp://host[:port] or smtps://host[:port]",
                   "n.yaml:25:11: notifiers.c.from: malformed address 'nobody', expected "

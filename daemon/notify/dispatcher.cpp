@@ -86,13 +86,61 @@ asio::awaitable<void> Dispatcher::Loop() {
     auto jobs = co_await store_.Run(read_due);
     if (!jobs.ok()) log->error("event=outbox_read_failed error=\"{}\"", jobs.status().message());
     std::size_t started = 0;
+    std::map<std::string, std::vector<store::DeliveryJob>> groups;
     if (jobs.ok()) {
       for (auto& job : *jobs) {
-        if (!in_flight_ids_.insert(job.delivery_id).second) continue;
+        if (in_flight_ids_.count(job.delivery_id)) continue;
+        // Group stage: the first new firing event of a grouping notifier opens a window; every
+        // firing event due before it closes waits for it, then they go out as one message.
+        Duration group_wait{};
+        if (auto it = notifiers_.find(job.notifier); it != notifiers_.end())
+          group_wait = it->second->group_wait();
+        const bool grouped = group_wait.count() > 0 && job.kind == "firing";
+        if (grouped && job.attempts == 0) {
+          auto [w, opened] = windows_.try_emplace(job.notifier, now + group_wait);
+          if (now < w->second) {
+            auto defer = [id = job.delivery_id, when = w->second](store::Store& s) {
+              return DeferDelivery(s, id, when);
+            };
+            auto st = co_await store_.Run(defer);
+            if (!st.ok()) log->error("event=outbox_write_failed error=\"{}\"", st.message());
+            continue;
+          }
+        }
+        // Rate-limit stage: over the notifier's budget, the send is deferred, not dropped.
+        if (auto it = notifiers_.find(job.notifier); it != notifiers_.end()) {
+          auto [count, period] = it->second->rate_limit();
+          if (count > 0) {
+            auto& sent = sent_[job.notifier];
+            while (!sent.empty() && sent.front() <= now - period) sent.pop_front();
+            if (static_cast<int>(sent.size()) >= count) {
+              TimePoint when = sent.front() + period;
+              log->info("event=rate_limited notifier={} delivery={} rule={} deferred_ms={}",
+                        job.notifier, job.delivery_id, job.rule,
+                        std::chrono::duration_cast<Duration>(when - now).count());
+              auto defer = [id = job.delivery_id, when](store::Store& s) {
+                return DeferDelivery(s, id, when);
+              };
+              auto st = co_await store_.Run(defer);
+              if (!st.ok()) log->error("event=outbox_write_failed error=\"{}\"", st.message());
+              continue;
+            }
+            sent.push_back(now);
+          }
+        }
+        in_flight_ids_.insert(job.delivery_id);
         ++in_flight_;
         ++started;
+        if (grouped) {
+          groups[job.notifier].push_back(std::move(job));
+          continue;
+        }
         asio::co_spawn(io_, Deliver(std::move(job)), asio::detached);
       }
+    }
+    for (auto& [name, group] : groups) {
+      windows_.erase(name);  // the next firing event opens a new window
+      asio::co_spawn(io_, DeliverGroup(std::move(group)), asio::detached);
     }
     if (started > 0 && started == config::defaults::kDeliveryBatch) {
       // A full batch: wait for it to finish, then look again straight away.
@@ -123,9 +171,35 @@ asio::awaitable<void> Dispatcher::Loop() {
   }
 }
 
-asio::awaitable<void> Dispatcher::Deliver(store::DeliveryJob job) {
+asio::awaitable<bool> Dispatcher::Admit(const store::DeliveryJob& job, bool send_resolved) {
   auto log = Logger("notify");
-  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  // Gate stage: send_resolved and silences, decided (and recorded) on the store thread.
+  auto gate = [job, send_resolved, now = clock_.Now()](store::Store& s) {
+    std::string why;
+    auto g = GateDelivery(s, job, send_resolved, now, &why);
+    return std::pair<Result<Gate>, std::string>(std::move(g), std::move(why));
+  };
+  auto gated = co_await store_.Run(gate);
+  if (!gated.first.ok()) {
+    // Fail open: at least once matters more than a silence.
+    log->error("event=outbox_gate_failed delivery={} error=\"{}\"", job.delivery_id,
+               gated.first.status().message());
+    co_return true;
+  }
+  if (*gated.first == Gate::kSend) co_return true;
+  log->info("event={} notifier={} delivery={} event_id={} rule={} kind={} reason=\"{}\"",
+            *gated.first == Gate::kSilenced ? "silenced" : "skipped", job.notifier,
+            job.delivery_id, job.event_id, job.rule, job.kind, gated.second);
+  Done(job.delivery_id);
+  co_return false;
+}
+
+void Dispatcher::Done(int64_t delivery_id) {
+  in_flight_ids_.erase(delivery_id);
+  if (--in_flight_ == 0) idle_.cancel();
+}
+
+asio::awaitable<void> Dispatcher::Deliver(store::DeliveryJob job) {
   SendResult result;
   auto it = notifiers_.find(job.notifier);
   if (it == notifiers_.end()) {
@@ -133,25 +207,8 @@ asio::awaitable<void> Dispatcher::Deliver(store::DeliveryJob job) {
               "notifier '" + job.notifier + "' is not configured", std::nullopt};
   } else {
     auto notifier = it->second;  // keeps it alive across a reload
-    // Gate stage: send_resolved and silences, decided (and recorded) on the store thread.
-    auto gate = [job, send_resolved = notifier->send_resolved(), now = clock_.Now()](
-                    store::Store& s) {
-      std::string why;
-      auto g = GateDelivery(s, job, send_resolved, now, &why);
-      return std::pair<Result<Gate>, std::string>(std::move(g), std::move(why));
-    };
-    auto gated = co_await store_.Run(gate);
-    if (!gated.first.ok()) {
-      log->error("event=outbox_gate_failed delivery={} error=\"{}\"", job.delivery_id,
-                 gated.first.status().message());
-    } else if (*gated.first != Gate::kSend) {
-      log->info("event={} notifier={} delivery={} event_id={} rule={} kind={} reason=\"{}\"",
-                *gated.first == Gate::kSilenced ? "silenced" : "skipped", job.notifier,
-                job.delivery_id, job.event_id, job.rule, job.kind, gated.second);
-      in_flight_ids_.erase(job.delivery_id);
-      if (--in_flight_ == 0) idle_.cancel();
-      co_return;
-    }
+    auto admit = Admit(job, notifier->send_resolved());
+    if (!co_await std::move(admit)) co_return;
     try {
       auto send = notifier->Send(job);
       result = co_await std::move(send);
@@ -160,6 +217,53 @@ asio::awaitable<void> Dispatcher::Deliver(store::DeliveryJob job) {
                 std::nullopt};
     }
   }
+  auto record = Record(job, result);
+  co_await std::move(record);
+}
+
+asio::awaitable<void> Dispatcher::DeliverGroup(std::vector<store::DeliveryJob> jobs) {
+  auto log = Logger("notify");
+  auto it = notifiers_.find(jobs.front().notifier);
+  if (it == notifiers_.end()) {
+    for (auto& j : jobs) {
+      SendResult r{SendResult::Outcome::kPermanent,
+                   "notifier '" + j.notifier + "' is not configured", std::nullopt};
+      auto record = Record(j, r);
+      co_await std::move(record);
+    }
+    co_return;
+  }
+  auto notifier = it->second;
+  std::vector<store::DeliveryJob> send;
+  for (auto& j : jobs) {
+    auto admit = Admit(j, notifier->send_resolved());
+    if (co_await std::move(admit)) send.push_back(j);
+  }
+  if (send.empty()) co_return;
+  SendResult result;
+  try {
+    if (send.size() == 1) {
+      auto one = notifier->Send(send.front());
+      result = co_await std::move(one);
+    } else {
+      log->info("event=group_send notifier={} alerts={} first_delivery={}", send.front().notifier,
+                send.size(), send.front().delivery_id);
+      auto group = notifier->SendGroup(send);
+      result = co_await std::move(group);
+    }
+  } catch (const std::exception& e) {
+    result = {SendResult::Outcome::kRetryable, std::string("internal error: ") + e.what(),
+              std::nullopt};
+  }
+  for (auto& j : send) {
+    auto record = Record(j, result);
+    co_await std::move(record);
+  }
+}
+
+asio::awaitable<void> Dispatcher::Record(store::DeliveryJob job, SendResult result) {
+  auto log = Logger("notify");
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
   const TimePoint now = clock_.Now();
   const int attempt = job.attempts + 1;
   Status s;
@@ -194,8 +298,7 @@ asio::awaitable<void> Dispatcher::Deliver(store::DeliveryJob job) {
     }
   }
   if (!s.ok()) log->error("event=outbox_write_failed delivery={} error=\"{}\"", job.delivery_id, s.message());
-  in_flight_ids_.erase(job.delivery_id);
-  if (--in_flight_ == 0) idle_.cancel();
+  Done(job.delivery_id);
 }
 
 }  // namespace liqwatch::notify

@@ -9,10 +9,12 @@
 // Wake() makes it look at the outbox now (called after new events are recorded).
 #pragma once
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
@@ -44,6 +46,11 @@ class Dispatcher {
  private:
   boost::asio::awaitable<void> Loop();
   boost::asio::awaitable<void> Deliver(store::DeliveryJob job);
+  boost::asio::awaitable<void> DeliverGroup(std::vector<store::DeliveryJob> jobs);
+  // Gate stage; false (and the job done) when it is skipped or silenced.
+  boost::asio::awaitable<bool> Admit(const store::DeliveryJob& job, bool send_resolved);
+  boost::asio::awaitable<void> Record(store::DeliveryJob job, SendResult result);
+  void Done(int64_t delivery_id);
 
   boost::asio::io_context& io_;
   store::StoreWorker& store_;
@@ -54,6 +61,8 @@ class Dispatcher {
   boost::asio::steady_timer idle_;  // signalled when in_flight_ drops to zero
   std::size_t in_flight_ = 0;
   std::set<int64_t> in_flight_ids_;  // still 'pending' in the store while being sent
+  std::map<std::string, std::deque<TimePoint>> sent_;  // rate limit: recent send starts
+  std::map<std::string, TimePoint> windows_;  // grouping: open window's end per notifier
   bool stopping_ = false;
   bool woken_ = false;  // Wake() called since the loop last looked at the outbox
   bool running_ = false;

@@ -125,7 +125,7 @@ std::string PlainBody(const AlertView& v) {
   return out;
 }
 
-std::string HtmlBody(const AlertView& v, const std::string& text) {
+std::string HtmlSection(const AlertView& v, const std::string& text) {
   std::string color = v.resolved()                 ? "#2e7d32"
                       : v.severity == "critical"   ? "#c62828"
                       : v.severity == "warning"    ? "#ef6c00"
@@ -135,8 +135,7 @@ std::string HtmlBody(const AlertView& v, const std::string& text) {
                        "<td>{}</td></tr>\n",
                        k, val);
   };
-  std::string out = "<!DOCTYPE html>\n<html><body style=\"font-family:sans-serif\">\n";
-  out += fmt::format("<h2 style=\"color:{}\">{}</h2>\n", color, HtmlEscape(v.Summary()));
+  std::string out = fmt::format("<h2 style=\"color:{}\">{}</h2>\n", color, HtmlEscape(v.Summary()));
   if (!text.empty()) {
     out += "<pre>" + HtmlEscape(text) + "</pre>\n";
   } else {
@@ -156,9 +155,17 @@ std::string HtmlBody(const AlertView& v, const std::string& text) {
   out += row("Observation date", HtmlEscape(v.obs_date));
   out += row("Evaluated at", HtmlEscape(v.event_time));
   out += "</table>\n";
-  out += fmt::format("<p style=\"color:#777\">liqwatch, event {}</p>\n</body></html>\n",
-                     v.event_id);
+  out += fmt::format("<p style=\"color:#777\">liqwatch, event {}</p>\n", v.event_id);
   return out;
+}
+
+std::string HtmlPage(const std::string& sections) {
+  return "<!DOCTYPE html>\n<html><body style=\"font-family:sans-serif\">\n" + sections +
+         "</body></html>\n";
+}
+
+std::string HtmlBody(const AlertView& v, const std::string& text) {
+  return HtmlPage(HtmlSection(v, text));
 }
 
 std::string Domain(const std::string& address) {
@@ -168,13 +175,15 @@ std::string Domain(const std::string& address) {
 
 }  // namespace
 
-EmailMessage BuildEmail(const config::NotifierConfig& n, const AlertView& v, TimePoint now,
-                        const std::string& text) {
+namespace {
+
+EmailMessage Compose(const config::NotifierConfig& n, const std::string& key, int64_t event_id,
+                     std::string subject, const std::string& text, const std::string& html,
+                     TimePoint now) {
   EmailMessage m;
   m.envelope_from = BareAddress(n.email.from);
   for (const auto& to : n.email.to) m.envelope_rcpt.push_back(BareAddress(to));
-  std::string boundary = "=_liqwatch_" + v.idempotency_key;
-  std::string subject = v.Summary();
+  std::string boundary = "=_liqwatch_" + key;
   if (subject.size() > 900) subject = subject.substr(0, 900);
   std::string to_header;
   for (const auto& to : n.email.to) to_header += (to_header.empty() ? "" : ", ") + to;
@@ -183,24 +192,45 @@ EmailMessage BuildEmail(const config::NotifierConfig& n, const AlertView& v, Tim
   d += "From: " + EncodeHeader(n.email.from) + "\r\n";
   d += "To: " + to_header + "\r\n";
   d += "Subject: " + EncodeHeader(subject) + "\r\n";
-  d += fmt::format("Message-ID: <{}.liqwatch@{}>\r\n", v.idempotency_key,
-                   Domain(m.envelope_from));
+  d += fmt::format("Message-ID: <{}.liqwatch@{}>\r\n", key, Domain(m.envelope_from));
   d += "MIME-Version: 1.0\r\n";
   d += "Auto-Submitted: auto-generated\r\n";
-  d += fmt::format("X-Liqwatch-Event-Id: {}\r\n", v.event_id);
-  d += "X-Liqwatch-Idempotency-Key: " + v.idempotency_key + "\r\n";
+  d += fmt::format("X-Liqwatch-Event-Id: {}\r\n", event_id);
+  d += "X-Liqwatch-Idempotency-Key: " + key + "\r\n";
   d += "Content-Type: multipart/alternative; boundary=\"" + boundary + "\"\r\n";
   d += "\r\nThis is a multi-part message in MIME format.\r\n";
   d += "\r\n--" + boundary + "\r\n";
   d += "Content-Type: text/plain; charset=utf-8\r\n";
   d += "Content-Transfer-Encoding: quoted-printable\r\n\r\n";
-  d += QuotedPrintable(text.empty() ? PlainBody(v) : text + "\n") + "\r\n";
+  d += QuotedPrintable(text) + "\r\n";
   d += "\r\n--" + boundary + "\r\n";
   d += "Content-Type: text/html; charset=utf-8\r\n";
   d += "Content-Transfer-Encoding: quoted-printable\r\n\r\n";
-  d += QuotedPrintable(HtmlBody(v, text)) + "\r\n";
+  d += QuotedPrintable(html) + "\r\n";
   d += "\r\n--" + boundary + "--\r\n";
   return m;
+}
+
+}  // namespace
+
+EmailMessage BuildEmail(const config::NotifierConfig& n, const AlertView& v, TimePoint now,
+                        const std::string& text) {
+  return Compose(n, v.idempotency_key, v.event_id, v.Summary(),
+                 text.empty() ? PlainBody(v) : text + "\n", HtmlBody(v, text), now);
+}
+
+EmailMessage BuildGroupEmail(const config::NotifierConfig& n, const std::vector<AlertView>& views,
+                             TimePoint now) {
+  std::string rules;
+  for (const auto& v : views) rules += (rules.empty() ? "" : ", ") + v.rule;
+  std::string subject = fmt::format("[liqwatch] {} alerts: {}", views.size(), rules);
+  std::string text, html;
+  for (const auto& v : views) {
+    text += PlainBody(v) + "\n";
+    html += HtmlSection(v, "") + "<hr>\n";
+  }
+  return Compose(n, views.front().idempotency_key, views.front().event_id, subject, text,
+                 HtmlPage(html), now);
 }
 
 EmailNotifier::EmailNotifier(config::NotifierConfig config, http::HttpClient& http,
@@ -213,6 +243,22 @@ boost::asio::awaitable<SendResult> EmailNotifier::Send(const store::DeliveryJob&
   if (!config_.message_template.empty())
     text = RenderTemplate(config_.message_template, Placeholders(view));
   EmailMessage msg = BuildEmail(config_, view, Clock::now(), text);
+  auto submit = Submit(std::move(msg));
+  SendResult r = co_await std::move(submit);
+  co_return r;
+}
+
+boost::asio::awaitable<SendResult> EmailNotifier::SendGroup(
+    const std::vector<store::DeliveryJob>& jobs) {
+  std::vector<AlertView> views;
+  for (const auto& j : jobs) views.push_back(MakeView(j, *catalog_));
+  EmailMessage msg = BuildGroupEmail(config_, views, Clock::now());
+  auto submit = Submit(std::move(msg));
+  SendResult r = co_await std::move(submit);
+  co_return r;
+}
+
+boost::asio::awaitable<SendResult> EmailNotifier::Submit(EmailMessage msg) {
   http::HttpRequest req;
   req.url = config_.url;
   req.method = "SMTP";

@@ -34,6 +34,10 @@ struct EmailMessage {
 // `text` (a rendered template) replaces the default plain-text body when non-empty.
 EmailMessage BuildEmail(const config::NotifierConfig& n, const AlertView& v, TimePoint now,
                         const std::string& text = "");
+// One message for several alerts (grouping): Subject "[liqwatch] N alerts: r1, r2, ...", one
+// section per alert in each part; Message-ID from the first alert's idempotency key.
+EmailMessage BuildGroupEmail(const config::NotifierConfig& n, const std::vector<AlertView>& views,
+                             TimePoint now);
 // "Tue, 28 Oct 2025 14:03:07 +0000"
 std::string Rfc5322Date(TimePoint t);
 std::string QuotedPrintable(std::string_view s);
@@ -48,8 +52,15 @@ class EmailNotifier final : public Notifier {
   boost::asio::awaitable<SendResult> Send(const store::DeliveryJob& job) override;
   bool send_resolved() const override { return config_.send_resolved; }
   bool deliver_after_silence() const override { return config_.deliver_after_silence; }
+  Duration group_wait() const override { return config_.group_wait; }
+  boost::asio::awaitable<SendResult> SendGroup(
+      const std::vector<store::DeliveryJob>& jobs) override;
+  std::pair<int, Duration> rate_limit() const override {
+    return {config_.rate_limit_count, config_.rate_limit_period};
+  }
 
  private:
+  boost::asio::awaitable<SendResult> Submit(EmailMessage msg);
   config::NotifierConfig config_;
   http::HttpClient& http_;
   std::shared_ptr<const AlertCatalog> catalog_;

@@ -9,6 +9,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -32,6 +33,16 @@ class Notifier {
   // Outbox policy (config keys send_resolved, deliver_after_silence; both default to true).
   virtual bool send_resolved() const { return true; }
   virtual bool deliver_after_silence() const { return true; }
+  // Grouping: firing events due within group_wait() go out as one SendGroup() message (only
+  // notifiers that return a non-zero wait are asked; the result applies to every job).
+  virtual Duration group_wait() const { return Duration{}; }
+  virtual boost::asio::awaitable<SendResult> SendGroup(
+      const std::vector<store::DeliveryJob>& jobs) {
+    (void)jobs;
+    co_return SendResult{SendResult::Outcome::kPermanent, "grouping not supported", {}};
+  }
+  // At most count sends per period (count 0 = unlimited).
+  virtual std::pair<int, Duration> rate_limit() const { return {0, Duration{}}; }
 };
 
 // Classifies an HTTP status for retrying: 2xx delivered; 408, 429 and 5xx retryable; other

@@ -214,5 +214,22 @@ TEST(Email, MessageHasHeadersAndBothParts) {
   }
 }
 
+TEST(Email, GroupMessageHasOneSectionPerAlert) {
+  config::NotifierConfig n;
+  n.email.from = "alerts@example.com";
+  n.email.to = {"desk@example.com"};
+  auto cat = AlertCatalog::Build(SofrConfig());
+  auto a = SofrJob();
+  auto b = SofrJob();
+  b.rule = "sofr_other";
+  b.idempotency_key = "ffffffffffffffffffffffffffffffff";
+  EmailMessage m = BuildGroupEmail(n, {MakeView(a, *cat), MakeView(b, *cat)}, Clock::now());
+  EXPECT_NE(m.data.find("Subject: [liqwatch] 2 alerts: sofr_above_4_30, sofr_other\r\n"),
+            std::string::npos);
+  EXPECT_NE(m.data.find("Message-ID: <0123456789abcdef0123456789abcdef.liqwatch@example.com>"),
+            std::string::npos);
+  EXPECT_NE(m.data.find("sofr_other"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace liqwatch::notify

@@ -186,6 +186,13 @@ Result<int> ReleaseSilenced(store::Store& s, TimePoint now,
   return released;
 }
 
+Status DeferDelivery(store::Store& s, int64_t delivery_id, TimePoint when) {
+  auto st = s.db().Prepare(
+      "UPDATE deliveries SET next_attempt_at = ?2 WHERE id = ?1 AND status = 'pending'");
+  if (!st.ok()) return st.status();
+  return st->Bind(1, delivery_id).Bind(2, FormatTime(when)).Run();
+}
+
 Result<std::optional<TimePoint>> NextSilenceEnd(store::Store& s) {
   auto st = s.db().Prepare(
       "SELECT min(ends_at) FROM silences WHERE ends_at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now')");

@@ -160,4 +160,18 @@ boost::asio::awaitable<SendResult> SlackNotifier::Send(const store::DeliveryJob&
   co_return r;
 }
 
+boost::asio::awaitable<SendResult> SlackNotifier::SendGroup(
+    const std::vector<store::DeliveryJob>& jobs) {
+  std::vector<AlertView> views;
+  for (const auto& j : jobs) views.push_back(MakeView(j, *catalog_));
+  std::string body = SlackPayload(views);
+  auto what = "slack " + config_.name;
+  std::vector<std::pair<std::string, std::string>> headers = {
+      {"Idempotency-Key", jobs.front().idempotency_key}};
+  auto post = PostJson(http_, config_.url, config_.timeout, std::move(body), std::move(headers),
+                       what);
+  SendResult r = co_await std::move(post);
+  co_return r;
+}
+
 }  // namespace liqwatch::notify

@@ -42,6 +42,12 @@ class SlackNotifier final : public Notifier {
   boost::asio::awaitable<SendResult> Send(const store::DeliveryJob& job) override;
   bool send_resolved() const override { return config_.send_resolved; }
   bool deliver_after_silence() const override { return config_.deliver_after_silence; }
+  Duration group_wait() const override { return config_.group_wait; }
+  boost::asio::awaitable<SendResult> SendGroup(
+      const std::vector<store::DeliveryJob>& jobs) override;
+  std::pair<int, Duration> rate_limit() const override {
+    return {config_.rate_limit_count, config_.rate_limit_period};
+  }
 
  private:
   config::NotifierConfig config_;

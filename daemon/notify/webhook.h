@@ -33,6 +33,9 @@ class WebhookNotifier final : public Notifier {
   boost::asio::awaitable<SendResult> Send(const store::DeliveryJob& job) override;
   bool send_resolved() const override { return config_.send_resolved; }
   bool deliver_after_silence() const override { return config_.deliver_after_silence; }
+  std::pair<int, Duration> rate_limit() const override {
+    return {config_.rate_limit_count, config_.rate_limit_period};
+  }
 
  private:
   config::NotifierConfig config_;
