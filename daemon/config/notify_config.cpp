@@ -1,6 +1,8 @@
 #include "config/notify_config.h"
 
 #include <algorithm>
+#include <iterator>
+#include <vector>
 #include <optional>
 
 #include <fmt/format.h>
@@ -98,6 +100,31 @@ void ReadEmail(YamlReader& r, const YAML::Node& n, const std::string& path, Noti
   if (auto v = r.String(n, "ca_file", path, false)) nc.email.ca_file = *v;
 }
 
+// Problems with the {{names}} of a template: unknown names and an unterminated "{{".
+std::vector<std::string> UnknownPlaceholders(const std::string& t) {
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  while ((pos = t.find("{{", pos)) != std::string::npos) {
+    auto close = t.find("}}", pos + 2);
+    if (close == std::string::npos) {
+      out.push_back("unterminated '{{'");
+      break;
+    }
+    std::string name = t.substr(pos + 2, close - pos - 2);
+    while (!name.empty() && name.front() == ' ') name.erase(name.begin());
+    while (!name.empty() && name.back() == ' ') name.pop_back();
+    if (std::find(std::begin(kTemplatePlaceholders), std::end(kTemplatePlaceholders), name) ==
+        std::end(kTemplatePlaceholders))
+      out.push_back(fmt::format("unknown placeholder '{{{{{}}}}}', expected one of rule, "
+                                "severity, kind, state, series, series_name, unit, value, "
+                                "threshold, observation_date, event_time, description, "
+                                "message, link, event_id, alert_id, summary",
+                                name));
+    pos = close + 2;
+  }
+  return out;
+}
+
 bool Bool(YamlReader& r, const YAML::Node& n, const char* key, const std::string& path,
           bool fallback) {
   auto v = r.String(n, key, path, false);
@@ -159,6 +186,10 @@ void ReadNotifiers(YamlReader& r, const YAML::Node& node, Config& c) {
     nc.send_resolved = Bool(r, n, "send_resolved", path, true);
     nc.deliver_after_silence = Bool(r, n, "deliver_after_silence", path, true);
     nc.message_template = r.String(n, "template", path, false).value_or("");
+    for (const auto& bad : UnknownPlaceholders(nc.message_template)) {
+      r.Error(n["template"], fmt::format("{}.template: {}", path, bad));
+      ok = false;
+    }
     if (auto v = r.String(n, "rate_limit", path, false)) {
       // "N/PERIOD": at most N sends per PERIOD; more are deferred, never dropped.
       auto slash = v->find('/');

@@ -117,6 +117,21 @@ TEST(NotifyConfig, ReportsErrorsWithPositions) {
                   "n.yaml:31:13: notifiers.d.secret: environment variable LW_NC_UNSET is not set"));
 }
 
+TEST(NotifyConfig, TemplateWithUnknownPlaceholderIsAnError) {
+  auto r = Load(R"(  hook:
+    type: webhook
+    url: http://127.0.0.1:9/h
+    template: "{{rule}} {{ valeu }}"
+)");
+  EXPECT_FALSE(r.config);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].ToString(),
+            "n.yaml:18:15: notifiers.hook.template: unknown placeholder '{{valeu}}', expected "
+            "one of rule, severity, kind, state, series, series_name, unit, value, threshold, "
+            "observation_date, event_time, description, message, link, event_id, alert_id, "
+            "summary");
+}
+
 TEST(NotifyConfig, SmtpUrls) {
   EXPECT_TRUE(IsSmtpUrl("smtp://127.0.0.1:2525"));
   EXPECT_TRUE(IsSmtpUrl("smtps://mail.example.com"));

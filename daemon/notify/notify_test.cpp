@@ -4,7 +4,10 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "config/config.h"
+#include "config/notify_config.h"
 #include "notify/context.h"
 #include "notify/email.h"
 #include "notify/signature.h"
@@ -75,6 +78,14 @@ store::DeliveryJob SofrJob(const std::string& kind = "firing") {
   j.message = "sofr 4.31% > 4.30%";
   j.idempotency_key = "0123456789abcdef0123456789abcdef";
   return j;
+}
+
+TEST(Template, PlaceholdersMatchTheConfigList) {
+  std::vector<std::string> filled, allowed;
+  for (const auto& [k, v] : Placeholders(AlertView{})) filled.push_back(k);
+  for (auto name : config::kTemplatePlaceholders) allowed.emplace_back(name);
+  std::sort(allowed.begin(), allowed.end());
+  EXPECT_EQ(filled, allowed);
 }
 
 TEST(Context, ViewHasUnitsThresholdAndSourcePage) {

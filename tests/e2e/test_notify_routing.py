@@ -44,7 +44,7 @@ class Routing(unittest.TestCase):
   crit:
     type: webhook
     url: {sinks['crit'].url}
-    template: "{{{{severity}}}}: {{{{rule}}}} {{{{value}}}} vs {{{{threshold}}}} on {{{{observation_date}}}} {{{{nope}}}}"
+    template: "{{{{severity}}}}: {{{{rule}}}} {{{{value}}}} vs {{{{threshold}}}} on {{{{observation_date}}}}"
   warn:
     type: webhook
     url: {sinks['warn'].url}
@@ -74,7 +74,7 @@ routes:
             feed.until("SOFR", "2025-10-28")
             crit = sinks["crit"].wait_for_requests(1, 20, on_timeout=diag)[0].json
             self.assertEqual(crit["rule"], "sofr_above_4_30")
-            self.assertEqual(crit["text"], "critical: sofr_above_4_30 4.31% vs > 4.30% on 2025-10-28 ")
+            self.assertEqual(crit["text"], "critical: sofr_above_4_30 4.31% vs > 4.30% on 2025-10-28")
 
             feed.until("SOFR", "2025-10-29")
             resolved = sinks["crit"].wait_for_requests(2, 20, on_timeout=diag)[1].json

@@ -81,6 +81,8 @@ class SignedWebhook(unittest.TestCase):
             self.assertEqual(len(alerts), 1)
             self.assertEqual(alerts[0]["deliveries"], {"pending": 0, "delivered": 1, "dead": 1})
             self.assertRegex(daemon.log(), r"event=dead_lettered notifier=broken .*HTTP 400")
+            status = lwtest.cli_json("status", "--db", db, "--format", "json")
+            self.assertEqual(status["deliveries"]["dead"], 1)
 
             # Resolution: signed again, with a new key and a valid signature.
             feed.until("SOFR", "2025-10-29")
