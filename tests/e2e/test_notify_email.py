@@ -5,7 +5,7 @@ The server is aiosmtpd (Debian's python3-aiosmtpd) in this process: it checks AU
 envelope. Three notifiers, one per transport:
   plain     smtp://, STARTTLS off, AUTH, two recipients;
   starttls  smtp:// with STARTTLS required (self-signed certificate, trusted via ca_file);
-  smtps     smtps:// implicit TLS.
+  smtps     smtps:// implicit TLS, password as a systemd credential (${cred:}).
 The test parses each message with Python's email package and checks Date, Message-ID (stable:
 derived from the delivery's Idempotency-Key), Subject, From/To, and both the text/plain and
 the text/html parts of the multipart/alternative body. The SMTP password never appears in
@@ -99,12 +99,17 @@ class EmailNotifier(unittest.TestCase):
         feed = ns.start_feed(tmp)
         db = tmp.path / "lw.db"
         pw_file = tmp.write("smtp.pass", SMTP_PASSWORD + "\n")
+        # The smtps notifier reads it as a systemd credential ($CREDENTIALS_DIRECTORY).
+        creds = tmp.path / "creds"
+        creds.mkdir()
+        (creds / "smtp-password").write_text(SMTP_PASSWORD + "\n")
         common = f"""\
     from: "liqwatch alerts <alerts@liqwatch.example>"
     username: {SMTP_USER}
     password: ${{file:{pw_file}}}
     timeout: 10s
 """
+        common_cred = common.replace(f"${{file:{pw_file}}}", "${cred:smtp-password}")
         cfg = tmp.write("liqwatch.yaml", ns.config(db, feed.base_url, f"""\
   plain:
     type: email
@@ -122,8 +127,8 @@ class EmailNotifier(unittest.TestCase):
     url: smtps://127.0.0.1:{ports['smtps']}
     ca_file: {cert}
     to: [desk@liqwatch.example]
-{common}"""))
-        daemon = tmp.enter(lwtest.Daemon(cfg, db))
+{common_cred}"""))
+        daemon = tmp.enter(lwtest.Daemon(cfg, db, env={"CREDENTIALS_DIRECTORY": str(creds)}))
         tmp.keep(daemon.log_path)
         ns.wait_stored(daemon, db, "2025-10-27")
         t0 = time.time()
