@@ -320,10 +320,15 @@ series:
             self.assertFalse((tmp.path / "lw.db").exists(), "no database for a refused config")
 
     def test_check_config_accepts_shipped_configs(self):
-        for name in ("config/liqwatch.yaml", "config/examples/webhook.yaml"):
+        examples = sorted((lwtest.SOURCE_DIR / "config" / "examples").glob("*.yaml"))
+        self.assertGreaterEqual(len(examples), 3, examples)
+        names = ["config/liqwatch.yaml"] + [
+            str(p.relative_to(lwtest.SOURCE_DIR)) for p in examples]
+        for name in names:
             with self.subTest(config=name):
                 p = lwtest.run_cli("check-config", "--config", lwtest.SOURCE_DIR / name,
-                                   env={"LIQWATCH_WEBHOOK_URL": "https://hooks.example.com/x"})
+                                   env={"LIQWATCH_WEBHOOK_URL": "https://hooks.example.com/x",
+                                        "FRED_API_KEY": "abcdefghijklmnopqrstuvwxyz123456"})
                 self.assertEqual(p.returncode, 0, p)
                 self.assertRegex(p.stdout.strip(),
                                  r"\d+ sources?, \d+ series, \d+ rules?, \d+ notifiers?$")
