@@ -56,7 +56,9 @@ std::optional<store::Transition> Step(const config::RuleConfig& rule, const std:
   if (v.level == Level::kNoData) {
     m.breach_count = 0;
     if (m.state == AlertState::kFiring || m.state == AlertState::kNoData) return std::nullopt;
-    enter(AlertState::kNoData, "no_data", m.severity);
+    // A rule that never alerted reports its own (warn) level, not the default.
+    enter(AlertState::kNoData, "no_data",
+          m.state == AlertState::kInactive && !m.last_notified ? e.warn_severity : m.severity);
     return out;
   }
   const bool breach = v.level == Level::kWarn || v.level == Level::kCrit;

@@ -46,7 +46,9 @@ std::vector<store::Transition> Backtest(const config::Config& c,
         if (IsBusinessDay(d)) events.emplace_back(d, i);
       continue;
     }
-    for (const auto& p : history.Points(rule.expr->clock))
+    // The root fetched series: a derived clock has no point where an input is missing, and
+    // those dates must be evaluated (to no_data), not skipped.
+    for (const auto& p : history.Points(rs.RootClock(rule.expr->clock)))
       if (p.date >= from && p.date <= to) events.emplace_back(p.date, i);
   }
   std::stable_sort(events.begin(), events.end());

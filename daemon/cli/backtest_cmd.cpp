@@ -1,11 +1,11 @@
 // liqwatch backtest: replay history through the expression-rule engine; sends nothing.
 #include <cstdio>
-#include <fstream>
 #include <map>
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include "alerts/history_input.h"
 #include "alerts/replay.h"
 #include "cli/commands.h"
 #include "cli/output.h"
@@ -24,35 +24,6 @@ struct BacktestArgs {
   std::optional<std::string> data, db;
 };
 
-// <dir>/<series-id>.csv, header "date,value", empty value = missing, values in the series' unit.
-Status LoadCsv(const std::string& path, Unit unit, std::vector<expr::Point>& out) {
-  std::ifstream in(path);
-  if (!in) return Status::NotFound("cannot read " + path);
-  std::string line;
-  int n = 0;
-  while (std::getline(in, line)) {
-    ++n;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (n == 1) {
-      if (line != "date,value") return Status::ParseError(path + ":1: expected header date,value");
-      continue;
-    }
-    if (line.empty()) continue;
-    auto comma = line.find(',');
-    auto date = ParseDate(line.substr(0, comma));
-    if (comma == std::string::npos || !date.ok())
-      return Status::ParseError(fmt::format("{}:{}: expected YYYY-MM-DD,value", path, n));
-    std::string v = line.substr(comma + 1);
-    if (v.empty() || v == ".") continue;
-    try {
-      out.push_back({*date, ToCanonical(std::stod(v), unit)});
-    } catch (const std::exception&) {
-      return Status::ParseError(fmt::format("{}:{}: bad value '{}'", path, n, v));
-    }
-  }
-  return Status::Ok();
-}
-
 int RunBacktest(const BacktestArgs& a) {
   auto loaded = config::LoadConfig(a.config);
   if (!loaded.config) {
@@ -68,18 +39,12 @@ int RunBacktest(const BacktestArgs& a) {
                          "or json\n");
     return 2;
   }
-  std::map<std::string, std::vector<expr::Point>> data;
+  alerts::FetchedHistory data;
   if (a.data) {
-    for (const auto& s : c.series) {
-      std::string path = *a.data + "/" + s.id + ".csv";
-      std::vector<expr::Point> pts;
-      Status st = LoadCsv(path, s.unit, pts);
-      if (st.code() == Status::Code::kNotFound) continue;  // no file: the series has no history
-      if (!st.ok()) {
-        std::fprintf(stderr, "liqwatch backtest: %s\n", st.message().c_str());
-        return 2;
-      }
-      data[s.id] = std::move(pts);
+    Status st = alerts::LoadDataDir(c, *a.data, data);
+    if (!st.ok()) {
+      std::fprintf(stderr, "liqwatch backtest: %s\n", st.message().c_str());
+      return 2;
     }
   } else {
     auto store = store::Store::Open(a.db.value_or(c.storage_path), store::Store::Mode::kReadOnly);

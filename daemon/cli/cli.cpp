@@ -21,6 +21,7 @@ int Main(int argc, char** argv) {
   RegisterCheckConfig(app, run);
   RegisterAlerts(app, run);
   RegisterBacktest(app, run);
+  RegisterTestRules(app, run);
   RegisterFetch(app, run);
   RegisterSeries(app, run);
   RegisterStatus(app, run);

@@ -1,0 +1,476 @@
+// liqwatch test-rules FILE...: promtool-style rule tests, run through the backtest engine
+// (alerts::BuildHistory + alerts::Backtest, exactly what `liqwatch backtest` runs).
+//
+// A test file (docs/rules.md, "Rule tests"):
+//
+//   config: ../../config/rules/funding.yaml   # a path (relative to this file) or an inline
+//                                             # config as a block mapping
+//   tests:
+//     - name: october squeeze                 # optional
+//       data: ../../data/example              # optional: <series-id>.csv folder (relative)
+//       series:                               # optional: inline points, in the series' unit;
+//         sofr: [[2025-10-27, 4.27], [2025-10-28, 4.31]]   # null = missing. Replaces data/.
+//         iorb: {2025-10-27: 4.15, 2025-10-28: 4.15}       # a date -> value map works too
+//       from: 2025-10-20                      # evaluation range (history before it is read)
+//       to: 2025-11-07
+//       rules: [sofr_above_iorb]              # optional: only these rules' transitions count
+//       expect:                               # every transition in the range, no more
+//         - {date: 2025-10-28, rule: sofr_above_iorb, transition: inactive -> firing,
+//            severity: warning}
+//
+// Exit status: 0 all tests pass, 1 a test failed (the diff is printed: "-" expected but not
+// produced, "+" produced but not expected), 2 a file is malformed (FILE:LINE:COL errors) or its
+// config does not load.
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "alerts/history_input.h"
+#include "alerts/replay.h"
+#include "cli/commands.h"
+#include "config/config.h"
+#include "config/rules_config.h"
+#include "config/yaml_reader.h"
+#include "core/log.h"
+#include "core/time.h"
+#include "core/units.h"
+
+namespace liqwatch::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Expected {
+  Date date{};
+  std::string rule;
+  AlertState from{}, to{};
+  Severity severity{};
+};
+
+struct RawPoint {
+  Date date{};
+  std::optional<double> value;
+};
+
+struct TestCase {
+  std::string name;
+  config::Position pos;
+  std::optional<std::string> data;                     // resolved path
+  std::map<std::string, std::vector<RawPoint>> series;  // inline points, declared unit
+  Date from{}, to{};
+  std::optional<std::vector<std::string>> rules;
+  std::vector<Expected> expect;
+};
+
+struct TestFile {
+  std::optional<config::Config> config;
+  std::vector<TestCase> tests;
+};
+
+bool SameKey(const Expected& e, const store::Transition& t) {
+  return e.date == t.obs_date && e.rule == t.rule && e.from == t.from && e.to == t.to &&
+         e.severity == t.severity;
+}
+
+std::string Slurp(const std::string& path, bool& ok) {
+  std::ifstream in(path, std::ios::binary);
+  ok = bool(in);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// An inline `config:` block mapping is loaded from the file's own text with every other line
+// blanked and the block dedented, so the loader's FILE:LINE:COL errors point into the test file.
+config::LoadResult LoadInlineConfig(const std::string& text, const std::string& file,
+                                    const YAML::Node& root, const YAML::Node& node) {
+  const int start = node.Mark().line;
+  const int indent = node.Mark().column;
+  int end = 1 << 30;
+  for (const auto& kv : root) {
+    int l = kv.first.Mark().line;
+    if (l > start) end = std::min(end, l);
+  }
+  std::istringstream in(text);
+  std::string line, out;
+  for (int i = 0; std::getline(in, line); ++i) {
+    if (i >= start && i < end) {
+      size_t strip = 0;
+      while (strip < line.size() && int(strip) < indent && line[strip] == ' ') ++strip;
+      out += line.substr(strip);
+    }
+    out += '\n';
+  }
+  auto result = config::LoadConfigFromString(out, file);
+  for (auto& e : result.errors)
+    if (e.pos.line > start && e.pos.line <= end) e.pos.column += indent;
+  return result;
+}
+
+std::optional<Date> DateAt(config::YamlReader& r, const YAML::Node& n, const std::string& what) {
+  if (!n || !n.IsScalar()) {
+    r.Error(n, what + ": expected a date YYYY-MM-DD");
+    return std::nullopt;
+  }
+  auto d = ParseDate(n.Scalar());
+  if (!d.ok()) {
+    r.Error(n, fmt::format("{}: expected a date YYYY-MM-DD, got '{}'", what, n.Scalar()));
+    return std::nullopt;
+  }
+  return *d;
+}
+
+std::optional<std::optional<double>> ValueAt(config::YamlReader& r, const YAML::Node& n,
+                                             const std::string& what) {
+  if (n.IsNull()) return std::optional<double>();
+  if (n.IsScalar()) {
+    const std::string& s = n.Scalar();
+    try {
+      size_t used = 0;
+      double v = std::stod(s, &used);
+      if (used == s.size()) return std::optional<double>(v);
+    } catch (const std::exception&) {
+    }
+  }
+  r.Error(n, what + ": expected a number or null (missing)");
+  return std::nullopt;
+}
+
+void ReadSeries(config::YamlReader& r, const YAML::Node& node, const std::string& path,
+                const config::Config& c, TestCase& tc) {
+  if (!node.IsMap()) {
+    r.Error(node, path + ": expected a map of series id -> points");
+    return;
+  }
+  for (const auto& kv : node) {
+    std::string id = kv.first.Scalar();
+    std::string p = path + "." + id;
+    if (c.FindSeries(id) == nullptr) {
+      r.Error(kv.first, fmt::format("{}: unknown series '{}' (not in the config's series)", path, id));
+      continue;
+    }
+    auto& pts = tc.series[id];
+    auto add = [&](const YAML::Node& dn, const YAML::Node& vn) {
+      auto d = DateAt(r, dn, p);
+      auto v = ValueAt(r, vn, p);
+      if (d && v) pts.push_back({*d, *v});
+    };
+    const YAML::Node& list = kv.second;
+    if (list.IsMap()) {
+      for (const auto& dv : list) add(dv.first, dv.second);
+    } else if (list.IsSequence()) {
+      for (const auto& item : list) {
+        if (!item.IsSequence() || item.size() != 2) {
+          r.Error(item, p + ": expected a [date, value] pair");
+          continue;
+        }
+        add(item[0], item[1]);
+      }
+    } else {
+      r.Error(list, p + ": expected a list of [date, value] pairs or a date -> value map");
+    }
+    std::stable_sort(pts.begin(), pts.end(),
+                     [](const RawPoint& a, const RawPoint& b) { return a.date < b.date; });
+    for (size_t i = 1; i < pts.size(); ++i)
+      if (pts[i].date == pts[i - 1].date)
+        r.Error(list, fmt::format("{}: date {} given twice", p, FormatDate(pts[i].date)));
+  }
+}
+
+bool KnownRule(const config::Config& c, const std::string& name) {
+  for (const auto& rule : c.rules)
+    if (rule.name == name && rule.expr) return true;
+  return false;
+}
+
+void ReadExpect(config::YamlReader& r, const YAML::Node& node, const std::string& path,
+                const config::Config& c, TestCase& tc) {
+  if (!node.IsSequence()) {
+    r.Error(node, path + ": expected a list of transitions (or [])");
+    return;
+  }
+  int i = 0;
+  for (const auto& n : node) {
+    std::string p = fmt::format("{}[{}]", path, i++);
+    if (!r.CheckMap(n, p, {"date", "rule", "transition", "severity"})) continue;
+    Expected e;
+    bool ok = true;
+    if (!r.Has(n, "date", p, true)) ok = false;
+    else if (auto d = DateAt(r, n["date"], p + ".date")) e.date = *d;
+    else ok = false;
+    auto rule = r.String(n, "rule", p, true);
+    if (rule && !KnownRule(c, *rule)) {
+      r.Error(n["rule"], fmt::format("{}.rule: unknown expression rule '{}'", p, *rule));
+      ok = false;
+    }
+    auto tr = r.String(n, "transition", p, true);
+    if (tr) {
+      auto arrow = tr->find("->");
+      auto trim = [](std::string s) {
+        s.erase(0, s.find_first_not_of(' '));
+        s.erase(s.find_last_not_of(' ') + 1);
+        return s;
+      };
+      std::optional<AlertState> from, to;
+      if (arrow != std::string::npos) {
+        from = ParseAlertState(trim(tr->substr(0, arrow)));
+        to = ParseAlertState(trim(tr->substr(arrow + 2)));
+      }
+      if (!from || !to) {
+        r.Error(n["transition"],
+                fmt::format("{}.transition: expected 'FROM -> TO' with states inactive, pending, "
+                            "firing, resolved, no_data; got '{}'", p, *tr));
+        ok = false;
+      } else {
+        e.from = *from;
+        e.to = *to;
+      }
+    }
+    auto sev = r.String(n, "severity", p, true);
+    if (sev) {
+      if (auto s = ParseSeverity(*sev)) {
+        e.severity = *s;
+      } else {
+        r.Error(n["severity"], fmt::format("{}.severity: expected info, warning or critical, "
+                                           "got '{}'", p, *sev));
+        ok = false;
+      }
+    }
+    if (ok && rule && tr && sev) {
+      e.rule = *rule;
+      tc.expect.push_back(std::move(e));
+    }
+  }
+}
+
+// Parses a test file; on any problem returns nullopt with `errors` filled.
+std::optional<TestFile> ReadTestFile(const std::string& file, std::vector<config::ConfigError>& errors) {
+  bool readable = false;
+  std::string text = Slurp(file, readable);
+  config::YamlReader r(file, &errors);
+  if (!readable) {
+    errors.push_back({file, {}, "cannot read test file"});
+    return std::nullopt;
+  }
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    r.ErrorAt({e.mark.line + 1, e.mark.column + 1}, "YAML syntax error: " + e.msg);
+    return std::nullopt;
+  }
+  if (!r.CheckMap(root, "top level", {"config", "tests"})) return std::nullopt;
+  if (!r.Has(root, "config", "top level", true) || !r.Has(root, "tests", "top level", true))
+    return std::nullopt;
+  const fs::path dir = fs::path(file).parent_path();
+  auto resolve = [&](const std::string& p) {
+    return fs::path(p).is_absolute() || dir.empty() ? p : (dir / p).string();
+  };
+  TestFile tf;
+  const YAML::Node cfg = root["config"];
+  config::LoadResult loaded;
+  if (cfg.IsScalar()) {
+    std::string path = resolve(cfg.Scalar());
+    if (!fs::is_regular_file(path)) {
+      r.Error(cfg, fmt::format("config: cannot read '{}'", path));
+      return std::nullopt;
+    }
+    loaded = config::LoadConfig(path);
+  } else if (cfg.IsMap() && cfg.Style() == YAML::EmitterStyle::Block) {
+    loaded = LoadInlineConfig(text, file, root, cfg);
+  } else {
+    r.Error(cfg, "config: expected a path or an inline config (a block mapping)");
+    return std::nullopt;
+  }
+  if (!loaded.config) {
+    errors.insert(errors.end(), loaded.errors.begin(), loaded.errors.end());
+    return std::nullopt;
+  }
+  const config::Config& c = *loaded.config;
+  const YAML::Node tests = root["tests"];
+  if (!tests.IsSequence() || tests.size() == 0) {
+    r.Error(tests, "tests: expected a non-empty list");
+    return std::nullopt;
+  }
+  int i = 0;
+  for (const auto& n : tests) {
+    std::string path = fmt::format("tests[{}]", i++);
+    if (!r.CheckMap(n, path, {"name", "data", "series", "from", "to", "rules", "expect"})) continue;
+    TestCase tc;
+    tc.pos = config::YamlReader::PositionOf(n);
+    tc.name = r.String(n, "name", path, false).value_or(path);
+    if (auto d = r.String(n, "data", path, false)) {
+      tc.data = resolve(*d);
+      if (!fs::is_directory(*tc.data))
+        r.Error(n["data"], fmt::format("{}.data: '{}' is not a folder", path, *tc.data));
+    }
+    if (r.Has(n, "series", path, false)) ReadSeries(r, n["series"], path + ".series", c, tc);
+    if (r.Has(n, "from", path, true)) {
+      if (auto d = DateAt(r, n["from"], path + ".from")) tc.from = *d;
+    }
+    if (r.Has(n, "to", path, true)) {
+      if (auto d = DateAt(r, n["to"], path + ".to")) tc.to = *d;
+    }
+    if (tc.to < tc.from) r.Error(n["to"], path + ".to: before from");
+    if (auto names = r.StringList(n, "rules", path, false)) {
+      for (const auto& name : *names)
+        if (!KnownRule(c, name))
+          r.Error(n["rules"], fmt::format("{}.rules: unknown expression rule '{}'", path, name));
+      tc.rules = *names;
+    }
+    if (r.Has(n, "expect", path, true)) ReadExpect(r, n["expect"], path + ".expect", c, tc);
+    if (tc.rules) {
+      for (const auto& e : tc.expect)
+        if (std::find(tc.rules->begin(), tc.rules->end(), e.rule) == tc.rules->end())
+          r.Error(n["expect"], fmt::format("{}.expect: rule '{}' is not in {}.rules", path,
+                                           e.rule, path));
+    }
+    tf.tests.push_back(std::move(tc));
+  }
+  if (!errors.empty()) return std::nullopt;
+  tf.config = std::move(loaded.config);
+  return tf;
+}
+
+std::string Row(char tag, const Date& date, const std::string& rule, AlertState from,
+                AlertState to, Severity sev, const std::string& extra) {
+  std::string s = fmt::format("  {} {}  {:<24} {:<22} {:<9}", tag, FormatDate(date), rule,
+                              fmt::format("{} -> {}", AlertStateName(from), AlertStateName(to)),
+                              SeverityName(sev));
+  if (!extra.empty()) s += "  " + extra;
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  return s;
+}
+
+// Runs one test case; prints its diff on failure. Returns 0 (pass), 1 (fail) or 2 (bad data).
+int RunCase(const std::string& file, const config::Config& c, const TestCase& tc) {
+  alerts::FetchedHistory data;
+  if (tc.data) {
+    Status st = alerts::LoadDataDir(c, *tc.data, data);
+    if (!st.ok()) {
+      std::fprintf(stderr, "%s:%d:%d: test '%s': %s\n", file.c_str(), tc.pos.line,
+                   tc.pos.column, tc.name.c_str(), st.message().c_str());
+      return 2;
+    }
+  }
+  for (const auto& [id, raw] : tc.series) {
+    auto& pts = data[id];
+    pts.clear();
+    Unit unit = c.FindSeries(id)->unit;
+    for (const auto& p : raw)
+      if (p.value) pts.push_back({p.date, ToCanonical(*p.value, unit)});
+  }
+  auto history = alerts::BuildHistory(*c.rule_set, c, data);
+  auto all = alerts::Backtest(c, history, tc.from, tc.to);
+  std::vector<store::Transition> got;
+  for (auto& t : all)
+    if (!tc.rules || std::find(tc.rules->begin(), tc.rules->end(), t.rule) != tc.rules->end())
+      got.push_back(std::move(t));
+
+  std::vector<bool> used(got.size(), false);
+  std::vector<bool> found(tc.expect.size(), false);
+  for (size_t e = 0; e < tc.expect.size(); ++e)
+    for (size_t g = 0; g < got.size(); ++g)
+      if (!used[g] && SameKey(tc.expect[e], got[g])) {
+        used[g] = found[e] = true;
+        break;
+      }
+  const size_t missing = size_t(std::count(found.begin(), found.end(), false));
+  const size_t unexpected = size_t(std::count(used.begin(), used.end(), false));
+  if (missing == 0 && unexpected == 0) return 0;
+
+  auto rule_index = [&](const std::string& name) {
+    for (size_t i = 0; i < c.rules.size(); ++i)
+      if (c.rules[i].name == name) return int(i);
+    return -1;
+  };
+  struct Line {
+    Date date;
+    int rule;
+    int order;
+    std::string text;
+  };
+  std::vector<Line> lines;
+  int order = 0;
+  for (size_t g = 0; g < got.size(); ++g) {
+    const auto& t = got[g];
+    std::string extra;
+    if (!used[g]) {
+      auto idx = c.rule_set->catalog.Find(t.series);
+      Dimension dim = idx ? c.rule_set->catalog.spec(*idx).dimension : Dimension::kIndex;
+      extra = t.value ? FormatValue(*t.value, dim) : "no value";
+      // The condition part of the message (the rule's description follows the first ": ").
+      if (!t.message.empty()) extra += "  " + t.message.substr(0, t.message.find(": "));
+    }
+    lines.push_back({t.obs_date, rule_index(t.rule), order++,
+                     Row(used[g] ? ' ' : '+', t.obs_date, t.rule, t.from, t.to, t.severity, extra)});
+  }
+  for (size_t e = 0; e < tc.expect.size(); ++e) {
+    if (found[e]) continue;
+    const auto& x = tc.expect[e];
+    lines.push_back({x.date, rule_index(x.rule), order++,
+                     Row('-', x.date, x.rule, x.from, x.to, x.severity, "")});
+  }
+  std::stable_sort(lines.begin(), lines.end(), [](const Line& a, const Line& b) {
+    return std::tie(a.date, a.rule) < std::tie(b.date, b.rule);
+  });
+  std::printf("%s:%d:%d: FAIL: test '%s' (%s..%s): %zu expected transition%s missing (-), %zu "
+              "unexpected (+)\n",
+              file.c_str(), tc.pos.line, tc.pos.column, tc.name.c_str(),
+              FormatDate(tc.from).c_str(), FormatDate(tc.to).c_str(), missing,
+              missing == 1 ? "" : "s", unexpected);
+  for (const auto& l : lines) std::printf("%s\n", l.text.c_str());
+  return 1;
+}
+
+struct TestRulesArgs {
+  std::vector<std::string> files;
+};
+
+int RunTestRules(const TestRulesArgs& a) {
+  int worst = 0;
+  for (const auto& file : a.files) {
+    std::vector<config::ConfigError> errors;
+    auto tf = ReadTestFile(file, errors);
+    if (!tf) {
+      for (const auto& e : errors)
+        std::fprintf(stderr, "%s\n", ScrubSecrets(e.ToString()).c_str());
+      worst = 2;
+      continue;
+    }
+    int failed = 0, bad = 0;
+    for (const auto& tc : tf->tests) {
+      int rc = RunCase(file, *tf->config, tc);
+      failed += rc == 1;
+      bad += rc == 2;
+    }
+    if (bad) worst = 2;
+    else if (failed && worst == 0) worst = 1;
+    std::printf("%s: %zu test%s, %d failed%s\n", file.c_str(), tf->tests.size(),
+                tf->tests.size() == 1 ? "" : "s", failed, bad ? ", some could not run" : "");
+  }
+  if (worst == 0) std::printf("PASS\n");
+  return worst;
+}
+
+}  // namespace
+
+void RegisterTestRules(CLI::App& app, CommandFn& run) {
+  auto args = std::make_shared<TestRulesArgs>();
+  auto* cmd = app.add_subcommand(
+      "test-rules",
+      "Run rule test files (input series + expected transitions, in the spirit of promtool's "
+      "rule tests) through the backtest engine. Exit 0: all pass; 1: a test failed (diff "
+      "printed); 2: a malformed file. Format: docs/rules.md.");
+  cmd->add_option("files", args->files, "Rule test files (YAML)")->required();
+  cmd->callback([&run, args] { run = [args] { return RunTestRules(*args); }; });
+}
+
+}  // namespace liqwatch::cli
