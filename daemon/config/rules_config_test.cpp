@@ -98,5 +98,51 @@ rules:
   EXPECT_THAT(e[2], ::testing::StartsWith("t.yaml:11:36: rules[1].for: invalid duration 'soon'"));
 }
 
+// The shipped daemon config runs the default desk rules: config/liqwatch.yaml carries exactly
+// the derived series and rules of config/rules/funding.yaml, every rule with a description and
+// every input polled by the daemon config.
+TEST(RulesConfig, ShippedConfigUsesTheDefaultDeskRules) {
+  const std::string root = LIQWATCH_SOURCE_DIR;
+  auto daemon = LoadConfig(root + "/config/liqwatch.yaml");
+  auto desk = LoadConfig(root + "/config/rules/funding.yaml");
+  ASSERT_TRUE(daemon.config) << ::testing::PrintToString(Errors(daemon));
+  ASSERT_TRUE(desk.config) << ::testing::PrintToString(Errors(desk));
+  const Config& d = *daemon.config;
+  const Config& f = *desk.config;
+  ASSERT_EQ(d.rules.size(), f.rules.size());
+  for (size_t i = 0; i < f.rules.size(); ++i) {
+    const RuleConfig& a = d.rules[i];
+    const RuleConfig& b = f.rules[i];
+    SCOPED_TRACE(b.name);
+    EXPECT_EQ(a.name, b.name);
+    ASSERT_TRUE(a.expr) << "an expression rule";
+    ASSERT_TRUE(b.expr);
+    auto text = [](const std::optional<RuleCondition>& c) { return c ? c->text : std::string(); };
+    EXPECT_EQ(text(a.expr->warn), text(b.expr->warn));
+    EXPECT_EQ(text(a.expr->crit), text(b.expr->crit));
+    EXPECT_EQ(text(a.expr->clear), text(b.expr->clear));
+    EXPECT_EQ(a.expr->warn_severity, b.expr->warn_severity);
+    EXPECT_EQ(a.description, b.description);
+    EXPECT_FALSE(a.description.empty());
+    for (int input : a.expr->inputs) {
+      // Loading proves every input is polled (the catalog holds only the config's series and
+      // derived series); each fetched input must also have the dimension funding.yaml declares.
+      const auto& spec = d.rule_set->catalog.spec(input);
+      if (d.rule_set->FindDerived(input) != nullptr) continue;
+      const SeriesConfig* polled = d.FindSeries(spec.id);
+      const SeriesConfig* declared = f.FindSeries(spec.id);
+      ASSERT_NE(polled, nullptr) << spec.id;
+      ASSERT_NE(declared, nullptr) << spec.id;
+      EXPECT_EQ(DimensionOf(polled->unit), DimensionOf(declared->unit)) << spec.id;
+    }
+  }
+  ASSERT_EQ(d.rule_set->derived.size(), f.rule_set->derived.size());
+  for (size_t i = 0; i < f.rule_set->derived.size(); ++i) {
+    EXPECT_EQ(d.rule_set->derived[i].id, f.rule_set->derived[i].id);
+    EXPECT_EQ(d.rule_set->derived[i].text, f.rule_set->derived[i].text);
+    EXPECT_EQ(d.rule_set->derived[i].max_age, f.rule_set->derived[i].max_age);
+  }
+}
+
 }  // namespace
 }  // namespace liqwatch::config
