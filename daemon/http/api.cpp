@@ -11,6 +11,7 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include "config/rules_config.h"
 #include "core/log.h"
 #include "store/alert_json.h"
 
@@ -185,13 +186,37 @@ boost::json::object SeriesInfoJson(const config::SeriesConfig& s) {
           {"description", s.description}};
 }
 
-boost::json::object RuleInfoJson(const config::RuleConfig& r) {
+// A threshold rule reports series/op/threshold; an expression rule has no single comparison:
+// op and threshold are null, series is its clock series, and expr/crit/clear carry its
+// conditions' text (null for a threshold rule).
+boost::json::object RuleInfoJson(const config::Config& c, const config::RuleConfig& r) {
   boost::json::array notify;
   for (const auto& n : r.notify) notify.push_back(boost::json::value(n));
+  auto text = [](const auto& cond) -> boost::json::value {
+    if (cond) return boost::json::value(cond->text);
+    return nullptr;
+  };
+  if (r.expr) {
+    const auto& e = *r.expr;
+    std::string clock = e.clock >= 0 && c.rule_set ? c.rule_set->catalog.spec(e.clock).id : "";
+    return {{"name", r.name},
+            {"series", clock},
+            {"op", nullptr},
+            {"threshold", nullptr},
+            {"expr", e.warn ? text(e.warn) : text(e.crit)},
+            {"crit", e.warn ? text(e.crit) : boost::json::value(nullptr)},
+            {"clear", text(e.clear)},
+            {"severity", std::string(SeverityName(r.severity))},
+            {"description", r.description},
+            {"notify", std::move(notify)}};
+  }
   return {{"name", r.name},
           {"series", r.series},
           {"op", std::string(config::ComparisonText(r.op))},
           {"threshold", r.threshold},
+          {"expr", nullptr},
+          {"crit", nullptr},
+          {"clear", nullptr},
           {"severity", std::string(SeverityName(r.severity))},
           {"description", r.description},
           {"notify", std::move(notify)}};
@@ -232,7 +257,7 @@ Reply SeriesReply(store::Store& s, const config::Config& c, const std::string& i
   o["observations"] = std::move(obs);
   boost::json::array rules;
   for (const auto& r : c.rules)
-    if (r.series == id) rules.push_back(RuleInfoJson(r));
+    if (r.series == id) rules.push_back(RuleInfoJson(c, r));
   o["rules"] = std::move(rules);
   auto events = s.SeriesEvents(id, since);
   if (!events.ok()) return Error(500, events.status().message());
@@ -268,7 +293,7 @@ Reply RulesReply(store::Store& s, const config::Config& c) {
   if (!states.ok()) return Error(500, states.status().message());
   boost::json::array rules;
   for (const auto& r : c.rules) {
-    boost::json::object o = RuleInfoJson(r);
+    boost::json::object o = RuleInfoJson(c, r);
     o["state"] = "inactive";
     o["since"] = nullptr;
     o["alert_id"] = nullptr;
