@@ -174,8 +174,10 @@ Result<ParsedPage> ParsePage(const config::SourceConfig& source,
     points = ParseJsonPointer(response.body, o);
   }
   if (!ok_status) {
-    // FRED's error bodies carry the reason ("Bad Request.  The series does not exist.").
-    std::string reason = points.ok() || t != "fred" ? "" : ": " + points.status().message();
+    // FRED's JSON API error bodies carry the reason ("Bad Request.  The series does not
+    // exist."); other error bodies are HTML pages whose parse error would only add noise.
+    const bool fred_json = t == "fred" && source.api_key.has_value();
+    std::string reason = points.ok() || !fred_json ? "" : ": " + points.status().message();
     std::string msg = fmt::format("HTTP {}{}", response.status, reason);
     if (response.status == 403 && t == "html_table")
       msg += " (forbidden: the site refuses this client; Farside answers non-browsers with a "

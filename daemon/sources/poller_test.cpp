@@ -152,6 +152,16 @@ TEST_F(Fixture, HttpStatuses) {
             Status::Code::kUnavailable);
 }
 
+TEST_F(Fixture, KeylessFredErrorPageIsReportedAsItsStatusOnly) {
+  const auto* s = c.FindSeries("sofr_fred");
+  http::HttpResponse resp;
+  resp.status = 404;
+  resp.body = "<!DOCTYPE html><html><body><h1>404 Not Found</h1></body></html>";
+  auto r = ParsePage(*c.FindSource(s->source), *s, resp, D("2026-01-01"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(), "HTTP 404");  // not the CSV parser's complaint about HTML
+}
+
 TEST(Schedule, ReleaseWindowsInNewYork) {
   config::SeriesConfig s;
   s.interval = std::chrono::hours(1);
