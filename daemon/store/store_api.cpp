@@ -46,6 +46,41 @@ AlertRow ReadAlert(const Statement& st) {
 
 }  // namespace
 
+Result<std::vector<AlertRow>> Store::QueryAlerts(const AlertQuery& q) {
+  // Only the filters given become WHERE terms, each a plain comparison, so SQLite can use the
+  // indexes on opened_at, (rule, opened_at), ... ("?1 IS NULL OR x = ?1" would defeat them:
+  // a page of 100 over 1M events went from 0.7 s to milliseconds; bench/bench_query.cpp).
+  std::string sql = std::string(kAlertColumns) + "WHERE 1";
+  std::vector<std::string> args;
+  auto term = [&](const char* expr, const std::optional<std::string>& v) {
+    if (!v) return;
+    args.push_back(*v);
+    sql += fmt::format(" AND {}?{}", expr, args.size());
+    if (std::string_view(expr).rfind("instr", 0) == 0) sql += ")) > 0";
+  };
+  auto time_or_null = [](const std::optional<TimePoint>& t) {
+    return t ? std::optional<std::string>(FormatTime(*t)) : std::nullopt;
+  };
+  term("a.opened_at >= ", time_or_null(q.since));
+  term("a.opened_at < ", time_or_null(q.until));
+  term("a.rule = ", q.rule);
+  term("a.state = ", q.state);
+  term("a.severity = ", q.severity);
+  term("a.series = ", q.series);
+  term("instr(lower(a.message), lower(", q.text);
+  sql += fmt::format(" ORDER BY a.opened_at DESC, a.id DESC LIMIT ?{}", args.size() + 1);
+  LW_TRY_ASSIGN(st, db_->Prepare(sql));
+  for (std::size_t i = 0; i < args.size(); ++i) st.Bind(static_cast<int>(i + 1), args[i]);
+  st.Bind(static_cast<int>(args.size() + 1), q.limit);
+  std::vector<AlertRow> out;
+  for (;;) {
+    LW_TRY_ASSIGN(row, st.Step());
+    if (!row) break;
+    out.push_back(ReadAlert(st));
+  }
+  return out;
+}
+
 Result<std::optional<AlertRow>> Store::GetAlert(int64_t id) {
   LW_TRY_ASSIGN(st, db_->Prepare(std::string(kAlertColumns) + "WHERE a.id = ?1"));
   st.Bind(1, id);
