@@ -157,14 +157,19 @@ asio::awaitable<void> Dispatcher::Loop() {
     auto read_silence_end = [](store::Store& s) { return NextSilenceEnd(s); };
     auto silence_end = co_await store_.Run(read_silence_end);
     Duration sleep = std::chrono::minutes(1);
+    // Wake a little after a silence ends: waking at (or a hair before) its end would find it
+    // still active, and the next query, which only sees silences still to end, would then
+    // leave the held deliveries until the one-minute tick.
+    if (silence_end.ok() && *silence_end) **silence_end += std::chrono::milliseconds(100);
     for (const auto* t : {&next, &silence_end}) {
       if (t->ok() && **t) {
-        sleep = std::min(sleep, std::max(Duration(50), std::chrono::duration_cast<Duration>(
-                                                           ***t - clock_.Now())));
+        sleep = std::min(
+            sleep,
+            std::max(Duration(50), std::chrono::duration_cast<Duration>(***t - clock_.Now())));
       }
     }
     if (started > 0) sleep = std::min(sleep, Duration(200));  // re-check soon after a batch
-    if (woken_) continue;  // new work arrived during this pass
+    if (woken_) continue;                                     // new work arrived during this pass
     wake_.expires_after(sleep);
     boost::system::error_code ec;
     co_await wake_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
@@ -188,8 +193,8 @@ asio::awaitable<bool> Dispatcher::Admit(const store::DeliveryJob& job, bool send
   }
   if (*gated.first == Gate::kSend) co_return true;
   log->info("event={} notifier={} delivery={} event_id={} rule={} kind={} reason=\"{}\"",
-            *gated.first == Gate::kSilenced ? "silenced" : "skipped", job.notifier,
-            job.delivery_id, job.event_id, job.rule, job.kind, gated.second);
+            *gated.first == Gate::kSilenced ? "silenced" : "skipped", job.notifier, job.delivery_id,
+            job.event_id, job.rule, job.kind, gated.second);
   Done(job.delivery_id);
   co_return false;
 }
@@ -203,8 +208,8 @@ asio::awaitable<void> Dispatcher::Deliver(store::DeliveryJob job) {
   SendResult result;
   auto it = notifiers_.find(job.notifier);
   if (it == notifiers_.end()) {
-    result = {SendResult::Outcome::kPermanent,
-              "notifier '" + job.notifier + "' is not configured", std::nullopt};
+    result = {SendResult::Outcome::kPermanent, "notifier '" + job.notifier + "' is not configured",
+              std::nullopt};
   } else {
     auto notifier = it->second;  // keeps it alive across a reload
     auto admit = Admit(job, notifier->send_resolved());
@@ -275,9 +280,10 @@ asio::awaitable<void> Dispatcher::Record(store::DeliveryJob job, SendResult resu
   } else {
     bool too_old = now - job.created_at >= delivery_.max_age;
     if (result.outcome == SendResult::Outcome::kPermanent || too_old) {
-      std::string why = result.outcome == SendResult::Outcome::kPermanent
-                            ? result.error
-                            : "gave up after " + std::to_string(attempt) + " attempts: " + result.error;
+      std::string why =
+          result.outcome == SendResult::Outcome::kPermanent
+              ? result.error
+              : "gave up after " + std::to_string(attempt) + " attempts: " + result.error;
       log->error("event=dead_lettered notifier={} delivery={} rule={} error=\"{}\"", job.notifier,
                  job.delivery_id, job.rule, why);
       auto mark = [id = job.delivery_id, now, why](store::Store& st) {
@@ -286,18 +292,20 @@ asio::awaitable<void> Dispatcher::Record(store::DeliveryJob job, SendResult resu
       s = co_await store_.Run(mark);
     } else {
       std::uniform_real_distribution<double> unit(0.0, 1.0);
-      Duration delay = result.retry_after ? *result.retry_after
-                                          : RetryDelay(delivery_, attempt, unit(rng));
-      log->warn("event=delivery_retry notifier={} delivery={} rule={} attempt={} retry_in_ms={} "
-                "error=\"{}\"",
-                job.notifier, job.delivery_id, job.rule, attempt, delay.count(), result.error);
+      Duration delay =
+          result.retry_after ? *result.retry_after : RetryDelay(delivery_, attempt, unit(rng));
+      log->warn(
+          "event=delivery_retry notifier={} delivery={} rule={} attempt={} retry_in_ms={} "
+          "error=\"{}\"",
+          job.notifier, job.delivery_id, job.rule, attempt, delay.count(), result.error);
       auto mark = [id = job.delivery_id, next = now + delay, err = result.error](store::Store& st) {
         return st.MarkRetry(id, next, err);
       };
       s = co_await store_.Run(mark);
     }
   }
-  if (!s.ok()) log->error("event=outbox_write_failed delivery={} error=\"{}\"", job.delivery_id, s.message());
+  if (!s.ok())
+    log->error("event=outbox_write_failed delivery={} error=\"{}\"", job.delivery_id, s.message());
   Done(job.delivery_id);
 }
 
