@@ -54,7 +54,8 @@ Store& Db() {
           "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 4.3, ?10, ?11, ?12)");
       auto d = db.Prepare(
           "INSERT INTO deliveries (id, event_id, notifier, status, attempts, next_attempt_at, "
-          "created_at, delivered_at, idempotency_key) VALUES (?1, ?2, 'ops', ?3, 1, ?4, ?4, ?4, ?5)");
+          "created_at, delivered_at, idempotency_key) VALUES (?1, ?2, 'ops', ?3, 1, ?4, ?4, ?4, "
+          "?5)");
       std::mt19937_64 rng(42);
       const int64_t start = 1600000000;  // 2020-09-13
       for (int i = 1; i <= kAlerts; ++i) {
@@ -71,23 +72,41 @@ Store& Db() {
         const std::string opened = iso(t), resolved = iso(t + 3600);
         const std::string date = opened.substr(0, 10);
         const double value = 4.3 + static_cast<double>(rng() % 100) / 1000;
-        const std::string msg = fmt::format("series_{} above threshold on {} ({:.3f})", series,
-                                            date, value);
-        a->Reset().Bind(1, int64_t{i}).Bind(2, fmt::format("rule_{}", rule))
-            .Bind(3, fmt::format("series_{}", series)).Bind(4, sev)
-            .Bind(5, firing ? "firing" : "resolved").Bind(6, opened)
+        const std::string msg =
+            fmt::format("series_{} above threshold on {} ({:.3f})", series, date, value);
+        a->Reset()
+            .Bind(1, int64_t{i})
+            .Bind(2, fmt::format("rule_{}", rule))
+            .Bind(3, fmt::format("series_{}", series))
+            .Bind(4, sev)
+            .Bind(5, firing ? "firing" : "resolved")
+            .Bind(6, opened)
             .Bind(7, firing ? std::optional<std::string>() : std::optional<std::string>(resolved))
-            .Bind(8, date).Bind(9, value).Bind(10, msg);
+            .Bind(8, date)
+            .Bind(9, value)
+            .Bind(10, msg);
         (void)a->Run();
         for (int k = 0; k < 2; ++k) {
           const int64_t id = 2 * static_cast<int64_t>(i) - 1 + k;
-          e->Reset().Bind(1, id).Bind(2, int64_t{i}).Bind(3, fmt::format("rule_{}", rule))
-              .Bind(4, k ? "resolved" : "firing").Bind(5, k ? "firing" : "inactive")
-              .Bind(6, k ? "resolved" : "firing").Bind(7, sev)
-              .Bind(8, fmt::format("series_{}", series)).Bind(9, value).Bind(10, date)
-              .Bind(11, k ? resolved : opened).Bind(12, msg);
+          e->Reset()
+              .Bind(1, id)
+              .Bind(2, int64_t{i})
+              .Bind(3, fmt::format("rule_{}", rule))
+              .Bind(4, k ? "resolved" : "firing")
+              .Bind(5, k ? "firing" : "inactive")
+              .Bind(6, k ? "resolved" : "firing")
+              .Bind(7, sev)
+              .Bind(8, fmt::format("series_{}", series))
+              .Bind(9, value)
+              .Bind(10, date)
+              .Bind(11, k ? resolved : opened)
+              .Bind(12, msg);
           (void)e->Run();
-          d->Reset().Bind(1, id).Bind(2, id).Bind(3, "delivered").Bind(4, k ? resolved : opened)
+          d->Reset()
+              .Bind(1, id)
+              .Bind(2, id)
+              .Bind(3, "delivered")
+              .Bind(4, k ? resolved : opened)
               .Bind(5, fmt::format("{:032x}", id));
           (void)d->Run();
         }

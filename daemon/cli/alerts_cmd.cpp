@@ -1,7 +1,7 @@
 #include <cstdio>
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
+#include <boost/json.hpp>
 
 #include "cli/commands.h"
 #include "cli/output.h"
@@ -67,8 +67,17 @@ int RunAlerts(const AlertsArgs& args) {
   Table t;
   t.header = {"ID", "OPENED", "RULE", "SEV", "STATE", "OBS DATE", "VALUE", "DELIVERY"};
   if (format == Format::kCsv)
-    t.header = {"id", "opened_at", "rule", "severity", "state", "first_observation_date",
-                "last_observation_date", "value", "threshold", "resolved_at", "message"};
+    t.header = {"id",
+                "opened_at",
+                "rule",
+                "severity",
+                "state",
+                "first_observation_date",
+                "last_observation_date",
+                "value",
+                "threshold",
+                "resolved_at",
+                "message"};
   for (const auto& a : *rows) {
     auto num = [](const std::optional<double>& v) { return v ? fmt::format("{:g}", *v) : ""; };
     if (format == Format::kCsv) {
@@ -77,8 +86,9 @@ int RunAlerts(const AlertsArgs& args) {
                         a.resolved_at.value_or(""), a.message});
     } else {
       std::string delivery = a.deliveries_dead > 0 ? fmt::format("{} dead", a.deliveries_dead)
-                             : a.deliveries_pending > 0 ? fmt::format("{} pending", a.deliveries_pending)
-                             : fmt::format("{} sent", a.deliveries_delivered);
+                             : a.deliveries_pending > 0
+                                 ? fmt::format("{} pending", a.deliveries_pending)
+                                 : fmt::format("{} sent", a.deliveries_delivered);
       t.rows.push_back({std::to_string(a.id), a.opened_at.substr(0, 16), a.rule, a.severity,
                         a.state, a.last_obs_date, num(a.value), delivery});
     }

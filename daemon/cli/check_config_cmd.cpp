@@ -17,7 +17,8 @@ void RegisterCheckConfig(CLI::App& app, CommandFn& run) {
     run = [path] {
       auto r = config::LoadConfig(*path);
       if (!r.config) {
-        for (const auto& e : r.errors) std::fprintf(stderr, "%s\n", ScrubSecrets(e.ToString()).c_str());
+        for (const auto& e : r.errors)
+          std::fprintf(stderr, "%s\n", ScrubSecrets(e.ToString()).c_str());
         return 2;
       }
       std::printf("%s: ok: %s\n", path->c_str(), r.config->Summary().c_str());

@@ -11,9 +11,9 @@
 namespace liqwatch::cli {
 
 int Main(int argc, char** argv) {
-  CLI::App app{
-      "liqwatch " LIQWATCH_VERSION " - watches US dollar funding liquidity (SOFR vs IORB, repo, "
-      "ON RRP, reserves, TGA, credit spreads) and alerts before the market does."};
+  CLI::App app{"liqwatch " LIQWATCH_VERSION
+               " - watches US dollar funding liquidity (SOFR vs IORB, repo, "
+               "ON RRP, reserves, TGA, credit spreads) and alerts before the market does."};
   app.require_subcommand(1);
   app.set_version_flag("--version", LIQWATCH_VERSION);
   CommandFn run;

@@ -4,8 +4,8 @@
 // config.
 #include <cstdio>
 
-#include <boost/asio/io_context.hpp>
 #include <fmt/format.h>
+#include <boost/asio/io_context.hpp>
 
 #include "cli/commands.h"
 #include "config/config.h"
@@ -77,11 +77,13 @@ int RunFetch(const FetchArgs& args) {
     std::vector<const Observation*> main;
     int extra = 0;
     for (const auto& o : *result) {
-      if (o.series == s.id) main.push_back(&o);
-      else ++extra;
+      if (o.series == s.id)
+        main.push_back(&o);
+      else
+        ++extra;
     }
-    std::printf("%s (%s): %zu observations in %s", s.id.c_str(), source->name.c_str(),
-                main.size(), std::string(UnitName(canonical)).c_str());
+    std::printf("%s (%s): %zu observations in %s", s.id.c_str(), source->name.c_str(), main.size(),
+                std::string(UnitName(canonical)).c_str());
     if (extra > 0) std::printf(" (+%d per-operation values)", extra);
     std::printf("\n");
     size_t from = main.size() > static_cast<size_t>(args.last) ? main.size() - args.last : 0;

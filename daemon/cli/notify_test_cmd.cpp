@@ -96,11 +96,11 @@ int RunNotifyTest(const NotifyTestArgs& a) {
     std::printf("notifier %s (%s): test message delivered\n", nc->name.c_str(), nc->type.c_str());
     return 0;
   }
-  std::fprintf(stderr, "liqwatch notify-test: notifier %s (%s): %s failure: %s\n",
-               nc->name.c_str(), nc->type.c_str(),
-               result.outcome == notify::SendResult::Outcome::kPermanent ? "permanent"
-                                                                          : "retryable",
-               ScrubSecrets(result.error).c_str());
+  std::fprintf(
+      stderr, "liqwatch notify-test: notifier %s (%s): %s failure: %s\n", nc->name.c_str(),
+      nc->type.c_str(),
+      result.outcome == notify::SendResult::Outcome::kPermanent ? "permanent" : "retryable",
+      ScrubSecrets(result.error).c_str());
   return 1;
 }
 

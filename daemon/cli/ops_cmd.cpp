@@ -3,8 +3,8 @@
 // WAL: readers never block the writer; ack and prune take a short write transaction).
 #include <cstdio>
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
+#include <boost/json.hpp>
 
 #include "cli/commands.h"
 #include "cli/output.h"
@@ -33,8 +33,8 @@ struct ShowArgs {
 int RunShow(const ShowArgs& args) {
   Format format;
   if (!ParseFormat(args.format, format) || format == Format::kCsv)
-    return Fail("alerts show", fmt::format("unknown --format '{}', expected table or json",
-                                           args.format), 2);
+    return Fail("alerts show",
+                fmt::format("unknown --format '{}', expected table or json", args.format), 2);
   auto store = store::Store::Open(args.db, store::Store::Mode::kReadOnly);
   if (!store.ok()) return Fail("alerts show", store.status().message());
   auto a = (*store)->GetAlert(args.id);
@@ -123,8 +123,9 @@ int RunBackup(const BackupArgs& args) {
   // Verify the copy opens and has the same schema version.
   auto copy = store::Store::Open(args.to, store::Store::Mode::kReadOnly);
   if (!copy.ok()) return Fail("backup", "the copy does not open: " + copy.status().message());
-  auto check = (*copy)->db().QueryInt("SELECT count(*) FROM pragma_integrity_check WHERE "
-                                      "integrity_check != 'ok'");
+  auto check = (*copy)->db().QueryInt(
+      "SELECT count(*) FROM pragma_integrity_check WHERE "
+      "integrity_check != 'ok'");
   if (!check.ok() || *check != 0) return Fail("backup", "integrity check of the copy failed");
   std::printf("backed up %s to %s (schema version %d)\n", args.db.c_str(), args.to.c_str(),
               (*copy)->schema_version());
@@ -156,10 +157,11 @@ void RegisterOps(CLI::App& app, CommandFn& run) {
   }
   {
     auto args = std::make_shared<PruneArgs>();
-    auto* cmd = app.add_subcommand(
-        "prune", "Retention: delete alerts resolved before DATE with their events and "
-                 "deliveries, and older revisions. Firing alerts, pending deliveries and "
-                 "observations are kept.");
+    auto* cmd =
+        app.add_subcommand("prune",
+                           "Retention: delete alerts resolved before DATE with their events and "
+                           "deliveries, and older revisions. Firing alerts, pending deliveries and "
+                           "observations are kept.");
     cmd->add_option("--before", args->before, "YYYY-MM-DD or a duration back from now (90d)")
         ->required();
     cmd->add_option("--db", args->db, "SQLite database path")->capture_default_str();
@@ -168,8 +170,9 @@ void RegisterOps(CLI::App& app, CommandFn& run) {
   {
     auto args = std::make_shared<BackupArgs>();
     auto* cmd = app.add_subcommand(
-        "backup", "Consistent copy of the database with SQLite's online backup API; safe while "
-                  "the daemon runs. Restore: stop the daemon, copy the file back.");
+        "backup",
+        "Consistent copy of the database with SQLite's online backup API; safe while "
+        "the daemon runs. Restore: stop the daemon, copy the file back.");
     cmd->add_option("--to", args->to, "Destination file (overwritten)")->required();
     cmd->add_option("--db", args->db, "SQLite database path")->capture_default_str();
     cmd->callback([&run, args] { run = [args] { return RunBackup(*args); }; });

@@ -47,10 +47,14 @@ std::string RenderCsv(const Table& t) {
 }
 
 bool ParseFormat(const std::string& text, Format& out) {
-  if (text == "table") out = Format::kTable;
-  else if (text == "json") out = Format::kJson;
-  else if (text == "csv") out = Format::kCsv;
-  else return false;
+  if (text == "table")
+    out = Format::kTable;
+  else if (text == "json")
+    out = Format::kJson;
+  else if (text == "csv")
+    out = Format::kCsv;
+  else
+    return false;
   return true;
 }
 

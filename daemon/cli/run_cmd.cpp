@@ -6,8 +6,9 @@ namespace liqwatch::cli {
 void RegisterRun(CLI::App& app, CommandFn& run) {
   auto opts = std::make_shared<RunOptions>();
   auto* cmd = app.add_subcommand(
-      "run", "Run the daemon in the foreground: poll the feeds, evaluate rules, store and send "
-             "alerts. Stops cleanly on SIGTERM; SIGHUP reloads the config.");
+      "run",
+      "Run the daemon in the foreground: poll the feeds, evaluate rules, store and send "
+      "alerts. Stops cleanly on SIGTERM; SIGHUP reloads the config.");
   cmd->add_option("--config,-c", opts->config_path, "Config file (YAML)")->required();
   cmd->add_option("--db", opts->db_path, "SQLite database path (overrides storage.path)");
   cmd->add_option("--log-level", opts->log_level,

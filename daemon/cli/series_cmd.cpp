@@ -4,8 +4,8 @@
 // seen_at}]}; without ID, an array of {series, unit, observations, first_date, last_date}.
 #include <cstdio>
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
+#include <boost/json.hpp>
 
 #include "cli/commands.h"
 #include "cli/output.h"
@@ -63,11 +63,13 @@ int RunSeries(const SeriesArgs& args) {
       auto r = st->Step();
       if (!r.ok()) return Fail(r.status());
       if (!*r) break;
-      arr.push_back(boost::json::object{{"series", st->Text(0)}, {"unit", st->Text(1)},
+      arr.push_back(boost::json::object{{"series", st->Text(0)},
+                                        {"unit", st->Text(1)},
                                         {"observations", st->Int(2)},
-                                        {"first_date", st->Text(3)}, {"last_date", st->Text(4)}});
-      t.rows.push_back({st->Text(0), st->Text(1), std::to_string(st->Int(2)), st->Text(3),
-                        st->Text(4)});
+                                        {"first_date", st->Text(3)},
+                                        {"last_date", st->Text(4)}});
+      t.rows.push_back(
+          {st->Text(0), st->Text(1), std::to_string(st->Int(2)), st->Text(3), st->Text(4)});
     }
   } else {
     auto st = db.Prepare(
@@ -95,16 +97,20 @@ int RunSeries(const SeriesArgs& args) {
         revs.push_back(boost::json::object{{"old_value", Num(rev->OptDouble(0))},
                                            {"new_value", Num(rev->OptDouble(1))},
                                            {"seen_at", rev->Text(2)}});
-        rev_text += fmt::format("{}{} -> {} at {}", rev_text.empty() ? "" : "; ",
-                                NumText(rev->OptDouble(0)), NumText(rev->OptDouble(1)),
-                                rev->Text(2));
+        rev_text +=
+            fmt::format("{}{} -> {} at {}", rev_text.empty() ? "" : "; ",
+                        NumText(rev->OptDouble(0)), NumText(rev->OptDouble(1)), rev->Text(2));
       }
-      arr.push_back(boost::json::object{
-          {"series", *args.id}, {"date", date}, {"value", Num(st->OptDouble(1))},
-          {"unit", st->Text(2)}, {"provisional", st->Int(3) != 0},
-          {"fetched_at", st->Text(4)}, {"updated_at", st->Text(5)}, {"revisions", revs}});
-      t.rows.push_back({date, NumText(st->OptDouble(1)), st->Text(2),
-                        st->Int(3) != 0 ? "yes" : "", st->Text(5), rev_text});
+      arr.push_back(boost::json::object{{"series", *args.id},
+                                        {"date", date},
+                                        {"value", Num(st->OptDouble(1))},
+                                        {"unit", st->Text(2)},
+                                        {"provisional", st->Int(3) != 0},
+                                        {"fetched_at", st->Text(4)},
+                                        {"updated_at", st->Text(5)},
+                                        {"revisions", revs}});
+      t.rows.push_back({date, NumText(st->OptDouble(1)), st->Text(2), st->Int(3) != 0 ? "yes" : "",
+                        st->Text(5), rev_text});
     }
   }
   if (format == Format::kJson) {
@@ -123,8 +129,9 @@ int RunSeries(const SeriesArgs& args) {
 void RegisterSeries(CLI::App& app, CommandFn& run) {
   auto args = std::make_shared<SeriesArgs>();
   auto* cmd = app.add_subcommand(
-      "series", "Stored observations of a series (canonical unit) with their revisions; without "
-                "ID, the stored series. Safe while the daemon runs.");
+      "series",
+      "Stored observations of a series (canonical unit) with their revisions; without "
+      "ID, the stored series. Safe while the daemon runs.");
   cmd->add_option("id", args->id, "Series id (as in the config)");
   cmd->add_option("--db", args->db, "SQLite database path")->capture_default_str();
   cmd->add_option("--since", args->since, "Observation date from: YYYY-MM-DD or a duration (30d)");

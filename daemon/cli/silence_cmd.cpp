@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
+#include <boost/json.hpp>
 
 #include "cli/commands.h"
 #include "cli/output.h"
@@ -65,15 +65,22 @@ int RunAdd(const SilenceArgs& a) {
 }
 
 boost::json::object SilenceJson(const notify::Silence& s) {
-  return {{"id", s.id},           {"rule", s.rule},          {"labels", s.matchers},
-          {"starts_at", s.starts_at}, {"ends_at", s.ends_at}, {"comment", s.comment},
-          {"created_by", s.created_by}, {"created_at", s.created_at}, {"active", s.active}};
+  return {{"id", s.id},
+          {"rule", s.rule},
+          {"labels", s.matchers},
+          {"starts_at", s.starts_at},
+          {"ends_at", s.ends_at},
+          {"comment", s.comment},
+          {"created_by", s.created_by},
+          {"created_at", s.created_at},
+          {"active", s.active}};
 }
 
 int RunList(const SilenceArgs& a) {
   Format format;
   if (!ParseFormat(a.format, format))
-    return Fail("list", fmt::format("unknown --format '{}', expected table, json or csv", a.format), 2);
+    return Fail("list", fmt::format("unknown --format '{}', expected table, json or csv", a.format),
+                2);
   auto store = store::Store::Open(a.db, store::Store::Mode::kReadOnly);
   if (!store.ok()) return Fail("list", store.status().message());
   auto rows = notify::ListSilences(**store, Clock::now(), a.all);
@@ -114,7 +121,8 @@ void RegisterSilence(CLI::App& app, CommandFn& run) {
       "add", "Add a silence for a rule (or '*'), optionally only for some labels.");
   add->add_option("--db", args->db, "Database file")->capture_default_str();
   add->add_option("--rule,-r", args->rule, "Rule name, or '*' for every rule")->required();
-  add->add_option("--label,-l", args->labels, "Only alerts with this label (KEY=VALUE; repeatable)");
+  add->add_option("--label,-l", args->labels,
+                  "Only alerts with this label (KEY=VALUE; repeatable)");
   add->add_option("--for", args->duration, "How long: 30m, 12h, 2d, 1w")->required();
   add->add_option("--comment,-m", args->comment, "Why (shown in silence list)");
   add->add_option("--author", args->author, "Who (default: $USER)");

@@ -44,9 +44,9 @@ int RunStatus(const StatusArgs& args) {
   Table t;
   t.header = {"SERIES", "SOURCE", "LAST SUCCESS", "FAILS", "LAST NEW OBS", "LAST ERROR"};
   if (format == Format::kCsv)
-    t.header = {"series", "source", "last_attempt_at", "last_success_at", "last_error_at",
-                "last_error", "consecutive_failures", "last_new_observation_at", "polls",
-                "errors"};
+    t.header = {"series",        "source",     "last_attempt_at",      "last_success_at",
+                "last_error_at", "last_error", "consecutive_failures", "last_new_observation_at",
+                "polls",         "errors"};
   while (true) {
     auto row = st->Step();
     if (!row.ok()) {
@@ -59,19 +59,23 @@ int RunStatus(const StatusArgs& args) {
       return v ? boost::json::value(*v) : boost::json::value(nullptr);
     };
     auto text = [&](int c) { return st->OptText(c).value_or(""); };
-    sources.push_back(boost::json::object{
-        {"series", st->Text(0)}, {"source", st->Text(1)}, {"last_attempt_at", opt(2)},
-        {"last_success_at", opt(3)}, {"last_error_at", opt(4)}, {"last_error", opt(5)},
-        {"consecutive_failures", st->Int(6)}, {"last_new_observation_at", opt(7)},
-        {"polls", st->Int(8)}, {"errors", st->Int(9)}});
+    sources.push_back(boost::json::object{{"series", st->Text(0)},
+                                          {"source", st->Text(1)},
+                                          {"last_attempt_at", opt(2)},
+                                          {"last_success_at", opt(3)},
+                                          {"last_error_at", opt(4)},
+                                          {"last_error", opt(5)},
+                                          {"consecutive_failures", st->Int(6)},
+                                          {"last_new_observation_at", opt(7)},
+                                          {"polls", st->Int(8)},
+                                          {"errors", st->Int(9)}});
     if (format == Format::kCsv) {
       t.rows.push_back({st->Text(0), st->Text(1), text(2), text(3), text(4), text(5),
                         std::to_string(st->Int(6)), text(7), std::to_string(st->Int(8)),
                         std::to_string(st->Int(9))});
     } else {
-      t.rows.push_back({st->Text(0), st->Text(1), text(3).substr(0, 19),
-                        std::to_string(st->Int(6)), text(7).substr(0, 19),
-                        st->Int(6) > 0 ? text(5) : ""});
+      t.rows.push_back({st->Text(0), st->Text(1), text(3).substr(0, 19), std::to_string(st->Int(6)),
+                        text(7).substr(0, 19), st->Int(6) > 0 ? text(5) : ""});
     }
   }
   auto count = [&](const char* status) -> int64_t {
@@ -104,8 +108,9 @@ int RunStatus(const StatusArgs& args) {
 void RegisterStatus(CLI::App& app, CommandFn& run) {
   auto args = std::make_shared<StatusArgs>();
   auto* cmd = app.add_subcommand(
-      "status", "Source health per series (last success, last error, consecutive failures, last "
-                "new observation) and the delivery outbox. Safe while the daemon runs.");
+      "status",
+      "Source health per series (last success, last error, consecutive failures, last "
+      "new observation) and the delivery outbox. Safe while the daemon runs.");
   cmd->add_option("--db", args->db, "SQLite database path")->capture_default_str();
   cmd->add_option("--format", args->format, "table, json or csv")->capture_default_str();
   cmd->callback([&run, args] { run = [args] { return RunStatus(*args); }; });

@@ -62,7 +62,7 @@ struct RawPoint {
 struct TestCase {
   std::string name;
   config::Position pos;
-  std::optional<std::string> data;                     // resolved path
+  std::optional<std::string> data;                      // resolved path
   std::map<std::string, std::vector<RawPoint>> series;  // inline points, declared unit
   Date from{}, to{};
   std::optional<std::vector<std::string>> rules;
@@ -153,7 +153,8 @@ void ReadSeries(config::YamlReader& r, const YAML::Node& node, const std::string
     std::string id = kv.first.Scalar();
     std::string p = path + "." + id;
     if (c.FindSeries(id) == nullptr) {
-      r.Error(kv.first, fmt::format("{}: unknown series '{}' (not in the config's series)", path, id));
+      r.Error(kv.first,
+              fmt::format("{}: unknown series '{}' (not in the config's series)", path, id));
       continue;
     }
     auto& pts = tc.series[id];
@@ -202,9 +203,12 @@ void ReadExpect(config::YamlReader& r, const YAML::Node& node, const std::string
     if (!r.CheckMap(n, p, {"date", "rule", "transition", "severity"})) continue;
     Expected e;
     bool ok = true;
-    if (!r.Has(n, "date", p, true)) ok = false;
-    else if (auto d = DateAt(r, n["date"], p + ".date")) e.date = *d;
-    else ok = false;
+    if (!r.Has(n, "date", p, true))
+      ok = false;
+    else if (auto d = DateAt(r, n["date"], p + ".date"))
+      e.date = *d;
+    else
+      ok = false;
     auto rule = r.String(n, "rule", p, true);
     if (rule && !KnownRule(c, *rule)) {
       r.Error(n["rule"], fmt::format("{}.rule: unknown expression rule '{}'", p, *rule));
@@ -226,7 +230,8 @@ void ReadExpect(config::YamlReader& r, const YAML::Node& node, const std::string
       if (!from || !to) {
         r.Error(n["transition"],
                 fmt::format("{}.transition: expected 'FROM -> TO' with states inactive, pending, "
-                            "firing, resolved, no_data; got '{}'", p, *tr));
+                            "firing, resolved, no_data; got '{}'",
+                            p, *tr));
         ok = false;
       } else {
         e.from = *from;
@@ -239,7 +244,8 @@ void ReadExpect(config::YamlReader& r, const YAML::Node& node, const std::string
         e.severity = *s;
       } else {
         r.Error(n["severity"], fmt::format("{}.severity: expected info, warning or critical, "
-                                           "got '{}'", p, *sev));
+                                           "got '{}'",
+                                           p, *sev));
         ok = false;
       }
     }
@@ -251,7 +257,8 @@ void ReadExpect(config::YamlReader& r, const YAML::Node& node, const std::string
 }
 
 // Parses a test file; on any problem returns nullopt with `errors` filled.
-std::optional<TestFile> ReadTestFile(const std::string& file, std::vector<config::ConfigError>& errors) {
+std::optional<TestFile> ReadTestFile(const std::string& file,
+                                     std::vector<config::ConfigError>& errors) {
   bool readable = false;
   std::string text = Slurp(file, readable);
   config::YamlReader r(file, &errors);
@@ -329,8 +336,8 @@ std::optional<TestFile> ReadTestFile(const std::string& file, std::vector<config
     if (tc.rules) {
       for (const auto& e : tc.expect)
         if (std::find(tc.rules->begin(), tc.rules->end(), e.rule) == tc.rules->end())
-          r.Error(n["expect"], fmt::format("{}.expect: rule '{}' is not in {}.rules", path,
-                                           e.rule, path));
+          r.Error(n["expect"],
+                  fmt::format("{}.expect: rule '{}' is not in {}.rules", path, e.rule, path));
     }
     tf.tests.push_back(std::move(tc));
   }
@@ -339,8 +346,8 @@ std::optional<TestFile> ReadTestFile(const std::string& file, std::vector<config
   return tf;
 }
 
-std::string Row(char tag, const Date& date, const std::string& rule, AlertState from,
-                AlertState to, Severity sev, const std::string& extra) {
+std::string Row(char tag, const Date& date, const std::string& rule, AlertState from, AlertState to,
+                Severity sev, const std::string& extra) {
   std::string s = fmt::format("  {} {}  {:<24} {:<22} {:<9}", tag, FormatDate(date), rule,
                               fmt::format("{} -> {}", AlertStateName(from), AlertStateName(to)),
                               SeverityName(sev));
@@ -355,8 +362,8 @@ int RunCase(const std::string& file, const config::Config& c, const TestCase& tc
   if (tc.data) {
     Status st = alerts::LoadDataDir(c, *tc.data, data);
     if (!st.ok()) {
-      std::fprintf(stderr, "%s:%d:%d: test '%s': %s\n", file.c_str(), tc.pos.line,
-                   tc.pos.column, tc.name.c_str(), st.message().c_str());
+      std::fprintf(stderr, "%s:%d:%d: test '%s': %s\n", file.c_str(), tc.pos.line, tc.pos.column,
+                   tc.name.c_str(), st.message().c_str());
       return 2;
     }
   }
@@ -409,8 +416,9 @@ int RunCase(const std::string& file, const config::Config& c, const TestCase& tc
       // The condition part of the message (the rule's description follows the first ": ").
       if (!t.message.empty()) extra += "  " + t.message.substr(0, t.message.find(": "));
     }
-    lines.push_back({t.obs_date, rule_index(t.rule), order++,
-                     Row(used[g] ? ' ' : '+', t.obs_date, t.rule, t.from, t.to, t.severity, extra)});
+    lines.push_back(
+        {t.obs_date, rule_index(t.rule), order++,
+         Row(used[g] ? ' ' : '+', t.obs_date, t.rule, t.from, t.to, t.severity, extra)});
   }
   for (size_t e = 0; e < tc.expect.size(); ++e) {
     if (found[e]) continue;
@@ -421,11 +429,11 @@ int RunCase(const std::string& file, const config::Config& c, const TestCase& tc
   std::stable_sort(lines.begin(), lines.end(), [](const Line& a, const Line& b) {
     return std::tie(a.date, a.rule) < std::tie(b.date, b.rule);
   });
-  std::printf("%s:%d:%d: FAIL: test '%s' (%s..%s): %zu expected transition%s missing (-), %zu "
-              "unexpected (+)\n",
-              file.c_str(), tc.pos.line, tc.pos.column, tc.name.c_str(),
-              FormatDate(tc.from).c_str(), FormatDate(tc.to).c_str(), missing,
-              missing == 1 ? "" : "s", unexpected);
+  std::printf(
+      "%s:%d:%d: FAIL: test '%s' (%s..%s): %zu expected transition%s missing (-), %zu "
+      "unexpected (+)\n",
+      file.c_str(), tc.pos.line, tc.pos.column, tc.name.c_str(), FormatDate(tc.from).c_str(),
+      FormatDate(tc.to).c_str(), missing, missing == 1 ? "" : "s", unexpected);
   for (const auto& l : lines) std::printf("%s\n", l.text.c_str());
   return 1;
 }
@@ -440,8 +448,7 @@ int RunTestRules(const TestRulesArgs& a) {
     std::vector<config::ConfigError> errors;
     auto tf = ReadTestFile(file, errors);
     if (!tf) {
-      for (const auto& e : errors)
-        std::fprintf(stderr, "%s\n", ScrubSecrets(e.ToString()).c_str());
+      for (const auto& e : errors) std::fprintf(stderr, "%s\n", ScrubSecrets(e.ToString()).c_str());
       worst = 2;
       continue;
     }
@@ -451,8 +458,10 @@ int RunTestRules(const TestRulesArgs& a) {
       failed += rc == 1;
       bad += rc == 2;
     }
-    if (bad) worst = 2;
-    else if (failed && worst == 0) worst = 1;
+    if (bad)
+      worst = 2;
+    else if (failed && worst == 0)
+      worst = 1;
     std::printf("%s: %zu test%s, %d failed%s\n", file.c_str(), tf->tests.size(),
                 tf->tests.size() == 1 ? "" : "s", failed, bad ? ", some could not run" : "");
   }

@@ -28,8 +28,8 @@ struct Position {
 };
 
 struct SourceConfig {
-  std::string name;   // key under `sources:`
-  std::string type;   // fred (more types: see docs/configuration.md)
+  std::string name;  // key under `sources:`
+  std::string type;  // fred (more types: see docs/configuration.md)
   std::string base_url;
   std::string graph_url;               // fred only: keyless fredgraph.csv host
   std::optional<std::string> api_key;  // fred only; a secret
@@ -39,7 +39,7 @@ struct SourceConfig {
   // html_table / csv / json: where the page is (base_url + path) and how to read it. Unset
   // keys keep the parser's defaults (or the preset's). See docs/sources.md.
   std::string path;
-  std::string preset;                    // html_table: farside_btc
+  std::string preset;  // html_table: farside_btc
   std::optional<std::string> table_xpath, header_rows_xpath, rows_xpath;
   std::optional<int> header_row;
   std::optional<std::string> date_column;  // html_table: 0-based index; csv: header name
@@ -58,9 +58,9 @@ struct ReleaseWindow {
 };
 
 struct SeriesConfig {
-  std::string id;         // liqwatch's name for the series, used by rules
-  std::string source;     // name of a SourceConfig
-  std::string remote_id;  // the feed's own id, e.g. FRED's "SOFR"
+  std::string id;            // liqwatch's name for the series, used by rules
+  std::string source;        // name of a SourceConfig
+  std::string remote_id;     // the feed's own id, e.g. FRED's "SOFR"
   Unit unit = Unit::kIndex;  // unit the feed publishes in; stored values are canonical
   Duration interval{};
   std::string description;
@@ -69,7 +69,7 @@ struct SeriesConfig {
   std::string field;
   std::vector<ReleaseWindow> windows;  // release windows (polled at their interval)
   double jitter = 0.1;                 // fraction of the delay, +-
-  std::optional<Duration> max_age;  // rules: an older latest value counts as missing (7d)
+  std::optional<Duration> max_age;     // rules: an older latest value counts as missing (7d)
   Position pos;
 };
 
@@ -91,12 +91,12 @@ struct RuleConfig {
 
 // Email notifier settings (type: email); see config/notify_config.h.
 struct EmailConfig {
-  std::string from;                      // header From: "liqwatch <alerts@example.com>"
-  std::vector<std::string> to;           // one or more recipient addresses
-  std::optional<std::string> username;   // AUTH user (a secret reference is allowed)
-  std::optional<std::string> password;   // AUTH password (a secret)
-  std::string starttls = "required";     // smtp:// only: required, optional or off
-  std::string ca_file;                   // CA bundle for TLS verification; empty = system
+  std::string from;                     // header From: "liqwatch <alerts@example.com>"
+  std::vector<std::string> to;          // one or more recipient addresses
+  std::optional<std::string> username;  // AUTH user (a secret reference is allowed)
+  std::optional<std::string> password;  // AUTH password (a secret)
+  std::string starttls = "required";    // smtp:// only: required, optional or off
+  std::string ca_file;                  // CA bundle for TLS verification; empty = system
 };
 
 struct NotifierConfig {
@@ -109,9 +109,9 @@ struct NotifierConfig {
   bool deliver_after_silence = true;          // still firing when a silence ends: deliver
   int rate_limit_count = 0;                   // rate_limit: N/PERIOD; 0 = unlimited
   Duration rate_limit_period{};
-  Duration group_wait{};                      // slack/email: group alerts opening within it
-  std::string message_template;               // optional {{placeholder}} text (notify/template.h)
-  EmailConfig email;                          // type email
+  Duration group_wait{};         // slack/email: group alerts opening within it
+  std::string message_template;  // optional {{placeholder}} text (notify/template.h)
+  EmailConfig email;             // type email
   Position pos;
 };
 
@@ -122,7 +122,7 @@ struct RouteConfig {
   std::vector<std::string> severities;  // info, warning, critical; empty = any
   std::vector<std::string> rules;       // rule names, '*' globs allowed; empty = any
   std::vector<std::pair<std::string, std::string>> labels;  // all must match
-  std::vector<std::string> notify;      // notifier names
+  std::vector<std::string> notify;                          // notifier names
   bool continue_matching = false;
   Position pos;
 };

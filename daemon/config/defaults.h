@@ -22,7 +22,7 @@ inline constexpr std::string_view kUserAgent =
 // Polling
 inline constexpr std::chrono::milliseconds kPollInterval = 1h;
 inline constexpr std::chrono::milliseconds kHttpTimeout = 30s;
-inline constexpr std::size_t kMaxBodyBytes = 8u << 20;  // 8 MiB
+inline constexpr std::size_t kMaxBodyBytes = 8u << 20;          // 8 MiB
 inline constexpr std::chrono::milliseconds kRetryInitial = 5s;  // first retry after a failed poll
 inline constexpr std::chrono::milliseconds kRetryMax = 15min;   // backoff ceiling for polls
 inline constexpr int kIncrementalOverlapDays = 7;  // re-ask this many days to catch revisions
@@ -49,10 +49,10 @@ inline constexpr std::string_view kFarsideBtcPath = "/btc/";
 
 // First poll of a series with nothing stored: how far back to ask (NY Fed, Treasury).
 inline constexpr int kInitialLookbackDays = 730;
-inline constexpr int kTreasuryPageSize = 1000;  // rows per Fiscal Data page
-inline constexpr int kTreasuryMaxPages = 20;    // paging stops there (an error)
+inline constexpr int kTreasuryPageSize = 1000;    // rows per Fiscal Data page
+inline constexpr int kTreasuryMaxPages = 20;      // paging stops there (an error)
 inline constexpr int kNyFedOperationsLastN = 50;  // operations asked for per poll
-inline constexpr double kPollJitter = 0.1;       // +-10% of the delay
+inline constexpr double kPollJitter = 0.1;        // +-10% of the delay
 
 // Delivery (outbox)
 inline constexpr std::chrono::milliseconds kDeliveryTimeout = 10s;

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <fstream>
 #include <set>
-#include <tuple>
 #include <sstream>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -18,10 +18,14 @@ namespace liqwatch::config {
 
 std::string_view ComparisonText(Comparison c) {
   switch (c) {
-    case Comparison::kGreater: return ">";
-    case Comparison::kGreaterEqual: return ">=";
-    case Comparison::kLess: return "<";
-    case Comparison::kLessEqual: return "<=";
+    case Comparison::kGreater:
+      return ">";
+    case Comparison::kGreaterEqual:
+      return ">=";
+    case Comparison::kLess:
+      return "<";
+    case Comparison::kLessEqual:
+      return "<=";
   }
   return "?";
 }
@@ -39,8 +43,8 @@ const SeriesConfig* Config::FindSeries(std::string_view id) const {
 }
 
 std::string Config::Summary() const {
-  return fmt::format("{} sources, {} series, {} rules, {} notifiers", sources.size(),
-                     series.size(), rules.size(), notifiers.size());
+  return fmt::format("{} sources, {} series, {} rules, {} notifiers", sources.size(), series.size(),
+                     rules.size(), notifiers.size());
 }
 
 std::string ConfigError::ToString() const {
@@ -83,11 +87,14 @@ void ReadTopLevel(YamlReader& r, const YAML::Node& root, Config& c, HttpDefaults
   }
   if (auto n = root["log"]; n && r.CheckMap(n, "log", {"level"})) {
     if (auto v = r.String(n, "level", "log", false)) {
-      static const std::set<std::string> kLevels = {"trace", "debug", "info",    "warn",
+      static const std::set<std::string> kLevels = {"trace", "debug",    "info", "warn",
                                                     "error", "critical", "off"};
-      if (kLevels.count(*v)) c.log_level = *v;
-      else r.Error(n["level"], fmt::format("log.level: unknown level '{}', expected trace, debug, "
-                                           "info, warn, error, critical or off", *v));
+      if (kLevels.count(*v))
+        c.log_level = *v;
+      else
+        r.Error(n["level"], fmt::format("log.level: unknown level '{}', expected trace, debug, "
+                                        "info, warn, error, critical or off",
+                                        *v));
     }
   }
   if (auto n = root["api"]; n && r.CheckMap(n, "api", {"listen", "token", "web_dir"})) {
@@ -143,9 +150,10 @@ void ReadSourceOptions(YamlReader& r, const YAML::Node& n, const std::string& pa
   }
   if (auto v = r.String(n, "path", path, false)) {
     if (v->empty() || (*v)[0] != '/')
-      r.Error(n["path"], fmt::format("{}.path: expected a path starting with '/', got '{}'", path,
-                                     *v));
-    else s.path = *v;
+      r.Error(n["path"],
+              fmt::format("{}.path: expected a path starting with '/', got '{}'", path, *v));
+    else
+      s.path = *v;
   }
   s.table_xpath = r.String(n, "table_xpath", path, false);
   s.header_rows_xpath = r.String(n, "header_rows_xpath", path, false);
@@ -153,22 +161,24 @@ void ReadSourceOptions(YamlReader& r, const YAML::Node& n, const std::string& pa
   if (auto v = r.Number(n, "header_row", path, false)) {
     if (*v < 0 || *v != static_cast<int>(*v))
       r.Error(n["header_row"], fmt::format("{}.header_row: expected an integer >= 0", path));
-    else s.header_row = static_cast<int>(*v);
+    else
+      s.header_row = static_cast<int>(*v);
   }
   s.date_column = r.String(n, "date_column", path, false);
   if (s.date_column && s.type == "html_table" &&
       (s.date_column->empty() ||
        s.date_column->find_first_not_of("0123456789") != std::string::npos))
     r.Error(n["date_column"], fmt::format("{}.date_column: expected a 0-based column index for "
-                                          "html_table, got '{}'", path, *s.date_column));
+                                          "html_table, got '{}'",
+                                          path, *s.date_column));
   s.date_format = r.String(n, "date_format", path, false);
   s.rows_pointer = r.String(n, "rows_pointer", path, false);
   s.date_pointer = r.String(n, "date_pointer", path, false);
   for (const auto* p : {&s.rows_pointer, &s.date_pointer}) {
     if (*p && !(*p)->empty() && (**p)[0] != '/')
-      r.Error(n[p == &s.rows_pointer ? "rows_pointer" : "date_pointer"],
-              fmt::format("{}: a JSON Pointer must be empty or start with '/', got '{}'", path,
-                          **p));
+      r.Error(
+          n[p == &s.rows_pointer ? "rows_pointer" : "date_pointer"],
+          fmt::format("{}: a JSON Pointer must be empty or start with '/', got '{}'", path, **p));
   }
   s.delimiter = r.String(n, "delimiter", path, false);
   if (s.delimiter && s.delimiter->size() != 1)
@@ -176,7 +186,8 @@ void ReadSourceOptions(YamlReader& r, const YAML::Node& n, const std::string& pa
   if (auto v = r.Number(n, "skip_lines", path, false)) {
     if (*v < 0 || *v != static_cast<int>(*v))
       r.Error(n["skip_lines"], fmt::format("{}.skip_lines: expected an integer >= 0", path));
-    else s.skip_lines = static_cast<int>(*v);
+    else
+      s.skip_lines = static_cast<int>(*v);
   }
 }
 
@@ -192,8 +203,7 @@ std::optional<int> ParseClock(const std::string& text) {
 }
 
 // series[i].windows: [{start: "08:15", end: "08:45", interval: 30s}, ...]
-void ReadWindows(YamlReader& r, const YAML::Node& node, const std::string& path,
-                 SeriesConfig& s) {
+void ReadWindows(YamlReader& r, const YAML::Node& node, const std::string& path, SeriesConfig& s) {
   if (!node) return;
   if (!node.IsSequence()) {
     r.Error(node, fmt::format("{}.windows: expected a list of {{start, end, interval}}", path));
@@ -208,8 +218,8 @@ void ReadWindows(YamlReader& r, const YAML::Node& node, const std::string& path,
     auto interval = r.DurationValue(w, "interval", wpath, true);
     ReleaseWindow rw;
     bool ok = start && end && interval;
-    for (auto [text, key, out] : {std::tuple{&start, "start", &rw.start_minute},
-                                  std::tuple{&end, "end", &rw.end_minute}}) {
+    for (auto [text, key, out] :
+         {std::tuple{&start, "start", &rw.start_minute}, std::tuple{&end, "end", &rw.end_minute}}) {
       if (!*text) continue;
       auto m = ParseClock(**text);
       if (!m) {
@@ -244,17 +254,17 @@ void ReadSources(YamlReader& r, const YAML::Node& node, const HttpDefaults& http
     s.pos = YamlReader::PositionOf(kv.first);
     if (!r.CheckMap(n, path,
                     {"type", "base_url", "graph_url", "api_key", "timeout", "max_body",
-                     "requests_per_second", "path", "preset", "table_xpath",
-                     "header_rows_xpath", "header_row", "rows_xpath", "date_column",
-                     "date_format", "rows_pointer", "date_pointer", "delimiter", "skip_lines"}))
+                     "requests_per_second", "path", "preset", "table_xpath", "header_rows_xpath",
+                     "header_row", "rows_xpath", "date_column", "date_format", "rows_pointer",
+                     "date_pointer", "delimiter", "skip_lines"}))
       continue;
     auto type = r.String(n, "type", path, true);
     if (!type) continue;
     s.type = *type;
     const auto* d = SourceTypeDefaultsFor(s.type);
     if (d == nullptr) {
-      r.Error(n["type"], fmt::format("{}.type: unknown source type '{}', expected one of {}",
-                                     path, s.type, KnownSourceTypes()));
+      r.Error(n["type"], fmt::format("{}.type: unknown source type '{}', expected one of {}", path,
+                                     s.type, KnownSourceTypes()));
       continue;
     }
     s.preset = r.String(n, "preset", path, false).value_or("");
@@ -262,7 +272,8 @@ void ReadSources(YamlReader& r, const YAML::Node& node, const HttpDefaults& http
     if (!s.preset.empty()) {
       if (s.type != "html_table" || s.preset != "farside_btc") {
         r.Error(n["preset"], fmt::format("{}.preset: unknown preset '{}' for type {}, expected "
-                                         "farside_btc (type html_table)", path, s.preset, s.type));
+                                         "farside_btc (type html_table)",
+                                         path, s.preset, s.type));
       } else {
         default_base = std::string(defaults::kFarsideBaseUrl);
         s.path = std::string(defaults::kFarsideBtcPath);
@@ -322,8 +333,10 @@ void ReadSeries(YamlReader& r, const YAML::Node& node, Config& c) {
       r.Error(n["jitter"], fmt::format("{}.jitter: expected a fraction in [0, 1)", path));
     if (unit) {
       auto u = ParseUnit(*unit);
-      if (u.ok()) s.unit = *u;
-      else r.Error(n["unit"], fmt::format("{}.unit: {}", path, u.status().message()));
+      if (u.ok())
+        s.unit = *u;
+      else
+        r.Error(n["unit"], fmt::format("{}.unit: {}", path, u.status().message()));
     }
     if (!id || !source || !remote) return;
     s.id = *id;
@@ -346,9 +359,12 @@ void ReadRules(YamlReader& r, const YAML::Node& node, const RuleSet& rs, Config&
       rule.description = r.String(n, "description", path, false).value_or("");
       rule.notify = r.StringList(n, "notify", path, false).value_or(std::vector<std::string>{});
       if (auto sev = r.String(n, "severity", path, false)) {
-        if (auto s = ParseSeverity(*sev)) rule.severity = *s;
-        else r.Error(n["severity"], fmt::format("{}.severity: unknown severity '{}', expected "
-                                                "info, warning or critical", path, *sev));
+        if (auto s = ParseSeverity(*sev))
+          rule.severity = *s;
+        else
+          r.Error(n["severity"], fmt::format("{}.severity: unknown severity '{}', expected "
+                                             "info, warning or critical",
+                                             path, *sev));
       }
       ReadExprRule(r, n, path, rs, rule);
       if (!name || !rule.expr) return;
@@ -369,9 +385,12 @@ void ReadRules(YamlReader& r, const YAML::Node& node, const RuleSet& rs, Config&
     rule.description = r.String(n, "description", path, false).value_or("");
     rule.notify = r.StringList(n, "notify", path, false).value_or(std::vector<std::string>{});
     if (auto sev = r.String(n, "severity", path, false)) {
-      if (auto s = ParseSeverity(*sev)) rule.severity = *s;
-      else r.Error(n["severity"], fmt::format("{}.severity: unknown severity '{}', expected info, "
-                                              "warning or critical", path, *sev));
+      if (auto s = ParseSeverity(*sev))
+        rule.severity = *s;
+      else
+        r.Error(n["severity"], fmt::format("{}.severity: unknown severity '{}', expected info, "
+                                           "warning or critical",
+                                           path, *sev));
     }
     bool op_ok = false;
     if (op) {
@@ -383,8 +402,8 @@ void ReadRules(YamlReader& r, const YAML::Node& node, const RuleSet& rs, Config&
         }
       }
       if (!op_ok)
-        r.Error(n["op"], fmt::format("{}.op: unknown comparison '{}', expected >, >=, < or <=",
-                                     path, *op));
+        r.Error(n["op"],
+                fmt::format("{}.op: unknown comparison '{}', expected >, >=, < or <=", path, *op));
     }
     if (!name || !series || !threshold || !op_ok) return;
     rule.name = *name;
@@ -405,10 +424,12 @@ std::optional<std::string> CheckSeriesForSource(const SourceConfig& src, const S
           !one_of(s.field, {"percentRate", "percentPercentile1", "percentPercentile25",
                             "percentPercentile75", "percentPercentile99", "volumeInBillions",
                             "targetRateFrom", "targetRateTo"}))
-        return fmt::format("field '{}' is not a NY Fed rate field, expected percentRate, "
-                           "percentPercentile1, percentPercentile25, percentPercentile75, "
-                           "percentPercentile99, volumeInBillions, targetRateFrom or "
-                           "targetRateTo", s.field);
+        return fmt::format(
+            "field '{}' is not a NY Fed rate field, expected percentRate, "
+            "percentPercentile1, percentPercentile25, percentPercentile75, "
+            "percentPercentile99, volumeInBillions, targetRateFrom or "
+            "targetRateTo",
+            s.field);
       return std::nullopt;
     }
     if (one_of(s.remote_id, {"repo", "reverserepo"})) {
@@ -417,9 +438,11 @@ std::optional<std::string> CheckSeriesForSource(const SourceConfig& src, const S
                            s.field);
       return std::nullopt;
     }
-    return fmt::format("remote_id '{}' is not a NY Fed feed, expected sofr, tgcr, bgcr, effr, "
-                       "obfr (reference rates), repo (Standing Repo Facility) or reverserepo "
-                       "(ON RRP)", s.remote_id);
+    return fmt::format(
+        "remote_id '{}' is not a NY Fed feed, expected sofr, tgcr, bgcr, effr, "
+        "obfr (reference rates), repo (Standing Repo Facility) or reverserepo "
+        "(ON RRP)",
+        s.remote_id);
   }
   if (!s.field.empty() && src.type != "nyfed")
     return fmt::format("field is only for nyfed series (source '{}' has type {})", src.name,
@@ -435,8 +458,7 @@ std::optional<std::string> CheckSeriesForSource(const SourceConfig& src, const S
 void CrossCheck(YamlReader& r, Config& c) {
   std::set<std::string> seen;
   for (const auto& s : c.series) {
-    if (!seen.insert(s.id).second)
-      r.ErrorAt(s.pos, fmt::format("series '{}': duplicate id", s.id));
+    if (!seen.insert(s.id).second) r.ErrorAt(s.pos, fmt::format("series '{}': duplicate id", s.id));
     const SourceConfig* src = c.FindSource(s.source);
     if (src == nullptr) {
       r.ErrorAt(s.pos, fmt::format("series '{}': unknown source '{}'", s.id, s.source));
@@ -494,10 +516,10 @@ LoadResult LoadConfigFromString(const std::string& text, const std::string& file
     r.ErrorAt({e.mark.line + 1, e.mark.column + 1}, "invalid YAML: " + e.msg);
   }
   if (result.errors.empty()) CrossCheck(r, c);
-  std::stable_sort(result.errors.begin(), result.errors.end(),
-                   [](const ConfigError& a, const ConfigError& b) {
-                     return std::pair(a.pos.line, a.pos.column) < std::pair(b.pos.line, b.pos.column);
-                   });
+  std::stable_sort(
+      result.errors.begin(), result.errors.end(), [](const ConfigError& a, const ConfigError& b) {
+        return std::pair(a.pos.line, a.pos.column) < std::pair(b.pos.line, b.pos.column);
+      });
   if (result.errors.empty()) result.config = std::move(c);
   return result;
 }

@@ -27,7 +27,7 @@ TEST(ConfigLoader, LoadsGoodConfigWithDefaults) {
   const Config& c = *r.config;
   EXPECT_EQ(c.Summary(), "1 sources, 1 series, 1 rules, 1 notifiers");
   EXPECT_EQ(c.sources[0].base_url, "https://api.stlouisfed.org");  // default
-  EXPECT_EQ(c.sources[0].graph_url, "http://127.0.0.1:8080");     // override
+  EXPECT_EQ(c.sources[0].graph_url, "http://127.0.0.1:8080");      // override
   EXPECT_EQ(c.sources[0].max_body_bytes, 8u << 20);
   EXPECT_EQ(c.rules[0].op, Comparison::kGreater);
   EXPECT_DOUBLE_EQ(c.rules[0].threshold, 4.5);
@@ -37,10 +37,12 @@ TEST(ConfigLoader, LoadsGoodConfigWithDefaults) {
 TEST(ConfigLoader, RejectsUnknownKeyWithPosition) {
   auto r = LoadConfig(TestData("bad_unknown_key.yaml"));
   EXPECT_FALSE(r.config);
-  EXPECT_THAT(Errors(r), ::testing::ElementsAre(
-                             TestData("bad_unknown_key.yaml") +
-                             ":9:5: series[0]: unknown key 'intervall', expected one of id, "
-                             "source, remote_id, unit, interval, description, max_age, field, windows, jitter"));
+  EXPECT_THAT(
+      Errors(r),
+      ::testing::ElementsAre(
+          TestData("bad_unknown_key.yaml") +
+          ":9:5: series[0]: unknown key 'intervall', expected one of id, "
+          "source, remote_id, unit, interval, description, max_age, field, windows, jitter"));
 }
 
 TEST(ConfigLoader, ReportsUnknownSeriesAndNotifier) {
@@ -103,7 +105,8 @@ TEST(ConfigLoader, YamlSyntaxErrorHasPosition) {
 
 TEST(ConfigLoader, MissingFileIsAnError) {
   auto r = LoadConfig("/nonexistent/liqwatch.yaml");
-  EXPECT_THAT(Errors(r), ::testing::ElementsAre("/nonexistent/liqwatch.yaml: cannot read config file"));
+  EXPECT_THAT(Errors(r),
+              ::testing::ElementsAre("/nonexistent/liqwatch.yaml: cannot read config file"));
 }
 
 }  // namespace

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <iterator>
-#include <vector>
 #include <optional>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -13,9 +13,12 @@ namespace liqwatch::config {
 
 bool IsSmtpUrl(std::string_view url) {
   std::string_view rest;
-  if (url.rfind("smtp://", 0) == 0) rest = url.substr(7);
-  else if (url.rfind("smtps://", 0) == 0) rest = url.substr(8);
-  else return false;
+  if (url.rfind("smtp://", 0) == 0)
+    rest = url.substr(7);
+  else if (url.rfind("smtps://", 0) == 0)
+    rest = url.substr(8);
+  else
+    return false;
   if (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
   if (rest.empty() || rest.front() == ':') return false;
   if (rest.find_first_of("/?#@ \t") != std::string_view::npos) return false;
@@ -115,11 +118,12 @@ std::vector<std::string> UnknownPlaceholders(const std::string& t) {
     while (!name.empty() && name.back() == ' ') name.pop_back();
     if (std::find(std::begin(kTemplatePlaceholders), std::end(kTemplatePlaceholders), name) ==
         std::end(kTemplatePlaceholders))
-      out.push_back(fmt::format("unknown placeholder '{{{{{}}}}}', expected one of rule, "
-                                "severity, kind, state, series, series_name, unit, value, "
-                                "threshold, observation_date, event_time, description, "
-                                "message, link, event_id, alert_id, summary",
-                                name));
+      out.push_back(
+          fmt::format("unknown placeholder '{{{{{}}}}}', expected one of rule, "
+                      "severity, kind, state, series, series_name, unit, value, "
+                      "threshold, observation_date, event_time, description, "
+                      "message, link, event_id, alert_id, summary",
+                      name));
     pos = close + 2;
   }
   return out;
@@ -154,22 +158,23 @@ void ReadNotifiers(YamlReader& r, const YAML::Node& node, Config& c) {
     if (n.IsMap() && n["type"] && n["type"].IsScalar()) type = n["type"].as<std::string>("");
     bool checked = false;
     if (type == "webhook") {
-      checked = r.CheckMap(n, path, {"type", "url", "timeout", "send_resolved",
-                                     "deliver_after_silence", "rate_limit", "template", "secret"});
+      checked = r.CheckMap(n, path,
+                           {"type", "url", "timeout", "send_resolved", "deliver_after_silence",
+                            "rate_limit", "template", "secret"});
     } else if (type == "slack") {
-      checked = r.CheckMap(n, path, {"type", "url", "timeout", "send_resolved",
-                                     "deliver_after_silence", "rate_limit", "template",
-                                     "group_wait"});
+      checked = r.CheckMap(n, path,
+                           {"type", "url", "timeout", "send_resolved", "deliver_after_silence",
+                            "rate_limit", "template", "group_wait"});
     } else if (type == "email") {
-      checked = r.CheckMap(n, path, {"type", "url", "timeout", "send_resolved",
-                                     "deliver_after_silence", "rate_limit", "template",
-                                     "group_wait", "from", "to",
-                                     "username", "password", "starttls", "ca_file"});
+      checked = r.CheckMap(
+          n, path,
+          {"type", "url", "timeout", "send_resolved", "deliver_after_silence", "rate_limit",
+           "template", "group_wait", "from", "to", "username", "password", "starttls", "ca_file"});
     } else {
-      if (!r.CheckMap(n, path, {"type", "url", "timeout", "send_resolved",
-                                "deliver_after_silence", "rate_limit", "template", "group_wait",
-                                "secret", "from", "to",
-                                "username", "password", "starttls", "ca_file"}))
+      if (!r.CheckMap(n, path,
+                      {"type", "url", "timeout", "send_resolved", "deliver_after_silence",
+                       "rate_limit", "template", "group_wait", "secret", "from", "to", "username",
+                       "password", "starttls", "ca_file"}))
         continue;
       auto t = r.String(n, "type", path, true);
       if (t) {
@@ -206,9 +211,10 @@ void ReadNotifiers(YamlReader& r, const YAML::Node& node, Config& c) {
         period = ParseDuration(v->substr(slash + 1));
       }
       if (count <= 0 || !period.ok()) {
-        r.Error(n["rate_limit"], fmt::format("{}.rate_limit: invalid rate '{}', expected COUNT/PERIOD "
-                                             "such as 10/1h",
-                                             path, *v));
+        r.Error(n["rate_limit"],
+                fmt::format("{}.rate_limit: invalid rate '{}', expected COUNT/PERIOD "
+                            "such as 10/1h",
+                            path, *v));
         ok = false;
       } else {
         nc.rate_limit_count = count;
@@ -222,14 +228,15 @@ void ReadNotifiers(YamlReader& r, const YAML::Node& node, Config& c) {
       ReadEmail(r, n, path, nc, ok);
     } else {
       auto url = r.Url(n, "url", path, true, true);
-      if (url) nc.url = *url;
-      else ok = false;
+      if (url)
+        nc.url = *url;
+      else
+        ok = false;
       if (type == "webhook") nc.signing_secret = r.Secret(n, "secret", path, false);
     }
     if (ok) c.notifiers.push_back(std::move(nc));
   }
 }
-
 
 namespace {
 
@@ -282,7 +289,8 @@ void ReadRoutes(YamlReader& r, const YAML::Node& node, Config& c) {
       bool found = false;
       for (const auto& nc : c.notifiers) found = found || nc.name == (*notify)[j];
       if (!found) {
-        r.Error(n["notify"][j], fmt::format("{}.notify: unknown notifier '{}'", path, (*notify)[j]));
+        r.Error(n["notify"][j],
+                fmt::format("{}.notify: unknown notifier '{}'", path, (*notify)[j]));
         ok = false;
       }
     }

@@ -19,8 +19,9 @@ Result<std::string> ResolveSecret(const std::string& text) {
   std::string kind = inner.substr(0, colon);
   std::string arg = colon == std::string::npos ? "" : inner.substr(colon + 1);
   if (colon == std::string::npos || arg.empty()) {
-    return Status::InvalidArgument("malformed secret reference, expected ${env:NAME}, "
-                                   "${file:PATH} or ${cred:NAME}");
+    return Status::InvalidArgument(
+        "malformed secret reference, expected ${env:NAME}, "
+        "${file:PATH} or ${cred:NAME}");
   }
   std::string value;
   if (kind == "env") {

@@ -47,8 +47,8 @@ bool YamlReader::CheckMap(const YAML::Node& node, const std::string& path,
   for (const auto& kv : node) {
     auto key = kv.first.as<std::string>("");
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-      Error(kv.first, fmt::format("{}: unknown key '{}', expected one of {}", path, key,
-                                  Join(allowed)));
+      Error(kv.first,
+            fmt::format("{}: unknown key '{}', expected one of {}", path, key, Join(allowed)));
       ok = false;
     }
   }
@@ -132,10 +132,14 @@ std::optional<std::size_t> YamlReader::ByteSize(const YAML::Node& map, const cha
   auto [p, ec] = std::from_chars(s->data(), s->data() + s->size(), n);
   std::string_view unit(p, s->data() + s->size() - p);
   std::size_t mult = 0;
-  if (unit.empty() || unit == "B") mult = 1;
-  else if (unit == "KiB") mult = 1024;
-  else if (unit == "MiB") mult = 1024 * 1024;
-  else if (unit == "GiB") mult = 1024ull * 1024 * 1024;
+  if (unit.empty() || unit == "B")
+    mult = 1;
+  else if (unit == "KiB")
+    mult = 1024;
+  else if (unit == "MiB")
+    mult = 1024 * 1024;
+  else if (unit == "GiB")
+    mult = 1024ull * 1024 * 1024;
   if (ec != std::errc() || mult == 0 || n == 0) {
     Error(map[key], fmt::format("{}: invalid size '{}', expected a number with B, KiB, MiB or GiB",
                                 Sub(path, key), *s));
@@ -146,9 +150,12 @@ std::optional<std::size_t> YamlReader::ByteSize(const YAML::Node& map, const cha
 
 bool IsHttpUrl(std::string_view url) {
   std::string_view rest;
-  if (url.rfind("http://", 0) == 0) rest = url.substr(7);
-  else if (url.rfind("https://", 0) == 0) rest = url.substr(8);
-  else return false;
+  if (url.rfind("http://", 0) == 0)
+    rest = url.substr(7);
+  else if (url.rfind("https://", 0) == 0)
+    rest = url.substr(8);
+  else
+    return false;
   auto host_end = rest.find_first_of("/?#");
   std::string_view host = rest.substr(0, host_end);
   if (auto at = host.rfind('@'); at != std::string_view::npos) host = host.substr(at + 1);

@@ -33,11 +33,11 @@ class YamlReader {
   // True when `map[key]` is present and not null; if `required`, absence is an error.
   bool Has(const YAML::Node& map, const char* key, const std::string& path, bool required);
 
-  std::optional<std::string> String(const YAML::Node& map, const char* key,
-                                    const std::string& path, bool required);
+  std::optional<std::string> String(const YAML::Node& map, const char* key, const std::string& path,
+                                    bool required);
   // A string that may be a ${env:}/${file:}/${cred:} reference; errors name the key only.
-  std::optional<std::string> Secret(const YAML::Node& map, const char* key,
-                                    const std::string& path, bool required);
+  std::optional<std::string> Secret(const YAML::Node& map, const char* key, const std::string& path,
+                                    bool required);
   std::optional<double> Number(const YAML::Node& map, const char* key, const std::string& path,
                                bool required);
   std::optional<Duration> DurationValue(const YAML::Node& map, const char* key,
@@ -53,9 +53,8 @@ class YamlReader {
   const std::string& file() const { return file_; }
 
  private:
-  std::optional<std::string> Scalar(const YAML::Node& map, const char* key,
-                                    const std::string& path, bool required,
-                                    std::string_view expected);
+  std::optional<std::string> Scalar(const YAML::Node& map, const char* key, const std::string& path,
+                                    bool required, std::string_view expected);
   std::string file_;
   std::vector<ConfigError>* errors_;
 };

@@ -37,12 +37,23 @@ class SyslogPriorityFlag final : public spdlog::custom_flag_formatter {
     int prio = 6;
     switch (msg.level) {
       case spdlog::level::trace:
-      case spdlog::level::debug: prio = 7; break;
-      case spdlog::level::info: prio = 6; break;
-      case spdlog::level::warn: prio = 4; break;
-      case spdlog::level::err: prio = 3; break;
-      case spdlog::level::critical: prio = 2; break;
-      default: break;
+      case spdlog::level::debug:
+        prio = 7;
+        break;
+      case spdlog::level::info:
+        prio = 6;
+        break;
+      case spdlog::level::warn:
+        prio = 4;
+        break;
+      case spdlog::level::err:
+        prio = 3;
+        break;
+      case spdlog::level::critical:
+        prio = 2;
+        break;
+      default:
+        break;
     }
     const char text[] = {'<', static_cast<char>('0' + prio), '>'};
     dest.append(text, text + 3);
@@ -126,7 +137,7 @@ std::string RedactUrl(std::string_view url) {
     if (at != std::string::npos && at > host_start) out.erase(host_start, at - host_start + 1);
   }
   // query parameters that carry credentials
-  static const char* kSecretParams[] = {"api_key", "apikey", "key", "token", "access_token",
+  static const char* kSecretParams[] = {"api_key",  "apikey", "key", "token",    "access_token",
                                         "password", "secret", "sig", "signature"};
   size_t q = out.find('?');
   if (q == std::string::npos) return out;

@@ -35,7 +35,8 @@ void RegisterSecret(const std::string& value);
 // Replaces every registered secret in `text`.
 std::string ScrubSecrets(std::string text);
 
-// "https://u:p@host/x?series_id=SOFR&api_key=abc" -> "https://host/x?series_id=SOFR&api_key=[redacted]"
+// "https://u:p@host/x?series_id=SOFR&api_key=abc" ->
+// "https://host/x?series_id=SOFR&api_key=[redacted]"
 std::string RedactUrl(std::string_view url);
 
 }  // namespace liqwatch

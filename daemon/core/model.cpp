@@ -5,10 +5,11 @@ namespace liqwatch {
 namespace {
 constexpr std::pair<Severity, std::string_view> kSeverities[] = {
     {Severity::kInfo, "info"}, {Severity::kWarning, "warning"}, {Severity::kCritical, "critical"}};
-constexpr std::pair<AlertState, std::string_view> kStates[] = {
-    {AlertState::kInactive, "inactive"}, {AlertState::kPending, "pending"},
-    {AlertState::kFiring, "firing"},     {AlertState::kResolved, "resolved"},
-    {AlertState::kNoData, "no_data"}};
+constexpr std::pair<AlertState, std::string_view> kStates[] = {{AlertState::kInactive, "inactive"},
+                                                               {AlertState::kPending, "pending"},
+                                                               {AlertState::kFiring, "firing"},
+                                                               {AlertState::kResolved, "resolved"},
+                                                               {AlertState::kNoData, "no_data"}};
 
 template <typename E, size_t N>
 std::string_view NameOf(const std::pair<E, std::string_view> (&table)[N], E e) {

@@ -18,13 +18,13 @@ class Status {
     kOk = 0,
     kInvalidArgument,  // bad input: config, request, feed body
     kNotFound,
-    kParseError,       // a feed or file could not be parsed
-    kLayoutChanged,    // a page parsed but no longer has the expected shape
-    kIoError,          // disk, sqlite, socket
+    kParseError,     // a feed or file could not be parsed
+    kLayoutChanged,  // a page parsed but no longer has the expected shape
+    kIoError,        // disk, sqlite, socket
     kTimeout,
-    kHttpError,        // non-2xx status
-    kTooLarge,         // body or request over its cap
-    kUnavailable,      // retryable: remote down, rate limited
+    kHttpError,    // non-2xx status
+    kTooLarge,     // body or request over its cap
+    kUnavailable,  // retryable: remote down, rate limited
     kFailedPrecondition,
     kInternal,
   };
@@ -66,7 +66,7 @@ class Status {
 template <typename T>
 class Result {
  public:
-  Result(T value) : v_(std::move(value)) {}                   // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
   Result(Status status) : v_(std::move(status)) { assert(!std::get<Status>(v_).ok()); }  // NOLINT
 
   bool ok() const { return std::holds_alternative<T>(v_); }

@@ -49,8 +49,9 @@ Result<TimePoint> ParseTime(std::string_view text) {
   TimePoint t = *date;
   if (text.size() == 10) return t;
   int h = 0, mi = 0, s = 0, ms = 0;
-  if (text.size() < 20 || (text[10] != 'T' && text[10] != ' ') || !ParseInt(text.substr(11, 2), h) ||
-      !ParseInt(text.substr(14, 2), mi) || !ParseInt(text.substr(17, 2), s)) {
+  if (text.size() < 20 || (text[10] != 'T' && text[10] != ' ') ||
+      !ParseInt(text.substr(11, 2), h) || !ParseInt(text.substr(14, 2), mi) ||
+      !ParseInt(text.substr(17, 2), s)) {
     return Status::InvalidArgument(fmt::format("invalid time '{}'", text));
   }
   if (text.size() >= 23 && text[19] == '.' && !ParseInt(text.substr(20, 3), ms)) {
@@ -62,24 +63,31 @@ Result<TimePoint> ParseTime(std::string_view text) {
 
 Result<Duration> ParseDuration(std::string_view text) {
   size_t i = 0;
-  while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
+  while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.'))
+    ++i;
   std::string_view num = text.substr(0, i), unit = text.substr(i);
   double n = 0;
   auto [p, ec] = std::from_chars(num.data(), num.data() + num.size(), n);
   if (num.empty() || ec != std::errc() || p != num.data() + num.size()) {
-    return Status::InvalidArgument(
-        fmt::format("invalid duration '{}', expected a number and a unit (ms, s, m, h, d, w)", text));
+    return Status::InvalidArgument(fmt::format(
+        "invalid duration '{}', expected a number and a unit (ms, s, m, h, d, w)", text));
   }
   double ms_per = 0;
-  if (unit == "ms") ms_per = 1;
-  else if (unit == "s") ms_per = 1e3;
-  else if (unit == "m") ms_per = 60e3;
-  else if (unit == "h") ms_per = 3600e3;
-  else if (unit == "d") ms_per = 86400e3;
-  else if (unit == "w") ms_per = 7 * 86400e3;
+  if (unit == "ms")
+    ms_per = 1;
+  else if (unit == "s")
+    ms_per = 1e3;
+  else if (unit == "m")
+    ms_per = 60e3;
+  else if (unit == "h")
+    ms_per = 3600e3;
+  else if (unit == "d")
+    ms_per = 86400e3;
+  else if (unit == "w")
+    ms_per = 7 * 86400e3;
   else {
-    return Status::InvalidArgument(
-        fmt::format("invalid duration '{}', expected a number and a unit (ms, s, m, h, d, w)", text));
+    return Status::InvalidArgument(fmt::format(
+        "invalid duration '{}', expected a number and a unit (ms, s, m, h, d, w)", text));
   }
   return Duration(static_cast<int64_t>(n * ms_per + 0.5));
 }
@@ -88,7 +96,10 @@ std::string FormatDuration(Duration d) {
   int64_t ms = d.count();
   if (ms == 0) return "0s";
   std::string out;
-  if (ms < 0) { out = "-"; ms = -ms; }
+  if (ms < 0) {
+    out = "-";
+    ms = -ms;
+  }
   if (ms < 1000) return out + fmt::format("{}ms", ms);
   int64_t s = ms / 1000;
   const std::pair<int64_t, const char*> units[] = {{86400, "d"}, {3600, "h"}, {60, "m"}, {1, "s"}};

@@ -46,20 +46,28 @@ Dimension DimensionOf(Unit u) { return Info(u).dim; }
 
 std::string_view DimensionName(Dimension d) {
   switch (d) {
-    case Dimension::kRate: return "rate";
-    case Dimension::kMoney: return "money";
-    case Dimension::kIndex: return "index";
-    case Dimension::kCount: return "count";
+    case Dimension::kRate:
+      return "rate";
+    case Dimension::kMoney:
+      return "money";
+    case Dimension::kIndex:
+      return "index";
+    case Dimension::kCount:
+      return "count";
   }
   return "?";
 }
 
 Unit CanonicalUnit(Dimension d) {
   switch (d) {
-    case Dimension::kRate: return Unit::kPercent;
-    case Dimension::kMoney: return Unit::kUsdBillions;
-    case Dimension::kIndex: return Unit::kIndex;
-    case Dimension::kCount: return Unit::kCount;
+    case Dimension::kRate:
+      return Unit::kPercent;
+    case Dimension::kMoney:
+      return Unit::kUsdBillions;
+    case Dimension::kIndex:
+      return Unit::kIndex;
+    case Dimension::kCount:
+      return Unit::kCount;
   }
   return Unit::kIndex;
 }
@@ -69,13 +77,15 @@ double FromCanonical(double canonical, Unit to) { return canonical / Info(to).to
 
 std::string FormatValue(double v, Dimension d) {
   switch (d) {
-    case Dimension::kRate: return fmt::format("{:.2f}%", v);
+    case Dimension::kRate:
+      return fmt::format("{:.2f}%", v);
     case Dimension::kMoney:
       if (std::fabs(v) >= 1000) return fmt::format("${:.3f}tn", v / 1000);
       if (std::fabs(v) >= 1) return fmt::format("${:.1f}bn", v);
       return fmt::format("${:.0f}mn", v * 1000);
     case Dimension::kIndex:
-    case Dimension::kCount: return fmt::format("{:g}", v);
+    case Dimension::kCount:
+      return fmt::format("{:g}", v);
   }
   return fmt::format("{}", v);
 }

@@ -8,8 +8,8 @@
 #include <fstream>
 #include <sstream>
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
+#include <boost/json.hpp>
 
 #include "config/rules_config.h"
 #include "core/log.h"
@@ -100,7 +100,8 @@ std::variant<Target, std::string> ParseTarget(std::string_view target) {
     if (pair.empty()) continue;
     auto eq = pair.find('=');
     auto key = Decode(pair.substr(0, eq), true);
-    auto value = Decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1), true);
+    auto value =
+        Decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1), true);
     if (!key || !value) return std::string("malformed query string");
     if (!t.query.emplace(*key, *value).second)
       return fmt::format("query parameter '{}' given more than once", *key);
@@ -108,7 +109,8 @@ std::variant<Target, std::string> ParseTarget(std::string_view target) {
   return t;
 }
 
-std::optional<std::string> CheckParams(const Target& t, std::initializer_list<const char*> allowed) {
+std::optional<std::string> CheckParams(const Target& t,
+                                       std::initializer_list<const char*> allowed) {
   for (const auto& [k, v] : t.query) {
     bool ok = false;
     for (const char* a : allowed) ok = ok || k == a;
@@ -135,8 +137,7 @@ std::optional<int64_t> ParseId(const std::string& s) {
 bool ConstantTimeEqual(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   unsigned char diff = 0;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
   return diff == 0;
 }
 
@@ -159,10 +160,14 @@ std::string ContentTypeFor(const std::string& name) {
 std::string Label(std::string_view v) {
   std::string out;
   for (char c : v) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out.push_back(c);
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out.push_back(c);
   }
   return out;
 }
@@ -173,9 +178,7 @@ std::string Num(double v) {
   return fmt::format("{}", v);
 }
 
-double Seconds(TimePoint t) {
-  return std::chrono::duration<double>(t.time_since_epoch()).count();
-}
+double Seconds(TimePoint t) { return std::chrono::duration<double>(t.time_since_epoch()).count(); }
 
 boost::json::object SeriesInfoJson(const config::SeriesConfig& s) {
   return {{"id", s.id},
@@ -252,8 +255,8 @@ Reply SeriesReply(store::Store& s, const config::Config& c, const std::string& i
   boost::json::object o = sc ? SeriesInfoJson(*sc) : boost::json::object{{"id", id}};
   boost::json::array obs;
   for (const auto& ob : *history)
-    obs.push_back(boost::json::object{{"date", FormatDate(ob.date)},
-                                      {"value", store::OptJson(ob.value)}});
+    obs.push_back(
+        boost::json::object{{"date", FormatDate(ob.date)}, {"value", store::OptJson(ob.value)}});
   o["observations"] = std::move(obs);
   boost::json::array rules;
   for (const auto& r : c.rules)
@@ -281,9 +284,8 @@ Reply SourcesReply(store::Store& s, const config::Config& c) {
         if (h.series == se.id) o["health"] = store::SourceHealthJson(h);
       series.push_back(std::move(o));
     }
-    sources.push_back(boost::json::object{{"name", src.name},
-                                          {"type", src.type},
-                                          {"series", std::move(series)}});
+    sources.push_back(
+        boost::json::object{{"name", src.name}, {"type", src.type}, {"series", std::move(series)}});
   }
   return Json(boost::json::object{{"sources", std::move(sources)}});
 }
@@ -428,7 +430,9 @@ std::string FindWebDir(const std::string& configured) {
 }
 
 Api::Api(store::StoreWorker& reader, ConfigFn config, std::string web_dir, std::string version)
-    : reader_(reader), config_(std::move(config)), web_dir_(std::move(web_dir)),
+    : reader_(reader),
+      config_(std::move(config)),
+      web_dir_(std::move(web_dir)),
       version_(std::move(version)) {
   if (web_dir_.empty()) return;
   std::error_code ec;
@@ -461,7 +465,8 @@ Response Api::Asset(const Request& req, const std::string& name) {
   if (it == assets_.end()) {
     if (assets_.empty() && name == "index.html")
       return ToResponse({503, "dashboard assets not found; set api.web_dir or LIQWATCH_DATADIR\n",
-                         "text/plain; charset=utf-8"}, req.version());
+                         "text/plain; charset=utf-8"},
+                        req.version());
     return ToResponse(Error(404, "not found"), req.version());
   }
   Response res = ToResponse({200, it->second, ContentTypeFor(name)}, req.version());
@@ -472,8 +477,9 @@ Response Api::Asset(const Request& req, const std::string& name) {
 asio::awaitable<Response> Api::Route(const Request& req) {
   const unsigned v = req.version();
   if (req.method() != bhttp::verb::get && req.method() != bhttp::verb::head) {
-    Response res = ToResponse(Error(405, fmt::format("method {} not allowed; use GET",
-                                                     std::string(req.method_string()))), v);
+    Response res = ToResponse(
+        Error(405, fmt::format("method {} not allowed; use GET", std::string(req.method_string()))),
+        v);
     res.set(bhttp::field::allow, "GET, HEAD");
     co_return res;
   }
@@ -488,8 +494,8 @@ asio::awaitable<Response> Api::Route(const Request& req) {
     if (!ready_) co_return ToResponse(Error(503, "not ready"), v);
     auto job = [](store::Store& s) { return s.db().QueryInt("SELECT 1").ok(); };
     bool ok = co_await reader_.Run(job);
-    co_return ToResponse(ok ? Reply{200, "{\"status\":\"ready\"}\n"}
-                            : Error(503, "database not readable"), v);
+    co_return ToResponse(
+        ok ? Reply{200, "{\"status\":\"ready\"}\n"} : Error(503, "database not readable"), v);
   }
   if (path == "/" || path == "/index.html") co_return Asset(req, "index.html");
 
@@ -519,8 +525,8 @@ asio::awaitable<Response> Api::Route(const Request& req) {
     co_return ToResponse(std::move(r), v);
   }
   if (path == "/api/v1/alerts") {
-    if (auto e = CheckParams(t, {"since", "until", "rule", "severity", "state", "series", "text",
-                                 "limit"}))
+    if (auto e = CheckParams(
+            t, {"since", "until", "rule", "severity", "state", "series", "text", "limit"}))
       co_return ToResponse(Error(400, *e), v);
     store::AlertQuery q;
     const TimePoint now = Clock::now();
@@ -528,7 +534,8 @@ asio::awaitable<Response> Api::Route(const Request& req) {
       auto it = t.query.find(key);
       if (it == t.query.end()) continue;
       auto tp = ParseSince(it->second, now);
-      if (!tp.ok()) co_return ToResponse(Error(400, fmt::format("{}: {}", key, tp.status().message())), v);
+      if (!tp.ok())
+        co_return ToResponse(Error(400, fmt::format("{}: {}", key, tp.status().message())), v);
       *target = *tp;
     }
     auto get = [&](const char* k) -> std::optional<std::string> {
@@ -539,18 +546,23 @@ asio::awaitable<Response> Api::Route(const Request& req) {
     q.series = get("series");
     q.text = get("text");
     q.severity = get("severity");
-    if (q.severity && *q.severity != "info" && *q.severity != "warning" && *q.severity != "critical")
+    if (q.severity && *q.severity != "info" && *q.severity != "warning" &&
+        *q.severity != "critical")
       co_return ToResponse(Error(400, fmt::format("severity: unknown '{}', expected info, warning "
-                                                  "or critical", *q.severity)), v);
+                                                  "or critical",
+                                                  *q.severity)),
+                           v);
     q.state = get("state");
     if (q.state && *q.state != "firing" && *q.state != "resolved")
       co_return ToResponse(Error(400, fmt::format("state: unknown '{}', expected firing or "
-                                                  "resolved", *q.state)), v);
+                                                  "resolved",
+                                                  *q.state)),
+                           v);
     if (auto l = get("limit")) {
       auto n = ParseId(*l);
       if (!n || *n < 1 || *n > kMaxLimit)
-        co_return ToResponse(Error(400, fmt::format("limit: expected a number from 1 to {}",
-                                                    kMaxLimit)), v);
+        co_return ToResponse(
+            Error(400, fmt::format("limit: expected a number from 1 to {}", kMaxLimit)), v);
       q.limit = static_cast<int>(*n);
     }
     auto job = [q](store::Store& s) { return AlertsReply(s, q); };
@@ -561,8 +573,11 @@ asio::awaitable<Response> Api::Route(const Request& req) {
     if (auto e = CheckParams(t, {})) co_return ToResponse(Error(400, *e), v);
     const std::string rest = path.substr(std::string("/api/v1/alerts/").size());
     auto id = ParseId(rest);
-    if (!id) co_return ToResponse(Error(400, fmt::format("bad alert id '{}': expected a positive "
-                                                         "integer", rest)), v);
+    if (!id)
+      co_return ToResponse(Error(400, fmt::format("bad alert id '{}': expected a positive "
+                                                  "integer",
+                                                  rest)),
+                           v);
     auto job = [id = *id](store::Store& s) { return AlertReply(s, id); };
     Reply r = co_await reader_.Run(job);
     co_return ToResponse(std::move(r), v);

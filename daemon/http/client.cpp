@@ -2,13 +2,13 @@
 
 #include <curl/curl.h>
 #include <sys/socket.h>
-#include <cstring>
 #include <unistd.h>
+#include <cstring>
 
-#include <boost/asio/post.hpp>
-#include <boost/asio/posix/stream_descriptor.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <fmt/format.h>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "core/log.h"
 
@@ -18,9 +18,9 @@ namespace asio = boost::asio;
 
 std::string HttpResponse::Header(std::string_view name) const {
   for (const auto& [k, v] : headers) {
-    if (k.size() == name.size() &&
-        std::equal(k.begin(), k.end(), name.begin(),
-                   [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
+    if (k.size() == name.size() && std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
+          return std::tolower(a) == std::tolower(b);
+        })) {
       return v;
     }
   }
@@ -42,7 +42,7 @@ struct Transfer {
   Transfer(HttpRequest r, FetchHandler h) : request(std::move(r)), handler(std::move(h)) {}
   CURL* easy = nullptr;
   curl_slist* headers = nullptr;
-  curl_slist* rcpt = nullptr;  // SMTP recipients
+  curl_slist* rcpt = nullptr;     // SMTP recipients
   std::size_t upload_offset = 0;  // SMTP: bytes of request.body already read by curl
   HttpRequest request;
   FetchHandler handler;
@@ -190,19 +190,19 @@ struct HttpClient::Impl {
 
   void Wait(int fd, asio::posix::descriptor_base::wait_type type, int select) {
     std::weak_ptr<int> alive = this->alive;
-    sockets[fd]->desc.async_wait(type, [this, alive, fd, type, select](
-                                           const boost::system::error_code& ec) {
-      if (alive.expired()) return;
-      auto it = sockets.find(fd);
-      if (it == sockets.end()) return;  // closed meanwhile
-      Socket& s = *it->second;
-      (type == asio::posix::descriptor_base::wait_read ? s.reading : s.writing) = false;
-      if (ec == asio::error::operation_aborted) return;
-      int running = 0;
-      curl_multi_socket_action(multi, fd, ec ? CURL_CSELECT_ERR : select, &running);
-      Drain();
-      Arm(fd);  // re-arm if curl still wants this direction (fd may be gone: Arm checks)
-    });
+    sockets[fd]->desc.async_wait(
+        type, [this, alive, fd, type, select](const boost::system::error_code& ec) {
+          if (alive.expired()) return;
+          auto it = sockets.find(fd);
+          if (it == sockets.end()) return;  // closed meanwhile
+          Socket& s = *it->second;
+          (type == asio::posix::descriptor_base::wait_read ? s.reading : s.writing) = false;
+          if (ec == asio::error::operation_aborted) return;
+          int running = 0;
+          curl_multi_socket_action(multi, fd, ec ? CURL_CSELECT_ERR : select, &running);
+          Drain();
+          Arm(fd);  // re-arm if curl still wants this direction (fd may be gone: Arm checks)
+        });
   }
 
   // Completes finished transfers. Handlers are posted, never called from inside curl.
@@ -220,8 +220,8 @@ struct HttpClient::Impl {
     std::unique_ptr<Transfer> t = std::move(it->second);
     transfers.erase(it);
     curl_multi_remove_handle(multi, easy);
-    t->response.elapsed = std::chrono::duration_cast<Duration>(
-        std::chrono::steady_clock::now() - t->started);
+    t->response.elapsed =
+        std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - t->started);
     std::string url = RedactUrl(t->request.url);
     Result<HttpResponse> result = Status::Internal("unset");
     if (code == CURLE_OK) {

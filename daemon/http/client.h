@@ -45,12 +45,12 @@ struct HttpRequest {
   // The response's status is the server's last SMTP reply code (250 when accepted); a failed
   // transfer's error message ends with "(SMTP reply NNN)" when the server sent one.
   enum class MailTls { kRequired, kOptional, kOff };
-  std::string mail_from;                // bare address, "alerts@example.com"
-  std::vector<std::string> mail_rcpt;   // bare addresses
+  std::string mail_from;               // bare address, "alerts@example.com"
+  std::vector<std::string> mail_rcpt;  // bare addresses
   MailTls mail_tls = MailTls::kRequired;
-  std::string username;                 // AUTH, when non-empty (never logged)
+  std::string username;  // AUTH, when non-empty (never logged)
   std::string password;
-  std::string ca_file;                  // CA bundle for TLS peer verification; empty = system
+  std::string ca_file;  // CA bundle for TLS peer verification; empty = system
 };
 
 struct HttpResponse {

@@ -1,5 +1,7 @@
 #include "http/client.h"
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -8,8 +10,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 namespace liqwatch::http {
 namespace {
@@ -20,7 +20,8 @@ using asio::ip::tcp;
 // A loopback server on the same io_context: reads one request, then answers with `reply`
 // after `delay`. Records the request text.
 struct LoopbackServer {
-  explicit LoopbackServer(asio::io_context& io) : acceptor(io, {asio::ip::make_address("127.0.0.1"), 0}) {}
+  explicit LoopbackServer(asio::io_context& io)
+      : acceptor(io, {asio::ip::make_address("127.0.0.1"), 0}) {}
   std::string Url(const std::string& path) const {
     return "http://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port()) + path;
   }
@@ -30,13 +31,15 @@ struct LoopbackServer {
   asio::awaitable<void> Handle(std::string reply, std::chrono::milliseconds delay) {
     auto sock = co_await acceptor.async_accept(asio::use_awaitable);
     std::string buf;
-    co_await asio::async_read_until(sock, asio::dynamic_buffer(buf), "\r\n\r\n", asio::use_awaitable);
+    co_await asio::async_read_until(sock, asio::dynamic_buffer(buf), "\r\n\r\n",
+                                    asio::use_awaitable);
     requests.push_back(buf);
     max_open = std::max(max_open, ++open);
     asio::steady_timer t(sock.get_executor(), delay);
     co_await t.async_wait(asio::use_awaitable);
     boost::system::error_code ec;
-    co_await asio::async_write(sock, asio::buffer(reply), asio::redirect_error(asio::use_awaitable, ec));
+    co_await asio::async_write(sock, asio::buffer(reply),
+                               asio::redirect_error(asio::use_awaitable, ec));
     --open;
   }
   tcp::acceptor acceptor;
@@ -58,8 +61,9 @@ TEST(HttpClient, FetchesBodyStatusAndHeadersWithUserAgent) {
   asio::io_context io;
   HttpClient client(io, "liqwatch-test/1");
   LoopbackServer server(io);
-  server.Serve("HTTP/1.1 200 OK\r\nContent-Type: application/csv\r\nETag: \"v1\"\r\n"
-               "Content-Length: 5\r\nConnection: close\r\n\r\nhello");
+  server.Serve(
+      "HTTP/1.1 200 OK\r\nContent-Type: application/csv\r\nETag: \"v1\"\r\n"
+      "Content-Length: 5\r\nConnection: close\r\n\r\nhello");
   HttpRequest req;
   req.url = server.Url("/graph/fredgraph.csv?id=SOFR");
   req.headers = {{"If-None-Match", "\"v0\""}};
@@ -69,7 +73,8 @@ TEST(HttpClient, FetchesBodyStatusAndHeadersWithUserAgent) {
   EXPECT_EQ(r->body, "hello");
   EXPECT_EQ(r->Header("etag"), "\"v1\"");
   ASSERT_EQ(server.requests.size(), 1u);
-  EXPECT_THAT(server.requests[0], ::testing::HasSubstr("GET /graph/fredgraph.csv?id=SOFR HTTP/1.1"));
+  EXPECT_THAT(server.requests[0],
+              ::testing::HasSubstr("GET /graph/fredgraph.csv?id=SOFR HTTP/1.1"));
   EXPECT_THAT(server.requests[0], ::testing::HasSubstr("User-Agent: liqwatch-test/1"));
   EXPECT_THAT(server.requests[0], ::testing::HasSubstr("If-None-Match: \"v0\""));
   EXPECT_EQ(client.in_flight(), 0u);
@@ -79,8 +84,9 @@ TEST(HttpClient, NonSuccessStatusIsAResponseNotAnError) {
   asio::io_context io;
   HttpClient client(io, "t");
   LoopbackServer server(io);
-  server.Serve("HTTP/1.1 429 Too Many Requests\r\nRetry-After: 7\r\nContent-Length: 0\r\n"
-               "Connection: close\r\n\r\n");
+  server.Serve(
+      "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 7\r\nContent-Length: 0\r\n"
+      "Connection: close\r\n\r\n");
   auto r = Fetch(io, client, {.url = server.Url("/x")});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->status, 429);
@@ -92,13 +98,16 @@ TEST(HttpClient, TimesOutWithRedactedUrl) {
   HttpClient client(io, "t");
   LoopbackServer server(io);
   server.Serve("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", std::chrono::seconds(3));
-  HttpRequest req{.url = server.Url("/fred/series/observations?series_id=SOFR&api_key=abcdef0123456789")};
+  HttpRequest req{
+      .url = server.Url("/fred/series/observations?series_id=SOFR&api_key=abcdef0123456789")};
   req.timeout = std::chrono::milliseconds(300);
   auto r = Fetch(io, client, req);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Status::Code::kTimeout);
-  EXPECT_THAT(r.status().message(), ::testing::EndsWith(
-      "/fred/series/observations?series_id=SOFR&api_key=[redacted]: timed out after 300ms"));
+  EXPECT_THAT(
+      r.status().message(),
+      ::testing::EndsWith(
+          "/fred/series/observations?series_id=SOFR&api_key=[redacted]: timed out after 300ms"));
   EXPECT_THAT(r.status().message(), ::testing::Not(::testing::HasSubstr("abcdef0123456789")));
 }
 
@@ -152,8 +161,10 @@ TEST(HttpClient, PostsBodyWithHeaders) {
   HttpClient client(io, "t");
   LoopbackServer server(io);
   server.Serve("HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n");
-  HttpRequest req{.method = "POST", .url = server.Url("/hook"),
-                  .headers = {{"Content-Type", "application/json"}}, .body = "{\"a\":1}"};
+  HttpRequest req{.method = "POST",
+                  .url = server.Url("/hook"),
+                  .headers = {{"Content-Type", "application/json"}},
+                  .body = "{\"a\":1}"};
   auto r = Fetch(io, client, req);
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ(r->status, 204);

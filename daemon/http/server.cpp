@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include <fmt/format.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -9,7 +10,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/json.hpp>
-#include <fmt/format.h>
 
 #include "core/log.h"
 
@@ -20,8 +20,7 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 
-Response JsonError(unsigned status, const std::string& message, unsigned version,
-                   bool keep_alive) {
+Response JsonError(unsigned status, const std::string& message, unsigned version, bool keep_alive) {
   Response res{static_cast<bhttp::status>(status), version};
   res.set(bhttp::field::content_type, "application/json");
   res.set(bhttp::field::cache_control, "no-store");
@@ -73,7 +72,8 @@ asio::awaitable<void> Session(std::shared_ptr<Server::State> st, tcp::socket soc
       co_await bhttp::async_read(stream, buffer, parser,
                                  asio::redirect_error(asio::use_awaitable, ec));
       if (ec == bhttp::error::end_of_stream || ec == asio::error::connection_reset ||
-          ec == asio::error::operation_aborted || st->stopped) break;
+          ec == asio::error::operation_aborted || st->stopped)
+        break;
       if (ec) {
         if (ec == beast::error::timeout && buffer.size() == 0 && !parser.got_some()) break;
         log->debug("event=bad_request error=\"{}\"", ec.message());
@@ -87,8 +87,8 @@ asio::awaitable<void> Session(std::shared_ptr<Server::State> st, tcp::socket soc
       try {
         res = co_await st->handler(req);
       } catch (const std::exception& e) {
-        log->error("event=handler_failed target=\"{}\" error=\"{}\"",
-                   std::string(req.target()), e.what());
+        log->error("event=handler_failed target=\"{}\" error=\"{}\"", std::string(req.target()),
+                   e.what());
         res = JsonError(500, "internal error");
       }
       res.version(req.version());
@@ -117,8 +117,8 @@ asio::awaitable<void> Accept(std::shared_ptr<Server::State> st) {
   auto log = Logger("api");
   while (!st->stopped) {
     boost::system::error_code ec;
-    tcp::socket socket = co_await st->acceptor.async_accept(
-        asio::redirect_error(asio::use_awaitable, ec));
+    tcp::socket socket =
+        co_await st->acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
     if (st->stopped || ec == asio::error::operation_aborted) break;
     if (ec) {
       log->warn("event=accept_failed error=\"{}\"", ec.message());
@@ -143,9 +143,11 @@ Server::~Server() { Stop(); }
 Status Server::Listen(const std::string& host_port) {
   auto colon = host_port.rfind(':');
   if (colon == std::string::npos || colon == 0)
-    return Status::InvalidArgument(fmt::format("listen address '{}': expected HOST:PORT", host_port));
+    return Status::InvalidArgument(
+        fmt::format("listen address '{}': expected HOST:PORT", host_port));
   std::string host = host_port.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   const std::string port_text = host_port.substr(colon + 1);
   unsigned port = 0;
   try {

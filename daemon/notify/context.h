@@ -25,10 +25,10 @@ struct RuleInfo {
 };
 
 struct SeriesInfo {
-  std::string description;      // "Secured Overnight Financing Rate"
-  std::string remote_id;        // "SOFR"
+  std::string description;  // "Secured Overnight Financing Rate"
+  std::string remote_id;    // "SOFR"
   Dimension dimension = Dimension::kIndex;
-  std::string link;             // public page, e.g. https://fred.stlouisfed.org/series/SOFR
+  std::string link;  // public page, e.g. https://fred.stlouisfed.org/series/SOFR
 };
 
 class AlertCatalog {

@@ -62,7 +62,7 @@ class Dispatcher {
   std::size_t in_flight_ = 0;
   std::set<int64_t> in_flight_ids_;  // still 'pending' in the store while being sent
   std::map<std::string, std::deque<TimePoint>> sent_;  // rate limit: recent send starts
-  std::map<std::string, TimePoint> windows_;  // grouping: open window's end per notifier
+  std::map<std::string, TimePoint> windows_;           // grouping: open window's end per notifier
   bool stopping_ = false;
   bool woken_ = false;  // Wake() called since the loop last looked at the outbox
   bool running_ = false;

@@ -4,8 +4,8 @@
 #include <ctime>
 #include <regex>
 
-#include <boost/asio/use_awaitable.hpp>
 #include <fmt/format.h>
+#include <boost/asio/use_awaitable.hpp>
 
 #include "notify/template.h"
 
@@ -47,8 +47,10 @@ std::string QuotedPrintable(std::string_view s) {
     bool at_line_end = i + 1 == s.size() || s[i + 1] == '\n' || s[i + 1] == '\r';
     bool plain = (c >= 33 && c <= 126 && c != '=') || ((c == ' ' || c == '\t') && !at_line_end);
     // A leading '.' is left to curl's SMTP dot-stuffing.
-    if (plain) emit(std::string(1, static_cast<char>(c)));
-    else emit(std::string{'=', kHex[c >> 4], kHex[c & 0xf]});
+    if (plain)
+      emit(std::string(1, static_cast<char>(c)));
+    else
+      emit(std::string{'=', kHex[c >> 4], kHex[c & 0xf]});
   }
   return out;
 }
@@ -100,11 +102,20 @@ std::string HtmlEscape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -126,14 +137,15 @@ std::string PlainBody(const AlertView& v) {
 }
 
 std::string HtmlSection(const AlertView& v, const std::string& text) {
-  std::string color = v.resolved()                 ? "#2e7d32"
-                      : v.severity == "critical"   ? "#c62828"
-                      : v.severity == "warning"    ? "#ef6c00"
-                                                   : "#1565c0";
+  std::string color = v.resolved()               ? "#2e7d32"
+                      : v.severity == "critical" ? "#c62828"
+                      : v.severity == "warning"  ? "#ef6c00"
+                                                 : "#1565c0";
   auto row = [](const std::string& k, const std::string& val) {
-    return fmt::format("<tr><th align=\"left\" style=\"padding:2px 12px 2px 0\">{}</th>"
-                       "<td>{}</td></tr>\n",
-                       k, val);
+    return fmt::format(
+        "<tr><th align=\"left\" style=\"padding:2px 12px 2px 0\">{}</th>"
+        "<td>{}</td></tr>\n",
+        k, val);
   };
   std::string out = fmt::format("<h2 style=\"color:{}\">{}</h2>\n", color, HtmlEscape(v.Summary()));
   if (!text.empty()) {
@@ -147,8 +159,7 @@ std::string HtmlSection(const AlertView& v, const std::string& text) {
   out += row("Severity", HtmlEscape(v.severity));
   out += row("State", HtmlEscape(v.kind));
   std::string series = HtmlEscape(v.series_name);
-  if (!v.link.empty())
-    series = fmt::format("<a href=\"{}\">{}</a>", HtmlEscape(v.link), series);
+  if (!v.link.empty()) series = fmt::format("<a href=\"{}\">{}</a>", HtmlEscape(v.link), series);
   out += row("Series", series);
   out += row("Value", HtmlEscape(v.value_text));
   if (!v.threshold_text.empty()) out += row("Threshold", HtmlEscape(v.threshold_text));
@@ -284,14 +295,16 @@ boost::asio::awaitable<SendResult> EmailNotifier::Submit(EmailMessage msg) {
     if (m.find("Login denied") != std::string::npos ||
         m.find("Requested SSL level failed") != std::string::npos)
       permanent = true;
-    co_return SendResult{permanent ? SendResult::Outcome::kPermanent
-                                   : SendResult::Outcome::kRetryable,
-                         fmt::format("{}: {}", what, m), {}};
+    co_return SendResult{
+        permanent ? SendResult::Outcome::kPermanent : SendResult::Outcome::kRetryable,
+        fmt::format("{}: {}", what, m),
+        {}};
   }
   if (r->status >= 200 && r->status < 300) co_return SendResult{};
-  co_return SendResult{r->status >= 500 ? SendResult::Outcome::kPermanent
-                                        : SendResult::Outcome::kRetryable,
-                       fmt::format("SMTP reply {} from {}", r->status, what), {}};
+  co_return SendResult{
+      r->status >= 500 ? SendResult::Outcome::kPermanent : SendResult::Outcome::kRetryable,
+      fmt::format("SMTP reply {} from {}", r->status, what),
+      {}};
 }
 
 }  // namespace liqwatch::notify

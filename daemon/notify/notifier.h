@@ -21,8 +21,8 @@ namespace liqwatch::notify {
 struct SendResult {
   enum class Outcome { kDelivered, kRetryable, kPermanent };
   Outcome outcome = Outcome::kDelivered;
-  std::string error;                     // empty when delivered
-  std::optional<Duration> retry_after;   // from a Retry-After header
+  std::string error;                    // empty when delivered
+  std::optional<Duration> retry_after;  // from a Retry-After header
 };
 
 class Notifier {

@@ -31,9 +31,8 @@ namespace {
 
 bool Matches(const config::RouteConfig& r, const config::RuleConfig& rule,
              const std::string& labels) {
-  if (!r.severities.empty() &&
-      std::find(r.severities.begin(), r.severities.end(), SeverityName(rule.severity)) ==
-          r.severities.end())
+  if (!r.severities.empty() && std::find(r.severities.begin(), r.severities.end(),
+                                         SeverityName(rule.severity)) == r.severities.end())
     return false;
   if (!r.rules.empty() && std::none_of(r.rules.begin(), r.rules.end(), [&](const std::string& g) {
         return GlobMatch(g, rule.name);

@@ -1,6 +1,6 @@
+#include <unistd.h>
 #include <cstdio>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -63,8 +63,7 @@ TEST(Routing, RulesListPlusMatchingRoutesInOrder) {
             (std::vector<std::string>{"pager", "slack"}));
   EXPECT_EQ(Targets(c, Rule("sofr_high", Severity::kWarning, {"mail"})),
             (std::vector<std::string>{"mail", "slack"}));
-  EXPECT_EQ(Targets(c, Rule("tga_high", Severity::kWarning)),
-            (std::vector<std::string>{"mail"}));
+  EXPECT_EQ(Targets(c, Rule("tga_high", Severity::kWarning)), (std::vector<std::string>{"mail"}));
 }
 
 TEST(Routing, NoRoutesMeansRuleListOrEveryNotifier) {
@@ -72,8 +71,7 @@ TEST(Routing, NoRoutesMeansRuleListOrEveryNotifier) {
   c.routes.clear();
   EXPECT_EQ(Targets(c, Rule("x", Severity::kInfo)),
             (std::vector<std::string>{"pager", "slack", "mail"}));
-  EXPECT_EQ(Targets(c, Rule("x", Severity::kInfo, {"slack"})),
-            (std::vector<std::string>{"slack"}));
+  EXPECT_EQ(Targets(c, Rule("x", Severity::kInfo, {"slack"})), (std::vector<std::string>{"slack"}));
 }
 
 class SilenceStore : public ::testing::Test {
@@ -90,7 +88,8 @@ class SilenceStore : public ::testing::Test {
     std::remove(path_.c_str());
   }
   // Records a firing transition for `rule` with one delivery to "desk"; returns the job.
-  store::DeliveryJob Fire(const std::string& rule, TimePoint t, const std::string& kind = "firing") {
+  store::DeliveryJob Fire(const std::string& rule, TimePoint t,
+                          const std::string& kind = "firing") {
     store::Transition tr;
     tr.rule = rule;
     tr.series = "sofr";
@@ -119,8 +118,9 @@ class SilenceStore : public ::testing::Test {
 
 TEST_F(SilenceStore, AddListExpire) {
   TimePoint now = Clock::now();
-  Silence s{0, "sofr_high", "desk=rates", FormatTime(now), FormatTime(now + std::chrono::hours(2)),
-            "why", "ops", FormatTime(now)};
+  Silence s{
+      0,     "sofr_high", "desk=rates",   FormatTime(now), FormatTime(now + std::chrono::hours(2)),
+      "why", "ops",       FormatTime(now)};
   auto id = AddSilence(*store_, s);
   ASSERT_TRUE(id.ok());
   auto list = ListSilences(*store_, now, false);
@@ -138,8 +138,8 @@ TEST_F(SilenceStore, AddListExpire) {
 TEST_F(SilenceStore, GateSilencesThenReleasesWhileFiring) {
   TimePoint now = Clock::now();
   auto job = Fire("sofr_high", now);
-  Silence s{0, "sofr_*", "", FormatTime(now), FormatTime(now + std::chrono::minutes(10)), "", "",
-            FormatTime(now)};
+  Silence s{0,  "sofr_*",       "", FormatTime(now), FormatTime(now + std::chrono::minutes(10)), "",
+            "", FormatTime(now)};
   s.rule = "*";
   ASSERT_TRUE(AddSilence(*store_, s).ok());
   std::string why;

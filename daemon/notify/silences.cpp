@@ -40,10 +40,10 @@ constexpr const char* kColumns =
 // The active silence covering (rule, labels) at `now`, if any (the one ending last).
 Result<std::optional<Silence>> Matching(store::Store& s, const std::string& rule,
                                         const std::string& labels, TimePoint now) {
-  auto st = s.db().Prepare(fmt::format(
-      "SELECT {} FROM silences WHERE (rule = ?1 OR rule = '*') AND starts_at <= ?2 AND "
-      "ends_at > ?2 ORDER BY ends_at DESC",
-      kColumns));
+  auto st = s.db().Prepare(
+      fmt::format("SELECT {} FROM silences WHERE (rule = ?1 OR rule = '*') AND starts_at <= ?2 AND "
+                  "ends_at > ?2 ORDER BY ends_at DESC",
+                  kColumns));
   if (!st.ok()) return st.status();
   st->Bind(1, rule).Bind(2, FormatTime(now));
   for (;;) {
@@ -73,16 +73,20 @@ Result<int64_t> AddSilence(store::Store& s, const Silence& silence) {
       "INSERT INTO silences (rule, matchers, starts_at, ends_at, comment, created_by, created_at) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
   if (!st.ok()) return st.status();
-  st->Bind(1, silence.rule).Bind(2, silence.matchers).Bind(3, silence.starts_at)
-      .Bind(4, silence.ends_at).Bind(5, silence.comment).Bind(6, silence.created_by)
+  st->Bind(1, silence.rule)
+      .Bind(2, silence.matchers)
+      .Bind(3, silence.starts_at)
+      .Bind(4, silence.ends_at)
+      .Bind(5, silence.comment)
+      .Bind(6, silence.created_by)
       .Bind(7, silence.created_at);
   if (auto r = st->Run(); !r.ok()) return r;
   return s.db().LastInsertId();
 }
 
 Result<std::vector<Silence>> ListSilences(store::Store& s, TimePoint now, bool all) {
-  auto st = s.db().Prepare(fmt::format(
-      "SELECT {} FROM silences WHERE ?1 OR ends_at > ?2 ORDER BY id DESC", kColumns));
+  auto st = s.db().Prepare(
+      fmt::format("SELECT {} FROM silences WHERE ?1 OR ends_at > ?2 ORDER BY id DESC", kColumns));
   if (!st.ok()) return st.status();
   const std::string now_text = FormatTime(now);
   st->Bind(1, all ? 1 : 0).Bind(2, now_text);
@@ -107,7 +111,8 @@ Status ExpireSilence(store::Store& s, int64_t id, TimePoint now) {
   if (!*row) return Status::NotFound(fmt::format("no silence {}", id));
   const std::string now_text = FormatTime(now);
   if (sel->Text(0) <= now_text)
-    return Status::FailedPrecondition(fmt::format("silence {} already ended at {}", id, sel->Text(0)));
+    return Status::FailedPrecondition(
+        fmt::format("silence {} already ended at {}", id, sel->Text(0)));
   auto st = s.db().Prepare(
       "UPDATE silences SET ends_at = ?2, starts_at = min(starts_at, ?2) WHERE id = ?1");
   if (!st.ok()) return st.status();

@@ -51,7 +51,8 @@ Result<Gate> GateDelivery(store::Store& s, const store::DeliveryJob& job, bool s
                           TimePoint now, std::string* why);
 // Puts silenced deliveries whose silence has ended back to 'pending' when their alert is still
 // firing, for notifiers in `notifiers` (those with deliver_after_silence on). Returns how many.
-Result<int> ReleaseSilenced(store::Store& s, TimePoint now, const std::vector<std::string>& notifiers);
+Result<int> ReleaseSilenced(store::Store& s, TimePoint now,
+                            const std::vector<std::string>& notifiers);
 // Moves a pending delivery's next attempt to `when` without counting an attempt (rate limit).
 Status DeferDelivery(store::Store& s, int64_t delivery_id, TimePoint when);
 // Earliest time a silenced delivery may be released (to wake the dispatcher).

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
+#include <boost/json.hpp>
 
 #include "notify/template.h"
 #include "notify/webhook.h"
@@ -25,10 +25,17 @@ std::string SlackEscape(const std::string& s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -72,26 +79,26 @@ boost::json::object AlertSection(const AlertView& v, const std::string& text) {
     if (v.resolved()) body = "*Resolved.* " + body;
   }
   if (body.empty()) body = SlackEscape(v.Summary());
-  std::string series = v.link.empty()
-                           ? SlackEscape(v.series_name)
-                           : fmt::format("<{}|{}>", v.link, SlackEscape(v.series_name));
+  std::string series = v.link.empty() ? SlackEscape(v.series_name)
+                                      : fmt::format("<{}|{}>", v.link, SlackEscape(v.series_name));
   boost::json::array fields;
   fields.push_back(Mrkdwn("*Value*\n" + SlackEscape(v.value_text), kSlackMaxFieldText));
-  fields.push_back(Mrkdwn("*Threshold*\n" + SlackEscape(v.threshold_text.empty() ? "n/a"
-                                                                                 : v.threshold_text),
-                          kSlackMaxFieldText));
+  fields.push_back(
+      Mrkdwn("*Threshold*\n" + SlackEscape(v.threshold_text.empty() ? "n/a" : v.threshold_text),
+             kSlackMaxFieldText));
   fields.push_back(Mrkdwn("*Observation date*\n" + v.obs_date, kSlackMaxFieldText));
   fields.push_back(Mrkdwn("*Series*\n" + series, kSlackMaxFieldText));
   fields.push_back(Mrkdwn("*Severity*\n" + v.severity, kSlackMaxFieldText));
   fields.push_back(Mrkdwn("*State*\n" + v.kind, kSlackMaxFieldText));
-  return {{"type", "section"}, {"text", Mrkdwn(body, kSlackMaxSectionText)},
+  return {{"type", "section"},
+          {"text", Mrkdwn(body, kSlackMaxSectionText)},
           {"fields", std::move(fields)}};
 }
 
 boost::json::object Context(const AlertView& v) {
-  std::string text = fmt::format("liqwatch · event {}{} · {} · unit {}", v.event_id,
-                                 v.alert_id ? fmt::format(" · alert {}", *v.alert_id) : "",
-                                 v.event_time, v.unit);
+  std::string text =
+      fmt::format("liqwatch · event {}{} · {} · unit {}", v.event_id,
+                  v.alert_id ? fmt::format(" · alert {}", *v.alert_id) : "", v.event_time, v.unit);
   boost::json::array elements;
   elements.push_back(Mrkdwn(text, kSlackMaxSectionText));
   return {{"type", "context"}, {"elements", std::move(elements)}};
@@ -154,8 +161,8 @@ boost::asio::awaitable<SendResult> SlackNotifier::Send(const store::DeliveryJob&
   // Slack ignores unknown headers; the key helps a proxy in between drop duplicates.
   std::vector<std::pair<std::string, std::string>> headers = {
       {"Idempotency-Key", job.idempotency_key}};
-  auto post = PostJson(http_, config_.url, config_.timeout, std::move(body), std::move(headers),
-                       what);
+  auto post =
+      PostJson(http_, config_.url, config_.timeout, std::move(body), std::move(headers), what);
   SendResult r = co_await std::move(post);
   co_return r;
 }
@@ -168,8 +175,8 @@ boost::asio::awaitable<SendResult> SlackNotifier::SendGroup(
   auto what = "slack " + config_.name;
   std::vector<std::pair<std::string, std::string>> headers = {
       {"Idempotency-Key", jobs.front().idempotency_key}};
-  auto post = PostJson(http_, config_.url, config_.timeout, std::move(body), std::move(headers),
-                       what);
+  auto post =
+      PostJson(http_, config_.url, config_.timeout, std::move(body), std::move(headers), what);
   SendResult r = co_await std::move(post);
   co_return r;
 }

@@ -53,8 +53,7 @@ std::vector<std::string> CheckTemplate(std::string_view text,
   bool ok = Scan(
       text, [](std::string_view) {},
       [&](std::string_view name) {
-        if (std::find(known.begin(), known.end(), name) == known.end())
-          bad.emplace_back(name);
+        if (std::find(known.begin(), known.end(), name) == known.end()) bad.emplace_back(name);
       });
   if (!ok) bad.emplace_back("unterminated {{");
   return bad;

@@ -17,6 +17,7 @@ namespace liqwatch::notify {
 std::string RenderTemplate(std::string_view text, const std::map<std::string, std::string>& vars);
 // Names used in `text` that are not in `known` (in order of appearance), and an error for an
 // unterminated "{{".
-std::vector<std::string> CheckTemplate(std::string_view text, const std::vector<std::string>& known);
+std::vector<std::string> CheckTemplate(std::string_view text,
+                                       const std::vector<std::string>& known);
 
 }  // namespace liqwatch::notify

@@ -2,9 +2,9 @@
 
 #include <chrono>
 
+#include <fmt/format.h>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
-#include <fmt/format.h>
 
 #include "notify/signature.h"
 #include "notify/template.h"
@@ -23,17 +23,23 @@ boost::json::object BaseBody(const store::DeliveryJob& job) {
   boost::json::object o;
   o["version"] = 1;
   o["event_id"] = job.event_id;
-  if (job.alert_id) o["alert_id"] = *job.alert_id;
-  else o["alert_id"] = nullptr;
+  if (job.alert_id)
+    o["alert_id"] = *job.alert_id;
+  else
+    o["alert_id"] = nullptr;
   o["rule"] = job.rule;
   o["severity"] = job.severity;
   o["state"] = job.kind == "resolved" ? "resolved" : "firing";
   o["kind"] = job.kind;
   o["series"] = job.series;
-  if (job.value) o["value"] = *job.value;
-  else o["value"] = nullptr;
-  if (job.threshold) o["threshold"] = *job.threshold;
-  else o["threshold"] = nullptr;
+  if (job.value)
+    o["value"] = *job.value;
+  else
+    o["value"] = nullptr;
+  if (job.threshold)
+    o["threshold"] = *job.threshold;
+  else
+    o["threshold"] = nullptr;
   o["observation_date"] = job.obs_date;
   o["message"] = job.message;
   o["event_time"] = job.eval_time;
@@ -61,10 +67,9 @@ std::string WebhookBody(const store::DeliveryJob& job, const AlertView& v,
   return boost::json::serialize(o);
 }
 
-boost::asio::awaitable<SendResult> PostJson(http::HttpClient& http, const std::string& url,
-                                            Duration timeout, std::string body,
-                                            std::vector<std::pair<std::string, std::string>> headers,
-                                            const std::string& what) {
+boost::asio::awaitable<SendResult> PostJson(
+    http::HttpClient& http, const std::string& url, Duration timeout, std::string body,
+    std::vector<std::pair<std::string, std::string>> headers, const std::string& what) {
   http::HttpRequest req;
   req.method = "POST";
   req.url = url;
@@ -76,8 +81,8 @@ boost::asio::awaitable<SendResult> PostJson(http::HttpClient& http, const std::s
   auto r = co_await http.AsyncFetch(req, boost::asio::use_awaitable);
   if (!r.ok()) {
     // The transport error carries a redacted URL; say which notifier it was too.
-    co_return SendResult{SendResult::Outcome::kRetryable,
-                         fmt::format("{}: {}", what, r.status().message()), {}};
+    co_return SendResult{
+        SendResult::Outcome::kRetryable, fmt::format("{}: {}", what, r.status().message()), {}};
   }
   SendResult result;
   result.outcome = ClassifyHttpStatus(r->status);
@@ -109,11 +114,12 @@ boost::asio::awaitable<SendResult> WebhookNotifier::Send(const store::DeliveryJo
                      std::chrono::system_clock::now().time_since_epoch())
                      .count();
     headers.emplace_back("X-Liqwatch-Timestamp", std::to_string(ts));
-    headers.emplace_back("X-Liqwatch-Signature", WebhookSignature(*config_.signing_secret, ts, body));
+    headers.emplace_back("X-Liqwatch-Signature",
+                         WebhookSignature(*config_.signing_secret, ts, body));
   }
   auto what = "webhook " + config_.name;
-  auto post = PostJson(http_, config_.url, config_.timeout, std::move(body), std::move(headers),
-                       what);
+  auto post =
+      PostJson(http_, config_.url, config_.timeout, std::move(body), std::move(headers), what);
   SendResult r = co_await std::move(post);
   co_return r;
 }

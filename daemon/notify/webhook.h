@@ -22,8 +22,7 @@ namespace liqwatch::notify {
 std::string WebhookBody(const store::DeliveryJob& job);
 // The same plus display context from the catalog; `text` (the rendered template) is added
 // when non-empty.
-std::string WebhookBody(const store::DeliveryJob& job, const AlertView& v,
-                        const std::string& text);
+std::string WebhookBody(const store::DeliveryJob& job, const AlertView& v, const std::string& text);
 
 class WebhookNotifier final : public Notifier {
  public:
@@ -44,9 +43,8 @@ class WebhookNotifier final : public Notifier {
 };
 
 // POSTs `body` to `url` and classifies the answer (shared by webhook and Slack).
-boost::asio::awaitable<SendResult> PostJson(http::HttpClient& http, const std::string& url,
-                                            Duration timeout, std::string body,
-                                            std::vector<std::pair<std::string, std::string>> headers,
-                                            const std::string& what);
+boost::asio::awaitable<SendResult> PostJson(
+    http::HttpClient& http, const std::string& url, Duration timeout, std::string body,
+    std::vector<std::pair<std::string, std::string>> headers, const std::string& what);
 
 }  // namespace liqwatch::notify

@@ -9,7 +9,8 @@ Verdict Judge(const config::ExprRule& rule, const expr::SeriesHistory& history, 
   std::optional<expr::Outcome> missing;
   if (rule.crit) {
     auto o = rule.crit->program.Evaluate(history, as_of, now);
-    if (o.is_no_data()) missing = o;
+    if (o.is_no_data())
+      missing = o;
     else if (o.boolean()) {
       v.level = Verdict::Level::kCrit;
       decider = &*rule.crit;
@@ -17,7 +18,8 @@ Verdict Judge(const config::ExprRule& rule, const expr::SeriesHistory& history, 
   }
   if (!decider && rule.warn) {
     auto o = rule.warn->program.Evaluate(history, as_of, now);
-    if (o.is_no_data()) missing = missing ? missing : o;
+    if (o.is_no_data())
+      missing = missing ? missing : o;
     else if (o.boolean()) {
       v.level = Verdict::Level::kWarn;
       decider = &*rule.warn;

@@ -4,12 +4,12 @@
 #include <map>
 #include <random>
 
+#include <fmt/format.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <fmt/format.h>
 
 #include "config/defaults.h"
 #include "core/calendar.h"
@@ -31,13 +31,11 @@ namespace asio = boost::asio;
 
 namespace {
 
-Date UtcToday() {
-  return std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
-}
+Date UtcToday() { return std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()); }
 
 bool IsNyFedRate(const std::string& remote_id) {
-  return remote_id == "sofr" || remote_id == "tgcr" || remote_id == "bgcr" ||
-         remote_id == "effr" || remote_id == "obfr";
+  return remote_id == "sofr" || remote_id == "tgcr" || remote_id == "bgcr" || remote_id == "effr" ||
+         remote_id == "obfr";
 }
 
 HtmlTableOptions HtmlOptions(const config::SourceConfig& s, Date today) {
@@ -66,8 +64,9 @@ http::HttpRequest BuildRequest(const config::SourceConfig& source,
   Date from = start.value_or(today - std::chrono::days(config::defaults::kInitialLookbackDays));
   const auto& t = source.type;
   if (t == "fred") {
-    req.url = source.api_key ? FredJsonUrl(source.base_url, series.remote_id, *source.api_key, start)
-                             : FredGraphCsvUrl(source.graph_url, series.remote_id, start);
+    req.url = source.api_key
+                  ? FredJsonUrl(source.base_url, series.remote_id, *source.api_key, start)
+                  : FredGraphCsvUrl(source.graph_url, series.remote_id, start);
   } else if (t == "nyfed") {
     if (IsNyFedRate(series.remote_id)) {
       req.url = NyFedRateSearchUrl(source.base_url, series.remote_id, from, today);
@@ -91,8 +90,7 @@ http::HttpRequest BuildRequest(const config::SourceConfig& source,
   return BuildRequest(source, series, since, UtcToday());
 }
 
-Result<ParsedPage> ParsePage(const config::SourceConfig& source,
-                             const config::SeriesConfig& series,
+Result<ParsedPage> ParsePage(const config::SourceConfig& source, const config::SeriesConfig& series,
                              const http::HttpResponse& response, Date today) {
   ParsedPage page;
   if (response.status == 304) {
@@ -123,9 +121,8 @@ Result<ParsedPage> ParsePage(const config::SourceConfig& source,
         for (auto& p : *points)
           if (p.column == field) kept.push_back(std::move(p));
         if (kept.empty() && !points->empty())
-          points = Status::LayoutChanged(fmt::format(
-              "NY Fed {}: no '{}' field in {} record values", series.remote_id, field,
-              points->size()));
+          points = Status::LayoutChanged(fmt::format("NY Fed {}: no '{}' field in {} record values",
+                                                     series.remote_id, field, points->size()));
         else
           points = std::move(kept);
       }
@@ -180,8 +177,9 @@ Result<ParsedPage> ParsePage(const config::SourceConfig& source,
     std::string reason = points.ok() || !fred_json ? "" : ": " + points.status().message();
     std::string msg = fmt::format("HTTP {}{}", response.status, reason);
     if (response.status == 403 && t == "html_table")
-      msg += " (forbidden: the site refuses this client; Farside answers non-browsers with a "
-             "Cloudflare challenge)";
+      msg +=
+          " (forbidden: the site refuses this client; Farside answers non-browsers with a "
+          "Cloudflare challenge)";
     if (response.status == 429 || response.status >= 500) return Status::Unavailable(msg);
     return Status::HttpError(msg);
   }
@@ -236,8 +234,8 @@ std::optional<Duration> ParseRetryAfter(std::string_view value, TimePoint now) {
   std::string text(value);
   char month[4] = {};
   int day = 0, year = 0, h = 0, m = 0, sec = 0;
-  if (std::sscanf(text.c_str(), "%*3s, %d %3s %d %d:%d:%d GMT", &day, month, &year, &h, &m,
-                  &sec) != 6)
+  if (std::sscanf(text.c_str(), "%*3s, %d %3s %d %d:%d:%d GMT", &day, month, &year, &h, &m, &sec) !=
+      6)
     return std::nullopt;
   static const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
@@ -246,8 +244,8 @@ std::optional<Duration> ParseRetryAfter(std::string_view value, TimePoint now) {
     if (std::string_view(month) == kMonths[i]) mon = i;
   if (mon < 0) return std::nullopt;
   using namespace std::chrono;
-  auto d = sys_days(year_month_day(std::chrono::year(year), std::chrono::month(mon + 1),
-                                   std::chrono::day(day)));
+  auto d = sys_days(
+      year_month_day(std::chrono::year(year), std::chrono::month(mon + 1), std::chrono::day(day)));
   TimePoint at = d + hours(h) + minutes(m) + seconds(sec);
   return std::max(Duration(0), duration_cast<Duration>(at - now));
 }
@@ -297,18 +295,30 @@ Status Sanitized(const Status& s) {
   std::string m = ValidUtf8(s.message());
   using C = Status::Code;
   switch (s.code()) {
-    case C::kOk: return s;
-    case C::kInvalidArgument: return Status::InvalidArgument(m);
-    case C::kNotFound: return Status::NotFound(m);
-    case C::kParseError: return Status::ParseError(m);
-    case C::kLayoutChanged: return Status::LayoutChanged(m);
-    case C::kIoError: return Status::IoError(m);
-    case C::kTimeout: return Status::Timeout(m);
-    case C::kHttpError: return Status::HttpError(m);
-    case C::kTooLarge: return Status::TooLarge(m);
-    case C::kUnavailable: return Status::Unavailable(m);
-    case C::kFailedPrecondition: return Status::FailedPrecondition(m);
-    case C::kInternal: return Status::Internal(m);
+    case C::kOk:
+      return s;
+    case C::kInvalidArgument:
+      return Status::InvalidArgument(m);
+    case C::kNotFound:
+      return Status::NotFound(m);
+    case C::kParseError:
+      return Status::ParseError(m);
+    case C::kLayoutChanged:
+      return Status::LayoutChanged(m);
+    case C::kIoError:
+      return Status::IoError(m);
+    case C::kTimeout:
+      return Status::Timeout(m);
+    case C::kHttpError:
+      return Status::HttpError(m);
+    case C::kTooLarge:
+      return Status::TooLarge(m);
+    case C::kUnavailable:
+      return Status::Unavailable(m);
+    case C::kFailedPrecondition:
+      return Status::FailedPrecondition(m);
+    case C::kInternal:
+      return Status::Internal(m);
   }
   return Status::Internal(m);
 }
@@ -382,8 +392,8 @@ asio::awaitable<void> PollSeries(std::shared_ptr<Poller::State> st,
           break;
         }
         if (response->status == 429) {
-          auto ra = ParseRetryAfter(response->Header("Retry-After"),
-                                    std::chrono::system_clock::now());
+          auto ra =
+              ParseRetryAfter(response->Header("Retry-After"), std::chrono::system_clock::now());
           retry_after = ra.value_or(Duration(std::chrono::seconds(60)));
           st->host_next[host] = std::max(
               st->host_next[host],
@@ -407,21 +417,23 @@ asio::awaitable<void> PollSeries(std::shared_ptr<Poller::State> st,
         for (auto& o : parsed->observations) batch.push_back(std::move(o));
         if (!parsed->next_page) break;
         if (page >= config::defaults::kTreasuryMaxPages) {
-          error = Status::LayoutChanged(fmt::format(
-              "more than {} pages; narrow the query", config::defaults::kTreasuryMaxPages));
+          error = Status::LayoutChanged(fmt::format("more than {} pages; narrow the query",
+                                                    config::defaults::kTreasuryMaxPages));
           break;
         }
       }
       if (error.ok()) {
-        log->debug("event=poll_ok source={} series={} observations={} not_modified={}",
-                   source.name, series.id, batch.size(), not_modified);
+        log->debug("event=poll_ok source={} series={} observations={} not_modified={}", source.name,
+                   series.id, batch.size(), not_modified);
         // Per-operation values (NY Fed) go to their own series; the main series last, so its
         // health row reflects the whole poll.
         std::map<std::string, std::vector<Observation>> extra;
         std::vector<Observation> main;
         for (auto& o : batch) {
-          if (o.series == series.id) main.push_back(std::move(o));
-          else extra[o.series].push_back(std::move(o));
+          if (o.series == series.id)
+            main.push_back(std::move(o));
+          else
+            extra[o.series].push_back(std::move(o));
         }
         for (auto& [id, obs] : extra) {
           config::SeriesConfig sub = series;
@@ -439,8 +451,8 @@ asio::awaitable<void> PollSeries(std::shared_ptr<Poller::State> st,
       ++failures;
       log->warn("event=poll_failed source={} series={} failures={} error=\"{}\"", source.name,
                 series.id, failures, error.message());
-      co_await st->sink.OnPollError(series, Status(error).WithContext(
-                                                fmt::format("{}/{}", source.name, series.id)));
+      co_await st->sink.OnPollError(
+          series, Status(error).WithContext(fmt::format("{}/{}", source.name, series.id)));
     } else {
       failures = 0;
     }

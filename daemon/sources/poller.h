@@ -56,15 +56,14 @@ struct ParsedPage {
   // values of NY Fed operations feeds, which go to "<id>:op:<operationId>" (and small value
   // exercises to "<id>:sve:<operationId>"); the day's sum goes to <id>.
   std::vector<Observation> observations;
-  bool not_modified = false;      // HTTP 304: nothing new, not an error
-  std::optional<int> next_page;   // Treasury: another page to fetch
+  bool not_modified = false;     // HTTP 304: nothing new, not an error
+  std::optional<int> next_page;  // Treasury: another page to fetch
 };
 
 // Turns a response into observations, or an error (kHttpError "HTTP 503", kUnavailable for 429
 // and 5xx, the parser's kParseError / kLayoutChanged / kInvalidArgument). Rows dated after
 // `today` are rejected for every type (CheckNoFutureDates). Never throws.
-Result<ParsedPage> ParsePage(const config::SourceConfig& source,
-                             const config::SeriesConfig& series,
+Result<ParsedPage> ParsePage(const config::SourceConfig& source, const config::SeriesConfig& series,
                              const http::HttpResponse& response, Date today);
 // ParsePage with today = the current UTC date, returning only the observations.
 Result<std::vector<Observation>> ParseResponse(const config::SourceConfig& source,

@@ -99,7 +99,7 @@ TEST_F(Fixture, SrfSummedPerDayAndKeptPerOperationInUsdBillions) {
   ASSERT_TRUE(r.ok()) << r.status().message();
   std::map<std::string, double> by;
   for (const auto& o : r->observations) by[o.series + "@" + FormatDate(o.date)] = *o.value;
-  EXPECT_DOUBLE_EQ(by.at("srf@2025-12-11"), 4.5);  // 3.0bn morning + 1.5bn afternoon
+  EXPECT_DOUBLE_EQ(by.at("srf@2025-12-11"), 4.5);    // 3.0bn morning + 1.5bn afternoon
   EXPECT_DOUBLE_EQ(by.at("srf@2025-12-10"), 0.025);  // small value exercise left out
   EXPECT_DOUBLE_EQ(by.at("srf:op:RP 121125 1@2025-12-11"), 3.0);
   EXPECT_DOUBLE_EQ(by.at("srf:op:RP 121125 4@2025-12-11"), 1.5);
