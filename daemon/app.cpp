@@ -107,6 +107,7 @@ class Daemon final : public sources::ObservationSink {
         signals_(io_, SIGTERM, SIGINT),
         hup_(io_, SIGHUP),
         watchdog_(io_),
+        age_timer_(io_),
         reader_(std::move(reader)) {}
 
   int Run(const RunOptions& options) {
@@ -114,6 +115,7 @@ class Daemon final : public sources::ObservationSink {
     ApplyConfig();
     WaitForSignals();
     StartWatchdog();
+    asio::co_spawn(io_, AgeLoop(), asio::detached);
     StartApi();
     Logger("app")->info("event=started {} db={}", config_->Summary(), config_->storage_path);
     (void)notify_.Ready();
@@ -159,6 +161,30 @@ class Daemon final : public sources::ObservationSink {
     auto s = co_await store_.Run(job);
     if (!s.ok()) Logger("store")->error("event=health_write_failed error=\"{}\"", s.message());
     co_await ReportStatus(series.id, false);
+  }
+
+  // Staleness: rules using age() are also evaluated every evaluation.age_interval (read again
+  // after each wait, so a reload applies from the next tick), not only on new observations.
+  asio::awaitable<void> AgeLoop() {
+    for (;;) {
+      age_timer_.expires_after(config_->age_interval);
+      boost::system::error_code ec;
+      co_await age_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      if (ec || stopping_) co_return;
+      auto config = config_;
+      auto now = clock_.Now();
+      auto job = [config, now](store::Store& s) {
+        return alerts::EvaluateAgeRules(s, *config, now, [&config](const config::RuleConfig& rule) {
+          return TargetsFor(*config, rule);
+        });
+      };
+      auto r = co_await store_.Run(job);
+      if (!r.ok()) {
+        Logger("alerts")->error("event=age_evaluation_failed error=\"{}\"", r.status().message());
+        continue;
+      }
+      if (*r > 0) dispatcher_.Wake();
+    }
   }
 
   // The systemd STATUS= line, e.g. "22 series: 21 ok, 1 failing (nasdaq); 2 alerts firing".
@@ -232,6 +258,8 @@ class Daemon final : public sources::ObservationSink {
 
   asio::awaitable<void> Shutdown() {
     (void)notify_.Stopping();
+    stopping_ = true;
+    age_timer_.cancel();
     if (api_) api_->SetReady(false);
     if (server_) server_->Stop();
     hup_.cancel();
@@ -298,6 +326,8 @@ class Daemon final : public sources::ObservationSink {
   asio::signal_set signals_;
   asio::signal_set hup_;
   asio::steady_timer watchdog_;
+  asio::steady_timer age_timer_;  // AgeLoop
+  bool stopping_ = false;
   store::StoreWorker reader_;  // API reads: own connection and thread, never behind writes
   std::unique_ptr<http::Api> api_;
   std::unique_ptr<http::Server> server_;

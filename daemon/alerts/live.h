@@ -24,4 +24,13 @@ Result<int> EvaluateExprRules(store::Store& s, const config::Config& c, const st
                               const std::vector<Observation>& changed, TimePoint now,
                               const TargetsFn& targets);
 
+// The timer side of live evaluation (the daemon calls it every `evaluation.age_interval`), same
+// thread and persistence contract as EvaluateExprRules: every expression rule whose conditions
+// use age() is judged with `now` as of the newest observation date of its clock series (or the
+// date it last evaluated, if later), so a feed that stops publishing trips its staleness rule
+// without any new observation. A rule whose clock series has no observation is skipped.
+// Returns the number of deliveries queued.
+Result<int> EvaluateAgeRules(store::Store& s, const config::Config& c, TimePoint now,
+                             const TargetsFn& targets);
+
 }  // namespace liqwatch::alerts

@@ -142,6 +142,7 @@ struct Config {
   std::string log_level;
   std::string user_agent;
   DeliveryConfig delivery;
+  Duration age_interval{};  // evaluation.age_interval: timer for age() rules (default 60s)
   std::vector<SourceConfig> sources;
   std::vector<SeriesConfig> series;
   std::vector<RuleConfig> rules;

@@ -60,5 +60,7 @@ inline constexpr std::chrono::milliseconds kDeliveryBackoffInitial = 2s;
 inline constexpr std::chrono::milliseconds kDeliveryBackoffMax = 10min;
 inline constexpr std::chrono::milliseconds kDeliveryMaxAge = 24h;  // then dead-lettered
 inline constexpr int kDeliveryBatch = 50;
+// evaluation.age_interval: how often the daemon evaluates age() (staleness) rules.
+inline constexpr std::chrono::milliseconds kAgeInterval = 60s;
 
 }  // namespace liqwatch::config::defaults

@@ -81,6 +81,7 @@ void ReadTopLevel(YamlReader& r, const YAML::Node& root, Config& c, HttpDefaults
   c.user_agent = std::string(defaults::kUserAgent);
   c.delivery = {defaults::kDeliveryBackoffInitial, defaults::kDeliveryBackoffMax,
                 defaults::kDeliveryMaxAge};
+  c.age_interval = defaults::kAgeInterval;
 
   if (auto n = root["storage"]; n && r.CheckMap(n, "storage", {"path"})) {
     if (auto v = r.String(n, "path", "storage", false)) c.storage_path = *v;
@@ -113,6 +114,14 @@ void ReadTopLevel(YamlReader& r, const YAML::Node& root, Config& c, HttpDefaults
       c.delivery.backoff_initial = *v;
     if (auto v = r.DurationValue(n, "backoff_max", "delivery", false)) c.delivery.backoff_max = *v;
     if (auto v = r.DurationValue(n, "max_age", "delivery", false)) c.delivery.max_age = *v;
+  }
+  if (auto n = root["evaluation"]; n && r.CheckMap(n, "evaluation", {"age_interval"})) {
+    if (auto v = r.DurationValue(n, "age_interval", "evaluation", false)) {
+      if (v->count() > 0)
+        c.age_interval = *v;
+      else
+        r.Error(n["age_interval"], "evaluation.age_interval: must be greater than 0");
+    }
   }
 }
 
@@ -497,8 +506,8 @@ LoadResult LoadConfigFromString(const std::string& text, const std::string& file
   Config c;
   c.file = file;
   if (!r.CheckMap(root, "top level",
-                  {"storage", "log", "api", "http", "delivery", "sources", "series", "derived",
-                   "rules", "notifiers", "routes"})) {
+                  {"storage", "log", "api", "http", "delivery", "evaluation", "sources", "series",
+                   "derived", "rules", "notifiers", "routes"})) {
     return result;
   }
   HttpDefaults http;
