@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "alerts/replay.h"
 #include "core/units.h"
 
 namespace liqwatch::alerts {
@@ -52,6 +53,70 @@ Status LoadDataDir(const config::Config& c, const std::string& dir, FetchedHisto
     out[s.id] = std::move(pts);
   }
   return Status::Ok();
+}
+
+Result<KnownHistory> KnownHistory::Load(store::Store& s, const config::Config& c) {
+  KnownHistory k;
+  for (const auto& series : c.series) {
+    auto h = s.History(series.id, std::nullopt);
+    if (!h.ok()) return h.status();
+    auto& values = k.current_[series.id];
+    for (const auto& o : *h) values[o.date] = o.value;
+    auto revs = s.Revisions(series.id);
+    if (!revs.ok()) return revs.status();
+    k.revisions_.insert(k.revisions_.end(), revs->begin(), revs->end());
+  }
+  std::stable_sort(
+      k.revisions_.begin(), k.revisions_.end(),
+      [](const store::Revision& a, const store::Revision& b) { return a.seen_at < b.seen_at; });
+  for (const auto& r : k.revisions_)
+    k.seen_days_.push_back(std::chrono::floor<std::chrono::days>(r.seen_at));
+  return k;
+}
+
+size_t KnownHistory::Epoch(Date date) const {
+  return size_t(std::upper_bound(seen_days_.begin(), seen_days_.end(), date) - seen_days_.begin());
+}
+
+FetchedHistory KnownHistory::AsKnownOn(Date date) const {
+  Values v = current_;
+  // Newest first, so the value left is the old value of the first revision seen after `date`.
+  for (size_t i = revisions_.size(); i > Epoch(date); --i) {
+    const auto& r = revisions_[i - 1];
+    auto it = v.find(r.series);
+    if (it != v.end()) it->second[r.obs_date] = r.old_value;
+  }
+  return Points(v);
+}
+
+FetchedHistory KnownHistory::Current() const { return Points(current_); }
+
+FetchedHistory KnownHistory::Points(const Values& v) {
+  FetchedHistory out;
+  for (const auto& [id, values] : v) {
+    auto& pts = out[id];
+    for (const auto& [date, value] : values)
+      if (value) pts.push_back({date, *value});
+  }
+  return out;
+}
+
+std::vector<store::Transition> BacktestAsKnown(const config::Config& c, const KnownHistory& k,
+                                               Date from, Date to) {
+  auto now = BuildHistory(*c.rule_set, c, k.Current());
+  const size_t all = k.Epoch(Date::max());
+  std::optional<expr::InMemoryHistory> then;
+  size_t epoch = 0;
+  auto history_at = [&](Date d) -> const expr::SeriesHistory& {
+    size_t e = k.Epoch(d);
+    if (e == all) return now;  // no later revision to undo
+    if (!then || e != epoch) {
+      then.emplace(BuildHistory(*c.rule_set, c, k.AsKnownOn(d)));
+      epoch = e;
+    }
+    return *then;
+  };
+  return Backtest(c, now, history_at, from, to);
 }
 
 }  // namespace liqwatch::alerts

@@ -35,6 +35,12 @@ std::string ClockSeries(const config::RuleSet& rs, const config::RuleConfig& rul
 
 std::vector<store::Transition> Backtest(const config::Config& c,
                                         const expr::SeriesHistory& history, Date from, Date to) {
+  return Backtest(
+      c, history, [&history](Date) -> const expr::SeriesHistory& { return history; }, from, to);
+}
+
+std::vector<store::Transition> Backtest(const config::Config& c, const expr::SeriesHistory& history,
+                                        const HistoryAt& history_at, Date from, Date to) {
   const config::RuleSet& rs = *c.rule_set;
   // (date, rule index) pairs in date order, rules in config order within a day.
   std::vector<std::pair<Date, int>> events;
@@ -60,7 +66,7 @@ std::vector<store::Transition> Backtest(const config::Config& c,
   for (const auto& [date, i] : events) {
     const auto& rule = c.rules[size_t(i)];
     TimePoint now = EndOfDay(date);
-    auto verdict = rules::Judge(*rule.expr, history, date, now);
+    auto verdict = rules::Judge(*rule.expr, history_at(date), date, now);
     if (auto t = Step(rule, series[size_t(i)], memory[size_t(i)], verdict, date, now))
       out.push_back(std::move(*t));
   }

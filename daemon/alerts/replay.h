@@ -10,6 +10,7 @@
 // every transition in (date, rule order). Output is deterministic for a given input.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -33,5 +34,13 @@ std::string ClockSeries(const config::RuleSet& rs, const config::RuleConfig& rul
 
 std::vector<store::Transition> Backtest(const config::Config& c,
                                         const expr::SeriesHistory& history, Date from, Date to);
+
+// The same replay over a history that changes with the evaluation date (data as known on each
+// date, alerts/history_input.h KnownHistory): the dates to evaluate come from `dates` (the
+// history as known now), each date is judged against `history_at(date)`. `history_at` is called
+// in date order; the reference it returns must stay valid until its next call.
+using HistoryAt = std::function<const expr::SeriesHistory&(Date)>;
+std::vector<store::Transition> Backtest(const config::Config& c, const expr::SeriesHistory& dates,
+                                        const HistoryAt& history_at, Date from, Date to);
 
 }  // namespace liqwatch::alerts

@@ -39,32 +39,30 @@ int RunBacktest(const BacktestArgs& a) {
                          "or json\n");
     return 2;
   }
-  alerts::FetchedHistory data;
+  std::vector<store::Transition> transitions;
   if (a.data) {
+    alerts::FetchedHistory data;
     Status st = alerts::LoadDataDir(c, *a.data, data);
     if (!st.ok()) {
       std::fprintf(stderr, "liqwatch backtest: %s\n", st.message().c_str());
       return 2;
     }
+    auto history = alerts::BuildHistory(*c.rule_set, c, data);
+    transitions = alerts::Backtest(c, history, *from, *to);
   } else {
     auto store = store::Store::Open(a.db.value_or(c.storage_path), store::Store::Mode::kReadOnly);
     if (!store.ok()) {
       std::fprintf(stderr, "liqwatch backtest: %s\n", store.status().message().c_str());
       return 1;
     }
-    for (const auto& s : c.series) {
-      auto h = (*store)->History(s.id, std::nullopt);
-      if (!h.ok()) {
-        std::fprintf(stderr, "liqwatch backtest: %s\n", h.status().message().c_str());
-        return 1;
-      }
-      auto& pts = data[s.id];
-      for (const auto& o : *h)
-        if (o.value) pts.push_back({o.date, *o.value});
+    // Values as known on each date: revisions seen after it are rolled back.
+    auto known = alerts::KnownHistory::Load(**store, c);
+    if (!known.ok()) {
+      std::fprintf(stderr, "liqwatch backtest: %s\n", known.status().message().c_str());
+      return 1;
     }
+    transitions = alerts::BacktestAsKnown(c, *known, *from, *to);
   }
-  auto history = alerts::BuildHistory(*c.rule_set, c, data);
-  auto transitions = alerts::Backtest(c, history, *from, *to);
   auto value_text = [&](const store::Transition& t) -> std::string {
     if (!t.value) return "";
     auto idx = c.rule_set->catalog.Find(t.series);

@@ -115,6 +115,24 @@ Result<std::vector<Observation>> Store::History(const std::string& series,
   return out;
 }
 
+Result<std::vector<Revision>> Store::Revisions(const std::string& series) {
+  LW_ASSIGN_OR_RETURN(
+      st, db_->Prepare("SELECT obs_date, old_value, new_value, seen_at FROM observation_revisions "
+                       "WHERE series = ?1 ORDER BY seen_at, obs_date, rowid"));
+  st.Bind(1, series);
+  std::vector<Revision> out;
+  for (;;) {
+    LW_ASSIGN_OR_RETURN(row, st.Step());
+    if (!row) break;
+    auto d = ParseDate(st.Text(0));
+    if (!d.ok()) return d.status();
+    auto seen = ParseTime(st.Text(3));
+    if (!seen.ok()) return seen.status();
+    out.push_back({series, *d, st.OptDouble(1), st.OptDouble(2), *seen});
+  }
+  return out;
+}
+
 Result<std::optional<RuleState>> Store::GetRuleState(const std::string& rule,
                                                      const std::string& labels) {
   LW_ASSIGN_OR_RETURN(st, db_->Prepare(

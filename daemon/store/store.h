@@ -32,6 +32,16 @@ struct IngestStats {
   std::vector<Observation> changed;
 };
 
+// One row of observation_revisions: the value of (series, obs_date) changed from old_value to
+// new_value when it was seen at seen_at (nullopt = missing).
+struct Revision {
+  std::string series;
+  Date obs_date{};
+  std::optional<double> old_value;
+  std::optional<double> new_value;
+  TimePoint seen_at{};
+};
+
 struct RuleState {
   std::string rule;
   std::string labels;
@@ -187,6 +197,9 @@ class Store {
   Result<std::optional<Date>> LastObservationDate(const std::string& series);
   // Stored history in date order, from `since` (inclusive) if given.
   Result<std::vector<Observation>> History(const std::string& series, std::optional<Date> since);
+  // Every stored revision of `series`, oldest seen first (ties: by obs_date, then insertion).
+  // Prune() drops revisions seen before its cutoff: history before that is as last revised.
+  Result<std::vector<Revision>> Revisions(const std::string& series);
 
   // Rule state and transitions.
   Result<std::optional<RuleState>> GetRuleState(const std::string& rule, const std::string& labels);

@@ -108,6 +108,31 @@ TEST_F(StoreTest, IngestIsIdempotentAndKeepsRevisions) {
   EXPECT_EQ(rev->Double(2), 4.30);
   EXPECT_EQ(rev->Text(3), "2025-10-31T09:00:00.000Z");
 
+  batch[1].value = 4.28;  // revised again
+  batch[2].value = 4.05;  // a missing value filled in
+  ASSERT_TRUE(
+      store->IngestObservations("sofr", Unit::kPercent, batch, T("2025-11-12T08:00:00Z")).ok());
+  auto revs = store->Revisions("sofr");
+  ASSERT_TRUE(revs.ok()) << revs.status().message();
+  ASSERT_EQ(revs->size(), 3u);
+  EXPECT_EQ((*revs)[0].series, "sofr");
+  EXPECT_EQ(FormatDate((*revs)[0].obs_date), "2025-10-29");
+  EXPECT_EQ((*revs)[0].old_value, 4.29);
+  EXPECT_EQ((*revs)[0].new_value, 4.30);
+  EXPECT_EQ((*revs)[0].seen_at, T("2025-10-31T09:00:00Z"));
+  EXPECT_EQ(FormatDate((*revs)[1].obs_date), "2025-10-29");
+  EXPECT_EQ((*revs)[1].old_value, 4.30);
+  EXPECT_EQ((*revs)[1].new_value, 4.28);
+  EXPECT_EQ((*revs)[1].seen_at, T("2025-11-12T08:00:00Z"));
+  EXPECT_EQ(FormatDate((*revs)[2].obs_date), "2025-11-11");
+  EXPECT_FALSE((*revs)[2].old_value.has_value());
+  EXPECT_EQ((*revs)[2].new_value, 4.05);
+  EXPECT_TRUE(store->Revisions("iorb")->empty());
+  batch[1].value = 4.30;
+  batch[2].value = std::nullopt;
+  ASSERT_TRUE(
+      store->IngestObservations("sofr", Unit::kPercent, batch, T("2025-11-12T09:00:00Z")).ok());
+
   auto hist = store->History("sofr", std::nullopt);
   ASSERT_EQ(hist->size(), 3u);
   EXPECT_FALSE((*hist)[2].value.has_value());
