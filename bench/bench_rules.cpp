@@ -24,9 +24,14 @@ config::Config MakeConfig() {
   for (int i = 0; i < kSeries; ++i)
     y += fmt::format("  - {{id: s{}, source: fred, remote_id: S{}, unit: percent}}\n", i, i);
   y += "derived:\n  - {id: d0, expr: s0 - s1}\n  - {id: d1, expr: s2 - s3}\nrules:\n";
-  const char* shapes[] = {
-      "s{a} > 4.5", "s{a} - s{b} > 25bp", "change(s{a}, 5bd) > 30bp", "zscore(s{a}, 60) > 2.5",
-      "avg(s{a}, 20) > 5 and s{b} < 3", "pctrank(s{a}, 250) > 0.99", "d0 > 10bp", "max(s{a}, 10) - min(s{a}, 10) > 1"};
+  const char* shapes[] = {"s{a} > 4.5",
+                          "s{a} - s{b} > 25bp",
+                          "change(s{a}, 5bd) > 30bp",
+                          "zscore(s{a}, 60) > 2.5",
+                          "avg(s{a}, 20) > 5 and s{b} < 3",
+                          "pctrank(s{a}, 250) > 0.99",
+                          "d0 > 10bp",
+                          "max(s{a}, 10) - min(s{a}, 10) > 1"};
   for (int r = 0; r < 40; ++r) {
     std::string e = shapes[r % 8];
     std::string a = std::to_string(r % kSeries), b = std::to_string((r + 7) % kSeries);

@@ -6,6 +6,8 @@
 #include <memory>
 #include <vector>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -13,8 +15,6 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include "alerts/live.h"
 #include "alerts/state_machine.h"
@@ -76,11 +76,11 @@ Result<int> IngestAndEvaluate(store::Store& s, const config::Config& c,
       auto targets = alerts::IsNotified(*t) ? TargetsFor(c, rule) : std::vector<std::string>{};
       auto rec = s.RecordTransition(*t, targets);
       if (!rec.ok()) return rec.status();
-      Logger("alerts")->info("event=transition rule={} from={} to={} obs_date={} value={} "
-                             "deliveries={} message=\"{}\"",
-                             t->rule, AlertStateName(t->from), AlertStateName(t->to),
-                             FormatDate(t->obs_date), t->value.value_or(0), rec->deliveries,
-                             t->message);
+      Logger("alerts")->info(
+          "event=transition rule={} from={} to={} obs_date={} value={} "
+          "deliveries={} message=\"{}\"",
+          t->rule, AlertStateName(t->from), AlertStateName(t->to), FormatDate(t->obs_date),
+          t->value.value_or(0), rec->deliveries, t->message);
       deliveries += rec->deliveries;
     }
   }
@@ -90,8 +90,8 @@ Result<int> IngestAndEvaluate(store::Store& s, const config::Config& c,
       [&c](const config::RuleConfig& rule) { return TargetsFor(c, rule); });
   if (!expr_deliveries.ok()) return expr_deliveries.status();
   deliveries += *expr_deliveries;
-  auto health = s.RecordPollSuccess(series.id, series.source, now,
-                                    stats->inserted + stats->revised > 0);
+  auto health =
+      s.RecordPollSuccess(series.id, series.source, now, stats->inserted + stats->revised > 0);
   if (!health.ok()) return health;
   return deliveries;
 }
@@ -119,8 +119,8 @@ class Daemon final : public sources::ObservationSink {
     StartApi();
     Logger("app")->info("event=started {} db={}", config_->Summary(), config_->storage_path);
     (void)notify_.Ready();
-    (void)notify_.Status(fmt::format("polling {} series, {} rules", config_->series.size(),
-                                     config_->rules.size()));
+    (void)notify_.Status(
+        fmt::format("polling {} series, {} rules", config_->series.size(), config_->rules.size()));
     io_.run();
     Logger("app")->info("event=stopped");
     return 0;
@@ -152,7 +152,8 @@ class Daemon final : public sources::ObservationSink {
     co_await ReportStatus(series.id, true);
   }
 
-  asio::awaitable<void> OnPollError(const config::SeriesConfig& series, const Status& error) override {
+  asio::awaitable<void> OnPollError(const config::SeriesConfig& series,
+                                    const Status& error) override {
     ObserveFetch(series);
     auto now = clock_.Now();
     auto job = [id = series.id, src = series.source, msg = error.message(), now](store::Store& st) {
@@ -244,7 +245,8 @@ class Daemon final : public sources::ObservationSink {
     auto loaded = config::LoadConfig(options_.config_path);
     if (!loaded.config) {
       for (const auto& e : loaded.errors) log->error("event=reload_rejected {}", e.ToString());
-      log->error("event=reload_rejected errors={} keeping the running config", loaded.errors.size());
+      log->error("event=reload_rejected errors={} keeping the running config",
+                 loaded.errors.size());
     } else {
       // The database is opened once; a reload cannot move it.
       loaded.config->storage_path = config_->storage_path;
@@ -295,8 +297,9 @@ class Daemon final : public sources::ObservationSink {
   void ObserveFetch(const config::SeriesConfig& series) {
     auto it = poll_started_.find(series.id);
     if (it == poll_started_.end() || !api_) return;
-    api_->ObserveFetch(series.source, std::chrono::duration<double>(
-                                          std::chrono::steady_clock::now() - it->second).count());
+    api_->ObserveFetch(
+        series.source,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - it->second).count());
     poll_started_.erase(it);
   }
 
@@ -339,7 +342,8 @@ class Daemon final : public sources::ObservationSink {
 int RunDaemon(const RunOptions& options) {
   auto loaded = config::LoadConfig(options.config_path);
   if (!loaded.config) {
-    for (const auto& e : loaded.errors) std::fprintf(stderr, "%s\n", ScrubSecrets(e.ToString()).c_str());
+    for (const auto& e : loaded.errors)
+      std::fprintf(stderr, "%s\n", ScrubSecrets(e.ToString()).c_str());
     return 2;
   }
   auto& config = *loaded.config;

@@ -24,8 +24,8 @@ store::Transition Make(const config::RuleConfig& rule, const std::string& series
   t.obs_date = obs_date;
   t.eval_time = now;
   t.message = v.message;
-  if (!rule.description.empty()) t.message += t.message.empty() ? rule.description
-                                                                 : ": " + rule.description;
+  if (!rule.description.empty())
+    t.message += t.message.empty() ? rule.description : ": " + rule.description;
   return t;
 }
 
@@ -68,8 +68,7 @@ std::optional<store::Transition> Step(const config::RuleConfig& rule, const std:
     if (breach) {
       ++m.breach_count;
       if (level_sev != m.severity) {
-        enter(AlertState::kFiring, level_sev > m.severity ? "escalated" : "deescalated",
-              level_sev);
+        enter(AlertState::kFiring, level_sev > m.severity ? "escalated" : "deescalated", level_sev);
       } else if (e.repeat.count() > 0 && m.last_notified && now - *m.last_notified >= e.repeat) {
         enter(AlertState::kFiring, "reminder", m.severity);
       }

@@ -34,7 +34,7 @@ struct RuleMemory {
   int breach_count = 0;                    // consecutive breaching evaluations
   Date breach_start{};                     // observation date of the first of them
   std::optional<TimePoint> last_notified;
-  std::optional<Date> last_obs;            // newest observation date evaluated
+  std::optional<Date> last_obs;  // newest observation date evaluated
 };
 
 std::optional<store::Transition> Step(const config::RuleConfig& rule, const std::string& series,

@@ -55,62 +55,62 @@ using ::testing::ElementsAre;
 
 TEST(RuleEngine, FiresAndResolvesWithoutFor) {
   auto c = Load("  - {name: r, expr: spread > 10bp}\n");
-  EXPECT_THAT(Replay(c, {4.05, 4.15, 4.20, 4.05}),
-              ElementsAre("02 firing inactive->firing warning", "04 resolved firing->resolved warning"));
+  EXPECT_THAT(
+      Replay(c, {4.05, 4.15, 4.20, 4.05}),
+      ElementsAre("02 firing inactive->firing warning", "04 resolved firing->resolved warning"));
 }
 
 TEST(RuleEngine, HysteresisHoldsUntilClear) {
   auto c = Load("  - {name: r, expr: spread > 10bp, clear: spread < 5bp}\n");
   // 4.15 fires; 4.08 (8bp) is inside the band: stays firing; 4.03 clears.
-  EXPECT_THAT(Replay(c, {4.15, 4.08, 4.09, 4.03, 4.08}),
-              ElementsAre("01 firing inactive->firing warning",
-                          "04 resolved firing->resolved warning"));
+  EXPECT_THAT(
+      Replay(c, {4.15, 4.08, 4.09, 4.03, 4.08}),
+      ElementsAre("01 firing inactive->firing warning", "04 resolved firing->resolved warning"));
 }
 
 TEST(RuleEngine, ForCountsObservationsAndPendingFallsBack) {
   auto c = Load("  - {name: r, expr: spread > 10bp, for: 3}\n");
-  EXPECT_THAT(Replay(c, {4.15, 4.15, 4.00, 4.15, 4.15, 4.15, 4.00}),
-              ElementsAre("01 pending inactive->pending warning",
-                          "03 inactive pending->inactive warning",
-                          "04 pending inactive->pending warning",
-                          "06 firing pending->firing warning",
-                          "07 resolved firing->resolved warning"));
+  EXPECT_THAT(
+      Replay(c, {4.15, 4.15, 4.00, 4.15, 4.15, 4.15, 4.00}),
+      ElementsAre("01 pending inactive->pending warning", "03 inactive pending->inactive warning",
+                  "04 pending inactive->pending warning", "06 firing pending->firing warning",
+                  "07 resolved firing->resolved warning"));
 }
 
 TEST(RuleEngine, ForAsDuration) {
   auto c = Load("  - {name: r, expr: spread > 10bp, for: 2d}\n");
-  EXPECT_THAT(Replay(c, {4.15, 4.15, 4.15}),
-              ElementsAre("01 pending inactive->pending warning",
-                          "03 firing pending->firing warning"));
+  EXPECT_THAT(Replay(c, {4.15, 4.15, 4.15}), ElementsAre("01 pending inactive->pending warning",
+                                                         "03 firing pending->firing warning"));
 }
 
 TEST(RuleEngine, WarnThenCritEscalatesInOneAlert) {
   auto c = Load("  - {name: r, warn: spread > 5bp, crit: spread > 15bp}\n");
-  EXPECT_THAT(Replay(c, {4.06, 4.20, 4.06, 4.00}),
-              ElementsAre("01 firing inactive->firing warning",
-                          "02 escalated firing->firing critical",
-                          "03 deescalated firing->firing warning",
-                          "04 resolved firing->resolved warning"));
+  EXPECT_THAT(
+      Replay(c, {4.06, 4.20, 4.06, 4.00}),
+      ElementsAre("01 firing inactive->firing warning", "02 escalated firing->firing critical",
+                  "03 deescalated firing->firing warning", "04 resolved firing->resolved warning"));
 }
 
 TEST(RuleEngine, RepeatSendsRemindersWhileFiring) {
   auto c = Load("  - {name: r, expr: spread > 10bp, repeat: 2d}\n");
-  EXPECT_THAT(Replay(c, {4.15, 4.15, 4.15, 4.15, 4.15}),
-              ElementsAre("01 firing inactive->firing warning", "03 reminder firing->firing warning",
-                          "05 reminder firing->firing warning"));
+  EXPECT_THAT(
+      Replay(c, {4.15, 4.15, 4.15, 4.15, 4.15}),
+      ElementsAre("01 firing inactive->firing warning", "03 reminder firing->firing warning",
+                  "05 reminder firing->firing warning"));
 }
 
 TEST(RuleEngine, MinTimeKeepsAlertOpen) {
   auto c = Load("  - {name: r, expr: spread > 10bp, min_time: 3d}\n");
-  EXPECT_THAT(Replay(c, {4.15, 4.00, 4.00, 4.00}),
-              ElementsAre("01 firing inactive->firing warning",
-                          "04 resolved firing->resolved warning"));
+  EXPECT_THAT(
+      Replay(c, {4.15, 4.00, 4.00, 4.00}),
+      ElementsAre("01 firing inactive->firing warning", "04 resolved firing->resolved warning"));
 }
 
 TEST(RuleEngine, MissingInputIsNoDataNeverFalse) {
   // SOFR stops after day 2; its 7d max age runs out on day 10: no_data, then data back.
-  auto c = Load("  - {name: r, expr: age(sofr) < 30d and sofr > 4.1}\n"
-                "  - {name: s, expr: spread > 10bp}\n");
+  auto c = Load(
+      "  - {name: r, expr: age(sofr) < 30d and sofr > 4.1}\n"
+      "  - {name: s, expr: spread > 10bp}\n");
   std::vector<std::optional<double>> v = {4.00, 4.00};
   for (int i = 0; i < 10; ++i) v.push_back(std::nullopt);
   v.push_back(4.00);
@@ -135,8 +135,9 @@ TEST(RuleEngine, NoDataDoesNotResolveAFiringAlert) {
 }
 
 TEST(RuleEngine, BacktestIsDeterministic) {
-  auto c = Load("  - {name: r, warn: spread > 5bp, crit: spread > 15bp, clear: spread < 2bp, "
-                "for: 2, repeat: 1d}\n");
+  auto c = Load(
+      "  - {name: r, warn: spread > 5bp, crit: spread > 15bp, clear: spread < 2bp, "
+      "for: 2, repeat: 1d}\n");
   std::vector<std::optional<double>> v;
   for (int i = 0; i < 60; ++i) v.push_back(4.0 + 0.01 * ((i * 7) % 23));
   EXPECT_EQ(Replay(c, v), Replay(c, v));

@@ -34,9 +34,15 @@ Status SaveMemory(store::Store& s, const std::string& rule, const std::string& l
   if (m.breach_count > 0) breach_start = FormatDate(m.breach_start);
   if (m.last_notified) last_notified = FormatTime(*m.last_notified);
   if (m.last_obs) last_obs = FormatDate(*m.last_obs);
-  return st->Bind(1, rule).Bind(2, labels).Bind(3, AlertStateName(m.state))
-      .Bind(4, SeverityName(m.severity)).Bind(5, FormatDate(m.since_date))
-      .Bind(6, m.breach_count).Bind(7, breach_start).Bind(8, last_notified).Bind(9, last_obs)
+  return st->Bind(1, rule)
+      .Bind(2, labels)
+      .Bind(3, AlertStateName(m.state))
+      .Bind(4, SeverityName(m.severity))
+      .Bind(5, FormatDate(m.since_date))
+      .Bind(6, m.breach_count)
+      .Bind(7, breach_start)
+      .Bind(8, last_notified)
+      .Bind(9, last_obs)
       .Run();
 }
 

@@ -17,24 +17,26 @@ expr::InMemoryHistory BuildHistory(const config::RuleSet& rs, const config::Conf
     (void)h.Set(*idx, points);
   }
   for (const auto& d : rs.derived) {
-    auto dates = expr::DerivedDates(d.series.program, h, Date{std::chrono::days{-100000}},
-                                    Date{std::chrono::days{100000}},
-                                    expr::DerivedDateSource::kFirstInput);
+    auto dates =
+        expr::DerivedDates(d.series.program, h, Date{std::chrono::days{-100000}},
+                           Date{std::chrono::days{100000}}, expr::DerivedDateSource::kFirstInput);
     auto points = expr::ComputeDerivedHistory(d.series.program, h, dates, TimePoint{});
     (void)h.Set(d.series.index, std::move(points));
   }
   return h;
 }
 
-TimePoint EndOfDay(Date d) { return TimePoint(d) + std::chrono::hours(24) - std::chrono::seconds(1); }
+TimePoint EndOfDay(Date d) {
+  return TimePoint(d) + std::chrono::hours(24) - std::chrono::seconds(1);
+}
 
 std::string ClockSeries(const config::RuleSet& rs, const config::RuleConfig& rule) {
   int clock = rule.expr->clock;
   return clock >= 0 ? rs.catalog.spec(clock).id : std::string();
 }
 
-std::vector<store::Transition> Backtest(const config::Config& c,
-                                        const expr::SeriesHistory& history, Date from, Date to) {
+std::vector<store::Transition> Backtest(const config::Config& c, const expr::SeriesHistory& history,
+                                        Date from, Date to) {
   return Backtest(
       c, history, [&history](Date) -> const expr::SeriesHistory& { return history; }, from, to);
 }

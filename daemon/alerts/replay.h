@@ -32,8 +32,8 @@ TimePoint EndOfDay(Date d);
 // The series id a transition is reported under: the rule's clock series.
 std::string ClockSeries(const config::RuleSet& rs, const config::RuleConfig& rule);
 
-std::vector<store::Transition> Backtest(const config::Config& c,
-                                        const expr::SeriesHistory& history, Date from, Date to);
+std::vector<store::Transition> Backtest(const config::Config& c, const expr::SeriesHistory& history,
+                                        Date from, Date to);
 
 // The same replay over a history that changes with the evaluation date (data as known on each
 // date, alerts/history_input.h KnownHistory): the dates to evaluate come from `dates` (the

@@ -2,8 +2,8 @@
 #include <cstdio>
 #include <map>
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
+#include <boost/json.hpp>
 
 #include "alerts/history_input.h"
 #include "alerts/replay.h"
@@ -27,7 +27,8 @@ struct BacktestArgs {
 int RunBacktest(const BacktestArgs& a) {
   auto loaded = config::LoadConfig(a.config);
   if (!loaded.config) {
-    for (const auto& e : loaded.errors) std::fprintf(stderr, "%s\n", ScrubSecrets(e.ToString()).c_str());
+    for (const auto& e : loaded.errors)
+      std::fprintf(stderr, "%s\n", ScrubSecrets(e.ToString()).c_str());
     return 2;
   }
   const config::Config& c = *loaded.config;
@@ -35,8 +36,9 @@ int RunBacktest(const BacktestArgs& a) {
   auto to = ParseDate(a.to);
   Format format;
   if (!from.ok() || !to.ok() || !ParseFormat(a.format, format) || format == Format::kCsv) {
-    std::fprintf(stderr, "liqwatch backtest: --from/--to must be YYYY-MM-DD and --format table "
-                         "or json\n");
+    std::fprintf(stderr,
+                 "liqwatch backtest: --from/--to must be YYYY-MM-DD and --format table "
+                 "or json\n");
     return 2;
   }
   std::vector<store::Transition> transitions;
@@ -80,8 +82,10 @@ int RunBacktest(const BacktestArgs& a) {
       o["to"] = std::string(AlertStateName(t.to));
       o["severity"] = std::string(SeverityName(t.severity));
       o["series"] = t.series;
-      if (t.value) o["value"] = *t.value;
-      else o["value"] = nullptr;
+      if (t.value)
+        o["value"] = *t.value;
+      else
+        o["value"] = nullptr;
       o["message"] = t.message;
       arr.push_back(std::move(o));
     }

@@ -61,7 +61,8 @@ void ReadDerived(YamlReader& r, const YAML::Node& node, const Config& c, RuleSet
       if (auto d = MaxAgeDays(*s.max_age)) spec.max_age = *d;
     }
     auto added = rs.catalog.Add(spec);
-    if (!added.ok()) r.ErrorAt(s.pos, fmt::format("series '{}': {}", s.id, added.status().message()));
+    if (!added.ok())
+      r.ErrorAt(s.pos, fmt::format("series '{}': {}", s.id, added.status().message()));
   }
   rs.fetched_count = rs.catalog.size();
   if (!node) return;
@@ -87,8 +88,10 @@ void ReadDerived(YamlReader& r, const YAML::Node& node, const Config& c, RuleSet
     auto def = expr::DefineDerived(rs.catalog, d.id, d.text, d.max_age, &err);
     if (!def.ok()) {
       Position p = d.pos;
-      if (err.column > 0) p.column += err.column - 1;
-      else p = YamlReader::PositionOf(n["id"]);
+      if (err.column > 0)
+        p.column += err.column - 1;
+      else
+        p = YamlReader::PositionOf(n["id"]);
       r.ErrorAt(p, fmt::format("{}: {}", path,
                                err.message.empty() ? def.status().message() : err.message));
       continue;
@@ -111,11 +114,13 @@ void ReadExprRule(YamlReader& r, const YAML::Node& n, const std::string& path, c
   for (const char* legacy : {"series", "op", "threshold"}) {
     if (n[legacy])
       r.Error(n[legacy], fmt::format("{}: '{}' cannot be combined with expr/warn/crit; write the "
-                                     "comparison as an expression", path, legacy));
+                                     "comparison as an expression",
+                                     path, legacy));
   }
   const bool has_expr = bool(n["expr"]);
   if (has_expr && (n["warn"] || n["crit"]))
-    r.Error(n["expr"], fmt::format("{}: use either expr (with severity) or warn/crit levels", path));
+    r.Error(n["expr"],
+            fmt::format("{}: use either expr (with severity) or warn/crit levels", path));
   if (!has_expr && !n["warn"] && !n["crit"]) {
     r.Error(n, fmt::format("{}: missing required key 'expr' (or 'warn'/'crit')", path));
     return;
@@ -143,8 +148,10 @@ void ReadExprRule(YamlReader& r, const YAML::Node& n, const std::string& path, c
   };
   if (has_expr) {
     auto c = condition("expr");
-    if (rule.severity == Severity::kCritical) e->crit = std::move(c);
-    else e->warn = std::move(c);
+    if (rule.severity == Severity::kCritical)
+      e->crit = std::move(c);
+    else
+      e->warn = std::move(c);
     e->warn_severity = rule.severity == Severity::kCritical ? Severity::kWarning : rule.severity;
   } else {
     e->warn = condition("warn");

@@ -44,10 +44,10 @@ struct ExprRule {
   int for_observations = 0;                     // 0: no count requirement
   Duration for_duration{};                      // 0: none
   Duration min_time{};
-  Duration repeat{};                            // 0: no reminders
-  int clock = -1;            // catalog index whose observations drive evaluation
-  std::vector<int> inputs;   // catalog indexes read by any condition
-  bool uses_age = false;     // has age(): also evaluate on a timer
+  Duration repeat{};        // 0: no reminders
+  int clock = -1;           // catalog index whose observations drive evaluation
+  std::vector<int> inputs;  // catalog indexes read by any condition
+  bool uses_age = false;    // has age(): also evaluate on a timer
 
   const RuleCondition& primary() const { return crit ? *crit : *warn; }
 };
@@ -61,7 +61,7 @@ struct DerivedConfig {
 };
 
 struct RuleSet {
-  expr::SeriesCatalog catalog;       // index i < fetched_count: config series i
+  expr::SeriesCatalog catalog;  // index i < fetched_count: config series i
   int fetched_count = 0;
   std::vector<DerivedConfig> derived;  // in definition (dependency) order
 

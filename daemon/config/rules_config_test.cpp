@@ -32,7 +32,8 @@ rules:
     repeat: 1d
     min_time: 2d
     description: repo above the floor
-)", "t.yaml");
+)",
+                                "t.yaml");
   ASSERT_TRUE(r.config) << ::testing::PrintToString(Errors(r));
   const auto& rule = r.config->rules[0];
   ASSERT_TRUE(rule.expr);
@@ -55,7 +56,8 @@ TEST(RulesConfig, ForAsDurationAndExprSeverity) {
   - {name: a, expr: "sofr > iorb", severity: critical, for: 3d}
   - {name: b, expr: tga > 1tn}
   - {name: legacy, series: sofr, op: ">", threshold: 4.5}
-)", "t.yaml");
+)",
+                                "t.yaml");
   ASSERT_TRUE(r.config) << ::testing::PrintToString(Errors(r));
   EXPECT_TRUE(r.config->rules[0].expr->crit);
   EXPECT_FALSE(r.config->rules[0].expr->warn);
@@ -72,12 +74,14 @@ TEST(RulesConfig, CompileErrorsPointIntoTheExpression) {
   - {name: b, expr: "sofr > 1tn"}
   - name: c
     expr: sofr - iorb
-)", "t.yaml");
+)",
+                                "t.yaml");
   EXPECT_FALSE(r.config);
   EXPECT_THAT(Errors(r),
               ::testing::ElementsAre(
                   "t.yaml:9:18: rules[0].expr: unknown series 'iorbb' (did you mean 'iorb'?)",
-                  ::testing::StartsWith("t.yaml:10:27: rules[1].expr: cannot compare rate (percent) with money"),
+                  ::testing::StartsWith(
+                      "t.yaml:10:27: rules[1].expr: cannot compare rate (percent) with money"),
                   "t.yaml:12:11: rules[2].expr: expected a condition (true/false), got rate "
                   "(percent)"));
 }
@@ -88,13 +92,16 @@ TEST(RulesConfig, DerivedErrorsAndMixedKeys) {
 rules:
   - {name: a, series: sofr, expr: sofr > 4}
   - {name: b, warn: sofr > 4, for: soon}
-)", "t.yaml");
+)",
+                                "t.yaml");
   EXPECT_FALSE(r.config);
   auto e = Errors(r);
   ASSERT_EQ(e.size(), 3u) << ::testing::PrintToString(e);
-  EXPECT_THAT(e[0], ::testing::StartsWith("t.yaml:8:24: derived[0]: cannot add rate (percent) and money"));
-  EXPECT_EQ(e[1], "t.yaml:10:23: rules[0]: 'series' cannot be combined with expr/warn/crit; "
-                  "write the comparison as an expression");
+  EXPECT_THAT(
+      e[0], ::testing::StartsWith("t.yaml:8:24: derived[0]: cannot add rate (percent) and money"));
+  EXPECT_EQ(e[1],
+            "t.yaml:10:23: rules[0]: 'series' cannot be combined with expr/warn/crit; "
+            "write the comparison as an expression");
   EXPECT_THAT(e[2], ::testing::StartsWith("t.yaml:11:36: rules[1].for: invalid duration 'soon'"));
 }
 

@@ -21,10 +21,10 @@ int LatestVersion(std::span<const Migration> migrations) {
 
 namespace {
 Status TooNew(int db_version, int latest) {
-  return Status::FailedPrecondition(fmt::format(
-      "database schema version {} is newer than this liqwatch supports (version {}); "
-      "upgrade liqwatch or restore a backup made by this version",
-      db_version, latest));
+  return Status::FailedPrecondition(
+      fmt::format("database schema version {} is newer than this liqwatch supports (version {}); "
+                  "upgrade liqwatch or restore a backup made by this version",
+                  db_version, latest));
 }
 }  // namespace
 

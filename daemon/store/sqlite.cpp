@@ -44,8 +44,8 @@ Statement& Statement::Reset() {
 }
 
 Status Statement::Error(int rc) const {
-  return CodeToStatus(rc, fmt::format("sqlite: {} (in: {})", sqlite3_errmsg(db_),
-                                      SqlHead(sqlite3_sql(stmt_))));
+  return CodeToStatus(
+      rc, fmt::format("sqlite: {} (in: {})", sqlite3_errmsg(db_), SqlHead(sqlite3_sql(stmt_))));
 }
 
 Result<bool> Statement::Step() {
@@ -79,8 +79,8 @@ std::optional<std::string> Statement::OptText(int col) const {
 
 Result<std::unique_ptr<Database>> Database::Open(const std::string& path, Mode mode) {
   sqlite3* db = nullptr;
-  int flags = mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY
-                                      : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  int flags =
+      mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   flags |= SQLITE_OPEN_NOMUTEX;
   int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
@@ -101,7 +101,8 @@ Status Database::Exec(std::string_view sql) {
   std::string s(sql);
   int rc = sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err);
   if (rc != SQLITE_OK) {
-    std::string msg = fmt::format("sqlite: {} (in: {})", err ? err : sqlite3_errstr(rc), SqlHead(sql));
+    std::string msg =
+        fmt::format("sqlite: {} (in: {})", err ? err : sqlite3_errstr(rc), SqlHead(sql));
     sqlite3_free(err);
     return CodeToStatus(rc, msg);
   }

@@ -6,20 +6,20 @@
 
 namespace liqwatch::store {
 
-#define LW_RETURN_IF_ERROR(expr)          \
-  do {                                    \
-    auto _s = (expr);                     \
-    if (!_s.ok()) return _s;              \
+#define LW_RETURN_IF_ERROR(expr) \
+  do {                           \
+    auto _s = (expr);            \
+    if (!_s.ok()) return _s;     \
   } while (0)
 
-#define LW_ASSIGN_OR_RETURN(lhs, expr)    \
-  auto lhs##_result = (expr);             \
+#define LW_ASSIGN_OR_RETURN(lhs, expr)                  \
+  auto lhs##_result = (expr);                           \
   if (!lhs##_result.ok()) return lhs##_result.status(); \
   auto& lhs = lhs##_result.value()
 
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path, Mode mode) {
-  auto db = Database::Open(path, mode == Mode::kReadOnly ? Database::Mode::kReadOnly
-                                                         : Database::Mode::kReadWriteCreate);
+  auto db = Database::Open(
+      path, mode == Mode::kReadOnly ? Database::Mode::kReadOnly : Database::Mode::kReadWriteCreate);
   if (!db.ok()) return db.status();
   auto& d = **db;
   if (mode == Mode::kReadOnly) {
@@ -42,17 +42,23 @@ Result<IngestStats> Store::IngestObservations(const std::string& series, Unit un
   IngestStats stats;
   auto tx = Transaction::Begin(*db_);
   if (!tx.ok()) return tx.status();
-  LW_ASSIGN_OR_RETURN(select, db_->Prepare(
-      "SELECT value, provisional FROM observations WHERE series = ?1 AND obs_date = ?2"));
-  LW_ASSIGN_OR_RETURN(insert, db_->Prepare(
-      "INSERT INTO observations (series, obs_date, value, unit, provisional, fetched_at, "
-      "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)"));
-  LW_ASSIGN_OR_RETURN(update, db_->Prepare(
-      "UPDATE observations SET value = ?3, provisional = ?4, updated_at = ?5 "
-      "WHERE series = ?1 AND obs_date = ?2"));
-  LW_ASSIGN_OR_RETURN(revision, db_->Prepare(
-      "INSERT INTO observation_revisions (series, obs_date, old_value, new_value, seen_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5)"));
+  LW_ASSIGN_OR_RETURN(
+      select,
+      db_->Prepare(
+          "SELECT value, provisional FROM observations WHERE series = ?1 AND obs_date = ?2"));
+  LW_ASSIGN_OR_RETURN(
+      insert,
+      db_->Prepare(
+          "INSERT INTO observations (series, obs_date, value, unit, provisional, fetched_at, "
+          "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)"));
+  LW_ASSIGN_OR_RETURN(
+      update, db_->Prepare("UPDATE observations SET value = ?3, provisional = ?4, updated_at = ?5 "
+                           "WHERE series = ?1 AND obs_date = ?2"));
+  LW_ASSIGN_OR_RETURN(
+      revision,
+      db_->Prepare(
+          "INSERT INTO observation_revisions (series, obs_date, old_value, new_value, seen_at) "
+          "VALUES (?1, ?2, ?3, ?4, ?5)"));
   const std::string now_text = FormatTime(now);
   const std::string unit_name(UnitName(unit));
   for (const auto& o : observations) {
@@ -60,8 +66,13 @@ Result<IngestStats> Store::IngestObservations(const std::string& series, Unit un
     select.Reset().Bind(1, series).Bind(2, date);
     LW_ASSIGN_OR_RETURN(found, select.Step());
     if (!found) {
-      insert.Reset().Bind(1, series).Bind(2, date).Bind(3, o.value).Bind(4, unit_name)
-          .Bind(5, o.provisional ? 1 : 0).Bind(6, now_text);
+      insert.Reset()
+          .Bind(1, series)
+          .Bind(2, date)
+          .Bind(3, o.value)
+          .Bind(4, unit_name)
+          .Bind(5, o.provisional ? 1 : 0)
+          .Bind(6, now_text);
       LW_RETURN_IF_ERROR(insert.Run());
       ++stats.inserted;
       stats.changed.push_back(o);
@@ -74,11 +85,19 @@ Result<IngestStats> Store::IngestObservations(const std::string& series, Unit un
       continue;
     }
     if (old != o.value) {
-      revision.Reset().Bind(1, series).Bind(2, date).Bind(3, old).Bind(4, o.value)
+      revision.Reset()
+          .Bind(1, series)
+          .Bind(2, date)
+          .Bind(3, old)
+          .Bind(4, o.value)
           .Bind(5, now_text);
       LW_RETURN_IF_ERROR(revision.Run());
     }
-    update.Reset().Bind(1, series).Bind(2, date).Bind(3, o.value).Bind(4, o.provisional ? 1 : 0)
+    update.Reset()
+        .Bind(1, series)
+        .Bind(2, date)
+        .Bind(3, o.value)
+        .Bind(4, o.provisional ? 1 : 0)
         .Bind(5, now_text);
     LW_RETURN_IF_ERROR(update.Run());
     ++stats.revised;
@@ -100,9 +119,9 @@ Result<std::optional<Date>> Store::LastObservationDate(const std::string& series
 
 Result<std::vector<Observation>> Store::History(const std::string& series,
                                                 std::optional<Date> since) {
-  LW_ASSIGN_OR_RETURN(st, db_->Prepare(
-      "SELECT obs_date, value, provisional FROM observations WHERE series = ?1 AND obs_date >= ?2 "
-      "ORDER BY obs_date"));
+  LW_ASSIGN_OR_RETURN(st, db_->Prepare("SELECT obs_date, value, provisional FROM observations "
+                                       "WHERE series = ?1 AND obs_date >= ?2 "
+                                       "ORDER BY obs_date"));
   st.Bind(1, series).Bind(2, since ? FormatDate(*since) : std::string("0000-00-00"));
   std::vector<Observation> out;
   for (;;) {
@@ -135,9 +154,9 @@ Result<std::vector<Revision>> Store::Revisions(const std::string& series) {
 
 Result<std::optional<RuleState>> Store::GetRuleState(const std::string& rule,
                                                      const std::string& labels) {
-  LW_ASSIGN_OR_RETURN(st, db_->Prepare(
-      "SELECT state, since, alert_id, last_obs_date, last_value, last_notified_at FROM rule_state "
-      "WHERE rule = ?1 AND labels = ?2"));
+  LW_ASSIGN_OR_RETURN(st, db_->Prepare("SELECT state, since, alert_id, last_obs_date, last_value, "
+                                       "last_notified_at FROM rule_state "
+                                       "WHERE rule = ?1 AND labels = ?2"));
   st.Bind(1, rule).Bind(2, labels);
   LW_ASSIGN_OR_RETURN(row, st.Step());
   if (!row) return std::optional<RuleState>();
@@ -167,41 +186,68 @@ Result<RecordedTransition> Store::RecordTransition(const Transition& t,
   std::optional<int64_t> alert_id = *prev ? (*prev)->alert_id : std::nullopt;
 
   if (t.to == AlertState::kFiring && t.from != AlertState::kFiring) {
-    LW_ASSIGN_OR_RETURN(ins, db_->Prepare(
-        "INSERT INTO alerts (rule, labels, series, severity, state, opened_at, first_obs_date, "
-        "last_obs_date, value, threshold, message) VALUES (?1, ?2, ?3, ?4, 'firing', ?5, ?6, ?6, "
-        "?7, ?8, ?9)"));
-    ins.Bind(1, t.rule).Bind(2, t.labels).Bind(3, t.series).Bind(4, severity).Bind(5, eval_time)
-        .Bind(6, obs_date).Bind(7, t.value).Bind(8, t.threshold).Bind(9, t.message);
+    LW_ASSIGN_OR_RETURN(
+        ins,
+        db_->Prepare(
+            "INSERT INTO alerts (rule, labels, series, severity, state, opened_at, first_obs_date, "
+            "last_obs_date, value, threshold, message) VALUES (?1, ?2, ?3, ?4, 'firing', ?5, ?6, "
+            "?6, "
+            "?7, ?8, ?9)"));
+    ins.Bind(1, t.rule)
+        .Bind(2, t.labels)
+        .Bind(3, t.series)
+        .Bind(4, severity)
+        .Bind(5, eval_time)
+        .Bind(6, obs_date)
+        .Bind(7, t.value)
+        .Bind(8, t.threshold)
+        .Bind(9, t.message);
     LW_RETURN_IF_ERROR(ins.Run());
     alert_id = db_->LastInsertId();
   } else if (alert_id) {
     bool closing = t.to != AlertState::kFiring;
-    LW_ASSIGN_OR_RETURN(upd, db_->Prepare(
-        "UPDATE alerts SET last_obs_date = ?2, value = ?3, severity = ?4, "
-        "state = CASE WHEN ?5 THEN 'resolved' ELSE state END, "
-        "resolved_at = CASE WHEN ?5 THEN ?6 ELSE resolved_at END WHERE id = ?1"));
-    upd.Bind(1, *alert_id).Bind(2, obs_date).Bind(3, t.value).Bind(4, severity)
-        .Bind(5, closing ? 1 : 0).Bind(6, eval_time);
+    LW_ASSIGN_OR_RETURN(
+        upd, db_->Prepare("UPDATE alerts SET last_obs_date = ?2, value = ?3, severity = ?4, "
+                          "state = CASE WHEN ?5 THEN 'resolved' ELSE state END, "
+                          "resolved_at = CASE WHEN ?5 THEN ?6 ELSE resolved_at END WHERE id = ?1"));
+    upd.Bind(1, *alert_id)
+        .Bind(2, obs_date)
+        .Bind(3, t.value)
+        .Bind(4, severity)
+        .Bind(5, closing ? 1 : 0)
+        .Bind(6, eval_time);
     LW_RETURN_IF_ERROR(upd.Run());
   }
   out.alert_id = alert_id;
 
-  LW_ASSIGN_OR_RETURN(ev, db_->Prepare(
-      "INSERT INTO alert_events (alert_id, rule, labels, kind, from_state, to_state, severity, "
-      "series, value, threshold, obs_date, eval_time, message) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"));
-  ev.Bind(1, alert_id).Bind(2, t.rule).Bind(3, t.labels).Bind(4, t.kind)
-      .Bind(5, AlertStateName(t.from)).Bind(6, AlertStateName(t.to)).Bind(7, severity)
-      .Bind(8, t.series).Bind(9, t.value).Bind(10, t.threshold).Bind(11, obs_date)
-      .Bind(12, eval_time).Bind(13, t.message);
+  LW_ASSIGN_OR_RETURN(
+      ev,
+      db_->Prepare(
+          "INSERT INTO alert_events (alert_id, rule, labels, kind, from_state, to_state, severity, "
+          "series, value, threshold, obs_date, eval_time, message) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"));
+  ev.Bind(1, alert_id)
+      .Bind(2, t.rule)
+      .Bind(3, t.labels)
+      .Bind(4, t.kind)
+      .Bind(5, AlertStateName(t.from))
+      .Bind(6, AlertStateName(t.to))
+      .Bind(7, severity)
+      .Bind(8, t.series)
+      .Bind(9, t.value)
+      .Bind(10, t.threshold)
+      .Bind(11, obs_date)
+      .Bind(12, eval_time)
+      .Bind(13, t.message);
   LW_RETURN_IF_ERROR(ev.Run());
   out.event_id = db_->LastInsertId();
 
   if (!notifiers.empty()) {
-    LW_ASSIGN_OR_RETURN(del, db_->Prepare(
-        "INSERT INTO deliveries (event_id, notifier, status, next_attempt_at, created_at, "
-        "idempotency_key) VALUES (?1, ?2, 'pending', ?3, ?3, lower(hex(randomblob(16))))"));
+    LW_ASSIGN_OR_RETURN(
+        del,
+        db_->Prepare(
+            "INSERT INTO deliveries (event_id, notifier, status, next_attempt_at, created_at, "
+            "idempotency_key) VALUES (?1, ?2, 'pending', ?3, ?3, lower(hex(randomblob(16))))"));
     for (const auto& n : notifiers) {
       del.Reset().Bind(1, out.event_id).Bind(2, n).Bind(3, eval_time);
       LW_RETURN_IF_ERROR(del.Run());
@@ -211,16 +257,25 @@ Result<RecordedTransition> Store::RecordTransition(const Transition& t,
 
   bool state_changed = !*prev || (*prev)->state != t.to;
   bool notified = !notifiers.empty();
-  LW_ASSIGN_OR_RETURN(rs, db_->Prepare(
-      "INSERT INTO rule_state (rule, labels, state, since, alert_id, last_obs_date, last_value, "
-      "last_notified_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, CASE WHEN ?9 THEN ?4 END) "
-      "ON CONFLICT (rule, labels) DO UPDATE SET state = excluded.state, "
-      "since = CASE WHEN ?8 THEN excluded.since ELSE since END, alert_id = excluded.alert_id, "
-      "last_obs_date = excluded.last_obs_date, last_value = excluded.last_value, "
-      "last_notified_at = CASE WHEN ?9 THEN excluded.since ELSE last_notified_at END"));
+  LW_ASSIGN_OR_RETURN(
+      rs,
+      db_->Prepare(
+          "INSERT INTO rule_state (rule, labels, state, since, alert_id, last_obs_date, "
+          "last_value, "
+          "last_notified_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, CASE WHEN ?9 THEN ?4 END) "
+          "ON CONFLICT (rule, labels) DO UPDATE SET state = excluded.state, "
+          "since = CASE WHEN ?8 THEN excluded.since ELSE since END, alert_id = excluded.alert_id, "
+          "last_obs_date = excluded.last_obs_date, last_value = excluded.last_value, "
+          "last_notified_at = CASE WHEN ?9 THEN excluded.since ELSE last_notified_at END"));
   std::optional<int64_t> open_alert = t.to == AlertState::kFiring ? alert_id : std::nullopt;
-  rs.Bind(1, t.rule).Bind(2, t.labels).Bind(3, AlertStateName(t.to)).Bind(4, eval_time)
-      .Bind(5, open_alert).Bind(6, obs_date).Bind(7, t.value).Bind(8, state_changed ? 1 : 0)
+  rs.Bind(1, t.rule)
+      .Bind(2, t.labels)
+      .Bind(3, AlertStateName(t.to))
+      .Bind(4, eval_time)
+      .Bind(5, open_alert)
+      .Bind(6, obs_date)
+      .Bind(7, t.value)
+      .Bind(8, state_changed ? 1 : 0)
       .Bind(9, notified ? 1 : 0);
   LW_RETURN_IF_ERROR(rs.Run());
   LW_RETURN_IF_ERROR((*tx)->Commit());
@@ -249,17 +304,23 @@ Status Store::InitRuleState(const std::string& rule, const std::string& labels, 
       "INSERT INTO rule_state (rule, labels, state, since, last_obs_date, last_value) "
       "VALUES (?1, ?2, 'inactive', ?3, ?4, ?5) ON CONFLICT (rule, labels) DO NOTHING");
   if (!st.ok()) return st.status();
-  return st->Bind(1, rule).Bind(2, labels).Bind(3, FormatTime(now)).Bind(4, FormatDate(obs_date))
-      .Bind(5, value).Run();
+  return st->Bind(1, rule)
+      .Bind(2, labels)
+      .Bind(3, FormatTime(now))
+      .Bind(4, FormatDate(obs_date))
+      .Bind(5, value)
+      .Run();
 }
 
 Result<std::vector<DeliveryJob>> Store::DueDeliveries(TimePoint now, int limit) {
-  LW_ASSIGN_OR_RETURN(st, db_->Prepare(
-      "SELECT d.id, d.notifier, d.attempts, d.created_at, d.idempotency_key, e.id, e.alert_id, "
-      "e.rule, e.kind, e.severity, e.series, e.value, e.threshold, e.obs_date, e.eval_time, "
-      "e.message FROM deliveries d JOIN alert_events e ON e.id = d.event_id "
-      "WHERE d.status = 'pending' AND d.next_attempt_at <= ?1 ORDER BY d.next_attempt_at, d.id "
-      "LIMIT ?2"));
+  LW_ASSIGN_OR_RETURN(
+      st,
+      db_->Prepare(
+          "SELECT d.id, d.notifier, d.attempts, d.created_at, d.idempotency_key, e.id, e.alert_id, "
+          "e.rule, e.kind, e.severity, e.series, e.value, e.threshold, e.obs_date, e.eval_time, "
+          "e.message FROM deliveries d JOIN alert_events e ON e.id = d.event_id "
+          "WHERE d.status = 'pending' AND d.next_attempt_at <= ?1 ORDER BY d.next_attempt_at, d.id "
+          "LIMIT ?2"));
   st.Bind(1, FormatTime(now)).Bind(2, limit);
   std::vector<DeliveryJob> out;
   for (;;) {
@@ -288,8 +349,8 @@ Result<std::vector<DeliveryJob>> Store::DueDeliveries(TimePoint now, int limit) 
 }
 
 Result<std::optional<TimePoint>> Store::NextDeliveryTime() {
-  LW_ASSIGN_OR_RETURN(st, db_->Prepare(
-      "SELECT min(next_attempt_at) FROM deliveries WHERE status = 'pending'"));
+  LW_ASSIGN_OR_RETURN(
+      st, db_->Prepare("SELECT min(next_attempt_at) FROM deliveries WHERE status = 'pending'"));
   LW_ASSIGN_OR_RETURN(row, st.Step());
   if (!row || st.IsNull(0)) return std::optional<TimePoint>();
   auto t = ParseTime(st.Text(0));
@@ -321,8 +382,8 @@ Status Store::MarkDead(int64_t id, TimePoint now, const std::string& error) {
   return st->Bind(1, id).Bind(2, FormatTime(now)).Bind(3, error).Run();
 }
 
-Status Store::RecordPollSuccess(const std::string& series, const std::string& source,
-                                TimePoint now, bool new_observations) {
+Status Store::RecordPollSuccess(const std::string& series, const std::string& source, TimePoint now,
+                                bool new_observations) {
   auto st = db_->Prepare(
       "INSERT INTO source_health (series, source, last_attempt_at, last_success_at, "
       "consecutive_failures, last_new_observation_at, polls) VALUES (?1, ?2, ?3, ?3, 0, "
@@ -331,12 +392,15 @@ Status Store::RecordPollSuccess(const std::string& series, const std::string& so
       "last_new_observation_at = CASE WHEN ?4 THEN ?3 ELSE last_new_observation_at END, "
       "polls = polls + 1");
   if (!st.ok()) return st.status();
-  return st->Bind(1, series).Bind(2, source).Bind(3, FormatTime(now))
-      .Bind(4, new_observations ? 1 : 0).Run();
+  return st->Bind(1, series)
+      .Bind(2, source)
+      .Bind(3, FormatTime(now))
+      .Bind(4, new_observations ? 1 : 0)
+      .Run();
 }
 
-Status Store::RecordPollFailure(const std::string& series, const std::string& source,
-                                TimePoint now, const std::string& error) {
+Status Store::RecordPollFailure(const std::string& series, const std::string& source, TimePoint now,
+                                const std::string& error) {
   auto st = db_->Prepare(
       "INSERT INTO source_health (series, source, last_attempt_at, last_error_at, last_error, "
       "consecutive_failures, polls, errors) VALUES (?1, ?2, ?3, ?3, ?4, 1, 1, 1) "
@@ -346,6 +410,5 @@ Status Store::RecordPollFailure(const std::string& series, const std::string& so
   if (!st.ok()) return st.status();
   return st->Bind(1, series).Bind(2, source).Bind(3, FormatTime(now)).Bind(4, error).Run();
 }
-
 
 }  // namespace liqwatch::store

@@ -99,10 +99,10 @@ struct AlertQuery {
   std::optional<TimePoint> since;  // opened at or after
   std::optional<TimePoint> until;  // opened before
   std::optional<std::string> rule;
-  std::optional<std::string> state;     // firing, resolved
+  std::optional<std::string> state;  // firing, resolved
   std::optional<std::string> severity;
   std::optional<std::string> series;
-  std::optional<std::string> text;      // substring of the message
+  std::optional<std::string> text;  // substring of the message
   int limit = 100;
 };
 

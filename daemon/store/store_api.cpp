@@ -8,9 +8,9 @@ namespace liqwatch::store {
 
 namespace {
 
-#define LW_TRY_ASSIGN(lhs, expr)                          \
-  auto lhs##_result = (expr);                             \
-  if (!lhs##_result.ok()) return lhs##_result.status();   \
+#define LW_TRY_ASSIGN(lhs, expr)                        \
+  auto lhs##_result = (expr);                           \
+  if (!lhs##_result.ok()) return lhs##_result.status(); \
   auto& lhs = lhs##_result.value()
 
 constexpr const char* kAlertColumns =
@@ -126,18 +126,22 @@ Result<std::vector<AlertEventRow>> Store::AlertEvents(int64_t alert_id) {
 
 Result<std::vector<AlertEventRow>> Store::SeriesEvents(const std::string& series,
                                                        std::optional<Date> since) {
-  LW_TRY_ASSIGN(st, db_->Prepare(std::string(kEventColumns) +
-      "WHERE series = ?1 AND kind IN ('firing', 'resolved') AND (?2 IS NULL OR obs_date >= ?2) "
-      "ORDER BY obs_date, id"));
+  LW_TRY_ASSIGN(
+      st,
+      db_->Prepare(
+          std::string(kEventColumns) +
+          "WHERE series = ?1 AND kind IN ('firing', 'resolved') AND (?2 IS NULL OR obs_date >= ?2) "
+          "ORDER BY obs_date, id"));
   st.Bind(1, series).Bind(2, since ? std::optional<std::string>(FormatDate(*since)) : std::nullopt);
   return ReadEvents(st);
 }
 
 Result<std::vector<DeliveryRow>> Store::AlertDeliveries(int64_t alert_id) {
-  LW_TRY_ASSIGN(st, db_->Prepare(
-      "SELECT d.id, d.event_id, d.notifier, d.status, d.attempts, d.next_attempt_at, "
-      "d.last_error, d.created_at, d.delivered_at FROM deliveries d "
-      "JOIN alert_events e ON e.id = d.event_id WHERE e.alert_id = ?1 ORDER BY d.id"));
+  LW_TRY_ASSIGN(
+      st,
+      db_->Prepare("SELECT d.id, d.event_id, d.notifier, d.status, d.attempts, d.next_attempt_at, "
+                   "d.last_error, d.created_at, d.delivered_at FROM deliveries d "
+                   "JOIN alert_events e ON e.id = d.event_id WHERE e.alert_id = ?1 ORDER BY d.id"));
   st.Bind(1, alert_id);
   std::vector<DeliveryRow> out;
   for (;;) {
@@ -161,19 +165,30 @@ Result<std::vector<DeliveryRow>> Store::AlertDeliveries(int64_t alert_id) {
 Result<int64_t> Store::AckAlert(int64_t alert_id, const std::string& comment, TimePoint now) {
   auto tx = Transaction::Begin(*db_);
   if (!tx.ok()) return tx.status();
-  LW_TRY_ASSIGN(sel, db_->Prepare(
-      "SELECT rule, labels, state, severity, series, value, threshold, last_obs_date "
-      "FROM alerts WHERE id = ?1"));
+  LW_TRY_ASSIGN(
+      sel,
+      db_->Prepare("SELECT rule, labels, state, severity, series, value, threshold, last_obs_date "
+                   "FROM alerts WHERE id = ?1"));
   sel.Bind(1, alert_id);
   LW_TRY_ASSIGN(found, sel.Step());
   if (!found) return Status::NotFound(fmt::format("no alert with id {}", alert_id));
-  LW_TRY_ASSIGN(ins, db_->Prepare(
-      "INSERT INTO alert_events (alert_id, rule, labels, kind, from_state, to_state, severity, "
-      "series, value, threshold, obs_date, eval_time, message) "
-      "VALUES (?1, ?2, ?3, 'ack', ?4, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"));
-  ins.Bind(1, alert_id).Bind(2, sel.Text(0)).Bind(3, sel.Text(1)).Bind(4, sel.Text(2))
-      .Bind(5, sel.Text(3)).Bind(6, sel.Text(4)).Bind(7, sel.OptDouble(5))
-      .Bind(8, sel.OptDouble(6)).Bind(9, sel.Text(7)).Bind(10, FormatTime(now)).Bind(11, comment);
+  LW_TRY_ASSIGN(
+      ins,
+      db_->Prepare(
+          "INSERT INTO alert_events (alert_id, rule, labels, kind, from_state, to_state, severity, "
+          "series, value, threshold, obs_date, eval_time, message) "
+          "VALUES (?1, ?2, ?3, 'ack', ?4, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"));
+  ins.Bind(1, alert_id)
+      .Bind(2, sel.Text(0))
+      .Bind(3, sel.Text(1))
+      .Bind(4, sel.Text(2))
+      .Bind(5, sel.Text(3))
+      .Bind(6, sel.Text(4))
+      .Bind(7, sel.OptDouble(5))
+      .Bind(8, sel.OptDouble(6))
+      .Bind(9, sel.Text(7))
+      .Bind(10, FormatTime(now))
+      .Bind(11, comment);
   if (auto s = ins.Run(); !s.ok()) return s;
   int64_t id = db_->LastInsertId();
   if (auto s = (*tx)->Commit(); !s.ok()) return s;
@@ -181,10 +196,11 @@ Result<int64_t> Store::AckAlert(int64_t alert_id, const std::string& comment, Ti
 }
 
 Result<std::vector<SourceHealthRow>> Store::SourceHealth() {
-  LW_TRY_ASSIGN(st, db_->Prepare(
-      "SELECT series, source, last_attempt_at, last_success_at, last_error_at, last_error, "
-      "consecutive_failures, last_new_observation_at, polls, errors FROM source_health "
-      "ORDER BY series"));
+  LW_TRY_ASSIGN(
+      st, db_->Prepare(
+              "SELECT series, source, last_attempt_at, last_success_at, last_error_at, last_error, "
+              "consecutive_failures, last_new_observation_at, polls, errors FROM source_health "
+              "ORDER BY series"));
   std::vector<SourceHealthRow> out;
   for (;;) {
     LW_TRY_ASSIGN(row, st.Step());
@@ -206,9 +222,9 @@ Result<std::vector<SourceHealthRow>> Store::SourceHealth() {
 }
 
 Result<std::vector<RuleState>> Store::RuleStates() {
-  LW_TRY_ASSIGN(st, db_->Prepare(
-      "SELECT rule, labels, state, since, alert_id, last_obs_date, last_value, last_notified_at "
-      "FROM rule_state ORDER BY rule, labels"));
+  LW_TRY_ASSIGN(st, db_->Prepare("SELECT rule, labels, state, since, alert_id, last_obs_date, "
+                                 "last_value, last_notified_at "
+                                 "FROM rule_state ORDER BY rule, labels"));
   std::vector<RuleState> out;
   for (;;) {
     LW_TRY_ASSIGN(row, st.Step());
@@ -229,10 +245,11 @@ Result<std::vector<RuleState>> Store::RuleStates() {
 
 Result<std::vector<LatestObservation>> Store::LatestObservations() {
   // The newest date with a value per series (a trailing holiday row has none).
-  LW_TRY_ASSIGN(st, db_->Prepare(
-      "SELECT o.series, o.obs_date, o.value, o.unit, o.updated_at FROM observations o "
-      "JOIN (SELECT series, max(obs_date) AS d FROM observations WHERE value IS NOT NULL "
-      "GROUP BY series) m ON m.series = o.series AND m.d = o.obs_date ORDER BY o.series"));
+  LW_TRY_ASSIGN(
+      st, db_->Prepare(
+              "SELECT o.series, o.obs_date, o.value, o.unit, o.updated_at FROM observations o "
+              "JOIN (SELECT series, max(obs_date) AS d FROM observations WHERE value IS NOT NULL "
+              "GROUP BY series) m ON m.series = o.series AND m.d = o.obs_date ORDER BY o.series"));
   std::vector<LatestObservation> out;
   for (;;) {
     LW_TRY_ASSIGN(row, st.Step());
@@ -243,8 +260,8 @@ Result<std::vector<LatestObservation>> Store::LatestObservations() {
 }
 
 Result<std::vector<std::pair<std::string, int64_t>>> Store::DeliveryCounts() {
-  LW_TRY_ASSIGN(st, db_->Prepare(
-      "SELECT status, count(*) FROM deliveries GROUP BY status ORDER BY status"));
+  LW_TRY_ASSIGN(
+      st, db_->Prepare("SELECT status, count(*) FROM deliveries GROUP BY status ORDER BY status"));
   std::vector<std::pair<std::string, int64_t>> out;
   for (;;) {
     LW_TRY_ASSIGN(row, st.Step());
@@ -266,7 +283,8 @@ Result<PruneStats> Store::Prune(TimePoint before) {
       "AND resolved_at < ?1";
   const std::string doomed_events = fmt::format(
       "SELECT id FROM alert_events WHERE alert_id IN ({}) "
-      "OR (alert_id IS NULL AND eval_time < ?1)", kDoomedAlerts);
+      "OR (alert_id IS NULL AND eval_time < ?1)",
+      kDoomedAlerts);
   auto exec = [&](const std::string& sql, int64_t& counter) -> Status {
     auto st = db_->Prepare(sql);
     if (!st.ok()) return st.status();
@@ -276,19 +294,29 @@ Result<PruneStats> Store::Prune(TimePoint before) {
     return Status::Ok();
   };
   // An episode-less event whose delivery is still pending is kept with it.
-  if (auto s = exec(fmt::format(
-          "DELETE FROM deliveries WHERE event_id IN ({}) AND NOT (status = 'pending' AND "
-          "event_id IN (SELECT id FROM alert_events WHERE alert_id IS NULL))", doomed_events),
-          stats.deliveries); !s.ok()) return s;
+  if (auto s =
+          exec(fmt::format(
+                   "DELETE FROM deliveries WHERE event_id IN ({}) AND NOT (status = 'pending' AND "
+                   "event_id IN (SELECT id FROM alert_events WHERE alert_id IS NULL))",
+                   doomed_events),
+               stats.deliveries);
+      !s.ok())
+    return s;
   if (auto s = exec(fmt::format("DELETE FROM alert_events WHERE id IN ({}) AND id NOT IN "
-                                "(SELECT event_id FROM deliveries)", doomed_events),
-                    stats.events); !s.ok()) return s;
+                                "(SELECT event_id FROM deliveries)",
+                                doomed_events),
+                    stats.events);
+      !s.ok())
+    return s;
   if (auto s = exec(fmt::format("DELETE FROM alerts WHERE id IN ({}) AND id NOT IN "
                                 "(SELECT alert_id FROM alert_events WHERE alert_id IS NOT NULL)",
                                 kDoomedAlerts),
-                    stats.alerts); !s.ok()) return s;
+                    stats.alerts);
+      !s.ok())
+    return s;
   if (auto s = exec("DELETE FROM observation_revisions WHERE seen_at < ?1", stats.revisions);
-      !s.ok()) return s;
+      !s.ok())
+    return s;
   if (auto s = (*tx)->Commit(); !s.ok()) return s;
   return stats;
 }

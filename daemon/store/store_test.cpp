@@ -67,8 +67,10 @@ TEST_F(MigrationsTest, FailedMigrationLeavesPreviousVersion) {
 TEST_F(MigrationsTest, RefusesDatabaseNewerThanBinary) {
   {
     auto db = Database::Open(path_, Database::Mode::kReadWriteCreate);
-    ASSERT_TRUE((*db)->Exec("CREATE TABLE keep (x); INSERT INTO keep VALUES (1); "
-                            "PRAGMA user_version = 99").ok());
+    ASSERT_TRUE((*db)
+                    ->Exec("CREATE TABLE keep (x); INSERT INTO keep VALUES (1); "
+                           "PRAGMA user_version = 99")
+                    .ok());
   }
   auto store = Store::Open(path_, Store::Mode::kReadWrite);
   ASSERT_FALSE(store.ok());

@@ -13,9 +13,9 @@
 #include <type_traits>
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "store/store.h"
@@ -47,10 +47,9 @@ class StoreWorker {
                                    work = std::move(work)]() mutable {
             R result = job(*store_);
             auto ex = work.get_executor();
-            boost::asio::post(ex, [handler = std::move(handler), result = std::move(result),
-                                   work = std::move(work)]() mutable {
-              std::move(handler)(std::move(result));
-            });
+            boost::asio::post(
+                ex, [handler = std::move(handler), result = std::move(result),
+                     work = std::move(work)]() mutable { std::move(handler)(std::move(result)); });
           });
         },
         boost::asio::use_awaitable, fn);
