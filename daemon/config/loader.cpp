@@ -355,6 +355,24 @@ void ReadSeries(YamlReader& r, const YAML::Node& node, Config& c) {
   });
 }
 
+// The keys both rule forms share: name (returned), description, notify, severity.
+std::optional<std::string> ReadRuleCommon(YamlReader& r, const YAML::Node& n,
+                                          const std::string& path, RuleConfig& rule) {
+  rule.pos = YamlReader::PositionOf(n);
+  auto name = r.String(n, "name", path, true);
+  rule.description = r.String(n, "description", path, false).value_or("");
+  rule.notify = r.StringList(n, "notify", path, false).value_or(std::vector<std::string>{});
+  if (auto sev = r.String(n, "severity", path, false)) {
+    if (auto s = ParseSeverity(*sev))
+      rule.severity = *s;
+    else
+      r.Error(n["severity"], fmt::format("{}.severity: unknown severity '{}', expected info, "
+                                         "warning or critical",
+                                         path, *sev));
+  }
+  return name;
+}
+
 void ReadRules(YamlReader& r, const YAML::Node& node, const RuleSet& rs, Config& c) {
   ForEachListItem(r, node, "rules", [&](const YAML::Node& n, const std::string& path) {
     if (IsExprRule(n)) {
@@ -363,18 +381,7 @@ void ReadRules(YamlReader& r, const YAML::Node& node, const RuleSet& rs, Config&
                        "severity", "description", "notify", "series", "op", "threshold"}))
         return;
       RuleConfig rule;
-      rule.pos = YamlReader::PositionOf(n);
-      auto name = r.String(n, "name", path, true);
-      rule.description = r.String(n, "description", path, false).value_or("");
-      rule.notify = r.StringList(n, "notify", path, false).value_or(std::vector<std::string>{});
-      if (auto sev = r.String(n, "severity", path, false)) {
-        if (auto s = ParseSeverity(*sev))
-          rule.severity = *s;
-        else
-          r.Error(n["severity"], fmt::format("{}.severity: unknown severity '{}', expected "
-                                             "info, warning or critical",
-                                             path, *sev));
-      }
+      auto name = ReadRuleCommon(r, n, path, rule);
       ReadExprRule(r, n, path, rs, rule);
       if (!name || !rule.expr) return;
       rule.name = *name;
@@ -386,21 +393,10 @@ void ReadRules(YamlReader& r, const YAML::Node& node, const RuleSet& rs, Config&
                     {"name", "series", "op", "threshold", "severity", "description", "notify"}))
       return;
     RuleConfig rule;
-    rule.pos = YamlReader::PositionOf(n);
-    auto name = r.String(n, "name", path, true);
+    auto name = ReadRuleCommon(r, n, path, rule);
     auto series = r.String(n, "series", path, true);
     auto op = r.String(n, "op", path, true);
     auto threshold = r.Number(n, "threshold", path, true);
-    rule.description = r.String(n, "description", path, false).value_or("");
-    rule.notify = r.StringList(n, "notify", path, false).value_or(std::vector<std::string>{});
-    if (auto sev = r.String(n, "severity", path, false)) {
-      if (auto s = ParseSeverity(*sev))
-        rule.severity = *s;
-      else
-        r.Error(n["severity"], fmt::format("{}.severity: unknown severity '{}', expected info, "
-                                           "warning or critical",
-                                           path, *sev));
-    }
     bool op_ok = false;
     if (op) {
       for (auto cmp : {Comparison::kGreater, Comparison::kGreaterEqual, Comparison::kLess,
