@@ -108,4 +108,31 @@ std::map<std::string, std::string> Placeholders(const AlertView& v) {
   };
 }
 
+std::string EscapeMarkup(const std::string& s, bool quotes) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        if (quotes) {
+          out += "&quot;";
+          break;
+        }
+        [[fallthrough]];
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
 }  // namespace liqwatch::notify

@@ -74,4 +74,8 @@ AlertView MakeView(const store::DeliveryJob& job, const AlertCatalog& catalog);
 // The {{placeholders}} a message template may use, with their values for `v`.
 std::map<std::string, std::string> Placeholders(const AlertView& v);
 
+// Escapes &, < and > as HTML entities (what Slack mrkdwn requires), and " too when `quotes`
+// (HTML attribute-safe, for email).
+std::string EscapeMarkup(const std::string& s, bool quotes);
+
 }  // namespace liqwatch::notify

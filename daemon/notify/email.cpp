@@ -98,28 +98,7 @@ std::string EncodeHeader(std::string_view s) {
   return out;
 }
 
-std::string HtmlEscape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+std::string HtmlEscape(const std::string& s) { return EscapeMarkup(s, true); }
 
 std::string PlainBody(const AlertView& v) {
   std::string out = v.Summary() + "\n\n";
@@ -246,7 +225,7 @@ EmailMessage BuildGroupEmail(const config::NotifierConfig& n, const std::vector<
 
 EmailNotifier::EmailNotifier(config::NotifierConfig config, http::HttpClient& http,
                              std::shared_ptr<const AlertCatalog> catalog)
-    : config_(std::move(config)), http_(http), catalog_(std::move(catalog)) {}
+    : ConfiguredNotifier(std::move(config)), http_(http), catalog_(std::move(catalog)) {}
 
 boost::asio::awaitable<SendResult> EmailNotifier::Send(const store::DeliveryJob& job) {
   AlertView view = MakeView(job, *catalog_);

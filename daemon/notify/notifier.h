@@ -13,6 +13,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "config/config.h"
 #include "core/time.h"
 #include "store/store.h"
 
@@ -43,6 +44,22 @@ class Notifier {
   }
   // At most count sends per period (count 0 = unlimited).
   virtual std::pair<int, Duration> rate_limit() const { return {0, Duration{}}; }
+};
+
+// Base of the channels built from a NotifierConfig: the name and the outbox policy
+// (send_resolved, deliver_after_silence, rate_limit) come straight from the config.
+class ConfiguredNotifier : public Notifier {
+ public:
+  explicit ConfiguredNotifier(config::NotifierConfig config) : config_(std::move(config)) {}
+  const std::string& name() const override { return config_.name; }
+  bool send_resolved() const override { return config_.send_resolved; }
+  bool deliver_after_silence() const override { return config_.deliver_after_silence; }
+  std::pair<int, Duration> rate_limit() const override {
+    return {config_.rate_limit_count, config_.rate_limit_period};
+  }
+
+ protected:
+  config::NotifierConfig config_;
 };
 
 // Classifies an HTTP status for retrying: 2xx delivered; 408, 429 and 5xx retryable; other

@@ -20,26 +20,7 @@ std::string TruncateUtf8(const std::string& s, std::size_t max_bytes) {
   return s.substr(0, cut) + (max_bytes >= kEllipsis.size() ? kEllipsis : "");
 }
 
-std::string SlackEscape(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+std::string SlackEscape(const std::string& s) { return EscapeMarkup(s, false); }
 
 namespace {
 
@@ -149,7 +130,7 @@ std::string SlackPayload(const std::vector<AlertView>& alerts, const std::string
 
 SlackNotifier::SlackNotifier(config::NotifierConfig config, http::HttpClient& http,
                              std::shared_ptr<const AlertCatalog> catalog)
-    : config_(std::move(config)), http_(http), catalog_(std::move(catalog)) {}
+    : ConfiguredNotifier(std::move(config)), http_(http), catalog_(std::move(catalog)) {}
 
 boost::asio::awaitable<SendResult> SlackNotifier::Send(const store::DeliveryJob& job) {
   std::vector<AlertView> views{MakeView(job, *catalog_)};

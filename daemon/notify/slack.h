@@ -34,23 +34,16 @@ std::string TruncateUtf8(const std::string& s, std::size_t max_bytes);
 // Escapes &, < and > for Slack mrkdwn.
 std::string SlackEscape(const std::string& s);
 
-class SlackNotifier final : public Notifier {
+class SlackNotifier final : public ConfiguredNotifier {
  public:
   SlackNotifier(config::NotifierConfig config, http::HttpClient& http,
                 std::shared_ptr<const AlertCatalog> catalog);
-  const std::string& name() const override { return config_.name; }
   boost::asio::awaitable<SendResult> Send(const store::DeliveryJob& job) override;
-  bool send_resolved() const override { return config_.send_resolved; }
-  bool deliver_after_silence() const override { return config_.deliver_after_silence; }
   Duration group_wait() const override { return config_.group_wait; }
   boost::asio::awaitable<SendResult> SendGroup(
       const std::vector<store::DeliveryJob>& jobs) override;
-  std::pair<int, Duration> rate_limit() const override {
-    return {config_.rate_limit_count, config_.rate_limit_period};
-  }
 
  private:
-  config::NotifierConfig config_;
   http::HttpClient& http_;
   std::shared_ptr<const AlertCatalog> catalog_;
 };

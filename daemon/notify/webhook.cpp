@@ -98,7 +98,7 @@ boost::asio::awaitable<SendResult> PostJson(
 
 WebhookNotifier::WebhookNotifier(config::NotifierConfig config, http::HttpClient& http,
                                  std::shared_ptr<const AlertCatalog> catalog)
-    : config_(std::move(config)), http_(http), catalog_(std::move(catalog)) {}
+    : ConfiguredNotifier(std::move(config)), http_(http), catalog_(std::move(catalog)) {}
 
 boost::asio::awaitable<SendResult> WebhookNotifier::Send(const store::DeliveryJob& job) {
   AlertView view = MakeView(job, *catalog_);

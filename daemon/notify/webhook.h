@@ -24,20 +24,13 @@ std::string WebhookBody(const store::DeliveryJob& job);
 // when non-empty.
 std::string WebhookBody(const store::DeliveryJob& job, const AlertView& v, const std::string& text);
 
-class WebhookNotifier final : public Notifier {
+class WebhookNotifier final : public ConfiguredNotifier {
  public:
   WebhookNotifier(config::NotifierConfig config, http::HttpClient& http,
                   std::shared_ptr<const AlertCatalog> catalog);
-  const std::string& name() const override { return config_.name; }
   boost::asio::awaitable<SendResult> Send(const store::DeliveryJob& job) override;
-  bool send_resolved() const override { return config_.send_resolved; }
-  bool deliver_after_silence() const override { return config_.deliver_after_silence; }
-  std::pair<int, Duration> rate_limit() const override {
-    return {config_.rate_limit_count, config_.rate_limit_period};
-  }
 
  private:
-  config::NotifierConfig config_;
   http::HttpClient& http_;
   std::shared_ptr<const AlertCatalog> catalog_;
 };
