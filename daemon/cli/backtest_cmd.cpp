@@ -24,6 +24,15 @@ struct BacktestArgs {
   std::optional<std::string> data, db;
 };
 
+// "firing -> firing (escalated)": the kind is shown where the states do not name it
+// (escalated, deescalated, reminder).
+std::string TransitionText(const store::Transition& t) {
+  std::string_view to = AlertStateName(t.to);
+  std::string out = fmt::format("{} -> {}", AlertStateName(t.from), to);
+  if (t.kind != to) out += fmt::format(" ({})", t.kind);
+  return out;
+}
+
 int RunBacktest(const BacktestArgs& a) {
   auto loaded = config::LoadConfig(a.config);
   if (!loaded.config) {
@@ -95,8 +104,7 @@ int RunBacktest(const BacktestArgs& a) {
   Table table;
   table.header = {"DATE", "RULE", "TRANSITION", "SEVERITY", "VALUE", "MESSAGE"};
   for (const auto& t : transitions) {
-    table.rows.push_back({FormatDate(t.obs_date), t.rule,
-                          fmt::format("{} -> {}", AlertStateName(t.from), AlertStateName(t.to)),
+    table.rows.push_back({FormatDate(t.obs_date), t.rule, TransitionText(t),
                           std::string(SeverityName(t.severity)), value_text(t), t.message});
   }
   std::printf("%s", RenderTable(table, 90).c_str());

@@ -413,8 +413,15 @@ int RunCase(const std::string& file, const config::Config& c, const TestCase& tc
       auto idx = c.rule_set->catalog.Find(t.series);
       Dimension dim = idx ? c.rule_set->catalog.spec(*idx).dimension : Dimension::kIndex;
       extra = t.value ? FormatValue(*t.value, dim) : "no value";
-      // The condition part of the message (the rule's description follows the first ": ").
-      if (!t.message.empty()) extra += "  " + t.message.substr(0, t.message.find(": "));
+      // The condition part of the message: the engine appends ": " and the rule's description
+      // (the condition itself may hold ": ", as in a NoData reason).
+      std::string_view condition = t.message;
+      int r = rule_index(t.rule);
+      if (r >= 0 && !c.rules[size_t(r)].description.empty()) {
+        std::string suffix = ": " + c.rules[size_t(r)].description;
+        if (condition.ends_with(suffix)) condition.remove_suffix(suffix.size());
+      }
+      if (!condition.empty()) extra += "  " + std::string(condition);
     }
     lines.push_back(
         {t.obs_date, rule_index(t.rule), order++,

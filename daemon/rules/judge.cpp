@@ -2,6 +2,17 @@
 
 namespace liqwatch::rules {
 
+namespace {
+
+// Explains a verdict with no breach: the clear condition if it holds (why the alert may
+// resolve), else the lowest level, whose failure is the nearest true statement.
+const config::RuleCondition& QuietDecider(const config::ExprRule& rule, std::optional<bool> clear) {
+  if (rule.clear && clear.value_or(false)) return *rule.clear;
+  return rule.warn ? *rule.warn : *rule.crit;
+}
+
+}  // namespace
+
 Verdict Judge(const config::ExprRule& rule, const expr::SeriesHistory& history, Date as_of,
               TimePoint now, bool explain) {
   Verdict v;
@@ -34,7 +45,7 @@ Verdict Judge(const config::ExprRule& rule, const expr::SeriesHistory& history, 
     auto o = rule.clear->program.Evaluate(history, as_of, now);
     if (o.has_value()) v.clear = o.boolean();
   }
-  if (!decider) decider = &rule.primary();
+  if (!decider) decider = &QuietDecider(rule, v.clear);
   if (explain) v.message = decider->program.Explain(history, as_of, now);
   // The value shown with the alert: the first input of the deciding condition as of the date.
   int clock = decider->program.first_input();

@@ -5,6 +5,9 @@
 // of `as_of` and returns the level reached. Missing inputs never read as false: if the
 // conditions that decide the level are NoData the verdict is kNoData with the reason. Never
 // throws; allocates only for `message` (Explain text of the deciding condition).
+// The deciding condition: the highest level that holds (crit, else warn); with no breach, the
+// clear condition if the rule has one and it holds, else the lowest level (warn, else crit),
+// whose Explain then states why it does not hold ("sofr_iorb = 0.12% < 0.15%").
 #pragma once
 
 #include <optional>

@@ -58,6 +58,30 @@ class BacktestExample(unittest.TestCase):
         self.assertIn("2025-10-30  tga_above_1tn", table)
         self.assertIn("transitions, 2025-09-01..2025-12-31", table)
 
+    def test_messages_state_what_holds(self):
+        def message(rule, date):
+            [e] = [e for e in self.events if e["rule"] == rule and e["date"] == date]
+            return e["message"]
+        # warn+crit resolving: below the warn level, not "0.12% >= 0.25%".
+        self.assertTrue(message("sofr_above_iorb", "2025-10-29")
+                        .startswith("sofr_iorb = 0.12% < 0.15%: "))
+        # A rule with `clear` resolves through it.
+        self.assertTrue(message("rrp_near_zero", "2025-10-31")
+                        .startswith("rrp = $51.8bn > $25.0bn: "))
+        self.assertTrue(message("sofr_above_target_top", "2025-11-04")
+                        .startswith("sofr = 4.00% <= dfedtaru = 4.00%: "))
+
+    def test_table_names_the_kind_of_a_firing_to_firing_transition(self):
+        lines = backtest("table", "2025-10-20", "2025-11-07").splitlines()
+        [deesc] = [l for l in lines if l.startswith("2025-11-03  sofr_above_iorb")]
+        self.assertIn(" firing -> firing (deescalated)  warning ", deesc)
+        [refire] = [l for l in lines if l.startswith("2025-10-31  sofr_above_iorb")]
+        self.assertIn(" resolved -> firing  ", refire)  # the states say it all: no kind
+        # Columns stay aligned: SEVERITY starts at the same offset on every row.
+        col = lines[0].index("SEVERITY")
+        for l in lines[1:-1]:
+            self.assertRegex(l[col:], r"^(info|warning|critical) ", l)
+
     def test_bad_arguments_exit_2(self):
         r = subprocess.run([BIN, "backtest", "--config", str(ROOT / "config/rules/funding.yaml"),
                             "--from", "yesterday", "--to", "2025-12-31", "--data",

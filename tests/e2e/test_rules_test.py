@@ -49,6 +49,19 @@ class TestRules(unittest.TestCase):
         ])
         self.assertIn("fail.yaml: 1 test, 1 failed", r.stdout)
 
+    def test_unexpected_transitions_show_the_condition_that_holds(self):
+        r = test_rules(DATA / "fail_messages.yaml")
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        plus = [" ".join(l.split()) for l in r.stdout.splitlines() if l.lstrip().startswith("+")]
+        self.assertIn("+ 2025-10-29 sofr_above_4_3 firing -> resolved warning 4.27% "
+                      "sofr = 4.27% <= 4.30%", plus)
+        # Resolved through the clear condition, which holds.
+        self.assertIn("+ 2025-11-05 sofr_above_iorb firing -> resolved warning 0.01% "
+                      "sofr_iorb = 0.01% < 0.05%", plus)
+        # A NoData reason holds ": " itself; only the rule's description is cut off.
+        self.assertIn("+ 2025-10-27 sofr_above_iorb inactive -> no_data warning no value "
+                      "sofr_iorb: no observation on or before 2025-10-27", plus)
+
     def test_any_failure_fails_the_run(self):
         r = test_rules(DATA / "pass.yaml", DATA / "fail.yaml")
         self.assertEqual(r.returncode, 1)

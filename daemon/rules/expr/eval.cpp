@@ -2,6 +2,7 @@
 // stack only: binary searches into the history spans, no allocation, NoData as a POD.
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -412,6 +413,26 @@ std::string_view OpText(Op op) {
   }
 }
 
+// The comparison that holds exactly when `op` does not.
+Op Negated(Op op) {
+  switch (op) {
+    case Op::kLt:
+      return Op::kGe;
+    case Op::kLe:
+      return Op::kGt;
+    case Op::kGt:
+      return Op::kLe;
+    case Op::kGe:
+      return Op::kLt;
+    case Op::kEq:
+      return Op::kNe;
+    case Op::kNe:
+      return Op::kEq;
+    default:
+      return op;
+  }
+}
+
 }  // namespace
 
 std::string Program::Explain(const SeriesHistory& history, Date as_of, TimePoint now) const {
@@ -428,14 +449,32 @@ std::string Program::Explain(const SeriesHistory& history, Date as_of, TimePoint
     if (n.op == Op::kConst) return FormatKind(v, shown);
     return fmt::format("{} = {}", source(n), FormatKind(v, shown));
   };
+  // A boolean node's value as of the date; nullopt for NoData.
+  auto truth = [&](int index) -> std::optional<bool> {
+    double v = 0;
+    if (!e.Eval(index, as_of, v)) return std::nullopt;
+    return v != 0;
+  };
+  // Renders what holds about `index`, so the result is a conjunction of true statements.
   auto explain = [&](auto& self, int index) -> std::string {
     const detail::Node& n = nodes_[size_t(index)];
     switch (n.op) {
       case Op::kAnd:
-      case Op::kOr:
-        return self(self, n.lhs) + (n.op == Op::kAnd ? " and " : " or ") + self(self, n.rhs);
+      case Op::kOr: {
+        // The sides whose value equals the whole decide it (De Morgan for a false `or`, only the
+        // false sides of a false `and`, the NoData sides of a NoData result). Each side is
+        // rendered as what holds about it, hence " and " whatever the connective.
+        const std::optional<bool> whole = truth(index);
+        std::string out;
+        for (int child : {n.lhs, n.rhs}) {
+          if (truth(child) != whole) continue;
+          if (!out.empty()) out += " and ";
+          out += self(self, child);
+        }
+        return out;
+      }
       case Op::kNot:
-        return "not (" + self(self, n.lhs) + ")";
+        return self(self, n.lhs);  // what holds about the child says why `not` is true or false
       case Op::kLt:
       case Op::kLe:
       case Op::kGt:
@@ -444,7 +483,9 @@ std::string Program::Explain(const SeriesHistory& history, Date as_of, TimePoint
       case Op::kNe: {
         Kind shown = nodes_[size_t(n.lhs)].kind;
         if (shown == Kind::kNumber) shown = nodes_[size_t(n.rhs)].kind;
-        return fmt::format("{} {} {}", side(n.lhs, shown), OpText(n.op), side(n.rhs, shown));
+        // NoData keeps the operator: the sides say which input is missing.
+        const Op op = truth(index).value_or(true) ? n.op : Negated(n.op);
+        return fmt::format("{} {} {}", side(n.lhs, shown), OpText(op), side(n.rhs, shown));
       }
       default:
         return side(index, n.kind);

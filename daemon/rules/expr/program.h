@@ -190,9 +190,15 @@ class Program {
 
   Outcome Evaluate(const SeriesHistory& history, Date as_of, TimePoint now) const;
 
-  // For alert messages: each comparison that decided the result, with the values it saw, e.g.
-  // "sofr - iorb = 0.16% > 0.10%"; several are joined by " and " / " or ". NoData yields its
-  // reason. Allocates; call it when an alert changes state, not per evaluation.
+  // For alert messages: what is true as of the date, as the comparisons that decide the result
+  // with the values they saw. A comparison that holds keeps its operator ("sofr - iorb = 0.16% >
+  // 0.10%"); one that does not is printed with the negated operator ("sofr - iorb = 0.09% <=
+  // 0.10%"). and/or list only the sides whose value equals the whole (a false `or`: both sides;
+  // a false `and`: its false sides; a true `or`: the sides that hold; NoData: the NoData sides)
+  // and, each side being true as printed, always join them with " and " (De Morgan). `not (x)`
+  // renders x's truth. A NoData side reads "x = no data (reason)" and its comparison keeps the
+  // operator. Values are rounded for display. Allocates; call it when an alert changes state,
+  // not per evaluation.
   std::string Explain(const SeriesHistory& history, Date as_of, TimePoint now) const;
 
  private:

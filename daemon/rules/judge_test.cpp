@@ -1,0 +1,95 @@
+#include "rules/judge.h"
+
+#include <gtest/gtest.h>
+
+#include "rules/expr/test_util.h"
+
+namespace liqwatch::rules {
+namespace {
+
+using expr::testing::D;
+using expr::testing::T;
+using expr::testing::World;
+using Level = Verdict::Level;
+
+// Real SOFR and IORB (expr/test_util.h): sofr - iorb is 0.16% on 2025-10-28, 0.12% on
+// 2025-10-29, 0.32% on 2025-10-31 and 0.01% on 2025-11-05.
+struct Rule {
+  World w;
+  config::ExprRule rule;
+
+  config::RuleCondition Condition(std::string_view text) {
+    return config::RuleCondition{std::string(text), {}, w.Compile(text)};
+  }
+  // sofr_above_iorb's levels, over the plain spread.
+  void Levels() {
+    rule.warn = Condition("sofr - iorb >= 15bp");
+    rule.crit = Condition("sofr - iorb >= 25bp");
+  }
+  Verdict Judge(std::string_view date) {
+    return rules::Judge(rule, w.history, D(date), T("2025-12-01T00:00:00Z"));
+  }
+};
+
+TEST(RulesJudge, BreachIsExplainedByTheHighestLevelReached) {
+  Rule r;
+  r.Levels();
+  Verdict warn = r.Judge("2025-10-28");
+  EXPECT_EQ(warn.level, Level::kWarn);
+  EXPECT_EQ(warn.message, "sofr - iorb = 0.16% >= 0.15%");
+  Verdict crit = r.Judge("2025-10-31");
+  EXPECT_EQ(crit.level, Level::kCrit);
+  EXPECT_EQ(crit.message, "sofr - iorb = 0.32% >= 0.25%");
+}
+
+TEST(RulesJudge, NoBreachIsExplainedByTheLowestLevel) {
+  Rule r;
+  r.Levels();
+  Verdict v = r.Judge("2025-10-29");
+  EXPECT_EQ(v.level, Level::kNone);
+  EXPECT_EQ(v.message, "sofr - iorb = 0.12% < 0.15%");  // below warn: the nearest level
+  ASSERT_TRUE(v.value.has_value());
+  EXPECT_DOUBLE_EQ(*v.value, 4.27);  // the first input of the condition
+}
+
+TEST(RulesJudge, NoBreachOfASingleLevelIsExplainedByIt) {
+  Rule crit_only;
+  crit_only.rule.crit = crit_only.Condition("sofr > 4.3");
+  EXPECT_EQ(crit_only.Judge("2025-10-29").message, "sofr = 4.27% <= 4.30%");
+  Rule warn_only;
+  warn_only.rule.warn = warn_only.Condition("sofr > 4.3");
+  EXPECT_EQ(warn_only.Judge("2025-10-29").message, "sofr = 4.27% <= 4.30%");
+}
+
+TEST(RulesJudge, NoBreachIsExplainedByTheClearConditionWhenItHolds) {
+  Rule r;
+  r.rule.warn = r.Condition("sofr - iorb >= 15bp");
+  r.rule.clear = r.Condition("iorb > sofr - 5bp");
+  Verdict v = r.Judge("2025-11-05");
+  EXPECT_EQ(v.level, Level::kNone);
+  EXPECT_EQ(v.clear, std::optional<bool>(true));
+  EXPECT_EQ(v.message, "iorb = 3.90% > sofr - 5bp = 3.86%");
+  ASSERT_TRUE(v.value.has_value());
+  EXPECT_DOUBLE_EQ(*v.value, 3.90);  // the clear condition's first input: iorb
+}
+
+TEST(RulesJudge, InsideTheHysteresisBandTheLowestLevelExplains) {
+  Rule r;
+  r.Levels();
+  r.rule.clear = r.Condition("sofr - iorb < 5bp");
+  Verdict v = r.Judge("2025-10-29");
+  EXPECT_EQ(v.level, Level::kNone);
+  EXPECT_EQ(v.clear, std::optional<bool>(false));
+  EXPECT_EQ(v.message, "sofr - iorb = 0.12% < 0.15%");
+}
+
+TEST(RulesJudge, MissingInputIsNoDataWithTheReason) {
+  Rule r;
+  r.rule.warn = r.Condition("rrp < 5bn");
+  Verdict v = r.Judge("2025-10-29");
+  EXPECT_EQ(v.level, Level::kNoData);
+  EXPECT_EQ(v.message, "rrp: no observation on or before 2025-10-29");
+}
+
+}  // namespace
+}  // namespace liqwatch::rules
