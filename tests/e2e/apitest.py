@@ -18,57 +18,17 @@ import lwtest  # noqa: E402
 
 
 def config(db: Path, feed_url: str, sink_url: str, token_line: str = "") -> str:
-    return f"""\
-storage:
-  path: {db}
-log:
-  level: debug
-api:
-  listen: 127.0.0.1:1
-{token_line}
-delivery:
-  backoff_initial: 200ms
-  backoff_max: 1s
-  max_age: 1h
-sources:
-  fred:
-    type: fred
-    base_url: {feed_url}
-    graph_url: {feed_url}
-    timeout: 5s
-    requests_per_second: 50
-series:
-  - id: sofr
-    source: fred
-    remote_id: SOFR
-    unit: percent
-    interval: 1s
-    description: Secured Overnight Financing Rate
-  - id: iorb
-    source: fred
-    remote_id: IORB
-    unit: percent
-    interval: 1s
-    description: Interest on reserve balances
-rules:
-  - name: sofr_above_4_30
-    series: sofr
-    op: ">"
-    threshold: 4.30
-    severity: critical
-    description: SOFR above 4.30%
-  - name: sofr_above_4_50
-    series: sofr
-    op: ">"
-    threshold: 4.50
-    severity: warning
-    description: SOFR above 4.50%
-notifiers:
-  sink:
-    type: webhook
-    url: {sink_url}
-    timeout: 5s
-"""
+    """The daemon config: SOFR and IORB from the feed, two SOFR rules (> 4.30 critical,
+    > 4.50 warning), one webhook `sink`; token_line (e.g. "  token: ...") goes under `api`."""
+    return lwtest.daemon_config(
+        db, "127.0.0.1:1", lwtest.fred_source_yaml(feed_url), api_extra=f"{token_line}\n",
+        series=lwtest.SOFR_SERIES + lwtest.fred_series_yaml(
+            "iorb", "IORB", description="Interest on reserve balances"),
+        rules=lwtest.threshold_rule_yaml("sofr_above_4_30", "4.30", severity="critical",
+                                         description="SOFR above 4.30%")
+        + lwtest.threshold_rule_yaml("sofr_above_4_50", "4.50", severity="warning",
+                                     description="SOFR above 4.50%"),
+        notifiers=lwtest.webhook_notifier_yaml("sink", sink_url, timeout="5s"))
 
 
 class Response:
@@ -114,10 +74,10 @@ class Stack:
                  extra_args: tuple = (), env: Optional[dict] = None) -> None:
         data = lwtest.copy_series(tmp.path / "data", "SOFR", since="2025-09-15")
         lwtest.copy_series(tmp.path / "data", "IORB", since="2025-09-15")
-        self.feed = tmp.enter(lwtest.FeedServer(data, log_dir=tmp.path))
+        self.feed = lwtest.start_feed(tmp, data)
         self.feed.until("SOFR", "2025-10-27")
         self.feed.until("IORB", "2025-10-29")
-        self.sink = tmp.enter(lwtest.WebhookSink())
+        self.sink = tmp.enter(lwtest.Sink())
         self.db = tmp.path / "liqwatch.db"
         env = dict(env or {})
         token_line = ""
@@ -128,10 +88,10 @@ class Stack:
                                                 self.sink.url, token_line))
         self.port = lwtest.free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.daemon = tmp.enter(lwtest.Daemon(
-            cfg, self.db, args=("--listen", f"127.0.0.1:{self.port}",
-                            "--web-dir", str(lwtest.SOURCE_DIR / "web"), *extra_args), env=env))
-        tmp.keep(self.daemon.log_path)
+        self.daemon = lwtest.start_daemon(
+            tmp, cfg, self.db, args=("--listen", f"127.0.0.1:{self.port}",
+                                     "--web-dir", str(lwtest.SOURCE_DIR / "web"), *extra_args),
+            env=env)
         self.headers = {"Authorization": f"Bearer {token}"} if token else {}
 
     def wait_ready(self) -> None:
@@ -146,17 +106,12 @@ class Stack:
     def run_episode(self) -> None:
         """Fires and resolves sofr_above_4_30 (observation dates 2025-10-28 and 2025-10-29)."""
         self.wait_ready()
-        lwtest.wait_for(lambda: lwtest.observation(self.db, "sofr", "2025-10-27"), 20,
-                        "SOFR 2025-10-27 stored", on_timeout=self.daemon.log_tail)
+        lwtest.wait_observation(self.daemon, self.db, "sofr", "2025-10-27")
         self.feed.until("SOFR", "2025-10-28")
         self.sink.wait_for_requests(1, 20, on_timeout=self.daemon.log_tail)
         self.feed.until("SOFR", "2025-10-29")
         self.sink.wait_for_requests(2, 20, on_timeout=self.daemon.log_tail)
-
-        def delivered():
-            rows = lwtest.db_query(self.db, "SELECT status FROM deliveries")
-            return len(rows) == 2 and all(r["status"] == "delivered" for r in rows)
-        lwtest.wait_for(delivered, 10, "both deliveries delivered", on_timeout=self.daemon.log_tail)
+        lwtest.wait_all_delivered(self.daemon, self.db, count=2)
 
     def get(self, path: str, **kw: Any) -> Response:
         headers = {**self.headers, **kw.pop("headers", {})}

@@ -12,12 +12,16 @@ Environment (set by ctest, see tests/CMakeLists.txt):
 Typical use:
 
     with lwtest.Scratch(self) as tmp:
-        data = lwtest.copy_series(tmp.path / "data", "SOFR", since="2025-10-01")
-        feed = tmp.enter(lwtest.FeedServer(data))
-        sink = tmp.enter(lwtest.WebhookSink())
-        cfg = tmp.write("liqwatch.yaml", "...")
-        d = tmp.enter(lwtest.Daemon(cfg, tmp.path / "lw.db"))
-        lwtest.wait_for(lambda: sink.requests(), 20, "webhook POST")
+        feed = lwtest.start_sofr_feed(tmp)            # SOFR from 2025-10-01, up to 2025-10-27
+        sink = tmp.enter(lwtest.Sink())
+        db = tmp.path / "lw.db"
+        cfg = tmp.write("liqwatch.yaml", lwtest.daemon_config(
+            db, '"off"', lwtest.fred_source_yaml(feed.base_url), series=lwtest.SOFR_SERIES,
+            rules=lwtest.threshold_rule_yaml("sofr_above_4_30", "4.30"),
+            notifiers=lwtest.webhook_notifier_yaml("sink", sink.url)))
+        d = lwtest.start_daemon(tmp, cfg, db)
+        feed.until("SOFR", "2025-10-28")              # 4.31%: the rule fires
+        sink.wait_for_requests(1, 20, on_timeout=d.log_tail)
 """
 
 from __future__ import annotations
@@ -141,11 +145,6 @@ def write_file(path: Path, text: str) -> Path:
     return path
 
 
-def write_config(directory: Path, text: str, name: str = "liqwatch.yaml") -> Path:
-    """Writes a config file into `directory` and returns its path."""
-    return write_file(Path(directory) / name, text)
-
-
 def copy_series(dst_dir: Path, series: str, since: str = "", until: str = "",
                 src_dir: Optional[Path] = None) -> Path:
     """Copies ../shared/data/<series>.csv (date,value) into dst_dir, keeping rows with
@@ -164,14 +163,160 @@ def copy_series(dst_dir: Path, series: str, since: str = "", until: str = "",
     return dst_dir
 
 
+def copy_shared_file(dst_dir: Path, name: str) -> Path:
+    """Copies ../shared/data/<name> unchanged into dst_dir (e.g. the Treasury DTS rows, which
+    are not a date,value series). Returns dst_dir."""
+    dst_dir = Path(dst_dir)
+    dst_dir.mkdir(parents=True, exist_ok=True)
+    (dst_dir / name).write_bytes((SHARED_DIR / "data" / name).read_bytes())
+    return dst_dir
+
+
 # --------------------------------------------------------------------------------------------
-# Feed fixture server (tests/fixtures/feedserver.py, a child process)
+# Config building blocks
+#
+# Each returns block-style YAML text ending in a newline; a test's config is their
+# concatenation. Section helpers (storage_yaml, api_yaml, delivery_yaml, fred_source_yaml,
+# section_yaml) start at column 0. Entry helpers return the indented lines of one list item
+# (fred_series_yaml, threshold_rule_yaml, list_item_yaml) or one mapping entry
+# (webhook_notifier_yaml, mapping_entry_yaml), to be put under `series:`, `rules:`,
+# `notifiers:` or `sources:`. Values are written as given: quote them where YAML needs it
+# (op: '">"', listen: '"off"').
 
 
-class FeedServer:
+def _fields_yaml(indent: str, fields: dict) -> str:
+    """`key: value` lines, in order, skipping None; a trailing "_" is dropped from a key so that
+    Python keywords can be passed (from_="..." gives `from: ...`)."""
+    return "".join(f"{indent}{k.removesuffix('_')}: {v}\n" for k, v in fields.items()
+                   if v is not None)
+
+
+def list_item_yaml(**fields: Any) -> str:
+    """One block-style list item two spaces in: "  - k1: v1\n    k2: v2\n" (None skipped)."""
+    return "  - " + _fields_yaml("    ", fields)[4:]
+
+
+def mapping_entry_yaml(name: str, **fields: Any) -> str:
+    """One mapping entry two spaces in: "  name:\n    k1: v1\n" (None skipped)."""
+    return f"  {name}:\n" + _fields_yaml("    ", fields)
+
+
+def section_yaml(name: str, *entries: str) -> str:
+    """A top-level section `name:` holding the given entries (list items or mapping entries)."""
+    return f"{name}:\n" + "".join(entries)
+
+
+def storage_yaml(db: Path, log_level: Optional[str] = "debug") -> str:
+    """`storage.path` (the tests pass --db too, which overrides it) and `log.level`; debug
+    unless log_level is None (no `log` section)."""
+    text = f"storage:\n  path: {db}\n"
+    return text + (f"log:\n  level: {log_level}\n" if log_level else "")
+
+
+def api_yaml(listen: str, extra: str = "") -> str:
+    """`api.listen` ("127.0.0.1:PORT", or '"off"': quoted, a bare off is a YAML boolean), then
+    `extra` (further indented `api` lines, e.g. a token)."""
+    return f"api:\n  listen: {listen}\n{extra}"
+
+
+def delivery_yaml(max_age: Optional[str] = "1h") -> str:
+    """The outbox retrying after 200ms, doubling up to 1s, so retry tests take seconds;
+    `max_age` unless None (the daemon's default)."""
+    return section_yaml("delivery", _fields_yaml(
+        "  ", {"backoff_initial": "200ms", "backoff_max": "1s", "max_age": max_age}))
+
+
+def fred_source_yaml(feed_url: str, api_key: Optional[str] = None,
+                     requests_per_second: Optional[int] = 50) -> str:
+    """`sources:` with one FRED source named `fred` whose JSON API (base_url, used when api_key
+    is set) and fredgraph.csv (graph_url) are both the feed fixture server at feed_url; 5s
+    timeout; requests_per_second unless None (the default rate limit)."""
+    return section_yaml("sources", mapping_entry_yaml(
+        "fred", type="fred", api_key=api_key, base_url=feed_url, graph_url=feed_url,
+        timeout="5s", requests_per_second=requests_per_second))
+
+
+def fred_series_yaml(series_id: str, remote_id: str, interval: str = "1s",
+                     description: Optional[str] = None) -> str:
+    """One `series:` item: remote_id (e.g. SOFR) from the `fred` source as series_id, in
+    percent, polled every `interval`."""
+    return list_item_yaml(id=series_id, source="fred", remote_id=remote_id, unit="percent",
+                          interval=interval, description=description)
+
+
+# SOFR polled every second: the series of the alert scenario most daemon tests run.
+SOFR_SERIES = fred_series_yaml("sofr", "SOFR", description="Secured Overnight Financing Rate")
+
+
+def threshold_rule_yaml(name: str, threshold: str, severity: Optional[str] = None,
+                        description: Optional[str] = None, notify: Optional[str] = None,
+                        series: str = "sofr", op: str = ">") -> str:
+    """One `rules:` item `series op threshold` (threshold as written, e.g. "4.30"); severity,
+    description and notify (a YAML list, e.g. "[sink]") only when given."""
+    return list_item_yaml(name=name, series=series, op=f'"{op}"', threshold=threshold,
+                          severity=severity, description=description, notify=notify)
+
+
+def webhook_notifier_yaml(name: str, url: str, **fields: Any) -> str:
+    """One `notifiers:` entry of type webhook posting to url; further keys (timeout="5s",
+    secret=..., rate_limit=...) follow in the order given."""
+    return mapping_entry_yaml(name, type="webhook", url=url, **fields)
+
+
+def daemon_config(db: Path, api_listen: str, sources: str, series: str, rules: str,
+                  notifiers: str, api_extra: str = "", max_age: Optional[str] = "1h") -> str:
+    """A whole daemon config: storage_yaml(db), api_yaml(api_listen, api_extra),
+    delivery_yaml(max_age), then the `sources` section (e.g. fred_source_yaml) and the
+    `series:`, `rules:` and `notifiers:` sections holding the given entries."""
+    return (storage_yaml(db) + api_yaml(api_listen, api_extra) + delivery_yaml(max_age)
+            + sources + section_yaml("series", series) + section_yaml("rules", rules)
+            + section_yaml("notifiers", notifiers))
+
+
+# --------------------------------------------------------------------------------------------
+# Child processes (the feed fixture server and the daemon)
+
+
+class _Child:
+    """A child process whose stdout and stderr go to log_path. stop(): SIGTERM, then SIGKILL
+    if it is still running `stop_timeout` s later; the log is closed either way."""
+
+    stop_timeout: float = 10
+    log_path: Path
+    proc: Optional[subprocess.Popen] = None
+    _log: Any = None
+
+    def _spawn(self, cmd: list, env: Optional[dict] = None) -> None:
+        self._log = self.log_path.open("wb")
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self._log,
+                                     stderr=subprocess.STDOUT, env=env)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(self.stop_timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        if self._log:
+            self._log.close()
+            self._log = None
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+
+# --------------------------------------------------------------------------------------------
+# Feed fixture server (tests/fixtures/feedserver.py)
+
+
+class FeedServer(_Child):
     """Runs tests/fixtures/feedserver.py --data DIR --port 0 --ready-file F.
 
     base_url: http://127.0.0.1:PORT, usable as the fred source's graph_url and base_url."""
+
+    stop_timeout = 5
 
     def __init__(self, data_dir: Path, log_dir: Optional[Path] = None, timeout: float = 15,
                  api_key: str = "") -> None:
@@ -180,7 +325,6 @@ class FeedServer:
         self._log_dir = Path(log_dir or tempfile.mkdtemp(prefix="liqwatch-feed-"))
         self.log_path = self._log_dir / "feedserver.log"
         self.ready_file = self._log_dir / "feedserver.ready"
-        self.proc: Optional[subprocess.Popen] = None
         self.port = 0
         self._timeout = timeout
 
@@ -192,12 +336,9 @@ class FeedServer:
         if not FEEDSERVER.exists():
             raise AssertionError(f"{FEEDSERVER} is missing (the feed fixture server)")
         self.ready_file.unlink(missing_ok=True)
-        self._log = self.log_path.open("wb")
-        self.proc = subprocess.Popen(
-            [PYTHON, str(FEEDSERVER), "--data", str(self.data_dir), "--port", "0",
-             "--ready-file", str(self.ready_file)]
-            + (["--api-key", self.api_key] if self.api_key else []),
-            stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT)
+        self._spawn([PYTHON, str(FEEDSERVER), "--data", str(self.data_dir), "--port", "0",
+                     "--ready-file", str(self.ready_file)]
+                    + (["--api-key", self.api_key] if self.api_key else []))
 
         def ready() -> int:
             if self.proc.poll() is not None:
@@ -215,23 +356,8 @@ class FeedServer:
             raise
         return self
 
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-        if getattr(self, "_log", None):
-            self._log.close()
-            self._log = None
-
     def __enter__(self) -> "FeedServer":
         return self.start()
-
-    def __exit__(self, *exc: Any) -> None:
-        self.stop()
 
     # Control endpoints
     def until(self, series: str, date: str) -> Any:
@@ -255,6 +381,11 @@ class FeedServer:
         return http_json("POST", f"{self.base_url}/_control/value",
                          {"series": series, "date": date, "value": value})
 
+    def body(self, path: str, text: str, content_type: str = "text/plain; charset=UTF-8") -> Any:
+        """Serve `text` verbatim for `path` from now on (e.g. a drifted page layout)."""
+        return http_json("POST", f"{self.base_url}/_control/body",
+                         {"path": path, "body": text, "content_type": content_type})
+
     def reset(self) -> Any:
         return http_json("POST", f"{self.base_url}/_control/reset", {})
 
@@ -268,8 +399,26 @@ def http_json(method: str, url: str, body: Any = None, timeout: float = 5) -> An
     return json.loads(raw) if raw.strip() else None
 
 
+def start_feed(tmp: Scratch, data_dir: Path, api_key: str = "") -> FeedServer:
+    """A FeedServer over data_dir, logging into tmp (the log is kept as an artifact), stopped
+    with tmp."""
+    feed = tmp.enter(FeedServer(data_dir, log_dir=tmp.path, api_key=api_key))
+    tmp.keep(feed.log_path)
+    return feed
+
+
+def start_sofr_feed(tmp: Scratch, until: str = "2025-10-27", api_key: str = "") -> FeedServer:
+    """The alert scenario's feed: SOFR from 2025-10-01 (tmp/data), served up to `until`.
+
+    SOFR stays at or below 4.30% from 2025-10-01 to 2025-10-27 (4.27%); 2025-10-28 is 4.31%
+    (fires `sofr > 4.30`) and 2025-10-29 is 4.27% again (resolves it)."""
+    feed = start_feed(tmp, copy_series(tmp.path / "data", "SOFR", since="2025-10-01"), api_key)
+    feed.until("SOFR", until)
+    return feed
+
+
 # --------------------------------------------------------------------------------------------
-# Webhook sink (a thread)
+# HTTP sink (a thread) standing in for webhook and Slack receivers
 
 
 @dataclass
@@ -283,16 +432,27 @@ class Received:
     json: Any = field(default=None)
 
 
-class WebhookSink:
-    """HTTP server on 127.0.0.1:<random> recording every request.
+class Sink:
+    """HTTP server on 127.0.0.1:<random> recording every request (Received).
 
-    fail_times: the first N requests are answered with fail_status (to exercise retries).
-    url: http://127.0.0.1:PORT<path>."""
+    statuses: answers for the first requests, in order (e.g. [503, 503] then 200s);
+    status: the answer after the script; delay: seconds to wait before answering (settable
+    while running); reply: body of 2xx answers (Slack answers "ok" as text/plain);
+    check(parsed JSON) -> problems: any problem turns the answer into 400 and is collected
+    in `problems`. url: http://127.0.0.1:PORT<path>."""
 
-    def __init__(self, path: str = "/hook", fail_times: int = 0, fail_status: int = 503) -> None:
+    def __init__(self, path: str = "/hook", statuses: Optional[list[int]] = None,
+                 status: int = 200, delay: float = 0.0, reply: bytes = b'{"ok":true}',
+                 content_type: str = "application/json",
+                 check: Optional[Callable[[Any], list[str]]] = None) -> None:
         self.path = path
-        self.fail_times = fail_times
-        self.fail_status = fail_status
+        self.statuses = list(statuses or [])
+        self.status = status
+        self.delay = delay
+        self.reply = reply
+        self.content_type = content_type
+        self.check = check
+        self.problems: list[str] = []
         self._received: list[Received] = []
         self._lock = threading.Lock()
         sink = self
@@ -303,21 +463,31 @@ class WebhookSink:
             def _handle(self) -> None:
                 n = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(n) if n else b""
+                try:
+                    parsed = json.loads(body) if body else None
+                except ValueError:
+                    parsed = None
+                problems = sink.check(parsed) if sink.check else []
                 with sink._lock:
-                    status = sink.fail_status if len(sink._received) < sink.fail_times else 200
-                    try:
-                        parsed = json.loads(body) if body else None
-                    except ValueError:
-                        parsed = None
+                    i = len(sink._received)
+                    status = sink.statuses[i] if i < len(sink.statuses) else sink.status
+                    if problems:
+                        status = 400
+                        sink.problems.extend(problems)
                     sink._received.append(Received(
                         self.command, self.path, {k.lower(): v for k, v in self.headers.items()},
                         body, time.monotonic(), status, parsed))
-                reply = b'{"ok":true}' if status < 300 else b'{"error":"try later"}'
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(reply)))
-                self.end_headers()
-                self.wfile.write(reply)
+                if sink.delay:
+                    time.sleep(sink.delay)
+                reply = sink.reply if status < 300 else b"invalid_payload"
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", sink.content_type)
+                    self.send_header("Content-Length", str(len(reply)))
+                    self.end_headers()
+                    self.wfile.write(reply)
+                except OSError:
+                    pass  # the client gave up (e.g. a daemon stopped while we were slow)
 
             do_POST = do_PUT = do_GET = _handle  # noqa: N815
 
@@ -339,9 +509,9 @@ class WebhookSink:
 
     def wait_for_requests(self, n: int, timeout: float, on_timeout=None) -> list[Received]:
         return wait_for(lambda: (r := self.requests()) and len(r) >= n and r, timeout,
-                        f"{n} webhook request(s)", on_timeout=on_timeout)
+                        f"{n} request(s) at {self.path}", on_timeout=on_timeout)
 
-    def start(self) -> "WebhookSink":
+    def start(self) -> "Sink":
         self._thread.start()
         return self
 
@@ -349,7 +519,7 @@ class WebhookSink:
         self._server.shutdown()
         self._server.server_close()
 
-    def __enter__(self) -> "WebhookSink":
+    def __enter__(self) -> "Sink":
         return self.start()
 
     def __exit__(self, *exc: Any) -> None:
@@ -368,7 +538,7 @@ def tail(path: Path, lines: int = 60) -> str:
     return "\n".join(text.splitlines()[-lines:])
 
 
-class Daemon:
+class Daemon(_Child):
     """`liqwatch run --config CFG --db DB [args]` as a child process.
 
     stdout and stderr go to log_path (stderr is where the daemon logs)."""
@@ -386,12 +556,9 @@ class Daemon:
             cmd += ["--log-level", log_level]
         self.cmd = cmd + list(args)
         self.env = {**os.environ, **(env or {})}
-        self.proc: Optional[subprocess.Popen] = None
 
     def start(self) -> "Daemon":
-        self._log = self.log_path.open("wb")
-        self.proc = subprocess.Popen(self.cmd, stdin=subprocess.DEVNULL, stdout=self._log,
-                                     stderr=subprocess.STDOUT, env=self.env)
+        self._spawn(self.cmd, self.env)
         return self
 
     def alive(self) -> bool:
@@ -426,23 +593,26 @@ class Daemon:
     def wait_exit(self, timeout: float = 10) -> int:
         return self.proc.wait(timeout)
 
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-        if getattr(self, "_log", None):
-            self._log.close()
-            self._log = None
-
     def __enter__(self) -> "Daemon":
         return self.start()
 
-    def __exit__(self, *exc: Any) -> None:
-        self.stop()
+
+def start_daemon(tmp: Scratch, config: Path, db: Optional[Path] = None, **kw: Any) -> Daemon:
+    """A started Daemon(config, db, **kw), stopped with tmp; its log is kept as an artifact."""
+    daemon = tmp.enter(Daemon(config, db, **kw))
+    tmp.keep(daemon.log_path)
+    return daemon
+
+
+def wait_observation(daemon: Daemon, db: Path, series: str, date: str, timeout: float = 20,
+                     what: str = "") -> sqlite3.Row:
+    """Waits until the daemon has stored `series` at `date`; returns the observations row.
+    The timeout message says whether the daemon is still alive and quotes its log."""
+    def stored() -> Optional[sqlite3.Row]:
+        daemon.assert_alive()
+        return observation(db, series, date)
+    return wait_for(stored, timeout, what or f"{series} {date} stored",
+                    on_timeout=daemon.log_tail)
 
 
 def run_cli(*args: str, timeout: float = 30, env: Optional[dict] = None,
@@ -484,6 +654,61 @@ def observation(db: Path, series: str, date: str) -> Optional[sqlite3.Row]:
     rows = db_query(db, "SELECT * FROM observations WHERE series = ? AND obs_date = ?",
                     (series, date))
     return rows[0] if rows else None
+
+
+def wait_delivery(daemon: Daemon, db: Path, status: str, timeout: float = 10,
+                  **match: Any) -> list[sqlite3.Row]:
+    """Waits until the first deliveries row whose columns equal `match` (e.g.
+    notifier="broken", event_id=7; no match: the first row) has `status`; returns all those
+    rows (SELECT *, by id)."""
+    where = " AND ".join(f"{k} = ?" for k in match)
+    sql = "SELECT * FROM deliveries" + (f" WHERE {where}" if where else "") + " ORDER BY id"
+
+    def reached() -> Optional[list[sqlite3.Row]]:
+        rows = db_query(db, sql, tuple(match.values()))
+        return rows if rows and rows[0]["status"] == status else None
+    return wait_for(reached, timeout, f"first delivery {match} {status}",
+                    on_timeout=daemon.log_tail)
+
+
+def wait_all_delivered(daemon: Daemon, db: Path, timeout: float = 10,
+                       count: Optional[int] = None) -> None:
+    """Waits until every deliveries row is 'delivered' (and, with count, there are exactly
+    count rows)."""
+    def delivered() -> bool:
+        rows = db_query(db, "SELECT status FROM deliveries")
+        return (count is None or len(rows) == count) and all(
+            r["status"] == "delivered" for r in rows)
+    wait_for(delivered, timeout, f"{'all' if count is None else count} deliveries delivered",
+             on_timeout=daemon.log_tail)
+
+
+def source_health(db: Path, series: str) -> Optional[sqlite3.Row]:
+    """The source_health row of `series` (polls, consecutive_failures, last_error, ...)."""
+    rows = db_query(db, "SELECT * FROM source_health WHERE series = ?", (series,))
+    return rows[0] if rows else None
+
+
+def wait_source_error(daemon: Daemon, db: Path, series: str, expected: str,
+                      timeout: float = 30) -> dict:
+    """Waits until source_health of `series` shows a failure whose last_error contains
+    `expected`, then checks that `liqwatch status --format json` reports the same (message
+    and at least one consecutive failure). Returns that status row."""
+    def reported() -> bool:
+        daemon.assert_alive()
+        h = source_health(db, series)
+        return h is not None and h["consecutive_failures"] > 0 and \
+            expected in (h["last_error"] or "")
+    wait_for(reported, timeout, f"'{expected}' reported for {series}",
+             on_timeout=lambda: f"health={dict(source_health(db, series) or {})}\n"
+                                + daemon.log_tail())
+    status = cli_json("status", "--db", db, "--format", "json")
+    row = [s for s in status["sources"] if s["series"] == series][0]
+    if expected not in row["last_error"]:
+        raise AssertionError(f"status of {series}: {expected!r} not in {row['last_error']!r}")
+    if row["consecutive_failures"] < 1:
+        raise AssertionError(f"status of {series}: no consecutive failure: {row}")
+    return row
 
 
 if __name__ == "__main__":  # smoke check of the helpers

@@ -21,25 +21,17 @@ TOKEN = "nt-url-token-9d8c7b"
 class NotifyTest(unittest.TestCase):
     def test_notify_test_command(self):
         with lwtest.Scratch(self) as tmp:
-            hook = tmp.enter(ns.Sink(path=f"/hook/{TOKEN}"))
-            slack = tmp.enter(ns.Sink(path=f"/services/{TOKEN}", reply=b"ok",
-                                      content_type="text/plain", check=ns.slack_problems))
-            bad = tmp.enter(ns.Sink(path=f"/bad/{TOKEN}", status=400))
+            hook = tmp.enter(lwtest.Sink(path=f"/hook/{TOKEN}"))
+            slack = tmp.enter(lwtest.Sink(path=f"/services/{TOKEN}", reply=b"ok",
+                                          content_type="text/plain", check=ns.slack_problems))
+            bad = tmp.enter(lwtest.Sink(path=f"/bad/{TOKEN}", status=400))
             env = {"LW_NT_KEY": KEY, "LW_NT_HOOK": hook.url, "LW_NT_SLACK": slack.url,
                    "LW_NT_BAD": bad.url}
-            cfg = tmp.write("liqwatch.yaml", ns.config(tmp.path / "unused.db", "http://127.0.0.1:9",
-                                                       """\
-  hook:
-    type: webhook
-    url: ${env:LW_NT_HOOK}
-    secret: ${env:LW_NT_KEY}
-  chat:
-    type: slack
-    url: ${env:LW_NT_SLACK}
-  bad:
-    type: webhook
-    url: ${env:LW_NT_BAD}
-"""))
+            cfg = tmp.write("liqwatch.yaml", ns.config(
+                tmp.path / "unused.db", "http://127.0.0.1:9",
+                lwtest.webhook_notifier_yaml("hook", "${env:LW_NT_HOOK}", secret="${env:LW_NT_KEY}")
+                + lwtest.mapping_entry_yaml("chat", type="slack", url="${env:LW_NT_SLACK}")
+                + lwtest.webhook_notifier_yaml("bad", "${env:LW_NT_BAD}")))
             p = lwtest.run_cli("notify-test", "--config", cfg, "--notifier", "hook", env=env)
             self.assertEqual(p.returncode, 0, p.stderr)
             self.assertIn("notifier hook (webhook): test message delivered", p.stdout)

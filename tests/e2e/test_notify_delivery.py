@@ -24,16 +24,12 @@ import notify_sinks as ns  # noqa: E402
 class Delivery(unittest.TestCase):
     def test_fails_three_times_then_delivered_with_backoff(self):
         with lwtest.Scratch(self) as tmp:
-            feed = ns.start_feed(tmp, until="2025-10-28")
-            sink = tmp.enter(ns.Sink(statuses=[503, 503, 503]))
+            feed = lwtest.start_sofr_feed(tmp, until="2025-10-28")
+            sink = tmp.enter(lwtest.Sink(statuses=[503, 503, 503]))
             db = tmp.path / "lw.db"
-            cfg = tmp.write("liqwatch.yaml", ns.config(db, feed.base_url, f"""\
-  flaky:
-    type: webhook
-    url: {sink.url}
-"""))
-            daemon = tmp.enter(lwtest.Daemon(cfg, db))
-            tmp.keep(daemon.log_path)
+            cfg = tmp.write("liqwatch.yaml", ns.config(
+                db, feed.base_url, lwtest.webhook_notifier_yaml("flaky", sink.url)))
+            daemon = lwtest.start_daemon(tmp, cfg, db)
             reqs = sink.wait_for_requests(4, 30, on_timeout=daemon.log_tail)
             self.assertEqual([r.status for r in reqs[:4]], [503, 503, 503, 200])
             self.assertEqual(len({r.headers["idempotency-key"] for r in reqs}), 1)
@@ -42,10 +38,7 @@ class Delivery(unittest.TestCase):
                 self.assertGreaterEqual(gap, expected * 0.8 - 0.05, gaps)
                 self.assertLessEqual(gap, expected * 1.2 + 1.5, gaps)  # + slack for a loaded box
 
-            def delivered():
-                rows = lwtest.db_query(db, "SELECT * FROM deliveries")
-                return rows and rows[0]["status"] == "delivered" and rows
-            rows = lwtest.wait_for(delivered, 10, "delivered", on_timeout=daemon.log_tail)
+            rows = lwtest.wait_delivery(daemon, db, "delivered")
             self.assertEqual(rows[0]["attempts"], 4)
             self.assertIsNone(rows[0]["last_error"])
             time.sleep(0.5)
@@ -55,23 +48,15 @@ class Delivery(unittest.TestCase):
 
     def test_sigkill_during_burst_loses_nothing(self):
         n_rules = 40
-        rules = "".join(f"""\
-  - name: sofr_burst_{i:02d}
-    series: sofr
-    op: ">"
-    threshold: 4.30
-    severity: warning
-""" for i in range(n_rules))
+        rules = "".join(lwtest.threshold_rule_yaml(f"sofr_burst_{i:02d}", "4.30",
+                                                   severity="warning") for i in range(n_rules))
         with lwtest.Scratch(self) as tmp:
-            feed = ns.start_feed(tmp, until="2025-10-28")
-            sink = tmp.enter(ns.Sink(delay=1.5))
+            feed = lwtest.start_sofr_feed(tmp, until="2025-10-28")
+            sink = tmp.enter(lwtest.Sink(delay=1.5))
             db = tmp.path / "lw.db"
-            cfg = tmp.write("liqwatch.yaml", ns.config(db, feed.base_url, f"""\
-  slow:
-    type: webhook
-    url: {sink.url}
-    timeout: 10s
-""", rules=rules))
+            cfg = tmp.write("liqwatch.yaml", ns.config(
+                db, feed.base_url, lwtest.webhook_notifier_yaml("slow", sink.url, timeout="10s"),
+                rules=rules))
             first = lwtest.Daemon(cfg, db, log_path=tmp.path / "first.log")
             first.start()
             tmp.keep(first.log_path)
@@ -91,15 +76,9 @@ class Delivery(unittest.TestCase):
             self.assertTrue(undelivered, "the kill should land in the middle of the burst")
 
             sink.delay = 0.0
-            second = tmp.enter(lwtest.Daemon(cfg, db, log_path=tmp.path / "second.log"))
-            tmp.keep(second.log_path)
+            second = lwtest.start_daemon(tmp, cfg, db, log_path=tmp.path / "second.log")
 
-            def all_delivered():
-                second.assert_alive()
-                rows = lwtest.db_query(db, "SELECT status FROM deliveries")
-                return all(r["status"] == "delivered" for r in rows)
-            lwtest.wait_for(all_delivered, 60, "every delivery delivered",
-                            on_timeout=second.log_tail)
+            lwtest.wait_all_delivered(second, db, 60)
             received = sink.requests()
             keys = [r.headers["idempotency-key"] for r in received]
             self.assertEqual(set(keys), db_keys, "at least once per outbox key, no foreign key")

@@ -19,7 +19,6 @@ import shutil
 import ssl
 import subprocess
 import sys
-import threading
 import time
 import unittest
 from pathlib import Path
@@ -36,23 +35,6 @@ except ImportError:  # scripts/test.sh installs python3-aiosmtpd
 
 SMTP_USER = "liqwatch-alerts"
 SMTP_PASSWORD = "smtp-P4ss-8e1d77"
-
-
-class Recorder:
-    def __init__(self) -> None:
-        self.messages: list[tuple[str, list[str], bytes]] = []
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
-        with self.lock:
-            self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
-        return "250 Message accepted for delivery"
-
-    def wait(self, n: int, timeout: float, on_timeout=None):
-        def got():
-            with self.lock:
-                return len(self.messages) >= n and list(self.messages)
-        return lwtest.wait_for(got, timeout, f"{n} email(s)", on_timeout=on_timeout)
 
 
 def authenticator(server, session, envelope, mechanism, auth_data):
@@ -77,7 +59,7 @@ class EmailNotifier(unittest.TestCase):
             cert, key = self_signed(tmp.path)
             ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             ctx.load_cert_chain(cert, key)
-            rec = {"plain": Recorder(), "starttls": Recorder(), "smtps": Recorder()}
+            rec = {k: ns.SmtpRecorder() for k in ("plain", "starttls", "smtps")}
             ports = {k: lwtest.free_port() for k in rec}
             servers = [
                 Controller(rec["plain"], hostname="127.0.0.1", port=ports["plain"],
@@ -96,41 +78,29 @@ class EmailNotifier(unittest.TestCase):
                     s.stop()
 
     def _run(self, tmp, rec, ports, cert):
-        feed = ns.start_feed(tmp)
+        feed = lwtest.start_sofr_feed(tmp)
         db = tmp.path / "lw.db"
         pw_file = tmp.write("smtp.pass", SMTP_PASSWORD + "\n")
         # The smtps notifier reads it as a systemd credential ($CREDENTIALS_DIRECTORY).
         creds = tmp.path / "creds"
         creds.mkdir()
         (creds / "smtp-password").write_text(SMTP_PASSWORD + "\n")
-        common = f"""\
-    from: "liqwatch alerts <alerts@liqwatch.example>"
-    username: {SMTP_USER}
-    password: ${{file:{pw_file}}}
-    timeout: 10s
-"""
-        common_cred = common.replace(f"${{file:{pw_file}}}", "${cred:smtp-password}")
-        cfg = tmp.write("liqwatch.yaml", ns.config(db, feed.base_url, f"""\
-  plain:
-    type: email
-    url: smtp://127.0.0.1:{ports['plain']}
-    starttls: "off"
-    to: [desk@liqwatch.example, "Risk Team <risk@liqwatch.example>"]
-{common}  starttls:
-    type: email
-    url: smtp://127.0.0.1:{ports['starttls']}
-    starttls: required
-    ca_file: {cert}
-    to: [desk@liqwatch.example]
-{common}  smtps:
-    type: email
-    url: smtps://127.0.0.1:{ports['smtps']}
-    ca_file: {cert}
-    to: [desk@liqwatch.example]
-{common_cred}"""))
-        daemon = tmp.enter(lwtest.Daemon(cfg, db, env={"CREDENTIALS_DIRECTORY": str(creds)}))
-        tmp.keep(daemon.log_path)
-        ns.wait_stored(daemon, db, "2025-10-27")
+        auth = {"from_": '"liqwatch alerts <alerts@liqwatch.example>"', "username": SMTP_USER,
+                "password": f"${{file:{pw_file}}}", "timeout": "10s"}
+        notifiers = (
+            lwtest.mapping_entry_yaml(
+                "plain", type="email", url=f"smtp://127.0.0.1:{ports['plain']}",
+                starttls='"off"', to='[desk@liqwatch.example, "Risk Team <risk@liqwatch.example>"]',
+                **auth)
+            + lwtest.mapping_entry_yaml(
+                "starttls", type="email", url=f"smtp://127.0.0.1:{ports['starttls']}",
+                starttls="required", ca_file=cert, to="[desk@liqwatch.example]", **auth)
+            + lwtest.mapping_entry_yaml(
+                "smtps", type="email", url=f"smtps://127.0.0.1:{ports['smtps']}", ca_file=cert,
+                to="[desk@liqwatch.example]", **{**auth, "password": "${cred:smtp-password}"}))
+        cfg = tmp.write("liqwatch.yaml", ns.config(db, feed.base_url, notifiers))
+        daemon = lwtest.start_daemon(tmp, cfg, db, env={"CREDENTIALS_DIRECTORY": str(creds)})
+        lwtest.wait_observation(daemon, db, "sofr", "2025-10-27")
         t0 = time.time()
         feed.until("SOFR", "2025-10-28")
         msgs = {k: r.wait(1, 30, on_timeout=daemon.log_tail) for k, r in rec.items()}
@@ -182,31 +152,19 @@ class EmailNotifier(unittest.TestCase):
 
     def test_wrong_password_is_dead_lettered(self):
         with lwtest.Scratch(self) as tmp:
-            rec = Recorder()
+            rec = ns.SmtpRecorder()
             port = lwtest.free_port()
             server = Controller(rec, hostname="127.0.0.1", port=port,
                                 authenticator=authenticator, auth_require_tls=False)
             server.start()
             try:
-                feed = ns.start_feed(tmp, until="2025-10-28")
+                feed = lwtest.start_sofr_feed(tmp, until="2025-10-28")
                 db = tmp.path / "lw.db"
-                cfg = tmp.write("liqwatch.yaml", ns.config(db, feed.base_url, f"""\
-  mail:
-    type: email
-    url: smtp://127.0.0.1:{port}
-    starttls: "off"
-    from: alerts@liqwatch.example
-    to: [desk@liqwatch.example]
-    username: {SMTP_USER}
-    password: ${{env:LW_BAD_PASS}}
-"""))
-                daemon = tmp.enter(lwtest.Daemon(cfg, db, env={"LW_BAD_PASS": "wr0ng-pw-91"}))
-                tmp.keep(daemon.log_path)
-
-                def dead():
-                    rows = lwtest.db_query(db, "SELECT * FROM deliveries")
-                    return rows and rows[0]["status"] == "dead" and rows
-                rows = lwtest.wait_for(dead, 30, "dead email delivery", on_timeout=daemon.log_tail)
+                cfg = tmp.write("liqwatch.yaml", ns.config(
+                    db, feed.base_url, ns.plain_smtp_notifier_yaml(
+                        "mail", port, username=SMTP_USER, password="${env:LW_BAD_PASS}")))
+                daemon = lwtest.start_daemon(tmp, cfg, db, env={"LW_BAD_PASS": "wr0ng-pw-91"})
+                rows = lwtest.wait_delivery(daemon, db, "dead", 30)
                 self.assertEqual(rows[0]["attempts"], 1)
                 self.assertIn("email mail", rows[0]["last_error"])
                 self.assertEqual(rec.messages, [])

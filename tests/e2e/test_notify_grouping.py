@@ -10,7 +10,6 @@ Resolved events (2025-10-29) are not grouped: one message each.
 import email
 import email.policy
 import sys
-import threading
 import unittest
 from pathlib import Path
 
@@ -24,53 +23,27 @@ except ImportError:
     Controller = None
 
 
-class Recorder:
-    def __init__(self) -> None:
-        self.messages: list[bytes] = []
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
-        with self.lock:
-            self.messages.append(envelope.content)
-        return "250 OK"
-
-
 @unittest.skipIf(Controller is None, "python3-aiosmtpd is not installed")
 class Grouping(unittest.TestCase):
     def test_five_alerts_one_message_per_notifier(self):
-        rules = "".join(f"""\
-  - name: sofr_group_{i}
-    series: sofr
-    op: ">"
-    threshold: 4.30
-    severity: critical
-""" for i in range(5))
+        rules = "".join(lwtest.threshold_rule_yaml(f"sofr_group_{i}", "4.30", severity="critical")
+                        for i in range(5))
         with lwtest.Scratch(self) as tmp:
-            rec = Recorder()
+            rec = ns.SmtpRecorder()
             port = lwtest.free_port()
             smtp = Controller(rec, hostname="127.0.0.1", port=port)
             smtp.start()
             try:
-                feed = ns.start_feed(tmp)
-                slack = tmp.enter(ns.Sink(path="/services/T/B/x", reply=b"ok",
-                                          content_type="text/plain", check=ns.slack_problems))
+                feed = lwtest.start_sofr_feed(tmp)
+                slack = tmp.enter(lwtest.Sink(path="/services/T/B/x", reply=b"ok",
+                                              content_type="text/plain", check=ns.slack_problems))
                 db = tmp.path / "lw.db"
-                cfg = tmp.write("liqwatch.yaml", ns.config(db, feed.base_url, f"""\
-  chat:
-    type: slack
-    url: {slack.url}
-    group_wait: 2s
-  mail:
-    type: email
-    url: smtp://127.0.0.1:{port}
-    starttls: "off"
-    from: alerts@liqwatch.example
-    to: [desk@liqwatch.example]
-    group_wait: 2s
-""", rules=rules))
-                daemon = tmp.enter(lwtest.Daemon(cfg, db))
-                tmp.keep(daemon.log_path)
-                ns.wait_stored(daemon, db, "2025-10-27")
+                cfg = tmp.write("liqwatch.yaml", ns.config(
+                    db, feed.base_url,
+                    lwtest.mapping_entry_yaml("chat", type="slack", url=slack.url, group_wait="2s")
+                    + ns.plain_smtp_notifier_yaml("mail", port, group_wait="2s"), rules=rules))
+                daemon = lwtest.start_daemon(tmp, cfg, db)
+                lwtest.wait_observation(daemon, db, "sofr", "2025-10-27")
                 feed.until("SOFR", "2025-10-28")
                 msg = slack.wait_for_requests(1, 20, on_timeout=daemon.log_tail)[0]
                 self.assertEqual(slack.problems, [])
@@ -81,14 +54,11 @@ class Grouping(unittest.TestCase):
                 for i in range(5):
                     self.assertTrue(any(f"sofr_group_{i}" in s["text"]["text"] for s in sections))
 
-                def delivered():
-                    rows = lwtest.db_query(db, "SELECT status FROM deliveries")
-                    return len(rows) == 10 and all(r["status"] == "delivered" for r in rows)
-                lwtest.wait_for(delivered, 20, "10 deliveries delivered", on_timeout=daemon.log_tail)
+                lwtest.wait_all_delivered(daemon, db, 20, count=10)
                 self.assertEqual(len(slack.requests()), 1)
                 with rec.lock:
                     self.assertEqual(len(rec.messages), 1)
-                    m = email.message_from_bytes(rec.messages[0], policy=email.policy.default)
+                    m = email.message_from_bytes(rec.messages[0][2], policy=email.policy.default)
                 self.assertTrue(m["Subject"].startswith("[liqwatch] 5 alerts: sofr_group_"))
                 text = m.get_body(("plain",)).get_content()
                 for i in range(5):

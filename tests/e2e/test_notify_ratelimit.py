@@ -17,28 +17,17 @@ import notify_sinks as ns  # noqa: E402
 
 class RateLimit(unittest.TestCase):
     def test_excess_deferred_not_dropped(self):
-        rules = "".join(f"""\
-  - name: sofr_rl_{i}
-    series: sofr
-    op: ">"
-    threshold: 4.30
-""" for i in range(5))
+        rules = "".join(lwtest.threshold_rule_yaml(f"sofr_rl_{i}", "4.30") for i in range(5))
         with lwtest.Scratch(self) as tmp:
-            feed = ns.start_feed(tmp, until="2025-10-28")
-            limited = tmp.enter(ns.Sink(path="/limited"))
-            free = tmp.enter(ns.Sink(path="/free"))
+            feed = lwtest.start_sofr_feed(tmp, until="2025-10-28")
+            limited = tmp.enter(lwtest.Sink(path="/limited"))
+            free = tmp.enter(lwtest.Sink(path="/free"))
             db = tmp.path / "lw.db"
-            cfg = tmp.write("liqwatch.yaml", ns.config(db, feed.base_url, f"""\
-  limited:
-    type: webhook
-    url: {limited.url}
-    rate_limit: 2/3s
-  free:
-    type: webhook
-    url: {free.url}
-""", rules=rules))
-            daemon = tmp.enter(lwtest.Daemon(cfg, db))
-            tmp.keep(daemon.log_path)
+            cfg = tmp.write("liqwatch.yaml", ns.config(
+                db, feed.base_url,
+                lwtest.webhook_notifier_yaml("limited", limited.url, rate_limit="2/3s")
+                + lwtest.webhook_notifier_yaml("free", free.url), rules=rules))
+            daemon = lwtest.start_daemon(tmp, cfg, db)
             free_reqs = free.wait_for_requests(5, 20, on_timeout=daemon.log_tail)
             reqs = limited.wait_for_requests(5, 30, on_timeout=daemon.log_tail)
             t = [r.time - reqs[0].time for r in reqs]
@@ -49,8 +38,7 @@ class RateLimit(unittest.TestCase):
             self.assertEqual(len({r.headers["idempotency-key"] for r in reqs}), 5)
             self.assertEqual(len(limited.requests()), 5)
             rows = lwtest.db_query(db, "SELECT status, attempts FROM deliveries WHERE notifier = 'limited'")
-            lwtest.wait_for(lambda: all(r["status"] == "delivered" for r in lwtest.db_query(
-                db, "SELECT status FROM deliveries")), 10, "all delivered")
+            lwtest.wait_all_delivered(daemon, db)
             rows = lwtest.db_query(db, "SELECT attempts FROM deliveries WHERE notifier = 'limited'")
             self.assertEqual([r["attempts"] for r in rows], [1] * 5)  # deferral is not an attempt
             self.assertIn("event=rate_limited notifier=limited", daemon.log())
@@ -58,12 +46,9 @@ class RateLimit(unittest.TestCase):
 
     def test_bad_rate_is_a_config_error(self):
         with lwtest.Scratch(self) as tmp:
-            cfg = tmp.write("liqwatch.yaml", ns.config(tmp.path / "x.db", "http://127.0.0.1:9", """\
-  hook:
-    type: webhook
-    url: http://127.0.0.1:9/h
-    rate_limit: lots
-"""))
+            cfg = tmp.write("liqwatch.yaml", ns.config(
+                tmp.path / "x.db", "http://127.0.0.1:9",
+                lwtest.webhook_notifier_yaml("hook", "http://127.0.0.1:9/h", rate_limit="lots")))
             p = lwtest.run_cli("check-config", "--config", cfg)
             self.assertEqual(p.returncode, 2)
             self.assertRegex(p.stderr, r"liqwatch\.yaml:\d+:\d+: notifiers\.hook\.rate_limit: "

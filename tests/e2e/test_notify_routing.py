@@ -18,41 +18,26 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lwtest  # noqa: E402
 import notify_sinks as ns  # noqa: E402
 
-RULES = """\
-  - name: sofr_above_4_30
-    series: sofr
-    op: ">"
-    threshold: 4.30
-    severity: critical
-    description: SOFR above 4.30%
-  - name: sofr_above_4_25
-    series: sofr
-    op: ">"
-    threshold: 4.25
-    severity: warning
-    notify: [all]
-"""
+RULES = (lwtest.threshold_rule_yaml("sofr_above_4_30", "4.30", severity="critical",
+                                    description="SOFR above 4.30%")
+         + lwtest.threshold_rule_yaml("sofr_above_4_25", "4.25", severity="warning",
+                                      notify="[all]"))
 
 
 class Routing(unittest.TestCase):
     def test_routes_send_resolved_and_template(self):
         with lwtest.Scratch(self) as tmp:
-            feed = ns.start_feed(tmp)
-            sinks = {k: tmp.enter(ns.Sink(path=f"/{k}")) for k in ("crit", "warn", "all")}
+            feed = lwtest.start_sofr_feed(tmp)
+            sinks = {k: tmp.enter(lwtest.Sink(path=f"/{k}")) for k in ("crit", "warn", "all")}
             db = tmp.path / "lw.db"
-            cfg = tmp.write("liqwatch.yaml", ns.config(db, feed.base_url, f"""\
-  crit:
-    type: webhook
-    url: {sinks['crit'].url}
-    template: "{{{{severity}}}}: {{{{rule}}}} {{{{value}}}} vs {{{{threshold}}}} on {{{{observation_date}}}}"
-  warn:
-    type: webhook
-    url: {sinks['warn'].url}
-    send_resolved: false
-  all:
-    type: webhook
-    url: {sinks['all'].url}
-""", rules=RULES, extra="""\
+            notifiers = (
+                lwtest.webhook_notifier_yaml(
+                    "crit", sinks["crit"].url, template='"{{severity}}: {{rule}} {{value}} vs '
+                                                        '{{threshold}} on {{observation_date}}"')
+                + lwtest.webhook_notifier_yaml("warn", sinks["warn"].url, send_resolved="false")
+                + lwtest.webhook_notifier_yaml("all", sinks["all"].url))
+            cfg = tmp.write("liqwatch.yaml", ns.config(db, feed.base_url, notifiers, rules=RULES,
+                                                       extra="""\
 routes:
   - severity: critical
     notify: [crit]
@@ -62,8 +47,7 @@ routes:
 """))
             check = lwtest.run_cli("check-config", "--config", cfg)
             self.assertEqual(check.returncode, 0, check.stderr)
-            daemon = tmp.enter(lwtest.Daemon(cfg, db))
-            tmp.keep(daemon.log_path)
+            daemon = lwtest.start_daemon(tmp, cfg, db)
             diag = daemon.log_tail
 
             sinks["all"].wait_for_requests(1, 20, on_timeout=diag)
@@ -102,11 +86,9 @@ routes:
 
     def test_route_to_unknown_notifier_is_a_config_error(self):
         with lwtest.Scratch(self) as tmp:
-            cfg = tmp.write("liqwatch.yaml", ns.config(tmp.path / "x.db", "http://127.0.0.1:9", """\
-  all:
-    type: webhook
-    url: http://127.0.0.1:9/h
-""", extra="""\
+            cfg = tmp.write("liqwatch.yaml", ns.config(
+                tmp.path / "x.db", "http://127.0.0.1:9",
+                lwtest.webhook_notifier_yaml("all", "http://127.0.0.1:9/h"), extra="""\
 routes:
   - severity: critical
     notify: [pager]

@@ -20,31 +20,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lwtest  # noqa: E402
 import notify_sinks as ns  # noqa: E402
 
-RULES = """\
-  - name: sofr_above_4_30
-    series: sofr
-    op: ">"
-    threshold: 4.30
-    severity: critical
-  - name: sofr_above_4_25
-    series: sofr
-    op: ">"
-    threshold: 4.25
-    severity: warning
-"""
+RULES = (lwtest.threshold_rule_yaml("sofr_above_4_30", "4.30", severity="critical")
+         + lwtest.threshold_rule_yaml("sofr_above_4_25", "4.25", severity="warning"))
 
 
 class Silences(unittest.TestCase):
     def test_silenced_alert_recorded_then_delivered_when_silence_ends(self):
         with lwtest.Scratch(self) as tmp:
-            feed = ns.start_feed(tmp)
-            sink = tmp.enter(ns.Sink())
+            feed = lwtest.start_sofr_feed(tmp)
+            sink = tmp.enter(lwtest.Sink())
             db = tmp.path / "lw.db"
-            cfg = tmp.write("liqwatch.yaml", ns.config(db, feed.base_url, f"""\
-  desk:
-    type: webhook
-    url: {sink.url}
-""", rules=RULES))
+            cfg = tmp.write("liqwatch.yaml", ns.config(
+                db, feed.base_url, lwtest.webhook_notifier_yaml("desk", sink.url), rules=RULES))
             s1 = lwtest.run_cli("silence", "add", "--db", db, "--rule", "sofr_above_4_25",
                                 "--label", "desk=rates", "--for", "1h", "--comment", "other desk",
                                 check=True)
@@ -61,8 +48,7 @@ class Silences(unittest.TestCase):
             self.assertTrue(listed[0]["active"])
             self.assertEqual(listed[1]["labels"], "desk=rates")
 
-            daemon = tmp.enter(lwtest.Daemon(cfg, db))
-            tmp.keep(daemon.log_path)
+            daemon = lwtest.start_daemon(tmp, cfg, db)
             diag = daemon.log_tail
             first = sink.wait_for_requests(1, 20, on_timeout=diag)[0]
             self.assertEqual(first.json["rule"], "sofr_above_4_25")  # S1's label did not match

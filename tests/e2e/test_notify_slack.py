@@ -23,18 +23,14 @@ SLACK_PATH = "/services/T0LIQW/B0TEST/s1ackt0ken9x"
 class SlackNotifier(unittest.TestCase):
     def test_block_kit_firing_and_resolved(self):
         with lwtest.Scratch(self) as tmp:
-            feed = ns.start_feed(tmp)
-            slack = tmp.enter(ns.Sink(path=SLACK_PATH, reply=b"ok", content_type="text/plain",
-                                      check=ns.slack_problems))
+            feed = lwtest.start_sofr_feed(tmp)
+            slack = tmp.enter(lwtest.Sink(path=SLACK_PATH, reply=b"ok", content_type="text/plain",
+                                          check=ns.slack_problems))
             db = tmp.path / "lw.db"
-            cfg = tmp.write("liqwatch.yaml", ns.config(db, feed.base_url, """\
-  desk:
-    type: slack
-    url: ${env:LW_SLACK_URL}
-"""))
-            daemon = tmp.enter(lwtest.Daemon(cfg, db, env={"LW_SLACK_URL": slack.url}))
-            tmp.keep(daemon.log_path)
-            ns.wait_stored(daemon, db, "2025-10-27")
+            cfg = tmp.write("liqwatch.yaml", ns.config(db, feed.base_url, lwtest.mapping_entry_yaml(
+                "desk", type="slack", url="${env:LW_SLACK_URL}")))
+            daemon = lwtest.start_daemon(tmp, cfg, db, env={"LW_SLACK_URL": slack.url})
+            lwtest.wait_observation(daemon, db, "sofr", "2025-10-27")
             feed.until("SOFR", "2025-10-28")
             msg = slack.wait_for_requests(1, 20, on_timeout=daemon.log_tail)[0]
             self.assertEqual(slack.problems, [])

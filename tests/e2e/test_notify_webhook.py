@@ -27,24 +27,19 @@ BROKEN_TOKEN = "broken-token-55c2d0"
 class SignedWebhook(unittest.TestCase):
     def test_signature_verifies_and_4xx_is_dead_lettered(self):
         with lwtest.Scratch(self) as tmp:
-            feed = ns.start_feed(tmp)
-            signed = tmp.enter(ns.Sink(path=f"/hook/{SIGNED_TOKEN}"))
-            broken = tmp.enter(ns.Sink(path=f"/hook/{BROKEN_TOKEN}", status=400))
+            feed = lwtest.start_sofr_feed(tmp)
+            signed = tmp.enter(lwtest.Sink(path=f"/hook/{SIGNED_TOKEN}"))
+            broken = tmp.enter(lwtest.Sink(path=f"/hook/{BROKEN_TOKEN}", status=400))
             key_file = tmp.write("hmac.key", HMAC_KEY + "\n")
             db = tmp.path / "lw.db"
-            cfg = tmp.write("liqwatch.yaml", ns.config(db, feed.base_url, f"""\
-  signed:
-    type: webhook
-    url: ${{env:LW_SIGNED_URL}}
-    secret: ${{file:{key_file}}}
-  broken:
-    type: webhook
-    url: ${{env:LW_BROKEN_URL}}
-"""))
-            daemon = tmp.enter(lwtest.Daemon(cfg, db, env={"LW_SIGNED_URL": signed.url,
-                                                           "LW_BROKEN_URL": broken.url}))
-            tmp.keep(daemon.log_path)
-            ns.wait_stored(daemon, db, "2025-10-27")
+            cfg = tmp.write("liqwatch.yaml", ns.config(
+                db, feed.base_url,
+                lwtest.webhook_notifier_yaml("signed", "${env:LW_SIGNED_URL}",
+                                             secret=f"${{file:{key_file}}}")
+                + lwtest.webhook_notifier_yaml("broken", "${env:LW_BROKEN_URL}")))
+            daemon = lwtest.start_daemon(tmp, cfg, db, env={"LW_SIGNED_URL": signed.url,
+                                                            "LW_BROKEN_URL": broken.url})
+            lwtest.wait_observation(daemon, db, "sofr", "2025-10-27")
             self.assertEqual(signed.requests(), [])
 
             feed.until("SOFR", "2025-10-28")
@@ -68,10 +63,7 @@ class SignedWebhook(unittest.TestCase):
             # The broken receiver got exactly one attempt: 400 is permanent.
             broken.wait_for_requests(1, 10, on_timeout=daemon.log_tail)
 
-            def dead():
-                rows = lwtest.db_query(db, "SELECT * FROM deliveries WHERE notifier = 'broken'")
-                return rows and rows[0]["status"] == "dead" and rows
-            rows = lwtest.wait_for(dead, 10, "broken delivery dead", on_timeout=daemon.log_tail)
+            rows = lwtest.wait_delivery(daemon, db, "dead", notifier="broken")
             self.assertEqual(rows[0]["attempts"], 1)
             self.assertIn("HTTP 400", rows[0]["last_error"])
             self.assertIn("broken", rows[0]["last_error"])

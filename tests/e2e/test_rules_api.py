@@ -16,11 +16,10 @@ class RulesApi(unittest.TestCase):
         with lwtest.Scratch(self) as tmp:
             data = lwtest.copy_series(tmp.path / "data", "SOFR", since="2025-10-01")
             lwtest.copy_series(tmp.path / "data", "IORB", since="2025-10-01")
-            feed = tmp.enter(lwtest.FeedServer(data, log_dir=tmp.path))
+            feed = lwtest.start_feed(tmp, data)
             port = lwtest.free_port()
-            cfg = tmp.write("liqwatch.yaml", f"""\
-storage:
-  path: {tmp.path / "ignored.db"}
+            cfg = tmp.write("liqwatch.yaml", lwtest.storage_yaml(tmp.path / "ignored.db",
+                                                                 log_level=None) + f"""\
 sources:
   fred: {{type: fred, base_url: "{feed.base_url}", graph_url: "{feed.base_url}"}}
 series:
@@ -34,13 +33,9 @@ rules:
     crit: sofr_iorb >= 25bp
     clear: sofr_iorb < 5bp
     description: SOFR 15bp+ over IORB
-  - name: sofr_above_4_30
-    series: sofr
-    op: ">"
-    threshold: 4.30
-""")
-            daemon = tmp.enter(lwtest.Daemon(cfg, tmp.path / "lw.db",
-                                             args=("--listen", f"127.0.0.1:{port}")))
+""" + lwtest.threshold_rule_yaml("sofr_above_4_30", "4.30"))
+            daemon = lwtest.start_daemon(tmp, cfg, tmp.path / "lw.db",
+                                         args=("--listen", f"127.0.0.1:{port}"))
             base = f"http://127.0.0.1:{port}"
 
             def rules():

@@ -5,13 +5,16 @@ quiet in calm weeks, and is deterministic.
 Environment: LIQWATCH_BIN (the built binary, required).
 """
 import json
-import os
 import pathlib
 import subprocess
+import sys
 import unittest
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-BIN = os.environ.get("LIQWATCH_BIN", str(ROOT / "build" / "liqwatch"))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import lwtest  # noqa: E402
+
+ROOT = lwtest.SOURCE_DIR
+BIN = lwtest.BIN
 
 
 def backtest(fmt, frm="2025-09-01", to="2025-12-31"):

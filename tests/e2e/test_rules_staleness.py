@@ -23,42 +23,19 @@ MARGIN_S = 8  # T - age at config time: the first (ingest) evaluation must not f
 
 
 def config(db: Path, feed_url: str, sink_url: str, threshold_min: float) -> str:
-    return f"""\
-storage:
-  path: {db}
-log:
-  level: debug
-api:
-  listen: "off"
-evaluation:
-  age_interval: 1s
-delivery:
-  backoff_initial: 200ms
-  backoff_max: 1s
-sources:
-  fred:
-    type: fred
-    base_url: {feed_url}
-    graph_url: {feed_url}
-    timeout: 5s
-series:
-  - id: stale
-    source: fred
-    remote_id: STALE
-    unit: percent
-    interval: 1h
-rules:
-  - name: stale_feed
-    expr: age(stale) > {threshold_min:.5f}min
-    severity: warning
-    description: the stale feed stopped publishing
-    notify: [sink]
-notifiers:
-  sink:
-    type: webhook
-    url: {sink_url}
-    timeout: 5s
-"""
+    """STALE polled hourly, the rule `age(stale) > threshold_min` re-evaluated every second."""
+    return (lwtest.storage_yaml(db) + lwtest.api_yaml('"off"')
+            + "evaluation:\n  age_interval: 1s\n"
+            + lwtest.delivery_yaml(max_age=None)
+            + lwtest.fred_source_yaml(feed_url, requests_per_second=None)
+            + lwtest.section_yaml("series", lwtest.fred_series_yaml("stale", "STALE",
+                                                                    interval="1h"))
+            + lwtest.section_yaml("rules", lwtest.list_item_yaml(
+                name="stale_feed", expr=f"age(stale) > {threshold_min:.5f}min",
+                severity="warning", description="the stale feed stopped publishing",
+                notify="[sink]"))
+            + lwtest.section_yaml("notifiers",
+                                  lwtest.webhook_notifier_yaml("sink", sink_url, timeout="5s")))
 
 
 class StalenessOnTimer(unittest.TestCase):
@@ -71,24 +48,19 @@ class StalenessOnTimer(unittest.TestCase):
             (data / "STALE.csv").write_text(
                 "date,value\n"
                 f"{today - dt.timedelta(days=2)},4.10\n{last},4.12\n")
-            feed = tmp.enter(lwtest.FeedServer(data, log_dir=tmp.path))
-            tmp.keep(feed.log_path)
-            sink = tmp.enter(lwtest.WebhookSink())
+            feed = lwtest.start_feed(tmp, data)
+            sink = tmp.enter(lwtest.Sink())
             db = tmp.path / "liqwatch.db"
             midnight = dt.datetime.combine(last, dt.time(), tzinfo=dt.timezone.utc)
             age_s = (dt.datetime.now(dt.timezone.utc) - midnight).total_seconds()
             threshold_min = (age_s + MARGIN_S) / 60
             cfg = tmp.write("liqwatch.yaml", config(db, feed.base_url, sink.url, threshold_min))
             t0 = time.monotonic()
-            daemon = tmp.enter(lwtest.Daemon(cfg, db))
-            tmp.keep(daemon.log_path)
+            daemon = lwtest.start_daemon(tmp, cfg, db)
             diag = daemon.log_tail
 
             # 1. The one poll stores the data; the ingest evaluation is quiet (age < T).
-            def stored():
-                daemon.assert_alive()
-                return lwtest.observation(db, "stale", str(last))
-            lwtest.wait_for(stored, 20, "STALE observations stored", on_timeout=diag)
+            lwtest.wait_observation(daemon, db, "stale", str(last))
             self.assertLess(time.monotonic() - t0, MARGIN_S - 1,
                             "daemon too slow to start: the ingest evaluation may already fire")
             n_obs = len(lwtest.db_query(db, "SELECT * FROM observations"))

@@ -7,10 +7,14 @@ Environment: LIQWATCH_BIN (the built binary).
 import os
 import pathlib
 import subprocess
+import sys
 import unittest
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-BIN = os.environ.get("LIQWATCH_BIN", str(ROOT / "build" / "liqwatch"))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import lwtest  # noqa: E402
+
+ROOT = lwtest.SOURCE_DIR
+BIN = lwtest.BIN
 DATA = ROOT / "tests/testdata/rules"
 
 

@@ -22,14 +22,17 @@ import select
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
 import unittest
 from pathlib import Path
 
-BIN = os.environ.get("LIQWATCH_BIN", "")
-ARTIFACTS = Path(os.environ["LIQWATCH_ARTIFACTS"]) if os.environ.get("LIQWATCH_ARTIFACTS") else None
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import lwtest  # noqa: E402
+
+BIN = os.environ.get("LIQWATCH_BIN", "")  # required here: no default build path
 WATCHDOG_USEC = 2_000_000  # pings expected every second
 
 SOFR_CSV = (b"observation_date,SOFR\n2025-10-27,4.29\n2025-10-28,4.31\n2025-10-29,4.32\n"
@@ -48,31 +51,12 @@ class FredGraph(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def minimal_config(db, graph_port, api_port):
-    return f"""\
-storage:
-  path: {db}
-api:
-  listen: 127.0.0.1:{api_port}
-sources:
-  fred:
-    type: fred
-    graph_url: http://127.0.0.1:{graph_port}
-series:
-  - id: sofr
-    source: fred
-    remote_id: SOFR
-    unit: percent
-    interval: 1h
-rules: []
-notifiers: {{}}
-"""
+    return (lwtest.storage_yaml(db, log_level=None) + lwtest.api_yaml(f"127.0.0.1:{api_port}")
+            + lwtest.section_yaml("sources", lwtest.mapping_entry_yaml(
+                "fred", type="fred", graph_url=f"http://127.0.0.1:{graph_port}"))
+            + lwtest.section_yaml("series", lwtest.fred_series_yaml("sofr", "SOFR", interval="1h"))
+            + "rules: []\nnotifiers: {}\n")
 
 
 class Supervisor:
@@ -142,12 +126,13 @@ class SdNotifyTest(unittest.TestCase):
 
         self.db = tmp / "liqwatch.db"
         self.config = tmp / "liqwatch.yaml"
-        self.config.write_text(minimal_config(self.db, self.httpd.server_address[1], free_port()))
+        self.config.write_text(minimal_config(self.db, self.httpd.server_address[1],
+                                              lwtest.free_port()))
 
         self.sup = Supervisor(str(tmp / "notify.sock"))
         self.addCleanup(self.sup.close)
 
-        log_dir = ARTIFACTS if ARTIFACTS else tmp
+        log_dir = lwtest.ARTIFACTS if lwtest.ARTIFACTS else tmp
         log_dir.mkdir(parents=True, exist_ok=True)
         self.log_path = log_dir / f"sd_notify-{self._testMethodName}.log"
         self.log = open(self.log_path, "w")

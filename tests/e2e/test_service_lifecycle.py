@@ -9,51 +9,13 @@ and the delivery stays pending in the outbox, to be sent after the next start.
 Environment: see lwtest.py.
 """
 
-import http.server
-import sqlite3
 import sys
-import threading
 import time
 import unittest
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lwtest  # noqa: E402
-
-
-class SlowSink:
-    """Answers every POST with 200 after `delay` seconds; records arrival times."""
-
-    def __init__(self, delay: float) -> None:
-        self.delay = delay
-        self.arrived: list[float] = []
-        sink = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_POST(self) -> None:  # noqa: N802
-                self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                sink.arrived.append(time.monotonic())
-                time.sleep(sink.delay)
-                try:
-                    self.send_response(200)
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                except OSError:
-                    pass  # the daemon gave up on us
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 def config(feed_url: str, sink_url: str, series: str = "sofr", timeout: str = "30s") -> str:
@@ -72,28 +34,21 @@ def config(feed_url: str, sink_url: str, series: str = "sofr", timeout: str = "3
 
 
 def delivery_status(db: Path) -> list:
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        return [r[0] for r in con.execute("SELECT status FROM deliveries ORDER BY id")]
-    finally:
-        con.close()
+    return [r["status"] for r in lwtest.db_query(db, "SELECT status FROM deliveries ORDER BY id")]
 
 
 class ServiceLifecycle(unittest.TestCase):
     def _start_firing(self, tmp, sink_delay: float):
-        data = lwtest.copy_series(tmp.path / "data", "SOFR", since="2025-10-01")
-        feed = tmp.enter(lwtest.FeedServer(data, log_dir=tmp.path))
-        feed.until("SOFR", "2025-10-27")
-        sink = SlowSink(sink_delay)
-        self.addCleanup(sink.close)
+        """The daemon with a webhook sink that holds each POST sink_delay s, once the first
+        POST (SOFR 2025-10-28 fires sofr_high) has arrived there."""
+        feed = lwtest.start_sofr_feed(tmp)
+        sink = tmp.enter(lwtest.Sink(delay=sink_delay))
         db = tmp.path / "liqwatch.db"
         cfg = tmp.write("liqwatch.yaml", config(feed.base_url, sink.url))
-        daemon = tmp.enter(lwtest.Daemon(cfg, db))
-        tmp.keep(daemon.log_path)
-        lwtest.wait_for(lambda: daemon.assert_alive() and lwtest.observation(db, "sofr", "2025-10-27"),
-                        20, "first poll stored", on_timeout=daemon.log_tail)
+        daemon = lwtest.start_daemon(tmp, cfg, db)
+        lwtest.wait_observation(daemon, db, "sofr", "2025-10-27")
         feed.until("SOFR", "2025-10-28")  # 4.31 > 4.30: fires, the POST starts
-        lwtest.wait_for(lambda: sink.arrived, 20, "POST at the slow sink", on_timeout=daemon.log_tail)
+        sink.wait_for_requests(1, 20, on_timeout=daemon.log_tail)
         return daemon, db, sink
 
     def test_sigterm_waits_for_in_flight_delivery(self):
@@ -112,21 +67,18 @@ class ServiceLifecycle(unittest.TestCase):
             daemon, db, sink = self._start_firing(tmp, sink_delay=25)
             self.assertEqual(daemon.terminate(timeout=20), 0, daemon.log_tail())
             self.assertEqual(delivery_status(db), ["pending"])  # kept for the next start
-            con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-            self.assertEqual(con.execute("PRAGMA integrity_check").fetchone()[0], "ok")
-            con.close()
+            self.assertEqual(lwtest.db_query(db, "PRAGMA integrity_check")[0][0], "ok")
 
     def test_sighup_adds_series_and_rules_and_keeps_state(self):
         with lwtest.Scratch(self) as tmp:
             data = lwtest.copy_series(tmp.path / "data", "SOFR", since="2025-10-01")
             lwtest.copy_series(data, "IORB", since="2025-10-01")
-            feed = tmp.enter(lwtest.FeedServer(data, log_dir=tmp.path))
+            feed = lwtest.start_feed(tmp, data)
             feed.until("*", "2025-10-28")
-            sink = tmp.enter(lwtest.WebhookSink())
+            sink = tmp.enter(lwtest.Sink())
             db = tmp.path / "liqwatch.db"
             cfg = tmp.write("liqwatch.yaml", config(feed.base_url, sink.url))
-            daemon = tmp.enter(lwtest.Daemon(cfg, db))
-            tmp.keep(daemon.log_path)
+            daemon = lwtest.start_daemon(tmp, cfg, db)
             sink.wait_for_requests(1, 20, on_timeout=daemon.log_tail)  # sofr_high fired
             self.assertIsNone(lwtest.observation(db, "iorb", "2025-10-28"))
 

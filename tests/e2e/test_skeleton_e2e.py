@@ -24,6 +24,7 @@ import sys
 import time
 import unittest
 from pathlib import Path
+from typing import Optional
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lwtest  # noqa: E402
@@ -34,69 +35,33 @@ ALERT_KEYS = {"id", "rule", "labels", "series", "severity", "state", "opened_at"
               "message", "deliveries"}
 
 
-def skeleton_config(db: Path, feed_url: str, webhook_env: str, api_port: int) -> str:
-    return f"""\
-storage:
-  path: {db}
-log:
-  level: debug
-api:
-  listen: 127.0.0.1:{api_port}
-delivery:
-  backoff_initial: 200ms
-  backoff_max: 1s
-  max_age: 1h
-sources:
-  fred:
-    type: fred
-    base_url: {feed_url}
-    graph_url: {feed_url}
-    timeout: 5s
-    requests_per_second: 50
-series:
-  - id: sofr
-    source: fred
-    remote_id: SOFR
-    unit: percent
-    interval: 1s
-    description: Secured Overnight Financing Rate
-rules:
-  - name: sofr_above_4_30
-    series: sofr
-    op: ">"
-    threshold: 4.30
-    severity: critical
-    description: SOFR above 4.30%
-    notify: [sink]
-notifiers:
-  sink:
-    type: webhook
-    url: ${{env:{webhook_env}}}
-    timeout: 5s
-"""
+def skeleton_config(db: Path, feed_url: str, webhook_env: str, api_port: int,
+                    fred_api_key: Optional[str] = None) -> str:
+    """`sofr > 4.30` (critical) notifying the webhook `sink`, whose URL is ${env:webhook_env};
+    with fred_api_key the fred source uses the JSON API."""
+    return lwtest.daemon_config(
+        db, f"127.0.0.1:{api_port}", lwtest.fred_source_yaml(feed_url, api_key=fred_api_key),
+        series=lwtest.SOFR_SERIES,
+        rules=lwtest.threshold_rule_yaml("sofr_above_4_30", "4.30", severity="critical",
+                                         description="SOFR above 4.30%", notify="[sink]"),
+        notifiers=lwtest.webhook_notifier_yaml("sink", f"${{env:{webhook_env}}}", timeout="5s"))
 
 
 class SkeletonEndToEnd(unittest.TestCase):
     def test_poll_alert_webhook_history_and_clean_exit(self):
         with lwtest.Scratch(self) as tmp:
-            data = lwtest.copy_series(tmp.path / "data", "SOFR", since="2025-10-01")
-            feed = tmp.enter(lwtest.FeedServer(data, log_dir=tmp.path))
-            tmp.keep(feed.log_path)
-            feed.until("SOFR", "2025-10-27")
-            sink = tmp.enter(lwtest.WebhookSink(path=f"/hook/{WEBHOOK_TOKEN}"))
+            feed = lwtest.start_sofr_feed(tmp)
+            sink = tmp.enter(lwtest.Sink(path=f"/hook/{WEBHOOK_TOKEN}"))
             db = tmp.path / "liqwatch.db"
             cfg = tmp.write("liqwatch.yaml", skeleton_config(
                 tmp.path / "ignored.db", feed.base_url, "LIQWATCH_TEST_WEBHOOK_URL",
                 lwtest.free_port()))
-            daemon = tmp.enter(lwtest.Daemon(cfg, db, env={"LIQWATCH_TEST_WEBHOOK_URL": sink.url}))
-            tmp.keep(daemon.log_path)
+            daemon = lwtest.start_daemon(tmp, cfg, db,
+                                         env={"LIQWATCH_TEST_WEBHOOK_URL": sink.url})
             diag = daemon.log_tail
 
             # 1. First poll stored up to 2025-10-27 (4.27 is not > 4.30): no alert, no POST.
-            def stored_27():
-                daemon.assert_alive()
-                return lwtest.observation(db, "sofr", "2025-10-27")
-            row = lwtest.wait_for(stored_27, 20, "SOFR 2025-10-27 in observations", on_timeout=diag)
+            row = lwtest.wait_observation(daemon, db, "sofr", "2025-10-27")
             self.assertAlmostEqual(row["value"], 4.27, places=9)
             self.assertEqual(row["unit"], "percent")
             self.assertIsNone(lwtest.observation(db, "sofr", "2025-10-28"))
@@ -160,12 +125,7 @@ class SkeletonEndToEnd(unittest.TestCase):
             self.assertEqual([e["kind"] for e in events], ["firing"])
             self.assertEqual(events[0]["id"], body["event_id"])
 
-            def delivered():
-                rows = lwtest.db_query(db, "SELECT * FROM deliveries WHERE event_id = ?",
-                                       (body["event_id"],))
-                return rows if rows and rows[0]["status"] == "delivered" else None
-            deliveries = lwtest.wait_for(delivered, 10, "delivery row marked delivered",
-                                         on_timeout=diag)
+            deliveries = lwtest.wait_delivery(daemon, db, "delivered", event_id=body["event_id"])
             self.assertEqual(len(deliveries), 1)
             self.assertEqual(deliveries[0]["notifier"], "sink")
             self.assertEqual(deliveries[0]["idempotency_key"].lower(), key.lower())
@@ -226,27 +186,20 @@ class SkeletonEndToEnd(unittest.TestCase):
         """The sink answers 503 twice: the delivery is retried with backoff (200 ms, 400 ms) and
         the same Idempotency-Key, then marked delivered after the third attempt."""
         with lwtest.Scratch(self) as tmp:
-            data = lwtest.copy_series(tmp.path / "data", "SOFR", since="2025-10-01")
-            feed = tmp.enter(lwtest.FeedServer(data, log_dir=tmp.path))
-            tmp.keep(feed.log_path)
-            feed.until("SOFR", "2025-10-28")  # in breach from the first poll
-            sink = tmp.enter(lwtest.WebhookSink(fail_times=2, fail_status=503))
+            feed = lwtest.start_sofr_feed(tmp, until="2025-10-28")  # in breach from the first poll
+            sink = tmp.enter(lwtest.Sink(statuses=[503, 503]))
             db = tmp.path / "liqwatch.db"
             cfg = tmp.write("liqwatch.yaml", skeleton_config(
                 db, feed.base_url, "LIQWATCH_TEST_WEBHOOK_URL", lwtest.free_port()))
-            daemon = tmp.enter(lwtest.Daemon(cfg, db, env={"LIQWATCH_TEST_WEBHOOK_URL": sink.url}))
-            tmp.keep(daemon.log_path)
+            daemon = lwtest.start_daemon(tmp, cfg, db,
+                                         env={"LIQWATCH_TEST_WEBHOOK_URL": sink.url})
             reqs = sink.wait_for_requests(3, 30, on_timeout=daemon.log_tail)
             self.assertEqual([r.status for r in reqs[:3]], [503, 503, 200])
             keys = {r.headers.get("idempotency-key") for r in reqs}
             self.assertEqual(len(keys), 1, keys)
             self.assertEqual({r.json["event_id"] for r in reqs}, {reqs[0].json["event_id"]})
 
-            def delivered():
-                rows = lwtest.db_query(db, "SELECT status, attempts FROM deliveries")
-                return rows if rows and rows[0]["status"] == "delivered" else None
-            rows = lwtest.wait_for(delivered, 10, "delivery marked delivered",
-                                   on_timeout=daemon.log_tail)
+            rows = lwtest.wait_delivery(daemon, db, "delivered")
             self.assertEqual(len(rows), 1)
             self.assertEqual(rows[0]["attempts"], 3)
             time.sleep(1.5)  # a few more poll cycles: nothing new to send
@@ -258,20 +211,15 @@ class SkeletonEndToEnd(unittest.TestCase):
         ${file:...}, appears in neither the log (even at debug level) nor the database."""
         api_key = "0123456789abcdef0123456789abcdef"
         with lwtest.Scratch(self) as tmp:
-            data = lwtest.copy_series(tmp.path / "data", "SOFR", since="2025-10-01")
-            feed = tmp.enter(lwtest.FeedServer(data, log_dir=tmp.path, api_key=api_key))
-            tmp.keep(feed.log_path)
-            feed.until("SOFR", "2025-10-28")
-            sink = tmp.enter(lwtest.WebhookSink())
+            feed = lwtest.start_sofr_feed(tmp, until="2025-10-28", api_key=api_key)
+            sink = tmp.enter(lwtest.Sink())
             key_file = tmp.write("fred.key", api_key + "\n")
             db = tmp.path / "liqwatch.db"
-            text = skeleton_config(db, feed.base_url, "LIQWATCH_TEST_WEBHOOK_URL",
-                                   lwtest.free_port())
-            text = text.replace("    type: fred\n",
-                                f"    type: fred\n    api_key: ${{file:{key_file}}}\n", 1)
-            cfg = tmp.write("liqwatch.yaml", text)
-            daemon = tmp.enter(lwtest.Daemon(cfg, db, env={"LIQWATCH_TEST_WEBHOOK_URL": sink.url}))
-            tmp.keep(daemon.log_path)
+            cfg = tmp.write("liqwatch.yaml", skeleton_config(
+                db, feed.base_url, "LIQWATCH_TEST_WEBHOOK_URL", lwtest.free_port(),
+                fred_api_key=f"${{file:{key_file}}}"))
+            daemon = lwtest.start_daemon(tmp, cfg, db,
+                                         env={"LIQWATCH_TEST_WEBHOOK_URL": sink.url})
             sink.wait_for_requests(1, 20, on_timeout=daemon.log_tail)
             obs = lwtest.observation(db, "sofr", "2025-10-28")
             self.assertIsNotNone(obs)

@@ -28,17 +28,13 @@ def rows(db: Path, series: str) -> list:
         db, "SELECT * FROM observations WHERE series = ? ORDER BY obs_date", (series,))]
 
 
-def health(db: Path, series: str):
-    found = lwtest.db_query(db, "SELECT * FROM source_health WHERE series = ?", (series,))
-    return found[0] if found else None
-
-
 def when(entry: dict) -> float:
     return dt.datetime.fromisoformat(entry["time"]).timestamp()
 
 
 class Stack:
-    """A feed server over the given shared-data series and a daemon on `config(url, db)`."""
+    """A feed server over the given shared-data series and a daemon on `config(url)` (the
+    sources and series; storage and log are added)."""
 
     def __init__(self, test: unittest.TestCase, tmp: lwtest.Scratch, series: tuple,
                  config, dts: bool = False) -> None:
@@ -46,17 +42,14 @@ class Stack:
         for s in series:
             lwtest.copy_series(data, s)
         if dts:
-            name = "DTS_OPERATING_CASH_BALANCE_rows.csv"
-            (data / name).write_bytes((lwtest.SHARED_DIR / "data" / name).read_bytes())
+            lwtest.copy_shared_file(data, "DTS_OPERATING_CASH_BALANCE_rows.csv")
         data.mkdir(parents=True, exist_ok=True)
         self.test = test
-        self.feed = tmp.enter(lwtest.FeedServer(data, log_dir=tmp.path))
-        tmp.keep(self.feed.log_path)
+        self.feed = lwtest.start_feed(tmp, data)
         self.db = tmp.path / "liqwatch.db"
-        self.cfg = tmp.write("liqwatch.yaml", "storage:\n  path: %s\nlog:\n  level: debug\n%s" % (
-            self.db, config(self.feed.base_url)))
-        self.daemon = tmp.enter(lwtest.Daemon(self.cfg, self.db))
-        tmp.keep(self.daemon.log_path)
+        self.cfg = tmp.write("liqwatch.yaml",
+                             lwtest.storage_yaml(self.db) + config(self.feed.base_url))
+        self.daemon = lwtest.start_daemon(tmp, self.cfg, self.db)
 
     def wait_stored(self, *series: str, timeout: float = 30) -> None:
         def stored():
@@ -64,26 +57,12 @@ class Stack:
             return all(rows(self.db, s) for s in series)
         lwtest.wait_for(stored, timeout, f"{series} stored", on_timeout=self.daemon.log_tail)
 
-    def wait_error(self, series: str, expected: str, timeout: float = 30):
-        """Waits until source_health of `series` shows a failure whose message contains
-        `expected`; checks `liqwatch status --format json` says the same. Returns the row."""
-        def reported():
-            self.daemon.assert_alive()
-            h = health(self.db, series)
-            return h is not None and h["consecutive_failures"] > 0 and \
-                expected in (h["last_error"] or "")
-        lwtest.wait_for(reported, timeout, f"'{expected}' reported for {series}",
-                        on_timeout=lambda: f"health={dict(health(self.db, series) or {})}\n"
-                                           + self.daemon.log_tail())
-        status = lwtest.cli_json("status", "--db", self.db, "--format", "json")
-        row = [s for s in status["sources"] if s["series"] == series][0]
-        self.test.assertIn(expected, row["last_error"])
-        self.test.assertGreaterEqual(row["consecutive_failures"], 1)
-        return row
+    def health(self, series: str):
+        return lwtest.source_health(self.db, series)
 
-    def body(self, path: str, text, content_type: str = "text/plain; charset=UTF-8") -> None:
-        lwtest.http_json("POST", f"{self.feed.base_url}/_control/body",
-                         {"path": path, "body": text, "content_type": content_type})
+    def wait_error(self, series: str, expected: str, timeout: float = 30):
+        """lwtest.wait_source_error for this stack's daemon."""
+        return lwtest.wait_source_error(self.daemon, self.db, series, expected, timeout)
 
     def finish(self) -> None:
         self.test.assertIn("event=poll_failed", self.daemon.log())
@@ -108,7 +87,7 @@ series:
             before = rows(st.db, "sofr")
             st.feed.fault("/api/rates/secured/sofr/", "timeout", count=2, delay=3)
             st.wait_error("sofr", "timed out after 1s")
-            self.assertIn("/api/rates/secured/sofr/search.json", health(st.db, "sofr")["last_error"])
+            self.assertIn("/api/rates/secured/sofr/search.json", st.health("sofr")["last_error"])
             self.assertEqual(rows(st.db, "sofr"), before)
 
             # Over the default 8 MiB cap, with and without Content-Length.
@@ -116,7 +95,7 @@ series:
             st.feed.fault("/services/api/fiscal_service", "oversize", count=3)
             st.wait_error("tga", "response body exceeds the 8388608 byte limit")
             self.assertEqual(rows(st.db, "tga"), before)
-            lwtest.wait_for(lambda: health(st.db, "tga")["consecutive_failures"] == 0, 30,
+            lwtest.wait_for(lambda: st.health("tga")["consecutive_failures"] == 0, 30,
                             "tga recovers", on_timeout=st.daemon.log_tail)
             st.feed.fault("/services/api/fiscal_service", "oversize", count=3,
                           no_content_length=True)
@@ -152,13 +131,13 @@ series:
             st.feed.set_value("RRPONTSYD", "2025-12-30", "12.6O")
             st.feed.set_value("FNG", FUTURE, "55")  # ignored: FNG rows come from history.csv
             st.wait_error("sofr", f"FRED SOFR: 1 row(s) dated after today")
-            self.assertIn(f"e.g. {FUTURE}", health(st.db, "sofr")["last_error"])
+            self.assertIn(f"e.g. {FUTURE}", st.health("sofr")["last_error"])
             st.wait_error("sofr_c", f"sofr_csv: 1 row(s) dated after today")
             st.wait_error("rrp", "value '12.6O' in column 'RRPONTSYD' is not a number")
-            self.assertIn("fredgraph CSV: line", health(st.db, "rrp")["last_error"])
+            self.assertIn("fredgraph CSV: line", st.health("rrp")["last_error"])
             st.wait_error("rrp_c", "rrp_csv: line")
             self.assertIn("value '12.6O' in column 'RRPONTSYD' is not a number",
-                          health(st.db, "rrp_c")["last_error"])
+                          st.health("rrp_c")["last_error"])
             for s in series:
                 self.assertEqual(rows(st.db, s), before[s], s)
             self.assertEqual(lwtest.db_query(
@@ -189,28 +168,29 @@ series:
 
             # html_table: the flow table lost its class, so the table XPath finds nothing.
             self.assertIn('<table class="etf">', farside)
-            st.body("/btc/", farside.replace('<table class="etf">', '<table class="flows">'),
-                    "text/html; charset=UTF-8")
+            st.feed.body("/btc/", farside.replace('<table class="etf">', '<table class="flows">'),
+                         "text/html; charset=UTF-8")
             st.wait_error("btc_etf_total", "farside: XPath '//table[contains(concat(' ', "
                                            "normalize-space(@class), ' '), ' etf ')]' matched "
                                            "no element")
             # html_table: the table is there but the Total column was renamed.
-            st.body("/btc/", farside.replace(">Total</span></div></th>", ">Net</span></div></th>")
-                    .replace(">Total</span></td>", ">Net</span></td>"),
-                    "text/html; charset=UTF-8")
+            st.feed.body("/btc/",
+                         farside.replace(">Total</span></div></th>", ">Net</span></div></th>")
+                         .replace(">Total</span></td>", ">Net</span></td>"),
+                         "text/html; charset=UTF-8")
             st.wait_error("btc_etf_total", "farside: expected column(s) ['Total'] in header row 2, found ['IBIT', ")
-            self.assertIn("'Net']", health(st.db, "btc_etf_total")["last_error"])
+            self.assertIn("'Net']", st.health("btc_etf_total")["last_error"])
 
             # CSV header mismatch, for the fredgraph parser and the generic csv source.
-            st.body("/graph/fredgraph.csv", "DATE_UTC,SOFR_RATE\n2025-10-28,4.31\n",
-                    "application/csv")
+            st.feed.body("/graph/fredgraph.csv", "DATE_UTC,SOFR_RATE\n2025-10-28,4.31\n",
+                         "application/csv")
             st.wait_error("sofr", "fredgraph CSV: line 1: expected header 'observation_date,SOFR' "
                                   "(or 'DATE,SOFR'), found 'DATE_UTC,SOFR_RATE'")
             st.wait_error("sofr_c", "flows_csv: line 1: expected column(s) 'observation_date', "
                                     "'SOFR' in the header, found 'DATE_UTC,SOFR_RATE'")
             for s in series:
                 self.assertEqual(rows(st.db, s), before[s], s)
-                self.assertNotIn("0 rows", health(st.db, s)["last_error"])
+                self.assertNotIn("0 rows", st.health(s)["last_error"])
             st.finish()
 
     def test_fred_429_honours_retry_after(self):
@@ -295,7 +275,7 @@ series:
             lwtest.wait_for(lambda: len(polls()) >= n + 2, 20, "two more polls")
             self.assertTrue(all(r["status"] == 304 for r in polls()[first_304:]))
             self.assertEqual(rows(st.db, "sofr"), before, "a 304 stores nothing")
-            h = health(st.db, "sofr")
+            h = st.health("sofr")
             self.assertEqual(h["consecutive_failures"], 0)
             # A changed value ends the 304s: the new ETag brings the revision in.
             st.feed.set_value("SOFR", "2025-12-30", "3.75")

@@ -16,11 +16,7 @@ import lwtest  # noqa: E402
 
 
 def feeds_config(db: Path, url: str) -> str:
-    return f"""\
-storage:
-  path: {db}
-log:
-  level: debug
+    return lwtest.storage_yaml(db) + f"""\
 sources:
   nyfed: {{type: nyfed, base_url: "{url}", timeout: 5s, requests_per_second: 50}}
   treasury: {{type: treasury_dts, base_url: "{url}", timeout: 5s, requests_per_second: 50}}
@@ -47,21 +43,14 @@ def snapshot(db: Path, series: str) -> list:
         (series,))]
 
 
-def health(db: Path, series: str):
-    rows = lwtest.db_query(db, "SELECT * FROM source_health WHERE series = ?", (series,))
-    return rows[0] if rows else None
-
-
 class SourcesFeeds(unittest.TestCase):
     def test_every_feed_type_then_faults(self):
         with lwtest.Scratch(self) as tmp:
             data = tmp.path / "data"
             for s in ("SOFR", "RRPONTSYD"):
                 lwtest.copy_series(data, s)
-            (data / "DTS_OPERATING_CASH_BALANCE_rows.csv").write_bytes(
-                (lwtest.SHARED_DIR / "data" / "DTS_OPERATING_CASH_BALANCE_rows.csv").read_bytes())
-            feed = tmp.enter(lwtest.FeedServer(data, log_dir=tmp.path))
-            tmp.keep(feed.log_path)
+            lwtest.copy_shared_file(data, "DTS_OPERATING_CASH_BALANCE_rows.csv")
+            feed = lwtest.start_feed(tmp, data)
             db = tmp.path / "liqwatch.db"
             cfg = tmp.write("liqwatch.yaml", feeds_config(db, feed.base_url))
 
@@ -72,8 +61,7 @@ class SourcesFeeds(unittest.TestCase):
             self.assertIn("per-operation values", out.stdout)
             self.assertFalse(db.exists(), "fetch must not create or write the database")
 
-            daemon = tmp.enter(lwtest.Daemon(cfg, db))
-            tmp.keep(daemon.log_path)
+            daemon = lwtest.start_daemon(tmp, cfg, db)
 
             def all_stored():
                 daemon.assert_alive()
@@ -114,19 +102,9 @@ class SourcesFeeds(unittest.TestCase):
             for prefix, kind, series, expected in faults:
                 before = snapshot(db, series)
                 feed.fault(prefix, kind, count=2)
-
-                def reported():
-                    daemon.assert_alive()
-                    h = health(db, series)
-                    return h is not None and h["consecutive_failures"] > 0 and \
-                        expected in (h["last_error"] or "")
-                lwtest.wait_for(reported, 20, f"{kind} on {series} reported",
-                                on_timeout=daemon.log_tail)
+                lwtest.wait_source_error(daemon, db, series, expected, timeout=20)
                 self.assertEqual(snapshot(db, series), before)
                 status = lwtest.cli_json("status", "--db", db, "--format", "json")
-                row = [s for s in status["sources"] if s["series"] == series][0]
-                self.assertIn(expected, row["last_error"])
-                self.assertGreaterEqual(row["consecutive_failures"], 1)
                 self.assertIn("deliveries", status)
             self.assertIn("event=poll_failed", daemon.log())
             self.assertEqual(daemon.terminate(), 0)
