@@ -76,7 +76,7 @@ Fixture& F() {
 
 void BM_JudgeOneRule(benchmark::State& state) {
   auto& f = F();
-  const auto& rule = *f.c.rules[size_t(state.range(0))].expr;
+  const auto& rule = f.c.rules[size_t(state.range(0))].expr->instances.front();
   Date d = *ParseDate("2024-06-03");
   for (auto _ : state) {
     auto v = rules::Judge(rule, f.h, d, alerts::EndOfDay(d), /*explain=*/false);

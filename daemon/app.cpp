@@ -36,9 +36,11 @@ namespace asio = boost::asio;
 
 namespace {
 
-// The rules' view of which notifiers a transition goes to.
-std::vector<std::string> TargetsFor(const config::Config& c, const config::RuleConfig& rule) {
-  return notify::Targets(c, rule);  // rule notify: + matching routes, else every notifier
+// The rules' view of which notifiers a transition goes to: the rule's notify: + matching
+// routes (on the event's labels and severity), else every notifier.
+std::vector<std::string> TargetsFor(const config::Config& c, const config::RuleConfig& rule,
+                                    const store::Transition& t) {
+  return notify::Targets(c, rule, t.labels, t.severity);
 }
 
 // Store a polled batch and evaluate the rules on what changed, in one store-thread job.
@@ -73,7 +75,7 @@ Result<int> IngestAndEvaluate(store::Store& s, const config::Config& c,
         if (!st.ok()) return st;
         continue;
       }
-      auto targets = alerts::IsNotified(*t) ? TargetsFor(c, rule) : std::vector<std::string>{};
+      auto targets = alerts::IsNotified(*t) ? TargetsFor(c, rule, *t) : std::vector<std::string>{};
       auto rec = s.RecordTransition(*t, targets);
       if (!rec.ok()) return rec.status();
       Logger("alerts")->info(
@@ -85,9 +87,11 @@ Result<int> IngestAndEvaluate(store::Store& s, const config::Config& c,
     }
   }
   // Expression rules (config/rules_config.h): same transaction shape, their own state machine.
-  auto expr_deliveries = alerts::EvaluateExprRules(
-      s, c, series.id, stats->changed, now,
-      [&c](const config::RuleConfig& rule) { return TargetsFor(c, rule); });
+  auto expr_deliveries =
+      alerts::EvaluateExprRules(s, c, series.id, stats->changed, now,
+                                [&c](const config::RuleConfig& rule, const store::Transition& t) {
+                                  return TargetsFor(c, rule, t);
+                                });
   if (!expr_deliveries.ok()) return expr_deliveries.status();
   deliveries += *expr_deliveries;
   auto health =
@@ -175,9 +179,10 @@ class Daemon final : public sources::ObservationSink {
       auto config = config_;
       auto now = clock_.Now();
       auto job = [config, now](store::Store& s) {
-        return alerts::EvaluateAgeRules(s, *config, now, [&config](const config::RuleConfig& rule) {
-          return TargetsFor(*config, rule);
-        });
+        return alerts::EvaluateAgeRules(
+            s, *config, now, [&config](const config::RuleConfig& rule, const store::Transition& t) {
+              return TargetsFor(*config, rule, t);
+            });
       };
       auto r = co_await store_.Run(job);
       if (!r.ok()) {

@@ -11,11 +11,13 @@ namespace {
 using Level = rules::Verdict::Level;
 
 store::Transition Make(const config::RuleConfig& rule, const std::string& series,
-                       const RuleMemory& m, AlertState to, std::string kind, Severity severity,
-                       const rules::Verdict& v, Date obs_date, TimePoint now) {
+                       const std::string& labels, const RuleMemory& m, AlertState to,
+                       std::string kind, Severity severity, const rules::Verdict& v, Date obs_date,
+                       TimePoint now) {
   store::Transition t;
   t.rule = rule.name;
   t.series = series;
+  t.labels = labels;
   t.kind = std::move(kind);
   t.from = m.state;
   t.to = to;
@@ -40,13 +42,13 @@ bool ForMet(const config::ExprRule& e, const RuleMemory& m, Date obs_date) {
 }  // namespace
 
 std::optional<store::Transition> Step(const config::RuleConfig& rule, const std::string& series,
-                                      RuleMemory& m, const rules::Verdict& v, Date obs_date,
-                                      TimePoint now) {
+                                      const std::string& labels, RuleMemory& m,
+                                      const rules::Verdict& v, Date obs_date, TimePoint now) {
   const config::ExprRule& e = *rule.expr;
   m.last_obs = obs_date;
   std::optional<store::Transition> out;
   auto enter = [&](AlertState to, std::string kind, Severity sev) {
-    out = Make(rule, series, m, to, std::move(kind), sev, v, obs_date, now);
+    out = Make(rule, series, labels, m, to, std::move(kind), sev, v, obs_date, now);
     if (to != m.state) m.since_date = obs_date;
     m.state = to;
     m.severity = sev;
@@ -75,7 +77,7 @@ std::optional<store::Transition> Step(const config::RuleConfig& rule, const std:
       return out;
     }
     m.breach_count = 0;
-    const bool cleared = !e.clear || v.clear.value_or(false);
+    const bool cleared = !e.has_clear || v.clear.value_or(false);
     const bool held = std::chrono::duration_cast<Duration>(obs_date - m.since_date) >= e.min_time;
     if (cleared && held) {
       enter(AlertState::kResolved, "resolved", m.severity);

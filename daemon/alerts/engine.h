@@ -1,7 +1,7 @@
 // The alert state machine for expression rules (config/rules_config.h).
 //
-// Contract: pure; `now` is passed in, never read. Step() takes a rule's memory (what it knew
-// after its previous evaluation), the verdict for a new observation date and returns the
+// Contract: pure; `now` is passed in, never read. Step() takes a rule instance's memory (what it
+// knew after its previous evaluation), the verdict for a new observation date and returns the
 // transition to record, if any, updating `memory` in place. States:
 //
 //   inactive/resolved --breach--> pending (for: not yet met) --breach held--> firing
@@ -37,8 +37,10 @@ struct RuleMemory {
   std::optional<Date> last_obs;  // newest observation date evaluated
 };
 
+// `labels` names the rule instance (config::RuleInstance, "" unless the rule has for_each) and
+// `series` its clock series; both are copied into the transition.
 std::optional<store::Transition> Step(const config::RuleConfig& rule, const std::string& series,
-                                      RuleMemory& memory, const rules::Verdict& verdict,
-                                      Date obs_date, TimePoint now);
+                                      const std::string& labels, RuleMemory& memory,
+                                      const rules::Verdict& verdict, Date obs_date, TimePoint now);
 
 }  // namespace liqwatch::alerts

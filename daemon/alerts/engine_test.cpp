@@ -126,11 +126,12 @@ TEST(RuleEngine, NoDataDoesNotResolveAFiringAlert) {
   RuleMemory m;
   rules::Verdict fire;
   fire.level = rules::Verdict::Level::kWarn;
-  auto t = Step(c.rules[0], "spread", m, fire, D("2025-10-01"), EndOfDay(D("2025-10-01")));
+  auto t = Step(c.rules[0], "spread", "", m, fire, D("2025-10-01"), EndOfDay(D("2025-10-01")));
   ASSERT_TRUE(t);
   rules::Verdict missing;
   missing.level = rules::Verdict::Level::kNoData;
-  EXPECT_FALSE(Step(c.rules[0], "spread", m, missing, D("2025-10-02"), EndOfDay(D("2025-10-02"))));
+  EXPECT_FALSE(
+      Step(c.rules[0], "spread", "", m, missing, D("2025-10-02"), EndOfDay(D("2025-10-02"))));
   EXPECT_EQ(m.state, AlertState::kFiring);
 }
 
@@ -155,7 +156,7 @@ TEST(RuleEngine, MemorySurvivesStoreReopen) {
   {
     auto s = store::Store::Open(path.string(), store::Store::Mode::kReadWrite);
     ASSERT_TRUE(s.ok()) << s.status().message();
-    auto t = Step(c.rules[0], "spread", m, fire, D("2025-10-01"), EndOfDay(D("2025-10-01")));
+    auto t = Step(c.rules[0], "spread", "", m, fire, D("2025-10-01"), EndOfDay(D("2025-10-01")));
     ASSERT_TRUE(t);
     EXPECT_EQ(t->to, AlertState::kPending);
     ASSERT_TRUE((*s)->RecordTransition(*t, {}).ok());
@@ -171,7 +172,7 @@ TEST(RuleEngine, MemorySurvivesStoreReopen) {
   EXPECT_EQ(m2.breach_count, 1);
   EXPECT_EQ(m2.last_obs, D("2025-10-01"));
   // The second breaching observation after the restart completes `for: 2`.
-  auto t = Step(c.rules[0], "spread", m2, fire, D("2025-10-02"), EndOfDay(D("2025-10-02")));
+  auto t = Step(c.rules[0], "spread", "", m2, fire, D("2025-10-02"), EndOfDay(D("2025-10-02")));
   ASSERT_TRUE(t);
   EXPECT_EQ(t->kind, "firing");
   auto rec = (*s)->RecordTransition(*t, {"desk"});
@@ -183,7 +184,8 @@ TEST(RuleEngine, MemorySurvivesStoreReopen) {
   auto s3 = store::Store::Open(path.string(), store::Store::Mode::kReadWrite);
   auto m3 = **LoadMemory(**s3, "r", "");
   EXPECT_EQ(m3.state, AlertState::kFiring);
-  EXPECT_FALSE(Step(c.rules[0], "spread", m3, fire, D("2025-10-03"), EndOfDay(D("2025-10-03"))));
+  EXPECT_FALSE(
+      Step(c.rules[0], "spread", "", m3, fire, D("2025-10-03"), EndOfDay(D("2025-10-03"))));
   std::filesystem::remove(path);
 }
 

@@ -36,22 +36,28 @@ Result<expr::InMemoryHistory> LoadHistory(store::Store& s, const config::Config&
   return BuildHistory(rs, c, data);
 }
 
-// Judges `rule` as of `d`, steps its state machine and records the transition, if any.
+// One rule instance with what live evaluation needs to judge it.
+struct Target {
+  const config::RuleConfig* rule;
+  const config::RuleInstance* instance;
+};
+
+// Judges `t` as of `d`, steps its state machine and records the transition, if any.
 // Returns the number of deliveries queued.
-Result<int> EvaluateOne(store::Store& s, const config::RuleConfig& rule, const std::string& clock,
-                        RuleMemory& m, const expr::SeriesHistory& history, Date d, TimePoint now,
+Result<int> EvaluateOne(store::Store& s, const Target& t, const std::string& clock, RuleMemory& m,
+                        const expr::SeriesHistory& history, Date d, TimePoint now,
                         const TargetsFn& targets) {
-  auto verdict = rules::Judge(*rule.expr, history, d, now);
-  auto t = Step(rule, clock, m, verdict, d, now);
-  if (!t) return 0;
-  auto to = IsNotified(*t) ? targets(rule) : std::vector<std::string>{};
-  auto rec = s.RecordTransition(*t, to);
+  auto verdict = rules::Judge(*t.instance, history, d, now);
+  auto tr = Step(*t.rule, clock, t.instance->labels, m, verdict, d, now);
+  if (!tr) return 0;
+  auto to = IsNotified(*tr) ? targets(*t.rule, *tr) : std::vector<std::string>{};
+  auto rec = s.RecordTransition(*tr, to);
   if (!rec.ok()) return rec.status();
   Logger("alerts")->info(
-      "event=transition rule={} kind={} from={} to={} severity={} "
+      "event=transition rule={} labels=\"{}\" kind={} from={} to={} severity={} "
       "obs_date={} deliveries={} message=\"{}\"",
-      t->rule, t->kind, AlertStateName(t->from), AlertStateName(t->to), SeverityName(t->severity),
-      FormatDate(t->obs_date), rec->deliveries, t->message);
+      tr->rule, tr->labels, tr->kind, AlertStateName(tr->from), AlertStateName(tr->to),
+      SeverityName(tr->severity), FormatDate(tr->obs_date), rec->deliveries, tr->message);
   return rec->deliveries;
 }
 }  // namespace
@@ -63,26 +69,29 @@ Result<int> EvaluateExprRules(store::Store& s, const config::Config& c, const st
   const config::RuleSet& rs = *c.rule_set;
   auto index = rs.catalog.Find(series);
   if (!index) return 0;
-  std::vector<const config::RuleConfig*> rules;
+  std::vector<Target> todo_targets;
   std::set<int> needed;
   for (const auto& rule : c.rules) {
-    if (!rule.expr || rule.expr->clock < 0 || rs.RootClock(rule.expr->clock) != *index) continue;
-    rules.push_back(&rule);
-    for (int i : rule.expr->inputs) Need(rs, i, needed);
+    if (!rule.expr) continue;
+    for (const auto& inst : rule.expr->instances) {
+      if (inst.clock < 0 || rs.RootClock(inst.clock) != *index) continue;
+      todo_targets.push_back(Target{&rule, &inst});
+      for (int i : inst.inputs) Need(rs, i, needed);
+    }
   }
   std::vector<Date> dates;
   for (const auto& o : changed)
     if (o.value) dates.push_back(o.date);
   std::sort(dates.begin(), dates.end());
   dates.erase(std::unique(dates.begin(), dates.end()), dates.end());
-  if (rules.empty() || dates.empty()) return 0;
+  if (todo_targets.empty() || dates.empty()) return 0;
 
   auto history = LoadHistory(s, c, needed);
   if (!history.ok()) return history.status();
 
   int deliveries = 0;
-  for (const auto* rule : rules) {
-    auto loaded = LoadMemory(s, rule->name, "");
+  for (const auto& t : todo_targets) {
+    auto loaded = LoadMemory(s, t.rule->name, t.instance->labels);
     if (!loaded.ok()) return loaded.status();
     RuleMemory m = loaded->value_or(RuleMemory{});
     std::vector<Date> todo;
@@ -90,13 +99,13 @@ Result<int> EvaluateExprRules(store::Store& s, const config::Config& c, const st
       if (!m.last_obs || d > *m.last_obs) todo.push_back(d);
     if (!*loaded && todo.size() > 1) todo.erase(todo.begin(), todo.end() - 1);
     if (todo.empty()) continue;
-    const std::string clock = ClockSeries(rs, *rule);
+    const std::string clock = rs.ClockId(*t.instance);
     for (Date d : todo) {
-      auto n = EvaluateOne(s, *rule, clock, m, *history, d, now, targets);
+      auto n = EvaluateOne(s, t, clock, m, *history, d, now, targets);
       if (!n.ok()) return n.status();
       deliveries += *n;
     }
-    if (auto st = SaveMemory(s, rule->name, "", m); !st.ok()) return st;
+    if (auto st = SaveMemory(s, t.rule->name, t.instance->labels, m); !st.ok()) return st;
   }
   return deliveries;
 }
@@ -105,36 +114,39 @@ Result<int> EvaluateAgeRules(store::Store& s, const config::Config& c, TimePoint
                              const TargetsFn& targets) {
   if (!c.rule_set) return 0;
   const config::RuleSet& rs = *c.rule_set;
-  std::vector<const config::RuleConfig*> rules;
+  std::vector<Target> age_targets;
   std::set<int> needed;
   for (const auto& rule : c.rules) {
-    if (!rule.expr || !rule.expr->uses_age) continue;
-    rules.push_back(&rule);
-    for (int i : rule.expr->inputs) Need(rs, i, needed);
-    if (rule.expr->clock >= 0) needed.insert(rs.RootClock(rule.expr->clock));
+    if (!rule.expr) continue;
+    for (const auto& inst : rule.expr->instances) {
+      if (!inst.uses_age) continue;
+      age_targets.push_back(Target{&rule, &inst});
+      for (int i : inst.inputs) Need(rs, i, needed);
+      if (inst.clock >= 0) needed.insert(rs.RootClock(inst.clock));
+    }
   }
-  if (rules.empty()) return 0;
+  if (age_targets.empty()) return 0;
   auto history = LoadHistory(s, c, needed);
   if (!history.ok()) return history.status();
 
   int deliveries = 0;
-  for (const auto* rule : rules) {
-    auto loaded = LoadMemory(s, rule->name, "");
+  for (const auto& t : age_targets) {
+    auto loaded = LoadMemory(s, t.rule->name, t.instance->labels);
     if (!loaded.ok()) return loaded.status();
     RuleMemory m = loaded->value_or(RuleMemory{});
     // As of the newest observation date of the clock series (never an earlier date than the
     // rule already evaluated): the date stays put while the feed is silent, `now` moves on.
     std::optional<Date> as_of = m.last_obs;
-    if (rule->expr->clock >= 0) {
-      const auto& pts = history->Points(rs.RootClock(rule->expr->clock));
+    if (t.instance->clock >= 0) {
+      const auto& pts = history->Points(rs.RootClock(t.instance->clock));
       if (!pts.empty() && (!as_of || pts.back().date > *as_of)) as_of = pts.back().date;
     }
     if (!as_of) continue;  // nothing observed yet: nothing is stale
-    const std::string clock = ClockSeries(rs, *rule);
-    auto n = EvaluateOne(s, *rule, clock, m, *history, *as_of, now, targets);
+    const std::string clock = rs.ClockId(*t.instance);
+    auto n = EvaluateOne(s, t, clock, m, *history, *as_of, now, targets);
     if (!n.ok()) return n.status();
     deliveries += *n;
-    if (auto st = SaveMemory(s, rule->name, "", m); !st.ok()) return st;
+    if (auto st = SaveMemory(s, t.rule->name, t.instance->labels, m); !st.ok()) return st;
   }
   return deliveries;
 }

@@ -1,11 +1,13 @@
 // Live evaluation of expression rules after a batch of observations was stored.
 //
-// Contract: runs on the store thread with the caller's Store. For every expression rule whose
-// clock series (through derived series) is `series`, evaluates each newly stored observation
-// date later than the rule's last evaluated date, in date order (a rule never evaluated starts
-// at the newest date: history is for backtests, not pages), records each transition with
-// RecordTransition (event + alert + outbox rows in one transaction, notified transitions to
-// `targets(rule)`) and saves the rule's memory. Returns the number of deliveries queued.
+// Contract: runs on the store thread with the caller's Store. For every expression rule
+// instance (config::RuleInstance: one per for_each item) whose clock series (through derived
+// series) is `series`, evaluates each newly stored observation date later than the instance's
+// last evaluated date, in date order (an instance never evaluated starts at the newest date:
+// history is for backtests, not pages), records each transition with RecordTransition (event +
+// alert + outbox rows in one transaction, notified transitions to `targets(rule, transition)`) and
+// saves the instance's memory (keyed by rule name and labels). Returns the number of
+// deliveries queued.
 #pragma once
 
 #include <functional>
@@ -18,17 +20,20 @@
 
 namespace liqwatch::alerts {
 
-using TargetsFn = std::function<std::vector<std::string>(const config::RuleConfig&)>;
+// The notifiers a notified transition of `rule` goes to (routes match its labels and severity).
+using TargetsFn =
+    std::function<std::vector<std::string>(const config::RuleConfig&, const store::Transition&)>;
 
 Result<int> EvaluateExprRules(store::Store& s, const config::Config& c, const std::string& series,
                               const std::vector<Observation>& changed, TimePoint now,
                               const TargetsFn& targets);
 
 // The timer side of live evaluation (the daemon calls it every `evaluation.age_interval`), same
-// thread and persistence contract as EvaluateExprRules: every expression rule whose conditions
-// use age() is judged with `now` as of the newest observation date of its clock series (or the
-// date it last evaluated, if later), so a feed that stops publishing trips its staleness rule
-// without any new observation. A rule whose clock series has no observation is skipped.
+// thread and persistence contract as EvaluateExprRules: every expression rule instance whose
+// conditions use age() is judged with `now` as of the newest observation date of its clock
+// series (or the date it last evaluated, if later), so a feed that stops publishing trips its
+// staleness rule without any new observation. An instance whose clock series has no
+// observation is skipped.
 // Returns the number of deliveries queued.
 Result<int> EvaluateAgeRules(store::Store& s, const config::Config& c, TimePoint now,
                              const TargetsFn& targets);

@@ -30,11 +30,6 @@ TimePoint EndOfDay(Date d) {
   return TimePoint(d) + std::chrono::hours(24) - std::chrono::seconds(1);
 }
 
-std::string ClockSeries(const config::RuleSet& rs, const config::RuleConfig& rule) {
-  int clock = rule.expr->clock;
-  return clock >= 0 ? rs.catalog.spec(clock).id : std::string();
-}
-
 std::vector<store::Transition> Backtest(const config::Config& c, const expr::SeriesHistory& history,
                                         Date from, Date to) {
   return Backtest(
@@ -44,32 +39,41 @@ std::vector<store::Transition> Backtest(const config::Config& c, const expr::Ser
 std::vector<store::Transition> Backtest(const config::Config& c, const expr::SeriesHistory& history,
                                         const HistoryAt& history_at, Date from, Date to) {
   const config::RuleSet& rs = *c.rule_set;
-  // (date, rule index) pairs in date order, rules in config order within a day.
-  std::vector<std::pair<Date, int>> events;
-  for (int i = 0; i < int(c.rules.size()); ++i) {
-    const auto& rule = c.rules[size_t(i)];
+  // Every rule instance, in config order (instances in for_each order).
+  struct Unit {
+    const config::RuleConfig* rule;
+    const config::RuleInstance* instance;
+    std::string series;
+    RuleMemory memory;
+  };
+  std::vector<Unit> units;
+  for (const auto& rule : c.rules) {
     if (!rule.expr) continue;
-    if (rule.expr->uses_age || rule.expr->clock < 0) {
+    for (const auto& inst : rule.expr->instances)
+      units.push_back(Unit{&rule, &inst, rs.ClockId(inst), RuleMemory{}});
+  }
+  // (date, unit index) pairs in date order, units in config order within a day.
+  std::vector<std::pair<Date, size_t>> events;
+  for (size_t u = 0; u < units.size(); ++u) {
+    const auto& inst = *units[u].instance;
+    if (inst.uses_age || inst.clock < 0) {
       for (Date d = from; d <= to; d += std::chrono::days{1})
-        if (IsBusinessDay(d)) events.emplace_back(d, i);
+        if (IsBusinessDay(d)) events.emplace_back(d, u);
       continue;
     }
     // The root fetched series: a derived clock has no point where an input is missing, and
     // those dates must be evaluated (to no_data), not skipped.
-    for (const auto& p : history.Points(rs.RootClock(rule.expr->clock)))
-      if (p.date >= from && p.date <= to) events.emplace_back(p.date, i);
+    for (const auto& p : history.Points(rs.RootClock(inst.clock)))
+      if (p.date >= from && p.date <= to) events.emplace_back(p.date, u);
   }
   std::stable_sort(events.begin(), events.end());
-  std::vector<RuleMemory> memory(c.rules.size());
-  std::vector<std::string> series(c.rules.size());
-  for (size_t i = 0; i < c.rules.size(); ++i)
-    if (c.rules[i].expr) series[i] = ClockSeries(rs, c.rules[i]);
   std::vector<store::Transition> out;
-  for (const auto& [date, i] : events) {
-    const auto& rule = c.rules[size_t(i)];
+  for (const auto& [date, u] : events) {
+    Unit& unit = units[u];
     TimePoint now = EndOfDay(date);
-    auto verdict = rules::Judge(*rule.expr, history_at(date), date, now);
-    if (auto t = Step(rule, series[size_t(i)], memory[size_t(i)], verdict, date, now))
+    auto verdict = rules::Judge(*unit.instance, history_at(date), date, now);
+    if (auto t =
+            Step(*unit.rule, unit.series, unit.instance->labels, unit.memory, verdict, date, now))
       out.push_back(std::move(*t));
   }
   return out;

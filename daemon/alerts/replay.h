@@ -5,9 +5,10 @@
 // fills an InMemoryHistory indexed by the config's RuleSet catalog from per-series points of
 // the fetched series (canonical units, sorted, missing values left out) and computes every
 // derived series over them. Backtest walks observation dates in order; on each date it
-// evaluates every expression rule whose clock series has an observation that day (rules with
-// age() are evaluated on every US business day), with now = the end of that day, and returns
-// every transition in (date, rule order). Output is deterministic for a given input.
+// evaluates every expression rule instance whose clock series has an observation that day
+// (instances with age() are evaluated on every US business day), with now = the end of that
+// day, and returns every transition in (date, rule and instance order). Output is deterministic
+// for a given input.
 #pragma once
 
 #include <functional>
@@ -28,9 +29,6 @@ expr::InMemoryHistory BuildHistory(const config::RuleSet& rs, const config::Conf
 
 // The evaluation time used for an observation date in replays: the end of that day (UTC).
 TimePoint EndOfDay(Date d);
-
-// The series id a transition is reported under: the rule's clock series.
-std::string ClockSeries(const config::RuleSet& rs, const config::RuleConfig& rule);
 
 std::vector<store::Transition> Backtest(const config::Config& c, const expr::SeriesHistory& history,
                                         Date from, Date to);

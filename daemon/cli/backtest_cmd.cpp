@@ -86,6 +86,7 @@ int RunBacktest(const BacktestArgs& a) {
       boost::json::object o;
       o["date"] = FormatDate(t.obs_date);
       o["rule"] = t.rule;
+      o["labels"] = t.labels;
       o["kind"] = t.kind;
       o["from"] = std::string(AlertStateName(t.from));
       o["to"] = std::string(AlertStateName(t.to));
@@ -104,7 +105,7 @@ int RunBacktest(const BacktestArgs& a) {
   Table table;
   table.header = {"DATE", "RULE", "TRANSITION", "SEVERITY", "VALUE", "MESSAGE"};
   for (const auto& t : transitions) {
-    table.rows.push_back({FormatDate(t.obs_date), t.rule, TransitionText(t),
+    table.rows.push_back({FormatDate(t.obs_date), InstanceName(t.rule, t.labels), TransitionText(t),
                           std::string(SeverityName(t.severity)), value_text(t), t.message});
   }
   std::printf("%s", RenderTable(table, 90).c_str());

@@ -17,6 +17,8 @@
 //       expect:                               # every transition in the range, no more
 //         - {date: 2025-10-28, rule: sofr_above_iorb, transition: inactive -> firing,
 //            severity: warning}
+//         - {date: 2025-11-20, rule: credit_oas_widening, labels: {series: hy_oas},
+//            transition: inactive -> firing, severity: warning}   # a for_each instance
 //
 // Exit status: 0 all tests pass, 1 a test failed (the diff is printed: "-" expected but not
 // produced, "+" produced but not expected), 2 a file is malformed (FILE:LINE:COL errors) or its
@@ -38,6 +40,7 @@
 #include "config/rules_config.h"
 #include "config/yaml_reader.h"
 #include "core/log.h"
+#include "core/model.h"
 #include "core/time.h"
 #include "core/units.h"
 
@@ -50,6 +53,7 @@ namespace fs = std::filesystem;
 struct Expected {
   Date date{};
   std::string rule;
+  std::string labels;  // canonical (SortedLabels); "" for a rule without for_each
   AlertState from{}, to{};
   Severity severity{};
 };
@@ -74,9 +78,16 @@ struct TestFile {
   std::vector<TestCase> tests;
 };
 
+// "k=v,k2=v2" with the pairs sorted, so label sets compare whatever order they were written in.
+std::string SortedLabels(const std::string& labels) {
+  Labels pairs = SplitLabels(labels);
+  std::sort(pairs.begin(), pairs.end());
+  return JoinLabels(pairs);
+}
+
 bool SameKey(const Expected& e, const store::Transition& t) {
-  return e.date == t.obs_date && e.rule == t.rule && e.from == t.from && e.to == t.to &&
-         e.severity == t.severity;
+  return e.date == t.obs_date && e.rule == t.rule && e.labels == SortedLabels(t.labels) &&
+         e.from == t.from && e.to == t.to && e.severity == t.severity;
 }
 
 std::string Slurp(const std::string& path, bool& ok) {
@@ -200,7 +211,7 @@ void ReadExpect(config::YamlReader& r, const YAML::Node& node, const std::string
   int i = 0;
   for (const auto& n : node) {
     std::string p = fmt::format("{}[{}]", path, i++);
-    if (!r.CheckMap(n, p, {"date", "rule", "transition", "severity"})) continue;
+    if (!r.CheckMap(n, p, {"date", "rule", "labels", "transition", "severity"})) continue;
     Expected e;
     bool ok = true;
     if (!r.Has(n, "date", p, true))
@@ -213,6 +224,20 @@ void ReadExpect(config::YamlReader& r, const YAML::Node& node, const std::string
     if (rule && !KnownRule(c, *rule)) {
       r.Error(n["rule"], fmt::format("{}.rule: unknown expression rule '{}'", p, *rule));
       ok = false;
+    }
+    if (const YAML::Node labels = n["labels"]) {
+      // {series: hy_oas} as for_each writes an item, or the text form "series=hy_oas".
+      if (labels.IsMap()) {
+        Labels pairs;
+        for (const auto& kv : labels)
+          pairs.emplace_back(kv.first.as<std::string>(""), kv.second.as<std::string>(""));
+        e.labels = SortedLabels(JoinLabels(pairs));
+      } else if (labels.IsScalar()) {
+        e.labels = SortedLabels(labels.Scalar());
+      } else {
+        r.Error(labels, fmt::format("{}.labels: expected a map of label to value", p));
+        ok = false;
+      }
     }
     auto tr = r.String(n, "transition", p, true);
     if (tr) {
@@ -423,15 +448,16 @@ int RunCase(const std::string& file, const config::Config& c, const TestCase& tc
       }
       if (!condition.empty()) extra += "  " + std::string(condition);
     }
-    lines.push_back(
-        {t.obs_date, rule_index(t.rule), order++,
-         Row(used[g] ? ' ' : '+', t.obs_date, t.rule, t.from, t.to, t.severity, extra)});
+    lines.push_back({t.obs_date, rule_index(t.rule), order++,
+                     Row(used[g] ? ' ' : '+', t.obs_date, InstanceName(t.rule, t.labels), t.from,
+                         t.to, t.severity, extra)});
   }
   for (size_t e = 0; e < tc.expect.size(); ++e) {
     if (found[e]) continue;
     const auto& x = tc.expect[e];
-    lines.push_back({x.date, rule_index(x.rule), order++,
-                     Row('-', x.date, x.rule, x.from, x.to, x.severity, "")});
+    lines.push_back(
+        {x.date, rule_index(x.rule), order++,
+         Row('-', x.date, InstanceName(x.rule, x.labels), x.from, x.to, x.severity, "")});
   }
   std::stable_sort(lines.begin(), lines.end(), [](const Line& a, const Line& b) {
     return std::tie(a.date, a.rule) < std::tie(b.date, b.rule);

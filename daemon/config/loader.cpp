@@ -376,16 +376,17 @@ std::optional<std::string> ReadRuleCommon(YamlReader& r, const YAML::Node& n,
 void ReadRules(YamlReader& r, const YAML::Node& node, const RuleSet& rs, Config& c) {
   ForEachListItem(r, node, "rules", [&](const YAML::Node& n, const std::string& path) {
     if (IsExprRule(n)) {
-      if (!r.CheckMap(n, path,
-                      {"name", "expr", "warn", "crit", "clear", "for", "min_time", "repeat",
-                       "severity", "description", "notify", "series", "op", "threshold"}))
+      if (!r.CheckMap(
+              n, path,
+              {"name", "expr", "warn", "crit", "clear", "for", "min_time", "repeat", "for_each",
+               "severity", "description", "notify", "series", "op", "threshold"}))
         return;
       RuleConfig rule;
       auto name = ReadRuleCommon(r, n, path, rule);
       ReadExprRule(r, n, path, rs, rule);
       if (!name || !rule.expr) return;
       rule.name = *name;
-      rule.severity = rule.expr->crit ? Severity::kCritical : rule.expr->warn_severity;
+      rule.severity = rule.expr->has_crit ? Severity::kCritical : rule.expr->warn_severity;
       c.rules.push_back(std::move(rule));
       return;
     }

@@ -1,9 +1,12 @@
 #include "config/rules_config.h"
 
 #include <algorithm>
+#include <cctype>
+#include <ranges>
 #include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace liqwatch::config {
 
@@ -14,19 +17,6 @@ Position TextPosition(const YAML::Node& n) {
   Position p = YamlReader::PositionOf(n);
   if (n.Tag() == "!") ++p.column;  // yaml-cpp tags quoted scalars "!"
   return p;
-}
-
-std::optional<expr::Program> CompileAt(YamlReader& r, const YAML::Node& n, const std::string& what,
-                                       const expr::SeriesCatalog& catalog) {
-  expr::CompileError err;
-  auto prog = expr::Compile(n.Scalar(), catalog, &err);
-  if (!prog.ok()) {
-    Position p = TextPosition(n);
-    p.column += std::max(err.column, 1) - 1;
-    r.ErrorAt(p, fmt::format("{}: {}", what, err.message));
-    return std::nullopt;
-  }
-  return std::move(*prog);
 }
 
 std::optional<std::chrono::days> MaxAgeDays(Duration d) {
@@ -41,6 +31,10 @@ const DerivedConfig* RuleSet::FindDerived(int index) const {
   for (const auto& d : derived)
     if (d.series.index == index) return &d;
   return nullptr;
+}
+
+std::string RuleSet::ClockId(const RuleInstance& instance) const {
+  return instance.clock >= 0 ? catalog.spec(instance.clock).id : std::string();
 }
 
 int RuleSet::RootClock(int index) const {
@@ -103,10 +97,120 @@ void ReadDerived(YamlReader& r, const YAML::Node& node, const Config& c, RuleSet
 
 bool IsExprRule(const YAML::Node& n) {
   if (!n.IsMap()) return false;
-  for (const char* k : {"expr", "warn", "crit", "clear", "for", "min_time", "repeat"})
+  for (const char* k : {"expr", "warn", "crit", "clear", "for", "min_time", "repeat", "for_each"})
     if (n[k]) return true;
   return false;
 }
+
+Result<Substituted> SubstituteLabels(std::string_view text, const Labels& labels,
+                                     int* error_column) {
+  auto ident = [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_'; };
+  Substituted out;
+  out.text.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    if (text[i] != '$' || i + 1 >= text.size() || !ident(text[i + 1])) {
+      out.text += text[i];
+      out.column_map.push_back(int(i) + 1);
+      ++i;
+      continue;
+    }
+    size_t end = i + 1;
+    while (end < text.size() && ident(text[end])) ++end;
+    std::string_view name = text.substr(i + 1, end - i - 1);
+    auto it = std::find_if(labels.begin(), labels.end(),
+                           [&](const auto& kv) { return kv.first == name; });
+    if (it == labels.end()) {
+      if (error_column != nullptr) *error_column = int(i) + 1;
+      return Status::InvalidArgument(
+          labels.empty()
+              ? fmt::format("unknown label ${}: only rules with for_each have labels", name)
+              : fmt::format("unknown label ${}: for_each defines {}", name,
+                            fmt::join(labels | std::views::keys, ", ")));
+    }
+    out.text += it->second;
+    out.column_map.insert(out.column_map.end(), it->second.size(), int(i) + 1);
+    i = end;
+  }
+  return out;
+}
+
+bool ExprRule::uses_age() const {
+  return std::any_of(instances.begin(), instances.end(),
+                     [](const RuleInstance& i) { return i.uses_age; });
+}
+
+namespace {
+
+bool IsLabelName(std::string_view s) {
+  if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
+  return std::all_of(s.begin(), s.end(), [](char ch) {
+    return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_';
+  });
+}
+
+// The label sets of `for_each:` (a list of scalars = {series: X}, or of flat maps, all with the
+// same keys). An empty result with no error recorded means the rule does not fan out.
+std::optional<std::vector<Labels>> ReadForEach(YamlReader& r, const YAML::Node& n,
+                                               const std::string& path) {
+  std::vector<Labels> out;
+  const YAML::Node list = n["for_each"];
+  if (!list) return out;
+  if (!list.IsSequence() || list.size() == 0) {
+    r.Error(list, fmt::format("{}.for_each: expected a non-empty list of series ids or of "
+                              "label maps",
+                              path));
+    return std::nullopt;
+  }
+  std::set<std::string> seen;
+  for (size_t i = 0; i < list.size(); ++i) {
+    const YAML::Node item = list[i];
+    const std::string where = fmt::format("{}.for_each[{}]", path, i);
+    Labels labels;
+    if (item.IsScalar()) {
+      labels.emplace_back("series", item.Scalar());
+    } else if (item.IsMap()) {
+      for (const auto& kv : item) {
+        std::string key = kv.first.as<std::string>("");
+        if (!IsLabelName(key) || !kv.second.IsScalar()) {
+          r.Error(kv.first, fmt::format("{}: '{}' must be a label name (letters, digits, '_') "
+                                        "with a scalar value",
+                                        where, key));
+          return std::nullopt;
+        }
+        labels.emplace_back(key, kv.second.Scalar());
+      }
+    } else {
+      r.Error(item, fmt::format("{}: expected a series id or a map of labels", where));
+      return std::nullopt;
+    }
+    auto keys = [](const Labels& l) {
+      std::vector<std::string> k;
+      for (const auto& kv : l) k.push_back(kv.first);
+      std::sort(k.begin(), k.end());
+      return k;
+    };
+    if (!out.empty() && keys(labels) != keys(out.front())) {
+      r.Error(item, fmt::format("{}: every item needs the same labels as for_each[0] ({})", where,
+                                fmt::join(keys(out.front()), ", ")));
+      return std::nullopt;
+    }
+    for (const auto& [k, v] : labels) {
+      if (v.empty() || v.find_first_of(",={}") != std::string::npos) {
+        r.Error(item,
+                fmt::format("{}: label {} needs a value without ',', '=', '{{' or '}}'", where, k));
+        return std::nullopt;
+      }
+    }
+    if (!seen.insert(JoinLabels(labels)).second) {
+      r.Error(item, fmt::format("{}: duplicate item", where));
+      return std::nullopt;
+    }
+    out.push_back(std::move(labels));
+  }
+  return out;
+}
+
+}  // namespace
 
 void ReadExprRule(YamlReader& r, const YAML::Node& n, const std::string& path, const RuleSet& rs,
                   RuleConfig& rule) {
@@ -125,41 +229,80 @@ void ReadExprRule(YamlReader& r, const YAML::Node& n, const std::string& path, c
     r.Error(n, fmt::format("{}: missing required key 'expr' (or 'warn'/'crit')", path));
     return;
   }
-  bool ok = true;
-  auto condition = [&](const char* key) -> std::optional<RuleCondition> {
+  if (!has_expr && n["severity"])
+    r.Error(n["severity"], fmt::format("{}: severity is implied by warn/crit", path));
+  auto items = ReadForEach(r, n, path);
+  bool ok = items.has_value();
+  e->fans_out = ok && !items->empty();
+  if (ok && items->empty()) items->emplace_back();  // one instance, no labels
+
+  // Compiles `key` for one instance; nullopt if absent (or on error, with ok = false).
+  auto condition = [&](const char* key, const Labels& labels) -> std::optional<RuleCondition> {
     if (!r.Has(n, key, path, false)) return std::nullopt;
     auto text = r.String(n, key, path, false);
     if (!text) {
       ok = false;
       return std::nullopt;
     }
-    auto prog = CompileAt(r, n[key], fmt::format("{}.{}", path, key), rs.catalog);
-    if (!prog) {
+    const Position at = TextPosition(n[key]);
+    std::string what = fmt::format("{}.{}", path, key);
+    if (e->fans_out) what += fmt::format(" ({})", JoinLabels(labels));
+    int column = 0;
+    auto sub = SubstituteLabels(*text, labels, &column);
+    if (!sub.ok()) {
+      r.ErrorAt(Position{at.line, at.column + column - 1},
+                fmt::format("{}: {}", what, sub.status().message()));
+      ok = false;
+      return std::nullopt;
+    }
+    expr::CompileError err;
+    auto prog = expr::Compile(sub->text, rs.catalog, &err);
+    if (!prog.ok()) {
+      int c = std::max(err.column, 1);
+      if (size_t(c - 1) < sub->column_map.size())
+        c = sub->column_map[size_t(c - 1)];
+      else if (!sub->column_map.empty())
+        c = int(text->size()) + 1;  // at the end
+      r.ErrorAt(Position{at.line, at.column + c - 1}, fmt::format("{}: {}", what, err.message));
       ok = false;
       return std::nullopt;
     }
     if (prog->result_kind() != expr::Kind::kBool) {
-      r.Error(n[key], fmt::format("{}.{}: expected a condition (true/false), got {}", path, key,
+      r.Error(n[key], fmt::format("{}: expected a condition (true/false), got {}", what,
                                   expr::KindName(prog->result_kind())));
       ok = false;
       return std::nullopt;
     }
-    return RuleCondition{*text, TextPosition(n[key]), std::move(*prog)};
+    return RuleCondition{std::move(sub->text), *text, at, std::move(*prog)};
   };
-  if (has_expr) {
-    auto c = condition("expr");
-    if (rule.severity == Severity::kCritical)
-      e->crit = std::move(c);
-    else
-      e->warn = std::move(c);
+
+  if (has_expr)
     e->warn_severity = rule.severity == Severity::kCritical ? Severity::kWarning : rule.severity;
-  } else {
-    e->warn = condition("warn");
-    e->crit = condition("crit");
-    if (n["severity"])
-      r.Error(n["severity"], fmt::format("{}: severity is implied by warn/crit", path));
+  e->has_crit = has_expr ? rule.severity == Severity::kCritical : bool(n["crit"]);
+  e->has_clear = bool(n["clear"]);
+  for (size_t i = 0; ok && i < items->size(); ++i) {
+    const Labels& labels = (*items)[i];
+    RuleInstance inst;
+    inst.labels = JoinLabels(labels);
+    if (has_expr) {
+      auto c = condition("expr", labels);
+      (e->has_crit ? inst.crit : inst.warn) = std::move(c);
+    } else {
+      inst.warn = condition("warn", labels);
+      inst.crit = condition("crit", labels);
+    }
+    inst.clear = condition("clear", labels);
+    if (!ok || (!inst.warn && !inst.crit)) break;
+    std::set<int> inputs;
+    for (const auto* c : {&inst.warn, &inst.crit, &inst.clear}) {
+      if (!*c) continue;
+      for (int x : (*c)->program.inputs()) inputs.insert(x);
+      if ((*c)->text.find("age(") != std::string::npos) inst.uses_age = true;
+    }
+    inst.inputs.assign(inputs.begin(), inputs.end());
+    inst.clock = inst.primary().program.first_input();
+    e->instances.push_back(std::move(inst));
   }
-  e->clear = condition("clear");
   if (r.Has(n, "for", path, false)) {
     auto text = r.String(n, "for", path, false);
     if (text && !text->empty() &&
@@ -173,15 +316,7 @@ void ReadExprRule(YamlReader& r, const YAML::Node& n, const std::string& path, c
   }
   if (auto d = r.DurationValue(n, "min_time", path, false)) e->min_time = *d;
   if (auto d = r.DurationValue(n, "repeat", path, false)) e->repeat = *d;
-  if (!ok || (!e->warn && !e->crit)) return;
-  std::set<int> inputs;
-  for (const auto* c : {&e->warn, &e->crit, &e->clear}) {
-    if (!*c) continue;
-    for (int i : (*c)->program.inputs()) inputs.insert(i);
-    if ((*c)->text.find("age(") != std::string::npos) e->uses_age = true;
-  }
-  e->inputs.assign(inputs.begin(), inputs.end());
-  e->clock = e->primary().program.first_input();
+  if (!ok || e->instances.size() != items->size()) return;
   rule.expr = std::move(e);
 }
 

@@ -13,6 +13,7 @@
 //   for: 3 | 2d            observations in a row / time (by observation date) before firing
 //   min_time: 2d           a firing alert stays open at least this long (by observation date)
 //   repeat: 1d             reminder interval while firing (by evaluation time)
+//   for_each: [...]        fan out: one alert instance per item (see RuleInstance)
 #pragma once
 
 #include <chrono>
@@ -31,26 +32,54 @@
 namespace liqwatch::config {
 
 struct RuleCondition {
-  std::string text;
-  Position pos;  // of the expression's first character
+  std::string text;     // as compiled: for_each labels substituted
+  std::string written;  // as in the config (with $labels)
+  Position pos;         // of the expression's first character
   expr::Program program;
 };
 
-struct ExprRule {
+// One alert instance of a rule: its compiled conditions and what drives them. A rule without
+// `for_each` has one instance with empty labels. With `for_each`, each item is a label set
+// (a scalar item X is short for {series: X}) and the conditions are compiled once per item
+// with every `$label` replaced by the item's value, e.g.
+//   for_each: [{series: hy_oas, widening: 50bp}, {series: ig_oas, widening: 20bp}]
+//   expr: change($series, 5bd) > $widening
+// Each instance has its own state, alert and rule memory, keyed by (rule name, labels).
+struct RuleInstance {
+  std::string labels;                 // "series=hy_oas,widening=50bp" (item order); "" if none
   std::optional<RuleCondition> warn;  // the lower level (expr: lands here unless critical)
   std::optional<RuleCondition> crit;
   std::optional<RuleCondition> clear;
-  Severity warn_severity = Severity::kWarning;  // severity of the `warn` slot (expr: severity)
-  int for_observations = 0;                     // 0: no count requirement
-  Duration for_duration{};                      // 0: none
-  Duration min_time{};
-  Duration repeat{};        // 0: no reminders
   int clock = -1;           // catalog index whose observations drive evaluation
   std::vector<int> inputs;  // catalog indexes read by any condition
   bool uses_age = false;    // has age(): also evaluate on a timer
 
   const RuleCondition& primary() const { return crit ? *crit : *warn; }
 };
+
+struct ExprRule {
+  Severity warn_severity = Severity::kWarning;  // severity of the `warn` slot (expr: severity)
+  int for_observations = 0;                     // 0: no count requirement
+  Duration for_duration{};                      // 0: none
+  Duration min_time{};
+  Duration repeat{};                    // 0: no reminders
+  std::vector<RuleInstance> instances;  // at least one, in for_each order
+  bool fans_out = false;                // has for_each (instances carry labels)
+  bool has_crit = false;                // has a critical level
+  bool has_clear = false;               // has a clear (hysteresis) condition
+
+  bool uses_age() const;  // any instance has age()
+};
+
+// `text` with every `$name` replaced by labels[name]. Fails with the 1-based column of the
+// first `$name` that is not a label. `column_map[i]` is the column in `text` of byte i of the
+// result (a substituted value maps to its `$`), so compile errors point into what was written.
+struct Substituted {
+  std::string text;
+  std::vector<int> column_map;
+};
+Result<Substituted> SubstituteLabels(std::string_view text, const Labels& labels,
+                                     int* error_column = nullptr);
 
 struct DerivedConfig {
   std::string id;
@@ -67,6 +96,8 @@ struct RuleSet {
 
   // The derived definition with catalog index `index`, or nullptr for a fetched series.
   const DerivedConfig* FindDerived(int index) const;
+  // The id of an instance's clock series, reported as its alerts' series; "" if it has none.
+  std::string ClockId(const RuleInstance& instance) const;
   // The fetched series a catalog series ultimately reads from (a derived series' clock chain
   // ends at a fetched series): the series whose new observations trigger evaluation.
   int RootClock(int index) const;
@@ -77,7 +108,8 @@ void ReadDerived(YamlReader& r, const YAML::Node& node, const Config& c, RuleSet
 // Reads the expression keys of one rule item into rule.expr (compiling against rs.catalog).
 void ReadExprRule(YamlReader& r, const YAML::Node& n, const std::string& path, const RuleSet& rs,
                   RuleConfig& rule);
-// True if the item uses expression keys (expr, warn, crit, clear, for, min_time, repeat).
+// True if the item uses expression keys (expr, warn, crit, clear, for, min_time, repeat,
+// for_each).
 bool IsExprRule(const YAML::Node& n);
 
 }  // namespace liqwatch::config

@@ -38,7 +38,11 @@ rules:
   const auto& rule = r.config->rules[0];
   ASSERT_TRUE(rule.expr);
   EXPECT_EQ(rule.severity, Severity::kCritical);
-  EXPECT_EQ(rule.expr->warn->text, "sofr_iorb > 5bp");
+  ASSERT_EQ(rule.expr->instances.size(), 1u);
+  const RuleInstance& inst = rule.expr->instances[0];
+  EXPECT_EQ(inst.labels, "");
+  EXPECT_FALSE(rule.expr->fans_out);
+  EXPECT_EQ(inst.warn->text, "sofr_iorb > 5bp");
   EXPECT_EQ(rule.expr->for_observations, 2);
   EXPECT_EQ(rule.expr->repeat, std::chrono::hours(24));
   EXPECT_EQ(rule.expr->min_time, std::chrono::hours(48));
@@ -47,7 +51,7 @@ rules:
   ASSERT_EQ(rs.derived.size(), 1u);
   EXPECT_EQ(rs.RootClock(*rs.catalog.Find("sofr_iorb")), *rs.catalog.Find("sofr"));
   EXPECT_EQ(rs.catalog.spec(*rs.catalog.Find("tga")).max_age, std::chrono::days(10));
-  EXPECT_EQ(rule.expr->clock, *rs.catalog.Find("sofr_iorb"));
+  EXPECT_EQ(inst.clock, *rs.catalog.Find("sofr_iorb"));
   EXPECT_EQ(r.config->Summary(), "1 sources, 3 series, 1 rules, 0 notifiers");
 }
 
@@ -59,10 +63,10 @@ TEST(RulesConfig, ForAsDurationAndExprSeverity) {
 )",
                                 "t.yaml");
   ASSERT_TRUE(r.config) << ::testing::PrintToString(Errors(r));
-  EXPECT_TRUE(r.config->rules[0].expr->crit);
-  EXPECT_FALSE(r.config->rules[0].expr->warn);
+  EXPECT_TRUE(r.config->rules[0].expr->instances[0].crit);
+  EXPECT_FALSE(r.config->rules[0].expr->instances[0].warn);
   EXPECT_EQ(r.config->rules[0].expr->for_duration, std::chrono::hours(72));
-  EXPECT_TRUE(r.config->rules[1].expr->warn);
+  EXPECT_TRUE(r.config->rules[1].expr->instances[0].warn);
   EXPECT_EQ(r.config->rules[1].severity, Severity::kWarning);
   EXPECT_FALSE(r.config->rules[2].expr);
 }
@@ -105,6 +109,89 @@ rules:
   EXPECT_THAT(e[2], ::testing::StartsWith("t.yaml:11:36: rules[1].for: invalid duration 'soon'"));
 }
 
+TEST(RulesConfig, ForEachCompilesOneInstancePerItem) {
+  auto r = LoadConfigFromString(std::string(kHead) + R"(rules:
+  - name: up
+    for_each: [{series: sofr, by: 10bp}, {series: iorb, by: 5bp}]
+    expr: change($series, 2) > $by
+    clear: change($series, 2) < 0
+  - name: stale
+    for_each: [sofr, tga]
+    expr: age($series) > 4d
+)",
+                                "t.yaml");
+  ASSERT_TRUE(r.config) << ::testing::PrintToString(Errors(r));
+  const RuleSet& rs = *r.config->rule_set;
+  const ExprRule& up = *r.config->rules[0].expr;
+  EXPECT_TRUE(up.fans_out);
+  ASSERT_EQ(up.instances.size(), 2u);
+  EXPECT_EQ(up.instances[0].labels, "series=sofr,by=10bp");
+  EXPECT_EQ(up.instances[0].warn->text, "change(sofr, 2) > 10bp");
+  EXPECT_EQ(up.instances[0].warn->written, "change($series, 2) > $by");
+  EXPECT_EQ(up.instances[1].labels, "series=iorb,by=5bp");
+  EXPECT_EQ(up.instances[1].clear->text, "change(iorb, 2) < 0");
+  EXPECT_EQ(rs.ClockId(up.instances[1]), "iorb");
+  EXPECT_FALSE(up.uses_age());
+  const ExprRule& stale = *r.config->rules[1].expr;
+  ASSERT_EQ(stale.instances.size(), 2u);
+  EXPECT_EQ(stale.instances[1].labels, "series=tga");
+  EXPECT_EQ(rs.ClockId(stale.instances[1]), "tga");
+  EXPECT_TRUE(stale.instances[1].uses_age);
+  EXPECT_TRUE(stale.uses_age());
+}
+
+TEST(RulesConfig, ForEachErrorsPointAtWhatWasWritten) {
+  auto r = LoadConfigFromString(std::string(kHead) + R"(rules:
+  - name: a
+    for_each: [sofr, tga]
+    expr: $series > 4.5%
+  - name: b
+    for_each: [sofr]
+    expr: $series > $limit
+  - name: c
+    expr: $series > 4
+  - name: d
+    for_each: [{series: sofr, by: 1bp}, {series: iorb}]
+    expr: $series > 4
+  - name: e
+    for_each: [sofr, sofr]
+    expr: $series > 4
+  - name: f
+    for_each: [sofrr]
+    expr: age($series) > 1d and sofr > 1
+)",
+                                "t.yaml");
+  EXPECT_FALSE(r.config);
+  EXPECT_THAT(
+      Errors(r),
+      ::testing::ElementsAre(
+          // tga is money: the error names the instance; columns are those of the text as
+          // written (the '>' after $series, not after "tga").
+          ::testing::StartsWith("t.yaml:10:19: rules[0].expr (series=tga): cannot compare money "
+                                "(USD bn) with"),
+          "t.yaml:13:21: rules[1].expr (series=sofr): unknown label $limit: for_each defines "
+          "series",
+          "t.yaml:15:11: rules[2].expr: unknown label $series: only rules with for_each have "
+          "labels",
+          "t.yaml:17:41: rules[3].for_each[1]: every item needs the same labels as for_each[0] "
+          "(by, series)",
+          "t.yaml:20:22: rules[4].for_each[1]: duplicate item",
+          ::testing::StartsWith("t.yaml:24:15: rules[5].expr (series=sofrr): unknown series "
+                                "'sofrr'")));
+}
+
+TEST(RulesConfig, SubstituteLabelsMapsColumnsBack) {
+  int column = 0;
+  auto s = SubstituteLabels("x($s) > $n", {{"s", "sofr"}, {"n", "10bp"}}, &column);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->text, "x(sofr) > 10bp");
+  // Each byte of a value maps to its '$'; other bytes keep their column.
+  EXPECT_EQ(s->column_map, (std::vector<int>{1, 2, 3, 3, 3, 3, 5, 6, 7, 8, 9, 9, 9, 9}));
+  EXPECT_FALSE(SubstituteLabels("a > $m", {{"s", "x"}}, &column).ok());
+  EXPECT_EQ(column, 5);
+  EXPECT_EQ(SubstituteLabels("a $ b", {}, &column)->text, "a $ b");  // left for the compiler
+}
+
 // The shipped daemon config runs the default desk rules: config/liqwatch.yaml carries exactly
 // the derived series and rules of config/rules/funding.yaml, every rule with a description and
 // every input polled by the daemon config.
@@ -125,13 +212,19 @@ TEST(RulesConfig, ShippedConfigUsesTheDefaultDeskRules) {
     ASSERT_TRUE(a.expr) << "an expression rule";
     ASSERT_TRUE(b.expr);
     auto text = [](const std::optional<RuleCondition>& c) { return c ? c->text : std::string(); };
-    EXPECT_EQ(text(a.expr->warn), text(b.expr->warn));
-    EXPECT_EQ(text(a.expr->crit), text(b.expr->crit));
-    EXPECT_EQ(text(a.expr->clear), text(b.expr->clear));
+    ASSERT_EQ(a.expr->instances.size(), b.expr->instances.size());
     EXPECT_EQ(a.expr->warn_severity, b.expr->warn_severity);
     EXPECT_EQ(a.description, b.description);
     EXPECT_FALSE(a.description.empty());
-    for (int input : a.expr->inputs) {
+    for (size_t k = 0; k < a.expr->instances.size(); ++k) {
+      const RuleInstance& ai = a.expr->instances[k];
+      const RuleInstance& bi = b.expr->instances[k];
+      EXPECT_EQ(ai.labels, bi.labels);
+      EXPECT_EQ(text(ai.warn), text(bi.warn));
+      EXPECT_EQ(text(ai.crit), text(bi.crit));
+      EXPECT_EQ(text(ai.clear), text(bi.clear));
+    }
+    for (int input : a.expr->instances[0].inputs) {
       // Loading proves every input is polled (the catalog holds only the config's series and
       // derived series); each fetched input must also have the dimension funding.yaml declares.
       const auto& spec = d.rule_set->catalog.spec(input);

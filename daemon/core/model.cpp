@@ -1,5 +1,7 @@
 #include "core/model.h"
 
+#include <algorithm>
+
 namespace liqwatch {
 
 namespace {
@@ -29,5 +31,29 @@ std::string_view SeverityName(Severity s) { return NameOf(kSeverities, s); }
 std::optional<Severity> ParseSeverity(std::string_view s) { return ValueOf(kSeverities, s); }
 std::string_view AlertStateName(AlertState s) { return NameOf(kStates, s); }
 std::optional<AlertState> ParseAlertState(std::string_view s) { return ValueOf(kStates, s); }
+
+std::string JoinLabels(const Labels& labels) {
+  std::string out;
+  for (const auto& [k, v] : labels) out.append(out.empty() ? "" : ",").append(k + "=" + v);
+  return out;
+}
+
+Labels SplitLabels(std::string_view text) {
+  Labels out;
+  while (!text.empty()) {
+    size_t comma = std::min(text.find(','), text.size());
+    std::string_view pair = text.substr(0, comma);
+    if (size_t eq = pair.find('='); eq != std::string_view::npos)
+      out.emplace_back(std::string(pair.substr(0, eq)), std::string(pair.substr(eq + 1)));
+    text.remove_prefix(std::min(comma + 1, text.size()));
+  }
+  return out;
+}
+
+std::string InstanceName(std::string_view rule, std::string_view labels) {
+  std::string out(rule);
+  if (!labels.empty()) out.append("{").append(labels).append("}");
+  return out;
+}
 
 }  // namespace liqwatch

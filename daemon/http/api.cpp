@@ -189,26 +189,45 @@ boost::json::object SeriesInfoJson(const config::SeriesConfig& s) {
           {"description", s.description}};
 }
 
+// The alert instances of a rule: (labels, series). One with empty labels unless the rule has
+// for_each; `series` is the instance's clock series (a threshold rule's own series).
+std::vector<std::pair<std::string, std::string>> RuleInstances(const config::Config& c,
+                                                               const config::RuleConfig& r) {
+  if (!r.expr || !c.rule_set) return {{"", r.series}};
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& inst : r.expr->instances)
+    out.emplace_back(inst.labels, c.rule_set->ClockId(inst));
+  return out;
+}
+
 // A threshold rule reports series/op/threshold; an expression rule has no single comparison:
-// op and threshold are null, series is its clock series, and expr/crit/clear carry its
-// conditions' text (null for a threshold rule).
+// op and threshold are null, series is its (first instance's) clock series, expr/crit/clear
+// carry its conditions as written (with $labels for a for_each rule; null for a threshold
+// rule), and for_each lists its instances' labels (null without for_each).
 boost::json::object RuleInfoJson(const config::Config& c, const config::RuleConfig& r) {
   boost::json::array notify;
   for (const auto& n : r.notify) notify.push_back(boost::json::value(n));
   auto text = [](const auto& cond) -> boost::json::value {
-    if (cond) return boost::json::value(cond->text);
+    if (cond) return boost::json::value(cond->written);
     return nullptr;
   };
   if (r.expr) {
     const auto& e = *r.expr;
-    std::string clock = e.clock >= 0 && c.rule_set ? c.rule_set->catalog.spec(e.clock).id : "";
+    const auto& first = e.instances.front();
+    boost::json::value for_each = nullptr;
+    if (e.fans_out) {
+      boost::json::array labels;
+      for (const auto& inst : e.instances) labels.push_back(boost::json::value(inst.labels));
+      for_each = std::move(labels);
+    }
     return {{"name", r.name},
-            {"series", clock},
+            {"series", RuleInstances(c, r).front().second},
             {"op", nullptr},
             {"threshold", nullptr},
-            {"expr", e.warn ? text(e.warn) : text(e.crit)},
-            {"crit", e.warn ? text(e.crit) : boost::json::value(nullptr)},
-            {"clear", text(e.clear)},
+            {"expr", first.warn ? text(first.warn) : text(first.crit)},
+            {"crit", first.warn ? text(first.crit) : boost::json::value(nullptr)},
+            {"clear", text(first.clear)},
+            {"for_each", std::move(for_each)},
             {"severity", std::string(SeverityName(r.severity))},
             {"description", r.description},
             {"notify", std::move(notify)}};
@@ -220,6 +239,7 @@ boost::json::object RuleInfoJson(const config::Config& c, const config::RuleConf
           {"expr", nullptr},
           {"crit", nullptr},
           {"clear", nullptr},
+          {"for_each", nullptr},
           {"severity", std::string(SeverityName(r.severity))},
           {"description", r.description},
           {"notify", std::move(notify)}};
@@ -259,8 +279,12 @@ Reply SeriesReply(store::Store& s, const config::Config& c, const std::string& i
         boost::json::object{{"date", FormatDate(ob.date)}, {"value", store::OptJson(ob.value)}});
   o["observations"] = std::move(obs);
   boost::json::array rules;
-  for (const auto& r : c.rules)
-    if (r.series == id) rules.push_back(RuleInfoJson(c, r));
+  for (const auto& r : c.rules) {
+    auto instances = RuleInstances(c, r);
+    if (std::any_of(instances.begin(), instances.end(),
+                    [&](const auto& inst) { return inst.second == id; }))
+      rules.push_back(RuleInfoJson(c, r));
+  }
   o["rules"] = std::move(rules);
   auto events = s.SeriesEvents(id, since);
   if (!events.ok()) return Error(500, events.status().message());
@@ -294,21 +318,51 @@ Reply RulesReply(store::Store& s, const config::Config& c) {
   auto states = s.RuleStates();
   if (!states.ok()) return Error(500, states.status().message());
   boost::json::array rules;
+  // How much a state needs a reader's attention: a rule shows its most urgent instance.
+  auto urgency = [](AlertState s) {
+    switch (s) {
+      case AlertState::kFiring:
+        return 4;
+      case AlertState::kPending:
+        return 3;
+      case AlertState::kNoData:
+        return 2;
+      case AlertState::kResolved:
+        return 1;
+      case AlertState::kInactive:
+        return 0;
+    }
+    return 0;
+  };
   for (const auto& r : c.rules) {
     boost::json::object o = RuleInfoJson(c, r);
-    o["state"] = "inactive";
-    o["since"] = nullptr;
-    o["alert_id"] = nullptr;
-    o["last_observation_date"] = nullptr;
-    o["last_value"] = nullptr;
-    for (const auto& st : *states) {
-      if (st.rule != r.name || !st.labels.empty()) continue;
-      o["state"] = std::string(AlertStateName(st.state));
-      o["since"] = FormatTime(st.since);
-      o["alert_id"] = st.alert_id ? boost::json::value(*st.alert_id) : nullptr;
-      o["last_observation_date"] = store::OptJson(st.last_obs_date);
-      o["last_value"] = store::OptJson(st.last_value);
+    boost::json::array instances;
+    const boost::json::object* shown = nullptr;
+    int shown_urgency = -1;
+    for (const auto& [labels, series] : RuleInstances(c, r)) {
+      boost::json::object inst{{"labels", labels},     {"series", series},
+                               {"state", "inactive"},  {"since", nullptr},
+                               {"alert_id", nullptr},  {"last_observation_date", nullptr},
+                               {"last_value", nullptr}};
+      int u = 0;
+      for (const auto& st : *states) {
+        if (st.rule != r.name || st.labels != labels) continue;
+        inst["state"] = std::string(AlertStateName(st.state));
+        inst["since"] = FormatTime(st.since);
+        inst["alert_id"] = st.alert_id ? boost::json::value(*st.alert_id) : nullptr;
+        inst["last_observation_date"] = store::OptJson(st.last_obs_date);
+        inst["last_value"] = store::OptJson(st.last_value);
+        u = urgency(st.state);
+      }
+      instances.push_back(std::move(inst));
+      if (u > shown_urgency) {
+        shown_urgency = u;
+        shown = &instances.back().as_object();
+      }
     }
+    for (const char* key : {"state", "since", "alert_id", "last_observation_date", "last_value"})
+      o[key] = shown->at(key);
+    o["instances"] = std::move(instances);
     rules.push_back(std::move(o));
   }
   return Json(boost::json::object{{"rules", std::move(rules)}});
@@ -375,13 +429,17 @@ Reply MetricsReply(store::Store& s, const config::Config& c, const MetricsSnapsh
   for (const auto& [st, n] : by_status)
     out += fmt::format("liqwatch_deliveries{{status=\"{}\"}} {}\n", Label(st), n);
 
-  head("liqwatch_rule_firing", "gauge", "1 if the rule is firing, else 0.");
+  head("liqwatch_rule_firing", "gauge",
+       "1 if the rule instance is firing, else 0 (labels: its for_each labels, or empty).");
   for (const auto& r : c.rules) {
-    int firing = 0;
-    for (const auto& st : *states)
-      if (st.rule == r.name && st.state == AlertState::kFiring) firing = 1;
-    out += fmt::format("liqwatch_rule_firing{{rule=\"{}\",series=\"{}\",severity=\"{}\"}} {}\n",
-                       Label(r.name), Label(r.series), SeverityName(r.severity), firing);
+    for (const auto& [labels, series] : RuleInstances(c, r)) {
+      int firing = 0;
+      for (const auto& st : *states)
+        if (st.rule == r.name && st.labels == labels && st.state == AlertState::kFiring) firing = 1;
+      out += fmt::format(
+          "liqwatch_rule_firing{{rule=\"{}\",labels=\"{}\",series=\"{}\",severity=\"{}\"}} {}\n",
+          Label(r.name), Label(labels), Label(series), SeverityName(r.severity), firing);
+    }
   }
 
   head("liqwatch_series_value", "gauge", "Latest stored value of a series, in its canonical unit.");

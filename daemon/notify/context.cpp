@@ -58,7 +58,7 @@ AlertView MakeView(const store::DeliveryJob& job, const AlertCatalog& catalog) {
   AlertView v;
   v.event_id = job.event_id;
   v.alert_id = job.alert_id;
-  v.rule = job.rule;
+  v.rule = InstanceName(job.rule, job.labels);  // which instance, for a for_each rule
   v.severity = job.severity;
   v.kind = job.kind;
   v.state = job.kind == "resolved" ? "resolved" : "firing";

@@ -49,7 +49,7 @@ std::string SeriesPage(const std::string& source_type, const std::string& remote
 struct AlertView {
   int64_t event_id = 0;
   std::optional<int64_t> alert_id;
-  std::string rule;
+  std::string rule;            // rule name, "name{k=v}" for a for_each instance
   std::string severity;        // info, warning, critical
   std::string kind;            // firing, resolved, reminder, ...
   std::string state;           // firing or resolved

@@ -30,9 +30,9 @@ bool GlobMatch(std::string_view p, std::string_view t) {
 namespace {
 
 bool Matches(const config::RouteConfig& r, const config::RuleConfig& rule,
-             const std::string& labels) {
+             const std::string& labels, Severity severity) {
   if (!r.severities.empty() && std::find(r.severities.begin(), r.severities.end(),
-                                         SeverityName(rule.severity)) == r.severities.end())
+                                         SeverityName(severity)) == r.severities.end())
     return false;
   if (!r.rules.empty() && std::none_of(r.rules.begin(), r.rules.end(), [&](const std::string& g) {
         return GlobMatch(g, rule.name);
@@ -46,14 +46,14 @@ bool Matches(const config::RouteConfig& r, const config::RuleConfig& rule,
 }  // namespace
 
 std::vector<std::string> Targets(const config::Config& c, const config::RuleConfig& rule,
-                                 const std::string& labels) {
+                                 const std::string& labels, std::optional<Severity> severity) {
   std::vector<std::string> out;
   auto add = [&out](const std::string& n) {
     if (std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
   };
   for (const auto& n : rule.notify) add(n);
   for (const auto& r : c.routes) {
-    if (!Matches(r, rule, labels)) continue;
+    if (!Matches(r, rule, labels, severity.value_or(rule.severity))) continue;
     for (const auto& n : r.notify) add(n);
     if (!r.continue_matching) break;
   }

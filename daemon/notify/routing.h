@@ -4,10 +4,12 @@
 // `notify:` list plus the notifiers of every matching route (`routes:`, in file order; a route
 // without `continue: true` stops the search when it matches), without duplicates, in first-
 // seen order. If that is empty, the alert goes to every notifier, so an alert is never
-// dropped by a routing gap. A route matches when all its conditions hold: `severity` (one of),
+// dropped by a routing gap. A route matches when all its conditions hold: `severity` (one of,
+// the event's severity),
 // `rule` (one of; `*` globs), `labels` (every k=v among the rule's labels, "k=v,k2=v2").
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,8 +18,11 @@
 
 namespace liqwatch::notify {
 
+// `labels`: the alert instance's labels (config::RuleInstance); `severity`: the event's
+// severity (a warn+crit rule alerts at either), default the rule's.
 std::vector<std::string> Targets(const config::Config& c, const config::RuleConfig& rule,
-                                 const std::string& labels = "");
+                                 const std::string& labels = "",
+                                 std::optional<Severity> severity = std::nullopt);
 // Shell-style glob with '*' only (any run of characters).
 bool GlobMatch(std::string_view pattern, std::string_view text);
 

@@ -28,6 +28,10 @@ boost::json::object BaseBody(const store::DeliveryJob& job) {
   else
     o["alert_id"] = nullptr;
   o["rule"] = job.rule;
+  // The rule instance's for_each labels as an object ({} for a rule without for_each).
+  boost::json::object labels;
+  for (const auto& [k, v] : SplitLabels(job.labels)) labels[k] = v;
+  o["labels"] = std::move(labels);
   o["severity"] = job.severity;
   o["state"] = job.kind == "resolved" ? "resolved" : "firing";
   o["kind"] = job.kind;

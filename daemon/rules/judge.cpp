@@ -6,14 +6,15 @@ namespace {
 
 // Explains a verdict with no breach: the clear condition if it holds (why the alert may
 // resolve), else the lowest level, whose failure is the nearest true statement.
-const config::RuleCondition& QuietDecider(const config::ExprRule& rule, std::optional<bool> clear) {
+const config::RuleCondition& QuietDecider(const config::RuleInstance& rule,
+                                          std::optional<bool> clear) {
   if (rule.clear && clear.value_or(false)) return *rule.clear;
   return rule.warn ? *rule.warn : *rule.crit;
 }
 
 }  // namespace
 
-Verdict Judge(const config::ExprRule& rule, const expr::SeriesHistory& history, Date as_of,
+Verdict Judge(const config::RuleInstance& rule, const expr::SeriesHistory& history, Date as_of,
               TimePoint now, bool explain) {
   Verdict v;
   const config::RuleCondition* decider = nullptr;

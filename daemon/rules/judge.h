@@ -1,6 +1,6 @@
 // Judging an expression rule as of one observation date.
 //
-// Contract: pure; `now` only feeds age(). Judge evaluates the rule's crit, warn and clear
+// Contract: pure; `now` only feeds age(). Judge evaluates one rule instance's crit, warn and clear
 // conditions against `history` (indexed by the RuleSet's catalog, derived series included) as
 // of `as_of` and returns the level reached. Missing inputs never read as false: if the
 // conditions that decide the level are NoData the verdict is kNoData with the reason. Never
@@ -26,7 +26,7 @@ struct Verdict {
   std::string message;          // Explain() of the deciding condition, or the NoData reason
 };
 
-Verdict Judge(const config::ExprRule& rule, const expr::SeriesHistory& history, Date as_of,
+Verdict Judge(const config::RuleInstance& rule, const expr::SeriesHistory& history, Date as_of,
               TimePoint now, bool explain = true);
 
 }  // namespace liqwatch::rules

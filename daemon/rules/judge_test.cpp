@@ -16,10 +16,10 @@ using Level = Verdict::Level;
 // 2025-10-29, 0.32% on 2025-10-31 and 0.01% on 2025-11-05.
 struct Rule {
   World w;
-  config::ExprRule rule;
+  config::RuleInstance rule;
 
   config::RuleCondition Condition(std::string_view text) {
-    return config::RuleCondition{std::string(text), {}, w.Compile(text)};
+    return config::RuleCondition{std::string(text), std::string(text), {}, w.Compile(text)};
   }
   // sofr_above_iorb's levels, over the plain spread.
   void Levels() {

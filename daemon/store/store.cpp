@@ -318,7 +318,7 @@ Result<std::vector<DeliveryJob>> Store::DueDeliveries(TimePoint now, int limit) 
       db_->Prepare(
           "SELECT d.id, d.notifier, d.attempts, d.created_at, d.idempotency_key, e.id, e.alert_id, "
           "e.rule, e.kind, e.severity, e.series, e.value, e.threshold, e.obs_date, e.eval_time, "
-          "e.message FROM deliveries d JOIN alert_events e ON e.id = d.event_id "
+          "e.message, e.labels FROM deliveries d JOIN alert_events e ON e.id = d.event_id "
           "WHERE d.status = 'pending' AND d.next_attempt_at <= ?1 ORDER BY d.next_attempt_at, d.id "
           "LIMIT ?2"));
   st.Bind(1, FormatTime(now)).Bind(2, limit);
@@ -343,6 +343,7 @@ Result<std::vector<DeliveryJob>> Store::DueDeliveries(TimePoint now, int limit) 
     j.obs_date = st.Text(13);
     j.eval_time = st.Text(14);
     j.message = st.Text(15);
+    j.labels = st.Text(16);
     out.push_back(std::move(j));
   }
   return out;

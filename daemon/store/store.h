@@ -85,6 +85,7 @@ struct DeliveryJob {
   int64_t event_id = 0;
   std::optional<int64_t> alert_id;
   std::string rule;
+  std::string labels;  // the rule instance's for_each labels ("k=v,k2=v2"), or ""
   std::string kind;
   std::string severity;
   std::string series;
