@@ -337,7 +337,7 @@ Reply RulesReply(store::Store& s, const config::Config& c) {
   for (const auto& r : c.rules) {
     boost::json::object o = RuleInfoJson(c, r);
     boost::json::array instances;
-    const boost::json::object* shown = nullptr;
+    size_t shown = 0;
     int shown_urgency = -1;
     for (const auto& [labels, series] : RuleInstances(c, r)) {
       boost::json::object inst{{"labels", labels},     {"series", series},
@@ -354,14 +354,14 @@ Reply RulesReply(store::Store& s, const config::Config& c) {
         inst["last_value"] = store::OptJson(st.last_value);
         u = urgency(st.state);
       }
-      instances.push_back(std::move(inst));
       if (u > shown_urgency) {
         shown_urgency = u;
-        shown = &instances.back().as_object();
+        shown = instances.size();
       }
+      instances.push_back(std::move(inst));
     }
     for (const char* key : {"state", "since", "alert_id", "last_observation_date", "last_value"})
-      o[key] = shown->at(key);
+      o[key] = instances[shown].as_object().at(key);
     o["instances"] = std::move(instances);
     rules.push_back(std::move(o));
   }

@@ -49,7 +49,7 @@ class Metrics(unittest.TestCase):
                                    4.27)
             self.assertIn('liqwatch_series_age_seconds{series="sofr"}', samples)
             self.assertIn('liqwatch_series_value{series="iorb",unit="percent"}', samples)
-            self.assertEqual(samples['liqwatch_rule_firing{rule="sofr_above_4_30",series="sofr",'
+            self.assertEqual(samples['liqwatch_rule_firing{rule="sofr_above_4_30",labels="",series="sofr",'
                                      'severity="critical"}'], 0)
             self.assertGreaterEqual(samples['liqwatch_http_requests_total{code="200"}'], 1)
             self.assertEqual(st.daemon.terminate(), 0)
