@@ -50,10 +50,24 @@ class BacktestExample(unittest.TestCase):
                      and e["kind"] in ("firing", "escalated", "reminder")]
             self.assertEqual(fired, [], f"{start}..{end}")
 
+    def test_fanned_out_rule_reports_each_instance(self):
+        # stale_feed has one instance per feed; in the example dataset only the weekly feeds
+        # start after 2025-09-01, so their instances alone report no_data, then recover.
+        stale = [(e["date"], e["labels"], e["series"], e["to"]) for e in self.events
+                 if e["rule"] == "stale_feed"]
+        self.assertEqual(stale, [
+            ("2025-09-02", "series=reserves,after=9d", "reserves", "no_data"),
+            ("2025-09-02", "series=walcl,after=9d", "walcl", "no_data"),
+            ("2025-09-03", "series=reserves,after=9d", "reserves", "inactive"),
+            ("2025-09-03", "series=walcl,after=9d", "walcl", "inactive")])
+        self.assertTrue(all(e["labels"] == "" for e in self.events if e["rule"] != "stale_feed"))
+        table = backtest("table", "2025-09-01", "2025-09-03")
+        self.assertIn("stale_feed{series=walcl,after=9d}", table)
+
     def test_json_keys_are_stable(self):
         self.assertEqual(sorted(self.events[0].keys()),
-                         ["date", "from", "kind", "message", "rule", "series", "severity", "to",
-                          "value"])
+                         ["date", "from", "kind", "labels", "message", "rule", "series",
+                          "severity", "to", "value"])
 
     def test_deterministic_and_table_output(self):
         self.assertEqual(backtest("json"), backtest("json"))

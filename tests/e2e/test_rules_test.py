@@ -33,7 +33,7 @@ class TestRules(unittest.TestCase):
     def test_shipped_example_for_the_default_rules_passes(self):
         r = test_rules("config/rules/funding_test.yaml")
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
-        self.assertIn("funding_test.yaml: 2 tests, 0 failed", r.stdout)
+        self.assertIn("funding_test.yaml: 3 tests, 0 failed", r.stdout)
 
     def test_failing_file_exits_1_with_a_diff(self):
         r = test_rules(DATA / "fail.yaml")
