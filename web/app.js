@@ -111,12 +111,17 @@ function chart(series) {
     const m = opened
       ? svg("path", { class: "marker opened", d: `M${cx} ${cy - 7} L${cx - 6} ${cy + 4} L${cx + 6} ${cy + 4} Z`, fill: "#c62828" })
       : svg("circle", { class: "marker resolved", cx, cy, r: 4.5, fill: "#fff", stroke: "#2e7d32", "stroke-width": 2 });
-    m.appendChild(svg("title", {}, (opened ? "opened: " : "resolved: ") + e.rule + " on " +
+    m.appendChild(svg("title", {}, (opened ? "opened: " : "resolved: ") + instanceName(e.rule, e.labels) + " on " +
       e.observation_date + " (" + fmt(e.value) + ")"));
     s.appendChild(m);
   }
   card.appendChild(s);
   return card;
+}
+
+// An alert instance as people read it: a for_each rule's instance carries its labels.
+function instanceName(rule, labels) {
+  return labels ? rule + "{" + labels + "}" : rule;
 }
 
 function row(table, cells) {
@@ -139,7 +144,7 @@ async function render() {
   at.querySelector("tbody").replaceChildren();
   for (const a of alerts.alerts) {
     const dl = a.deliveries;
-    row(at, [String(a.id), a.opened_at.slice(0, 16).replace("T", " "), a.rule,
+    row(at, [String(a.id), a.opened_at.slice(0, 16).replace("T", " "), instanceName(a.rule, a.labels),
       { text: a.severity, cls: "sev-" + a.severity }, { text: a.state, cls: "state-" + a.state },
       a.first_observation_date + (a.last_observation_date !== a.first_observation_date ? " → " + a.last_observation_date : ""),
       { text: fmt(a.value), cls: "num" }, { text: fmt(a.threshold), cls: "num" },

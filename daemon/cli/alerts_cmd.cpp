@@ -77,23 +77,25 @@ int RunAlerts(const AlertsArgs& args) {
                 "value",
                 "threshold",
                 "resolved_at",
-                "message"};
+                "message",
+                "labels"};
   for (const auto& a : *rows) {
     auto num = [](const std::optional<double>& v) { return v ? fmt::format("{:g}", *v) : ""; };
     if (format == Format::kCsv) {
       t.rows.push_back({std::to_string(a.id), a.opened_at, a.rule, a.severity, a.state,
                         a.first_obs_date, a.last_obs_date, num(a.value), num(a.threshold),
-                        a.resolved_at.value_or(""), a.message});
+                        a.resolved_at.value_or(""), a.message, a.labels});
     } else {
       std::string delivery = a.deliveries_dead > 0 ? fmt::format("{} dead", a.deliveries_dead)
                              : a.deliveries_pending > 0
                                  ? fmt::format("{} pending", a.deliveries_pending)
                                  : fmt::format("{} sent", a.deliveries_delivered);
-      t.rows.push_back({std::to_string(a.id), a.opened_at.substr(0, 16), a.rule, a.severity,
-                        a.state, a.last_obs_date, num(a.value), delivery});
+      t.rows.push_back({std::to_string(a.id), a.opened_at.substr(0, 16),
+                        InstanceName(a.rule, a.labels), a.severity, a.state, a.last_obs_date,
+                        num(a.value), delivery});
     }
   }
-  std::fputs(format == Format::kCsv ? RenderCsv(t).c_str() : RenderTable(t, 24).c_str(), stdout);
+  std::fputs(format == Format::kCsv ? RenderCsv(t).c_str() : RenderTable(t, 40).c_str(), stdout);
   if (format == Format::kTable && rows->empty()) std::printf("(no alerts)\n");
   return 0;
 }

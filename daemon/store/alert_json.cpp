@@ -36,6 +36,7 @@ boost::json::object AlertEventJson(const AlertEventRow& e) {
   o["id"] = e.id;
   o["alert_id"] = e.alert_id ? boost::json::value(*e.alert_id) : nullptr;
   o["rule"] = e.rule;
+  o["labels"] = e.labels;
   o["kind"] = e.kind;
   o["from_state"] = e.from_state;
   o["to_state"] = e.to_state;

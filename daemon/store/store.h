@@ -131,7 +131,8 @@ struct AlertEventRow {
   int64_t id = 0;
   std::optional<int64_t> alert_id;
   std::string rule;
-  std::string kind;  // firing, resolved, reminder, ..., ack (an operator acknowledgement)
+  std::string labels;  // the rule instance's for_each labels, or ""
+  std::string kind;    // firing, resolved, reminder, ..., ack (an operator acknowledgement)
   std::string from_state;
   std::string to_state;
   std::string severity;

@@ -109,13 +109,14 @@ Result<std::vector<AlertEventRow>> ReadEvents(Statement& st) {
     e.obs_date = st.Text(10);
     e.eval_time = st.Text(11);
     e.message = st.Text(12);
+    e.labels = st.Text(13);
     out.push_back(std::move(e));
   }
   return out;
 }
 constexpr const char* kEventColumns =
     "SELECT id, alert_id, rule, kind, from_state, to_state, severity, series, value, threshold, "
-    "obs_date, eval_time, message FROM alert_events ";
+    "obs_date, eval_time, message, labels FROM alert_events ";
 }  // namespace
 
 Result<std::vector<AlertEventRow>> Store::AlertEvents(int64_t alert_id) {

@@ -615,6 +615,24 @@ def wait_observation(daemon: Daemon, db: Path, series: str, date: str, timeout: 
                     on_timeout=daemon.log_tail)
 
 
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def chromium(*args: str, timeout: float = 90) -> subprocess.CompletedProcess:
+    """Headless Chromium with a throwaway profile and a 10 s virtual time budget (so the
+    dashboard's fetches settle before --dump-dom / --screenshot); stderr holds its console."""
+    profile = tempfile.mkdtemp(prefix="liqwatch-chromium-")
+    try:
+        return subprocess.run(
+            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
+             "--disable-background-networking", "--disable-component-update", "--no-first-run",
+             "--disable-sync", "--disable-dev-shm-usage", f"--user-data-dir={profile}",
+             "--enable-logging=stderr", "--v=0", "--virtual-time-budget=10000", *args],
+            capture_output=True, text=True, timeout=timeout)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+
+
 def run_cli(*args: str, timeout: float = 30, env: Optional[dict] = None,
             check: bool = False) -> subprocess.CompletedProcess:
     """Runs `liqwatch ARGS...` to completion; stdout/stderr as text."""

@@ -4,10 +4,7 @@ and an opened and a resolved marker on SOFR, lists the alert and the source heal
 browser console shows no errors. A screenshot is kept under $LIQWATCH_ARTIFACTS."""
 
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
 import unittest
 from pathlib import Path
 
@@ -15,25 +12,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import apitest  # noqa: E402
 import lwtest  # noqa: E402
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-
-def chromium(*args: str, timeout: float = 90) -> subprocess.CompletedProcess:
-    profile = tempfile.mkdtemp(prefix="liqwatch-chromium-")
-    try:
-        return subprocess.run(
-            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
-             "--disable-background-networking", "--disable-component-update", "--no-first-run",
-             "--disable-sync", "--disable-dev-shm-usage", f"--user-data-dir={profile}",
-             "--enable-logging=stderr", "--v=0", "--virtual-time-budget=10000", *args],
-            capture_output=True, text=True, timeout=timeout)
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
-
 
 class Dashboard(unittest.TestCase):
     def test_dashboard_renders_charts_without_console_errors(self):
-        if not Path(CHROMIUM).exists():
+        if not Path(lwtest.CHROMIUM).exists():
             self.skipTest("chromium not installed")
         with lwtest.Scratch(self) as tmp:
             st = apitest.Stack(tmp)
@@ -44,7 +26,7 @@ class Dashboard(unittest.TestCase):
             for asset in ["app.js", "style.css"]:
                 self.assertEqual(st.get("/" + asset).status, 200, asset)
 
-            p = chromium("--dump-dom", st.base + "/")
+            p = lwtest.chromium("--dump-dom", st.base + "/")
             dom = p.stdout
             (tmp.path / "dashboard.html").write_text(dom)
             (tmp.path / "chromium.log").write_text(p.stderr)
@@ -63,7 +45,7 @@ class Dashboard(unittest.TestCase):
             self.assertEqual(console, [], "console messages")
 
             shot = tmp.path / "dashboard.png"
-            p = chromium(f"--screenshot={shot}", "--window-size=1280,1400", st.base + "/")
+            p = lwtest.chromium(f"--screenshot={shot}", "--window-size=1280,1400", st.base + "/")
             self.assertTrue(shot.exists() and shot.stat().st_size > 10000, p.stderr[-2000:])
             tmp.keep(shot)
             self.assertEqual(st.daemon.terminate(), 0)

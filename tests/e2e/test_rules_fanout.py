@@ -115,10 +115,20 @@ class FanOut(unittest.TestCase):
             self.assertEqual(samples[key.format(STUCK_LABELS, "stuck")], 1)
             self.assertEqual(samples[key.format(FRESH_LABELS, "fresh")], 0)
 
-            # 4. The CLI lists the alert with its labels.
+            # 4. The CLI and the dashboard name the alert by its instance.
             alerts = lwtest.cli_json("alerts", "--db", str(db), "--format", "json")
             self.assertEqual([(a["rule"], a["labels"], a["series"], a["state"]) for a in alerts],
                              [("stale_feed", STUCK_LABELS, "stuck", "firing")])
+            instance = "stale_feed{" + STUCK_LABELS + "}"
+            table = lwtest.run_cli("alerts", "--db", str(db))
+            self.assertIn(instance, table.stdout)
+            shown = lwtest.cli_json("alerts", "show", str(alerts[0]["id"]), "--db", str(db),
+                                    "--format", "json")
+            self.assertEqual({e["labels"] for e in shown["events"]}, {STUCK_LABELS})
+            if Path(lwtest.CHROMIUM).exists():
+                dom = lwtest.chromium("--dump-dom", base + "/").stdout
+                self.assertIn('data-render-status="ok"', dom)
+                self.assertIn(f"<td>{instance}</td>", dom)
 
             # 5. A restart keeps the firing instance and sends nothing again.
             self.assertEqual(daemon.terminate(), 0)
