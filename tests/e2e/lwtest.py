@@ -145,6 +145,23 @@ def write_file(path: Path, text: str) -> Path:
     return path
 
 
+def write_series(dst_dir: Path, series: str, points: dict) -> Path:
+    """Writes dst_dir/<series>.csv (date,value) for the feed fixture from {date: value}, in
+    date order (dates may be datetime.date or ISO text). Returns the file."""
+    rows = "".join(f"{d},{v}\n" for d, v in sorted(points.items(), key=lambda kv: str(kv[0])))
+    return write_file(Path(dst_dir) / f"{series}.csv", "date,value\n" + rows)
+
+
+def metric_samples(text: str) -> dict[str, float]:
+    """Prometheus text exposition -> {'name{labels}': value} (comments skipped)."""
+    out = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            name, value = line.rsplit(" ", 1)
+            out[name] = float(value)
+    return out
+
+
 def copy_series(dst_dir: Path, series: str, since: str = "", until: str = "",
                 src_dir: Optional[Path] = None) -> Path:
     """Copies ../shared/data/<series>.csv (date,value) into dst_dir, keeping rows with

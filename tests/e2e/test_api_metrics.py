@@ -32,11 +32,7 @@ class Metrics(unittest.TestCase):
                                text=True, timeout=30)
             self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
             self.assertEqual(p.stdout.strip() + p.stderr.strip(), "", "promtool lint warnings")
-            samples = {}
-            for line in text.splitlines():
-                if line and not line.startswith("#"):
-                    name, value = line.rsplit(" ", 1)
-                    samples[name] = float(value)
+            samples = lwtest.metric_samples(text)
             self.assertGreaterEqual(samples['liqwatch_polls_total{source="fred",series="sofr"}'], 2)
             self.assertEqual(samples['liqwatch_poll_errors_total{source="fred",series="sofr"}'], 0)
             self.assertGreaterEqual(

@@ -41,26 +41,15 @@ def config(db: Path, port: int, feed_url: str, desk_url: str, ops_url: str) -> s
         + lwtest.webhook_notifier_yaml("ops", ops_url, timeout="5s")) + routes
 
 
-def metric_samples(text: str) -> dict:
-    out = {}
-    for line in text.splitlines():
-        if line and not line.startswith("#"):
-            name, value = line.rsplit(" ", 1)
-            out[name] = float(value)
-    return out
-
-
 class FanOut(unittest.TestCase):
     def test_each_instance_alerts_routes_and_persists_on_its_own(self):
         with lwtest.Scratch(self) as tmp:
             today = dt.datetime.now(dt.timezone.utc).date()
             stuck_last = today - dt.timedelta(days=3)
             data = tmp.path / "data"
-            data.mkdir()
-            (data / "FRESH.csv").write_text(
-                f"date,value\n{today - dt.timedelta(days=1)},4.10\n{today},4.12\n")
-            (data / "STUCK.csv").write_text(
-                f"date,value\n{stuck_last - dt.timedelta(days=1)},4.00\n{stuck_last},4.01\n")
+            lwtest.write_series(data, "FRESH", {today - dt.timedelta(days=1): 4.10, today: 4.12})
+            lwtest.write_series(data, "STUCK",
+                                {stuck_last - dt.timedelta(days=1): 4.00, stuck_last: 4.01})
             feed = lwtest.start_feed(tmp, data)
             desk = tmp.enter(lwtest.Sink())
             ops = tmp.enter(lwtest.Sink())
@@ -109,7 +98,7 @@ class FanOut(unittest.TestCase):
                 [(i["labels"], i["series"], i["state"]) for i in rule["instances"]],
                 [(FRESH_LABELS, "fresh", "inactive"), (STUCK_LABELS, "stuck", "firing")])
             self.assertEqual(rule["alert_id"], rule["instances"][1]["alert_id"])
-            samples = metric_samples(apitest.get(base + "/metrics").body.decode())
+            samples = lwtest.metric_samples(apitest.get(base + "/metrics").body.decode())
             key = 'liqwatch_rule_firing{{rule="stale_feed",labels="{}",series="{}",' \
                   'severity="warning"}}'
             self.assertEqual(samples[key.format(STUCK_LABELS, "stuck")], 1)

@@ -44,10 +44,7 @@ class StalenessOnTimer(unittest.TestCase):
             today = dt.datetime.now(dt.timezone.utc).date()
             last = today - dt.timedelta(days=1)
             data = tmp.path / "data"
-            data.mkdir()
-            (data / "STALE.csv").write_text(
-                "date,value\n"
-                f"{today - dt.timedelta(days=2)},4.10\n{last},4.12\n")
+            lwtest.write_series(data, "STALE", {today - dt.timedelta(days=2): 4.10, last: 4.12})
             feed = lwtest.start_feed(tmp, data)
             sink = tmp.enter(lwtest.Sink())
             db = tmp.path / "liqwatch.db"
