@@ -121,6 +121,51 @@ TEST(RuleEngine, MissingInputIsNoDataNeverFalse) {
   EXPECT_THAT(out, ::testing::Contains(::testing::HasSubstr("inactive no_data->inactive")));
 }
 
+TEST(RuleEngine, StaleInputOfADerivedSeriesIsNoDataNotYesterdaysValue) {
+  // IORB publishes Oct 1-5, then nothing until Oct 16, while SOFR prints daily: from Oct 13 IORB
+  // is older than its 7-day max age, so spread has no value there. Neither rule may read Oct
+  // 12's spread instead (quiet would stay inactive, wide would fire on it): both go to no_data
+  // and come back with IORB.
+  auto c = Load(
+      "  - {name: quiet, expr: spread >= 25bp}\n"
+      "  - {name: wide, expr: spread >= 15bp, for: 2}\n");
+  std::map<std::string, std::vector<expr::Point>> data;
+  for (Date d = D("2025-10-01"); d <= D("2025-10-20"); d += std::chrono::days{1}) {
+    data["sofr"].push_back({d, d == D("2025-10-12") ? 4.20 : 4.05});
+    if (d <= D("2025-10-05") || d >= D("2025-10-16")) data["iorb"].push_back({d, 4.00});
+  }
+  auto h = BuildHistory(*c.rule_set, c, data);
+  std::vector<std::string> out;
+  std::string message;
+  for (const auto& t : Backtest(c, h, D("2025-10-01"), D("2025-10-20"))) {
+    out.push_back(FormatDate(t.obs_date).substr(8) + " " + t.rule + " " +
+                  std::string(AlertStateName(t.from)) + "->" + std::string(AlertStateName(t.to)));
+    if (t.rule == "wide" && t.to == AlertState::kNoData) message = t.message;
+  }
+  EXPECT_THAT(out, ElementsAre("12 wide inactive->pending", "13 quiet inactive->no_data",
+                               "13 wide pending->no_data", "16 quiet no_data->inactive",
+                               "16 wide no_data->inactive"));
+  EXPECT_EQ(message,
+            "spread: no value on 2025-10-13: iorb: no observation within 7d of 2025-10-13 "
+            "(latest 2025-10-05)");
+}
+
+TEST(RuleEngine, AlertValueSkipsAGapOfItsDerivedInput) {
+  // `or` is decided by sofr while spread is missing: the alert shows spread's latest value.
+  auto c = Load("  - {name: r, expr: spread >= 15bp or sofr > 4.1}\n");
+  std::map<std::string, std::vector<expr::Point>> data;
+  for (Date d = D("2025-10-01"); d <= D("2025-10-13"); d += std::chrono::days{1}) {
+    data["sofr"].push_back({d, d == D("2025-10-13") ? 4.20 : 4.05});
+    if (d <= D("2025-10-05")) data["iorb"].push_back({d, 4.00});
+  }
+  auto h = BuildHistory(*c.rule_set, c, data);
+  auto t = Backtest(c, h, D("2025-10-01"), D("2025-10-13"));
+  ASSERT_EQ(t.size(), 1u);
+  EXPECT_EQ(t[0].to, AlertState::kFiring);
+  ASSERT_TRUE(t[0].value);
+  EXPECT_NEAR(*t[0].value, 0.05, 1e-12);  // Oct 12's spread, not the Oct 13 gap (NaN)
+}
+
 TEST(RuleEngine, NoDataDoesNotResolveAFiringAlert) {
   config::Config c = Load("  - {name: r, expr: spread > 10bp}\n");
   RuleMemory m;

@@ -20,8 +20,11 @@ expr::InMemoryHistory BuildHistory(const config::RuleSet& rs, const config::Conf
     auto dates =
         expr::DerivedDates(d.series.program, h, Date{std::chrono::days{-100000}},
                            Date{std::chrono::days{100000}}, expr::DerivedDateSource::kFirstInput);
-    auto points = expr::ComputeDerivedHistory(d.series.program, h, dates, TimePoint{});
-    (void)h.Set(d.series.index, std::move(points));
+    // A date the definition is NoData stays a gap marker, so rules read it as NoData, never as
+    // the point before it.
+    std::vector<expr::DerivedGap> gaps;
+    auto points = expr::ComputeDerivedHistory(d.series.program, h, dates, TimePoint{}, &gaps);
+    (void)h.Set(d.series.index, std::move(points), std::move(gaps));
   }
   return h;
 }
@@ -61,8 +64,8 @@ std::vector<store::Transition> Backtest(const config::Config& c, const expr::Ser
         if (IsBusinessDay(d)) events.emplace_back(d, u);
       continue;
     }
-    // The root fetched series: a derived clock has no point where an input is missing, and
-    // those dates must be evaluated (to no_data), not skipped.
+    // The root fetched series: every date a derived clock was computed on, including those
+    // where it has a gap marker (an input missing), which must be evaluated (to no_data).
     for (const auto& p : history.Points(rs.RootClock(inst.clock)))
       if (p.date >= from && p.date <= to) events.emplace_back(p.date, u);
   }

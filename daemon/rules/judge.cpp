@@ -39,7 +39,7 @@ Verdict Judge(const config::RuleInstance& rule, const expr::SeriesHistory& histo
   }
   if (!decider && missing) {
     v.level = Verdict::Level::kNoData;
-    if (explain) v.message = missing->no_data().ToString();
+    if (explain) v.message = missing->no_data().ToString(history);
     return v;
   }
   if (rule.clear) {
@@ -48,16 +48,12 @@ Verdict Judge(const config::RuleInstance& rule, const expr::SeriesHistory& histo
   }
   if (!decider) decider = &QuietDecider(rule, v.clear);
   if (explain) v.message = decider->program.Explain(history, as_of, now);
-  // The value shown with the alert: the first input of the deciding condition as of the date.
+  // The value shown with the alert: the first input of the deciding condition as of the date
+  // (its latest real value: a derived series' gap marker is not a value).
   int clock = decider->program.first_input();
   if (clock >= 0) {
     auto pts = history.Points(clock);
-    for (auto it = pts.rbegin(); it != pts.rend(); ++it) {
-      if (it->date <= as_of) {
-        v.value = it->value;
-        break;
-      }
-    }
+    if (int i = expr::LatestValue(pts, as_of); i >= 0) v.value = pts[size_t(i)].value;
   }
   return v;
 }

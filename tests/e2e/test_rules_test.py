@@ -62,9 +62,11 @@ class TestRules(unittest.TestCase):
         # Resolved through the clear condition, which holds.
         self.assertIn("+ 2025-11-05 sofr_above_iorb firing -> resolved warning 0.01% "
                       "sofr_iorb = 0.01% < 0.05%", plus)
-        # A NoData reason holds ": " itself; only the rule's description is cut off.
+        # A NoData reason holds ": " itself; only the rule's description is cut off. The
+        # derived series' gap names the stale input.
         self.assertIn("+ 2025-10-27 sofr_above_iorb inactive -> no_data warning no value "
-                      "sofr_iorb: no observation on or before 2025-10-27", plus)
+                      "sofr_iorb: no value on 2025-10-27: iorb: no observation within 7d of "
+                      "2025-10-27 (latest 2025-10-01)", plus)
 
     def test_any_failure_fails_the_run(self):
         r = test_rules(DATA / "pass.yaml", DATA / "fail.yaml")

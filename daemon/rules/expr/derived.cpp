@@ -71,9 +71,10 @@ std::vector<Point> ComputeDerivedHistory(const Program& program, const SeriesHis
     Outcome r = program.Evaluate(history, d, now);
     if (r.has_value()) {
       out.push_back(Point{d, r.number()});
-    } else if (gaps != nullptr) {
-      gaps->push_back(DerivedGap{d, r.no_data().ToString()});
+      continue;
     }
+    out.push_back(GapPoint(d));
+    if (gaps != nullptr) gaps->push_back(DerivedGap{d, r.no_data().ToString(history)});
   }
   return out;
 }

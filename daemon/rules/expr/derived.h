@@ -11,11 +11,14 @@
 // Inputs of different frequencies join as of a date: each input contributes its latest
 // observation on or before that date, and an input older than its series' max age is missing.
 // ComputeDerivedHistory evaluates the definition on each requested date (typically
-// DerivedDates: every date on which any input has an observation) and returns the points that
-// have a value; dates with NoData are skipped and, if `gaps` is given, reported with the reason.
-// The output is sorted and can be stored, plotted, or loaded into an InMemoryHistory under the
-// derived series' index so rules can take windows over it. All functions are pure; the returned
-// vectors are owned by the caller.
+// DerivedDates: every date on which any input has an observation) and returns one point per
+// date: the value, or a gap marker (GapPoint, NaN) where the definition is NoData, so a later
+// as-of read on that date is NoData rather than the previous date's value. If `gaps` is given,
+// each gap's reason (NoData::ToString(history), so a gap of an input derived series is
+// explained down to the fetched input) is appended to it. The output is sorted and can be
+// loaded into an InMemoryHistory under the derived series' index, with the gaps
+// (InMemoryHistory::Set), so rules can take windows over it; filter IsGap points out before
+// plotting. All functions are pure; the returned vectors are owned by the caller.
 #pragma once
 
 #include <span>
@@ -48,11 +51,6 @@ enum class DerivedDateSource {
 // Sorted, unique dates in [from, to] on which the chosen inputs of `program` have observations.
 std::vector<Date> DerivedDates(const Program& program, const SeriesHistory& history, Date from,
                                Date to, DerivedDateSource source = DerivedDateSource::kAnyInput);
-
-struct DerivedGap {
-  Date date;
-  std::string reason;  // NoData::ToString()
-};
 
 std::vector<Point> ComputeDerivedHistory(const Program& program, const SeriesHistory& history,
                                          std::span<const Date> dates, TimePoint now,

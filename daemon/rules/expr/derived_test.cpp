@@ -84,7 +84,8 @@ TEST(ExprDerived, GapsReportWhyAndRulesUseTheDerivedHistory) {
   std::vector<DerivedGap> gaps;
   auto points =
       ComputeDerivedHistory(spread->program, w.history, dates, T("2025-12-01T00:00:00Z"), &gaps);
-  ASSERT_EQ(points.size(), 4u);
+  ASSERT_EQ(points.size(), 5u);
+  EXPECT_TRUE(IsGap(points[0]));  // a marker: the date reads as NoData, not as a value
   ASSERT_EQ(gaps.size(), 1u);
   EXPECT_EQ(gaps[0].date, D("2025-10-10"));
   EXPECT_EQ(gaps[0].reason, "sofr: no observation on or before 2025-10-10");

@@ -31,8 +31,20 @@ std::string NoData::ToString() const {
     case Reason::kZeroVariance:
       return fmt::format("{}: zero variance over window {} as of {}", id, window.ToString(),
                          FormatDate(date));
+    case Reason::kInputMissing:
+      if (last == date) return fmt::format("{}: no value on {}", id, FormatDate(last));
+      return fmt::format("{}: no value on {} (as of {})", id, FormatDate(last), FormatDate(date));
   }
   return "no data";
+}
+
+std::string NoData::ToString(const SeriesHistory& history) const {
+  std::string text = ToString();
+  if (reason == Reason::kInputMissing) {
+    std::string why = history.GapReason(series_index, last);
+    if (!why.empty()) text += ": " + why;
+  }
+  return text;
 }
 
 namespace {
@@ -58,15 +70,6 @@ bool Compare(Op op, double a, double b) {
     default:
       return false;
   }
-}
-
-// Index of the latest point dated on or before `d`, or -1.
-int AsOf(std::span<const Point> points, Date d) {
-  if (points.empty()) return -1;
-  if (points.back().date <= d) return int(points.size()) - 1;  // live evaluation: the newest
-  auto it = std::upper_bound(points.begin(), points.end(), d,
-                             [](Date day, const Point& p) { return day < p.date; });
-  return int(it - points.begin()) - 1;
 }
 
 }  // namespace
@@ -163,7 +166,7 @@ class Evaluator {
         return Crosses(n, d, out);
       case Op::kAge: {
         auto points = history_.Points(n.series);
-        int i = AsOf(points, d);
+        int i = LatestValue(points, d);  // a gap marker is not an observation
         if (i < 0) return NoObservation(n.series, d);
         out = double(
             std::chrono::duration_cast<Duration>(now_ - TimePoint(points[size_t(i)].date)).count());
@@ -190,12 +193,22 @@ class Evaluator {
     return Missing(NoData{
         .reason = NoData::Reason::kWindowNotFull, .series = Id(series), .date = d, .window = w});
   }
+  // False with why_ set if `p` of series `s`, read for date `d`, is a gap marker.
+  bool Readable(int s, const Point& p, Date d) {
+    if (!IsGap(p)) return true;
+    return Missing(NoData{.reason = NoData::Reason::kInputMissing,
+                          .series = Id(s),
+                          .date = d,
+                          .last = p.date,
+                          .series_index = s});
+  }
 
-  // Index of the observation series `s` has as of `d`, or -1 with why_ set if it has none or
-  // the latest is older than the series' max age.
+  // Index of the observation series `s` has as of `d`, or -1 with why_ set if it has none, the
+  // latest is a gap marker, or it is older than the series' max age.
   int Anchor(int s, std::span<const Point> points, Date d) {
     int i = AsOf(points, d);
     if (i < 0) return NoObservation(s, d), -1;
+    if (!Readable(s, points[size_t(i)], d)) return -1;
     int max_age = p_.series_[size_t(s)].max_age_days;
     if ((d - points[size_t(i)].date).count() > max_age) {
       Missing(NoData{.reason = NoData::Reason::kStale,
@@ -213,7 +226,9 @@ class Evaluator {
     int i = Anchor(n.series, points, d);
     if (i < 0) return false;
     if (i < n.lag) return NotFull(n.series, d, Window{Window::Unit::kObservations, n.lag + 1});
-    out = points[size_t(i - n.lag)].value;
+    const Point& p = points[size_t(i - n.lag)];
+    if (!Readable(n.series, p, d)) return false;
+    out = p.value;
     return true;
   }
 
@@ -244,6 +259,7 @@ class Evaluator {
   bool ValueAt(const Node& n, std::span<const Point> clock, int j, int hi, Date d, double& v) {
     const Node& x = p_.nodes_[size_t(n.lhs)];
     if (x.op == Op::kSeries && x.lag == 0) {  // plain series: read the span directly
+      if (!Readable(n.clock, clock[size_t(j)], d)) return false;
       v = clock[size_t(j)].value;
       return true;
     }
@@ -445,7 +461,7 @@ std::string Program::Explain(const SeriesHistory& history, Date as_of, TimePoint
     const detail::Node& n = nodes_[size_t(index)];
     double v = 0;
     if (!e.Eval(index, as_of, v))
-      return fmt::format("{} = no data ({})", source(n), e.why_.ToString());
+      return fmt::format("{} = no data ({})", source(n), e.why_.ToString(history));
     if (n.op == Op::kConst) return FormatKind(v, shown);
     return fmt::format("{} = {}", source(n), FormatKind(v, shown));
   };

@@ -17,9 +17,14 @@
 //   every date); every series is read as of that date: its latest observation on or before it.
 //   `now` only feeds age().
 // - An Outcome is a number, a bool, a duration, or NoData. NoData (input missing, stale beyond
-//   its series' max age, window not yet full, division by zero) always carries a reason and is
-//   never reported as false. and/or use three-valued logic: `false and NoData` is false,
-//   `true or NoData` is true, anything else involving NoData is NoData.
+//   its series' max age, a gap marker of a derived series, window not yet full, division by
+//   zero) always carries a reason and is never reported as false. and/or use three-valued
+//   logic: `false and NoData` is false, `true or NoData` is true, anything else involving NoData
+//   is NoData.
+// - Gap markers (series.h IsGap: a derived series known to have no value on a date) are never
+//   read as numbers: an as-of read, `x[lag]` or a window that lands on one is NoData
+//   (kInputMissing), streak() stops at one, and age() measures from the newest non-gap point.
+//   NoData::ToString(history) appends the gap's reason from SeriesHistory::GapReason.
 // - NoData and Explain text refer to series ids owned by the Program: keep the Program alive
 //   while an Outcome's reason is formatted.
 //
@@ -90,17 +95,24 @@ struct NoData {
     kWindowNotFull,   // fewer observations than the window needs
     kDivisionByZero,  // a / 0, pct_change from 0
     kZeroVariance,    // zscore over a flat window
+    kInputMissing,    // a derived series' gap marker on `last`: it had no value that date
   };
   Reason reason = Reason::kNoObservation;
   const std::string* series = nullptr;  // series id, owned by the Program; null if none
   Date date{};                          // the as-of date the lookup was made for
-  Date last{};                          // kStale: date of the latest observation
+  Date last{};                          // kStale: the latest observation; kInputMissing: the gap
   int max_age_days = 0;                 // kStale
   Window window{};                      // kWindowNotFull
   int column = 0;                       // operator or function position in the text
+  int series_index = -1;                // kInputMissing: catalog index of `series`
   // "iorb: no observation within 7d of 2025-10-28 (latest 2025-10-17)",
-  // "sofr: window 5 not full as of 2025-10-28", "division by zero at column 12 on 2025-10-28".
+  // "sofr: window 5 not full as of 2025-10-28", "division by zero at column 12 on 2025-10-28",
+  // "sofr_iorb: no value on 2025-10-27 (as of 2025-10-28)" (the "as of" only if it differs).
   std::string ToString() const;
+  // ToString(), and for kInputMissing the gap's reason from history.GapReason(), e.g.
+  // "sofr_iorb: no value on 2025-10-28: iorb: no observation within 7d of 2025-10-28 (latest
+  // 2025-10-17)". Pass the history the NoData came from.
+  std::string ToString(const SeriesHistory& history) const;
 };
 
 class Outcome {

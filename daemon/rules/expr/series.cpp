@@ -1,5 +1,6 @@
 #include "rules/expr/series.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -50,17 +51,39 @@ std::optional<int> SeriesCatalog::Find(std::string_view id) const {
   return it->second;
 }
 
+int AsOf(std::span<const Point> points, Date d) {
+  if (points.empty()) return -1;
+  if (points.back().date <= d) return int(points.size()) - 1;  // live evaluation: the newest
+  auto it = std::upper_bound(points.begin(), points.end(), d,
+                             [](Date day, const Point& p) { return day < p.date; });
+  return int(it - points.begin()) - 1;
+}
+
+int LatestValue(std::span<const Point> points, Date d) {
+  int i = AsOf(points, d);
+  while (i >= 0 && IsGap(points[size_t(i)])) --i;
+  return i;
+}
+
 std::span<const Point> InMemoryHistory::Points(int series) const {
   if (series < 0 || size_t(series) >= points_.size()) return {};
   return points_[size_t(series)];
 }
 
-Status InMemoryHistory::Set(int series, std::vector<Point> points) {
+std::string InMemoryHistory::GapReason(int series, Date date) const {
+  if (series < 0 || size_t(series) >= gaps_.size()) return {};
+  const auto& gaps = gaps_[size_t(series)];
+  auto it = std::lower_bound(gaps.begin(), gaps.end(), date,
+                             [](const DerivedGap& g, Date d) { return g.date < d; });
+  return it != gaps.end() && it->date == date ? it->reason : std::string();
+}
+
+Status InMemoryHistory::Set(int series, std::vector<Point> points, std::vector<DerivedGap> gaps) {
   if (series < 0 || size_t(series) >= points_.size()) {
     return Status::InvalidArgument(fmt::format("series index {} out of range", series));
   }
   for (size_t i = 0; i < points.size(); ++i) {
-    if (!std::isfinite(points[i].value)) {
+    if (std::isinf(points[i].value)) {
       return Status::InvalidArgument(
           fmt::format("value on {} is not finite", FormatDate(points[i].date)));
     }
@@ -69,7 +92,14 @@ Status InMemoryHistory::Set(int series, std::vector<Point> points) {
           fmt::format("dates not strictly increasing at {}", FormatDate(points[i].date)));
     }
   }
+  for (size_t i = 1; i < gaps.size(); ++i) {
+    if (gaps[i].date <= gaps[i - 1].date) {
+      return Status::InvalidArgument(
+          fmt::format("gap dates not strictly increasing at {}", FormatDate(gaps[i].date)));
+    }
+  }
   points_[size_t(series)] = std::move(points);
+  gaps_[size_t(series)] = std::move(gaps);
   return Status::Ok();
 }
 
@@ -77,7 +107,7 @@ Status InMemoryHistory::Append(int series, Point p) {
   if (series < 0 || size_t(series) >= points_.size()) {
     return Status::InvalidArgument(fmt::format("series index {} out of range", series));
   }
-  if (!std::isfinite(p.value)) {
+  if (std::isinf(p.value)) {
     return Status::InvalidArgument(fmt::format("value on {} is not finite", FormatDate(p.date)));
   }
   auto& v = points_[size_t(series)];

@@ -7,12 +7,17 @@
 //
 // SeriesHistory is the evaluator's only input: Points(i) returns the observations of catalog
 // series i, sorted by strictly increasing date, values already in the canonical unit of the
-// series' dimension (see core/units.h), missing values ("." on FRED) left out. The span must stay
-// valid while an evaluation runs. Implementations must be safe for concurrent const calls if
-// rules are evaluated on several threads.
+// series' dimension (see core/units.h), missing values ("." on FRED) left out. A point may be a
+// gap marker (IsGap: a quiet NaN value) meaning "known missing on this date": derived series
+// carry one on each date their definition had no value (an input missing or stale), so an as-of
+// read lands on the gap (NoData) instead of the previous day's value. GapReason(i, date) says
+// why. The span must stay valid while an evaluation runs. Implementations must be safe for
+// concurrent const calls if rules are evaluated on several threads.
 #pragma once
 
 #include <chrono>
+#include <cmath>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string>
@@ -28,7 +33,24 @@ namespace liqwatch::expr {
 
 struct Point {
   Date date;
-  double value;  // canonical unit of the series' dimension
+  double value;  // canonical unit of the series' dimension; NaN for a gap marker
+};
+
+// A gap marker: the series is known to have no value on `d` (see the contract above).
+inline Point GapPoint(Date d) { return Point{d, std::numeric_limits<double>::quiet_NaN()}; }
+inline bool IsGap(const Point& p) { return std::isnan(p.value); }
+
+// Index of the latest point (gap markers included) dated on or before `d` in sorted `points`,
+// or -1. O(1) when `d` is at or past the newest point, else a binary search.
+int AsOf(std::span<const Point> points, Date d);
+// Index of the latest point dated on or before `d` that is not a gap marker, or -1.
+int LatestValue(std::span<const Point> points, Date d);
+
+// Why a derived series has a gap on `date`: the NoData text of its definition there, e.g.
+// "iorb: no observation within 7d of 2025-10-28 (latest 2025-10-17)".
+struct DerivedGap {
+  Date date;
+  std::string reason;
 };
 
 struct SeriesSpec {
@@ -58,24 +80,35 @@ class SeriesCatalog {
 class SeriesHistory {
  public:
   virtual ~SeriesHistory() = default;
-  // Observations of catalog series `series`, sorted by strictly increasing date; empty if none.
+  // Observations of catalog series `series`, sorted by strictly increasing date, gap markers
+  // included; empty if none.
   virtual std::span<const Point> Points(int series) const = 0;
+  // Why `series` has a gap marker on `date`, or "" if not known. Allocates: for messages only
+  // (NoData::ToString(history)), never on the evaluation path.
+  virtual std::string GapReason(int series, Date date) const {
+    (void)series, (void)date;
+    return {};
+  }
 };
 
 // A SeriesHistory held in vectors: for tests, backtests, and derived series computed in memory.
 // Not synchronised: do not mutate while another thread evaluates against it.
 class InMemoryHistory final : public SeriesHistory {
  public:
-  explicit InMemoryHistory(int series_count) : points_(size_t(series_count)) {}
+  explicit InMemoryHistory(int series_count)
+      : points_(size_t(series_count)), gaps_(size_t(series_count)) {}
   std::span<const Point> Points(int series) const override;
-  // Replaces the history of `series`. Fails unless dates strictly increase and values are finite.
-  Status Set(int series, std::vector<Point> points);
-  // Adds a newer observation, or replaces the value of the last one if the date is the same
-  // (a revision). Fails if `p` is older than the last observation.
+  std::string GapReason(int series, Date date) const override;
+  // Replaces the history of `series` and its gap reasons. Fails unless dates strictly increase
+  // (in `points` and in `gaps`) and values are finite or gap markers (NaN; ±inf is refused).
+  Status Set(int series, std::vector<Point> points, std::vector<DerivedGap> gaps = {});
+  // Adds a newer observation (or gap marker), or replaces the value of the last one if the date
+  // is the same (a revision). Fails if `p` is older than the last observation or infinite.
   Status Append(int series, Point p);
 
  private:
   std::vector<std::vector<Point>> points_;
+  std::vector<std::vector<DerivedGap>> gaps_;  // by series, sorted by date
 };
 
 }  // namespace liqwatch::expr
