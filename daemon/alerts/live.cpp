@@ -69,14 +69,23 @@ Result<int> EvaluateExprRules(store::Store& s, const config::Config& c, const st
   const config::RuleSet& rs = *c.rule_set;
   auto index = rs.catalog.Find(series);
   if (!index) return 0;
+  // Instances driven by this series (their clock), and instances that merely read it: those
+  // are judged again only to leave no_data (below).
   std::vector<Target> todo_targets;
+  std::vector<bool> clock_driven;
   std::set<int> needed;
   for (const auto& rule : c.rules) {
     if (!rule.expr) continue;
     for (const auto& inst : rule.expr->instances) {
-      if (inst.clock < 0 || rs.RootClock(inst.clock) != *index) continue;
+      if (inst.clock < 0) continue;
+      std::set<int> fetched;
+      for (int i : inst.inputs) Need(rs, i, fetched);
+      const bool driven = rs.RootClock(inst.clock) == *index;
+      if (!driven && fetched.count(*index) == 0) continue;
       todo_targets.push_back(Target{&rule, &inst});
-      for (int i : inst.inputs) Need(rs, i, needed);
+      clock_driven.push_back(driven);
+      needed.insert(fetched.begin(), fetched.end());
+      needed.insert(rs.RootClock(inst.clock));
     }
   }
   std::vector<Date> dates;
@@ -90,14 +99,23 @@ Result<int> EvaluateExprRules(store::Store& s, const config::Config& c, const st
   if (!history.ok()) return history.status();
 
   int deliveries = 0;
-  for (const auto& t : todo_targets) {
+  for (size_t k = 0; k < todo_targets.size(); ++k) {
+    const Target& t = todo_targets[k];
     auto loaded = LoadMemory(s, t.rule->name, t.instance->labels);
     if (!loaded.ok()) return loaded.status();
     RuleMemory m = loaded->value_or(RuleMemory{});
     std::vector<Date> todo;
-    for (Date d : dates)
-      if (!m.last_obs || d > *m.last_obs) todo.push_back(d);
-    if (!*loaded && todo.size() > 1) todo.erase(todo.begin(), todo.end() - 1);
+    if (clock_driven[k]) {
+      for (Date d : dates)
+        if (!m.last_obs || d > *m.last_obs) todo.push_back(d);
+      if (!*loaded && todo.size() > 1) todo.erase(todo.begin(), todo.end() - 1);
+    } else if (m.state == AlertState::kNoData && m.last_obs &&
+               NewestClockDate(rs, *history, *t.instance) == m.last_obs) {
+      // Feeds publish in any order: when SOFR for a date lands before IORB, a rule on
+      // sofr - iorb is judged no_data; the missing input arriving judges that date again,
+      // so the alert is not held back until the next SOFR print.
+      todo.push_back(*m.last_obs);
+    }
     if (todo.empty()) continue;
     const std::string clock = rs.ClockId(*t.instance);
     for (Date d : todo) {
@@ -137,10 +155,9 @@ Result<int> EvaluateAgeRules(store::Store& s, const config::Config& c, TimePoint
     // As of the newest observation date of the clock series (never an earlier date than the
     // rule already evaluated): the date stays put while the feed is silent, `now` moves on.
     std::optional<Date> as_of = m.last_obs;
-    if (t.instance->clock >= 0) {
-      const auto& pts = history->Points(rs.RootClock(t.instance->clock));
-      if (!pts.empty() && (!as_of || pts.back().date > *as_of)) as_of = pts.back().date;
-    }
+    if (auto newest = NewestClockDate(rs, *history, *t.instance);
+        newest && (!as_of || *newest > *as_of))
+      as_of = newest;
     if (!as_of) continue;  // nothing observed yet: nothing is stale
     const std::string clock = rs.ClockId(*t.instance);
     auto n = EvaluateOne(s, t, clock, m, *history, *as_of, now, targets);

@@ -6,8 +6,10 @@
 // last evaluated date, in date order (an instance never evaluated starts at the newest date:
 // history is for backtests, not pages), records each transition with RecordTransition (event +
 // alert + outbox rows in one transaction, notified transitions to `targets(rule, transition)`) and
-// saves the instance's memory (keyed by rule name and labels). Returns the number of
-// deliveries queued.
+// saves the instance's memory (keyed by rule name and labels). An instance that merely reads
+// `series` (not its clock) and is in no_data as of its clock's newest date is judged on that
+// date again, so an input published after the clock series does not hold an alert back until
+// the clock's next print. Returns the number of deliveries queued.
 #pragma once
 
 #include <functional>

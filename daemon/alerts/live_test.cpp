@@ -85,5 +85,66 @@ rules:
   std::filesystem::remove(path);
 }
 
+// Feeds publish in any order. SOFR for 2025-10-28 lands while IORB is a week stale: the rule on
+// sofr - iorb goes no_data; IORB arriving judges 10-28 again, so the alert opens on that date
+// rather than waiting for the next SOFR print. An input arriving while the rule is not in
+// no_data changes nothing (a date is counted once for `for:`).
+TEST(LiveRules, LateInputJudgesTheNoDataDateAgain) {
+  auto path = std::filesystem::temp_directory_path() / "liqwatch_live_late_input.db";
+  std::filesystem::remove(path);
+  auto loaded = config::LoadConfigFromString(R"(sources:
+  fred: {type: fred}
+series:
+  - {id: sofr, source: fred, remote_id: SOFR, unit: percent}
+  - {id: iorb, source: fred, remote_id: IORB, unit: percent}
+derived:
+  - {id: sofr_iorb, expr: sofr - iorb}
+rules:
+  - {name: above, expr: sofr_iorb >= 15bp}
+  - {name: above_twice, expr: sofr_iorb >= 15bp, for: 2}
+)",
+                                             "t.yaml");
+  ASSERT_TRUE(loaded.config) << loaded.errors[0].ToString();
+  const config::Config& c = *loaded.config;
+  std::vector<std::string> sent;
+  TargetsFn targets = [&sent](const config::RuleConfig&, const store::Transition& t) {
+    sent.push_back(t.rule + " " + FormatDate(t.obs_date));
+    return std::vector<std::string>{"desk"};
+  };
+  auto s = store::Store::Open(path.string(), store::Store::Mode::kReadWrite);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  auto ingest = [&](const char* series, const char* date, double v) {
+    std::vector<Observation> batch{{series, D(date), v, false}};
+    auto now = TimePoint(D(date)) + std::chrono::hours(30);
+    auto stats = (*s)->IngestObservations(series, Unit::kPercent, batch, now);
+    EXPECT_TRUE(stats.ok());
+    EXPECT_TRUE(EvaluateExprRules(**s, c, series, stats->changed, now, targets).ok());
+  };
+  auto state = [&](const char* rule) {
+    auto m = LoadMemory(**s, rule, "");
+    return m.ok() && *m ? std::string(AlertStateName((*m)->state)) : std::string("none");
+  };
+  ingest("iorb", "2025-10-17", 4.15);
+  ingest("sofr", "2025-10-28", 4.31);  // iorb 11 days old: no_data
+  EXPECT_EQ(state("above"), "no_data");
+  EXPECT_TRUE(sent.empty());
+  ingest("iorb", "2025-10-28", 4.15);  // the missing input: 10-28 is judged again
+  EXPECT_EQ(state("above"), "firing");
+  EXPECT_EQ(state("above_twice"), "pending");
+  EXPECT_THAT(sent, ::testing::ElementsAre("above 2025-10-28"));
+  auto twice = LoadMemory(**s, "above_twice", "");
+  ASSERT_TRUE(twice.ok() && *twice);
+  EXPECT_EQ((*twice)->breach_count, 1);
+  ingest("iorb", "2025-10-29", 4.15);  // not in no_data: no second count of 10-28
+  twice = LoadMemory(**s, "above_twice", "");
+  EXPECT_EQ((*twice)->breach_count, 1);
+  EXPECT_EQ(state("above_twice"), "pending");
+  ingest("sofr", "2025-10-29", 4.31);  // the next clock date completes for: 2
+  EXPECT_EQ(state("above_twice"), "firing");
+  EXPECT_THAT(sent, ::testing::ElementsAre("above 2025-10-28", "above_twice 2025-10-29"));
+  s->reset();
+  std::filesystem::remove(path);
+}
+
 }  // namespace
 }  // namespace liqwatch::alerts

@@ -29,6 +29,14 @@ expr::InMemoryHistory BuildHistory(const config::RuleSet& rs, const config::Conf
   return h;
 }
 
+std::optional<Date> NewestClockDate(const config::RuleSet& rs, const expr::SeriesHistory& history,
+                                    const config::RuleInstance& instance) {
+  if (instance.clock < 0) return std::nullopt;
+  auto points = history.Points(rs.RootClock(instance.clock));
+  if (points.empty()) return std::nullopt;
+  return points.back().date;
+}
+
 TimePoint EndOfDay(Date d) {
   return TimePoint(d) + std::chrono::hours(24) - std::chrono::seconds(1);
 }

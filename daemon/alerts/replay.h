@@ -13,6 +13,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,11 @@ expr::InMemoryHistory BuildHistory(const config::RuleSet& rs, const config::Conf
 
 // The evaluation time used for an observation date in replays: the end of that day (UTC).
 TimePoint EndOfDay(Date d);
+
+// The newest observation date of the fetched series that drives `instance` (its clock, through
+// derived series): the date a rule instance is judged "as of now". nullopt if none.
+std::optional<Date> NewestClockDate(const config::RuleSet& rs, const expr::SeriesHistory& history,
+                                    const config::RuleInstance& instance);
 
 std::vector<store::Transition> Backtest(const config::Config& c, const expr::SeriesHistory& history,
                                         Date from, Date to);

@@ -22,6 +22,7 @@ int Main(int argc, char** argv) {
   RegisterAlerts(app, run);
   RegisterBacktest(app, run);
   RegisterTestRules(app, run);
+  RegisterRules(app, run);
   RegisterFetch(app, run);
   RegisterSeries(app, run);
   RegisterStatus(app, run);

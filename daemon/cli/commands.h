@@ -17,6 +17,7 @@ void RegisterCheckConfig(CLI::App& app, CommandFn& run);
 void RegisterAlerts(CLI::App& app, CommandFn& run);
 void RegisterBacktest(CLI::App& app, CommandFn& run);   // cli/backtest_cmd.cpp
 void RegisterTestRules(CLI::App& app, CommandFn& run);  // cli/test_rules_cmd.cpp
+void RegisterRules(CLI::App& app, CommandFn& run);      // cli/rules_cmd.cpp
 void RegisterFetch(CLI::App& app, CommandFn& run);      // cli/fetch_cmd.cpp
 void RegisterSeries(CLI::App& app, CommandFn& run);     // cli/series_cmd.cpp
 void RegisterStatus(CLI::App& app, CommandFn& run);     // cli/status_cmd.cpp

@@ -1,0 +1,154 @@
+// `liqwatch rules`: every rule instance with its stored state and what the engine sees now.
+//
+// For each expression rule instance (one per for_each item) the command reads the instance's
+// memory (rule_memory) and judges it with rules::Judge against the database's current history,
+// as of the newest observation date of its clock series, with the wall clock as `now` (for
+// age()). It answers "why is this rule quiet?" without waiting for the next observation:
+// the verdict is the same as the daemon would reach on that date. Nothing is written. JSON keys
+// (stable, docs/cli.md): [{rule, labels, series, severity, state, since_date, alert_id,
+// last_observation_date, as_of, level, value, message}].
+#include <cstdio>
+
+#include <fmt/format.h>
+#include <boost/json.hpp>
+
+#include "alerts/history_input.h"
+#include "alerts/memory.h"
+#include "alerts/replay.h"
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "config/config.h"
+#include "config/rules_config.h"
+#include "core/log.h"
+#include "core/units.h"
+#include "rules/judge.h"
+#include "store/store.h"
+
+namespace liqwatch::cli {
+
+namespace {
+
+struct RulesArgs {
+  std::string config;
+  std::optional<std::string> db;
+  std::string format = "table";
+};
+
+std::string_view LevelName(rules::Verdict::Level l) {
+  switch (l) {
+    case rules::Verdict::Level::kNone:
+      return "ok";
+    case rules::Verdict::Level::kWarn:
+      return "warn";
+    case rules::Verdict::Level::kCrit:
+      return "crit";
+    case rules::Verdict::Level::kNoData:
+      return "no_data";
+  }
+  return "ok";
+}
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "liqwatch rules: %s\n", ScrubSecrets(message).c_str());
+  return 1;
+}
+
+int RunRules(const RulesArgs& a) {
+  Format format;
+  if (!ParseFormat(a.format, format) || format == Format::kCsv) {
+    std::fprintf(stderr, "liqwatch rules: --format must be table or json\n");
+    return 2;
+  }
+  auto loaded = config::LoadConfig(a.config);
+  if (!loaded.config) {
+    for (const auto& e : loaded.errors)
+      std::fprintf(stderr, "%s\n", ScrubSecrets(e.ToString()).c_str());
+    return 2;
+  }
+  const config::Config& c = *loaded.config;
+  auto store = store::Store::Open(a.db.value_or(c.storage_path), store::Store::Mode::kReadOnly);
+  if (!store.ok()) return Fail(store.status().message());
+  auto known = alerts::KnownHistory::Load(**store, c);
+  if (!known.ok()) return Fail(known.status().message());
+  const auto history = alerts::BuildHistory(*c.rule_set, c, known->Current());
+  auto states = (*store)->RuleStates();
+  if (!states.ok()) return Fail(states.status().message());
+  const TimePoint now = SystemWallClock().Now();
+
+  boost::json::array arr;
+  Table t;
+  t.header = {"RULE", "STATE", "SINCE", "AS OF", "NOW", "VALUE", "CONDITION"};
+  for (const auto& rule : c.rules) {
+    if (!rule.expr) continue;  // threshold rules: `liqwatch alerts` and the API show them
+    for (const auto& inst : rule.expr->instances) {
+      auto memory = alerts::LoadMemory(**store, rule.name, inst.labels);
+      if (!memory.ok()) return Fail(memory.status().message());
+      const alerts::RuleMemory m = memory->value_or(alerts::RuleMemory{});
+      std::optional<int64_t> alert_id;
+      for (const auto& st : *states)
+        if (st.rule == rule.name && st.labels == inst.labels) alert_id = st.alert_id;
+      const std::string series = c.rule_set->ClockId(inst);
+      auto as_of = alerts::NewestClockDate(*c.rule_set, history, inst);
+      rules::Verdict v;
+      if (as_of) {
+        v = rules::Judge(inst, history, *as_of, now);
+      } else {
+        v.level = rules::Verdict::Level::kNoData;
+        v.message = fmt::format("{}: no observation stored", series);
+      }
+      auto idx = c.rule_set->catalog.Find(series);
+      Dimension dim = idx ? c.rule_set->catalog.spec(*idx).dimension : Dimension::kIndex;
+      const bool evaluated = memory->has_value();
+      if (format == Format::kJson) {
+        auto opt = [](const auto& x) -> boost::json::value {
+          if (x) return boost::json::value(*x);
+          return nullptr;
+        };
+        boost::json::object o;
+        o["rule"] = rule.name;
+        o["labels"] = inst.labels;
+        o["series"] = series;
+        o["severity"] = std::string(SeverityName(rule.severity));
+        o["state"] = std::string(AlertStateName(m.state));
+        o["since_date"] = evaluated ? boost::json::value(FormatDate(m.since_date)) : nullptr;
+        o["alert_id"] = opt(alert_id);
+        o["last_observation_date"] =
+            m.last_obs ? boost::json::value(FormatDate(*m.last_obs)) : nullptr;
+        o["as_of"] = as_of ? boost::json::value(FormatDate(*as_of)) : nullptr;
+        o["level"] = std::string(LevelName(v.level));
+        o["value"] = opt(v.value);
+        o["message"] = v.message;
+        arr.push_back(std::move(o));
+      } else {
+        t.rows.push_back({InstanceName(rule.name, inst.labels),
+                          std::string(AlertStateName(m.state)),
+                          evaluated ? FormatDate(m.since_date) : "-",
+                          as_of ? FormatDate(*as_of) : "-", std::string(LevelName(v.level)),
+                          v.value ? FormatValue(*v.value, dim) : "", v.message});
+      }
+    }
+  }
+  if (format == Format::kJson) {
+    std::printf("%s\n", boost::json::serialize(arr).c_str());
+  } else {
+    std::printf("%s", RenderTable(t, 60).c_str());
+  }
+  return 0;
+}
+
+}  // namespace
+
+void RegisterRules(CLI::App& app, CommandFn& run) {
+  auto args = std::make_shared<RulesArgs>();
+  auto* cmd = app.add_subcommand(
+      "rules",
+      "Every expression rule instance with its stored state and what it evaluates to now: "
+      "judged against the database as of the newest observation of its clock series (the "
+      "verdict the daemon reaches on that date). Writes nothing; safe while the daemon runs.");
+  cmd->add_option("--config,-c", args->config, "Config file (YAML)")->required();
+  cmd->add_option("--db", args->db, "SQLite database (default: storage.path of the config)");
+  cmd->add_option("--format", args->format, "table or json")->capture_default_str();
+  cmd->callback([args, &run] { run = [args] { return RunRules(*args); }; });
+}
+
+}  // namespace liqwatch::cli
