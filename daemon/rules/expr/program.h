@@ -28,7 +28,7 @@
 // - NoData and Explain text refer to series ids owned by the Program: keep the Program alive
 //   while an Outcome's reason is formatted.
 //
-// Language (summary; a user-facing docs/rules.md is still to be written):
+// Language (summary; the user-facing reference is docs/rules.md, "The expression language"):
 //   numbers  4.3  25bn 1tn 500mn (money, USD bn)  10bp 2.5% (rate, percent)  3d 12h 2w 90min
 //            A bare number takes the canonical unit of whatever it meets: percent next to a
 //            rate (sofr > 4.3), USD bn next to money (tga > 850). A computed ratio (tga / walcl)
