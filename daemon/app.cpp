@@ -225,6 +225,21 @@ class Daemon final : public sources::ObservationSink {
     retired_.push_back(std::move(poller_));
     poller_ = std::make_unique<sources::Poller>(io_, http_, *this);
     poller_->Start(*config_);
+    asio::co_spawn(io_, RetireRemoved(config_), asio::detached);
+  }
+
+  // Alerts of rules (or for_each items) the config no longer has are closed, not left open.
+  asio::awaitable<void> RetireRemoved(std::shared_ptr<const config::Config> config) {
+    auto now = clock_.Now();
+    auto job = [config, now](store::Store& s) {
+      return alerts::RetireRemovedInstances(s, *config, now);
+    };
+    auto r = co_await store_.Run(job);
+    if (!r.ok()) {
+      Logger("alerts")->error("event=retire_failed error=\"{}\"", r.status().message());
+      co_return;
+    }
+    if (*r > 0) dispatcher_.Wake();
   }
 
   void WaitForSignals() {

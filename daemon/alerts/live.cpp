@@ -168,4 +168,64 @@ Result<int> EvaluateAgeRules(store::Store& s, const config::Config& c, TimePoint
   return deliveries;
 }
 
+Result<int> RetireRemovedInstances(store::Store& s, const config::Config& c, TimePoint now) {
+  std::set<std::pair<std::string, std::string>> configured;  // (rule, labels)
+  for (const auto& rule : c.rules) {
+    if (!rule.expr) {
+      configured.emplace(rule.name, "");
+      continue;
+    }
+    for (const auto& inst : rule.expr->instances) configured.emplace(rule.name, inst.labels);
+  }
+  auto states = s.RuleStates();
+  if (!states.ok()) return states.status();
+  int deliveries = 0;
+  for (const auto& st : *states) {
+    if (configured.count({st.rule, st.labels}) != 0) continue;
+    if (st.state == AlertState::kInactive || st.state == AlertState::kResolved) {
+      if (auto del = DeleteMemory(s, st.rule, st.labels); !del.ok()) return del;
+      continue;
+    }
+    store::Transition t;
+    t.rule = st.rule;
+    t.labels = st.labels;
+    t.from = st.state;
+    t.eval_time = now;
+    t.value = st.last_value;
+    if (st.last_obs_date && ParseDate(*st.last_obs_date).ok())
+      t.obs_date = *ParseDate(*st.last_obs_date);
+    std::vector<std::string> notifiers;
+    if (st.state == AlertState::kFiring) {
+      t.kind = "resolved";
+      t.to = AlertState::kResolved;
+      t.message = "resolved because the rule is no longer in the config (removed or renamed)";
+      if (st.alert_id) {
+        auto alert = s.GetAlert(*st.alert_id);
+        if (!alert.ok()) return alert.status();
+        if (*alert) {
+          t.series = (*alert)->series;
+          t.severity = ParseSeverity((*alert)->severity).value_or(Severity::kWarning);
+        }
+        auto sent = s.AlertDeliveries(*st.alert_id);
+        if (!sent.ok()) return sent.status();
+        for (const auto& d : *sent)
+          if (std::find(notifiers.begin(), notifiers.end(), d.notifier) == notifiers.end())
+            notifiers.push_back(d.notifier);
+      }
+    } else {
+      t.kind = "inactive";
+      t.to = AlertState::kInactive;
+      t.message = "reset because the rule is no longer in the config (removed or renamed)";
+    }
+    auto rec = s.RecordTransition(t, notifiers);
+    if (!rec.ok()) return rec.status();
+    if (auto del = DeleteMemory(s, st.rule, st.labels); !del.ok()) return del;
+    Logger("alerts")->warn("event=rule_removed rule={} labels=\"{}\" from={} to={} deliveries={}",
+                           t.rule, t.labels, AlertStateName(t.from), AlertStateName(t.to),
+                           rec->deliveries);
+    deliveries += rec->deliveries;
+  }
+  return deliveries;
+}
+
 }  // namespace liqwatch::alerts

@@ -37,6 +37,14 @@ Result<int> EvaluateExprRules(store::Store& s, const config::Config& c, const st
 // staleness rule without any new observation. An instance whose clock series has no
 // observation is skipped.
 // Returns the number of deliveries queued.
+// On start and on every reload, with the same thread contract: an alert instance that is
+// firing (or pending) but no longer in the config (its rule, or its for_each item, was removed
+// or renamed) would stay open forever. Each firing one is resolved with kind "resolved" and a
+// message saying why, delivered to the notifiers that received its opening (its alert's
+// deliveries), so receivers can close it; a pending or no_data one is reset to inactive
+// without notification. Its rule memory is forgotten either way. Returns the deliveries queued.
+Result<int> RetireRemovedInstances(store::Store& s, const config::Config& c, TimePoint now);
+
 Result<int> EvaluateAgeRules(store::Store& s, const config::Config& c, TimePoint now,
                              const TargetsFn& targets);
 

@@ -57,21 +57,21 @@ rules:
   ASSERT_TRUE(s.ok());
   EXPECT_EQ(ingest(**s, "ig_oas", "2025-11-19", 1.15), 1);  // +25bp: the IG instance fires
   EXPECT_EQ(ingest(**s, "hy_oas", "2025-11-19", 3.70), 1);  // +10bp: the HY instance resolves
-  EXPECT_THAT(routed, ::testing::ElementsAre("series=hy_oas,by=50bp warning",
-                                             "series=ig_oas,by=20bp warning",
-                                             "series=hy_oas,by=50bp warning"));
+  EXPECT_THAT(routed, ::testing::ElementsAre("by=50bp,series=hy_oas warning",
+                                             "by=20bp,series=ig_oas warning",
+                                             "by=50bp,series=hy_oas warning"));
 
   auto alerts = (*s)->QueryAlerts(store::AlertQuery{});
   ASSERT_TRUE(alerts.ok());
   ASSERT_EQ(alerts->size(), 2u);
   std::map<std::string, std::pair<std::string, std::string>> by_labels;  // -> (series, state)
   for (const auto& a : *alerts) by_labels[a.labels] = {a.series, a.state};
-  EXPECT_EQ(by_labels["series=hy_oas,by=50bp"],
+  EXPECT_EQ(by_labels["by=50bp,series=hy_oas"],
             std::make_pair(std::string("hy_oas"), std::string("resolved")));
-  EXPECT_EQ(by_labels["series=ig_oas,by=20bp"],
+  EXPECT_EQ(by_labels["by=20bp,series=ig_oas"],
             std::make_pair(std::string("ig_oas"), std::string("firing")));
-  auto hy = LoadMemory(**s, "oas_widening", "series=hy_oas,by=50bp");
-  auto ig = LoadMemory(**s, "oas_widening", "series=ig_oas,by=20bp");
+  auto hy = LoadMemory(**s, "oas_widening", "by=50bp,series=hy_oas");
+  auto ig = LoadMemory(**s, "oas_widening", "by=20bp,series=ig_oas");
   ASSERT_TRUE(hy.ok() && *hy && ig.ok() && *ig);
   EXPECT_EQ((*hy)->state, AlertState::kResolved);
   EXPECT_EQ((*ig)->state, AlertState::kFiring);
@@ -142,6 +142,88 @@ rules:
   ingest("sofr", "2025-10-29", 4.31);  // the next clock date completes for: 2
   EXPECT_EQ(state("above_twice"), "firing");
   EXPECT_THAT(sent, ::testing::ElementsAre("above 2025-10-28", "above_twice 2025-10-29"));
+  s->reset();
+  std::filesystem::remove(path);
+}
+
+// A reload without a rule (or one of its for_each items) closes what they left open: the
+// firing alert resolves to the notifiers that got its opening; a pending instance goes back
+// to inactive silently; both forget their memory; the instances still configured are untouched.
+TEST(LiveRules, RemovedInstancesAreRetired) {
+  auto path = std::filesystem::temp_directory_path() / "liqwatch_live_retire.db";
+  std::filesystem::remove(path);
+  const std::string head = R"(sources:
+  fred: {type: fred}
+series:
+  - {id: hy_oas, source: fred, remote_id: BAMLH0A0HYM2, unit: percent}
+  - {id: ig_oas, source: fred, remote_id: BAMLC0A0CM, unit: percent}
+rules:
+)";
+  auto before = config::LoadConfigFromString(head + R"(  - {name: hy_high, expr: hy_oas > 3}
+  - name: high
+    for_each: [hy_oas, ig_oas]
+    expr: $series > 0.5
+    for: 3
+)",
+                                             "t.yaml");
+  auto after = config::LoadConfigFromString(head + R"(  - name: high
+    for_each: [hy_oas]
+    expr: $series > 0.5
+    for: 3
+)",
+                                            "t.yaml");
+  ASSERT_TRUE(before.config && after.config);
+  auto s = store::Store::Open(path.string(), store::Store::Mode::kReadWrite);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  TargetsFn targets = [](const config::RuleConfig&, const store::Transition&) {
+    return std::vector<std::string>{"desk"};
+  };
+  const TimePoint now = TimePoint(D("2025-11-19")) + std::chrono::hours(12);
+  for (const char* series : {"hy_oas", "ig_oas"}) {
+    std::vector<Observation> batch{{series, D("2025-11-18"), 3.5, false}};
+    auto stats = (*s)->IngestObservations(series, Unit::kPercent, batch, now);
+    ASSERT_TRUE(stats.ok());
+    ASSERT_TRUE(EvaluateExprRules(**s, *before.config, series, stats->changed, now, targets).ok());
+  }
+  auto state = [&](const char* rule, const char* labels) {
+    auto st = (*s)->GetRuleState(rule, labels);
+    return st.ok() && *st ? std::string(AlertStateName((*st)->state)) : std::string("none");
+  };
+  ASSERT_EQ(state("hy_high", ""), "firing");
+  ASSERT_EQ(state("high", "series=ig_oas"), "pending");
+  ASSERT_EQ(state("high", "series=hy_oas"), "pending");
+
+  auto retired = RetireRemovedInstances(**s, *after.config, now);
+  ASSERT_TRUE(retired.ok()) << retired.status().message();
+  EXPECT_EQ(*retired, 1);  // the resolution of hy_high, to desk
+  EXPECT_EQ(state("hy_high", ""), "resolved");
+  EXPECT_EQ(state("high", "series=ig_oas"), "inactive");
+  EXPECT_EQ(state("high", "series=hy_oas"), "pending");
+  auto alerts = (*s)->QueryAlerts(store::AlertQuery{});
+  ASSERT_TRUE(alerts.ok());
+  ASSERT_EQ(alerts->size(), 1u);
+  EXPECT_EQ((*alerts)[0].state, "resolved");
+  auto events = (*s)->AlertEvents((*alerts)[0].id);
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 2u);
+  EXPECT_EQ(events->back().kind, "resolved");
+  EXPECT_THAT(events->back().message, ::testing::HasSubstr("no longer in the config"));
+  auto sent = (*s)->AlertDeliveries((*alerts)[0].id);
+  ASSERT_TRUE(sent.ok());
+  EXPECT_EQ(sent->size(), 2u);  // the opening and the resolution, both to desk
+  for (const auto* gone : {"hy_high", "high"}) {
+    auto m = LoadMemory(**s, gone, gone == std::string("high") ? "series=ig_oas" : "");
+    ASSERT_TRUE(m.ok());
+    EXPECT_FALSE(*m) << gone;
+  }
+  auto kept = LoadMemory(**s, "high", "series=hy_oas");
+  ASSERT_TRUE(kept.ok() && *kept);
+  EXPECT_EQ((*kept)->breach_count, 1);
+  // Idempotent: a second reload finds nothing left to close.
+  auto again = RetireRemovedInstances(**s, *after.config, now);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, 0);
+  EXPECT_EQ((*s)->AlertDeliveries((*alerts)[0].id)->size(), 2u);
   s->reset();
   std::filesystem::remove(path);
 }

@@ -46,4 +46,10 @@ Status SaveMemory(store::Store& s, const std::string& rule, const std::string& l
       .Run();
 }
 
+Status DeleteMemory(store::Store& s, const std::string& rule, const std::string& labels) {
+  auto st = s.db().Prepare("DELETE FROM rule_memory WHERE rule = ?1 AND labels = ?2");
+  if (!st.ok()) return st.status();
+  return st->Bind(1, rule).Bind(2, labels).Run();
+}
+
 }  // namespace liqwatch::alerts

@@ -16,5 +16,8 @@ Result<std::optional<RuleMemory>> LoadMemory(store::Store& s, const std::string&
                                              const std::string& labels);
 Status SaveMemory(store::Store& s, const std::string& rule, const std::string& labels,
                   const RuleMemory& m);
+// Forgets an instance (a rule or for_each item removed from the config): if it comes back, it
+// starts from inactive. No-op if absent.
+Status DeleteMemory(store::Store& s, const std::string& rule, const std::string& labels);
 
 }  // namespace liqwatch::alerts

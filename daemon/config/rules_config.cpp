@@ -201,6 +201,7 @@ std::optional<std::vector<Labels>> ReadForEach(YamlReader& r, const YAML::Node& 
         return std::nullopt;
       }
     }
+    std::sort(labels.begin(), labels.end());  // the instance's identity: order-independent
     if (!seen.insert(JoinLabels(labels)).second) {
       r.Error(item, fmt::format("{}: duplicate item", where));
       return std::nullopt;

@@ -44,9 +44,10 @@ struct RuleCondition {
 // with every `$label` replaced by the item's value, e.g.
 //   for_each: [{series: hy_oas, widening: 50bp}, {series: ig_oas, widening: 20bp}]
 //   expr: change($series, 5bd) > $widening
-// Each instance has its own state, alert and rule memory, keyed by (rule name, labels).
+// Each instance has its own state, alert and rule memory, keyed by (rule name, labels). Labels
+// are sorted by name, so reordering an item's keys in the YAML keeps the instance's identity.
 struct RuleInstance {
-  std::string labels;                 // "series=hy_oas,widening=50bp" (item order); "" if none
+  std::string labels;                 // "series=hy_oas,widening=50bp" (sorted by name); "" if none
   std::optional<RuleCondition> warn;  // the lower level (expr: lands here unless critical)
   std::optional<RuleCondition> crit;
   std::optional<RuleCondition> clear;

@@ -125,10 +125,10 @@ TEST(RulesConfig, ForEachCompilesOneInstancePerItem) {
   const ExprRule& up = *r.config->rules[0].expr;
   EXPECT_TRUE(up.fans_out);
   ASSERT_EQ(up.instances.size(), 2u);
-  EXPECT_EQ(up.instances[0].labels, "series=sofr,by=10bp");
+  EXPECT_EQ(up.instances[0].labels, "by=10bp,series=sofr");
   EXPECT_EQ(up.instances[0].warn->text, "change(sofr, 2) > 10bp");
   EXPECT_EQ(up.instances[0].warn->written, "change($series, 2) > $by");
-  EXPECT_EQ(up.instances[1].labels, "series=iorb,by=5bp");
+  EXPECT_EQ(up.instances[1].labels, "by=5bp,series=iorb");
   EXPECT_EQ(up.instances[1].clear->text, "change(iorb, 2) < 0");
   EXPECT_EQ(rs.ClockId(up.instances[1]), "iorb");
   EXPECT_FALSE(up.uses_age());

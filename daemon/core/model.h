@@ -41,14 +41,14 @@ std::string_view AlertStateName(AlertState s);
 std::optional<AlertState> ParseAlertState(std::string_view s);
 
 // A rule instance's labels (config/rules_config.h for_each) travel as text, "k=v,k2=v2", in
-// the order they were written; values hold no ',' and keys no '='.
+// label-name order (rule instances sort them); values hold no ',' and keys no '='.
 using Labels = std::vector<std::pair<std::string, std::string>>;
 std::string JoinLabels(const Labels& labels);  // {} -> ""
 Labels SplitLabels(std::string_view text);     // "" -> {}; a pair without '=' is skipped
 
 // How an alert instance is shown to people: the rule name, with the instance's labels
 // ("series=hy_oas,widening=50bp", empty for a rule that does not fan out) in braces, as
-// Prometheus writes a series: "credit_oas_widening{series=hy_oas,widening=50bp}".
+// Prometheus writes a series: "oas_widening{series=hy_oas,widening=50bp}".
 std::string InstanceName(std::string_view rule, std::string_view labels);
 
 }  // namespace liqwatch

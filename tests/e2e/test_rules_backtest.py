@@ -56,13 +56,13 @@ class BacktestExample(unittest.TestCase):
         stale = [(e["date"], e["labels"], e["series"], e["to"]) for e in self.events
                  if e["rule"] == "stale_feed"]
         self.assertEqual(stale, [
-            ("2025-09-02", "series=reserves,after=9d", "reserves", "no_data"),
-            ("2025-09-02", "series=walcl,after=9d", "walcl", "no_data"),
-            ("2025-09-03", "series=reserves,after=9d", "reserves", "inactive"),
-            ("2025-09-03", "series=walcl,after=9d", "walcl", "inactive")])
+            ("2025-09-02", "after=9d,series=reserves", "reserves", "no_data"),
+            ("2025-09-02", "after=9d,series=walcl", "walcl", "no_data"),
+            ("2025-09-03", "after=9d,series=reserves", "reserves", "inactive"),
+            ("2025-09-03", "after=9d,series=walcl", "walcl", "inactive")])
         self.assertTrue(all(e["labels"] == "" for e in self.events if e["rule"] != "stale_feed"))
         table = backtest("table", "2025-09-01", "2025-09-03")
-        self.assertIn("stale_feed{series=walcl,after=9d}", table)
+        self.assertIn("stale_feed{after=9d,series=walcl}", table)
 
     def test_json_keys_are_stable(self):
         self.assertEqual(sorted(self.events[0].keys()),

@@ -5,12 +5,13 @@ three days ago). The rule `stale_feed` has one instance per series, `age($series
 with after = 2d. Only the STUCK instance fires. A route on its labels sends it to the `ops`
 webhook, not the `desk` one. The API (/api/v1/rules, /metrics), the CLI and the database show
 two instances with their own state, and a restart neither re-sends the firing instance nor
-loses it.
+loses it. Removing the stuck item from the config (SIGHUP) resolves its alert.
 
 Environment: see lwtest.py (LIQWATCH_BIN, LIQWATCH_SHARED_DIR, LIQWATCH_ARTIFACTS).
 """
 
 import datetime as dt
+import signal
 import sys
 import time
 import unittest
@@ -20,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import apitest  # noqa: E402
 import lwtest  # noqa: E402
 
-STUCK_LABELS = "series=stuck,after=2d"
-FRESH_LABELS = "series=fresh,after=2d"
+STUCK_LABELS = "after=2d,series=stuck"
+FRESH_LABELS = "after=2d,series=fresh"
 
 
 def config(db: Path, port: int, feed_url: str, desk_url: str, ops_url: str) -> str:
@@ -63,7 +64,7 @@ class FanOut(unittest.TestCase):
             req = ops.wait_for_requests(1, 20, on_timeout=daemon.log_tail)[0]
             body = req.json
             self.assertEqual(body["rule"], "stale_feed")
-            self.assertEqual(body["labels"], {"series": "stuck", "after": "2d"})
+            self.assertEqual(body["labels"], {"after": "2d", "series": "stuck"})
             self.assertEqual(body["series"], "stuck")
             self.assertEqual(body["kind"], "firing")
             self.assertEqual(body["observation_date"], str(stuck_last))
@@ -132,6 +133,19 @@ class FanOut(unittest.TestCase):
                     "AND kind = 'firing'")
             self.assertEqual([(e["labels"], e["kind"]) for e in events],
                              [(STUCK_LABELS, "firing")])
+
+            # 6. The stuck item leaves the config (SIGHUP): its alert is resolved, to the
+            # notifier that got the opening, instead of staying open forever.
+            cfg.write_text(cfg.read_text().replace(", {series: stuck, after: 2d}", ""))
+            daemon2.proc.send_signal(signal.SIGHUP)
+            closing = ops.wait_for_requests(2, 15, on_timeout=daemon2.log_tail)[1].json
+            self.assertEqual((closing["rule"], closing["kind"], closing["state"]),
+                             ("stale_feed", "resolved", "resolved"))
+            self.assertEqual(closing["labels"], {"after": "2d", "series": "stuck"})
+            self.assertIn("no longer in the config", closing["message"])
+            self.assertEqual(desk.requests(), [])
+            alert = lwtest.cli_json("alerts", "--db", str(db), "--format", "json")[0]
+            self.assertEqual((alert["labels"], alert["state"]), (STUCK_LABELS, "resolved"))
             self.assertEqual(daemon2.terminate(), 0)
             tmp.keep(tmp.path / "liqwatch2.log")
 
