@@ -45,6 +45,8 @@ std::optional<store::Transition> Step(const config::RuleConfig& rule, const std:
                                       const std::string& labels, RuleMemory& m,
                                       const rules::Verdict& v, Date obs_date, TimePoint now) {
   const config::ExprRule& e = *rule.expr;
+  // The age() timer judges the newest date again and again: `for:` counts a date once.
+  const bool same_date = m.last_obs == obs_date;
   m.last_obs = obs_date;
   std::optional<store::Transition> out;
   auto enter = [&](AlertState to, std::string kind, Severity sev) {
@@ -89,7 +91,7 @@ std::optional<store::Transition> Step(const config::RuleConfig& rule, const std:
 
   if (breach) {
     if (m.breach_count == 0) m.breach_start = obs_date;
-    ++m.breach_count;
+    if (m.breach_count == 0 || !same_date) ++m.breach_count;
     if (ForMet(e, m, obs_date)) {
       enter(AlertState::kFiring, "firing", level_sev);
     } else if (m.state != AlertState::kPending || m.severity != level_sev) {

@@ -12,7 +12,8 @@
 //
 // A firing alert stays open through NoData (missing data neither resolves nor re-sends it). A
 // missing input is never a silent false: non-firing rules enter no_data. `for:` counts
-// consecutive breaching evaluations and/or time between the first breaching observation date
+// consecutive breaching observation dates (a date judged again, by the age() timer or when a
+// late input arrives, counts once) and/or time between the first breaching observation date
 // and this one; min_time is measured in observation dates; repeat in evaluation time.
 #pragma once
 

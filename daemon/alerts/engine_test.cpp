@@ -77,6 +77,27 @@ TEST(RuleEngine, ForCountsObservationsAndPendingFallsBack) {
                   "07 resolved firing->resolved warning"));
 }
 
+// The age() timer (and a late input) judges the same observation date again: `for:` counts
+// observation dates, so re-judging one date does not complete `for: 2`.
+TEST(RuleEngine, ForCountsADateJudgedAgainOnce) {
+  auto c = Load("  - {name: r, expr: spread > 10bp, for: 2}\n");
+  RuleMemory m;
+  rules::Verdict fire;
+  fire.level = rules::Verdict::Level::kWarn;
+  const Date d = D("2025-10-01");
+  auto t = Step(c.rules[0], "spread", "", m, fire, d, EndOfDay(d));
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->to, AlertState::kPending);
+  for (int tick = 1; tick <= 3; ++tick)
+    EXPECT_FALSE(
+        Step(c.rules[0], "spread", "", m, fire, d, EndOfDay(d) + std::chrono::minutes(tick)));
+  EXPECT_EQ(m.breach_count, 1);
+  EXPECT_EQ(m.state, AlertState::kPending);
+  t = Step(c.rules[0], "spread", "", m, fire, D("2025-10-02"), EndOfDay(D("2025-10-02")));
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->to, AlertState::kFiring);
+}
+
 TEST(RuleEngine, ForAsDuration) {
   auto c = Load("  - {name: r, expr: spread > 10bp, for: 2d}\n");
   EXPECT_THAT(Replay(c, {4.15, 4.15, 4.15}), ElementsAre("01 pending inactive->pending warning",
