@@ -43,10 +43,13 @@ std::vector<std::string> TargetsFor(const config::Config& c, const config::RuleC
   return notify::Targets(c, rule, t.labels, t.severity);
 }
 
-// Store a polled batch and evaluate the rules on what changed, in one store-thread job.
-// Returns the number of deliveries queued. Runs on the store thread: it must only use its
-// arguments (copied in) and the Store.
-Result<int> IngestAndEvaluate(store::Store& s, const config::Config& c,
+struct Ingested {
+  int deliveries = 0;
+  bool new_observations = false;  // inserted or revised
+};
+
+// Store one series' observations and evaluate the rules on what changed.
+Result<Ingested> IngestSeries(store::Store& s, const config::Config& c,
                               const config::SeriesConfig& series,
                               const std::vector<Observation>& batch, TimePoint now) {
   auto stats = s.IngestObservations(series.id, CanonicalUnit(DimensionOf(series.unit)), batch, now);
@@ -94,9 +97,45 @@ Result<int> IngestAndEvaluate(store::Store& s, const config::Config& c,
                                 });
   if (!expr_deliveries.ok()) return expr_deliveries.status();
   deliveries += *expr_deliveries;
-  auto health =
-      s.RecordPollSuccess(series.id, series.source, now, stats->inserted + stats->revised > 0);
-  if (!health.ok()) return health;
+  return Ingested{deliveries, stats->inserted + stats->revised > 0};
+}
+
+// Store a successful poll of `series` and evaluate the rules on what changed, in one
+// store-thread job: per-operation series (NY Fed "<id>:op:..") first, the polled series last.
+// Then, only for a series configured in `c`, its health row and the response's validators,
+// once everything is stored (validators saved before their data would answer the next poll
+// with a 304 for data never stored). A poller retired by a reload that removed its series
+// records neither: Daemon::ForgetUnpolled has deleted them. Returns the deliveries queued.
+// Runs on the store thread: it must only use its arguments (copied in) and the Store.
+Result<int> IngestPoll(store::Store& s, const config::Config& c, const config::SeriesConfig& series,
+                       const std::vector<Observation>& batch,
+                       const std::optional<sources::ObservationSink::FetchedValidators>& validators,
+                       TimePoint now) {
+  std::map<std::string, std::vector<Observation>> by_series;
+  for (const auto& o : batch) by_series[o.series].push_back(o);
+  auto own = by_series.extract(series.id);  // empty after a 304
+  int deliveries = 0;
+  bool fresh = false;
+  auto ingest = [&](const config::SeriesConfig& se, const std::vector<Observation>& obs) {
+    auto r = IngestSeries(s, c, se, obs, now);
+    if (!r.ok()) return r.status();
+    deliveries += r->deliveries;
+    fresh = fresh || r->new_observations;
+    return Status::Ok();
+  };
+  for (const auto& [id, obs] : by_series) {
+    config::SeriesConfig sub = series;
+    sub.id = id;
+    if (auto st = ingest(sub, obs); !st.ok()) return st;
+  }
+  if (auto st = ingest(series, own ? own.mapped() : std::vector<Observation>{}); !st.ok())
+    return st;
+  if (c.FindSeries(series.id) == nullptr) return deliveries;
+  if (auto st = s.RecordPollSuccess(series.id, series.source, now, fresh); !st.ok()) return st;
+  if (validators) {
+    auto st = s.SaveHttpValidators(series.id, validators->url, validators->validators, now);
+    if (!st.ok()) return st;
+  }
   return deliveries;
 }
 
@@ -138,13 +177,27 @@ class Daemon final : public sources::ObservationSink {
     co_return r.ok() ? *r : std::nullopt;
   }
 
+  asio::awaitable<std::optional<HttpValidators>> StoredValidators(
+      const config::SeriesConfig& series, const std::string& url) override {
+    auto job = [id = series.id, url](store::Store& s) { return s.GetHttpValidators(id, url); };
+    auto r = co_await store_.Run(job);
+    if (!r.ok()) {
+      Logger("store")->error("event=validators_read_failed series={} error=\"{}\"", series.id,
+                             r.status().message());
+      co_return std::nullopt;  // an unconditional request costs bytes, not correctness
+    }
+    co_return *r;
+  }
+
   asio::awaitable<void> OnObservations(const config::SeriesConfig& series,
-                                       std::vector<Observation> batch) override {
+                                       std::vector<Observation> batch,
+                                       std::optional<FetchedValidators> validators) override {
     ObserveFetch(series);
     auto config = config_;  // the config this batch is evaluated under, even across a reload
     auto now = clock_.Now();
-    auto job = [config, series, batch = std::move(batch), now](store::Store& s) {
-      return IngestAndEvaluate(s, *config, series, batch, now);
+    auto job = [config, series, batch = std::move(batch), validators = std::move(validators),
+                now](store::Store& s) {
+      return IngestPoll(s, *config, series, batch, validators, now);
     };
     auto r = co_await store_.Run(job);
     if (!r.ok()) {
@@ -159,6 +212,8 @@ class Daemon final : public sources::ObservationSink {
   asio::awaitable<void> OnPollError(const config::SeriesConfig& series,
                                     const Status& error) override {
     ObserveFetch(series);
+    // A poller retired by a reload that removed its series: no health row for it any more.
+    if (config_->FindSeries(series.id) == nullptr) co_return;
     auto now = clock_.Now();
     auto job = [id = series.id, src = series.source, msg = error.message(), now](store::Store& st) {
       return st.RecordPollFailure(id, src, now, msg);
@@ -196,6 +251,7 @@ class Daemon final : public sources::ObservationSink {
   // The systemd STATUS= line, e.g. "22 series: 21 ok, 1 failing (nasdaq); 2 alerts firing".
   // Sent only when it changes.
   asio::awaitable<void> ReportStatus(const std::string& series, bool ok) {
+    if (config_->FindSeries(series) == nullptr) co_return;  // removed by a reload
     series_ok_[series] = ok;
     auto count = [](store::Store& st) { return st.CountRulesInState(AlertState::kFiring); };
     auto firing = co_await store_.Run(count);
@@ -223,6 +279,8 @@ class Daemon final : public sources::ObservationSink {
     }
     if (poller_) poller_->Stop();
     retired_.push_back(std::move(poller_));
+    std::erase_if(series_ok_, [this](const auto& e) { return !config_->FindSeries(e.first); });
+    asio::co_spawn(io_, ForgetUnpolled(config_), asio::detached);
     poller_ = std::make_unique<sources::Poller>(io_, http_, *this);
     poller_->Start(*config_);
     asio::co_spawn(io_, RetireRemoved(config_), asio::detached);
@@ -240,6 +298,23 @@ class Daemon final : public sources::ObservationSink {
       co_return;
     }
     if (*r > 0) dispatcher_.Wake();
+  }
+
+  // Health rows (and validators) describe the configured series only: those of series removed
+  // from the config are deleted at start and on reload, so `liqwatch status` (which reads the
+  // database without a config), /metrics and the API agree with what is polled. Their
+  // observations stay: history is data.
+  asio::awaitable<void> ForgetUnpolled(std::shared_ptr<const config::Config> config) {
+    std::vector<std::string> keep;
+    for (const auto& s : config->series) keep.push_back(s.id);
+    auto job = [keep = std::move(keep)](store::Store& s) { return s.ForgetUnpolledSeries(keep); };
+    auto r = co_await store_.Run(job);
+    if (!r.ok()) {
+      Logger("store")->error("event=health_prune_failed error=\"{}\"", r.status().message());
+    } else if (!r->empty()) {
+      Logger("app")->info("event=series_forgotten count={} series={}", r->size(),
+                          fmt::join(*r, ","));
+    }
   }
 
   void WaitForSignals() {

@@ -31,6 +31,16 @@ struct Observation {
   bool provisional = false;
 };
 
+// Conditional-GET validators of a feed response (its ETag and Last-Modified headers, each
+// empty when absent), sent back as If-None-Match / If-Modified-Since when the same URL is
+// asked again.
+struct HttpValidators {
+  std::string etag;
+  std::string last_modified;
+  bool empty() const { return etag.empty() && last_modified.empty(); }
+  bool operator==(const HttpValidators&) const = default;
+};
+
 enum class Severity { kInfo, kWarning, kCritical };
 std::string_view SeverityName(Severity s);
 std::optional<Severity> ParseSeverity(std::string_view s);

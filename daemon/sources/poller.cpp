@@ -205,6 +205,24 @@ Result<std::vector<Observation>> ParseResponse(const config::SourceConfig& sourc
   return std::move(page->observations);
 }
 
+void AddConditionalHeaders(http::HttpRequest& request, const HttpValidators& known) {
+  if (!known.etag.empty()) request.headers.emplace_back("If-None-Match", known.etag);
+  if (!known.last_modified.empty())
+    request.headers.emplace_back("If-Modified-Since", known.last_modified);
+}
+
+std::optional<HttpValidators> ValidatorsAfter(const http::HttpResponse& response,
+                                              const std::optional<HttpValidators>& known) {
+  HttpValidators v{response.Header("ETag"), response.Header("Last-Modified")};
+  if (response.status == 200) return v;
+  if (response.status != 304) return std::nullopt;
+  if (known) {
+    if (v.etag.empty()) v.etag = known->etag;
+    if (v.last_modified.empty()) v.last_modified = known->last_modified;
+  }
+  return v;
+}
+
 Duration ScheduleDelay(const config::SeriesConfig& series, TimePoint now) {
   Duration delay = series.interval;
   if (series.windows.empty()) return delay;
@@ -260,11 +278,6 @@ struct Poller::State {
   std::mt19937_64 rng{std::random_device{}()};
   // Per-host politeness: the earliest time the next request to the host may start.
   std::map<std::string, std::chrono::steady_clock::time_point> host_next;
-  // Conditional GET validators per series, for the URL they were received for.
-  struct Validators {
-    std::string url, etag, last_modified;
-  };
-  std::map<std::string, Validators> validators;
 };
 
 namespace {
@@ -373,14 +386,16 @@ asio::awaitable<void> PollSeries(std::shared_ptr<Poller::State> st,
       auto since = co_await st->sink.LastStoredDate(series);
       const Date today = UtcToday();
       std::vector<Observation> batch;
+      std::optional<ObservationSink::FetchedValidators> fresh;
       bool not_modified = false;
+      std::size_t bytes = 0;  // response bodies, decoded
       for (int page = 1;; ++page) {
         auto request = BuildRequest(source, series, since, today, page);
-        auto& v = st->validators[series.id];
-        if (page == 1 && v.url == request.url) {
-          if (!v.etag.empty()) request.headers.emplace_back("If-None-Match", v.etag);
-          if (!v.last_modified.empty())
-            request.headers.emplace_back("If-Modified-Since", v.last_modified);
+        // Only the first page is conditional: later pages are fetched when it changed.
+        std::optional<HttpValidators> known;
+        if (page == 1) {
+          known = co_await st->sink.StoredValidators(series, request.url);
+          if (known) AddConditionalHeaders(request, *known);
         }
         const std::string host = HostOf(request.url);
         co_await WaitForHost(st, host, source.requests_per_second, timer);
@@ -400,15 +415,15 @@ asio::awaitable<void> PollSeries(std::shared_ptr<Poller::State> st,
               std::chrono::steady_clock::now() +
                   std::chrono::duration_cast<std::chrono::steady_clock::duration>(*retry_after));
         }
+        bytes += response->body.size();
         auto parsed = ParsePage(source, series, *response, today);
         if (!parsed.ok()) {
           error = parsed.status();
           break;
         }
         if (page == 1) {
-          auto etag = response->Header("ETag");
-          auto lm = response->Header("Last-Modified");
-          if (response->status == 200) v = {request.url, etag, lm};
+          if (auto v = ValidatorsAfter(*response, known))
+            fresh = ObservationSink::FetchedValidators{request.url, std::move(*v)};
         }
         if (parsed->not_modified) {
           not_modified = true;
@@ -423,24 +438,9 @@ asio::awaitable<void> PollSeries(std::shared_ptr<Poller::State> st,
         }
       }
       if (error.ok()) {
-        log->debug("event=poll_ok source={} series={} observations={} not_modified={}", source.name,
-                   series.id, batch.size(), not_modified);
-        // Per-operation values (NY Fed) go to their own series; the main series last, so its
-        // health row reflects the whole poll.
-        std::map<std::string, std::vector<Observation>> extra;
-        std::vector<Observation> main;
-        for (auto& o : batch) {
-          if (o.series == series.id)
-            main.push_back(std::move(o));
-          else
-            extra[o.series].push_back(std::move(o));
-        }
-        for (auto& [id, obs] : extra) {
-          config::SeriesConfig sub = series;
-          sub.id = id;
-          co_await st->sink.OnObservations(sub, std::move(obs));
-        }
-        co_await st->sink.OnObservations(series, std::move(main));
+        log->debug("event=poll_ok source={} series={} observations={} not_modified={} bytes={}",
+                   source.name, series.id, batch.size(), not_modified, bytes);
+        co_await st->sink.OnObservations(series, std::move(batch), std::move(fresh));
       }
     } catch (const std::exception& e) {
       error = Status::Internal(e.what());

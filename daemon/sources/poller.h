@@ -6,6 +6,10 @@
 //   overlap, so revisions are seen), fetches through HttpClient, parses with the pure parser
 //   for the source's format, normalises units, and hands the batch to the sink. A batch is
 //   all-or-nothing: a body that fails to parse is reported as an error and nothing is stored.
+// - Conditional GET: before the first request of a poll it asks the sink for the validators
+//   stored for that exact URL and sends them (If-None-Match / If-Modified-Since); a 304 is a
+//   success with no observations. The validators of a 200 (or a 304) go to the sink with the
+//   batch, which stores them only once the batch is stored.
 // - Failures (transport, HTTP status, parse) go to the sink's OnPollError and are retried with
 //   exponential backoff (defaults::kRetryInitial doubling to kRetryMax); success resumes the
 //   series' normal interval. Nothing here throws past the coroutine.
@@ -31,11 +35,25 @@ namespace liqwatch::sources {
 // can hop to the store thread and back.
 class ObservationSink {
  public:
+  // Validators of a poll's first response and the request URL they belong to. The URL may
+  // carry credentials (FRED's api_key): the sink must redact it before storing or logging it.
+  struct FetchedValidators {
+    std::string url;
+    HttpValidators validators;  // empty: the server sent none (forget any stored)
+  };
+
   virtual ~ObservationSink() = default;
   virtual boost::asio::awaitable<std::optional<Date>> LastStoredDate(
       const config::SeriesConfig& series) = 0;
-  virtual boost::asio::awaitable<void> OnObservations(const config::SeriesConfig& series,
-                                                      std::vector<Observation> observations) = 0;
+  // The validators stored for `series` and this exact request URL; nullopt if none.
+  virtual boost::asio::awaitable<std::optional<HttpValidators>> StoredValidators(
+      const config::SeriesConfig& series, const std::string& url) = 0;
+  // One successful poll of `series`: all it produced (the series' own observations and, for
+  // NY Fed operations, those of its per-operation series "<id>:op:..", see ParsedPage; empty
+  // after a 304) and, if any, the validators to remember for the request URL.
+  virtual boost::asio::awaitable<void> OnObservations(
+      const config::SeriesConfig& series, std::vector<Observation> observations,
+      std::optional<FetchedValidators> validators) = 0;
   virtual boost::asio::awaitable<void> OnPollError(const config::SeriesConfig& series,
                                                    const Status& error) = 0;
 };
@@ -69,6 +87,14 @@ Result<ParsedPage> ParsePage(const config::SourceConfig& source, const config::S
 Result<std::vector<Observation>> ParseResponse(const config::SourceConfig& source,
                                                const config::SeriesConfig& series,
                                                const http::HttpResponse& response);
+
+// Adds If-None-Match (the ETag) and If-Modified-Since (the Last-Modified) for `known`.
+void AddConditionalHeaders(http::HttpRequest& request, const HttpValidators& known);
+// The validators to remember after `response` to a request sent with `known` (nullopt: none
+// sent): a 200's own (empty if it has none); a 304's, each header falling back on the known
+// value (a 304 may update them, RFC 9111 4.3.4); nullopt for any other status (keep them).
+std::optional<HttpValidators> ValidatorsAfter(const http::HttpResponse& response,
+                                              const std::optional<HttpValidators>& known);
 
 // Delay until the next poll of `series` after a success at `now`: the interval, or a release
 // window's interval while New York time is inside a window on a US business day, never past

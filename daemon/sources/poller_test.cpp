@@ -162,6 +162,32 @@ TEST_F(Fixture, KeylessFredErrorPageIsReportedAsItsStatusOnly) {
   EXPECT_EQ(r.status().message(), "HTTP 404");  // not the CSV parser's complaint about HTML
 }
 
+TEST(ConditionalGet, ValidatorsAreSentAndRememberedPerResponse) {
+  http::HttpRequest req;
+  AddConditionalHeaders(req, {"\"v1\"", "Thu, 30 Oct 2025 12:00:00 GMT"});
+  EXPECT_EQ(req.headers, (std::vector<std::pair<std::string, std::string>>{
+                             {"If-None-Match", "\"v1\""},
+                             {"If-Modified-Since", "Thu, 30 Oct 2025 12:00:00 GMT"}}));
+  http::HttpRequest etag_only;
+  AddConditionalHeaders(etag_only, {"\"v1\"", ""});
+  EXPECT_EQ(etag_only.headers.size(), 1u);
+
+  const HttpValidators known{"\"v1\"", "Thu, 30 Oct 2025 12:00:00 GMT"};
+  http::HttpResponse r;
+  r.status = 200;
+  r.headers = {{"etag", "\"v2\""}};
+  EXPECT_EQ(ValidatorsAfter(r, known), (HttpValidators{"\"v2\"", ""}));  // a 200's own
+  r.headers = {};
+  EXPECT_EQ(ValidatorsAfter(r, known), HttpValidators{});  // none: forget the old ones
+  r.status = 304;
+  EXPECT_EQ(ValidatorsAfter(r, known), known);
+  r.headers = {{"ETag", "\"v3\""}};
+  EXPECT_EQ(ValidatorsAfter(r, known),
+            (HttpValidators{"\"v3\"", "Thu, 30 Oct 2025 12:00:00 GMT"}));  // updated by a 304
+  r.status = 503;
+  EXPECT_EQ(ValidatorsAfter(r, known), std::nullopt);  // an error keeps what is stored
+}
+
 TEST(Schedule, ReleaseWindowsInNewYork) {
   config::SeriesConfig s;
   s.interval = std::chrono::hours(1);

@@ -1,7 +1,11 @@
 #include "store/store.h"
 
+#include <algorithm>
+#include <set>
+
 #include <fmt/format.h>
 
+#include "core/log.h"
 #include "store/migrations.h"
 
 namespace liqwatch::store {
@@ -410,6 +414,71 @@ Status Store::RecordPollFailure(const std::string& series, const std::string& so
       "polls = polls + 1, errors = errors + 1");
   if (!st.ok()) return st.status();
   return st->Bind(1, series).Bind(2, source).Bind(3, FormatTime(now)).Bind(4, error).Run();
+}
+
+Result<std::vector<std::string>> Store::ForgetUnpolledSeries(const std::vector<std::string>& keep) {
+  const std::set<std::string> kept(keep.begin(), keep.end());
+  std::vector<std::string> forgotten;
+  auto tx = Transaction::Begin(*db_);
+  if (!tx.ok()) return tx.status();
+  for (const char* table : {"source_health", "http_validators"}) {
+    LW_ASSIGN_OR_RETURN(list, db_->Prepare(fmt::format("SELECT DISTINCT series FROM {}", table)));
+    std::vector<std::string> gone;
+    for (;;) {
+      LW_ASSIGN_OR_RETURN(row, list.Step());
+      if (!row) break;
+      if (!kept.contains(list.Text(0))) gone.push_back(list.Text(0));
+    }
+    LW_ASSIGN_OR_RETURN(del, db_->Prepare(fmt::format("DELETE FROM {} WHERE series = ?1", table)));
+    for (const auto& id : gone) LW_RETURN_IF_ERROR(del.Reset().Bind(1, id).Run());
+    if (std::string_view(table) == "source_health") forgotten = std::move(gone);
+  }
+  LW_RETURN_IF_ERROR((*tx)->Commit());
+  std::sort(forgotten.begin(), forgotten.end());
+  return forgotten;
+}
+
+namespace {
+// What the database may hold of a request URL: no credentials.
+std::string StoredUrl(const std::string& url) { return ScrubSecrets(RedactUrl(url)); }
+}  // namespace
+
+Result<std::optional<HttpValidators>> Store::GetHttpValidators(const std::string& series,
+                                                               const std::string& url) {
+  LW_ASSIGN_OR_RETURN(st, db_->Prepare("SELECT etag, last_modified FROM http_validators "
+                                       "WHERE series = ?1 AND url = ?2"));
+  st.Bind(1, series).Bind(2, StoredUrl(url));
+  LW_ASSIGN_OR_RETURN(row, st.Step());
+  if (!row) return std::optional<HttpValidators>();
+  return std::optional<HttpValidators>(HttpValidators{st.Text(0), st.Text(1)});
+}
+
+Status Store::SaveHttpValidators(const std::string& series, const std::string& url,
+                                 const HttpValidators& v, TimePoint now) {
+  auto tx = Transaction::Begin(*db_);
+  if (!tx.ok()) return tx.status();
+  if (v.empty()) {
+    LW_ASSIGN_OR_RETURN(del,
+                        db_->Prepare("DELETE FROM http_validators WHERE series = ?1 AND url = ?2"));
+    LW_RETURN_IF_ERROR(del.Bind(1, series).Bind(2, StoredUrl(url)).Run());
+  } else {
+    LW_ASSIGN_OR_RETURN(
+        put, db_->Prepare("INSERT INTO http_validators (series, url, etag, last_modified, used_at) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (series, url) DO UPDATE SET "
+                          "etag = ?3, last_modified = ?4, used_at = ?5"));
+    LW_RETURN_IF_ERROR(put.Bind(1, series)
+                           .Bind(2, StoredUrl(url))
+                           .Bind(3, v.etag)
+                           .Bind(4, v.last_modified)
+                           .Bind(5, FormatTime(now))
+                           .Run());
+  }
+  LW_ASSIGN_OR_RETURN(trim,
+                      db_->Prepare("DELETE FROM http_validators WHERE series = ?1 AND url NOT IN "
+                                   "(SELECT url FROM http_validators WHERE series = ?1 "
+                                   "ORDER BY used_at DESC, url LIMIT ?2)"));
+  LW_RETURN_IF_ERROR(trim.Bind(1, series).Bind(2, kValidatorUrlsPerSeries).Run());
+  return (*tx)->Commit();
 }
 
 }  // namespace liqwatch::store

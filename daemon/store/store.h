@@ -228,11 +228,30 @@ class Store {
   Status MarkRetry(int64_t delivery_id, TimePoint next_attempt, const std::string& error);
   Status MarkDead(int64_t delivery_id, TimePoint now, const std::string& error);
 
-  // Source health.
+  // Source health: one row per polled series (the daemon records only configured series,
+  // never the per-operation series a NY Fed operations poll also stores).
   Status RecordPollSuccess(const std::string& series, const std::string& source, TimePoint now,
                            bool new_observations);
   Status RecordPollFailure(const std::string& series, const std::string& source, TimePoint now,
                            const std::string& error);
+  // Writes, in one transaction: deletes the source_health and http_validators rows of every
+  // series not in `keep` (the daemon passes its configured series at start and on reload), so
+  // status views list only what is polled. Observations and revisions are never touched.
+  // Returns the series whose health row was deleted, sorted.
+  Result<std::vector<std::string>> ForgetUnpolledSeries(const std::vector<std::string>& keep);
+
+  // Conditional-GET validators per (series, request URL), kept across restarts. The URL is
+  // stored and matched with its credentials redacted (core/log.h RedactUrl, then
+  // ScrubSecrets): a key in it never reaches the database, and URLs differing only in a
+  // credential share validators. nullopt when none are stored.
+  Result<std::optional<HttpValidators>> GetHttpValidators(const std::string& series,
+                                                          const std::string& url);
+  // Writes, in one transaction: stores the validators of a response to `url` (replacing any),
+  // or deletes them when `v` is empty; then keeps only the series' kValidatorUrlsPerSeries most
+  // recently used URLs (an incremental feed URL moves on with its dates).
+  Status SaveHttpValidators(const std::string& series, const std::string& url,
+                            const HttpValidators& v, TimePoint now);
+  static constexpr int kValidatorUrlsPerSeries = 4;
 
   // History queries (newest first).
   Result<std::vector<AlertRow>> QueryAlerts(const AlertQuery& q);

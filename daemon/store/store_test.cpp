@@ -1,6 +1,8 @@
 #include "store/store.h"
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -243,6 +245,93 @@ TEST_F(StoreTest, ReadOnlyOpenSeesDaemonWritesAndCannotWrite) {
   auto w = (*reader)->RecordTransition(Fire("2025-10-29", 4.4), {});
   EXPECT_FALSE(w.ok());
   EXPECT_EQ(w.status().code(), Status::Code::kIoError);
+}
+
+TEST_F(StoreTest, ForgetUnpolledSeriesDropsHealthAndValidatorsButKeepsHistory) {
+  auto store = std::move(*Store::Open(path_, Store::Mode::kReadWrite));
+  const TimePoint now = T("2025-10-30T12:00:00Z");
+  for (const char* id : {"sofr", "effr", "srf:op:RP 1"}) {
+    ASSERT_TRUE(
+        store->IngestObservations(id, Unit::kPercent, {{id, D("2025-10-28"), 4.3, false}}, now)
+            .ok());
+    ASSERT_TRUE(store->RecordPollSuccess(id, "nyfed", now, true).ok());
+  }
+  ASSERT_TRUE(
+      store
+          ->IngestObservations("effr", Unit::kPercent, {{"effr", D("2025-10-28"), 4.1, false}}, now)
+          .ok());  // a revision
+  ASSERT_TRUE(store->RecordPollFailure("effr", "nyfed", now, "HTTP 500").ok());
+  ASSERT_TRUE(store->SaveHttpValidators("effr", "http://h/effr", {"\"e1\"", ""}, now).ok());
+  ASSERT_TRUE(store->SaveHttpValidators("sofr", "http://h/sofr", {"\"s1\"", ""}, now).ok());
+
+  auto gone = store->ForgetUnpolledSeries({"sofr", "srf"});
+  ASSERT_TRUE(gone.ok()) << gone.status().message();
+  EXPECT_THAT(*gone, ::testing::ElementsAre("effr", "srf:op:RP 1"));
+  auto health = store->SourceHealth();
+  ASSERT_EQ(health->size(), 1u);
+  EXPECT_EQ((*health)[0].series, "sofr");
+  EXPECT_FALSE(store->GetHttpValidators("effr", "http://h/effr")->has_value());
+  EXPECT_TRUE(store->GetHttpValidators("sofr", "http://h/sofr")->has_value());
+  // History is data: observations and revisions of forgotten series stay.
+  EXPECT_EQ(store->History("effr", std::nullopt)->size(), 1u);
+  EXPECT_EQ(store->Revisions("effr")->size(), 1u);
+  EXPECT_EQ(store->History("srf:op:RP 1", std::nullopt)->size(), 1u);
+  EXPECT_TRUE(store->ForgetUnpolledSeries({"sofr", "srf"})->empty());
+}
+
+std::string FileBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+TEST_F(StoreTest, HttpValidatorsSurviveReopenPerUrlWithoutCredentials) {
+  const std::string key = "abcdefghijklmnopqrstuvwxyz123456";
+  const std::string url =
+      "http://h/fred/series/observations?series_id=SOFR&api_key=" + key + "&file_type=json";
+  const HttpValidators v{"\"abc\"", "Thu, 30 Oct 2025 12:00:00 GMT"};
+  {
+    auto store = std::move(*Store::Open(path_, Store::Mode::kReadWrite));
+    ASSERT_TRUE(store->SaveHttpValidators("sofr", url, v, T("2025-10-30T12:00:00Z")).ok());
+  }
+  auto store = std::move(*Store::Open(path_, Store::Mode::kReadWrite));
+  EXPECT_EQ(store->GetHttpValidators("sofr", url)->value_or(HttpValidators{}), v);
+  // Another URL, or another series, has none.
+  EXPECT_FALSE(
+      store->GetHttpValidators("sofr", url + "&observation_start=2025-10-20")->has_value());
+  EXPECT_FALSE(store->GetHttpValidators("iorb", url)->has_value());
+  // The key is stored redacted: a rotated key finds the same validators.
+  auto stored = store->db().Prepare("SELECT url FROM http_validators");
+  ASSERT_TRUE(*stored->Step());
+  EXPECT_EQ(stored->Text(0),
+            "http://h/fred/series/observations?series_id=SOFR&api_key=[redacted]&file_type=json");
+  std::string rotated = url;
+  rotated.replace(rotated.find(key), key.size(), "zyxwvutsrqponmlkjihgfedcba654321");
+  EXPECT_TRUE(store->GetHttpValidators("sofr", rotated)->has_value());
+  EXPECT_EQ((FileBytes(path_) + FileBytes(path_ + "-wal")).find(key), std::string::npos);
+  // Empty validators (a 200 without them) forget the URL's.
+  ASSERT_TRUE(store->SaveHttpValidators("sofr", url, {}, T("2025-10-30T13:00:00Z")).ok());
+  EXPECT_FALSE(store->GetHttpValidators("sofr", url)->has_value());
+}
+
+TEST_F(StoreTest, HttpValidatorsKeepTheMostRecentlyUsedUrlsPerSeries) {
+  auto store = std::move(*Store::Open(path_, Store::Mode::kReadWrite));
+  const int n = Store::kValidatorUrlsPerSeries;
+  auto url = [](int i) { return "http://h/x?startDate=2025-10-" + std::to_string(10 + i); };
+  auto at = [](int i) { return T("2025-10-30T12:00:00Z") + std::chrono::minutes(i); };
+  ASSERT_TRUE(store->SaveHttpValidators("other", url(0), {"\"o\"", ""}, at(0)).ok());
+  for (int i = 0; i <= n; ++i)
+    ASSERT_TRUE(store->SaveHttpValidators("sofr", url(i), {"\"e\"", ""}, at(i)).ok());
+  // url(0) is the least recently used: gone. Another series' are untouched.
+  EXPECT_FALSE(store->GetHttpValidators("sofr", url(0))->has_value());
+  for (int i = 1; i <= n; ++i) EXPECT_TRUE(store->GetHttpValidators("sofr", url(i))->has_value());
+  EXPECT_TRUE(store->GetHttpValidators("other", url(0))->has_value());
+  // A 304 on url(1) refreshes it, so the next new URL pushes out url(2) instead.
+  ASSERT_TRUE(store->SaveHttpValidators("sofr", url(1), {"\"e\"", ""}, at(n + 1)).ok());
+  ASSERT_TRUE(store->SaveHttpValidators("sofr", url(n + 1), {"\"e\"", ""}, at(n + 2)).ok());
+  EXPECT_TRUE(store->GetHttpValidators("sofr", url(1))->has_value());
+  EXPECT_FALSE(store->GetHttpValidators("sofr", url(2))->has_value());
 }
 
 }  // namespace
