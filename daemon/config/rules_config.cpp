@@ -70,12 +70,13 @@ void ReadDerived(YamlReader& r, const YAML::Node& node, const Config& c, RuleSet
     if (!r.CheckMap(n, path, {"id", "expr", "max_age", "description"})) continue;
     auto id = r.String(n, "id", path, true);
     auto text = r.String(n, "expr", path, true);
-    (void)r.String(n, "description", path, false);
+    auto description = r.String(n, "description", path, false);
     auto max_age = r.DurationValue(n, "max_age", path, false);
     if (!id || !text) continue;
     DerivedConfig d;
     d.id = *id;
     d.text = *text;
+    d.description = description.value_or("");
     d.pos = TextPosition(n["expr"]);
     if (max_age) d.max_age = MaxAgeDays(*max_age).value_or(std::chrono::days{1});
     expr::CompileError err;

@@ -85,6 +85,7 @@ Result<Substituted> SubstituteLabels(std::string_view text, const Labels& labels
 struct DerivedConfig {
   std::string id;
   std::string text;
+  std::string description;  // optional, shown where the series is named (notifications)
   Position pos;
   std::chrono::days max_age{7};
   expr::DerivedSeries series;

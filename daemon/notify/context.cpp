@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "config/rules_config.h"
+
 namespace liqwatch::notify {
 
 std::string SeriesPage(const std::string& source_type, const std::string& remote_id) {
@@ -22,6 +24,16 @@ std::shared_ptr<const AlertCatalog> AlertCatalog::Build(const config::Config& c)
     info.dimension = DimensionOf(s.unit);
     if (const auto* src = c.FindSource(s.source)) info.link = SeriesPage(src->type, s.remote_id);
     cat->series_[s.id] = std::move(info);
+  }
+  // A derived series (sofr_iorb = sofr - iorb) is an alert's series too: it has the dimension
+  // its expression yields, so 0.16 reads as 0.16%, and no source page.
+  if (c.rule_set) {
+    for (const auto& d : c.rule_set->derived) {
+      SeriesInfo info;
+      info.description = d.description;
+      info.dimension = d.series.dimension;
+      cat->series_[d.id] = std::move(info);
+    }
   }
   for (const auto& r : c.rules) {
     RuleInfo info;
@@ -52,6 +64,16 @@ std::string AlertView::Summary() const {
   if (!threshold_text.empty()) out += fmt::format(" (threshold {})", threshold_text);
   out += " on " + obs_date;
   return out;
+}
+
+std::string AlertView::Observed() const {
+  if (description.empty()) return message;
+  if (message == description) return {};
+  const std::string suffix = ": " + description;
+  if (message.size() > suffix.size() &&
+      message.compare(message.size() - suffix.size(), suffix.size(), suffix) == 0)
+    return message.substr(0, message.size() - suffix.size());
+  return message;
 }
 
 AlertView MakeView(const store::DeliveryJob& job, const AlertCatalog& catalog) {

@@ -1,7 +1,8 @@
 // What a notification shows about an alert event, beyond the outbox row itself.
 //
-// Contract: AlertCatalog is built once per config (on start and on reload) from the rules and
-// series: rule descriptions and comparisons, series names, units and public source pages. It
+// Contract: AlertCatalog is built once per config (on start and on reload) from the rules, series
+// and derived series: rule descriptions and comparisons, series names, units (a derived series:
+// the dimension its expression yields) and public source pages. It
 // is immutable afterwards and shared by every notifier (thread-safe to read). MakeView() joins
 // a DeliveryJob with the catalog into display-ready text; a rule or series missing from the
 // catalog (removed by a reload while its delivery was pending) degrades to the raw values.
@@ -65,6 +66,10 @@ struct AlertView {
   std::string link;            // series source page (may be empty)
   std::string idempotency_key;
   bool resolved() const { return kind == "resolved"; }
+  // The message without the rule description it ends with (the rules append ": description"):
+  // what was observed, "sofr_iorb = 0.16% >= 0.15%", for channels that show the description
+  // on a line of its own. The whole message when it does not end with the description.
+  std::string Observed() const;
   // "[CRITICAL] sofr_above_4_30 firing: SOFR 4.31% (threshold > 4.30%) on 2025-10-28"
   std::string Summary() const;
 };

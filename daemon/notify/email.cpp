@@ -103,7 +103,7 @@ std::string HtmlEscape(const std::string& s) { return EscapeMarkup(s, true); }
 std::string PlainBody(const AlertView& v) {
   std::string out = v.Summary() + "\n\n";
   if (!v.description.empty()) out += v.description + "\n\n";
-  out += v.message + "\n\n";
+  if (const std::string observed = v.Observed(); !observed.empty()) out += observed + "\n\n";
   out += fmt::format("Rule:             {}\nSeverity:         {}\nState:            {}\n", v.rule,
                      v.severity, v.kind);
   out += fmt::format("Series:           {}\nValue:            {}\n", v.series_name, v.value_text);
@@ -131,7 +131,8 @@ std::string HtmlSection(const AlertView& v, const std::string& text) {
     out += "<pre>" + HtmlEscape(text) + "</pre>\n";
   } else {
     if (!v.description.empty()) out += "<p><b>" + HtmlEscape(v.description) + "</b></p>\n";
-    out += "<p>" + HtmlEscape(v.message) + "</p>\n";
+    if (const std::string observed = v.Observed(); !observed.empty())
+      out += "<p>" + HtmlEscape(observed) + "</p>\n";
   }
   out += "<table>\n";
   out += row("Rule", HtmlEscape(v.rule));

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 
 #include "config/config.h"
 #include "config/notify_config.h"
@@ -101,6 +102,85 @@ TEST(Context, ViewHasUnitsThresholdAndSourcePage) {
             "(threshold > 4.30%) on 2025-10-28");
 }
 
+// The shipped SOFR-over-IORB rule alerts on a derived series.
+config::Config DerivedConfig() {
+  auto loaded = config::LoadConfigFromString(R"(sources:
+  fred: {type: fred}
+series:
+  - {id: sofr, source: fred, remote_id: SOFR, unit: percent}
+  - {id: iorb, source: fred, remote_id: IORB, unit: percent}
+derived:
+  - {id: sofr_iorb, expr: sofr - iorb, description: "SOFR minus IORB"}
+rules:
+  - name: sofr_above_iorb
+    warn: sofr_iorb >= 15bp
+    description: "SOFR 15bp+ over IORB"
+)",
+                                             "t.yaml");
+  EXPECT_TRUE(loaded.config) << (loaded.errors.empty() ? "" : loaded.errors[0].ToString());
+  return loaded.config ? *loaded.config : config::Config{};
+}
+
+store::DeliveryJob DerivedJob(const std::string& kind = "firing") {
+  store::DeliveryJob j = SofrJob(kind);
+  j.rule = "sofr_above_iorb";
+  j.severity = "warning";
+  j.series = "sofr_iorb";
+  j.value = 0.15999999999999925;
+  j.threshold = std::nullopt;
+  j.message = "sofr_iorb = 0.16% >= 0.15%: SOFR 15bp+ over IORB";
+  return j;
+}
+
+size_t Count(const std::string& haystack, const std::string& needle) {
+  size_t n = 0;
+  for (size_t p = haystack.find(needle); p != std::string::npos; p = haystack.find(needle, p + 1))
+    ++n;
+  return n;
+}
+
+// Undoes QuotedPrintable (soft line breaks and =XX escapes); other text is kept as is.
+std::string UnQuotedPrintable(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '=' && s.compare(i + 1, 2, "\r\n") == 0) {
+      i += 2;
+    } else if (s[i] == '=' && i + 2 < s.size() &&
+               std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+               std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+TEST(Context, DerivedSeriesHasItsUnitAndDescription) {
+  auto cat = AlertCatalog::Build(DerivedConfig());
+  AlertView v = MakeView(DerivedJob(), *cat);
+  EXPECT_EQ(v.value_text, "0.16%");
+  EXPECT_EQ(v.unit, "percent");
+  EXPECT_EQ(v.series_name, "sofr_iorb (SOFR minus IORB)");
+  EXPECT_EQ(v.link, "");
+  EXPECT_EQ(v.Summary(),
+            "[WARNING] sofr_above_iorb firing: sofr_iorb (SOFR minus IORB) 0.16% on 2025-10-28");
+}
+
+TEST(Context, ObservedIsTheMessageWithoutTheDescription) {
+  AlertView v;
+  v.description = "SOFR 15bp+ over IORB";
+  v.message = "sofr_iorb = 0.16% >= 0.15%: SOFR 15bp+ over IORB";
+  EXPECT_EQ(v.Observed(), "sofr_iorb = 0.16% >= 0.15%");
+  v.message = "sofr 4.31% > 4.30%";  // does not end with the description: kept whole
+  EXPECT_EQ(v.Observed(), "sofr 4.31% > 4.30%");
+  v.message = v.description;
+  EXPECT_EQ(v.Observed(), "");
+  v.description.clear();
+  EXPECT_EQ(v.Observed(), "SOFR 15bp+ over IORB");
+}
+
 TEST(Webhook, BodyKeepsVersion1FieldsAndAddsContext) {
   auto cat = AlertCatalog::Build(SofrConfig());
   auto job = SofrJob();
@@ -137,6 +217,19 @@ TEST(Slack, ResolvedVariant) {
   std::string header(o["blocks"].as_array()[0].at("text").at("text").as_string());
   EXPECT_NE(header.find("RESOLVED"), std::string::npos);
   EXPECT_NE(header.find(":white_check_mark:"), std::string::npos);
+}
+
+TEST(Slack, SectionShowsTheDescriptionOnce) {
+  auto cat = AlertCatalog::Build(DerivedConfig());
+  for (const char* kind : {"firing", "resolved"}) {
+    auto o = boost::json::parse(SlackPayload({MakeView(DerivedJob(kind), *cat)})).as_object();
+    std::string text(o["blocks"].as_array()[1].at("text").at("text").as_string());
+    EXPECT_EQ(Count(text, "SOFR 15bp+ over IORB"), 1u) << text;
+    EXPECT_NE(text.find("*SOFR 15bp+ over IORB*\nsofr_iorb = 0.16% &gt;= 0.15%"), std::string::npos)
+        << text;
+    std::string fields = boost::json::serialize(o["blocks"].as_array()[1].at("fields"));
+    EXPECT_NE(fields.find("*Value*\\n0.16%"), std::string::npos) << fields;
+  }
 }
 
 TEST(Slack, StaysWithinLimits) {
@@ -223,6 +316,23 @@ TEST(Email, MessageHasHeadersAndBothParts) {
     EXPECT_LE(nl - pos, 998u);
     pos = nl + 1;
   }
+}
+
+TEST(Email, BothPartsShowTheDescriptionOnce) {
+  config::NotifierConfig n;
+  n.email.from = "alerts@example.com";
+  n.email.to = {"desk@example.com"};
+  auto cat = AlertCatalog::Build(DerivedConfig());
+  EmailMessage m = BuildEmail(n, MakeView(DerivedJob(), *cat), Clock::now());
+  auto html_at = m.data.find("Content-Type: text/html");
+  ASSERT_NE(html_at, std::string::npos);
+  const std::string plain = UnQuotedPrintable(m.data.substr(0, html_at));
+  const std::string html = UnQuotedPrintable(m.data.substr(html_at));
+  EXPECT_EQ(Count(plain, "SOFR 15bp+ over IORB"), 1u) << plain;
+  EXPECT_NE(plain.find("sofr_iorb = 0.16% >= 0.15%\r\n"), std::string::npos) << plain;
+  EXPECT_NE(plain.find("Value:            0.16%"), std::string::npos) << plain;
+  EXPECT_EQ(Count(html, "SOFR 15bp+ over IORB"), 1u) << html;
+  EXPECT_NE(html.find("<p>sofr_iorb = 0.16% &gt;= 0.15%</p>"), std::string::npos) << html;
 }
 
 TEST(Email, GroupMessageHasOneSectionPerAlert) {

@@ -49,14 +49,16 @@ std::string HeaderText(const AlertView& v) {
   return fmt::format("{} {}: {}", Emoji(v), v.resolved() ? "RESOLVED" : Upper(v.severity), v.rule);
 }
 
-// The section for one alert: description + message, and the facts as fields.
+// The section for one alert: description + what was observed, and the facts as fields.
 boost::json::object AlertSection(const AlertView& v, const std::string& text) {
   std::string body;
   if (!text.empty()) {
     body = SlackEscape(text);
   } else {
-    if (!v.description.empty()) body += "*" + SlackEscape(v.description) + "*\n";
-    body += SlackEscape(v.message);
+    // The description once, in bold, then what was observed.
+    if (!v.description.empty()) body += "*" + SlackEscape(v.description) + "*";
+    const std::string observed = v.Observed();
+    if (!observed.empty()) body += (body.empty() ? "" : "\n") + SlackEscape(observed);
     if (v.resolved()) body = "*Resolved.* " + body;
   }
   if (body.empty()) body = SlackEscape(v.Summary());
