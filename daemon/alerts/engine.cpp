@@ -60,9 +60,11 @@ std::optional<store::Transition> Step(const config::RuleConfig& rule, const std:
   if (v.level == Level::kNoData) {
     m.breach_count = 0;
     if (m.state == AlertState::kFiring || m.state == AlertState::kNoData) return std::nullopt;
-    // A rule that never alerted reports its own (warn) level, not the default.
+    // A rule that never alerted reports its own lowest level, not the default: warn, or
+    // critical for a rule whose only level is critical (`expr` with `severity: critical`).
+    const Severity lowest = e.instances.front().warn ? e.warn_severity : Severity::kCritical;
     enter(AlertState::kNoData, "no_data",
-          m.state == AlertState::kInactive && !m.last_notified ? e.warn_severity : m.severity);
+          m.state == AlertState::kInactive && !m.last_notified ? lowest : m.severity);
     return out;
   }
   const bool breach = v.level == Level::kWarn || v.level == Level::kCrit;

@@ -142,6 +142,15 @@ TEST(RuleEngine, MissingInputIsNoDataNeverFalse) {
   EXPECT_THAT(out, ::testing::Contains(::testing::HasSubstr("inactive no_data->inactive")));
 }
 
+TEST(RuleEngine, NoDataOfACriticalOnlyRuleIsCritical) {
+  // SOFR stops after day 2: the rule, whose only level is critical, goes no_data as critical.
+  auto c = Load("  - {name: r, expr: age(sofr) < 30d and sofr > 4.1, severity: critical}\n");
+  std::vector<std::optional<double>> v = {4.00, 4.00};
+  for (int i = 0; i < 10; ++i) v.push_back(std::nullopt);
+  EXPECT_THAT(Replay(c, v),
+              ::testing::Contains(::testing::HasSubstr("no_data inactive->no_data critical")));
+}
+
 TEST(RuleEngine, StaleInputOfADerivedSeriesIsNoDataNotYesterdaysValue) {
   // IORB publishes Oct 1-5, then nothing until Oct 16, while SOFR prints daily: from Oct 13 IORB
   // is older than its 7-day max age, so spread has no value there. Neither rule may read Oct
