@@ -100,6 +100,12 @@ std::string EncodeHeader(std::string_view s) {
 
 std::string HtmlEscape(const std::string& s) { return EscapeMarkup(s, true); }
 
+// "liqwatch, event 12, alert 3": the same last line in both parts.
+std::string Footer(const AlertView& v) {
+  return fmt::format("liqwatch, event {}{}", v.event_id,
+                     v.alert_id ? fmt::format(", alert {}", *v.alert_id) : "");
+}
+
 std::string PlainBody(const AlertView& v) {
   std::string out = v.Summary() + "\n\n";
   if (!v.description.empty()) out += v.description + "\n\n";
@@ -110,8 +116,7 @@ std::string PlainBody(const AlertView& v) {
   if (!v.threshold_text.empty()) out += fmt::format("Threshold:        {}\n", v.threshold_text);
   out += fmt::format("Observation date: {}\nEvaluated at:     {}\n", v.obs_date, v.event_time);
   if (!v.link.empty()) out += fmt::format("Source:           {}\n", v.link);
-  out += fmt::format("\n-- \nliqwatch, event {}{}\n", v.event_id,
-                     v.alert_id ? fmt::format(", alert {}", *v.alert_id) : "");
+  out += "\n-- \n" + Footer(v) + "\n";
   return out;
 }
 
@@ -146,7 +151,7 @@ std::string HtmlSection(const AlertView& v, const std::string& text) {
   out += row("Observation date", HtmlEscape(v.obs_date));
   out += row("Evaluated at", HtmlEscape(v.event_time));
   out += "</table>\n";
-  out += fmt::format("<p style=\"color:#777\">liqwatch, event {}</p>\n", v.event_id);
+  out += "<p style=\"color:#777\">" + HtmlEscape(Footer(v)) + "</p>\n";
   return out;
 }
 

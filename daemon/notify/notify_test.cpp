@@ -335,6 +335,20 @@ TEST(Email, BothPartsShowTheDescriptionOnce) {
   EXPECT_NE(html.find("<p>sofr_iorb = 0.16% &gt;= 0.15%</p>"), std::string::npos) << html;
 }
 
+TEST(Email, BothPartsEndWithTheEventAndAlert) {
+  config::NotifierConfig n;
+  n.email.from = "alerts@example.com";
+  n.email.to = {"desk@example.com"};
+  auto cat = AlertCatalog::Build(SofrConfig());
+  EmailMessage m = BuildEmail(n, MakeView(SofrJob(), *cat), Clock::now());
+  auto html_at = m.data.find("Content-Type: text/html");
+  ASSERT_NE(html_at, std::string::npos);
+  EXPECT_NE(UnQuotedPrintable(m.data.substr(0, html_at)).find("liqwatch, event 12, alert 3\r\n"),
+            std::string::npos);
+  EXPECT_NE(UnQuotedPrintable(m.data.substr(html_at)).find(">liqwatch, event 12, alert 3</p>"),
+            std::string::npos);
+}
+
 TEST(Email, GroupMessageHasOneSectionPerAlert) {
   config::NotifierConfig n;
   n.email.from = "alerts@example.com";
