@@ -79,10 +79,14 @@ std::string FormatValue(double v, Dimension d) {
   switch (d) {
     case Dimension::kRate:
       return fmt::format("{:.2f}%", v);
-    case Dimension::kMoney:
-      if (std::fabs(v) >= 1000) return fmt::format("${:.3f}tn", v / 1000);
-      if (std::fabs(v) >= 1) return fmt::format("${:.1f}bn", v);
-      return fmt::format("${:.0f}mn", v * 1000);
+    case Dimension::kMoney: {
+      // The sign goes before the dollar sign: -$159.2bn, not $-159.2bn.
+      const char* sign = v < 0 ? "-" : "";
+      const double a = std::fabs(v);
+      if (a >= 1000) return fmt::format("{}${:.3f}tn", sign, a / 1000);
+      if (a >= 1) return fmt::format("{}${:.1f}bn", sign, a);
+      return fmt::format("{}${:.0f}mn", sign, a * 1000);
+    }
     case Dimension::kIndex:
     case Dimension::kCount:
       return fmt::format("{:g}", v);

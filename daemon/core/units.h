@@ -42,8 +42,9 @@ double ToCanonical(double value, Unit from);
 // canonical value of `dim` expressed in `to` (same dimension).
 double FromCanonical(double canonical, Unit to);
 
-// Human text for a canonical value: 4.31 percent -> "4.31%", 1003.5 usd_bn -> "$1.00tn",
-// 0.16 percent difference stays "0.16%". Used in alert messages.
+// Human text for a canonical value: 4.31 percent -> "4.31%", 1003.5 usd_bn -> "$1.004tn",
+// -159.2 usd_bn -> "-$159.2bn", 0.16 percent difference stays "0.16%". Used in alert messages
+// and notifications.
 std::string FormatValue(double canonical, Dimension d);
 
 }  // namespace liqwatch

@@ -27,5 +27,12 @@ TEST(Units, FormatsForHumans) {
   EXPECT_EQ(FormatValue(50, Dimension::kMoney), "$50.0bn");
 }
 
+TEST(Units, NegativeMoneyHasItsSignBeforeTheDollar) {
+  EXPECT_EQ(FormatValue(-159.2, Dimension::kMoney), "-$159.2bn");
+  EXPECT_EQ(FormatValue(-1212.5, Dimension::kMoney), "-$1.212tn");
+  EXPECT_EQ(FormatValue(-0.25, Dimension::kMoney), "-$250mn");
+  EXPECT_EQ(FormatValue(-0.5, Dimension::kRate), "-0.50%");
+}
+
 }  // namespace
 }  // namespace liqwatch
