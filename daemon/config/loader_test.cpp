@@ -97,6 +97,25 @@ TEST(ConfigLoader, ResolvedSecretsAreScrubbedFromLogs) {
             "url=[redacted] key=[redacted]");
 }
 
+// A secret written as a literal (a Slack URL carries its token in the path) is scrubbed like a
+// ${env:...} reference: logs and errors name the notifier, never its URL.
+TEST(ConfigLoader, LiteralSecretsAreScrubbedToo) {
+  auto r = LoadConfigFromString(R"(sources:
+  fred: {type: fred, api_key: literalkey0123456789abcdefghijk}
+series:
+  - {id: sofr, source: fred, remote_id: SOFR, unit: percent}
+rules:
+  - {name: r, series: sofr, op: ">", threshold: 4.30}
+notifiers:
+  desk: {type: slack, url: "http://127.0.0.1:9/services/T1/B2/LITERAL-path-token"}
+)",
+                                "t.yaml");
+  ASSERT_TRUE(r.config) << ::testing::PrintToString(Errors(r));
+  EXPECT_EQ(ScrubSecrets("slack desk: POST http://127.0.0.1:9/services/T1/B2/LITERAL-path-token: "
+                         "refused; key=literalkey0123456789abcdefghijk"),
+            "slack desk: POST [redacted]: refused; key=[redacted]");
+}
+
 TEST(ConfigLoader, YamlSyntaxErrorHasPosition) {
   auto r = LoadConfigFromString("sources:\n  fred: [unclosed\n", "x.yaml");
   ASSERT_EQ(r.errors.size(), 1u);

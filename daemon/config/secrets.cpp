@@ -9,7 +9,12 @@
 namespace liqwatch::config {
 
 Result<std::string> ResolveSecret(const std::string& text) {
-  if (text.find("${") == std::string::npos) return text;
+  if (text.find("${") == std::string::npos) {
+    // A literal in a secret field is the secret itself (a Slack or webhook URL carries its
+    // token in the path): scrubbed from logs and errors like a resolved reference.
+    RegisterSecret(text);
+    return text;
+  }
   if (text.size() < 4 || text.rfind("${", 0) != 0 || text.back() != '}') {
     return Status::InvalidArgument(
         "a secret reference must be the whole value: ${env:NAME}, ${file:PATH} or ${cred:NAME}");

@@ -6,7 +6,7 @@
 //   ${cred:NAME}  the systemd credential NAME ($CREDENTIALS_DIRECTORY/NAME)
 // ResolveSecret returns the value, or an error that names the reference (never the value).
 // Every resolved value is registered with the log scrubber, so it cannot appear in logs.
-// Text without "${" is returned unchanged. Thread-safe.
+// Text without "${" (a literal secret) is returned unchanged and registered too. Thread-safe.
 #pragma once
 
 #include <string>
