@@ -219,7 +219,7 @@ TEST(Slack, ResolvedVariant) {
   EXPECT_NE(header.find(":white_check_mark:"), std::string::npos);
 }
 
-TEST(Slack, SectionShowsTheDescriptionOnce) {
+TEST(Slack, ExprRuleSectionHasTheDescriptionOnceAndNoThresholdField) {
   auto cat = AlertCatalog::Build(DerivedConfig());
   for (const char* kind : {"firing", "resolved"}) {
     auto o = boost::json::parse(SlackPayload({MakeView(DerivedJob(kind), *cat)})).as_object();
@@ -229,6 +229,7 @@ TEST(Slack, SectionShowsTheDescriptionOnce) {
         << text;
     std::string fields = boost::json::serialize(o["blocks"].as_array()[1].at("fields"));
     EXPECT_NE(fields.find("*Value*\\n0.16%"), std::string::npos) << fields;
+    EXPECT_EQ(fields.find("Threshold"), std::string::npos) << fields;  // no single threshold
   }
 }
 

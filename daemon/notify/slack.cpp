@@ -66,9 +66,10 @@ boost::json::object AlertSection(const AlertView& v, const std::string& text) {
                                       : fmt::format("<{}|{}>", v.link, SlackEscape(v.series_name));
   boost::json::array fields;
   fields.push_back(Mrkdwn("*Value*\n" + SlackEscape(v.value_text), kSlackMaxFieldText));
-  fields.push_back(
-      Mrkdwn("*Threshold*\n" + SlackEscape(v.threshold_text.empty() ? "n/a" : v.threshold_text),
-             kSlackMaxFieldText));
+  // An expression rule has no single threshold (its condition is in the text): no field, as
+  // in the email, rather than "n/a" on every shipped rule.
+  if (!v.threshold_text.empty())
+    fields.push_back(Mrkdwn("*Threshold*\n" + SlackEscape(v.threshold_text), kSlackMaxFieldText));
   fields.push_back(Mrkdwn("*Observation date*\n" + v.obs_date, kSlackMaxFieldText));
   fields.push_back(Mrkdwn("*Series*\n" + series, kSlackMaxFieldText));
   fields.push_back(Mrkdwn("*Severity*\n" + v.severity, kSlackMaxFieldText));
