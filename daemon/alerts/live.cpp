@@ -42,6 +42,21 @@ struct Target {
   const config::RuleInstance* instance;
 };
 
+// True if a new observation of a (non-clock) input, dated in (the clock's previous observation
+// date, `judged`], arrived: the as-of read on `judged` would now see it. Older dates (revisions
+// in the re-read window) do not change what `judged` reads.
+bool InputArrivedFor(const config::RuleSet& rs, const expr::SeriesHistory& history,
+                     const config::RuleInstance& inst, Date judged,
+                     const std::vector<Date>& input_dates) {
+  auto clock = history.Points(rs.RootClock(inst.clock));
+  auto it = std::lower_bound(clock.begin(), clock.end(), judged,
+                             [](const expr::Point& p, Date d) { return p.date < d; });
+  const std::optional<Date> previous =
+      it != clock.begin() ? std::optional<Date>(std::prev(it)->date) : std::nullopt;
+  return std::any_of(input_dates.begin(), input_dates.end(),
+                     [&](Date d) { return d <= judged && (!previous || d > *previous); });
+}
+
 // Judges `t` as of `d`, steps its state machine and records the transition, if any.
 // Returns the number of deliveries queued.
 Result<int> EvaluateOne(store::Store& s, const Target& t, const std::string& clock, RuleMemory& m,
@@ -109,11 +124,13 @@ Result<int> EvaluateExprRules(store::Store& s, const config::Config& c, const st
       for (Date d : dates)
         if (!m.last_obs || d > *m.last_obs) todo.push_back(d);
       if (!*loaded && todo.size() > 1) todo.erase(todo.begin(), todo.end() - 1);
-    } else if (m.state == AlertState::kNoData && m.last_obs &&
-               NewestClockDate(rs, *history, *t.instance) == m.last_obs) {
-      // Feeds publish in any order: when SOFR for a date lands before IORB, a rule on
-      // sofr - iorb is judged no_data; the missing input arriving judges that date again,
-      // so the alert is not held back until the next SOFR print.
+    } else if (m.last_obs && NewestClockDate(rs, *history, *t.instance) == m.last_obs &&
+               (m.state == AlertState::kNoData ||
+                InputArrivedFor(rs, *history, *t.instance, *m.last_obs, dates))) {
+      // Feeds publish in any order: when SOFR for a date lands before IORB (or before the
+      // new target range on an FOMC day), the rule was judged without that day's value of
+      // the other input (no_data, or the previous day's value). Its arrival judges the date
+      // again, so the state is right the same day, not at the next SOFR print.
       todo.push_back(*m.last_obs);
     }
     if (todo.empty()) continue;

@@ -7,9 +7,12 @@
 // history is for backtests, not pages), records each transition with RecordTransition (event +
 // alert + outbox rows in one transaction, notified transitions to `targets(rule, transition)`) and
 // saves the instance's memory (keyed by rule name and labels). An instance that merely reads
-// `series` (not its clock) and is in no_data as of its clock's newest date is judged on that
-// date again, so an input published after the clock series does not hold an alert back until
-// the clock's next print. Returns the number of deliveries queued.
+// `series` (not its clock), last judged on its clock's newest date D, is judged on D again
+// when it is in no_data or when a new observation of `series` dated after the clock's
+// previous date and on or before D arrived: an input published after the clock series (IORB
+// after SOFR, a new target range on an FOMC day) corrects the state the same day instead of
+// at the clock's next print. A date judged again counts once for `for:`. Returns the number
+// of deliveries queued.
 #pragma once
 
 #include <functional>

@@ -146,6 +146,50 @@ rules:
   std::filesystem::remove(path);
 }
 
+// FOMC day: SOFR for 2025-10-30 lands before the new target range. Judged against the old
+// top (4.25%) the alert resolves; the new top (4.00%) arriving for that date judges it again
+// the same day and it fires again on 10-30. An input dated before the clock's previous date
+// (a revision in the re-read window) does not re-judge.
+TEST(LiveRules, InputForTheJudgedDateJudgesItAgain) {
+  auto path = std::filesystem::temp_directory_path() / "liqwatch_live_fomc.db";
+  std::filesystem::remove(path);
+  auto loaded = config::LoadConfigFromString(R"(sources:
+  fred: {type: fred}
+series:
+  - {id: sofr, source: fred, remote_id: SOFR, unit: percent}
+  - {id: dfedtaru, source: fred, remote_id: DFEDTARU, unit: percent}
+rules:
+  - {name: above_top, expr: sofr > dfedtaru}
+)",
+                                             "t.yaml");
+  ASSERT_TRUE(loaded.config) << loaded.errors[0].ToString();
+  const config::Config& c = *loaded.config;
+  std::vector<std::string> sent;
+  TargetsFn targets = [&sent](const config::RuleConfig&, const store::Transition& t) {
+    sent.push_back(t.kind + " " + FormatDate(t.obs_date));
+    return std::vector<std::string>{"desk"};
+  };
+  auto s = store::Store::Open(path.string(), store::Store::Mode::kReadWrite);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  auto ingest = [&](const char* series, const char* date, double v) {
+    std::vector<Observation> batch{{series, D(date), v, false}};
+    auto now = TimePoint(D(date)) + std::chrono::hours(30);
+    auto stats = (*s)->IngestObservations(series, Unit::kPercent, batch, now);
+    EXPECT_TRUE(stats.ok());
+    EXPECT_TRUE(EvaluateExprRules(**s, c, series, stats->changed, now, targets).ok());
+  };
+  ingest("dfedtaru", "2025-10-29", 4.25);
+  ingest("sofr", "2025-10-29", 4.27);  // above the top: fires
+  ingest("sofr", "2025-10-30", 4.04);  // the top is still 4.25 as far as we know: resolves
+  ingest("dfedtaru", "2025-10-30", 4.00);
+  EXPECT_THAT(sent, ::testing::ElementsAre("firing 2025-10-29", "resolved 2025-10-30",
+                                           "firing 2025-10-30"));
+  ingest("dfedtaru", "2025-10-20", 4.25);  // older than the clock's previous date: no re-judge
+  EXPECT_EQ(sent.size(), 3u);
+  s->reset();
+  std::filesystem::remove(path);
+}
+
 // A reload without a rule (or one of its for_each items) closes what they left open: the
 // firing alert resolves to the notifiers that got its opening; a pending instance goes back
 // to inactive silently; both forget their memory; the instances still configured are untouched.

@@ -34,14 +34,16 @@ struct RulesArgs {
   std::string format = "table";
 };
 
-std::string_view LevelName(rules::Verdict::Level l) {
+// The verdict as a level a desk reads: ok, no_data, or the severity of the level reached
+// (an info rule's breach reads "info", not "warn").
+std::string LevelName(const config::ExprRule& e, rules::Verdict::Level l) {
   switch (l) {
     case rules::Verdict::Level::kNone:
       return "ok";
     case rules::Verdict::Level::kWarn:
-      return "warn";
+      return std::string(SeverityName(e.warn_severity));
     case rules::Verdict::Level::kCrit:
-      return "crit";
+      return "critical";
     case rules::Verdict::Level::kNoData:
       return "no_data";
   }
@@ -98,7 +100,8 @@ int RunRules(const RulesArgs& a) {
       }
       auto idx = c.rule_set->catalog.Find(series);
       Dimension dim = idx ? c.rule_set->catalog.spec(*idx).dimension : Dimension::kIndex;
-      const bool evaluated = memory->has_value();
+      // since_date is set when a state is entered; an instance that never left inactive has none.
+      const bool entered = memory->has_value() && m.since_date != Date{};
       if (format == Format::kJson) {
         auto opt = [](const auto& x) -> boost::json::value {
           if (x) return boost::json::value(*x);
@@ -110,21 +113,20 @@ int RunRules(const RulesArgs& a) {
         o["series"] = series;
         o["severity"] = std::string(SeverityName(rule.severity));
         o["state"] = std::string(AlertStateName(m.state));
-        o["since_date"] = evaluated ? boost::json::value(FormatDate(m.since_date)) : nullptr;
+        o["since_date"] = entered ? boost::json::value(FormatDate(m.since_date)) : nullptr;
         o["alert_id"] = opt(alert_id);
         o["last_observation_date"] =
             m.last_obs ? boost::json::value(FormatDate(*m.last_obs)) : nullptr;
         o["as_of"] = as_of ? boost::json::value(FormatDate(*as_of)) : nullptr;
-        o["level"] = std::string(LevelName(v.level));
+        o["level"] = LevelName(*rule.expr, v.level);
         o["value"] = opt(v.value);
         o["message"] = v.message;
         arr.push_back(std::move(o));
       } else {
-        t.rows.push_back({InstanceName(rule.name, inst.labels),
-                          std::string(AlertStateName(m.state)),
-                          evaluated ? FormatDate(m.since_date) : "-",
-                          as_of ? FormatDate(*as_of) : "-", std::string(LevelName(v.level)),
-                          v.value ? FormatValue(*v.value, dim) : "", v.message});
+        t.rows.push_back(
+            {InstanceName(rule.name, inst.labels), std::string(AlertStateName(m.state)),
+             entered ? FormatDate(m.since_date) : "-", as_of ? FormatDate(*as_of) : "-",
+             LevelName(*rule.expr, v.level), v.value ? FormatValue(*v.value, dim) : "", v.message});
       }
     }
   }

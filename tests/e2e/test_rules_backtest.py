@@ -56,13 +56,13 @@ class BacktestExample(unittest.TestCase):
         stale = [(e["date"], e["labels"], e["series"], e["to"]) for e in self.events
                  if e["rule"] == "stale_feed"]
         self.assertEqual(stale, [
-            ("2025-09-02", "after=9d,series=reserves", "reserves", "no_data"),
-            ("2025-09-02", "after=9d,series=walcl", "walcl", "no_data"),
-            ("2025-09-03", "after=9d,series=reserves", "reserves", "inactive"),
-            ("2025-09-03", "after=9d,series=walcl", "walcl", "inactive")])
+            ("2025-09-02", "after=10d,series=reserves", "reserves", "no_data"),
+            ("2025-09-02", "after=10d,series=walcl", "walcl", "no_data"),
+            ("2025-09-03", "after=10d,series=reserves", "reserves", "inactive"),
+            ("2025-09-03", "after=10d,series=walcl", "walcl", "inactive")])
         self.assertTrue(all(e["labels"] == "" for e in self.events if e["rule"] != "stale_feed"))
         table = backtest("table", "2025-09-01", "2025-09-03")
-        self.assertIn("stale_feed{after=9d,series=walcl}", table)
+        self.assertIn("stale_feed{after=10d,series=walcl}", table)
 
     def test_json_keys_are_stable(self):
         self.assertEqual(sorted(self.events[0].keys()),
@@ -79,9 +79,9 @@ class BacktestExample(unittest.TestCase):
         def message(rule, date):
             [e] = [e for e in self.events if e["rule"] == rule and e["date"] == date]
             return e["message"]
-        # warn+crit resolving: below the warn level, not "0.12% >= 0.25%".
-        self.assertTrue(message("sofr_above_iorb", "2025-10-29")
-                        .startswith("sofr_iorb = 0.12% < 0.15%: "))
+        # warn+crit with a clear condition resolves through it, not "0.01% >= 0.25%".
+        self.assertTrue(message("sofr_above_iorb", "2025-11-05")
+                        .startswith("sofr_iorb = 0.01% < 0.10%: "))
         # A rule with `clear` resolves through it.
         self.assertTrue(message("rrp_near_zero", "2025-10-31")
                         .startswith("rrp = $51.8bn > $25.0bn: "))
@@ -92,8 +92,10 @@ class BacktestExample(unittest.TestCase):
         lines = backtest("table", "2025-10-20", "2025-11-07").splitlines()
         [deesc] = [l for l in lines if l.startswith("2025-11-03  sofr_above_iorb")]
         self.assertIn(" firing -> firing (deescalated)  warning ", deesc)
-        [refire] = [l for l in lines if l.startswith("2025-10-31  sofr_above_iorb")]
-        self.assertIn(" resolved -> firing  ", refire)  # the states say it all: no kind
+        [esc] = [l for l in lines if l.startswith("2025-10-31  sofr_above_iorb")]
+        self.assertIn(" firing -> firing (escalated)    critical ", esc)
+        [opened] = [l for l in lines if l.startswith("2025-10-28  sofr_above_iorb")]
+        self.assertIn(" inactive -> firing  ", opened)  # the states say it all: no kind
         # Columns stay aligned: SEVERITY starts at the same offset on every row.
         col = lines[0].index("SEVERITY")
         for l in lines[1:-1]:

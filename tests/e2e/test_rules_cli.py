@@ -60,13 +60,13 @@ class RulesCommand(unittest.TestCase):
                 "last_observation_date", "as_of", "level", "value", "message"]))
             self.assertEqual((spread["state"], spread["level"], spread["as_of"],
                               spread["series"], spread["severity"]),
-                             ("firing", "warn", "2025-10-28", "sofr_iorb", "critical"))
+                             ("firing", "warning", "2025-10-28", "sofr_iorb", "critical"))
             self.assertEqual(spread["message"], "sofr_iorb = 0.16% >= 0.15%")
             self.assertAlmostEqual(spread["value"], 0.16, places=6)
             self.assertIsInstance(spread["alert_id"], int)
             stale = rows[("stale_feed", "series=iorb")]
             self.assertEqual((stale["state"], stale["level"], stale["series"], stale["as_of"]),
-                             ("firing", "warn", "iorb", "2025-10-31"))
+                             ("firing", "warning", "iorb", "2025-10-31"))
             self.assertRegex(stale["message"], r"^age\(iorb\) = \d+d\S* > 4d$")
 
             # The next SOFR print (12bp) resolves it: stored state and verdict move together.
@@ -82,7 +82,7 @@ class RulesCommand(unittest.TestCase):
             self.assertEqual(table.returncode, 0, table.stderr)
             self.assertRegex(table.stdout, r"(?m)^RULE\s+STATE\s+SINCE\s+AS OF\s+NOW\s+VALUE")
             self.assertRegex(table.stdout,
-                             r"(?m)^stale_feed\{series=iorb\}\s+firing\s+\S+\s+2025-10-31\s+warn")
+                             r"(?m)^stale_feed\{series=iorb\}\s+firing\s+\S+\s+2025-10-31\s+warning")
             self.assertEqual(daemon.terminate(), 0)
 
     def test_errors_are_clear(self):
