@@ -8,6 +8,7 @@
 #include "alerts/history_input.h"
 #include "alerts/replay.h"
 #include "cli/commands.h"
+#include "cli/load_config.h"
 #include "cli/output.h"
 #include "config/config.h"
 #include "config/rules_config.h"
@@ -34,13 +35,9 @@ std::string TransitionText(const store::Transition& t) {
 }
 
 int RunBacktest(const BacktestArgs& a) {
-  auto loaded = config::LoadConfig(a.config);
-  if (!loaded.config) {
-    for (const auto& e : loaded.errors)
-      std::fprintf(stderr, "%s\n", ScrubSecrets(e.ToString()).c_str());
-    return 2;
-  }
-  const config::Config& c = *loaded.config;
+  auto loaded = LoadConfigOrReport(a.config);
+  if (!loaded) return 2;
+  const config::Config& c = *loaded;
   auto from = ParseDate(a.from);
   auto to = ParseDate(a.to);
   Format format;

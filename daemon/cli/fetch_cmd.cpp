@@ -8,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "cli/commands.h"
+#include "cli/load_config.h"
 #include "config/config.h"
 #include "core/log.h"
 #include "core/units.h"
@@ -48,13 +49,9 @@ Result<std::vector<Observation>> FetchOne(boost::asio::io_context& io, http::Htt
 }
 
 int RunFetch(const FetchArgs& args) {
-  auto loaded = config::LoadConfig(args.config);
-  if (!loaded.config) {
-    for (const auto& e : loaded.errors)
-      std::fprintf(stderr, "%s\n", ScrubSecrets(e.ToString()).c_str());
-    return 2;
-  }
-  const auto& c = *loaded.config;
+  auto loaded = LoadConfigOrReport(args.config);
+  if (!loaded) return 2;
+  const config::Config& c = *loaded;
   if (args.series && !c.FindSeries(*args.series)) {
     std::fprintf(stderr, "liqwatch fetch: no series '%s' in %s\n", args.series->c_str(),
                  args.config.c_str());

@@ -9,6 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "cli/commands.h"
+#include "cli/load_config.h"
 #include "config/config.h"
 #include "core/log.h"
 #include "http/client.h"
@@ -51,13 +52,9 @@ store::DeliveryJob TestJob(const NotifyTestArgs& a, TimePoint now) {
 }
 
 int RunNotifyTest(const NotifyTestArgs& a) {
-  auto loaded = config::LoadConfig(a.config);
-  if (!loaded.config) {
-    for (const auto& e : loaded.errors)
-      std::fprintf(stderr, "%s\n", ScrubSecrets(e.ToString()).c_str());
-    return 2;
-  }
-  const config::Config& c = *loaded.config;
+  auto loaded = LoadConfigOrReport(a.config);
+  if (!loaded) return 2;
+  const config::Config& c = *loaded;
   LogOptions log;
   log.level = "warn";
   (void)InitLogging(log);

@@ -16,6 +16,7 @@
 #include "alerts/memory.h"
 #include "alerts/replay.h"
 #include "cli/commands.h"
+#include "cli/load_config.h"
 #include "cli/output.h"
 #include "config/config.h"
 #include "config/rules_config.h"
@@ -61,13 +62,9 @@ int RunRules(const RulesArgs& a) {
     std::fprintf(stderr, "liqwatch rules: --format must be table or json\n");
     return 2;
   }
-  auto loaded = config::LoadConfig(a.config);
-  if (!loaded.config) {
-    for (const auto& e : loaded.errors)
-      std::fprintf(stderr, "%s\n", ScrubSecrets(e.ToString()).c_str());
-    return 2;
-  }
-  const config::Config& c = *loaded.config;
+  auto loaded = LoadConfigOrReport(a.config);
+  if (!loaded) return 2;
+  const config::Config& c = *loaded;
   auto store = store::Store::Open(a.db.value_or(c.storage_path), store::Store::Mode::kReadOnly);
   if (!store.ok()) return Fail(store.status().message());
   auto known = alerts::KnownHistory::Load(**store, c);
