@@ -35,7 +35,7 @@ std::string TransitionText(const store::Transition& t) {
 }
 
 int RunBacktest(const BacktestArgs& a) {
-  auto loaded = LoadConfigOrReport(a.config);
+  auto loaded = LoadConfigOrReport(a.config, config::SecretRefs::kSkip);
   if (!loaded) return 2;
   const config::Config& c = *loaded;
   auto from = ParseDate(a.from);

@@ -6,8 +6,9 @@
 
 namespace liqwatch::cli {
 
-std::optional<config::Config> LoadConfigOrReport(const std::string& path) {
-  auto loaded = config::LoadConfig(path);
+std::optional<config::Config> LoadConfigOrReport(const std::string& path,
+                                                 config::SecretRefs secrets) {
+  auto loaded = config::LoadConfig(path, secrets);
   for (const auto& e : loaded.errors)
     std::fprintf(stderr, "%s\n", ScrubSecrets(e.ToString()).c_str());
   return std::move(loaded.config);

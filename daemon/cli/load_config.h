@@ -2,6 +2,7 @@
 //
 // Contract: LoadConfigOrReport returns the validated config, or nullopt after printing every
 // problem to stderr as "FILE:LINE:COL: message" (secrets scrubbed); the command then exits 2.
+// Commands that send nothing pass SecretRefs::kSkip (config.h).
 // Not thread-safe (writes stderr); call from the command's thread only.
 #pragma once
 
@@ -12,6 +13,7 @@
 
 namespace liqwatch::cli {
 
-std::optional<config::Config> LoadConfigOrReport(const std::string& path);
+std::optional<config::Config> LoadConfigOrReport(
+    const std::string& path, config::SecretRefs secrets = config::SecretRefs::kResolve);
 
 }  // namespace liqwatch::cli

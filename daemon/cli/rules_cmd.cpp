@@ -62,7 +62,7 @@ int RunRules(const RulesArgs& a) {
     std::fprintf(stderr, "liqwatch rules: --format must be table or json\n");
     return 2;
   }
-  auto loaded = LoadConfigOrReport(a.config);
+  auto loaded = LoadConfigOrReport(a.config, config::SecretRefs::kSkip);
   if (!loaded) return 2;
   const config::Config& c = *loaded;
   auto store = store::Store::Open(a.db.value_or(c.storage_path), store::Store::Mode::kReadOnly);

@@ -119,7 +119,7 @@ config::LoadResult LoadInlineConfig(const std::string& text, const std::string& 
     }
     out += '\n';
   }
-  auto result = config::LoadConfigFromString(out, file);
+  auto result = config::LoadConfigFromString(out, file, config::SecretRefs::kSkip);
   for (auto& e : result.errors)
     if (e.pos.line > start && e.pos.line <= end) e.pos.column += indent;
   return result;
@@ -314,7 +314,7 @@ std::optional<TestFile> ReadTestFile(const std::string& file,
       r.Error(cfg, fmt::format("config: cannot read '{}'", path));
       return std::nullopt;
     }
-    loaded = config::LoadConfig(path);
+    loaded = config::LoadConfig(path, config::SecretRefs::kSkip);
   } else if (cfg.IsMap() && cfg.Style() == YAML::EmitterStyle::Block) {
     loaded = LoadInlineConfig(text, file, root, cfg);
   } else {

@@ -170,10 +170,17 @@ struct LoadResult {
   std::vector<ConfigError> errors;  // every problem found, in file order
 };
 
+// Whether ${env:}/${file:}/${cred:} references are read. Commands that send nothing
+// (backtest, test-rules, rules) skip them, so a rule file checks in CI without the daemon's
+// secrets: a skipped reference stays as its own text ("${env:FRED_API_KEY}"), which is not a
+// secret. Literal secrets are registered with the log scrubber either way.
+enum class SecretRefs { kResolve, kSkip };
+
 // Reads and validates a config file. Never throws; I/O and YAML syntax errors are reported
 // as ConfigErrors too. Thread-compatible (no global state besides the secret registry).
-LoadResult LoadConfig(const std::string& path);
+LoadResult LoadConfig(const std::string& path, SecretRefs secrets = SecretRefs::kResolve);
 // Same, from text (tests); `file` is used in error messages.
-LoadResult LoadConfigFromString(const std::string& text, const std::string& file);
+LoadResult LoadConfigFromString(const std::string& text, const std::string& file,
+                                SecretRefs secrets = SecretRefs::kResolve);
 
 }  // namespace liqwatch::config

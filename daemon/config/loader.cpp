@@ -490,9 +490,10 @@ void CrossCheck(YamlReader& r, Config& c) {
 
 }  // namespace
 
-LoadResult LoadConfigFromString(const std::string& text, const std::string& file) {
+LoadResult LoadConfigFromString(const std::string& text, const std::string& file,
+                                SecretRefs secrets) {
   LoadResult result;
-  YamlReader r(file, &result.errors);
+  YamlReader r(file, &result.errors, secrets == SecretRefs::kResolve);
   YAML::Node root;
   try {
     root = YAML::Load(text);
@@ -530,7 +531,7 @@ LoadResult LoadConfigFromString(const std::string& text, const std::string& file
   return result;
 }
 
-LoadResult LoadConfig(const std::string& path) {
+LoadResult LoadConfig(const std::string& path, SecretRefs secrets) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     LoadResult result;
@@ -539,7 +540,7 @@ LoadResult LoadConfig(const std::string& path) {
   }
   std::ostringstream ss;
   ss << in.rdbuf();
-  return LoadConfigFromString(ss.str(), path);
+  return LoadConfigFromString(ss.str(), path, secrets);
 }
 
 }  // namespace liqwatch::config

@@ -116,6 +116,36 @@ notifiers:
             "slack desk: POST [redacted]: refused; key=[redacted]");
 }
 
+// backtest, test-rules and rules send nothing: they load a config without reading its secret
+// references, so a rule file is checked in CI without the daemon's secrets.
+TEST(ConfigLoader, SkippedSecretReferencesStayUnread) {
+  const std::string text = R"(sources:
+  fred: {type: fred, api_key: "${env:LIQWATCH_TEST_NEVER_SET_KEY}"}
+series:
+  - {id: sofr, source: fred, remote_id: SOFR, unit: percent}
+notifiers:
+  desk: {type: webhook, url: "${env:LIQWATCH_TEST_NEVER_SET_URL}"}
+)";
+  unsetenv("LIQWATCH_TEST_NEVER_SET_KEY");
+  unsetenv("LIQWATCH_TEST_NEVER_SET_URL");
+  auto resolved = LoadConfigFromString(text, "s.yaml");
+  EXPECT_THAT(
+      Errors(resolved),
+      ::testing::ElementsAre(
+          "s.yaml:2:31: sources.fred.api_key: environment variable "
+          "LIQWATCH_TEST_NEVER_SET_KEY is not set",
+          "s.yaml:6:30: notifiers.desk.url: environment variable LIQWATCH_TEST_NEVER_SET_URL "
+          "is not set"));
+  auto skipped = LoadConfigFromString(text, "s.yaml", SecretRefs::kSkip);
+  ASSERT_TRUE(skipped.config) << ::testing::PrintToString(Errors(skipped));
+  EXPECT_EQ(skipped.config->sources[0].api_key, "${env:LIQWATCH_TEST_NEVER_SET_KEY}");
+  EXPECT_EQ(skipped.config->notifiers[0].url, "${env:LIQWATCH_TEST_NEVER_SET_URL}");
+  // Everything else is still checked.
+  auto bad = LoadConfigFromString(text + "rules:\n  - {name: r, expr: sofrr > 1}\n", "s.yaml",
+                                  SecretRefs::kSkip);
+  EXPECT_FALSE(bad.config);
+}
+
 TEST(ConfigLoader, YamlSyntaxErrorHasPosition) {
   auto r = LoadConfigFromString("sources:\n  fred: [unclosed\n", "x.yaml");
   ASSERT_EQ(r.errors.size(), 1u);

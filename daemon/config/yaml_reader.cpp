@@ -85,10 +85,15 @@ std::optional<std::string> YamlReader::String(const YAML::Node& map, const char*
   return s;
 }
 
+bool YamlReader::Unresolved(const std::string& text) const {
+  return !resolve_secrets_ && text.find("${") != std::string::npos;
+}
+
 std::optional<std::string> YamlReader::Secret(const YAML::Node& map, const char* key,
                                               const std::string& path, bool required) {
   auto s = Scalar(map, key, path, required, "a string or a ${env:NAME} / ${file:PATH} reference");
   if (!s) return std::nullopt;
+  if (Unresolved(*s)) return s;
   auto resolved = ResolveSecret(*s);
   if (!resolved.ok()) {
     Error(map[key], fmt::format("{}: {}", Sub(path, key), resolved.status().message()));
@@ -167,6 +172,7 @@ std::optional<std::string> YamlReader::Url(const YAML::Node& map, const char* ke
                                            const std::string& path, bool required, bool secret) {
   auto s = secret ? Secret(map, key, path, required) : String(map, key, path, required);
   if (!s) return std::nullopt;
+  if (secret && Unresolved(*s)) return s;  // its value is not known here
   if (!IsHttpUrl(*s)) {
     // Never echo a secret URL back: it is the secret.
     Error(map[key], secret ? fmt::format("{}: malformed URL, expected http://host/... or "

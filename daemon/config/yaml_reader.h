@@ -20,8 +20,9 @@ namespace liqwatch::config {
 
 class YamlReader {
  public:
-  YamlReader(std::string file, std::vector<ConfigError>* errors)
-      : file_(std::move(file)), errors_(errors) {}
+  // resolve_secrets: false leaves ${...} references unread (config.h SecretRefs::kSkip).
+  YamlReader(std::string file, std::vector<ConfigError>* errors, bool resolve_secrets = true)
+      : file_(std::move(file)), errors_(errors), resolve_secrets_(resolve_secrets) {}
 
   static Position PositionOf(const YAML::Node& node);
   void Error(const YAML::Node& at, const std::string& message);
@@ -55,8 +56,11 @@ class YamlReader {
  private:
   std::optional<std::string> Scalar(const YAML::Node& map, const char* key, const std::string& path,
                                     bool required, std::string_view expected);
+  // A ${...} reference left unread (resolve_secrets_ false).
+  bool Unresolved(const std::string& text) const;
   std::string file_;
   std::vector<ConfigError>* errors_;
+  bool resolve_secrets_ = true;
 };
 
 // True for "http://host..." / "https://host..." with a non-empty host.
