@@ -1,7 +1,9 @@
 // `liqwatch series [ID]`: stored observations with their revisions and unit; without ID, the
-// list of stored series. JSON keys (stable, docs/sources.md): with ID, an array of {series,
-// date, value, unit, provisional, fetched_at, updated_at, revisions: [{old_value, new_value,
-// seen_at}]}; without ID, an array of {series, unit, observations, first_date, last_date}.
+// list of stored series. An ID with no stored observation at all exits 1 (a typo, or a derived
+// series, which is computed by the rules and not stored). JSON keys (stable, docs/sources.md): with
+// ID, an array of {series, date, value, unit, provisional, fetched_at, updated_at, revisions:
+// [{old_value, new_value, seen_at}]}; without ID, an array of {series, unit, observations,
+// first_date, last_date}.
 #include <cstdio>
 
 #include <fmt/format.h>
@@ -111,6 +113,22 @@ int RunSeries(const SeriesArgs& args) {
                                         {"revisions", revs}});
       t.rows.push_back({date, NumText(st->OptDouble(1)), st->Text(2), st->Int(3) != 0 ? "yes" : "",
                         st->Text(5), rev_text});
+    }
+    if (t.rows.empty()) {
+      // Nothing at all under this id (not just nothing since --since): a typo, or a derived
+      // series (computed by the rules, not stored). Say so rather than print an empty table.
+      auto any = db.Prepare("SELECT 1 FROM observations WHERE series = ?1 LIMIT 1");
+      if (!any.ok()) return Fail(any.status());
+      any->Bind(1, *args.id);
+      auto found = any->Step();
+      if (!found.ok()) return Fail(found.status());
+      if (!*found) {
+        std::fprintf(stderr,
+                     "liqwatch series: no observations of '%s' are stored (derived series are "
+                     "not stored; `liqwatch series` lists the stored ones)\n",
+                     args.id->c_str());
+        return 1;
+      }
     }
   }
   if (format == Format::kJson) {

@@ -91,6 +91,12 @@ class SourcesFeeds(unittest.TestCase):
             self.assertEqual(set(rows[0]), {"series", "date", "value", "unit", "provisional",
                                             "fetched_at", "updated_at", "revisions"})
             self.assertEqual(rows[0]["unit"], "usd_bn")
+            typo = lwtest.run_cli("series", "tgaa", "--db", str(db))
+            self.assertEqual(typo.returncode, 1)
+            self.assertIn("no observations of 'tgaa' are stored", typo.stderr)
+            recent = lwtest.run_cli("series", "tga", "--db", str(db), "--since", "2099-01-01")
+            self.assertEqual((recent.returncode, recent.stdout.strip().splitlines()[-1]),
+                             (0, "(no observations)"))
 
             # Faults: each is reported in source_health and status, data unchanged.
             faults = [
