@@ -442,6 +442,11 @@ Reply MetricsReply(store::Store& s, const config::Config& c, const MetricsSnapsh
     }
   }
 
+  // Configured series only: the NY Fed's per-operation series (srf_nyfed:op:<id>, one per
+  // operation, kept for history) would grow the metric set by three series every day.
+  std::erase_if(*latest, [&c](const store::LatestObservation& l) {
+    return c.FindSeries(l.series) == nullptr;
+  });
   head("liqwatch_series_value", "gauge", "Latest stored value of a series, in its canonical unit.");
   for (const auto& l : *latest)
     if (l.value)

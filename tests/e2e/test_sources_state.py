@@ -49,12 +49,14 @@ series:
 """ + "".join(f"  - {SERIES[i]}\n" for i in ids))
 
     def views(self) -> dict:
-        """The series each view lists: status (CLI), /metrics (three health metrics), the API."""
+        """The series each view lists: status (CLI), /metrics (three health metrics and the
+        latest value and age, never the NY Fed's per-operation series), the API."""
         status = lwtest.cli_json("status", "--db", self.db, "--format", "json")
         text = apitest.get(f"http://127.0.0.1:{self.port}/metrics").body.decode()
         metrics = {}
         for name in ("liqwatch_polls_total", "liqwatch_poll_errors_total",
-                     "liqwatch_poll_consecutive_failures"):
+                     "liqwatch_poll_consecutive_failures", "liqwatch_series_value",
+                     "liqwatch_series_age_seconds"):
             metrics[name] = sorted(k.split('series="')[1].split('"')[0]
                                    for k in lwtest.metric_samples(text) if k.startswith(name + "{"))
         api = apitest.get(f"http://127.0.0.1:{self.port}/api/v1/sources").json()
