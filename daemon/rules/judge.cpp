@@ -48,10 +48,12 @@ Verdict Judge(const config::RuleInstance& rule, const expr::SeriesHistory& histo
   }
   if (!decider) decider = &QuietDecider(rule, v.clear);
   if (explain) v.message = decider->program.Explain(history, as_of, now);
-  // The value shown with the alert: the first input of the deciding condition as of the date
-  // (its latest real value: a derived series' gap marker is not a value).
+  // The value shown with the alert: the quantity the deciding condition compares (the change
+  // for change(tga, 10bd) > 150bn), else its first input's latest real value (age() rules;
+  // a derived series' gap marker is not a value).
+  v.value = decider->program.ComparedValue(history, as_of, now);
   int clock = decider->program.first_input();
-  if (clock >= 0) {
+  if (!v.value && clock >= 0) {
     auto pts = history.Points(clock);
     if (int i = expr::LatestValue(pts, as_of); i >= 0) v.value = pts[size_t(i)].value;
   }

@@ -49,7 +49,25 @@ TEST(RulesJudge, NoBreachIsExplainedByTheLowestLevel) {
   EXPECT_EQ(v.level, Level::kNone);
   EXPECT_EQ(v.message, "sofr - iorb = 0.12% < 0.15%");  // below warn: the nearest level
   ASSERT_TRUE(v.value.has_value());
-  EXPECT_DOUBLE_EQ(*v.value, 4.27);  // the first input of the condition
+  EXPECT_NEAR(*v.value, 0.12, 1e-9);  // the quantity compared: the spread, not SOFR's level
+}
+
+// The alert value is what the condition compares, in its series' unit; where that is not a
+// series quantity (a duration, a literal) it is the first input's latest value.
+TEST(RulesJudge, ValueIsTheComparedQuantity) {
+  Rule change;
+  change.rule.warn = change.Condition("change(sofr, 1) > 1bp or sofr > 5");
+  ASSERT_TRUE(change.Judge("2025-10-28").value.has_value());
+  EXPECT_NEAR(*change.Judge("2025-10-28").value, 0.04, 1e-9);  // 4.31 - 4.27
+  Rule age;
+  age.rule.warn = age.Condition("age(sofr) > 4d");
+  EXPECT_DOUBLE_EQ(*age.Judge("2025-10-29").value, 4.27);
+  Rule literal;
+  literal.rule.warn = literal.Condition("4.5 < sofr");
+  EXPECT_DOUBLE_EQ(*literal.Judge("2025-10-29").value, 4.27);
+  Rule negated;
+  negated.rule.warn = negated.Condition("not (sofr - iorb < 15bp)");
+  EXPECT_NEAR(*negated.Judge("2025-10-28").value, 0.16, 1e-9);
 }
 
 TEST(RulesJudge, NoBreachOfASingleLevelIsExplainedByIt) {

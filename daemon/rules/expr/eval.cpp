@@ -393,6 +393,43 @@ Outcome Program::Evaluate(const SeriesHistory& history, Date as_of, TimePoint no
   return Outcome::Value(result_kind(), v);
 }
 
+std::optional<double> Program::ComparedValue(const SeriesHistory& history, Date as_of,
+                                             TimePoint now) const {
+  auto first_comparison = [&](auto& self, int index) -> int {
+    const detail::Node& n = nodes_[size_t(index)];
+    switch (n.op) {
+      case Op::kAnd:
+      case Op::kOr: {
+        int left = self(self, n.lhs);
+        return left >= 0 ? left : self(self, n.rhs);
+      }
+      case Op::kNot:
+        return self(self, n.lhs);
+      case Op::kLt:
+      case Op::kLe:
+      case Op::kGt:
+      case Op::kGe:
+      case Op::kEq:
+      case Op::kNe:
+        return index;
+      default:
+        return -1;
+    }
+  };
+  if (nodes_.empty()) return std::nullopt;
+  const int cmp = first_comparison(first_comparison, root_);
+  if (cmp < 0) return std::nullopt;
+  const int side = nodes_[size_t(cmp)].lhs;
+  const detail::Node& lhs = nodes_[size_t(side)];
+  const bool in_series_unit = lhs.kind == Kind::kRate || lhs.kind == Kind::kMoney ||
+                              lhs.kind == Kind::kIndex || lhs.kind == Kind::kCount;
+  if (!in_series_unit || lhs.op == Op::kConst || lhs.clock < 0) return std::nullopt;
+  Evaluator e(*this, history, now);
+  double v = 0;
+  if (!e.Eval(side, as_of, v)) return std::nullopt;
+  return v;
+}
+
 namespace {
 
 std::string FormatKind(double v, Kind k) {

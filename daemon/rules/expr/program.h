@@ -48,6 +48,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -201,6 +202,14 @@ class Program {
   int first_input() const { return nodes_.empty() ? -1 : nodes_[size_t(root_)].clock; }
 
   Outcome Evaluate(const SeriesHistory& history, Date as_of, TimePoint now) const;
+
+  // The quantity the condition compares, for the alert's value: the left side of its first
+  // comparison (through and/or/not, left first), as of `as_of`, if that side reads a series
+  // and is a rate, money, index or count (so it is shown in its series' unit):
+  // `change(tga, 10bd) > 150bn` gives the change, `sofr > dfedtaru` gives sofr. nullopt for a
+  // duration (age()), a ratio, a literal, or no data.
+  std::optional<double> ComparedValue(const SeriesHistory& history, Date as_of,
+                                      TimePoint now) const;
 
   // For alert messages: what is true as of the date, as the comparisons that decide the result
   // with the values they saw. A comparison that holds keeps its operator ("sofr - iorb = 0.16% >
