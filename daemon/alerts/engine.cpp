@@ -81,7 +81,7 @@ std::optional<store::Transition> Step(const config::RuleConfig& rule, const std:
       return out;
     }
     m.breach_count = 0;
-    const bool cleared = !e.has_clear || v.clear.value_or(false);
+    const bool cleared = !e.has_clear() || v.clear.value_or(false);
     const bool held = std::chrono::duration_cast<Duration>(obs_date - m.since_date) >= e.min_time;
     if (cleared && held) {
       enter(AlertState::kResolved, "resolved", m.severity);

@@ -386,7 +386,7 @@ void ReadRules(YamlReader& r, const YAML::Node& node, const RuleSet& rs, Config&
       ReadExprRule(r, n, path, rs, rule);
       if (!name || !rule.expr) return;
       rule.name = *name;
-      rule.severity = rule.expr->has_crit ? Severity::kCritical : rule.expr->warn_severity;
+      rule.severity = rule.expr->has_crit() ? Severity::kCritical : rule.expr->warn_severity;
       c.rules.push_back(std::move(rule));
       return;
     }

@@ -235,7 +235,7 @@ void ReadExprRule(YamlReader& r, const YAML::Node& n, const std::string& path, c
     r.Error(n["severity"], fmt::format("{}: severity is implied by warn/crit", path));
   auto items = ReadForEach(r, n, path);
   bool ok = items.has_value();
-  e->fans_out = ok && !items->empty();
+  const bool fans_out = ok && !items->empty();
   if (ok && items->empty()) items->emplace_back();  // one instance, no labels
 
   // Compiles `key` for one instance; nullopt if absent (or on error, with ok = false).
@@ -248,7 +248,7 @@ void ReadExprRule(YamlReader& r, const YAML::Node& n, const std::string& path, c
     }
     const Position at = TextPosition(n[key]);
     std::string what = fmt::format("{}.{}", path, key);
-    if (e->fans_out) what += fmt::format(" ({})", JoinLabels(labels));
+    if (fans_out) what += fmt::format(" ({})", JoinLabels(labels));
     int column = 0;
     auto sub = SubstituteLabels(*text, labels, &column);
     if (!sub.ok()) {
@@ -280,15 +280,14 @@ void ReadExprRule(YamlReader& r, const YAML::Node& n, const std::string& path, c
 
   if (has_expr)
     e->warn_severity = rule.severity == Severity::kCritical ? Severity::kWarning : rule.severity;
-  e->has_crit = has_expr ? rule.severity == Severity::kCritical : bool(n["crit"]);
-  e->has_clear = bool(n["clear"]);
+  const bool expr_is_crit = has_expr && rule.severity == Severity::kCritical;
   for (size_t i = 0; ok && i < items->size(); ++i) {
     const Labels& labels = (*items)[i];
     RuleInstance inst;
     inst.labels = JoinLabels(labels);
     if (has_expr) {
       auto c = condition("expr", labels);
-      (e->has_crit ? inst.crit : inst.warn) = std::move(c);
+      (expr_is_crit ? inst.crit : inst.warn) = std::move(c);
     } else {
       inst.warn = condition("warn", labels);
       inst.crit = condition("crit", labels);

@@ -64,11 +64,11 @@ struct ExprRule {
   Duration for_duration{};                      // 0: none
   Duration min_time{};
   Duration repeat{};                    // 0: no reminders
-  std::vector<RuleInstance> instances;  // at least one, in for_each order
-  bool fans_out = false;                // has for_each (instances carry labels)
-  bool has_crit = false;                // has a critical level
-  bool has_clear = false;               // has a clear (hysteresis) condition
+  std::vector<RuleInstance> instances;  // at least one, in for_each order; all alike in shape
 
+  bool fans_out() const { return !instances.front().labels.empty(); }  // has for_each
+  bool has_crit() const { return instances.front().crit.has_value(); }
+  bool has_clear() const { return instances.front().clear.has_value(); }
   bool uses_age() const;  // any instance has age()
 };
 

@@ -41,7 +41,7 @@ rules:
   ASSERT_EQ(rule.expr->instances.size(), 1u);
   const RuleInstance& inst = rule.expr->instances[0];
   EXPECT_EQ(inst.labels, "");
-  EXPECT_FALSE(rule.expr->fans_out);
+  EXPECT_FALSE(rule.expr->fans_out());
   EXPECT_EQ(inst.warn->text, "sofr_iorb > 5bp");
   EXPECT_EQ(rule.expr->for_observations, 2);
   EXPECT_EQ(rule.expr->repeat, std::chrono::hours(24));
@@ -123,7 +123,7 @@ TEST(RulesConfig, ForEachCompilesOneInstancePerItem) {
   ASSERT_TRUE(r.config) << ::testing::PrintToString(Errors(r));
   const RuleSet& rs = *r.config->rule_set;
   const ExprRule& up = *r.config->rules[0].expr;
-  EXPECT_TRUE(up.fans_out);
+  EXPECT_TRUE(up.fans_out());
   ASSERT_EQ(up.instances.size(), 2u);
   EXPECT_EQ(up.instances[0].labels, "by=10bp,series=sofr");
   EXPECT_EQ(up.instances[0].warn->text, "change(sofr, 2) > 10bp");

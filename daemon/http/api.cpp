@@ -215,7 +215,7 @@ boost::json::object RuleInfoJson(const config::Config& c, const config::RuleConf
     const auto& e = *r.expr;
     const auto& first = e.instances.front();
     boost::json::value for_each = nullptr;
-    if (e.fans_out) {
+    if (e.fans_out()) {
       boost::json::array labels;
       for (const auto& inst : e.instances) labels.push_back(boost::json::value(inst.labels));
       for_each = std::move(labels);
