@@ -70,7 +70,7 @@ TEST(Calendar, GoodFridayFollowsEasterExceptEarlyCloseYears) {
 // The real SOFR file has an empty value exactly on the holidays and a row on every business
 // day, so the calendar must agree with it row by row.
 TEST(Calendar, MatchesSofrPublicationDays) {
-  std::ifstream in(std::string(LIQWATCH_SHARED_DIR) + "/data/SOFR.csv");
+  std::ifstream in(std::string(LIQWATCH_FEED_DATA_DIR) + "/SOFR.csv");
   ASSERT_TRUE(in.good());
   std::string line;
   std::getline(in, line);  // header

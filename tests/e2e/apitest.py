@@ -1,5 +1,5 @@
 """Shared set-up for the HTTP API tests (test_api_*.py): a feed server with SOFR and IORB from
-../shared/data, a webhook sink, and `liqwatch run --listen 127.0.0.1:PORT` with two rules on
+tests/testdata/feeds, a webhook sink, and `liqwatch run --listen 127.0.0.1:PORT` with two rules on
 SOFR, started with the feed at 2025-10-27 and advanced to 2025-10-29, so that one alert opened
 (2025-10-28, SOFR 4.31 > 4.30) and resolved (2025-10-29, 4.27)."""
 

@@ -6,7 +6,7 @@ process, a webhook sink as a thread, and the real `liqwatch` binary as a child p
 Environment (set by ctest, see tests/CMakeLists.txt):
   LIQWATCH_BIN         the built binary (default: <source>/build/liqwatch)
   LIQWATCH_SOURCE_DIR  the repository (default: two levels above this file)
-  LIQWATCH_SHARED_DIR  ../shared, holding data/<SERIES>.csv (default: <source>/../shared)
+  LIQWATCH_FEED_DATA   real feed observations, <SERIES>.csv (default: <source>/tests/testdata/feeds)
   LIQWATCH_ARTIFACTS   optional: logs of every daemon/feed server are copied there per test
 
 Typical use:
@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 SOURCE_DIR = Path(os.environ.get("LIQWATCH_SOURCE_DIR") or Path(__file__).resolve().parents[2])
-SHARED_DIR = Path(os.environ.get("LIQWATCH_SHARED_DIR") or SOURCE_DIR.parent / "shared")
+FEED_DATA_DIR = Path(os.environ.get("LIQWATCH_FEED_DATA") or SOURCE_DIR / "tests" / "testdata" / "feeds")
 BIN = os.environ.get("LIQWATCH_BIN") or str(SOURCE_DIR / "build" / "liqwatch")
 ARTIFACTS = Path(os.environ["LIQWATCH_ARTIFACTS"]) if os.environ.get("LIQWATCH_ARTIFACTS") else None
 PYTHON = "/usr/bin/python3"  # Debian's interpreter (has aiosmtpd); never the pyenv one on PATH
@@ -162,11 +162,19 @@ def metric_samples(text: str) -> dict[str, float]:
     return out
 
 
+def _feed_file(path: Path) -> Path:
+    if not path.is_file():
+        raise FileNotFoundError(f"test fixture missing: {path} (real feed data ships in "
+                                f"tests/testdata/feeds)")
+    return path
+
+
 def copy_series(dst_dir: Path, series: str, since: str = "", until: str = "",
                 src_dir: Optional[Path] = None) -> Path:
-    """Copies ../shared/data/<series>.csv (date,value) into dst_dir, keeping rows with
-    since <= date <= until (ISO dates; empty = unbounded). Returns dst_dir."""
-    src = Path(src_dir or SHARED_DIR / "data") / f"{series}.csv"
+    """Copies tests/testdata/feeds/<series>.csv (date,value) into dst_dir, keeping rows with
+    since <= date <= until (ISO dates; empty = unbounded). Returns dst_dir. A missing file
+    raises (the test errors, naming the file): no test passes or skips for want of its data."""
+    src = _feed_file(Path(src_dir or FEED_DATA_DIR) / f"{series}.csv")
     dst_dir = Path(dst_dir)
     dst_dir.mkdir(parents=True, exist_ok=True)
     with src.open(newline="") as f:
@@ -180,12 +188,12 @@ def copy_series(dst_dir: Path, series: str, since: str = "", until: str = "",
     return dst_dir
 
 
-def copy_shared_file(dst_dir: Path, name: str) -> Path:
-    """Copies ../shared/data/<name> unchanged into dst_dir (e.g. the Treasury DTS rows, which
-    are not a date,value series). Returns dst_dir."""
+def copy_feed_file(dst_dir: Path, name: str) -> Path:
+    """Copies tests/testdata/feeds/<name> unchanged into dst_dir (e.g. the Treasury DTS rows,
+    which are not a date,value series). Returns dst_dir."""
     dst_dir = Path(dst_dir)
     dst_dir.mkdir(parents=True, exist_ok=True)
-    (dst_dir / name).write_bytes((SHARED_DIR / "data" / name).read_bytes())
+    (dst_dir / name).write_bytes(_feed_file(FEED_DATA_DIR / name).read_bytes())
     return dst_dir
 
 
@@ -747,4 +755,4 @@ def wait_source_error(daemon: Daemon, db: Path, series: str, expected: str,
 
 
 if __name__ == "__main__":  # smoke check of the helpers
-    print(f"BIN={BIN}\nSOURCE_DIR={SOURCE_DIR}\nSHARED_DIR={SHARED_DIR}", file=sys.stderr)
+    print(f"BIN={BIN}\nSOURCE_DIR={SOURCE_DIR}\nFEED_DATA_DIR={FEED_DATA_DIR}", file=sys.stderr)

@@ -7,7 +7,7 @@ fanned out over both series. SOFR is served up to 2025-10-28 (4.31% vs 4.15%: 16
 then up to 2025-10-29 (4.27%: 12bp, quiet). The data is a year old, so both stale_feed
 instances fire on the wall clock.
 
-Environment: see lwtest.py (LIQWATCH_BIN, LIQWATCH_SHARED_DIR, LIQWATCH_ARTIFACTS).
+Environment: see lwtest.py (LIQWATCH_BIN, LIQWATCH_ARTIFACTS).
 """
 
 import sys

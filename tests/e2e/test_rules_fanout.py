@@ -7,7 +7,7 @@ webhook, not the `desk` one. The API (/api/v1/rules, /metrics), the CLI and the 
 two instances with their own state, and a restart neither re-sends the firing instance nor
 loses it. Removing the stuck item from the config (SIGHUP) resolves its alert.
 
-Environment: see lwtest.py (LIQWATCH_BIN, LIQWATCH_SHARED_DIR, LIQWATCH_ARTIFACTS).
+Environment: see lwtest.py (LIQWATCH_BIN, LIQWATCH_ARTIFACTS).
 """
 
 import datetime as dt

@@ -7,7 +7,7 @@ With `evaluation.age_interval: 1s` the timer re-evaluates the rule with the curr
 the age passes T the rule fires, the transition is recorded (alert_events, alerts) and the
 webhook gets the notification, while the feed is never asked again and no observation is added.
 
-Environment: see lwtest.py (LIQWATCH_BIN, LIQWATCH_SHARED_DIR, LIQWATCH_ARTIFACTS).
+Environment: see lwtest.py (LIQWATCH_BIN, LIQWATCH_ARTIFACTS).
 """
 
 import datetime as dt

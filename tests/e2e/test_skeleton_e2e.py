@@ -1,7 +1,7 @@
 """The skeleton path end to end: poll FRED -> store -> rule -> alert -> webhook -> history.
 
 A feed fixture server (tests/fixtures/feedserver.py) serves fredgraph.csv built from
-../shared/data/SOFR.csv, first only up to 2025-10-27; the real `liqwatch run` polls it every
+tests/testdata/feeds/SOFR.csv, first only up to 2025-10-27; the real `liqwatch run` polls it every
 second with the rule `sofr > 4.30` (critical) and a webhook to a local sink. Then the feed
 publishes 2025-10-28 (SOFR 4.31%, the peak of the late-October 2025 squeeze) and the test
 checks, in order: the POST at the sink, the rows in SQLite, `liqwatch alerts --format json`,
@@ -16,7 +16,7 @@ already fire.) The window also includes the 2025-10-13 holiday row with an empty
 Also: a broken config makes `check-config` exit 2 with `FILE:LINE:COL: message`, and `run`
 refuse to start with the same message.
 
-Environment: see lwtest.py (LIQWATCH_BIN, LIQWATCH_SHARED_DIR, LIQWATCH_ARTIFACTS).
+Environment: see lwtest.py (LIQWATCH_BIN, LIQWATCH_ARTIFACTS).
 """
 
 import os

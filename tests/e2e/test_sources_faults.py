@@ -33,7 +33,7 @@ def when(entry: dict) -> float:
 
 
 class Stack:
-    """A feed server over the given shared-data series and a daemon on `config(url)` (the
+    """A feed server over the given tests/testdata/feeds series and a daemon on `config(url)` (the
     sources and series; storage and log are added)."""
 
     def __init__(self, test: unittest.TestCase, tmp: lwtest.Scratch, series: tuple,
@@ -42,7 +42,7 @@ class Stack:
         for s in series:
             lwtest.copy_series(data, s)
         if dts:
-            lwtest.copy_shared_file(data, "DTS_OPERATING_CASH_BALANCE_rows.csv")
+            lwtest.copy_feed_file(data, "DTS_OPERATING_CASH_BALANCE_rows.csv")
         data.mkdir(parents=True, exist_ok=True)
         self.test = test
         self.feed = lwtest.start_feed(tmp, data)

@@ -49,7 +49,7 @@ class SourcesFeeds(unittest.TestCase):
             data = tmp.path / "data"
             for s in ("SOFR", "RRPONTSYD"):
                 lwtest.copy_series(data, s)
-            lwtest.copy_shared_file(data, "DTS_OPERATING_CASH_BALANCE_rows.csv")
+            lwtest.copy_feed_file(data, "DTS_OPERATING_CASH_BALANCE_rows.csv")
             feed = lwtest.start_feed(tmp, data)
             db = tmp.path / "liqwatch.db"
             cfg = tmp.write("liqwatch.yaml", feeds_config(db, feed.base_url))

@@ -140,7 +140,7 @@ class ValidatorsSurviveRestart(unittest.TestCase):
             data = tmp.path / "data"
             for s in ("SOFR", "IORB", "EFFR"):
                 lwtest.copy_series(data, s)
-            lwtest.copy_shared_file(data, "DTS_OPERATING_CASH_BALANCE_rows.csv")
+            lwtest.copy_feed_file(data, "DTS_OPERATING_CASH_BALANCE_rows.csv")
             feed = lwtest.start_feed(tmp, data, api_key=FRED_KEY)
             db = tmp.path / "liqwatch.db"
             url = feed.base_url

@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -32,10 +33,10 @@ inline std::vector<Point> Points(std::vector<std::pair<const char*, double>> row
   return out;
 }
 
-// A file from ../shared/data ("date,value", blank = missing), scaled to canonical units.
+// A file from tests/testdata/feeds ("date,value", blank = missing), scaled to canonical units.
 inline std::vector<Point> LoadShared(const std::string& name, double scale = 1.0) {
-  std::ifstream in(std::string(LIQWATCH_SHARED_DIR) + "/data/" + name);
-  EXPECT_TRUE(in.good()) << name;
+  std::ifstream in(std::string(LIQWATCH_FEED_DATA_DIR) + "/" + name);
+  if (!in) throw std::runtime_error("test fixture missing: tests/testdata/feeds/" + name);
   std::vector<Point> out;
   std::string line;
   std::getline(in, line);

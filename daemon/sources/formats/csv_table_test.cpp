@@ -13,7 +13,7 @@ using ::testing::HasSubstr;
 
 TEST(CsvTable, SharedDataFileParses) {
   std::string body =
-      testing::ReadFileOrEmpty(std::string(LIQWATCH_SHARED_DIR) + "/data/RRPONTSYD.csv");
+      testing::ReadTestFile(std::string(LIQWATCH_FEED_DATA_DIR) + "/RRPONTSYD.csv");
   ASSERT_FALSE(body.empty());
   auto r = ParseCsvTable(body, {});
   ASSERT_TRUE(r.ok()) << r.status().message();

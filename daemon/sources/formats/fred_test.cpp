@@ -1,10 +1,10 @@
 #include "sources/formats/fred.h"
 
-#include <fstream>
-#include <sstream>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include "sources/formats/testing.h"
 
 namespace liqwatch::sources {
 namespace {
@@ -12,13 +12,6 @@ namespace {
 using ::testing::HasSubstr;
 
 Date D(const char* s) { return *ParseDate(s); }
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
 
 constexpr char kFredJson[] = R"({
     "realtime_start": "2025-12-01",
@@ -216,8 +209,8 @@ TEST(FredGraphCsv, UnclosedQuoteIsError) {
 }
 
 TEST(FredGraphCsv, RealSharedSofrFileParses) {
-  // /work/shared/data/SOFR.csv is a real fredgraph download re-headed "date,value".
-  std::string body = ReadFile(std::string(LIQWATCH_SHARED_DIR) + "/data/SOFR.csv");
+  // tests/testdata/feeds/SOFR.csv is a real fredgraph download re-headed "date,value".
+  std::string body = testing::ReadTestFile(std::string(LIQWATCH_FEED_DATA_DIR) + "/SOFR.csv");
   ASSERT_FALSE(body.empty());
   ASSERT_EQ(body.rfind("date,value\n", 0), 0u);
   body.replace(0, 10, "observation_date,SOFR");
