@@ -1,6 +1,7 @@
 #include "alerts/history_input.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 
 #include <fmt/format.h>
@@ -44,15 +45,36 @@ Status LoadCsv(const std::string& path, Unit unit, std::vector<expr::Point>& out
   return Status::Ok();
 }
 
-Status LoadDataDir(const config::Config& c, const std::string& dir, FetchedHistory& out) {
+Status LoadDataDir(const config::Config& c, const std::string& dir, FetchedHistory& out,
+                   std::vector<std::string>& missing) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec))
+    return Status::NotFound(fmt::format("data folder {} does not exist", dir));
   for (const auto& s : c.series) {
     std::vector<expr::Point> pts;
     Status st = LoadCsv(dir + "/" + s.id + ".csv", s.unit, pts);
-    if (st.code() == Status::Code::kNotFound) continue;  // no file: the series has no history
+    if (st.code() == Status::Code::kNotFound) {  // no file: the series has no history
+      missing.push_back(s.id);
+      continue;
+    }
     if (!st.ok()) return st;
     out[s.id] = std::move(pts);
   }
   return Status::Ok();
+}
+
+std::vector<std::string> RulesReading(const config::Config& c, const std::string& id) {
+  std::vector<std::string> out;
+  const auto index = c.rule_set ? c.rule_set->catalog.Find(id) : std::nullopt;
+  for (const auto& rule : c.rules) {
+    bool reads = !rule.expr && rule.series == id;
+    if (rule.expr && index) {
+      for (const auto& inst : rule.expr->instances)
+        reads = reads || c.rule_set->FetchedInputs(inst).count(*index) != 0;
+    }
+    if (reads) out.push_back(rule.name);
+  }
+  return out;
 }
 
 Result<KnownHistory> KnownHistory::Load(store::Store& s, const config::Config& c) {

@@ -22,8 +22,15 @@ using FetchedHistory = std::map<std::string, std::vector<expr::Point>>;
 // One `date,value` CSV (header required, empty value or "." = missing), appended to `out`.
 Status LoadCsv(const std::string& path, Unit unit, std::vector<expr::Point>& out);
 
-// <dir>/<series-id>.csv for every series of the config; a series without a file has no history.
-Status LoadDataDir(const config::Config& c, const std::string& dir, FetchedHistory& out);
+// <dir>/<series-id>.csv for every series of the config. `dir` must be a folder (NotFound
+// otherwise, naming it); a series without a file has no history and its id is appended to
+// `missing` (config order).
+Status LoadDataDir(const config::Config& c, const std::string& dir, FetchedHistory& out,
+                   std::vector<std::string>& missing);
+
+// The names of the rules (config order) that read series `id`, directly or through derived
+// series: the rules a replay without that series cannot judge.
+std::vector<std::string> RulesReading(const config::Config& c, const std::string& id);
 
 // The database's history as known on each date (`liqwatch backtest` without --data): the
 // stored observations of every series of the config, with each revision (observation_revisions)

@@ -1,8 +1,10 @@
 // liqwatch backtest: replay history through the expression-rule engine; sends nothing.
 #include <cstdio>
 #include <map>
+#include <variant>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <boost/json.hpp>
 
 #include "alerts/history_input.h"
@@ -23,6 +25,8 @@ namespace {
 struct BacktestArgs {
   std::string config, from, to, format = "table";
   std::optional<std::string> data, db;
+  bool strict = false;   // a series file a rule needs is missing: exit 2
+  bool summary = false;  // alerts per rule per month instead of the transitions
 };
 
 // "firing -> firing (escalated)": the kind is shown where the states do not name it
@@ -32,6 +36,147 @@ std::string TransitionText(const store::Transition& t) {
   std::string out = fmt::format("{} -> {}", AlertStateName(t.from), to);
   if (t.kind != to) out += fmt::format(" ({})", t.kind);
   return out;
+}
+
+// A missing series file blinds the rules that read it: said on stderr, an error under --strict.
+// Returns false when the replay must not run.
+bool ReportMissing(const config::Config& c, const std::string& dir,
+                   const std::vector<std::string>& missing, bool strict) {
+  bool blinded = false;
+  for (const auto& id : missing) {
+    auto rules = alerts::RulesReading(c, id);
+    if (rules.empty()) continue;  // nothing reads it: nothing is lost
+    blinded = true;
+    std::fprintf(stderr, "liqwatch backtest: %s: no %s/%s.csv: %s %s no data\n",
+                 strict ? "error" : "warning", dir.c_str(), id.c_str(),
+                 rules.size() == 1 ? "rule" : "rules",
+                 fmt::format("{} {}", fmt::join(rules, ", "), rules.size() == 1 ? "sees" : "see")
+                     .c_str());
+  }
+  return !(strict && blinded);
+}
+
+// The transitions of the replay, or the exit code when it cannot run.
+std::variant<std::vector<store::Transition>, int> Replay(const config::Config& c,
+                                                          const BacktestArgs& a, Date from,
+                                                          Date to) {
+  if (a.data) {
+    alerts::FetchedHistory data;
+    std::vector<std::string> missing;
+    Status st = alerts::LoadDataDir(c, *a.data, data, missing);
+    if (!st.ok()) {
+      std::fprintf(stderr, "liqwatch backtest: %s\n", st.message().c_str());
+      return 2;
+    }
+    if (!ReportMissing(c, *a.data, missing, a.strict)) return 2;
+    auto history = alerts::BuildHistory(*c.rule_set, c, data);
+    return alerts::Backtest(c, history, from, to);
+  }
+  auto store = store::Store::Open(a.db.value_or(c.storage_path), store::Store::Mode::kReadOnly);
+  if (!store.ok()) {
+    std::fprintf(stderr, "liqwatch backtest: %s\n", store.status().message().c_str());
+    return 1;
+  }
+  // Values as known on each date: revisions seen after it are rolled back.
+  auto known = alerts::KnownHistory::Load(**store, c);
+  if (!known.ok()) {
+    std::fprintf(stderr, "liqwatch backtest: %s\n", known.status().message().c_str());
+    return 1;
+  }
+  return alerts::BacktestAsKnown(c, *known, from, to);
+}
+
+void PrintJson(const std::vector<store::Transition>& transitions) {
+  boost::json::array arr;
+  for (const auto& t : transitions) {
+    boost::json::object o;
+    o["date"] = FormatDate(t.obs_date);
+    o["rule"] = t.rule;
+    o["labels"] = t.labels;
+    o["kind"] = t.kind;
+    o["from"] = std::string(AlertStateName(t.from));
+    o["to"] = std::string(AlertStateName(t.to));
+    o["severity"] = std::string(SeverityName(t.severity));
+    o["series"] = t.series;
+    if (t.value)
+      o["value"] = *t.value;
+    else
+      o["value"] = nullptr;
+    o["message"] = t.message;
+    arr.push_back(std::move(o));
+  }
+  std::printf("%s\n", boost::json::serialize(arr).c_str());
+}
+
+void PrintTable(const config::Config& c, const std::vector<store::Transition>& transitions,
+                const BacktestArgs& a) {
+  auto value_text = [&](const store::Transition& t) -> std::string {
+    if (!t.value) return "";
+    auto idx = c.rule_set->catalog.Find(t.series);
+    Dimension dim = idx ? c.rule_set->catalog.spec(*idx).dimension : Dimension::kIndex;
+    return FormatValue(*t.value, dim);
+  };
+  Table table;
+  table.header = {"DATE", "RULE", "TRANSITION", "SEVERITY", "VALUE", "MESSAGE"};
+  for (const auto& t : transitions) {
+    table.rows.push_back({FormatDate(t.obs_date), InstanceName(t.rule, t.labels), TransitionText(t),
+                          std::string(SeverityName(t.severity)), value_text(t), t.message});
+  }
+  std::printf("%s", RenderTable(table, 90).c_str());
+  std::printf("%zu transitions, %s..%s\n", transitions.size(), a.from.c_str(), a.to.c_str());
+}
+
+// --summary: alerts opened (a transition into firing from another state) per rule and month,
+// every rule of the config listed, so a quiet rule shows as zeros and a noisy one stands out.
+void PrintSummary(const config::Config& c, const std::vector<store::Transition>& transitions,
+                  Date from, Date to, Format format) {
+  std::vector<std::string> months;
+  for (Date d = from; d <= to;) {
+    months.push_back(FormatDate(d).substr(0, 7));
+    const auto ymd = std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(d)};
+    d = std::chrono::sys_days{(ymd.year() / ymd.month() + std::chrono::months{1}) / 1};
+  }
+  std::map<std::string, std::map<std::string, int>> opened;  // rule -> month -> alerts
+  for (const auto& t : transitions)
+    if (t.to == AlertState::kFiring && t.from != AlertState::kFiring)
+      ++opened[t.rule][FormatDate(t.obs_date).substr(0, 7)];
+  if (format == Format::kJson) {
+    boost::json::array rules;
+    for (const auto& rule : c.rules) {
+      boost::json::object per_month;
+      int total = 0;
+      for (const auto& m : months) {
+        const int n = opened[rule.name][m];
+        per_month[m] = n;
+        total += n;
+      }
+      rules.push_back({{"rule", rule.name}, {"alerts", std::move(per_month)}, {"total", total}});
+    }
+    boost::json::object out{{"from", FormatDate(from)}, {"to", FormatDate(to)},
+                            {"rules", std::move(rules)}};
+    std::printf("%s\n", boost::json::serialize(out).c_str());
+    return;
+  }
+  Table table;
+  table.header = {"RULE"};
+  table.header.insert(table.header.end(), months.begin(), months.end());
+  table.header.push_back("TOTAL");
+  int all = 0;
+  for (const auto& rule : c.rules) {
+    std::vector<std::string> row{rule.name};
+    int total = 0;
+    for (const auto& m : months) {
+      const int n = opened[rule.name][m];
+      row.push_back(std::to_string(n));
+      total += n;
+    }
+    row.push_back(std::to_string(total));
+    all += total;
+    table.rows.push_back(std::move(row));
+  }
+  std::printf("%s", RenderTable(table).c_str());
+  std::printf("%d alerts opened by %zu rules, %s..%s\n", all, c.rules.size(),
+              FormatDate(from).c_str(), FormatDate(to).c_str());
 }
 
 int RunBacktest(const BacktestArgs& a) {
@@ -47,66 +192,20 @@ int RunBacktest(const BacktestArgs& a) {
                  "or json\n");
     return 2;
   }
-  std::vector<store::Transition> transitions;
-  if (a.data) {
-    alerts::FetchedHistory data;
-    Status st = alerts::LoadDataDir(c, *a.data, data);
-    if (!st.ok()) {
-      std::fprintf(stderr, "liqwatch backtest: %s\n", st.message().c_str());
-      return 2;
-    }
-    auto history = alerts::BuildHistory(*c.rule_set, c, data);
-    transitions = alerts::Backtest(c, history, *from, *to);
-  } else {
-    auto store = store::Store::Open(a.db.value_or(c.storage_path), store::Store::Mode::kReadOnly);
-    if (!store.ok()) {
-      std::fprintf(stderr, "liqwatch backtest: %s\n", store.status().message().c_str());
-      return 1;
-    }
-    // Values as known on each date: revisions seen after it are rolled back.
-    auto known = alerts::KnownHistory::Load(**store, c);
-    if (!known.ok()) {
-      std::fprintf(stderr, "liqwatch backtest: %s\n", known.status().message().c_str());
-      return 1;
-    }
-    transitions = alerts::BacktestAsKnown(c, *known, *from, *to);
+  if (*from > *to) {
+    std::fprintf(stderr, "liqwatch backtest: --from %s is after --to %s (a reversed range)\n",
+                 a.from.c_str(), a.to.c_str());
+    return 2;
   }
-  auto value_text = [&](const store::Transition& t) -> std::string {
-    if (!t.value) return "";
-    auto idx = c.rule_set->catalog.Find(t.series);
-    Dimension dim = idx ? c.rule_set->catalog.spec(*idx).dimension : Dimension::kIndex;
-    return FormatValue(*t.value, dim);
-  };
-  if (format == Format::kJson) {
-    boost::json::array arr;
-    for (const auto& t : transitions) {
-      boost::json::object o;
-      o["date"] = FormatDate(t.obs_date);
-      o["rule"] = t.rule;
-      o["labels"] = t.labels;
-      o["kind"] = t.kind;
-      o["from"] = std::string(AlertStateName(t.from));
-      o["to"] = std::string(AlertStateName(t.to));
-      o["severity"] = std::string(SeverityName(t.severity));
-      o["series"] = t.series;
-      if (t.value)
-        o["value"] = *t.value;
-      else
-        o["value"] = nullptr;
-      o["message"] = t.message;
-      arr.push_back(std::move(o));
-    }
-    std::printf("%s\n", boost::json::serialize(arr).c_str());
-    return 0;
-  }
-  Table table;
-  table.header = {"DATE", "RULE", "TRANSITION", "SEVERITY", "VALUE", "MESSAGE"};
-  for (const auto& t : transitions) {
-    table.rows.push_back({FormatDate(t.obs_date), InstanceName(t.rule, t.labels), TransitionText(t),
-                          std::string(SeverityName(t.severity)), value_text(t), t.message});
-  }
-  std::printf("%s", RenderTable(table, 90).c_str());
-  std::printf("%zu transitions, %s..%s\n", transitions.size(), a.from.c_str(), a.to.c_str());
+  auto replay = Replay(c, a, *from, *to);
+  if (const int* code = std::get_if<int>(&replay)) return *code;
+  const auto& transitions = std::get<std::vector<store::Transition>>(replay);
+  if (a.summary)
+    PrintSummary(c, transitions, *from, *to, format);
+  else if (format == Format::kJson)
+    PrintJson(transitions);
+  else
+    PrintTable(c, transitions, a);
   return 0;
 }
 
@@ -125,6 +224,12 @@ void RegisterBacktest(CLI::App& app, CommandFn& run) {
   cmd->add_option("--data", args->data, "Folder of <series-id>.csv files");
   cmd->add_option("--db", args->db, "SQLite database (default: storage.path of the config)");
   cmd->add_option("--format", args->format, "table or json");
+  cmd->add_flag("--strict", args->strict,
+                "With --data: a missing <series-id>.csv that a rule reads is an error (exit 2), "
+                "not a warning");
+  cmd->add_flag("--summary", args->summary,
+                "Print alerts opened per rule per month (every rule listed) instead of the "
+                "transitions");
   cmd->callback([&run, args] { run = [args] { return RunBacktest(*args); }; });
 }
 

@@ -386,7 +386,8 @@ std::string Row(char tag, const Date& date, const std::string& rule, AlertState 
 int RunCase(const std::string& file, const config::Config& c, const TestCase& tc) {
   alerts::FetchedHistory data;
   if (tc.data) {
-    Status st = alerts::LoadDataDir(c, *tc.data, data);
+    std::vector<std::string> missing;  // inline `series:` may supply them
+    Status st = alerts::LoadDataDir(c, *tc.data, data, missing);
     if (!st.ok()) {
       std::fprintf(stderr, "%s:%d:%d: test '%s': %s\n", file.c_str(), tc.pos.line, tc.pos.column,
                    tc.name.c_str(), st.message().c_str());

@@ -46,6 +46,22 @@ int RuleSet::RootClock(int index) const {
   return index;
 }
 
+std::set<int> RuleSet::FetchedInputs(const RuleInstance& instance) const {
+  std::set<int> out;
+  std::vector<int> todo = instance.inputs;
+  if (instance.clock >= 0) todo.push_back(instance.clock);
+  while (!todo.empty()) {
+    const int i = todo.back();
+    todo.pop_back();
+    if (const DerivedConfig* d = FindDerived(i)) {
+      for (int in : d->series.program.inputs()) todo.push_back(in);
+    } else {
+      out.insert(i);
+    }
+  }
+  return out;
+}
+
 void ReadDerived(YamlReader& r, const YAML::Node& node, const Config& c, RuleSet& rs) {
   for (const auto& s : c.series) {
     expr::SeriesSpec spec;

@@ -18,6 +18,7 @@
 
 #include <chrono>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -103,6 +104,9 @@ struct RuleSet {
   // The fetched series a catalog series ultimately reads from (a derived series' clock chain
   // ends at a fetched series): the series whose new observations trigger evaluation.
   int RootClock(int index) const;
+  // The fetched series (catalog indexes) an instance reads, through derived series, its clock
+  // included: the files a replay needs for it.
+  std::set<int> FetchedInputs(const RuleInstance& instance) const;
 };
 
 // Builds the catalog from c.series and reads + compiles the top-level `derived:` list.

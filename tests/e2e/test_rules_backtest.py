@@ -108,5 +108,78 @@ class BacktestExample(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
 
 
+def run_backtest(*args, data=None):
+    cmd = [BIN, "backtest", "--config", str(ROOT / "config/rules/funding.yaml")]
+    if data is not None:
+        cmd += ["--data", str(data)]
+    return subprocess.run(cmd + list(args), capture_output=True, text=True, timeout=60)
+
+
+class BacktestHonesty(unittest.TestCase):
+    """A replay that cannot see its data says so instead of printing a quiet timeline."""
+
+    def test_missing_data_folder_is_an_error(self):
+        r = run_backtest("--from", "2025-10-01", "--to", "2025-10-31",
+                         data=ROOT / "data" / "exmple")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("liqwatch backtest: data folder ", r.stderr)
+        self.assertIn("data/exmple does not exist", r.stderr)
+        self.assertEqual(r.stdout, "")
+
+    def test_reversed_range_is_an_error(self):
+        r = run_backtest("--from", "2025-11-07", "--to", "2025-10-20", data=ROOT / "data/example")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--from 2025-11-07 is after --to 2025-10-20", r.stderr)
+        self.assertEqual(r.stdout, "")
+
+    def test_missing_series_file_names_the_rules_it_blinds(self):
+        with lwtest.Scratch(self) as tmp:
+            data = tmp.path / "data"
+            data.mkdir()
+            for f in (ROOT / "data/example").glob("*.csv"):
+                if f.name != "sofr.csv":
+                    (data / f.name).write_bytes(f.read_bytes())
+            r = run_backtest("--from", "2025-10-20", "--to", "2025-11-07", data=data)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            [line] = [l for l in r.stderr.splitlines() if "/sofr.csv" in l]
+            self.assertIn("warning: no ", line)
+            self.assertIn("sofr_above_iorb", line)        # through the derived sofr_iorb
+            self.assertIn("sofr_above_target_top", line)  # directly
+            self.assertNotIn("reserves_below_floor", line)
+            self.assertNotIn("sofr_above_iorb", r.stdout)  # blind, so silent: hence the warning
+            strict = run_backtest("--strict", "--from", "2025-10-20", "--to", "2025-11-07",
+                                  data=data)
+            self.assertEqual(strict.returncode, 2)
+            self.assertIn("error: no ", strict.stderr)
+            self.assertEqual(strict.stdout, "")
+
+    def test_summary_counts_alerts_per_rule_per_month(self):
+        events = json.loads(backtest("json", "2025-09-01", "2025-12-31"))
+        r = run_backtest("--summary", "--format", "json", "--from", "2025-09-01", "--to",
+                         "2025-12-31", data=ROOT / "data/example")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        summary = json.loads(r.stdout)
+        rules = {x["rule"]: x for x in summary["rules"]}
+        self.assertIn("sofr_above_iorb", rules)
+        self.assertEqual(sorted(rules["sofr_above_iorb"]["alerts"]),
+                         ["2025-09", "2025-10", "2025-11", "2025-12"])
+        for name, row in rules.items():
+            for month, n in row["alerts"].items():
+                expected = len([e for e in events if e["rule"] == name and e["to"] == "firing"
+                                and e["from"] != "firing" and e["date"].startswith(month)])
+                self.assertEqual(n, expected, (name, month))
+            self.assertEqual(row["total"], sum(row["alerts"].values()))
+        # 2025-10-16 (15bp, resolved the next day) and the squeeze from 2025-10-28.
+        self.assertEqual(rules["sofr_above_iorb"]["alerts"]["2025-10"], 2)
+        table = run_backtest("--summary", "--from", "2025-10-01", "--to", "2025-11-30",
+                             data=ROOT / "data/example")
+        self.assertEqual(table.returncode, 0, table.stderr)
+        lines = table.stdout.splitlines()
+        self.assertRegex(lines[0], r"^RULE\s+2025-10\s+2025-11\s+TOTAL$")
+        [row] = [l for l in lines if l.startswith("sofr_above_iorb ")]
+        self.assertEqual(row.split()[1:], ["2", "1", "3"])
+        self.assertRegex(lines[-1], r"^\d+ alerts opened by \d+ rules, 2025-10-01..2025-11-30$")
+
+
 if __name__ == "__main__":
     unittest.main()
