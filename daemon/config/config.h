@@ -99,9 +99,20 @@ struct EmailConfig {
   std::string ca_file;                  // CA bundle for TLS verification; empty = system
 };
 
+// type alertmanager (docs/notifications.md): every URL receives every alert.
+struct AlertmanagerConfig {
+  std::vector<std::string> urls;            // base URLs of the replicas (secrets resolved)
+  Duration resend_interval{};               // re-post firing alerts; < Alertmanager's resolve_timeout
+  std::string dashboard_url;                // generatorURL base; empty = no link
+  std::optional<std::string> username;      // basic auth (a secret reference is allowed)
+  std::optional<std::string> password;      // basic auth password (a secret)
+  std::optional<std::string> bearer_token;  // Authorization: Bearer (a secret)
+  std::string ca_file;                      // CA bundle for https; empty = system
+};
+
 struct NotifierConfig {
   std::string name;
-  std::string type;  // webhook, slack, email
+  std::string type;  // webhook, slack, email, alertmanager
   std::string url;   // may be a secret (webhook URLs embed tokens); smtp(s):// for email
   Duration timeout{};
   std::optional<std::string> signing_secret;  // webhook: HMAC-SHA256 key (a secret)
@@ -112,6 +123,7 @@ struct NotifierConfig {
   Duration group_wait{};         // slack/email: group alerts opening within it
   std::string message_template;  // optional {{placeholder}} text (notify/template.h)
   EmailConfig email;             // type email
+  AlertmanagerConfig alertmanager;  // type alertmanager
   Position pos;
 };
 

@@ -60,6 +60,8 @@ inline constexpr std::chrono::milliseconds kDeliveryBackoffInitial = 2s;
 inline constexpr std::chrono::milliseconds kDeliveryBackoffMax = 10min;
 inline constexpr std::chrono::milliseconds kDeliveryMaxAge = 24h;  // then dead-lettered
 inline constexpr int kDeliveryBatch = 50;
+// Alertmanager: re-post still-firing alerts this often (its resolve_timeout defaults to 5m).
+inline constexpr std::chrono::milliseconds kAlertmanagerResendInterval = 1min;
 // evaluation.age_interval: how often the daemon evaluates age() (staleness) rules.
 inline constexpr std::chrono::milliseconds kAgeInterval = 60s;
 

@@ -103,6 +103,66 @@ void ReadEmail(YamlReader& r, const YAML::Node& n, const std::string& path, Noti
   if (auto v = r.String(n, "ca_file", path, false)) nc.email.ca_file = *v;
 }
 
+void ReadAlertmanager(YamlReader& r, const YAML::Node& n, const std::string& path,
+                      NotifierConfig& nc, bool& ok) {
+  AlertmanagerConfig& am = nc.alertmanager;
+  const YAML::Node urls = n["urls"];
+  if (!urls || urls.IsNull()) {
+    r.Error(n, fmt::format("{}: missing required key 'urls'", path));
+    ok = false;
+  } else if (!urls.IsSequence() || urls.size() == 0) {
+    r.Error(urls, fmt::format("{}.urls: expected a list of one or more Alertmanager URLs", path));
+    ok = false;
+  } else {
+    for (std::size_t i = 0; i < urls.size(); ++i) {
+      // Each item through the same URL check (and secret resolution) as a notifier's url.
+      // ("urls[i]" as the key keeps the item's position and names it in messages).
+      const std::string key = fmt::format("urls[{}]", i);
+      YAML::Node one;
+      one[key] = urls[i];
+      auto url = r.Url(one, key.c_str(), path, true, true);
+      if (!url) {
+        ok = false;
+        continue;
+      }
+      std::string u = *url;
+      while (!u.empty() && u.back() == '/') u.pop_back();
+      am.urls.push_back(std::move(u));
+    }
+  }
+  am.resend_interval = r.DurationValue(n, "resend_interval", path, false)
+                           .value_or(defaults::kAlertmanagerResendInterval);
+  if (am.resend_interval < std::chrono::seconds(1)) {
+    r.Error(n["resend_interval"],
+            fmt::format("{}.resend_interval: must be at least 1s (and shorter than "
+                        "Alertmanager's resolve_timeout)",
+                        path));
+    ok = false;
+  }
+  if (n["dashboard_url"]) {
+    if (auto d = r.Url(n, "dashboard_url", path, false, false)) {
+      am.dashboard_url = *d;
+      while (!am.dashboard_url.empty() && am.dashboard_url.back() == '/')
+        am.dashboard_url.pop_back();
+    } else {
+      ok = false;
+    }
+  }
+  am.username = r.Secret(n, "username", path, false);
+  am.password = r.Secret(n, "password", path, false);
+  am.bearer_token = r.Secret(n, "bearer_token", path, false);
+  if (am.password && !am.username) {
+    r.Error(n["password"], fmt::format("{}.password: needs {}.username", path, path));
+    ok = false;
+  }
+  if (am.username && am.bearer_token) {
+    r.Error(n["bearer_token"],
+            fmt::format("{}.bearer_token: use either username/password or bearer_token", path));
+    ok = false;
+  }
+  if (auto v = r.String(n, "ca_file", path, false)) am.ca_file = *v;
+}
+
 // Problems with the {{names}} of a template: unknown names and an unterminated "{{".
 std::vector<std::string> UnknownPlaceholders(const std::string& t) {
   std::vector<std::string> out;
@@ -170,16 +230,22 @@ void ReadNotifiers(YamlReader& r, const YAML::Node& node, Config& c) {
           n, path,
           {"type", "url", "timeout", "send_resolved", "deliver_after_silence", "rate_limit",
            "template", "group_wait", "from", "to", "username", "password", "starttls", "ca_file"});
+    } else if (type == "alertmanager") {
+      checked = r.CheckMap(n, path,
+                           {"type", "urls", "timeout", "send_resolved", "deliver_after_silence",
+                            "rate_limit", "resend_interval", "dashboard_url", "username",
+                            "password", "bearer_token", "ca_file"});
     } else {
       if (!r.CheckMap(n, path,
                       {"type", "url", "timeout", "send_resolved", "deliver_after_silence",
                        "rate_limit", "template", "group_wait", "secret", "from", "to", "username",
-                       "password", "starttls", "ca_file"}))
+                       "password", "starttls", "ca_file", "urls", "resend_interval",
+                       "dashboard_url", "bearer_token"}))
         continue;
       auto t = r.String(n, "type", path, true);
       if (t) {
         r.Error(n["type"], fmt::format("{}.type: unknown notifier type '{}', expected webhook, "
-                                       "slack or email",
+                                       "slack, email or alertmanager",
                                        path, *t));
       }
       continue;
@@ -221,11 +287,13 @@ void ReadNotifiers(YamlReader& r, const YAML::Node& node, Config& c) {
         nc.rate_limit_period = *period;
       }
     }
-    if (type != "webhook") {
+    if (type != "webhook" && type != "alertmanager") {
       nc.group_wait = r.DurationValue(n, "group_wait", path, false).value_or(Duration{});
     }
     if (type == "email") {
       ReadEmail(r, n, path, nc, ok);
+    } else if (type == "alertmanager") {
+      ReadAlertmanager(r, n, path, nc, ok);
     } else {
       auto url = r.Url(n, "url", path, true, true);
       if (url)

@@ -104,7 +104,7 @@ TEST(NotifyConfig, ReportsErrorsWithPositions) {
   EXPECT_THAT(Errors(r),
               ::testing::ElementsAre(
                   "n.yaml:16:11: notifiers.a.type: unknown notifier type 'pager', expected "
-                  "webhook, slack or email",
+                  "webhook, slack, email or alertmanager",
                   "n.yaml:21:5: notifiers.b: unknown key 'secret', expected one of type, url, "
                   "timeout, send_resolved, deliver_after_silence, rate_limit, template, group_wait",
                   "n.yaml:24:10: notifiers.c.url: malformed SMTP URL 'http://mail.example.com', "
@@ -138,6 +138,73 @@ TEST(NotifyConfig, SmtpUrls) {
   EXPECT_FALSE(IsSmtpUrl("smtp://"));
   EXPECT_FALSE(IsSmtpUrl("smtp://user:pw@host"));
   EXPECT_FALSE(IsSmtpUrl("http://host"));
+}
+
+TEST(NotifyConfig, ReadsAlertmanager) {
+  setenv("LW_NC_AM_PASS", "am-pass-789", 1);
+  auto r = Load(R"(  am:
+    type: alertmanager
+    urls: [http://127.0.0.1:9093/, "http://127.0.0.1:9094"]
+    resend_interval: 30s
+    dashboard_url: https://liqwatch.example/
+    username: desk
+    password: ${env:LW_NC_AM_PASS}
+    ca_file: /etc/ssl/certs/internal-ca.pem
+  am2:
+    type: alertmanager
+    urls: [https://am.example]
+    bearer_token: tok
+)");
+  ASSERT_TRUE(r.config) << (r.errors.empty() ? "" : r.errors[0].ToString());
+  const auto& am = r.config->notifiers[0];
+  EXPECT_EQ(am.type, "alertmanager");
+  EXPECT_EQ(am.alertmanager.urls,
+            (std::vector<std::string>{"http://127.0.0.1:9093", "http://127.0.0.1:9094"}));
+  EXPECT_EQ(am.alertmanager.resend_interval, std::chrono::seconds(30));
+  EXPECT_EQ(am.alertmanager.dashboard_url, "https://liqwatch.example");
+  EXPECT_EQ(am.alertmanager.username, "desk");
+  EXPECT_EQ(am.alertmanager.password, "am-pass-789");
+  EXPECT_EQ(am.alertmanager.ca_file, "/etc/ssl/certs/internal-ca.pem");
+  EXPECT_TRUE(am.send_resolved);
+  const auto& am2 = r.config->notifiers[1];
+  EXPECT_EQ(am2.alertmanager.resend_interval, std::chrono::minutes(1));  // the default
+  EXPECT_EQ(am2.alertmanager.bearer_token, "tok");
+  EXPECT_FALSE(am2.alertmanager.username.has_value());
+}
+
+TEST(NotifyConfig, AlertmanagerErrorsNameTheKey) {
+  auto r = Load(R"(  a:
+    type: alertmanager
+    url: http://127.0.0.1:9093
+  b:
+    type: alertmanager
+    urls: []
+  c:
+    type: alertmanager
+    urls: [http://ok:9093, "ftp://nope"]
+    resend_interval: 500ms
+    password: x
+  d:
+    type: alertmanager
+    urls: [http://ok:9093]
+    username: u
+    bearer_token: t
+)");
+  EXPECT_FALSE(r.config);
+  EXPECT_THAT(
+      Errors(r),
+      ::testing::ElementsAre(
+          "n.yaml:17:5: notifiers.a: unknown key 'url', expected one of type, urls, timeout, "
+          "send_resolved, deliver_after_silence, rate_limit, resend_interval, dashboard_url, "
+          "username, password, bearer_token, ca_file",
+          "n.yaml:20:11: notifiers.b.urls: expected a list of one or more Alertmanager URLs",
+          "n.yaml:23:28: notifiers.c.urls[1]: malformed URL, expected http://host/... or "
+          "https://host/...",
+          "n.yaml:24:22: notifiers.c.resend_interval: must be at least 1s (and shorter than "
+          "Alertmanager's resolve_timeout)",
+          "n.yaml:25:15: notifiers.c.password: needs notifiers.c.username",
+          "n.yaml:30:19: notifiers.d.bearer_token: use either username/password or "
+          "bearer_token"));
 }
 
 }  // namespace

@@ -307,6 +307,7 @@ struct HttpClient::Impl {
                      static_cast<long>(std::min<int64_t>(r.timeout.count(), 10000)));
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");  // gzip/deflate/br, decoded by curl
     curl_easy_setopt(e, CURLOPT_USERAGENT, user_agent.c_str());
+    if (!r.ca_file.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, r.ca_file.c_str());  // https too
     curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(r.max_body_bytes));
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Impl::OnBody);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());

@@ -50,7 +50,7 @@ struct HttpRequest {
   MailTls mail_tls = MailTls::kRequired;
   std::string username;  // AUTH, when non-empty (never logged)
   std::string password;
-  std::string ca_file;  // CA bundle for TLS peer verification; empty = system
+  std::string ca_file;  // CA bundle for TLS peer verification (smtps, https); empty = system
 };
 
 struct HttpResponse {

@@ -80,6 +80,8 @@ asio::awaitable<void> Dispatcher::Loop() {
     } else if (*released > 0) {
       log->info("event=silence_released deliveries={}", *released);
     }
+    auto rearm = RearmFiring(now);
+    const Duration resend = co_await std::move(rearm);
     auto read_due = [now](store::Store& s) {
       return s.DueDeliveries(now, config::defaults::kDeliveryBatch);
     };
@@ -128,6 +130,15 @@ asio::awaitable<void> Dispatcher::Loop() {
             sent.push_back(now);
           }
         }
+        if (auto it = notifiers_.find(job.notifier);
+            it != notifiers_.end() && it->second->resend_interval().count() > 0) {
+          // One alert's posts go out in order: the next waits for the next pass.
+          const std::string key = AlertKey(job);
+          bool busy = false;
+          for (const auto& [id, k] : in_flight_alerts_) busy = busy || k == key;
+          if (busy) continue;
+          in_flight_alerts_[job.delivery_id] = key;
+        }
         in_flight_ids_.insert(job.delivery_id);
         ++in_flight_;
         ++started;
@@ -168,6 +179,8 @@ asio::awaitable<void> Dispatcher::Loop() {
             std::max(Duration(50), std::chrono::duration_cast<Duration>(***t - clock_.Now())));
       }
     }
+    // Re-send stage: look again a few times per interval (a cheap indexed query).
+    if (resend.count() > 0) sleep = std::min(sleep, std::max(Duration(1000), resend / 4));
     if (started > 0) sleep = std::min(sleep, Duration(200));  // re-check soon after a batch
     if (woken_) continue;                                     // new work arrived during this pass
     wake_.expires_after(sleep);
@@ -199,7 +212,33 @@ asio::awaitable<bool> Dispatcher::Admit(const store::DeliveryJob& job, bool send
   co_return false;
 }
 
+std::string Dispatcher::AlertKey(const store::DeliveryJob& job) {
+  return job.notifier + "\n" + job.rule + "\n" + job.labels;
+}
+
+asio::awaitable<Duration> Dispatcher::RearmFiring(TimePoint now) {
+  auto log = Logger("notify");
+  Duration shortest{};
+  for (const auto& [name, n] : notifiers_) {
+    const Duration interval = n->resend_interval();
+    if (interval.count() <= 0) continue;
+    if (shortest.count() == 0 || interval < shortest) shortest = interval;
+    auto rearm = [name = name, now, interval](store::Store& s) {
+      return s.RearmFiringDeliveries(name, now, interval);
+    };
+    auto rearmed = co_await store_.Run(rearm);
+    if (!rearmed.ok()) {
+      log->error("event=resend_rearm_failed notifier={} error=\"{}\"", name,
+                 rearmed.status().message());
+    } else if (*rearmed > 0) {
+      log->info("event=resend_rearmed notifier={} alerts={}", name, *rearmed);
+    }
+  }
+  co_return shortest;
+}
+
 void Dispatcher::Done(int64_t delivery_id) {
+  in_flight_alerts_.erase(delivery_id);
   in_flight_ids_.erase(delivery_id);
   if (--in_flight_ == 0) idle_.cancel();
 }

@@ -7,6 +7,9 @@
 // only ever changed after the send completes, so a crash at any point leaves the delivery
 // pending and it is sent again after restart (receivers dedupe on the Idempotency-Key).
 // Wake() makes it look at the outbox now (called after new events are recorded).
+// For a notifier with a resend_interval (Alertmanager) it also re-arms, every pass, the
+// delivery of each alert still firing that was last delivered longer than that interval ago,
+// and never has two deliveries of one alert to that notifier in flight at once.
 #pragma once
 
 #include <deque>
@@ -51,6 +54,11 @@ class Dispatcher {
   boost::asio::awaitable<bool> Admit(const store::DeliveryJob& job, bool send_resolved);
   boost::asio::awaitable<void> Record(store::DeliveryJob job, SendResult result);
   void Done(int64_t delivery_id);
+  // Re-send stage: re-arms the deliveries of still-firing alerts for notifiers with a
+  // resend_interval (notifier.h); returns the shortest such interval (zero if none).
+  boost::asio::awaitable<Duration> RearmFiring(TimePoint now);
+  // Per-alert order for those notifiers: "notifier\nrule\nlabels" of the delivery in flight.
+  static std::string AlertKey(const store::DeliveryJob& job);
 
   boost::asio::io_context& io_;
   store::StoreWorker& store_;
@@ -63,6 +71,7 @@ class Dispatcher {
   std::set<int64_t> in_flight_ids_;  // still 'pending' in the store while being sent
   std::map<std::string, std::deque<TimePoint>> sent_;  // rate limit: recent send starts
   std::map<std::string, TimePoint> windows_;           // grouping: open window's end per notifier
+  std::map<int64_t, std::string> in_flight_alerts_;  // delivery id -> AlertKey (re-send order)
   bool stopping_ = false;
   bool woken_ = false;  // Wake() called since the loop last looked at the outbox
   bool running_ = false;

@@ -1,5 +1,6 @@
 #include "notify/factory.h"
 
+#include "notify/alertmanager.h"
 #include "notify/email.h"
 #include "notify/slack.h"
 #include "notify/webhook.h"
@@ -10,6 +11,8 @@ std::unique_ptr<Notifier> MakeNotifier(const config::NotifierConfig& n, http::Ht
                                        std::shared_ptr<const AlertCatalog> catalog) {
   if (n.type == "webhook") return std::make_unique<WebhookNotifier>(n, http, std::move(catalog));
   if (n.type == "slack") return std::make_unique<SlackNotifier>(n, http, std::move(catalog));
+  if (n.type == "alertmanager")
+    return std::make_unique<AlertmanagerNotifier>(n, http, std::move(catalog));
   if (n.type == "email") return std::make_unique<EmailNotifier>(n, http, std::move(catalog));
   return nullptr;
 }

@@ -1,7 +1,7 @@
 // Builds the notifiers of a config.
 //
-// Contract: one Notifier per config::NotifierConfig, by type (webhook, slack, email), sharing
-// one AlertCatalog built from the same config. Call on the io_context's thread (notifiers keep
+// Contract: one Notifier per config::NotifierConfig, by type (webhook, slack, email,
+// alertmanager), sharing one AlertCatalog built from the same config. Call on the io_context's thread (notifiers keep
 // a reference to `http`, which must outlive them). The config has been validated by the
 // loader, so an unknown type cannot occur; it is skipped if it does.
 #pragma once

@@ -44,6 +44,11 @@ class Notifier {
   }
   // At most count sends per period (count 0 = unlimited).
   virtual std::pair<int, Duration> rate_limit() const { return {0, Duration{}}; }
+  // Non-zero: the receiver forgets an alert that is not repeated (Alertmanager), so the
+  // dispatcher re-arms the delivery of every still-firing alert this often
+  // (store::Store::RearmFiringDeliveries), and sends one alert's deliveries in order, one at a
+  // time, so a re-send cannot overtake its resolve.
+  virtual Duration resend_interval() const { return Duration{}; }
 };
 
 // Base of the channels built from a NotifierConfig: the name and the outbox policy

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/log.h"
+#include "store/event_key.h"
 #include "store/migrations.h"
 
 namespace liqwatch::store {
@@ -245,6 +246,19 @@ Result<RecordedTransition> Store::RecordTransition(const Transition& t,
       .Bind(13, t.message);
   LW_RETURN_IF_ERROR(ev.Run());
   out.event_id = db_->LastInsertId();
+  // The event's identity (store/event_key.h), from the observation's revision count as stored.
+  {
+    LW_ASSIGN_OR_RETURN(
+        rev, db_->Prepare("SELECT count(*) FROM observation_revisions WHERE series = ?1 AND "
+                          "obs_date = ?2"));
+    rev.Bind(1, t.series).Bind(2, obs_date);
+    LW_ASSIGN_OR_RETURN(has_row, rev.Step());
+    const int revision = has_row ? static_cast<int>(rev.Int(0)) : 0;
+    out.event_key = EventKey(t, revision);
+    LW_ASSIGN_OR_RETURN(key, db_->Prepare("UPDATE alert_events SET event_key = ?2 WHERE id = ?1"));
+    key.Bind(1, out.event_id).Bind(2, out.event_key);
+    LW_RETURN_IF_ERROR(key.Run());
+  }
 
   if (!notifiers.empty()) {
     LW_ASSIGN_OR_RETURN(
@@ -257,6 +271,11 @@ Result<RecordedTransition> Store::RecordTransition(const Transition& t,
       LW_RETURN_IF_ERROR(del.Run());
       ++out.deliveries;
     }
+    // Every delivery of the event carries the event's key as its Idempotency-Key.
+    LW_ASSIGN_OR_RETURN(
+        dkey, db_->Prepare("UPDATE deliveries SET idempotency_key = ?2 WHERE event_id = ?1"));
+    dkey.Bind(1, out.event_id).Bind(2, out.event_key);
+    LW_RETURN_IF_ERROR(dkey.Run());
   }
 
   bool state_changed = !*prev || (*prev)->state != t.to;
@@ -322,7 +341,9 @@ Result<std::vector<DeliveryJob>> Store::DueDeliveries(TimePoint now, int limit) 
       db_->Prepare(
           "SELECT d.id, d.notifier, d.attempts, d.created_at, d.idempotency_key, e.id, e.alert_id, "
           "e.rule, e.kind, e.severity, e.series, e.value, e.threshold, e.obs_date, e.eval_time, "
-          "e.message, e.labels FROM deliveries d JOIN alert_events e ON e.id = d.event_id "
+          "e.message, e.labels, d.refreshed_at, a.opened_at, a.resolved_at "
+          "FROM deliveries d JOIN alert_events e ON e.id = d.event_id "
+          "LEFT JOIN alerts a ON a.id = e.alert_id "
           "WHERE d.status = 'pending' AND d.next_attempt_at <= ?1 ORDER BY d.next_attempt_at, d.id "
           "LIMIT ?2"));
   st.Bind(1, FormatTime(now)).Bind(2, limit);
@@ -348,6 +369,13 @@ Result<std::vector<DeliveryJob>> Store::DueDeliveries(TimePoint now, int limit) 
     j.eval_time = st.Text(14);
     j.message = st.Text(15);
     j.labels = st.Text(16);
+    // A delivery re-armed to re-send a firing alert ages from its re-arm (max_age).
+    if (auto refreshed = st.OptText(17); refreshed && ParseTime(*refreshed).ok()) {
+      j.refresh = true;
+      j.created_at = *ParseTime(*refreshed);
+    }
+    j.alert_opened_at = st.OptText(18);
+    j.alert_resolved_at = st.OptText(19);
     out.push_back(std::move(j));
   }
   return out;

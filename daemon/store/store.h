@@ -73,6 +73,7 @@ struct RecordedTransition {
   int64_t event_id = 0;
   std::optional<int64_t> alert_id;
   int deliveries = 0;
+  std::string event_key;  // store/event_key.h
 };
 
 // One pending outbox row joined with its event.
@@ -94,6 +95,11 @@ struct DeliveryJob {
   std::string obs_date;
   std::string eval_time;
   std::string message;
+  // The alert episode as it stands when the delivery is read (Alertmanager posts the alert's
+  // current state, so a late retry of a firing event cannot re-open a resolved alert).
+  std::optional<std::string> alert_opened_at;
+  std::optional<std::string> alert_resolved_at;
+  bool refresh = false;  // re-armed to re-send a still-firing alert (RearmFiringDeliveries)
 };
 
 struct AlertQuery {
@@ -227,6 +233,13 @@ class Store {
   Status MarkDelivered(int64_t delivery_id, TimePoint now);
   Status MarkRetry(int64_t delivery_id, TimePoint next_attempt, const std::string& error);
   Status MarkDead(int64_t delivery_id, TimePoint now, const std::string& error);
+  // Re-send of still-firing alerts (store_refresh.cpp), for notifiers whose receiver forgets
+  // an alert that is not repeated (Alertmanager's resolve_timeout). Writes, in one statement:
+  // for every firing alert, the newest delivery of its events to `notifier`, when delivered
+  // (or dead) at or before now - interval, goes back to 'pending' now with attempts 0 and
+  // refreshed_at = now. Pending, silenced and skipped deliveries are left alone. Returns how
+  // many were re-armed.
+  Result<int> RearmFiringDeliveries(const std::string& notifier, TimePoint now, Duration interval);
 
   // Source health: one row per polled series (the daemon records only configured series,
   // never the per-operation series a NY Fed operations poll also stores).

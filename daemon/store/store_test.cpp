@@ -172,7 +172,9 @@ TEST_F(StoreTest, FiringAndResolvingWriteAlertEventsAndOutboxTogether) {
   EXPECT_EQ((*due)[0].rule, "sofr_above_iorb");
   EXPECT_EQ((*due)[0].kind, "firing");
   EXPECT_EQ((*due)[0].idempotency_key.size(), 32u);
-  EXPECT_NE((*due)[0].idempotency_key, (*due)[1].idempotency_key);
+  // The key is the event's (store/event_key.h): every notifier of the event carries it.
+  EXPECT_EQ((*due)[0].idempotency_key, (*due)[1].idempotency_key);
+  EXPECT_EQ((*due)[0].idempotency_key, fired->event_key);
 
   auto state = store->GetRuleState("sofr_above_iorb", "");
   EXPECT_EQ((*state)->state, AlertState::kFiring);
