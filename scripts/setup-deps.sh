@@ -8,7 +8,9 @@ build_pkgs=(build-essential cmake ninja-build pkg-config ccache
   libboost1.81-dev libspdlog-dev libfmt-dev libcurl4-openssl-dev libsqlite3-dev libyaml-cpp-dev
   libssl-dev libxml2-dev libsystemd-dev libhowardhinnant-date-dev libcli11-dev tzdata
   libgtest-dev libgmock-dev libbenchmark-dev)
-test_pkgs=(python3 python3-aiosmtpd sqlite3 curl systemd chromium prometheus dpkg-dev file)
+# prometheus-alertmanager: the HA tests run two clustered replicas of it on loopback ports.
+test_pkgs=(python3 python3-aiosmtpd sqlite3 curl systemd chromium prometheus dpkg-dev file
+  prometheus-alertmanager)
 
 pkgs=("${build_pkgs[@]}")
 [ "$mode" = test ] && pkgs+=("${test_pkgs[@]}")
@@ -25,3 +27,10 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+
+# Debian starts the packaged Alertmanager as a service (web :9093, cluster :9094 on every
+# address) where systemd runs. The tests start their own replicas on free loopback ports and
+# need no system instance, so do not leave one listening.
+if [[ " ${missing[*]} " == *" prometheus-alertmanager "* ]] && [ -d /run/systemd/system ]; then
+  $SUDO systemctl disable --now prometheus-alertmanager.service >/dev/null 2>&1 || true
+fi

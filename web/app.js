@@ -2,7 +2,8 @@
 // markers where alerts opened and resolved), then recent alerts and source health.
 // Vanilla JS, no dependencies. Render status goes to <body data-render-status> and
 // data-charts (used by the headless-browser test). A bearer token, if the API needs one, is
-// read from the URL fragment: http://host:9464/#token=SECRET (never sent as part of the URL).
+// read from the URL fragment: http://host:9464/#token=SECRET (never sent as part of the URL);
+// #series=ID scrolls to and outlines that series' chart (Alertmanager alerts link there).
 "use strict";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -139,6 +140,13 @@ async function render() {
   const series = await Promise.all(ids.map(id => api("api/v1/series/" + encodeURIComponent(id))));
   const charts = document.getElementById("charts");
   charts.replaceChildren(...series.map(chart));
+  // #series=ID (the generatorURL of an Alertmanager alert): bring that chart into view.
+  const linked = /(?:^|[#&])series=([^&]+)/.exec(location.hash);
+  const card = linked && charts.querySelector(`[data-series="${CSS.escape(decodeURIComponent(linked[1]))}"]`);
+  if (card) {
+    card.classList.add("linked");
+    card.scrollIntoView();
+  }
 
   const at = document.getElementById("alerts");
   at.querySelector("tbody").replaceChildren();

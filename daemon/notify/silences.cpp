@@ -31,11 +31,12 @@ Silence ReadSilence(const store::Statement& st) {
   s.comment = st.Text(5);
   s.created_by = st.Text(6);
   s.created_at = st.Text(7);
+  s.pushed_to = st.Text(8);
   return s;
 }
 
 constexpr const char* kColumns =
-    "id, rule, matchers, starts_at, ends_at, comment, created_by, created_at";
+    "id, rule, matchers, starts_at, ends_at, comment, created_by, created_at, pushed_to";
 
 // The active silence covering (rule, labels) at `now`, if any (the one ending last).
 Result<std::optional<Silence>> Matching(store::Store& s, const std::string& rule,
@@ -82,6 +83,24 @@ Result<int64_t> AddSilence(store::Store& s, const Silence& silence) {
       .Bind(7, silence.created_at);
   if (auto r = st->Run(); !r.ok()) return r;
   return s.db().LastInsertId();
+}
+
+Status SetSilencePushedTo(store::Store& s, int64_t id, const std::string& pushed_to) {
+  auto st = s.db().Prepare("UPDATE silences SET pushed_to = ?2 WHERE id = ?1");
+  if (!st.ok()) return st.status();
+  if (auto r = st->Bind(1, id).Bind(2, pushed_to).Run(); !r.ok()) return r;
+  if (s.db().Changes() == 0) return Status::NotFound(fmt::format("no silence {}", id));
+  return Status::Ok();
+}
+
+Result<Silence> GetSilence(store::Store& s, int64_t id) {
+  auto st = s.db().Prepare(fmt::format("SELECT {} FROM silences WHERE id = ?1", kColumns));
+  if (!st.ok()) return st.status();
+  st->Bind(1, id);
+  auto row = st->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::NotFound(fmt::format("no silence {}", id));
+  return ReadSilence(*st);
 }
 
 Result<std::vector<Silence>> ListSilences(store::Store& s, TimePoint now, bool all) {

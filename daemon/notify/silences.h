@@ -33,6 +33,8 @@ struct Silence {
   std::string created_by;
   std::string created_at;
   bool active = false;  // filled by ListSilences: starts_at <= now < ends_at
+  // Where else it lives: "NOTIFIER=ID,..." per Alertmanager it was pushed to; "" = local only.
+  std::string pushed_to;
 };
 
 Result<int64_t> AddSilence(store::Store& s, const Silence& silence);
@@ -40,6 +42,12 @@ Result<int64_t> AddSilence(store::Store& s, const Silence& silence);
 Result<std::vector<Silence>> ListSilences(store::Store& s, TimePoint now, bool all);
 // Ends the silence now. NotFound if there is no such id; FailedPrecondition if already ended.
 Status ExpireSilence(store::Store& s, int64_t id, TimePoint now);
+
+// Records the Alertmanager silences a silence was pushed to ("NOTIFIER=ID,..."). NotFound if
+// there is no such id.
+Status SetSilencePushedTo(store::Store& s, int64_t id, const std::string& pushed_to);
+// One silence by id, ended or not; NotFound if there is none.
+Result<Silence> GetSilence(store::Store& s, int64_t id);
 
 // True if every "k=v" in `matchers` is one of the comma-separated pairs of `labels`.
 bool LabelsMatch(const std::string& matchers, const std::string& labels);
