@@ -6,6 +6,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 
+#include "core/log.h"
+
 namespace liqwatch::notify {
 
 namespace {
@@ -34,6 +36,28 @@ std::string Base64(std::string_view in) {
   return out;
 }
 
+// A transport error names the URL and curl names the host: the URL list may be a secret, and
+// the replica is already named by its index, so both go.
+std::string WithoutAddress(std::string message, const std::string& url) {
+  auto erase_all = [&message](const std::string& what, const std::string& with) {
+    if (what.empty()) return;
+    for (auto pos = message.find(what); pos != std::string::npos;
+         pos = message.find(what, pos + with.size()))
+      message.replace(pos, what.size(), with);
+  };
+  erase_all(RedactUrl(url) + " ", "");
+  erase_all(RedactUrl(url), "");
+  auto start = url.find("://");
+  if (start != std::string::npos) {
+    start += 3;
+    if (auto at = url.find('@', start); at != std::string::npos && at < url.find('/', start))
+      start = at + 1;
+    std::string host = url.substr(start, url.find_first_of(":/?", start) - start);
+    erase_all(host, "[host]");
+  }
+  return message;
+}
+
 // One request to one replica; `what` names it in errors ("alertmanager am urls[1]").
 boost::asio::awaitable<Result<http::HttpResponse>> Call(http::HttpClient& http,
                                                         const config::NotifierConfig& n,
@@ -53,7 +77,8 @@ boost::asio::awaitable<Result<http::HttpResponse>> Call(http::HttpClient& http,
   }
   auto r = co_await http.AsyncFetch(req, boost::asio::use_awaitable);
   if (!r.ok())
-    co_return Status::Unavailable(fmt::format("{}: {}", what, r.status().message()));
+    co_return Status::Unavailable(
+        fmt::format("{}: {}", what, WithoutAddress(r.status().message(), req.url)));
   co_return std::move(r).value();
 }
 

@@ -240,5 +240,78 @@ class AlertmanagerPosts(unittest.TestCase):
             self.assertEqual(daemon.terminate(), 0)
 
 
+
+class AlertmanagerSilences(unittest.TestCase):
+    def test_push_list_and_expire_in_the_cluster(self):
+        with lwtest.Scratch(self) as tmp:
+            receiver = tmp.enter(lwtest.Sink(path="/am-hook"))
+            cluster = am_cluster.Cluster(tmp, receiver.url)
+            cluster.wait_ready(60)
+            db = tmp.path / "lw.db"
+            dead = f"http://127.0.0.1:{lwtest.free_port()}"
+            notifiers = (lwtest.mapping_entry_yaml(
+                "am", type="alertmanager", urls="[" + ", ".join(cluster.urls) + "]")
+                + lwtest.mapping_entry_yaml("gone", type="alertmanager", urls=f"[{dead}]",
+                                            timeout="2s")
+                + lwtest.webhook_notifier_yaml("hook", receiver.url))
+            cfg = tmp.write("liqwatch.yaml", lwtest.daemon_config(
+                db, '"off"', lwtest.fred_source_yaml("http://127.0.0.1:9"),
+                series=lwtest.SOFR_SERIES, rules=lwtest.threshold_rule_yaml("sofr_high", "4.30"),
+                notifiers=notifiers))
+            out = lwtest.run_cli("silence", "add", "--db", db, "--rule", "sofr_high",
+                                 "--label", "desk=rates", "--for", "2h", "-m", "FOMC",
+                                 "--push", "am", "--config", cfg, check=True).stdout
+            self.assertRegex(out, r"silence 1: pushed to am=[0-9a-f-]{36}\n")
+            am_id = out.rsplit("am=", 1)[1].strip()
+            # Both replicas know it (pushed to each; they gossip it anyway).
+            for r in cluster.replicas:
+                got = {x["id"]: x for x in lwtest.http_json("GET", r.url + "/api/v2/silences")}
+                self.assertIn(am_id, got)
+                self.assertEqual(got[am_id]["status"]["state"], "active")
+                self.assertEqual(sorted((m["name"], m["value"], m["isEqual"], m["isRegex"])
+                                        for m in got[am_id]["matchers"]),
+                                 [("alertname", "sofr_high", True, False),
+                                  ("desk", "rates", True, False)])
+                self.assertEqual(got[am_id]["comment"], "FOMC")
+            # A silence made in Alertmanager itself, and where each one lives.
+            own = lwtest.http_json("POST", cluster.urls[0] + "/api/v2/silences", {
+                "matchers": [{"name": "alertname", "value": "other", "isRegex": False,
+                              "isEqual": True}],
+                "startsAt": "2020-01-01T00:00:00Z", "endsAt": "2099-01-01T00:00:00Z",
+                "createdBy": "oncall", "comment": "maintenance"})["silenceID"]
+            listed = lwtest.cli_json("silence", "list", "--db", db, "--alertmanager", "am",
+                                     "--config", cfg, "--format", "json")
+            self.assertEqual([(x["id"], x["where"]) for x in listed],
+                             [(1, f"liqwatch+am={am_id}"), (own, "alertmanager am")])
+            self.assertEqual(listed[1]["labels"], "alertname=other")
+            table = lwtest.run_cli("silence", "list", "--db", db, check=True).stdout
+            self.assertIn("WHERE", table.splitlines()[0])
+            self.assertIn(f"liqwatch+am={am_id}", table)
+            # Expire: locally and in the cluster.
+            out = lwtest.run_cli("silence", "expire", "--db", db, "1", "--config", cfg,
+                                 check=True).stdout
+            self.assertIn(f"expired in alertmanager am ({am_id})", out)
+            state = {x["id"]: x["status"]["state"] for x in
+                     lwtest.http_json("GET", cluster.urls[1] + "/api/v2/silences")}
+            self.assertEqual(state[am_id], "expired")
+            # A push that fails keeps the local silence and says why, without the URL.
+            p = lwtest.run_cli("silence", "add", "--db", db, "--rule", "sofr_high", "--for",
+                               "1h", "--push", "gone", "--config", cfg)
+            self.assertEqual(p.returncode, 1, p.stderr)
+            self.assertIn("silence 2 kept locally; push to alertmanager gone failed: no "
+                          "Alertmanager replica took the silence; alertmanager gone urls[0]",
+                          p.stderr)
+            self.assertNotIn(dead.split("//")[1], p.stderr)
+            rows = lwtest.db_query(db, "SELECT id, pushed_to FROM silences ORDER BY id")
+            self.assertEqual([(r["id"], r["pushed_to"]) for r in rows],
+                             [(1, f"am={am_id}"), (2, "")])
+            # Only an alertmanager notifier can take a push.
+            p = lwtest.run_cli("silence", "add", "--db", db, "--rule", "sofr_high", "--for",
+                               "1h", "--push", "hook", "--config", cfg)
+            self.assertEqual(p.returncode, 2)
+            self.assertIn("notifier 'hook' is of type webhook, not alertmanager", p.stderr)
+            self.assertEqual(len(lwtest.db_query(db, "SELECT id FROM silences")), 2)
+
+
 if __name__ == "__main__":
     unittest.main()
