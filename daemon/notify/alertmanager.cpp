@@ -226,9 +226,8 @@ boost::asio::awaitable<Result<std::vector<std::string>>> PushSilence(
       errors.push_back(what + ": answer without a silenceID");
       continue;
     }
-    std::string sid(id->as_string());
-    if (std::find(ids.begin(), ids.end(), n.name + "=" + sid) == ids.end())
-      ids.push_back(n.name + "=" + sid);
+    ids.push_back(n.name + "=" + std::string(id->as_string()));
+    break;  // the cluster gossips it to the other replicas; posting again would duplicate it
   }
   if (ids.empty()) {
     std::string msg = "no Alertmanager replica took the silence";
@@ -252,6 +251,7 @@ boost::asio::awaitable<Status> ExpireRemoteSilence(http::HttpClient& http,
       errors.push_back(r.status().message());
     } else if (r->status == 200) {
       any = true;
+      break;  // gossiped to the other replicas
     } else {
       errors.push_back(fmt::format("HTTP {} from {}", r->status, what));
     }

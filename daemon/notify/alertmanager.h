@@ -63,14 +63,14 @@ struct RemoteSilence {
 
 // Silence push (`liqwatch silence add --push NOTIFIER`): the same matchers as a liqwatch
 // silence (alertname = rule unless "*", then each k=v as an equality matcher).
-// PushSilence POSTs it to every replica and returns one "NOTIFIER=ID" per replica that took it
-// (Alertmanager gossips silences, so one is enough; every reachable one is tried so a replica
-// that missed the gossip still knows it). Errors (no replica took it) name no URL.
+// PushSilence POSTs it to the replicas in order until one takes it (the cluster gossips it to
+// the others; posting to each would create one silence per replica) and returns
+// {"NOTIFIER=ID"}. Errors (no replica took it) name the replicas by index, never a URL.
 boost::asio::awaitable<Result<std::vector<std::string>>> PushSilence(
     http::HttpClient& http, const config::NotifierConfig& n, const std::string& rule,
     const std::string& matchers, const std::string& starts_at, const std::string& ends_at,
     const std::string& created_by, const std::string& comment);
-// DELETE /api/v2/silence/ID on every replica (ids from PushSilence); OK when one accepted.
+// DELETE /api/v2/silence/ID on the replicas in order until one accepts (gossiped to the rest).
 boost::asio::awaitable<Status> ExpireRemoteSilence(http::HttpClient& http,
                                                    const config::NotifierConfig& n,
                                                    const std::string& id);

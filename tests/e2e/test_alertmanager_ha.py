@@ -263,10 +263,13 @@ class AlertmanagerSilences(unittest.TestCase):
                                  "--push", "am", "--config", cfg, check=True).stdout
             self.assertRegex(out, r"silence 1: pushed to am=[0-9a-f-]{36}\n")
             am_id = out.rsplit("am=", 1)[1].strip()
-            # Both replicas know it (pushed to each; they gossip it anyway).
+            # Pushed once, and both replicas know it (the cluster gossips it).
             for r in cluster.replicas:
-                got = {x["id"]: x for x in lwtest.http_json("GET", r.url + "/api/v2/silences")}
-                self.assertIn(am_id, got)
+                def listed(r=r) -> dict:
+                    got = {x["id"]: x for x in lwtest.http_json("GET", r.url + "/api/v2/silences")}
+                    return got if am_id in got else {}
+                got = lwtest.wait_for(listed, 10, f"silence on {r.name}")
+                self.assertEqual(len(got), 1, got)
                 self.assertEqual(got[am_id]["status"]["state"], "active")
                 self.assertEqual(sorted((m["name"], m["value"], m["isEqual"], m["isRegex"])
                                         for m in got[am_id]["matchers"]),
@@ -291,9 +294,10 @@ class AlertmanagerSilences(unittest.TestCase):
             out = lwtest.run_cli("silence", "expire", "--db", db, "1", "--config", cfg,
                                  check=True).stdout
             self.assertIn(f"expired in alertmanager am ({am_id})", out)
-            state = {x["id"]: x["status"]["state"] for x in
-                     lwtest.http_json("GET", cluster.urls[1] + "/api/v2/silences")}
-            self.assertEqual(state[am_id], "expired")
+            for r in cluster.replicas:
+                lwtest.wait_for(lambda r=r: {x["id"]: x["status"]["state"] for x in lwtest.http_json(
+                    "GET", r.url + "/api/v2/silences")}.get(am_id) == "expired", 10,
+                    f"silence expired on {r.name}")
             # A push that fails keeps the local silence and says why, without the URL.
             p = lwtest.run_cli("silence", "add", "--db", db, "--rule", "sofr_high", "--for",
                                "1h", "--push", "gone", "--config", cfg)
