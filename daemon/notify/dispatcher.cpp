@@ -109,6 +109,17 @@ asio::awaitable<void> Dispatcher::Loop() {
             continue;
           }
         }
+        // Order stage (notifiers with a resend_interval): one alert's posts go out one at a
+        // time, in order; the next waits for a later pass (checked before the rate limit, which
+        // would otherwise count a send that does not happen).
+        std::string alert_key;
+        if (auto it = notifiers_.find(job.notifier);
+            it != notifiers_.end() && it->second->resend_interval().count() > 0) {
+          alert_key = AlertKey(job);
+          bool busy = false;
+          for (const auto& [id, k] : in_flight_alerts_) busy = busy || k == alert_key;
+          if (busy) continue;
+        }
         // Rate-limit stage: over the notifier's budget, the send is deferred, not dropped.
         if (auto it = notifiers_.find(job.notifier); it != notifiers_.end()) {
           auto [count, period] = it->second->rate_limit();
@@ -130,15 +141,7 @@ asio::awaitable<void> Dispatcher::Loop() {
             sent.push_back(now);
           }
         }
-        if (auto it = notifiers_.find(job.notifier);
-            it != notifiers_.end() && it->second->resend_interval().count() > 0) {
-          // One alert's posts go out in order: the next waits for the next pass.
-          const std::string key = AlertKey(job);
-          bool busy = false;
-          for (const auto& [id, k] : in_flight_alerts_) busy = busy || k == key;
-          if (busy) continue;
-          in_flight_alerts_[job.delivery_id] = key;
-        }
+        if (!alert_key.empty()) in_flight_alerts_[job.delivery_id] = alert_key;
         in_flight_ids_.insert(job.delivery_id);
         ++in_flight_;
         ++started;
