@@ -143,8 +143,7 @@ AlertmanagerNotifier::AlertmanagerNotifier(config::NotifierConfig config, http::
 boost::asio::awaitable<SendResult> AlertmanagerNotifier::Send(const store::DeliveryJob& job) {
   if (job.attempts == 0) accepted_.erase(job.delivery_id);  // a new delivery, or a re-send
   AlertView view = MakeView(job, *catalog_);
-  const std::string body =
-      AlertmanagerAlerts(job, view, config_.alertmanager.dashboard_url);
+  const std::string body = AlertmanagerAlerts(job, view, config_.alertmanager.dashboard_url);
   auto& accepted = accepted_[job.delivery_id];
   SendResult result;
   bool retryable = false;
@@ -271,8 +270,8 @@ boost::asio::awaitable<Result<std::vector<RemoteSilence>>> ListRemoteSilences(
     auto call = Call(http, n, "GET", urls[i] + "/api/v2/silences", "", what);
     auto r = co_await std::move(call);
     if (!r.ok() || r->status != 200) {
-      errors += "; " + (r.ok() ? fmt::format("HTTP {} from {}", r->status, what)
-                               : r.status().message());
+      errors +=
+          "; " + (r.ok() ? fmt::format("HTTP {} from {}", r->status, what) : r.status().message());
       continue;
     }
     boost::system::error_code ec;

@@ -43,7 +43,7 @@ TEST(EventKey, SameEventSameKeyWhereverAndWheneverComputed) {
   Transition a = Firing("2025-10-28");
   Transition b = a;
   b.eval_time = T("2025-10-28T13:00:07.250Z");  // the other node evaluated 7s later
-  b.value = 3.1000000001;                          // and its value printed differently
+  b.value = 3.1000000001;                       // and its value printed differently
   b.message = "other text";
   b.severity = Severity::kCritical;
   EXPECT_EQ(EventKey(a, 0), EventKey(b, 0));
@@ -124,8 +124,10 @@ TEST_F(EventKeyStore, TwoNodesRecordTheSameKeyAndRevisionsCount) {
   auto store = std::move(*Store::Open(path_ + "0", Store::Mode::kReadWrite));
   std::vector<Observation> v1 = {{"hy_oas", *ParseDate("2025-10-28"), 3.1, false}};
   std::vector<Observation> v2 = {{"hy_oas", *ParseDate("2025-10-28"), 3.2, false}};
-  ASSERT_TRUE(store->IngestObservations("hy_oas", Unit::kPercent, v1, T("2025-10-28T12:00:00Z")).ok());
-  ASSERT_TRUE(store->IngestObservations("hy_oas", Unit::kPercent, v2, T("2025-10-29T12:00:00Z")).ok());
+  ASSERT_TRUE(
+      store->IngestObservations("hy_oas", Unit::kPercent, v1, T("2025-10-28T12:00:00Z")).ok());
+  ASSERT_TRUE(
+      store->IngestObservations("hy_oas", Unit::kPercent, v2, T("2025-10-29T12:00:00Z")).ok());
   Transition again = Firing("2025-10-28");
   auto rec = store->RecordTransition(again, {});
   ASSERT_TRUE(rec.ok());
@@ -139,22 +141,23 @@ TEST_F(EventKeyStore, MigrationToV6KeepsDeliveriesAndDropsKeyUniqueness) {
   {
     auto db = std::move(*Database::Open(path_, Database::Mode::kReadWriteCreate));
     ASSERT_EQ(*Migrate(*db, all.subspan(0, 5)), 5);
-    ASSERT_TRUE(db->Exec(
-                      "INSERT INTO alert_events (id, rule, kind, from_state, to_state, severity, "
-                      "series, obs_date, eval_time, message) VALUES (1, 'r', 'firing', "
-                      "'inactive', 'firing', 'warning', 'sofr', '2025-10-28', "
-                      "'2025-10-28T13:00:00.000Z', 'm');"
-                      "INSERT INTO deliveries (id, event_id, notifier, status, attempts, "
-                      "next_attempt_at, created_at, delivered_at, idempotency_key) VALUES (7, 1, "
-                      "'desk', 'delivered', 2, '2025-10-28T13:00:00.000Z', "
-                      "'2025-10-28T13:00:00.000Z', '2025-10-28T13:00:01.000Z', 'k-old')")
-                    .ok());
+    ASSERT_TRUE(
+        db->Exec("INSERT INTO alert_events (id, rule, kind, from_state, to_state, severity, "
+                 "series, obs_date, eval_time, message) VALUES (1, 'r', 'firing', "
+                 "'inactive', 'firing', 'warning', 'sofr', '2025-10-28', "
+                 "'2025-10-28T13:00:00.000Z', 'm');"
+                 "INSERT INTO deliveries (id, event_id, notifier, status, attempts, "
+                 "next_attempt_at, created_at, delivered_at, idempotency_key) VALUES (7, 1, "
+                 "'desk', 'delivered', 2, '2025-10-28T13:00:00.000Z', "
+                 "'2025-10-28T13:00:00.000Z', '2025-10-28T13:00:01.000Z', 'k-old')")
+            .ok());
   }
   auto store = Store::Open(path_, Store::Mode::kReadWrite);
   ASSERT_TRUE(store.ok()) << store.status().message();
   auto& db = (*store)->db();
-  EXPECT_EQ(QueryText(db, "SELECT notifier || ',' || status || ',' || attempts || ',' || "
-                          "idempotency_key || ',' || delivered_at FROM deliveries WHERE id = 7"),
+  EXPECT_EQ(QueryText(db,
+                      "SELECT notifier || ',' || status || ',' || attempts || ',' || "
+                      "idempotency_key || ',' || delivered_at FROM deliveries WHERE id = 7"),
             "desk,delivered,2,k-old,2025-10-28T13:00:01.000Z");
   EXPECT_EQ(*db.QueryInt("SELECT count(*) FROM alert_events WHERE event_key IS NULL"), 1);
   // Two notifiers of one event may now share a key; (event, notifier) stays unique.
