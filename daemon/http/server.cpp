@@ -1,6 +1,7 @@
 #include "http/server.h"
 
-#include <set>
+#include <map>
+#include <optional>
 
 #include <fmt/format.h>
 #include <boost/asio/co_spawn.hpp>
@@ -39,7 +40,13 @@ struct Server::State {
   Handler handler;
   ServerLimits limits;
   bool stopped = false;
-  std::set<beast::tcp_stream*> sessions;
+  // Open connections. `waiting_since` is set while a connection has no complete request (it
+  // can be closed to make room) and unset while its request is handled or answered.
+  struct Session {
+    std::string client;  // remote address
+    std::optional<std::chrono::steady_clock::time_point> waiting_since;
+  };
+  std::map<beast::tcp_stream*, Session> sessions;
 };
 
 namespace {
@@ -52,23 +59,45 @@ unsigned StatusFor(const beast::error_code& ec) {
   return 400;
 }
 
+std::string ClientOf(const tcp::socket& socket) {
+  boost::system::error_code ec;
+  auto ep = socket.remote_endpoint(ec);
+  return ec ? std::string("?") : ep.address().to_string();
+}
+
 asio::awaitable<void> Session(std::shared_ptr<Server::State> st, tcp::socket socket) {
   auto log = Logger("api");
+  const std::string client = ClientOf(socket);
   beast::tcp_stream stream(std::move(socket));
-  st->sessions.insert(&stream);
+  st->sessions[&stream] = {client, std::chrono::steady_clock::now()};
   struct Remove {
     Server::State* st;
     beast::tcp_stream* s;
     ~Remove() { st->sessions.erase(s); }
   } remove{st.get(), &stream};
+  auto waiting = [&](bool yes) {
+    if (auto it = st->sessions.find(&stream); it != st->sessions.end())
+      it->second.waiting_since =
+          yes ? std::optional(std::chrono::steady_clock::now()) : std::nullopt;
+  };
   beast::flat_buffer buffer;
   try {
     for (;;) {
       bhttp::request_parser<bhttp::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(st->limits.max_header_bytes));
       parser.body_limit(st->limits.max_body_bytes);
-      stream.expires_after(st->limits.read_timeout);
       beast::error_code ec;
+      waiting(true);
+      if (buffer.size() == 0) {
+        // Idle: a short wait for the first byte, then the connection is closed quietly.
+        stream.expires_after(st->limits.idle_timeout);
+        std::size_t n = co_await stream.async_read_some(
+            buffer.prepare(std::min<std::size_t>(st->limits.max_header_bytes, 4096)),
+            asio::redirect_error(asio::use_awaitable, ec));
+        buffer.commit(n);
+        if (ec || st->stopped) break;
+      }
+      stream.expires_after(st->limits.read_timeout);
       co_await bhttp::async_read(stream, buffer, parser,
                                  asio::redirect_error(asio::use_awaitable, ec));
       if (ec == bhttp::error::end_of_stream || ec == asio::error::connection_reset ||
@@ -83,6 +112,7 @@ asio::awaitable<void> Session(std::shared_ptr<Server::State> st, tcp::socket soc
         break;
       }
       Request req = parser.release();
+      waiting(false);
       Response res;
       try {
         res = co_await st->handler(req);
@@ -113,6 +143,44 @@ asio::awaitable<void> Session(std::shared_ptr<Server::State> st, tcp::socket soc
   stream.socket().close(ignored);
 }
 
+// Closes the connection that has waited longest without a complete request, among those of
+// `client` (or all when empty); false when there is none. Its coroutine sees the close and
+// ends, removing itself.
+bool EvictLongestWaiting(Server::State& st, const std::string& client) {
+  beast::tcp_stream* oldest = nullptr;
+  std::chrono::steady_clock::time_point since{};
+  for (auto& [stream, session] : st.sessions) {
+    if (!session.waiting_since || (!client.empty() && session.client != client)) continue;
+    if (oldest == nullptr || *session.waiting_since < since) {
+      oldest = stream;
+      since = *session.waiting_since;
+    }
+  }
+  if (oldest == nullptr) return false;
+  boost::system::error_code ec;
+  oldest->socket().close(ec);
+  st.sessions[oldest].waiting_since.reset();  // closing: not a candidate again
+  st.sessions[oldest].client.clear();         // nor counted for its client
+  return true;
+}
+
+// Whether a connection from `client` may start now, making room if a bound is reached.
+bool MakeRoom(Server::State& st, const std::string& client) {
+  int from_client = 0, live = 0;
+  for (const auto& [stream, session] : st.sessions) {
+    if (session.client.empty()) continue;  // being closed
+    ++live;
+    from_client += session.client == client ? 1 : 0;
+  }
+  if (from_client >= st.limits.max_connections_per_client) {
+    if (!EvictLongestWaiting(st, client)) return false;
+    --live;
+  }
+  if (live >= st.limits.max_connections && !EvictLongestWaiting(st, "")) return false;
+  Logger("api")->debug("event=connection client={} open={}", client, live + 1);
+  return true;
+}
+
 asio::awaitable<void> Accept(std::shared_ptr<Server::State> st) {
   auto log = Logger("api");
   while (!st->stopped) {
@@ -124,7 +192,7 @@ asio::awaitable<void> Accept(std::shared_ptr<Server::State> st) {
       log->warn("event=accept_failed error=\"{}\"", ec.message());
       continue;
     }
-    if (static_cast<int>(st->sessions.size()) >= st->limits.max_connections) {
+    if (!MakeRoom(*st, ClientOf(socket))) {
       log->warn("event=connection_refused reason=too_many_connections");
       socket.close(ec);
       continue;
@@ -179,7 +247,7 @@ void Server::Stop() {
   state_->stopped = true;
   boost::system::error_code ec;
   state_->acceptor.close(ec);
-  for (auto* s : state_->sessions) s->socket().close(ec);
+  for (auto& [s, session] : state_->sessions) s->socket().close(ec);
 }
 
 uint16_t Server::port() const {
