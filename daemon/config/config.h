@@ -11,11 +11,11 @@
 #include <string>
 #include <vector>
 
+#include "config/defaults.h"
 #include "core/model.h"
 #include "core/status.h"
 #include "core/time.h"
 #include "core/units.h"
-#include "config/defaults.h"
 
 namespace liqwatch::config {
 
@@ -38,7 +38,7 @@ struct SourceConfig {
   std::size_t max_body_bytes = 0;
   double requests_per_second = 0;
   Duration max_retry_after = defaults::kMaxRetryAfter;  // http.max_retry_after: ceiling on a
-                                                       // 429's Retry-After
+                                                        // 429's Retry-After
   // Hosts besides base_url's own that a redirect may lead to ("*": any). Empty: redirects stay
   // on the configured host.
   std::vector<std::string> redirect_hosts;

@@ -114,7 +114,8 @@ void ReadTopLevel(YamlReader& r, const YAML::Node& root, Config& c, HttpDefaults
         http.max_retry_after = *v;
         c.delivery.max_retry_after = *v;
       } else {
-        r.Error(n["max_retry_after"], "http.max_retry_after: must be greater than 0 and at most 24h");
+        r.Error(n["max_retry_after"],
+                "http.max_retry_after: must be greater than 0 and at most 24h");
       }
     }
   }
@@ -272,10 +273,11 @@ void ReadSources(YamlReader& r, const YAML::Node& node, const HttpDefaults& http
     std::string path = "sources." + s.name;
     s.pos = YamlReader::PositionOf(kv.first);
     if (!r.CheckMap(n, path,
-                    {"type", "base_url", "graph_url", "api_key", "timeout", "max_body",
-                     "requests_per_second", "path", "preset", "table_xpath", "header_rows_xpath",
-                     "header_row", "rows_xpath", "date_column", "date_format", "rows_pointer",
-                     "date_pointer", "delimiter", "skip_lines", "redirect_hosts"}))
+                    {"type",         "base_url",    "graph_url",           "api_key",
+                     "timeout",      "max_body",    "requests_per_second", "path",
+                     "preset",       "table_xpath", "header_rows_xpath",   "header_row",
+                     "rows_xpath",   "date_column", "date_format",         "rows_pointer",
+                     "date_pointer", "delimiter",   "skip_lines",          "redirect_hosts"}))
       continue;
     auto type = r.String(n, "type", path, true);
     if (!type) continue;

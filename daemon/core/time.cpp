@@ -34,14 +34,6 @@ std::string FormatDate(Date d) {
                      unsigned(ymd.day()));
 }
 
-Status CheckObservationDate(Date d, std::string_view what) {
-  const std::chrono::year y = std::chrono::year_month_day(d).year();
-  if (y >= kFirstObservationYear && y <= kLastObservationYear) return Status::Ok();
-  return Status::InvalidArgument(fmt::format("{}: date {} is outside the accepted range {}-01-01..{}-12-31",
-                                             what, FormatDate(d), int(kFirstObservationYear),
-                                             int(kLastObservationYear)));
-}
-
 std::string FormatTime(TimePoint t) {
   auto ms = std::chrono::floor<std::chrono::milliseconds>(t);
   auto day = std::chrono::floor<std::chrono::days>(ms);

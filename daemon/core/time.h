@@ -23,14 +23,6 @@ using Duration = std::chrono::milliseconds;
 Result<Date> ParseDate(std::string_view text);
 std::string FormatDate(Date d);
 
-// The dates a feed observation may carry: 1900-01-01 through 2199-12-31. Year 0000 or 9999 in
-// a feed is a broken or hostile response, not data (and would poison "latest" or history).
-inline constexpr std::chrono::year kFirstObservationYear{1900};
-inline constexpr std::chrono::year kLastObservationYear{2199};
-// OK inside that range; otherwise InvalidArgument "<what>: date YYYY-MM-DD is outside the
-// accepted range 1900-01-01..2199-12-31".
-Status CheckObservationDate(Date d, std::string_view what);
-
 // "2025-10-28T14:03:07.123Z" (UTC, millisecond precision). Sorts lexically in time order.
 std::string FormatTime(TimePoint t);
 Result<TimePoint> ParseTime(std::string_view text);

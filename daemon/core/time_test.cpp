@@ -15,17 +15,6 @@ TEST(Time, ParsesAndFormatsDates) {
             "invalid date '28/10/2025', expected YYYY-MM-DD");
 }
 
-TEST(Time, ObservationDatesMustBeInASaneRange) {
-  EXPECT_TRUE(CheckObservationDate(*ParseDate("1900-01-01"), "feed").ok());
-  EXPECT_TRUE(CheckObservationDate(*ParseDate("2199-12-31"), "feed").ok());
-  auto zero = CheckObservationDate(*ParseDate("0000-01-01"), "feed x");
-  EXPECT_EQ(zero.code(), Status::Code::kInvalidArgument);
-  EXPECT_EQ(zero.message(),
-            "feed x: date 0000-01-01 is outside the accepted range 1900-01-01..2199-12-31");
-  EXPECT_FALSE(CheckObservationDate(*ParseDate("1899-12-31"), "feed").ok());
-  EXPECT_FALSE(CheckObservationDate(*ParseDate("9999-12-31"), "feed").ok());
-}
-
 TEST(Time, FormatsAndParsesInstantsRoundTrip) {
   auto t = ParseTime("2025-10-31T13:45:07.250Z");
   ASSERT_TRUE(t.ok());

@@ -273,8 +273,8 @@ struct HttpClient::Impl {
               "host unless it is allowed (a source's redirect_hosts)",
               t->request.method, url, t->response.status, ScrubSecrets(UrlHost(next))));
         } else if (t->redirects >= kMaxRedirects) {
-          result = Status::HttpError(fmt::format("{} {}: more than {} redirects",
-                                                 t->request.method, url, kMaxRedirects));
+          result = Status::HttpError(
+              fmt::format("{} {}: more than {} redirects", t->request.method, url, kMaxRedirects));
         } else {
           Redirect(std::move(t), easy, std::move(next));
           return;

@@ -17,8 +17,7 @@ TEST(RetryAfter, SecondsAndHttpDate) {
   const auto now = Nov6At8();
   EXPECT_EQ(ParseRetryAfter("5", now, hours(1)), Duration(seconds(5)));
   EXPECT_EQ(ParseRetryAfter(" 5 ", now, hours(1)), Duration(seconds(5)));
-  EXPECT_EQ(ParseRetryAfter("Thu, 06 Nov 2025 08:00:30 GMT", now, hours(1)),
-            Duration(seconds(30)));
+  EXPECT_EQ(ParseRetryAfter("Thu, 06 Nov 2025 08:00:30 GMT", now, hours(1)), Duration(seconds(30)));
   // A date in the past: retry now.
   EXPECT_EQ(ParseRetryAfter("Wed, 05 Nov 2025 08:00:30 GMT", now, hours(1)), Duration(0));
 }
@@ -36,8 +35,7 @@ TEST(RetryAfter, UnreadableValuesAreIgnored) {
 TEST(RetryAfter, HugeSecondsAreCappedWithoutOverflow) {
   const auto now = Nov6At8();
   EXPECT_EQ(ParseRetryAfter("999999999", now, hours(1)), Duration(hours(1)));
-  EXPECT_EQ(ParseRetryAfter("99999999999999999999999999999999", now, hours(1)),
-            Duration(hours(1)));
+  EXPECT_EQ(ParseRetryAfter("99999999999999999999999999999999", now, hours(1)), Duration(hours(1)));
   EXPECT_EQ(ParseRetryAfter("3600", now, hours(1)), Duration(hours(1)));
   EXPECT_EQ(ParseRetryAfter("3599", now, hours(1)), Duration(seconds(3599)));
 }

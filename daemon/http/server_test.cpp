@@ -1,5 +1,8 @@
 #include "http/server.h"
 
+#include <sys/socket.h>
+#include <sys/time.h>
+
 #include <thread>
 
 #include <gmock/gmock.h>
@@ -22,14 +25,15 @@ using std::chrono::milliseconds;
 class LoopbackApi {
  public:
   explicit LoopbackApi(ServerLimits limits)
-      : server_(io_,
-                [](const Request& req) -> asio::awaitable<Response> {
-                  Response res{bhttp::status::ok, req.version()};
-                  res.body() = "ok " + std::string(req.target());
-                  res.prepare_payload();
-                  co_return res;
-                },
-                limits) {
+      : server_(
+            io_,
+            [](const Request& req) -> asio::awaitable<Response> {
+              Response res{bhttp::status::ok, req.version()};
+              res.body() = "ok " + std::string(req.target());
+              res.prepare_payload();
+              co_return res;
+            },
+            limits) {
     EXPECT_TRUE(server_.Listen("127.0.0.1:0").ok());
     server_.Start();
     thread_ = std::thread([this] { io_.run(); });
@@ -94,8 +98,9 @@ TEST(Server, IdleConnectionsDoNotLockClientsOut) {
   for (int i = 0; i < 3 * limits.max_connections; ++i) idle.push_back(Connect(io, api.endpoint()));
   // Every connection slot is held by a connection that sent nothing: the probe still gets in,
   // by closing the one that waited longest.
-  EXPECT_THAT(Get(api.endpoint(), "/healthz"), ::testing::AllOf(::testing::StartsWith("HTTP/1.1 200"),
-                                                                ::testing::HasSubstr("ok /healthz")));
+  EXPECT_THAT(
+      Get(api.endpoint(), "/healthz"),
+      ::testing::AllOf(::testing::StartsWith("HTTP/1.1 200"), ::testing::HasSubstr("ok /healthz")));
   EXPECT_THAT(Get(api.endpoint(), "/readyz"), ::testing::HasSubstr("ok /readyz"));
   // The first idle connection was closed to make room: it reads end-of-stream, no reply.
   EXPECT_EQ(ReadAll(*idle.front()), "");

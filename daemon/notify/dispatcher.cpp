@@ -295,9 +295,8 @@ asio::awaitable<void> Dispatcher::Record(store::DeliveryJob job, SendResult resu
     } else {
       std::uniform_real_distribution<double> unit(0.0, 1.0);
       // A receiver's Retry-After, but never longer than http.max_retry_after.
-      Duration delay = result.retry_after
-                           ? std::min(*result.retry_after, delivery_.max_retry_after)
-                           : RetryDelay(delivery_, attempt, unit(rng));
+      Duration delay = result.retry_after ? std::min(*result.retry_after, delivery_.max_retry_after)
+                                          : RetryDelay(delivery_, attempt, unit(rng));
       log->warn(
           "event=delivery_retry notifier={} delivery={} rule={} attempt={} retry_in_ms={} "
           "error=\"{}\"",

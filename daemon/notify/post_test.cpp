@@ -22,7 +22,8 @@ using asio::ip::tcp;
 
 // Answers each accepted connection with the next canned reply after reading its headers.
 struct Receiver {
-  explicit Receiver(asio::io_context& io) : acceptor(io, {asio::ip::make_address("127.0.0.1"), 0}) {}
+  explicit Receiver(asio::io_context& io)
+      : acceptor(io, {asio::ip::make_address("127.0.0.1"), 0}) {}
   std::string Url(const std::string& path) const {
     return "http://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port()) + path;
   }
@@ -71,7 +72,8 @@ config::NotifierConfig Hook(const std::string& type, const std::string& url) {
 
 SendResult SendOnce(asio::io_context& io, Notifier& n) {
   std::optional<SendResult> out;
-  asio::co_spawn(io, n.Send(Job()), [&](std::exception_ptr, SendResult r) { out = std::move(r); });
+  const store::DeliveryJob job = Job();  // Send keeps a reference: it must outlive the run
+  asio::co_spawn(io, n.Send(job), [&](std::exception_ptr, SendResult r) { out = std::move(r); });
   io.run_for(std::chrono::seconds(10));
   io.restart();
   return out.value_or(SendResult{SendResult::Outcome::kDelivered, "no completion", {}});
@@ -100,8 +102,9 @@ TEST(WebhookPost, SlackRedirectIsAlsoNotFollowed) {
   asio::io_context io;
   http::HttpClient client(io, "t");
   Receiver rx(io);
-  rx.Serve("HTTP/1.1 301 Moved\r\nLocation: http://localhost:1/x\r\nContent-Length: 0\r\n"
-           "Connection: close\r\n\r\n");
+  rx.Serve(
+      "HTTP/1.1 301 Moved\r\nLocation: http://localhost:1/x\r\nContent-Length: 0\r\n"
+      "Connection: close\r\n\r\n");
   SlackNotifier n(Hook("slack", rx.Url("/services/T0/B0/secretpath")), client, Catalog());
   SendResult r = SendOnce(io, n);
   EXPECT_EQ(r.outcome, SendResult::Outcome::kPermanent);
@@ -128,10 +131,12 @@ TEST(WebhookPost, HugeRetryAfterIsBoundedNotOverflowed) {
   asio::io_context io;
   http::HttpClient client(io, "t");
   Receiver rx(io);
-  rx.Serve("HTTP/1.1 429 Too Many\r\nRetry-After: 999999999\r\nContent-Length: 0\r\n"
-           "Connection: close\r\n\r\n");
-  rx.Serve("HTTP/1.1 503 Busy\r\nRetry-After: Fri, 31 Dec 9999 23:59:59 GMT\r\n"
-           "Content-Length: 0\r\nConnection: close\r\n\r\n");
+  rx.Serve(
+      "HTTP/1.1 429 Too Many\r\nRetry-After: 999999999\r\nContent-Length: 0\r\n"
+      "Connection: close\r\n\r\n");
+  rx.Serve(
+      "HTTP/1.1 503 Busy\r\nRetry-After: Fri, 31 Dec 9999 23:59:59 GMT\r\n"
+      "Content-Length: 0\r\nConnection: close\r\n\r\n");
   WebhookNotifier n(Hook("webhook", rx.Url("/h")), client, Catalog());
   SendResult r = SendOnce(io, n);
   EXPECT_EQ(r.outcome, SendResult::Outcome::kRetryable);
@@ -143,8 +148,9 @@ TEST(WebhookPost, HugeRetryAfterIsBoundedNotOverflowed) {
 
 TEST(WebhookPost, WithoutSecretUrlRemovesEveryForm) {
   const std::string url = "https://user:pw@hooks.example/T/B/tok?token=abc";
-  EXPECT_EQ(WithoutSecretUrl("x " + url + " y https://hooks.example/T/B/tok?token=[redacted] z", url),
-            "x [redacted URL] y [redacted URL] z");
+  EXPECT_EQ(
+      WithoutSecretUrl("x " + url + " y https://hooks.example/T/B/tok?token=[redacted] z", url),
+      "x [redacted URL] y [redacted URL] z");
 }
 
 }  // namespace

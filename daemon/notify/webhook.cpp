@@ -6,8 +6,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 
-#include "core/log.h"
 #include "config/defaults.h"
+#include "core/log.h"
 #include "http/retry_after.h"
 #include "notify/signature.h"
 #include "notify/template.h"
@@ -113,11 +113,13 @@ boost::asio::awaitable<SendResult> PostJson(
     // Only the status: a Location header would repeat the URL's secret path, or a new one.
     result.error = fmt::format("HTTP {} from {}", r->status, what);
     if (r->status >= 300 && r->status < 400)
-      result.error += " (a redirect: webhook and Slack POSTs do not follow redirects; configure "
-                      "the final URL)";
+      result.error +=
+          " (a redirect: webhook and Slack POSTs do not follow redirects; configure "
+          "the final URL)";
     // The dispatcher applies http.max_retry_after; this only bounds the parse.
-    result.retry_after = http::ParseRetryAfter(r->Header("Retry-After"), std::chrono::system_clock::now(),
-                                               config::defaults::kMaxRetryAfterLimit);
+    result.retry_after =
+        http::ParseRetryAfter(r->Header("Retry-After"), std::chrono::system_clock::now(),
+                              config::defaults::kMaxRetryAfterLimit);
     result.error = WithoutSecretUrl(std::move(result.error), url);
   }
   co_return result;

@@ -220,8 +220,8 @@ Status CheckObservations(const std::vector<Observation>& observations, std::stri
   for (const auto& o : observations) {
     if (Status st = CheckObservationDate(o.date, what); !st.ok()) return st;
     if (o.value && !std::isfinite(*o.value))
-      return Status::InvalidArgument(fmt::format("{}: value {} on {} is not a finite number",
-                                                 what, *o.value, FormatDate(o.date)));
+      return Status::InvalidArgument(fmt::format("{}: value {} on {} is not a finite number", what,
+                                                 *o.value, FormatDate(o.date)));
     auto [it, fresh] = seen.emplace(std::pair<std::string_view, Date>(o.series, o.date), &o);
     if (fresh) continue;
     auto text = [](const std::optional<double>& v) {
@@ -419,10 +419,9 @@ asio::awaitable<void> PollSeries(std::shared_ptr<Poller::State> st,
         if (response->status == 429) {
           // Capped (http.max_retry_after): a hostile or broken server cannot park the host.
           auto ra = http::ParseRetryAfter(response->Header("Retry-After"),
-                                          std::chrono::system_clock::now(),
-                                          source.max_retry_after);
-          retry_after = ra.value_or(std::min<Duration>(std::chrono::seconds(60),
-                                                       source.max_retry_after));
+                                          std::chrono::system_clock::now(), source.max_retry_after);
+          retry_after =
+              ra.value_or(std::min<Duration>(std::chrono::seconds(60), source.max_retry_after));
           st->host_next[host] = std::max(
               st->host_next[host],
               std::chrono::steady_clock::now() +
@@ -451,7 +450,8 @@ asio::awaitable<void> PollSeries(std::shared_ptr<Poller::State> st,
         }
       }
       // Pages were checked one by one; a date may still repeat across them.
-      if (error.ok()) error = CheckObservations(batch, fmt::format("{} {}", source.name, series.remote_id));
+      if (error.ok())
+        error = CheckObservations(batch, fmt::format("{} {}", source.name, series.remote_id));
       if (error.ok()) {
         log->debug("event=poll_ok source={} series={} observations={} not_modified={} bytes={}",
                    source.name, series.id, batch.size(), not_modified, bytes);

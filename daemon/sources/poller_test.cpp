@@ -7,6 +7,7 @@
 
 #include "config/config.h"
 #include "core/calendar.h"
+#include "sources/formats/date_format.h"
 #include "sources/formats/testing.h"
 
 namespace liqwatch::sources {
@@ -250,6 +251,17 @@ TEST_F(Fixture, FeedRequestsCarryTheSourcesRedirectHosts) {
   EXPECT_TRUE(BuildRequest(*c.FindSource(s->source), *c.FindSeries("sofr_csv"), std::nullopt,
                            D("2025-10-31"))
                   .redirect_hosts.empty());
+}
+
+TEST(CheckObservationDate, AcceptsOnlyASaneRange) {
+  EXPECT_TRUE(CheckObservationDate(*ParseDate("1900-01-01"), "feed").ok());
+  EXPECT_TRUE(CheckObservationDate(*ParseDate("2199-12-31"), "feed").ok());
+  auto zero = CheckObservationDate(*ParseDate("0000-01-01"), "feed x");
+  EXPECT_EQ(zero.code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(zero.message(),
+            "feed x: date 0000-01-01 is outside the accepted range 1900-01-01..2199-12-31");
+  EXPECT_FALSE(CheckObservationDate(*ParseDate("1899-12-31"), "feed").ok());
+  EXPECT_FALSE(CheckObservationDate(*ParseDate("9999-12-31"), "feed").ok());
 }
 
 TEST(ConditionalGet, ValidatorsAreSentAndRememberedPerResponse) {

@@ -53,9 +53,8 @@ Result<IngestStats> Store::IngestObservations(const std::string& series, Unit un
           fmt::format("series {}: value {} on {} is not a finite number; nothing stored", series,
                       *o.value, FormatDate(o.date)));
     if (!dates.insert(o.date).second)
-      return Status::InvalidArgument(
-          fmt::format("series {}: {} appears twice in one batch; nothing stored", series,
-                      FormatDate(o.date)));
+      return Status::InvalidArgument(fmt::format(
+          "series {}: {} appears twice in one batch; nothing stored", series, FormatDate(o.date)));
   }
   auto tx = Transaction::Begin(*db_);
   if (!tx.ok()) return tx.status();

@@ -2,8 +2,8 @@
 
 #include <cmath>
 #include <filesystem>
-#include <set>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include <gmock/gmock.h>
@@ -219,7 +219,8 @@ TEST_F(StoreTest, OutboxRetryDeliverAndDeadLetter) {
 TEST_F(StoreTest, IngestRefusesNonFiniteValuesAndRepeatedDatesKeepingStoredData) {
   auto store = std::move(*Store::Open(path_, Store::Mode::kReadWrite));
   std::vector<Observation> good = {{"sofr", D("2025-10-28"), 4.31, false}};
-  ASSERT_TRUE(store->IngestObservations("sofr", Unit::kPercent, good, T("2025-10-30T12:00:00Z")).ok());
+  ASSERT_TRUE(
+      store->IngestObservations("sofr", Unit::kPercent, good, T("2025-10-30T12:00:00Z")).ok());
   std::vector<Observation> inf = {{"sofr", D("2025-10-29"), 4.2, false},
                                   {"sofr", D("2025-10-28"), HUGE_VAL, false}};
   auto r = store->IngestObservations("sofr", Unit::kPercent, inf, T("2025-10-30T13:00:00Z"));
@@ -228,7 +229,8 @@ TEST_F(StoreTest, IngestRefusesNonFiniteValuesAndRepeatedDatesKeepingStoredData)
   EXPECT_EQ(r.status().message(),
             "series sofr: value inf on 2025-10-28 is not a finite number; nothing stored");
   std::vector<Observation> nan = {{"sofr", D("2025-10-29"), std::nan(""), false}};
-  EXPECT_FALSE(store->IngestObservations("sofr", Unit::kPercent, nan, T("2025-10-30T13:00:00Z")).ok());
+  EXPECT_FALSE(
+      store->IngestObservations("sofr", Unit::kPercent, nan, T("2025-10-30T13:00:00Z")).ok());
   std::vector<Observation> twice = {{"sofr", D("2025-10-29"), 4.2, false},
                                     {"sofr", D("2025-10-29"), 4.5, false}};
   auto t = store->IngestObservations("sofr", Unit::kPercent, twice, T("2025-10-30T13:00:00Z"));
@@ -251,14 +253,17 @@ TEST_F(StoreTest, StoredErrorsAreScrubbedOfRegisteredSecrets) {
   ASSERT_TRUE(store->RecordTransition(Fire("2025-10-28", 4.31), {"a", "b"}).ok());
   auto due = *store->DueDeliveries(T("2025-10-28T13:00:00Z"), 10);
   ASSERT_EQ(due.size(), 2u);
-  ASSERT_TRUE(store->MarkRetry(due[0].delivery_id, T("2025-10-28T13:05:00Z"),
-                               "slack a: POST " + hook + ": Connection refused")
+  ASSERT_TRUE(store
+                  ->MarkRetry(due[0].delivery_id, T("2025-10-28T13:05:00Z"),
+                              "slack a: POST " + hook + ": Connection refused")
                   .ok());
-  ASSERT_TRUE(store->MarkDead(due[1].delivery_id, T("2025-10-28T13:05:00Z"),
-                              "webhook b: POST " + hook + ": Connection refused")
+  ASSERT_TRUE(store
+                  ->MarkDead(due[1].delivery_id, T("2025-10-28T13:05:00Z"),
+                             "webhook b: POST " + hook + ": Connection refused")
                   .ok());
-  ASSERT_TRUE(store->RecordPollFailure("sofr", "fred", T("2025-10-28T13:00:00Z"),
-                                       "GET " + hook + "?x=1: refused")
+  ASSERT_TRUE(store
+                  ->RecordPollFailure("sofr", "fred", T("2025-10-28T13:00:00Z"),
+                                      "GET " + hook + "?x=1: refused")
                   .ok());
   auto deliveries = *store->AlertDeliveries(*due[0].alert_id);
   ASSERT_EQ(deliveries.size(), 2u);
@@ -273,9 +278,7 @@ TEST_F(StoreTest, StoredErrorsAreScrubbedOfRegisteredSecrets) {
                                   "'%StoreTestToken42%'"),
             0);
   // A row written by an older version, served through the JSON view.
-  ASSERT_TRUE(store->db()
-                  .Exec("UPDATE deliveries SET last_error = 'POST " + hook + ": old'")
-                  .ok());
+  ASSERT_TRUE(store->db().Exec("UPDATE deliveries SET last_error = 'POST " + hook + ": old'").ok());
   auto old = *store->AlertDeliveries(*due[0].alert_id);
   EXPECT_EQ(boost::json::serialize(DeliveryJson(old[0])).find("StoreTestToken42"),
             std::string::npos);
