@@ -8,6 +8,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/json.hpp>
@@ -59,6 +60,12 @@ unsigned StatusFor(const beast::error_code& ec) {
   return 400;
 }
 
+// A request read's deadline, shared with its timer's handler (which may run after the read).
+struct ReadDeadline {
+  uint64_t generation = 0;
+  bool fired = false;
+};
+
 std::string ClientOf(const tcp::socket& socket) {
   boost::system::error_code ec;
   auto ep = socket.remote_endpoint(ec);
@@ -81,6 +88,7 @@ asio::awaitable<void> Session(std::shared_ptr<Server::State> st, tcp::socket soc
           yes ? std::optional(std::chrono::steady_clock::now()) : std::nullopt;
   };
   beast::flat_buffer buffer;
+  auto read = std::make_shared<ReadDeadline>();
   try {
     for (;;) {
       bhttp::request_parser<bhttp::string_body> parser;
@@ -97,9 +105,25 @@ asio::awaitable<void> Session(std::shared_ptr<Server::State> st, tcp::socket soc
         buffer.commit(n);
         if (ec || st->stopped) break;
       }
-      stream.expires_after(st->limits.read_timeout);
+      // The request's deadline cancels the read rather than closing the socket (as the stream's
+      // own expiry would), so that the client still gets its 408.
+      stream.expires_never();
+      asio::steady_timer deadline(stream.get_executor(), st->limits.read_timeout);
+      const auto generation = ++read->generation;
+      read->fired = false;
+      deadline.async_wait([weak = std::weak_ptr<ReadDeadline>(read), generation,
+                           &stream](const boost::system::error_code& e) {
+        auto r = weak.lock();  // expired: the session is gone, and `stream` with it
+        if (e || !r || r->generation != generation) return;
+        r->fired = true;
+        boost::system::error_code ignored;
+        stream.socket().cancel(ignored);
+      });
       co_await bhttp::async_read(stream, buffer, parser,
                                  asio::redirect_error(asio::use_awaitable, ec));
+      ++read->generation;  // a deadline already queued must not cancel what follows
+      deadline.cancel();
+      if (read->fired) ec = beast::error::timeout;
       if (ec == bhttp::error::end_of_stream || ec == asio::error::connection_reset ||
           ec == asio::error::operation_aborted || st->stopped)
         break;

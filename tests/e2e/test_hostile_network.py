@@ -14,6 +14,7 @@ GET /api/v1/alerts/{id} or `liqwatch alerts show`, when the transport fails.
 """
 
 import json
+import socket
 import sys
 import time
 import unittest
@@ -191,6 +192,37 @@ class SecretUrls(unittest.TestCase):
             self.assertEqual(daemon.terminate(), 0)
             self.assertNotIn(WEBHOOK_TOKEN, daemon.log())
             self.assertNotIn(WEBHOOK_TOKEN, ns.db_dump(db))
+
+
+class ApiConnections(unittest.TestCase):
+    def test_idle_connections_do_not_lock_out_healthz(self):
+        with lwtest.Scratch(self) as tmp:
+            feed = lwtest.start_sofr_feed(tmp)
+            api_port = lwtest.free_port()
+            db = tmp.path / "lw.db"
+            cfg = tmp.write("liqwatch.yaml", lwtest.storage_yaml(db)
+                            + lwtest.api_yaml(f'"127.0.0.1:{api_port}"')
+                            + lwtest.fred_source_yaml(feed.base_url)
+                            + lwtest.section_yaml("series", lwtest.SOFR_SERIES))
+            daemon = lwtest.start_daemon(tmp, cfg, db)
+            lwtest.wait_observation(daemon, db, "sofr", "2025-10-27")
+            idle = []
+            try:
+                # More idle connections than the server's 128 (and 32 per client) slots: they
+                # used to hold every slot for 15 s, again and again.
+                for _ in range(200):
+                    idle.append(socket.create_connection(("127.0.0.1", api_port), timeout=5))
+                for path in ("/healthz", "/readyz"):
+                    with urllib.request.urlopen(f"http://127.0.0.1:{api_port}{path}",
+                                                timeout=5) as r:
+                        self.assertEqual(r.status, 200)
+                # An idle connection is closed by the server (idle timeout, or to make room).
+                idle[-1].settimeout(10)
+                self.assertEqual(idle[-1].recv(1), b"")
+            finally:
+                for s in idle:
+                    s.close()
+            self.assertEqual(daemon.terminate(), 0, daemon.log_tail())
 
 
 if __name__ == "__main__":
