@@ -179,14 +179,14 @@ Result<ParsedPage> ParsePage(const config::SourceConfig& source, const config::S
     const bool fred_json = t == "fred" && source.api_key.has_value();
     std::string reason = points.ok() || !fred_json ? "" : ": " + points.status().message();
     std::string msg = fmt::format("HTTP {}{}", response.status, reason);
-    // Which URL answered, so the operator can tell a moved page from a typo'd path (FRED's
-    // JSON reason already says what was wrong; its URL carries the api_key, redacted anyway).
-    if (!fred_json && !response.url.empty())
-      msg += " from " + RedactUrl(ScrubSecrets(response.url));
     if (response.status == 403 && t == "html_table")
       msg +=
           " (forbidden: the site refuses this client; Farside answers non-browsers with a "
           "Cloudflare challenge)";
+    // Which URL answered, so the operator can tell a moved page from a typo'd path (FRED's
+    // JSON reason already says what was wrong; its URL carries the api_key, redacted anyway).
+    if (!fred_json && !response.url.empty())
+      msg += " from " + RedactUrl(ScrubSecrets(response.url));
     if (response.status == 429 || response.status >= 500) return Status::Unavailable(msg);
     return Status::HttpError(msg);
   }
