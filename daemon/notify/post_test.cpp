@@ -73,7 +73,10 @@ config::NotifierConfig Hook(const std::string& type, const std::string& url) {
 SendResult SendOnce(asio::io_context& io, Notifier& n) {
   std::optional<SendResult> out;
   const store::DeliveryJob job = Job();  // Send keeps a reference: it must outlive the run
-  asio::co_spawn(io, n.Send(job), [&](std::exception_ptr, SendResult r) { out = std::move(r); });
+  asio::co_spawn(io, n.Send(job), [&](std::exception_ptr, SendResult r) {
+    out = std::move(r);
+    io.stop();  // a receiver still waiting for a request that never comes must not hold us
+  });
   io.run_for(std::chrono::seconds(10));
   io.restart();
   return out.value_or(SendResult{SendResult::Outcome::kDelivered, "no completion", {}});
