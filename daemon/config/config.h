@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "config/defaults.h"
 #include "core/model.h"
 #include "core/status.h"
 #include "core/time.h"
@@ -36,6 +37,11 @@ struct SourceConfig {
   Duration timeout{};
   std::size_t max_body_bytes = 0;
   double requests_per_second = 0;
+  Duration max_retry_after = defaults::kMaxRetryAfter;  // http.max_retry_after: ceiling on a
+                                                        // 429's Retry-After
+  // Hosts besides base_url's own that a redirect may lead to ("*": any). Empty: redirects stay
+  // on the configured host.
+  std::vector<std::string> redirect_hosts;
   // html_table / csv / json: where the page is (base_url + path) and how to read it. Unset
   // keys keep the parser's defaults (or the preset's). See docs/sources.md.
   std::string path;
@@ -143,6 +149,8 @@ struct DeliveryConfig {
   Duration backoff_initial{};
   Duration backoff_max{};
   Duration max_age{};
+  // http.max_retry_after: ceiling on a receiver's Retry-After
+  Duration max_retry_after = defaults::kMaxRetryAfter;
 };
 
 struct Config {

@@ -25,6 +25,9 @@ inline constexpr std::chrono::milliseconds kHttpTimeout = 30s;
 inline constexpr std::size_t kMaxBodyBytes = 8u << 20;          // 8 MiB
 inline constexpr std::chrono::milliseconds kRetryInitial = 5s;  // first retry after a failed poll
 inline constexpr std::chrono::milliseconds kRetryMax = 15min;   // backoff ceiling for polls
+// Ceiling on a server's Retry-After (feeds and notifiers): http.max_retry_after, at most 24h.
+inline constexpr std::chrono::milliseconds kMaxRetryAfter = 1h;
+inline constexpr std::chrono::milliseconds kMaxRetryAfterLimit = 24h;
 inline constexpr int kIncrementalOverlapDays = 7;  // re-ask this many days to catch revisions
 
 // Base URLs per source type (each overridable per source with base_url / graph_url).

@@ -72,6 +72,7 @@ std::string KnownSourceTypes() {
 struct HttpDefaults {
   Duration timeout = defaults::kHttpTimeout;
   std::size_t max_body = defaults::kMaxBodyBytes;
+  Duration max_retry_after = defaults::kMaxRetryAfter;
 };
 
 void ReadTopLevel(YamlReader& r, const YAML::Node& root, Config& c, HttpDefaults& http) {
@@ -80,7 +81,7 @@ void ReadTopLevel(YamlReader& r, const YAML::Node& root, Config& c, HttpDefaults
   c.log_level = std::string(defaults::kLogLevel);
   c.user_agent = std::string(defaults::kUserAgent);
   c.delivery = {defaults::kDeliveryBackoffInitial, defaults::kDeliveryBackoffMax,
-                defaults::kDeliveryMaxAge};
+                defaults::kDeliveryMaxAge, defaults::kMaxRetryAfter};
   c.age_interval = defaults::kAgeInterval;
 
   if (auto n = root["storage"]; n && r.CheckMap(n, "storage", {"path"})) {
@@ -103,10 +104,20 @@ void ReadTopLevel(YamlReader& r, const YAML::Node& root, Config& c, HttpDefaults
     c.api_token = r.Secret(n, "token", "api", false);
     if (auto v = r.String(n, "web_dir", "api", false)) c.web_dir = *v;
   }
-  if (auto n = root["http"]; n && r.CheckMap(n, "http", {"user_agent", "timeout", "max_body"})) {
+  if (auto n = root["http"];
+      n && r.CheckMap(n, "http", {"user_agent", "timeout", "max_body", "max_retry_after"})) {
     if (auto v = r.String(n, "user_agent", "http", false)) c.user_agent = *v;
     if (auto v = r.DurationValue(n, "timeout", "http", false)) http.timeout = *v;
     if (auto v = r.ByteSize(n, "max_body", "http", false)) http.max_body = *v;
+    if (auto v = r.DurationValue(n, "max_retry_after", "http", false)) {
+      if (v->count() > 0 && *v <= defaults::kMaxRetryAfterLimit) {
+        http.max_retry_after = *v;
+        c.delivery.max_retry_after = *v;
+      } else {
+        r.Error(n["max_retry_after"],
+                "http.max_retry_after: must be greater than 0 and at most 24h");
+      }
+    }
   }
   if (auto n = root["delivery"];
       n && r.CheckMap(n, "delivery", {"backoff_initial", "backoff_max", "max_age"})) {
@@ -262,10 +273,11 @@ void ReadSources(YamlReader& r, const YAML::Node& node, const HttpDefaults& http
     std::string path = "sources." + s.name;
     s.pos = YamlReader::PositionOf(kv.first);
     if (!r.CheckMap(n, path,
-                    {"type", "base_url", "graph_url", "api_key", "timeout", "max_body",
-                     "requests_per_second", "path", "preset", "table_xpath", "header_rows_xpath",
-                     "header_row", "rows_xpath", "date_column", "date_format", "rows_pointer",
-                     "date_pointer", "delimiter", "skip_lines"}))
+                    {"type",         "base_url",    "graph_url",           "api_key",
+                     "timeout",      "max_body",    "requests_per_second", "path",
+                     "preset",       "table_xpath", "header_rows_xpath",   "header_row",
+                     "rows_xpath",   "date_column", "date_format",         "rows_pointer",
+                     "date_pointer", "delimiter",   "skip_lines",          "redirect_hosts"}))
       continue;
     auto type = r.String(n, "type", path, true);
     if (!type) continue;
@@ -299,6 +311,17 @@ void ReadSources(YamlReader& r, const YAML::Node& node, const HttpDefaults& http
     s.api_key = r.Secret(n, "api_key", path, false);
     s.timeout = r.DurationValue(n, "timeout", path, false).value_or(http.timeout);
     s.max_body_bytes = r.ByteSize(n, "max_body", path, false).value_or(http.max_body);
+    s.max_retry_after = http.max_retry_after;
+    if (auto hosts = r.StringList(n, "redirect_hosts", path, false)) {
+      for (const auto& h : *hosts) {
+        if (h.empty() || h.find_first_of("/:@ ") != std::string::npos)
+          r.Error(n["redirect_hosts"],
+                  fmt::format("{}.redirect_hosts: '{}' is not a host name (give the bare host, "
+                              "e.g. cdn.example.com, or \"*\" for any host)",
+                              path, h));
+      }
+      s.redirect_hosts = std::move(*hosts);
+    }
     s.requests_per_second =
         r.Number(n, "requests_per_second", path, false).value_or(d->requests_per_second);
     if (s.requests_per_second <= 0) {

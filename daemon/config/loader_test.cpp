@@ -1,3 +1,4 @@
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -32,6 +33,43 @@ TEST(ConfigLoader, LoadsGoodConfigWithDefaults) {
   EXPECT_EQ(c.rules[0].op, Comparison::kGreater);
   EXPECT_DOUBLE_EQ(c.rules[0].threshold, 4.5);
   EXPECT_EQ(c.series[0].unit, Unit::kPercent);
+}
+
+TEST(ConfigLoader, RetryAfterCeilingAndRedirectHosts) {
+  const char* kBase = R"(
+sources:
+  web: {type: csv, base_url: "http://127.0.0.1:1", path: /x.csv, date_column: date%s}
+series:
+  - {id: x, source: web, remote_id: v, unit: percent}
+%s)";
+  auto load = [&](const char* source_extra, const char* top) {
+    char buf[1024];
+    std::snprintf(buf, sizeof buf, kBase, source_extra, top);
+    return LoadConfigFromString(buf, "t.yaml");
+  };
+  auto defaults = load("", "");
+  ASSERT_TRUE(defaults.config) << ::testing::PrintToString(Errors(defaults));
+  EXPECT_EQ(defaults.config->sources[0].max_retry_after, std::chrono::hours(1));
+  EXPECT_EQ(defaults.config->delivery.max_retry_after, std::chrono::hours(1));
+  EXPECT_TRUE(defaults.config->sources[0].redirect_hosts.empty());
+
+  auto set = load(", redirect_hosts: [cdn.example.com, \"*\"]", "http: {max_retry_after: 90s}\n");
+  ASSERT_TRUE(set.config) << ::testing::PrintToString(Errors(set));
+  EXPECT_EQ(set.config->sources[0].max_retry_after, std::chrono::seconds(90));
+  EXPECT_EQ(set.config->delivery.max_retry_after, std::chrono::seconds(90));
+  EXPECT_EQ(set.config->sources[0].redirect_hosts,
+            (std::vector<std::string>{"cdn.example.com", "*"}));
+
+  auto too_long = load("", "http: {max_retry_after: 2d}\n");
+  EXPECT_FALSE(too_long.config);
+  EXPECT_THAT(Errors(too_long),
+              ::testing::ElementsAre(::testing::HasSubstr(
+                  "http.max_retry_after: must be greater than 0 and at most 24h")));
+  auto url = load(", redirect_hosts: [\"https://cdn.example.com/x\"]", "");
+  EXPECT_FALSE(url.config);
+  EXPECT_THAT(Errors(url),
+              ::testing::ElementsAre(::testing::HasSubstr(
+                  "sources.web.redirect_hosts: 'https://cdn.example.com/x' is not a host name")));
 }
 
 TEST(ConfigLoader, RejectsUnknownKeyWithPosition) {

@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <algorithm>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -34,7 +35,40 @@ struct CurlGlobal {
   ~CurlGlobal() { curl_global_cleanup(); }
 };
 void EnsureCurlGlobal() { static CurlGlobal g; }
+
+bool IsRedirect(long status) {
+  return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+constexpr int kMaxRedirects = 5;
 }  // namespace
+
+std::string UrlHost(const std::string& url) {
+  EnsureCurlGlobal();
+  CURLU* u = curl_url();
+  std::string host;
+  char* part = nullptr;
+  if (curl_url_set(u, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK &&
+      curl_url_get(u, CURLUPART_HOST, &part, 0) == CURLUE_OK) {
+    host = part;
+    curl_free(part);
+  }
+  curl_url_cleanup(u);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  std::transform(host.begin(), host.end(), host.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return host;
+}
+
+bool RedirectAllowed(const std::string& from_url, const std::string& to_url,
+                     const std::vector<std::string>& allowed) {
+  const std::string to = UrlHost(to_url);
+  if (to.empty()) return false;
+  if (to == UrlHost(from_url)) return true;
+  return std::any_of(allowed.begin(), allowed.end(), [&](const std::string& a) {
+    return a == "*" || UrlHost("http://" + a + "/") == to;
+  });
+}
 
 struct Transfer {
   // The handler is move-constructed, never assigned: Boost 1.81's any_completion_handler
@@ -47,6 +81,7 @@ struct Transfer {
   HttpRequest request;
   FetchHandler handler;
   HttpResponse response;
+  int redirects = 0;  // followed so far (the client follows them itself, see Finish)
   bool too_large = false;
   std::chrono::steady_clock::time_point started;
   char error[CURL_ERROR_SIZE] = {0};
@@ -222,11 +257,31 @@ struct HttpClient::Impl {
     curl_multi_remove_handle(multi, easy);
     t->response.elapsed =
         std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - t->started);
-    std::string url = RedactUrl(t->request.url);
+    // Registered secrets first (a webhook URL is one whole), then credentials in the query.
+    std::string url = RedactUrl(ScrubSecrets(t->request.url));
     Result<HttpResponse> result = Status::Internal("unset");
     if (code == CURLE_OK) {
       curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &t->response.status);
-      result = std::move(t->response);
+      t->response.url = t->request.url;
+      char* location = nullptr;
+      curl_easy_getinfo(easy, CURLINFO_REDIRECT_URL, &location);
+      if (t->request.follow_redirects && IsRedirect(t->response.status) && location != nullptr) {
+        std::string next(location);
+        if (!RedirectAllowed(t->request.url, next, t->request.redirect_hosts)) {
+          result = Status::HttpError(fmt::format(
+              "{} {}: HTTP {} redirect to host '{}' refused: redirects stay on the requested "
+              "host unless it is allowed (a source's redirect_hosts)",
+              t->request.method, url, t->response.status, ScrubSecrets(UrlHost(next))));
+        } else if (t->redirects >= kMaxRedirects) {
+          result = Status::HttpError(
+              fmt::format("{} {}: more than {} redirects", t->request.method, url, kMaxRedirects));
+        } else {
+          Redirect(std::move(t), easy, std::move(next));
+          return;
+        }
+      } else {
+        result = std::move(t->response);
+      }
     } else if (t->too_large || code == CURLE_FILESIZE_EXCEEDED) {
       result = Status::TooLarge(fmt::format("{} {}: response body exceeds the {} byte limit",
                                             t->request.method, url, t->request.max_body_bytes));
@@ -241,7 +296,7 @@ struct HttpClient::Impl {
         curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &reply);
         if (reply > 0) detail += fmt::format(" (SMTP reply {})", reply);
       }
-      result = Status::Unavailable(fmt::format("{} {}: {}", method, url, ScrubSecrets(detail)));
+      result = Status::Unavailable(ScrubSecrets(fmt::format("{} {}: {}", method, url, detail)));
     }
     curl_easy_cleanup(easy);
     curl_slist_free_all(t->headers);
@@ -250,6 +305,23 @@ struct HttpClient::Impl {
     asio::post(io, [handler = std::move(handler), result = std::move(result)]() mutable {
       std::move(handler)(std::move(result));
     });
+  }
+
+  // Starts the same request again at `next` (a 303, or a 301/302 after a POST, becomes a GET
+  // without body, as browsers and curl do).
+  void Redirect(std::unique_ptr<Transfer> t, CURL* easy, std::string next) {
+    curl_easy_cleanup(easy);
+    curl_slist_free_all(t->headers);
+    curl_slist_free_all(t->rcpt);
+    HttpRequest req = std::move(t->request);
+    const long status = t->response.status;
+    if (status == 303 || ((status == 301 || status == 302) && req.method == "POST")) {
+      req.method = "GET";
+      req.body.clear();
+    }
+    req.url = std::move(next);
+    const int redirects = t->redirects + 1;
+    Start(std::move(req), std::move(t->handler), redirects);
   }
 
   static bool IsMail(const HttpRequest& r) {
@@ -290,8 +362,9 @@ struct HttpClient::Impl {
     if (!r.ca_file.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, r.ca_file.c_str());
   }
 
-  void Start(HttpRequest req, FetchHandler handler) {
+  void Start(HttpRequest req, FetchHandler handler, int redirects = 0) {
     auto t = std::make_unique<Transfer>(std::move(req), std::move(handler));
+    t->redirects = redirects;
     t->started = std::chrono::steady_clock::now();
     CURL* e = curl_easy_init();
     t->easy = e;
@@ -300,8 +373,7 @@ struct HttpClient::Impl {
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
+    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);  // Finish follows them, host-checked
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(r.timeout.count()));
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
                      static_cast<long>(std::min<int64_t>(r.timeout.count(), 10000)));

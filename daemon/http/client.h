@@ -8,8 +8,14 @@
 // - AsyncFetch completes exactly once with Result<HttpResponse>: a response (any HTTP status,
 //   the caller judges it) or a transport error: kTimeout (request timeout), kTooLarge (body
 //   over max_body_bytes, the transfer is aborted as soon as it is exceeded), kUnavailable
-//   (connection refused, DNS, reset, truncated body). Error messages carry the URL with
-//   credentials redacted (core/log.h RedactUrl), never the raw URL.
+//   (connection refused, DNS, reset, truncated body), kHttpError (a redirect the request does not
+//   allow, too many redirects). Error messages carry the URL with credentials redacted
+//   (core/log.h RedactUrl) and registered secrets scrubbed (ScrubSecrets), never the raw URL.
+// - Redirects (301, 302, 303, 307, 308 with a Location) are followed by the client, at most 5,
+//   and only to the request URL's own host or one of `redirect_hosts`; a redirect to any other
+//   host fails naming that host, so a feed cannot send the request (and what it carries) to a
+//   third party. With follow_redirects false the 3xx response itself completes the fetch (a
+//   signed webhook POST must never be replayed to another URL).
 // - Cancel() aborts every transfer in flight; each completes with kUnavailable "cancelled".
 // - The same multi handle also carries SMTP transfers (HttpRequest's mail fields), so an email
 //   is sent on the loop like any request: no thread per send.
@@ -38,6 +44,8 @@ struct HttpRequest {
   std::string body;
   Duration timeout = std::chrono::seconds(30);
   std::size_t max_body_bytes = 8u << 20;
+  bool follow_redirects = true;
+  std::vector<std::string> redirect_hosts;  // besides the URL's own host; "*" = any host
 
   // SMTP: with an smtp:// or smtps:// url the transfer sends `body` (an RFC 5322 message with
   // CRLF line ends) as one mail: MAIL FROM mail_from, RCPT TO each of mail_rcpt. smtps:// is
@@ -58,6 +66,9 @@ struct HttpResponse {
   std::string body;  // decoded (gzip/deflate handled by libcurl)
   std::vector<std::pair<std::string, std::string>> headers;  // of the final response
   Duration elapsed{};
+  // The URL that answered (the request's, or the last redirect's). It may carry credentials:
+  // RedactUrl it before showing it.
+  std::string url;
   // Case-insensitive lookup; empty when absent.
   std::string Header(std::string_view name) const;
 };
@@ -90,5 +101,11 @@ class HttpClient {
   void Start(HttpRequest request, FetchHandler handler);
   std::unique_ptr<Impl> impl_;
 };
+
+// The host name of an http(s) URL, lower-case, without port or brackets; empty if unparsable.
+std::string UrlHost(const std::string& url);
+// Whether a redirect from `from_url` may go to `to_url` under `allowed` (see HttpRequest).
+bool RedirectAllowed(const std::string& from_url, const std::string& to_url,
+                     const std::vector<std::string>& allowed);
 
 }  // namespace liqwatch::http

@@ -11,6 +11,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include "core/log.h"
+
 namespace liqwatch::http {
 namespace {
 
@@ -170,6 +172,103 @@ TEST(HttpClient, PostsBodyWithHeaders) {
   EXPECT_EQ(r->status, 204);
   EXPECT_THAT(server.requests[0], ::testing::HasSubstr("POST /hook HTTP/1.1"));
   EXPECT_THAT(server.requests[0], ::testing::HasSubstr("Content-Length: 7"));
+}
+
+std::string RedirectTo(const std::string& location, int status = 302) {
+  return "HTTP/1.1 " + std::to_string(status) + " Moved\r\nLocation: " + location +
+         "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+}
+
+TEST(HttpClient, FollowsARedirectOnTheSameHost) {
+  asio::io_context io;
+  HttpClient client(io, "t");
+  LoopbackServer server(io);
+  server.Serve(RedirectTo("/moved?x=1", 301));
+  server.Serve("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello");
+  HttpRequest req;
+  req.url = server.Url("/start");
+  auto r = Fetch(io, client, req);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "hello");
+  EXPECT_EQ(r->url, server.Url("/moved?x=1"));
+  ASSERT_EQ(server.requests.size(), 2u);
+  EXPECT_THAT(server.requests[1], ::testing::HasSubstr("GET /moved?x=1 HTTP/1.1"));
+}
+
+TEST(HttpClient, RefusesARedirectToAnotherHostNamingIt) {
+  asio::io_context io;
+  HttpClient client(io, "t");
+  LoopbackServer server(io);
+  // "localhost" is another host name than "127.0.0.1": the client never goes there.
+  server.Serve(RedirectTo("http://localhost:9/steal?api_key=abc", 302));
+  HttpRequest req;
+  req.url = server.Url("/feed.csv?api_key=secret123");
+  auto r = Fetch(io, client, req);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kHttpError);
+  EXPECT_EQ(r.status().message(),
+            "GET " + server.Url("/feed.csv?api_key=[redacted]") +
+                ": HTTP 302 redirect to host 'localhost' refused: redirects stay on the requested "
+                "host unless it is allowed (a source's redirect_hosts)");
+  EXPECT_EQ(server.requests.size(), 1u);
+}
+
+TEST(HttpClient, StopsAfterFiveRedirects) {
+  asio::io_context io;
+  HttpClient client(io, "t");
+  LoopbackServer server(io);
+  for (int i = 0; i < 6; ++i) server.Serve(RedirectTo("/again", 307));
+  HttpRequest req;
+  req.url = server.Url("/loop");
+  auto r = Fetch(io, client, req);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(), "GET " + server.Url("/again") + ": more than 5 redirects");
+}
+
+TEST(HttpClient, WithoutFollowRedirectsA3xxIsTheAnswer) {
+  asio::io_context io;
+  HttpClient client(io, "t");
+  LoopbackServer server(io);
+  server.Serve(RedirectTo(server.Url("/elsewhere")));
+  HttpRequest req;
+  req.method = "POST";
+  req.body = "{}";
+  req.follow_redirects = false;
+  req.url = server.Url("/hook");
+  auto r = Fetch(io, client, req);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->status, 302);
+  EXPECT_EQ(server.requests.size(), 1u);
+}
+
+TEST(HttpClient, RedirectPolicyComparesHostNames) {
+  EXPECT_EQ(UrlHost("https://User:pw@Feeds.Example.com:8443/x?y"), "feeds.example.com");
+  EXPECT_EQ(UrlHost("http://[::1]:80/"), "::1");
+  EXPECT_EQ(UrlHost("not a url"), "");
+  EXPECT_TRUE(RedirectAllowed("https://a.example/x", "https://A.example:444/y", {}));
+  EXPECT_FALSE(RedirectAllowed("https://a.example/x", "https://b.example/y", {}));
+  EXPECT_TRUE(RedirectAllowed("https://a.example/x", "https://b.example/y", {"b.example"}));
+  EXPECT_FALSE(RedirectAllowed("https://a.example/x", "https://c.example/y", {"b.example"}));
+  EXPECT_TRUE(RedirectAllowed("https://a.example/x", "https://c.example/y", {"*"}));
+  EXPECT_FALSE(RedirectAllowed("https://a.example/x", "file:///etc/passwd", {"*"}));
+}
+
+TEST(HttpClient, TransportErrorsScrubRegisteredSecretUrls) {
+  asio::io_context io;
+  HttpClient client(io, "t");
+  LoopbackServer server(io);
+  server.Serve("");  // reads the request, closes without a reply
+  const std::string url = server.Url("/services/T000/B000/XXXXsecretXXXX");
+  RegisterSecret(url);  // as the config loader does for a webhook or Slack URL
+  HttpRequest req;
+  req.method = "POST";
+  req.url = url;
+  auto r = Fetch(io, client, req);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kUnavailable);
+  EXPECT_THAT(r.status().message(), ::testing::StartsWith("POST [redacted]: "));
+  EXPECT_THAT(r.status().message(), ::testing::Not(::testing::HasSubstr("XXXXsecretXXXX")));
 }
 
 }  // namespace

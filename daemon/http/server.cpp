@@ -1,12 +1,14 @@
 #include "http/server.h"
 
-#include <set>
+#include <map>
+#include <optional>
 
 #include <fmt/format.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/json.hpp>
@@ -39,7 +41,13 @@ struct Server::State {
   Handler handler;
   ServerLimits limits;
   bool stopped = false;
-  std::set<beast::tcp_stream*> sessions;
+  // Open connections. `waiting_since` is set while a connection has no complete request (it
+  // can be closed to make room) and unset while its request is handled or answered.
+  struct Session {
+    std::string client;  // remote address
+    std::optional<std::chrono::steady_clock::time_point> waiting_since;
+  };
+  std::map<beast::tcp_stream*, Session> sessions;
 };
 
 namespace {
@@ -52,25 +60,70 @@ unsigned StatusFor(const beast::error_code& ec) {
   return 400;
 }
 
+// A request read's deadline, shared with its timer's handler (which may run after the read).
+struct ReadDeadline {
+  uint64_t generation = 0;
+  bool fired = false;
+};
+
+std::string ClientOf(const tcp::socket& socket) {
+  boost::system::error_code ec;
+  auto ep = socket.remote_endpoint(ec);
+  return ec ? std::string("?") : ep.address().to_string();
+}
+
 asio::awaitable<void> Session(std::shared_ptr<Server::State> st, tcp::socket socket) {
   auto log = Logger("api");
+  const std::string client = ClientOf(socket);
   beast::tcp_stream stream(std::move(socket));
-  st->sessions.insert(&stream);
+  st->sessions[&stream] = {client, std::chrono::steady_clock::now()};
   struct Remove {
     Server::State* st;
     beast::tcp_stream* s;
     ~Remove() { st->sessions.erase(s); }
   } remove{st.get(), &stream};
+  auto waiting = [&](bool yes) {
+    if (auto it = st->sessions.find(&stream); it != st->sessions.end())
+      it->second.waiting_since =
+          yes ? std::optional(std::chrono::steady_clock::now()) : std::nullopt;
+  };
   beast::flat_buffer buffer;
+  auto read = std::make_shared<ReadDeadline>();
   try {
     for (;;) {
       bhttp::request_parser<bhttp::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(st->limits.max_header_bytes));
       parser.body_limit(st->limits.max_body_bytes);
-      stream.expires_after(st->limits.read_timeout);
       beast::error_code ec;
+      waiting(true);
+      if (buffer.size() == 0) {
+        // Idle: a short wait for the first byte, then the connection is closed quietly.
+        stream.expires_after(st->limits.idle_timeout);
+        std::size_t n = co_await stream.async_read_some(
+            buffer.prepare(std::min<std::size_t>(st->limits.max_header_bytes, 4096)),
+            asio::redirect_error(asio::use_awaitable, ec));
+        buffer.commit(n);
+        if (ec || st->stopped) break;
+      }
+      // The request's deadline cancels the read rather than closing the socket (as the stream's
+      // own expiry would), so that the client still gets its 408.
+      stream.expires_never();
+      asio::steady_timer deadline(stream.get_executor(), st->limits.read_timeout);
+      const auto generation = ++read->generation;
+      read->fired = false;
+      deadline.async_wait([weak = std::weak_ptr<ReadDeadline>(read), generation,
+                           &stream](const boost::system::error_code& e) {
+        auto r = weak.lock();  // expired: the session is gone, and `stream` with it
+        if (e || !r || r->generation != generation) return;
+        r->fired = true;
+        boost::system::error_code ignored;
+        stream.socket().cancel(ignored);
+      });
       co_await bhttp::async_read(stream, buffer, parser,
                                  asio::redirect_error(asio::use_awaitable, ec));
+      ++read->generation;  // a deadline already queued must not cancel what follows
+      deadline.cancel();
+      if (read->fired) ec = beast::error::timeout;
       if (ec == bhttp::error::end_of_stream || ec == asio::error::connection_reset ||
           ec == asio::error::operation_aborted || st->stopped)
         break;
@@ -83,6 +136,7 @@ asio::awaitable<void> Session(std::shared_ptr<Server::State> st, tcp::socket soc
         break;
       }
       Request req = parser.release();
+      waiting(false);
       Response res;
       try {
         res = co_await st->handler(req);
@@ -113,6 +167,44 @@ asio::awaitable<void> Session(std::shared_ptr<Server::State> st, tcp::socket soc
   stream.socket().close(ignored);
 }
 
+// Closes the connection that has waited longest without a complete request, among those of
+// `client` (or all when empty); false when there is none. Its coroutine sees the close and
+// ends, removing itself.
+bool EvictLongestWaiting(Server::State& st, const std::string& client) {
+  beast::tcp_stream* oldest = nullptr;
+  std::chrono::steady_clock::time_point since{};
+  for (auto& [stream, session] : st.sessions) {
+    if (!session.waiting_since || (!client.empty() && session.client != client)) continue;
+    if (oldest == nullptr || *session.waiting_since < since) {
+      oldest = stream;
+      since = *session.waiting_since;
+    }
+  }
+  if (oldest == nullptr) return false;
+  boost::system::error_code ec;
+  oldest->socket().close(ec);
+  st.sessions[oldest].waiting_since.reset();  // closing: not a candidate again
+  st.sessions[oldest].client.clear();         // nor counted for its client
+  return true;
+}
+
+// Whether a connection from `client` may start now, making room if a bound is reached.
+bool MakeRoom(Server::State& st, const std::string& client) {
+  int from_client = 0, live = 0;
+  for (const auto& [stream, session] : st.sessions) {
+    if (session.client.empty()) continue;  // being closed
+    ++live;
+    from_client += session.client == client ? 1 : 0;
+  }
+  if (from_client >= st.limits.max_connections_per_client) {
+    if (!EvictLongestWaiting(st, client)) return false;
+    --live;
+  }
+  if (live >= st.limits.max_connections && !EvictLongestWaiting(st, "")) return false;
+  Logger("api")->debug("event=connection client={} open={}", client, live + 1);
+  return true;
+}
+
 asio::awaitable<void> Accept(std::shared_ptr<Server::State> st) {
   auto log = Logger("api");
   while (!st->stopped) {
@@ -124,7 +216,7 @@ asio::awaitable<void> Accept(std::shared_ptr<Server::State> st) {
       log->warn("event=accept_failed error=\"{}\"", ec.message());
       continue;
     }
-    if (static_cast<int>(st->sessions.size()) >= st->limits.max_connections) {
+    if (!MakeRoom(*st, ClientOf(socket))) {
       log->warn("event=connection_refused reason=too_many_connections");
       socket.close(ec);
       continue;
@@ -179,7 +271,7 @@ void Server::Stop() {
   state_->stopped = true;
   boost::system::error_code ec;
   state_->acceptor.close(ec);
-  for (auto* s : state_->sessions) s->socket().close(ec);
+  for (auto& [s, session] : state_->sessions) s->socket().close(ec);
 }
 
 uint16_t Server::port() const {

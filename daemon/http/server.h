@@ -5,9 +5,17 @@
 // - Listen() binds HOST:PORT (port 0 = any free port) and returns an error Status (bad address,
 //   port in use) without throwing. Start() begins accepting; Stop() closes the acceptor and
 //   every open connection. All three are called on the io_context's thread.
-// - One coroutine per connection, no threads. Each request is read with a header limit, a body
-//   limit and a timeout; a request that breaks them gets a JSON error (400, 408, 413 or 431)
-//   and the connection is closed. Keep-alive is honoured otherwise.
+// - One coroutine per connection, no threads. A connection waiting for a request's first byte
+//   (new, or kept alive) is closed after idle_timeout; a request must then arrive whole within
+//   read_timeout. Each request is read with a header limit, a body limit and that timeout; a
+//   request that breaks them gets a JSON error (400, 408, 413 or 431) and the connection is
+//   closed. Keep-alive is honoured otherwise.
+// - Connections are bounded (max_connections in all, max_connections_per_client per remote
+//   address). At a bound, a new connection does not wait: the connection that has waited
+//   longest without a complete request (idle, or trickling its headers) is closed to make room,
+//   the client's own first when it is the client at its bound. Only when every connection is
+//   busy running or answering a request is the new one refused. So idle or slow connections
+//   cannot lock clients (the /healthz probe among them) out of the API.
 // - The handler runs on the io_context and must not block: store reads go through a
 //   StoreWorker. An exception thrown by the handler becomes a 500 JSON error, never a crash.
 #pragma once
@@ -33,8 +41,10 @@ using Handler = std::function<boost::asio::awaitable<Response>(const Request&)>;
 struct ServerLimits {
   std::size_t max_header_bytes = 8 * 1024;
   std::size_t max_body_bytes = 16 * 1024;
-  Duration read_timeout = std::chrono::seconds(15);
+  Duration idle_timeout = std::chrono::seconds(5);   // for a request's first byte
+  Duration read_timeout = std::chrono::seconds(10);  // then for the whole request
   int max_connections = 128;
+  int max_connections_per_client = 32;
 };
 
 // A JSON error body: {"error": {"status": N, "message": "..."}}.

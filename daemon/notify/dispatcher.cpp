@@ -313,6 +313,8 @@ asio::awaitable<void> Dispatcher::Record(store::DeliveryJob job, SendResult resu
   static thread_local std::mt19937_64 rng{std::random_device{}()};
   const TimePoint now = clock_.Now();
   const int attempt = job.attempts + 1;
+  // Whatever a notifier reported, no registered secret reaches the log or the outbox row.
+  result.error = ScrubSecrets(std::move(result.error));
   Status s;
   if (result.outcome == SendResult::Outcome::kDelivered) {
     log->info("event=delivered notifier={} delivery={} event_id={} rule={} kind={} attempt={}",
@@ -334,8 +336,9 @@ asio::awaitable<void> Dispatcher::Record(store::DeliveryJob job, SendResult resu
       s = co_await store_.Run(mark);
     } else {
       std::uniform_real_distribution<double> unit(0.0, 1.0);
-      Duration delay =
-          result.retry_after ? *result.retry_after : RetryDelay(delivery_, attempt, unit(rng));
+      // A receiver's Retry-After, but never longer than http.max_retry_after.
+      Duration delay = result.retry_after ? std::min(*result.retry_after, delivery_.max_retry_after)
+                                          : RetryDelay(delivery_, attempt, unit(rng));
       log->warn(
           "event=delivery_retry notifier={} delivery={} rule={} attempt={} retry_in_ms={} "
           "error=\"{}\"",

@@ -6,6 +6,9 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 
+#include "config/defaults.h"
+#include "core/log.h"
+#include "http/retry_after.h"
 #include "notify/signature.h"
 #include "notify/template.h"
 
@@ -52,6 +55,19 @@ boost::json::object BaseBody(const store::DeliveryJob& job) {
 
 }  // namespace
 
+std::string WithoutSecretUrl(std::string text, const std::string& url) {
+  // The URL is the secret (its token is in the path): no form of it may survive, registered
+  // with the scrubber or not (a notifier built outside a config load).
+  for (const std::string& form : {url, RedactUrl(url), RedactUrl(ScrubSecrets(url))}) {
+    if (form.size() < 4) continue;
+    for (size_t pos = text.find(form); pos != std::string::npos; pos = text.find(form, pos)) {
+      text.replace(pos, form.size(), "[redacted URL]");
+      pos += 14;
+    }
+  }
+  return ScrubSecrets(std::move(text));
+}
+
 std::string WebhookBody(const store::DeliveryJob& job) {
   return boost::json::serialize(BaseBody(job));
 }
@@ -82,20 +98,29 @@ boost::asio::awaitable<SendResult> PostJson(
   req.headers = std::move(headers);
   req.headers.emplace_back("Content-Type", "application/json");
   req.body = std::move(body);
+  // A signed POST is never replayed elsewhere: a 3xx is the answer (a delivery error).
+  req.follow_redirects = false;
   auto r = co_await http.AsyncFetch(req, boost::asio::use_awaitable);
   if (!r.ok()) {
-    // The transport error carries a redacted URL; say which notifier it was too.
-    co_return SendResult{
-        SendResult::Outcome::kRetryable, fmt::format("{}: {}", what, r.status().message()), {}};
+    // Say which notifier it was; the URL (the secret) is taken out of the transport error.
+    co_return SendResult{SendResult::Outcome::kRetryable,
+                         WithoutSecretUrl(fmt::format("{}: {}", what, r.status().message()), url),
+                         {}};
   }
   SendResult result;
   result.outcome = ClassifyHttpStatus(r->status);
   if (result.outcome != SendResult::Outcome::kDelivered) {
+    // Only the status: a Location header would repeat the URL's secret path, or a new one.
     result.error = fmt::format("HTTP {} from {}", r->status, what);
-    if (auto ra = r->Header("Retry-After"); !ra.empty()) {
-      int seconds = std::atoi(ra.c_str());
-      if (seconds > 0) result.retry_after = std::chrono::seconds(seconds);
-    }
+    if (r->status >= 300 && r->status < 400)
+      result.error +=
+          " (a redirect: webhook and Slack POSTs do not follow redirects; configure "
+          "the final URL)";
+    // The dispatcher applies http.max_retry_after; this only bounds the parse.
+    result.retry_after =
+        http::ParseRetryAfter(r->Header("Retry-After"), std::chrono::system_clock::now(),
+                              config::defaults::kMaxRetryAfterLimit);
+    result.error = WithoutSecretUrl(std::move(result.error), url);
   }
   co_return result;
 }

@@ -35,7 +35,13 @@ class WebhookNotifier final : public ConfiguredNotifier {
   std::shared_ptr<const AlertCatalog> catalog_;
 };
 
-// POSTs `body` to `url` and classifies the answer (shared by webhook and Slack).
+// `text` with every form of `url` (raw, RedactUrl'ed) replaced by "[redacted URL]", then
+// ScrubSecrets'ed: for errors about a notifier whose URL is its secret.
+std::string WithoutSecretUrl(std::string text, const std::string& url);
+
+// POSTs `body` to `url` and classifies the answer (shared by webhook and Slack). Redirects
+// are not followed (a 3xx is a permanent error naming the status only); errors never contain
+// the URL; a Retry-After goes to SendResult::retry_after (the dispatcher caps it).
 boost::asio::awaitable<SendResult> PostJson(
     http::HttpClient& http, const std::string& url, Duration timeout, std::string body,
     std::vector<std::pair<std::string, std::string>> headers, const std::string& what);

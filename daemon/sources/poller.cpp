@@ -1,6 +1,7 @@
 #include "sources/poller.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <random>
 
@@ -15,6 +16,7 @@
 #include "core/calendar.h"
 #include "core/log.h"
 #include "core/units.h"
+#include "http/retry_after.h"
 #include "sources/formats/csv_table.h"
 #include "sources/formats/date_format.h"
 #include "sources/formats/fear_greed.h"
@@ -59,6 +61,7 @@ http::HttpRequest BuildRequest(const config::SourceConfig& source,
   http::HttpRequest req;
   req.timeout = source.timeout;
   req.max_body_bytes = source.max_body_bytes;
+  req.redirect_hosts = source.redirect_hosts;
   std::optional<Date> start;
   if (since) start = *since - std::chrono::days(config::defaults::kIncrementalOverlapDays);
   Date from = start.value_or(today - std::chrono::days(config::defaults::kInitialLookbackDays));
@@ -180,21 +183,56 @@ Result<ParsedPage> ParsePage(const config::SourceConfig& source, const config::S
       msg +=
           " (forbidden: the site refuses this client; Farside answers non-browsers with a "
           "Cloudflare challenge)";
+    // Which URL answered, so the operator can tell a moved page from a typo'd path (FRED's
+    // JSON reason already says what was wrong; its URL carries the api_key, redacted anyway).
+    if (!fred_json && !response.url.empty())
+      msg += " from " + RedactUrl(ScrubSecrets(response.url));
     if (response.status == 429 || response.status >= 500) return Status::Unavailable(msg);
     return Status::HttpError(msg);
   }
   if (!points.ok()) return points.status();
   page.observations.reserve(points->size());
+  const std::string what = fmt::format("{} {}", source.name, series.remote_id);
   for (const auto& p : *points) {
     std::optional<double> v;
-    if (p.value) v = ToCanonical(*p.value, series.unit);
+    if (p.value) {
+      if (!std::isfinite(*p.value))
+        return Status::InvalidArgument(fmt::format("{}: value {} on {} is not a finite number",
+                                                   what, *p.value, FormatDate(p.date)));
+      v = ToCanonical(*p.value, series.unit);
+      if (!std::isfinite(*v))
+        return Status::InvalidArgument(
+            fmt::format("{}: value {} on {} overflows when converted to {}", what, *p.value,
+                        FormatDate(p.date), UnitName(CanonicalUnit(DimensionOf(series.unit)))));
+    }
     std::string id = series.id;
     if (t == "nyfed" && !IsNyFedRate(series.remote_id) && p.column != "total") {
       id = series.id + ":" + p.column;  // "<id>:op:RP 121025 1", "<id>:sve:..."
     }
     page.observations.push_back({std::move(id), p.date, v, p.provisional});
   }
+  if (Status st = CheckObservations(page.observations, what); !st.ok()) return st;
   return page;
+}
+
+Status CheckObservations(const std::vector<Observation>& observations, std::string_view what) {
+  std::map<std::pair<std::string_view, Date>, const Observation*> seen;
+  for (const auto& o : observations) {
+    if (Status st = CheckObservationDate(o.date, what); !st.ok()) return st;
+    if (o.value && !std::isfinite(*o.value))
+      return Status::InvalidArgument(fmt::format("{}: value {} on {} is not a finite number", what,
+                                                 *o.value, FormatDate(o.date)));
+    auto [it, fresh] = seen.emplace(std::pair<std::string_view, Date>(o.series, o.date), &o);
+    if (fresh) continue;
+    auto text = [](const std::optional<double>& v) {
+      return v ? fmt::format("{}", *v) : std::string("missing");
+    };
+    return Status::InvalidArgument(fmt::format(
+        "{}: the response has two observations of {} for {} ({} and {}); a repeated date is "
+        "ambiguous, nothing from this response is stored",
+        what, o.series, FormatDate(o.date), text(it->second->value), text(o.value)));
+  }
+  return Status::Ok();
 }
 
 Result<std::vector<Observation>> ParseResponse(const config::SourceConfig& source,
@@ -238,34 +276,6 @@ Duration ScheduleDelay(const config::SeriesConfig& series, TimePoint now) {
     }
   }
   return std::max(delay, Duration(1));
-}
-
-std::optional<Duration> ParseRetryAfter(std::string_view value, TimePoint now) {
-  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-  while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
-  if (value.empty()) return std::nullopt;
-  if (value.find_first_not_of("0123456789") == std::string_view::npos) {
-    if (value.size() > 9) return std::nullopt;
-    return std::chrono::seconds(std::stol(std::string(value)));
-  }
-  // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT"
-  std::string text(value);
-  char month[4] = {};
-  int day = 0, year = 0, h = 0, m = 0, sec = 0;
-  if (std::sscanf(text.c_str(), "%*3s, %d %3s %d %d:%d:%d GMT", &day, month, &year, &h, &m, &sec) !=
-      6)
-    return std::nullopt;
-  static const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  int mon = -1;
-  for (int i = 0; i < 12; ++i)
-    if (std::string_view(month) == kMonths[i]) mon = i;
-  if (mon < 0) return std::nullopt;
-  using namespace std::chrono;
-  auto d = sys_days(
-      year_month_day(std::chrono::year(year), std::chrono::month(mon + 1), std::chrono::day(day)));
-  TimePoint at = d + hours(h) + minutes(m) + seconds(sec);
-  return std::max(Duration(0), duration_cast<Duration>(at - now));
 }
 
 struct Poller::State {
@@ -407,9 +417,11 @@ asio::awaitable<void> PollSeries(std::shared_ptr<Poller::State> st,
           break;
         }
         if (response->status == 429) {
-          auto ra =
-              ParseRetryAfter(response->Header("Retry-After"), std::chrono::system_clock::now());
-          retry_after = ra.value_or(Duration(std::chrono::seconds(60)));
+          // Capped (http.max_retry_after): a hostile or broken server cannot park the host.
+          auto ra = http::ParseRetryAfter(response->Header("Retry-After"),
+                                          std::chrono::system_clock::now(), source.max_retry_after);
+          retry_after =
+              ra.value_or(std::min<Duration>(std::chrono::seconds(60), source.max_retry_after));
           st->host_next[host] = std::max(
               st->host_next[host],
               std::chrono::steady_clock::now() +
@@ -437,6 +449,9 @@ asio::awaitable<void> PollSeries(std::shared_ptr<Poller::State> st,
           break;
         }
       }
+      // Pages were checked one by one; a date may still repeat across them.
+      if (error.ok())
+        error = CheckObservations(batch, fmt::format("{} {}", source.name, series.remote_id));
       if (error.ok()) {
         log->debug("event=poll_ok source={} series={} observations={} not_modified={} bytes={}",
                    source.name, series.id, batch.size(), not_modified, bytes);

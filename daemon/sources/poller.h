@@ -78,15 +78,23 @@ struct ParsedPage {
   std::optional<int> next_page;  // Treasury: another page to fetch
 };
 
-// Turns a response into observations, or an error (kHttpError "HTTP 503", kUnavailable for 429
-// and 5xx, the parser's kParseError / kLayoutChanged / kInvalidArgument). Rows dated after
-// `today` are rejected for every type (CheckNoFutureDates). Never throws.
+// Turns a response into observations, or an error (kHttpError "HTTP 404 from <url>", with the
+// URL RedactUrl'ed and secrets scrubbed, kUnavailable for 429 and 5xx, the parser's
+// kParseError / kLayoutChanged / kInvalidArgument). Rows dated after `today` are rejected for
+// every type (CheckNoFutureDates), and every page passes CheckObservations. Never throws.
 Result<ParsedPage> ParsePage(const config::SourceConfig& source, const config::SeriesConfig& series,
                              const http::HttpResponse& response, Date today);
 // ParsePage with today = the current UTC date, returning only the observations.
 Result<std::vector<Observation>> ParseResponse(const config::SourceConfig& source,
                                                const config::SeriesConfig& series,
                                                const http::HttpResponse& response);
+
+// The shared post-parse check every format's output passes (per page, and over all pages of
+// a poll): each value finite (a unit conversion that overflows is caught here), each date in
+// the CheckObservationDate range, and no series with two observations for one date: a
+// response that repeats a date is ambiguous (storing either value would make alerts flap on
+// every poll) and is rejected whole, kInvalidArgument naming the series, date and values.
+Status CheckObservations(const std::vector<Observation>& observations, std::string_view what);
 
 // Adds If-None-Match (the ETag) and If-Modified-Since (the Last-Modified) for `known`.
 void AddConditionalHeaders(http::HttpRequest& request, const HttpValidators& known);
@@ -100,8 +108,6 @@ std::optional<HttpValidators> ValidatorsAfter(const http::HttpResponse& response
 // window's interval while New York time is inside a window on a US business day, never past
 // the start of the next window today. Without jitter.
 Duration ScheduleDelay(const config::SeriesConfig& series, TimePoint now);
-// Retry-After (seconds or an HTTP date) as a duration from `now`; nullopt if absent/invalid.
-std::optional<Duration> ParseRetryAfter(std::string_view value, TimePoint now);
 
 class Poller {
  public:

@@ -1,10 +1,13 @@
 // Poller pure pieces: request building and response parsing per source type, schedules.
 #include "sources/poller.h"
 
+#include <cmath>
+
 #include <gtest/gtest.h>
 
 #include "config/config.h"
 #include "core/calendar.h"
+#include "sources/formats/date_format.h"
 #include "sources/formats/testing.h"
 
 namespace liqwatch::sources {
@@ -51,6 +54,7 @@ series:
   - {id: sofr_csv, source: fredcsv, remote_id: SOFR, unit: percent}
   - {id: fng_json, source: json, remote_id: /value, unit: index}
   - {id: sofr_fred, source: fred, remote_id: SOFR, unit: percent}
+  - {id: debt_tn, source: fredcsv, remote_id: SOFR, unit: usd_tn}
 )";
 
 struct Fixture : ::testing::Test {
@@ -162,6 +166,104 @@ TEST_F(Fixture, KeylessFredErrorPageIsReportedAsItsStatusOnly) {
   EXPECT_EQ(r.status().message(), "HTTP 404");  // not the CSV parser's complaint about HTML
 }
 
+TEST_F(Fixture, HttpErrorNamesTheUrlWithCredentialsRedacted) {
+  const auto* s = c.FindSeries("sofr_csv");
+  http::HttpResponse resp;
+  resp.status = 404;
+  resp.body = "<html>not found</html>";
+  resp.url = "http://user:pw@127.0.0.1:1/graph/fredgraph.csv?id=SOFR&api_key=abcdef123";
+  auto r = ParsePage(*c.FindSource(s->source), *s, resp, D("2026-01-01"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kHttpError);
+  EXPECT_EQ(r.status().message(),
+            "HTTP 404 from http://127.0.0.1:1/graph/fredgraph.csv?id=SOFR&api_key=[redacted]");
+}
+
+// A static response that repeats a date with two values made an alert flap on every poll:
+// every format's output goes through the same check, and the whole response is refused.
+TEST_F(Fixture, RepeatedDateIsRejectedNamingTheDate) {
+  auto csv = Parse("sofr_csv", "observation_date,SOFR\n2025-10-28,4.31\n2025-10-28,9.99\n");
+  ASSERT_FALSE(csv.ok());
+  EXPECT_EQ(csv.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(csv.status().message(),
+            "fredcsv SOFR: the response has two observations of sofr_csv for 2025-10-28 (4.31 and "
+            "9.99); a repeated date is ambiguous, nothing from this response is stored");
+  auto json = Parse("fng_json", R"({"data": [{"timestamp": "1761609600", "value": 40},
+                                             {"timestamp": "1761609600", "value": 90}]})");
+  ASSERT_FALSE(json.ok());
+  EXPECT_NE(json.status().message().find("two observations of fng_json for 2025-10-28 (40 and 90)"),
+            std::string::npos)
+      << json.status().message();
+  // One date per row is fine.
+  EXPECT_TRUE(Parse("sofr_csv", "observation_date,SOFR\n2025-10-28,4.31\n2025-10-29,4.3\n").ok());
+}
+
+TEST(CheckObservations, RepeatAcrossPagesAndNonFiniteValues) {
+  std::vector<Observation> batch = {{"tga", D("2025-10-28"), 1.0, false},
+                                    {"tga", D("2025-10-29"), std::nullopt, false},
+                                    {"tga:op:x", D("2025-10-28"), 2.0, false}};
+  EXPECT_TRUE(CheckObservations(batch, "treasury tga").ok());
+  batch.push_back({"tga", D("2025-10-29"), 3.0, false});
+  EXPECT_EQ(CheckObservations(batch, "treasury tga").message(),
+            "treasury tga: the response has two observations of tga for 2025-10-29 (missing and "
+            "3); a repeated date is ambiguous, nothing from this response is stored");
+  std::vector<Observation> inf = {{"tga", D("2025-10-28"), HUGE_VAL, false}};
+  EXPECT_EQ(CheckObservations(inf, "treasury tga").message(),
+            "treasury tga: value inf on 2025-10-28 is not a finite number");
+}
+
+TEST_F(Fixture, NonFiniteJsonNumberIsRejectedNamingTheDate) {
+  auto r = Parse("fng_json", R"({"data": [{"timestamp": "1761609600", "value": 1e400}]})");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kParseError);
+  EXPECT_NE(r.status().message().find("(2025-10-28)"), std::string::npos) << r.status().message();
+  EXPECT_NE(r.status().message().find("a number too large for a double (infinite)"),
+            std::string::npos)
+      << r.status().message();
+}
+
+TEST_F(Fixture, UnitConversionThatOverflowsIsAnError) {
+  auto r = Parse("debt_tn", "observation_date,SOFR\n2025-10-28,1e308\n");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(r.status().message(),
+            "fredcsv SOFR: value 1e+308 on 2025-10-28 overflows when converted to usd_bn");
+}
+
+TEST_F(Fixture, DatesOutsideTheSaneRangeAreRejected) {
+  auto r = Parse("sofr_csv", "observation_date,SOFR\n0000-01-01,4.31\n2025-10-28,4.3\n");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(r.status().message(),
+            "fredcsv SOFR: date 0000-01-01 is outside the accepted range 1900-01-01..2199-12-31");
+}
+
+TEST_F(Fixture, FeedRequestsCarryTheSourcesRedirectHosts) {
+  auto yaml = std::string(kConfig);
+  yaml.replace(yaml.find("date_column: observation_date}"),
+               std::string("date_column: observation_date}").size(),
+               "date_column: observation_date, redirect_hosts: [cdn.example.com]}");
+  config::Config cfg = Load(yaml);
+  const auto* s = cfg.FindSeries("sofr_csv");
+  auto req = BuildRequest(*cfg.FindSource(s->source), *s, std::nullopt, D("2025-10-31"));
+  EXPECT_TRUE(req.follow_redirects);
+  EXPECT_EQ(req.redirect_hosts, std::vector<std::string>{"cdn.example.com"});
+  EXPECT_TRUE(BuildRequest(*c.FindSource(s->source), *c.FindSeries("sofr_csv"), std::nullopt,
+                           D("2025-10-31"))
+                  .redirect_hosts.empty());
+}
+
+TEST(CheckObservationDate, AcceptsOnlyASaneRange) {
+  EXPECT_TRUE(CheckObservationDate(*ParseDate("1900-01-01"), "feed").ok());
+  EXPECT_TRUE(CheckObservationDate(*ParseDate("2199-12-31"), "feed").ok());
+  auto zero = CheckObservationDate(*ParseDate("0000-01-01"), "feed x");
+  EXPECT_EQ(zero.code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(zero.message(),
+            "feed x: date 0000-01-01 is outside the accepted range 1900-01-01..2199-12-31");
+  EXPECT_FALSE(CheckObservationDate(*ParseDate("1899-12-31"), "feed").ok());
+  EXPECT_FALSE(CheckObservationDate(*ParseDate("9999-12-31"), "feed").ok());
+}
+
 TEST(ConditionalGet, ValidatorsAreSentAndRememberedPerResponse) {
   http::HttpRequest req;
   AddConditionalHeaders(req, {"\"v1\"", "Thu, 30 Oct 2025 12:00:00 GMT"});
@@ -204,15 +306,6 @@ TEST(Schedule, ReleaseWindowsInNewYork) {
   // Saturday and Christmas: hourly
   EXPECT_EQ(ScheduleDelay(s, at("2025-12-13", 8, 20)), std::chrono::hours(1));
   EXPECT_EQ(ScheduleDelay(s, at("2025-12-25", 8, 20)), std::chrono::hours(1));
-}
-
-TEST(RetryAfter, SecondsAndHttpDate) {
-  auto now = std::chrono::sys_days(D("2025-11-06")) + std::chrono::hours(8);
-  EXPECT_EQ(ParseRetryAfter("5", now), Duration(std::chrono::seconds(5)));
-  EXPECT_EQ(ParseRetryAfter("Thu, 06 Nov 2025 08:00:30 GMT", now),
-            Duration(std::chrono::seconds(30)));
-  EXPECT_FALSE(ParseRetryAfter("soon", now));
-  EXPECT_FALSE(ParseRetryAfter("", now));
 }
 
 }  // namespace

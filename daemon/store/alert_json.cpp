@@ -1,5 +1,7 @@
 #include "store/alert_json.h"
 
+#include "core/log.h"
+
 namespace liqwatch::store {
 
 boost::json::value OptJson(const std::optional<double>& v) {
@@ -50,6 +52,13 @@ boost::json::object AlertEventJson(const AlertEventRow& e) {
   return o;
 }
 
+namespace {
+std::optional<std::string> ScrubbedOpt(const std::optional<std::string>& text) {
+  if (!text) return std::nullopt;
+  return ScrubSecrets(*text);
+}
+}  // namespace
+
 boost::json::object DeliveryJson(const DeliveryRow& d) {
   boost::json::object o;
   o["id"] = d.id;
@@ -58,7 +67,8 @@ boost::json::object DeliveryJson(const DeliveryRow& d) {
   o["status"] = d.status;
   o["attempts"] = d.attempts;
   o["next_attempt_at"] = d.next_attempt_at;
-  o["last_error"] = OptJson(d.last_error);
+  // Scrubbed again when served: a row written before the store scrubbed errors may hold one.
+  o["last_error"] = OptJson(ScrubbedOpt(d.last_error));
   o["created_at"] = d.created_at;
   o["delivered_at"] = OptJson(d.delivered_at);
   return o;
@@ -79,7 +89,7 @@ boost::json::object SourceHealthJson(const SourceHealthRow& h) {
   o["last_attempt_at"] = OptJson(h.last_attempt_at);
   o["last_success_at"] = OptJson(h.last_success_at);
   o["last_error_at"] = OptJson(h.last_error_at);
-  o["last_error"] = OptJson(h.last_error);
+  o["last_error"] = OptJson(ScrubbedOpt(h.last_error));
   o["consecutive_failures"] = h.consecutive_failures;
   o["last_new_observation_at"] = OptJson(h.last_new_observation_at);
   o["polls"] = h.polls;

@@ -1,6 +1,7 @@
 #include "store/store.h"
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 #include <fmt/format.h>
@@ -45,6 +46,17 @@ Result<IngestStats> Store::IngestObservations(const std::string& series, Unit un
                                               const std::vector<Observation>& observations,
                                               TimePoint now) {
   IngestStats stats;
+  // Last line behind the parsers' checks: nothing non-finite, no date twice in one batch.
+  std::set<Date> dates;
+  for (const auto& o : observations) {
+    if (o.value && !std::isfinite(*o.value))
+      return Status::InvalidArgument(
+          fmt::format("series {}: value {} on {} is not a finite number; nothing stored", series,
+                      *o.value, FormatDate(o.date)));
+    if (!dates.insert(o.date).second)
+      return Status::InvalidArgument(fmt::format(
+          "series {}: {} appears twice in one batch; nothing stored", series, FormatDate(o.date)));
+  }
   auto tx = Transaction::Begin(*db_);
   if (!tx.ok()) return tx.status();
   LW_ASSIGN_OR_RETURN(
@@ -404,7 +416,8 @@ Status Store::MarkRetry(int64_t id, TimePoint next, const std::string& error) {
       "UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ?2, last_error = ?3 "
       "WHERE id = ?1");
   if (!st.ok()) return st.status();
-  return st->Bind(1, id).Bind(2, FormatTime(next)).Bind(3, error).Run();
+  // The store boundary: no registered secret is persisted, whoever wrote the message.
+  return st->Bind(1, id).Bind(2, FormatTime(next)).Bind(3, ScrubSecrets(error)).Run();
 }
 
 Status Store::MarkDead(int64_t id, TimePoint now, const std::string& error) {
@@ -412,7 +425,7 @@ Status Store::MarkDead(int64_t id, TimePoint now, const std::string& error) {
       "UPDATE deliveries SET status = 'dead', attempts = attempts + 1, next_attempt_at = ?2, "
       "last_error = ?3 WHERE id = ?1");
   if (!st.ok()) return st.status();
-  return st->Bind(1, id).Bind(2, FormatTime(now)).Bind(3, error).Run();
+  return st->Bind(1, id).Bind(2, FormatTime(now)).Bind(3, ScrubSecrets(error)).Run();
 }
 
 Status Store::RecordPollSuccess(const std::string& series, const std::string& source, TimePoint now,
@@ -441,7 +454,11 @@ Status Store::RecordPollFailure(const std::string& series, const std::string& so
       "last_error_at = ?3, last_error = ?4, consecutive_failures = consecutive_failures + 1, "
       "polls = polls + 1, errors = errors + 1");
   if (!st.ok()) return st.status();
-  return st->Bind(1, series).Bind(2, source).Bind(3, FormatTime(now)).Bind(4, error).Run();
+  return st->Bind(1, series)
+      .Bind(2, source)
+      .Bind(3, FormatTime(now))
+      .Bind(4, ScrubSecrets(error))
+      .Run();
 }
 
 Result<std::vector<std::string>> Store::ForgetUnpolledSeries(const std::vector<std::string>& keep) {

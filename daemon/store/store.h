@@ -198,7 +198,9 @@ class Store {
   static Result<std::unique_ptr<Store>> Open(const std::string& path, Mode mode);
 
   // Observations. Same value again: unchanged. New value for a stored date: a revision row
-  // plus the update. `unit` is the canonical unit the values are in.
+  // plus the update. `unit` is the canonical unit the values are in. A batch with a
+  // non-finite value or a date twice is refused whole (InvalidArgument naming series and
+  // date), nothing stored.
   Result<IngestStats> IngestObservations(const std::string& series, Unit unit,
                                          const std::vector<Observation>& observations,
                                          TimePoint now);

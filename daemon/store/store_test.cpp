@@ -1,12 +1,16 @@
 #include "store/store.h"
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "core/log.h"
+#include "store/alert_json.h"
 #include "store/migrations.h"
 
 namespace liqwatch::store {
@@ -211,6 +215,77 @@ TEST_F(StoreTest, OutboxRetryDeliverAndDeadLetter) {
   auto a = (*store->QueryAlerts({}))[0];
   EXPECT_EQ(a.deliveries_dead, 1);
   EXPECT_EQ(a.deliveries_delivered, 1);
+}
+
+// Last line behind the parsers: a batch with +Inf or a repeated date is refused whole.
+TEST_F(StoreTest, IngestRefusesNonFiniteValuesAndRepeatedDatesKeepingStoredData) {
+  auto store = std::move(*Store::Open(path_, Store::Mode::kReadWrite));
+  std::vector<Observation> good = {{"sofr", D("2025-10-28"), 4.31, false}};
+  ASSERT_TRUE(
+      store->IngestObservations("sofr", Unit::kPercent, good, T("2025-10-30T12:00:00Z")).ok());
+  std::vector<Observation> inf = {{"sofr", D("2025-10-29"), 4.2, false},
+                                  {"sofr", D("2025-10-28"), HUGE_VAL, false}};
+  auto r = store->IngestObservations("sofr", Unit::kPercent, inf, T("2025-10-30T13:00:00Z"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(r.status().message(),
+            "series sofr: value inf on 2025-10-28 is not a finite number; nothing stored");
+  std::vector<Observation> nan = {{"sofr", D("2025-10-29"), std::nan(""), false}};
+  EXPECT_FALSE(
+      store->IngestObservations("sofr", Unit::kPercent, nan, T("2025-10-30T13:00:00Z")).ok());
+  std::vector<Observation> twice = {{"sofr", D("2025-10-29"), 4.2, false},
+                                    {"sofr", D("2025-10-29"), 4.5, false}};
+  auto t = store->IngestObservations("sofr", Unit::kPercent, twice, T("2025-10-30T13:00:00Z"));
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.status().message(),
+            "series sofr: 2025-10-29 appears twice in one batch; nothing stored");
+  auto history = store->History("sofr", std::nullopt);
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->size(), 1u);
+  EXPECT_EQ((*history)[0].value, 4.31);
+  EXPECT_EQ(*store->db().QueryInt("SELECT count(*) FROM observation_revisions"), 0);
+}
+
+// Webhook and Slack URLs carry their token in the path: an error quoting one is scrubbed before
+// it is stored, and again when served (rows written before the scrubbing).
+TEST_F(StoreTest, StoredErrorsAreScrubbedOfRegisteredSecrets) {
+  const std::string hook = "https://hooks.slack.com/services/T0/B0/StoreTestToken42";
+  RegisterSecret(hook);
+  auto store = std::move(*Store::Open(path_, Store::Mode::kReadWrite));
+  ASSERT_TRUE(store->RecordTransition(Fire("2025-10-28", 4.31), {"a", "b"}).ok());
+  auto due = *store->DueDeliveries(T("2025-10-28T13:00:00Z"), 10);
+  ASSERT_EQ(due.size(), 2u);
+  ASSERT_TRUE(store
+                  ->MarkRetry(due[0].delivery_id, T("2025-10-28T13:05:00Z"),
+                              "slack a: POST " + hook + ": Connection refused")
+                  .ok());
+  ASSERT_TRUE(store
+                  ->MarkDead(due[1].delivery_id, T("2025-10-28T13:05:00Z"),
+                             "webhook b: POST " + hook + ": Connection refused")
+                  .ok());
+  ASSERT_TRUE(store
+                  ->RecordPollFailure("sofr", "fred", T("2025-10-28T13:00:00Z"),
+                                      "GET " + hook + "?x=1: refused")
+                  .ok());
+  auto deliveries = *store->AlertDeliveries(*due[0].alert_id);
+  ASSERT_EQ(deliveries.size(), 2u);
+  std::set<std::string> errors;
+  for (const auto& d : deliveries) errors.insert(*d.last_error);
+  EXPECT_EQ(errors, (std::set<std::string>{"slack a: POST [redacted]: Connection refused",
+                                           "webhook b: POST [redacted]: Connection refused"}));
+  EXPECT_EQ(*store->db().QueryInt("SELECT count(*) FROM deliveries WHERE last_error LIKE "
+                                  "'%StoreTestToken42%'"),
+            0);
+  EXPECT_EQ(*store->db().QueryInt("SELECT count(*) FROM source_health WHERE last_error LIKE "
+                                  "'%StoreTestToken42%'"),
+            0);
+  // A row written by an older version, served through the JSON view.
+  ASSERT_TRUE(store->db().Exec("UPDATE deliveries SET last_error = 'POST " + hook + ": old'").ok());
+  auto old = *store->AlertDeliveries(*due[0].alert_id);
+  EXPECT_EQ(boost::json::serialize(DeliveryJson(old[0])).find("StoreTestToken42"),
+            std::string::npos);
+  EXPECT_NE(boost::json::serialize(DeliveryJson(old[0])).find("POST [redacted]: old"),
+            std::string::npos);
 }
 
 TEST_F(StoreTest, QueryFiltersByRuleStateTextAndTime) {

@@ -121,4 +121,12 @@ Status CheckNoFutureDates(const std::vector<RawPoint>& points, std::optional<Dat
                                              n, FormatDate(*today), FormatDate(*first)));
 }
 
+Status CheckObservationDate(Date d, std::string_view what) {
+  const std::chrono::year y = std::chrono::year_month_day(d).year();
+  if (y >= kFirstObservationYear && y <= kLastObservationYear) return Status::Ok();
+  return Status::InvalidArgument(
+      fmt::format("{}: date {} is outside the accepted range {}-01-01..{}-12-31", what,
+                  FormatDate(d), int(kFirstObservationYear), int(kLastObservationYear)));
+}
+
 }  // namespace liqwatch::sources

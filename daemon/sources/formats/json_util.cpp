@@ -1,6 +1,7 @@
 #include "sources/formats/json_util.h"
 
 #include <cctype>
+#include <cmath>
 
 #include <fmt/format.h>
 
@@ -30,9 +31,12 @@ std::string DescribeJson(const boost::json::value& v) {
       return "null";
     case boost::json::kind::bool_:
       return v.get_bool() ? "true" : "false";
+    case boost::json::kind::double_:
+      // "1e400" parses to infinity; its spelling is gone, say what it became.
+      if (!std::isfinite(v.get_double())) return "a number too large for a double (infinite)";
+      [[fallthrough]];
     case boost::json::kind::int64:
     case boost::json::kind::uint64:
-    case boost::json::kind::double_:
       return "the number " + boost::json::serialize(v);
     case boost::json::kind::string:
       return "the string \"" + Excerpt(v.get_string(), 40) + "\"";
@@ -75,6 +79,8 @@ NumberCell JsonNumberCell(const boost::json::value& v, const NumberStyle& style)
     case boost::json::kind::uint64:
       return {CellKind::kNumber, static_cast<double>(v.get_uint64())};
     case boost::json::kind::double_:
+      // Only finite values are numbers (number.h): 1e400 is invalid, never +Inf.
+      if (!std::isfinite(v.get_double())) return {};
       return {CellKind::kNumber, v.get_double()};
     case boost::json::kind::string:
       return CleanNumber(v.get_string(), style);
