@@ -6,7 +6,9 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 
+#include "config/defaults.h"
 #include "core/log.h"
+#include "http/retry_after.h"
 
 namespace liqwatch::notify {
 
@@ -69,6 +71,7 @@ boost::asio::awaitable<Result<http::HttpResponse>> Call(http::HttpClient& http,
   req.timeout = n.timeout;
   req.max_body_bytes = 1u << 20;  // a silence list can be long; alerts answers are empty
   req.ca_file = n.alertmanager.ca_file;
+  req.follow_redirects = false;  // as webhook and Slack: a redirect could carry credentials away
   if (auto auth = AlertmanagerAuthorization(n.alertmanager); !auth.empty())
     req.headers.emplace_back("Authorization", std::move(auth));
   if (!body.empty()) {
@@ -166,10 +169,10 @@ boost::asio::awaitable<SendResult> AlertmanagerNotifier::Send(const store::Deliv
     }
     if (outcome == SendResult::Outcome::kRetryable) {
       retryable = true;
-      if (auto ra = r->Header("Retry-After"); !ra.empty()) {
-        int seconds = std::atoi(ra.c_str());
-        if (seconds > 0) result.retry_after = std::chrono::seconds(seconds);
-      }
+      // The dispatcher applies http.max_retry_after; this only bounds the parse.
+      if (auto ra = http::ParseRetryAfter(r->Header("Retry-After"), std::chrono::system_clock::now(),
+                                          config::defaults::kMaxRetryAfterLimit))
+        result.retry_after = ra;
     }
     errors.push_back(fmt::format("HTTP {} from {}", r->status, what));
   }
