@@ -131,6 +131,11 @@ class Daemon final : public sources::ObservationSink {
     if (!r.ok()) {
       Logger("store")->error("event=ingest_failed series={} error=\"{}\"", series.id,
                              r.status().message());
+      // The whole poll was rolled back (alerts/ingest.h): it counts as a failed poll, so the
+      // health row, `liqwatch status` and /metrics say why the series does not advance.
+      co_await OnPollError(series, Status::IoError("storing the poll failed, nothing of it was "
+                                                   "kept: " +
+                                                   r.status().message()));
       co_return;
     }
     if (*r > 0) dispatcher_.Wake();

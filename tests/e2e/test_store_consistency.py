@@ -58,6 +58,49 @@ class StartupConsistency(unittest.TestCase):
             broken.stop()
 
 
+class FailedEvaluation(unittest.TestCase):
+    def test_a_failing_evaluation_keeps_nothing_of_the_poll_and_the_next_one_evaluates_it(self):
+        with lwtest.Scratch(self) as tmp:
+            feed = crashloop.StormFeed(step=0.5, window=60).start()
+            tmp.enter(_Stopping(feed))
+            receiver = crashloop.FlakyReceiver(random.Random(1), 0, 0, 0).start()
+            tmp.enter(_Stopping(receiver))
+            db = tmp.path / "lw.db"
+            cfg = tmp.write("liqwatch.yaml",
+                            crashloop.storm_config(db, feed.url, receiver.url, "200ms"))
+            d = lwtest.start_daemon(tmp, cfg, db)
+            lwtest.wait_for(lambda: d.assert_alive() and lwtest.db_query(
+                db, "SELECT 1 FROM alert_events"), 20, "a first event", on_timeout=d.log_tail)
+            # A fault in the middle of evaluation (the event insert fails, as on a full disk).
+            con = sqlite3.connect(db, timeout=10)
+            with con:
+                con.execute("CREATE TRIGGER fault BEFORE INSERT ON alert_events "
+                            "BEGIN SELECT RAISE(ABORT, 'injected fault'); END")
+            stuck = lwtest.db_query(db, "SELECT max(obs_date) FROM observations")[0][0]
+            health = lwtest.wait_source_error(d, db, "storm", "injected fault")
+            self.assertIn("storing the poll failed, nothing of it was kept", health["last_error"])
+            # Nothing of the failed polls was kept: no observation past the last evaluated one.
+            self.assertEqual(lwtest.db_query(db, "SELECT max(obs_date) FROM observations")[0][0],
+                             stuck)
+            with con:
+                con.execute("DROP TRIGGER fault")
+            con.close()
+            last = feed.freeze()
+            lwtest.wait_observation(d, db, "storm", last, timeout=20)
+            lwtest.wait_all_delivered(d, db, timeout=20)
+            self.assertEqual(d.terminate(), 0)
+            # Every date the failed polls brought was evaluated once, by the next poll: what was
+            # recorded live equals the replay, two transitions a date (one on the first).
+            live = crashloop.transitions_live(db)
+            since, until = min(t[0] for t in live), max(t[0] for t in live)
+            self.assertGreater(until, stuck)
+            self.assertEqual(sorted(live), sorted(crashloop.transitions_replay(cfg, db, since,
+                                                                               until)))
+            dates = lwtest.db_query(db, "SELECT count(*) FROM observations WHERE obs_date >= ?",
+                                    (since,))[0][0]
+            self.assertEqual(len(live), 2 * dates - 1)
+
+
 class _Stopping:
     def __init__(self, server):
         self.server = server
