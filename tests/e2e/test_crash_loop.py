@@ -2,7 +2,7 @@
 fire and resolve both rules on every date, delivering to a webhook receiver that fails (500)
 and stalls at random; then a drain. Asserts 0 events lost, one Idempotency-Key per event,
 PRAGMA integrity_check = ok, and that the transitions recorded live equal `liqwatch backtest`
-over the same stored data. A small N here; scripts/crashloop.sh N for long runs (same driver,
+over the same stored data. 20 kills here; scripts/crashloop.sh N for long runs (same driver,
 tests/e2e/crashloop.py).
 
 Environment: LIQWATCH_BIN (the built binary).
