@@ -16,8 +16,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "alerts/ingest.h"
 #include "alerts/live.h"
-#include "alerts/state_machine.h"
 #include "config/config.h"
 #include "core/log.h"
 #include "core/service_notify.h"
@@ -43,100 +43,28 @@ std::vector<std::string> TargetsFor(const config::Config& c, const config::RuleC
   return notify::Targets(c, rule, t.labels, t.severity);
 }
 
-struct Ingested {
-  int deliveries = 0;
-  bool new_observations = false;  // inserted or revised
-};
-
-// Store one series' observations and evaluate the rules on what changed.
-Result<Ingested> IngestSeries(store::Store& s, const config::Config& c,
-                              const config::SeriesConfig& series,
-                              const std::vector<Observation>& batch, TimePoint now) {
-  auto stats = s.IngestObservations(series.id, CanonicalUnit(DimensionOf(series.unit)), batch, now);
-  if (!stats.ok()) return stats.status();
-  int deliveries = 0;
-  for (const auto& rule : c.rules) {
-    if (rule.expr || rule.series != series.id) continue;
-    auto prev = s.GetRuleState(rule.name, "");
-    if (!prev.ok()) return prev.status();
-    std::vector<const Observation*> todo;
-    for (const auto& o : stats->changed) {
-      if (!o.value) continue;
-      // A rule never evaluated starts at the newest value: history is for backtests, not pages.
-      if (*prev && (*prev)->last_obs_date && FormatDate(o.date) < *(*prev)->last_obs_date) continue;
-      todo.push_back(&o);
-    }
-    if (!*prev && todo.size() > 1) todo.erase(todo.begin(), todo.end() - 1);
-    for (const Observation* o : todo) {
-      auto state = s.GetRuleState(rule.name, "");
-      if (!state.ok()) return state.status();
-      const store::RuleState* p = *state ? &**state : nullptr;
-      auto t = alerts::Evaluate(rule, series, p, *o, now);
-      if (!t) {
-        auto st = p ? s.TouchRuleState(rule.name, "", o->date, o->value)
-                    : s.InitRuleState(rule.name, "", o->date, o->value, now);
-        if (!st.ok()) return st;
-        continue;
-      }
-      auto targets = alerts::IsNotified(*t) ? TargetsFor(c, rule, *t) : std::vector<std::string>{};
-      auto rec = s.RecordTransition(*t, targets);
-      if (!rec.ok()) return rec.status();
-      Logger("alerts")->info(
-          "event=transition rule={} from={} to={} obs_date={} value={} "
-          "deliveries={} message=\"{}\"",
-          t->rule, AlertStateName(t->from), AlertStateName(t->to), FormatDate(t->obs_date),
-          t->value.value_or(0), rec->deliveries, t->message);
-      deliveries += rec->deliveries;
-    }
-  }
-  // Expression rules (config/rules_config.h): same transaction shape, their own state machine.
-  auto expr_deliveries =
-      alerts::EvaluateExprRules(s, c, series.id, stats->changed, now,
-                                [&c](const config::RuleConfig& rule, const store::Transition& t) {
-                                  return TargetsFor(c, rule, t);
-                                });
-  if (!expr_deliveries.ok()) return expr_deliveries.status();
-  deliveries += *expr_deliveries;
-  return Ingested{deliveries, stats->inserted + stats->revised > 0};
-}
-
-// Store a successful poll of `series` and evaluate the rules on what changed, in one
-// store-thread job: per-operation series (NY Fed "<id>:op:..") first, the polled series last.
-// Then, only for a series configured in `c`, its health row and the response's validators,
-// once everything is stored (validators saved before their data would answer the next poll
-// with a 304 for data never stored). A poller retired by a reload that removed its series
-// records neither: Daemon::ForgetUnpolled has deleted them. Returns the deliveries queued.
-// Runs on the store thread: it must only use its arguments (copied in) and the Store.
+// Store a successful poll of `series` and evaluate the rules on it, all in one transaction
+// (alerts/ingest.h), with, only for a series configured in `c`, its health row and the
+// response's validators written last in the same transaction: validators committed without
+// their data would answer the next poll with a 304 for data never stored, and a health row
+// would claim a poll whose data was rolled back. A poller retired by a reload that removed its
+// series records neither: Daemon::ForgetUnpolled has deleted them. Returns the deliveries
+// queued. Runs on the store thread: it must only use its arguments (copied in) and the Store.
 Result<int> IngestPoll(store::Store& s, const config::Config& c, const config::SeriesConfig& series,
                        const std::vector<Observation>& batch,
                        const std::optional<sources::ObservationSink::FetchedValidators>& validators,
                        TimePoint now) {
-  std::map<std::string, std::vector<Observation>> by_series;
-  for (const auto& o : batch) by_series[o.series].push_back(o);
-  auto own = by_series.extract(series.id);  // empty after a 304
-  int deliveries = 0;
-  bool fresh = false;
-  auto ingest = [&](const config::SeriesConfig& se, const std::vector<Observation>& obs) {
-    auto r = IngestSeries(s, c, se, obs, now);
-    if (!r.ok()) return r.status();
-    deliveries += r->deliveries;
-    fresh = fresh || r->new_observations;
+  auto finish = [&](store::Store& st, bool fresh) -> Status {
+    if (c.FindSeries(series.id) == nullptr) return Status::Ok();
+    if (auto r = st.RecordPollSuccess(series.id, series.source, now, fresh); !r.ok()) return r;
+    if (validators)
+      return st.SaveHttpValidators(series.id, validators->url, validators->validators, now);
     return Status::Ok();
   };
-  for (const auto& [id, obs] : by_series) {
-    config::SeriesConfig sub = series;
-    sub.id = id;
-    if (auto st = ingest(sub, obs); !st.ok()) return st;
-  }
-  if (auto st = ingest(series, own ? own.mapped() : std::vector<Observation>{}); !st.ok())
-    return st;
-  if (c.FindSeries(series.id) == nullptr) return deliveries;
-  if (auto st = s.RecordPollSuccess(series.id, series.source, now, fresh); !st.ok()) return st;
-  if (validators) {
-    auto st = s.SaveHttpValidators(series.id, validators->url, validators->validators, now);
-    if (!st.ok()) return st;
-  }
-  return deliveries;
+  auto targets = [&c](const config::RuleConfig& rule, const store::Transition& t) {
+    return TargetsFor(c, rule, t);
+  };
+  return alerts::IngestPoll(s, c, series, batch, now, targets, finish);
 }
 
 class Daemon final : public sources::ObservationSink {
@@ -203,6 +131,11 @@ class Daemon final : public sources::ObservationSink {
     if (!r.ok()) {
       Logger("store")->error("event=ingest_failed series={} error=\"{}\"", series.id,
                              r.status().message());
+      // The whole poll was rolled back (alerts/ingest.h): it counts as a failed poll, so the
+      // health row, `liqwatch status` and /metrics say why the series does not advance.
+      co_await OnPollError(series, Status::IoError("storing the poll failed, nothing of it was "
+                                                   "kept: " +
+                                                   r.status().message()));
       co_return;
     }
     if (*r > 0) dispatcher_.Wake();
@@ -233,11 +166,15 @@ class Daemon final : public sources::ObservationSink {
       if (ec || stopping_) co_return;
       auto config = config_;
       auto now = clock_.Now();
+      // One transaction: the transitions, their outbox rows and the rule memory together.
       auto job = [config, now](store::Store& s) {
-        return alerts::EvaluateAgeRules(
-            s, *config, now, [&config](const config::RuleConfig& rule, const store::Transition& t) {
-              return TargetsFor(*config, rule, t);
-            });
+        return s.Atomically([&] {
+          return alerts::EvaluateAgeRules(
+              s, *config, now,
+              [&config](const config::RuleConfig& rule, const store::Transition& t) {
+                return TargetsFor(*config, rule, t);
+              });
+        });
       };
       auto r = co_await store_.Run(job);
       if (!r.ok()) {
@@ -290,7 +227,7 @@ class Daemon final : public sources::ObservationSink {
   asio::awaitable<void> RetireRemoved(std::shared_ptr<const config::Config> config) {
     auto now = clock_.Now();
     auto job = [config, now](store::Store& s) {
-      return alerts::RetireRemovedInstances(s, *config, now);
+      return s.Atomically([&] { return alerts::RetireRemovedInstances(s, *config, now); });
     };
     auto r = co_await store_.Run(job);
     if (!r.ok()) {
@@ -432,6 +369,31 @@ class Daemon final : public sources::ObservationSink {
   std::map<std::string, std::chrono::steady_clock::time_point> poll_started_;
 };
 
+// At start-up, before anything is evaluated or sent: the store's invariant (alerts,
+// rule_state, rule_memory and events agree; store.h CheckConsistency). Every unit of
+// evaluation is one transaction, so a crash cannot break it; a violation means the file was
+// edited by hand, restored from a partial copy or written by an older liqwatch that evaluated
+// in several transactions. The daemon then refuses to start rather than repair: a guessed
+// repair could page for an alert that never opened or lose one that did. Each violation is
+// logged with its rows, so an operator can fix them (docs/operations.md) or restore a backup.
+Status CheckStoreConsistency(store::Store& s) {
+  auto log = Logger("store");
+  auto violations = s.CheckConsistency();
+  if (!violations.ok()) {
+    log->critical("event=consistency_check_failed error=\"{}\"", violations.status().message());
+    return violations.status();
+  }
+  if (violations->empty()) return Status::Ok();
+  for (const auto& v : *violations)
+    log->critical("event=invariant_violated check={} {}", v.check, v.detail);
+  log->critical(
+      "event=refusing_to_start violations={} reason=\"the database breaks the invariant "
+      "(alerts, rule_state, rule_memory and events agree); nothing was changed, see "
+      "docs/operations.md 'Consistency check at start-up'\"",
+      violations->size());
+  return Status::Internal("database inconsistent");
+}
+
 }  // namespace
 
 int RunDaemon(const RunOptions& options) {
@@ -455,6 +417,7 @@ int RunDaemon(const RunOptions& options) {
     Logger("store")->critical("event=open_failed error=\"{}\"", store.status().message());
     return 1;
   }
+  if (auto st = CheckStoreConsistency(**store); !st.ok()) return 1;
   auto reader = store::Store::Open(config.storage_path, store::Store::Mode::kReadOnly);
   if (!reader.ok()) {
     Logger("store")->critical("event=open_failed error=\"{}\"", reader.status().message());

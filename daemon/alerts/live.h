@@ -12,7 +12,10 @@
 // previous date and on or before D arrived: an input published after the clock series (IORB
 // after SOFR, a new target range on an FOMC day) corrects the state the same day instead of
 // at the clock's next print. A date judged again counts once for `for:`. Returns the number
-// of deliveries queued.
+// of deliveries queued. The caller runs it inside Store::Atomically with the ingest of
+// `changed` (alerts/ingest.h), so the observations, the transitions and the saved memory
+// commit together: memory is never ahead of or behind the alerts, and a stored date is never
+// left unevaluated. The same holds for EvaluateAgeRules and RetireRemovedInstances below.
 #pragma once
 
 #include <functional>

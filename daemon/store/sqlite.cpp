@@ -127,19 +127,40 @@ Result<int64_t> Database::QueryInt(std::string_view sql) {
   return st->Int(0);
 }
 
+std::string Transaction::Savepoint() const { return fmt::format("lw_{}", level_); }
+
 Result<std::unique_ptr<Transaction>> Transaction::Begin(Database& db) {
-  if (auto s = db.Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
-  return std::unique_ptr<Transaction>(new Transaction(db));
+  const int level = db.depth_ + 1;
+  std::unique_ptr<Transaction> tx(new Transaction(db, level));
+  auto s = db.Exec(level == 1 ? std::string("BEGIN IMMEDIATE") : "SAVEPOINT " + tx->Savepoint());
+  if (!s.ok()) {
+    tx->done_ = true;  // nothing to roll back
+    return s;
+  }
+  db.depth_ = level;
+  return tx;
 }
 
 Status Transaction::Commit() {
-  auto s = db_.Exec("COMMIT");
-  if (s.ok()) done_ = true;
+  auto s = db_.Exec(level_ == 1 ? std::string("COMMIT") : "RELEASE " + Savepoint());
+  if (s.ok()) {
+    done_ = true;
+    db_.depth_ = level_ - 1;
+  }
   return s;
 }
 
 Transaction::~Transaction() {
-  if (!done_) (void)db_.Exec("ROLLBACK");
+  if (done_) return;
+  if (level_ == 1) {
+    (void)db_.Exec("ROLLBACK");
+  } else {
+    // An error SQLite answered with a rollback of its own (disk full, I/O) leaves no
+    // savepoint: these fail harmlessly and the outer transaction's failure reports it.
+    (void)db_.Exec("ROLLBACK TO " + Savepoint());
+    (void)db_.Exec("RELEASE " + Savepoint());
+  }
+  db_.depth_ = level_ - 1;
 }
 
 }  // namespace liqwatch::store

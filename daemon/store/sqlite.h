@@ -74,22 +74,35 @@ class Database {
   int64_t LastInsertId() const { return sqlite3_last_insert_rowid(db_); }
   int Changes() const { return sqlite3_changes(db_); }
   sqlite3* handle() { return db_; }
+  // Transactions open on this connection (Transaction below): 0 = autocommit.
+  int transaction_depth() const { return depth_; }
 
  private:
+  friend class Transaction;
   explicit Database(sqlite3* db) : db_(db) {}
   sqlite3* db_;
+  int depth_ = 0;
 };
 
-// BEGIN IMMEDIATE on construction; ROLLBACK on destruction unless Commit() succeeded.
+// The outermost Transaction on a connection runs BEGIN IMMEDIATE ... COMMIT; one begun while
+// another is open is a SAVEPOINT inside it (RELEASE on Commit), so a store method that writes
+// several rows atomically can also run as one step of a larger unit (Store::Atomically): its
+// Commit then makes nothing durable, the outer COMMIT does. Destruction without a successful
+// Commit rolls back (the outermost: ROLLBACK; a nested one: ROLLBACK TO its savepoint).
+// Transactions nest strictly (LIFO), on the connection's one thread.
 class Transaction {
  public:
   static Result<std::unique_ptr<Transaction>> Begin(Database& db);
   Status Commit();
   ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
 
  private:
-  explicit Transaction(Database& db) : db_(db) {}
+  Transaction(Database& db, int level) : db_(db), level_(level) {}
+  std::string Savepoint() const;
   Database& db_;
+  int level_;  // 1 = outermost
   bool done_ = false;
 };
 

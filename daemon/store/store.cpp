@@ -527,3 +527,49 @@ Status Store::SaveHttpValidators(const std::string& series, const std::string& u
 }
 
 }  // namespace liqwatch::store
+
+namespace liqwatch::store {
+
+Result<std::vector<ConsistencyViolation>> Store::CheckConsistency() {
+  struct Check {
+    const char* name;
+    const char* sql;  // each row: one text column describing the offending rows
+  };
+  static constexpr Check kChecks[] = {
+      {"firing_state_without_open_alert",
+       "SELECT printf('rule=%s labels=\"%s\" alert_id=%s alert_state=%s', rs.rule, rs.labels, "
+       "coalesce(rs.alert_id, 'NULL'), coalesce(a.state, 'missing')) FROM rule_state rs "
+       "LEFT JOIN alerts a ON a.id = rs.alert_id WHERE rs.state = 'firing' AND (a.id IS NULL "
+       "OR a.state <> 'firing' OR a.rule <> rs.rule OR a.labels <> rs.labels) LIMIT 20"},
+      {"open_alert_without_firing_state",
+       "SELECT printf('alert_id=%d rule=%s labels=\"%s\" rule_state=%s', a.id, a.rule, a.labels, "
+       "coalesce(rs.state, 'missing')) FROM alerts a LEFT JOIN rule_state rs "
+       "ON rs.rule = a.rule AND rs.labels = a.labels WHERE a.state = 'firing' AND "
+       "(rs.state IS NULL OR rs.state <> 'firing' OR rs.alert_id IS NOT a.id) LIMIT 20"},
+      {"rule_memory_disagrees_with_rule_state",
+       "SELECT printf('rule=%s labels=\"%s\" rule_memory=%s rule_state=%s', m.rule, m.labels, "
+       "m.state, coalesce(rs.state, 'missing')) FROM rule_memory m LEFT JOIN rule_state rs "
+       "ON rs.rule = m.rule AND rs.labels = m.labels "
+       "WHERE coalesce(rs.state, 'inactive') <> m.state LIMIT 20"},
+      {"delivery_without_event",
+       "SELECT printf('delivery_id=%d event_id=%d', d.id, d.event_id) FROM deliveries d "
+       "LEFT JOIN alert_events e ON e.id = d.event_id WHERE e.id IS NULL LIMIT 20"},
+      {"alert_event_without_alert",
+       "SELECT printf('event_id=%d rule=%s labels=\"%s\" kind=%s obs_date=%s', e.id, e.rule, "
+       "e.labels, e.kind, e.obs_date) FROM alert_events e WHERE (e.alert_id IS NULL OR NOT "
+       "EXISTS (SELECT 1 FROM alerts a WHERE a.id = e.alert_id)) AND (e.to_state = 'firing' OR "
+       "e.kind IN ('resolved', 'reminder', 'escalated', 'deescalated')) LIMIT 20"},
+  };
+  std::vector<ConsistencyViolation> out;
+  for (const auto& c : kChecks) {
+    LW_ASSIGN_OR_RETURN(st, db_->Prepare(c.sql));
+    for (;;) {
+      LW_ASSIGN_OR_RETURN(row, st.Step());
+      if (!row) break;
+      out.push_back({c.name, st.Text(0)});
+    }
+  }
+  return out;
+}
+
+}  // namespace liqwatch::store

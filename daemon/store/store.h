@@ -192,10 +192,47 @@ struct PruneStats {
   int64_t revisions = 0;
 };
 
+// One broken rule of the store's invariant (Store::CheckConsistency): what and which rows.
+struct ConsistencyViolation {
+  std::string check;   // e.g. "firing_state_without_open_alert"
+  std::string detail;  // the rows, e.g. "rule=r labels=\"\" alert_id=NULL"
+};
+
 class Store {
  public:
   enum class Mode { kReadWrite, kReadOnly };
   static Result<std::unique_ptr<Store>> Open(const std::string& path, Mode mode);
+
+  // Runs fn() (which returns Status or Result<T>, and uses this Store) as one transaction:
+  // everything it writes is committed together if it returns ok, and nothing is if it returns
+  // an error or the commit fails (the process dying midway leaves nothing either). Store
+  // methods called inside keep their own atomicity as savepoints (store/sqlite.h
+  // Transaction). The daemon runs each poll's ingest + evaluation + outbox rows + rule memory
+  // + health row, each age-timer evaluation and each retirement of removed rules through this,
+  // which is what makes evaluation exactly-once across crashes (see CheckConsistency).
+  template <typename Fn>
+  auto Atomically(Fn&& fn) -> decltype(fn()) {
+    auto tx = Transaction::Begin(*db_);
+    if (!tx.ok()) return tx.status();
+    auto r = fn();
+    if (!r.ok()) return r;  // ~Transaction rolls back
+    if (auto st = (*tx)->Commit(); !st.ok()) return st;
+    return r;
+  }
+
+  // The invariant every committed state satisfies (each unit of evaluation is one
+  // transaction, so a crash cannot break it): alerts, rule_state, rule_memory and the events
+  // agree.
+  //  1. a rule_state in firing points (alert_id) at an alert of the same rule and labels that
+  //     is open (state firing);
+  //  2. an open alert is the one its rule_state (firing) points at: at most one per instance;
+  //  3. rule_memory (expression rules) is in the state rule_state records, or inactive where
+  //     no rule_state exists (no transition recorded yet);
+  //  4. every delivery's event exists;
+  //  5. every event that opens, continues or closes an alert (to firing, kind resolved,
+  //     reminder, escalated, deescalated) carries its alert_id.
+  // Read-only. Returns every violation found (at most 20 rows per check), empty if none.
+  Result<std::vector<ConsistencyViolation>> CheckConsistency();
 
   // Observations. Same value again: unchanged. New value for a stored date: a revision row
   // plus the update. `unit` is the canonical unit the values are in. A batch with a

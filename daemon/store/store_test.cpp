@@ -411,5 +411,105 @@ TEST_F(StoreTest, HttpValidatorsKeepTheMostRecentlyUsedUrlsPerSeries) {
   EXPECT_FALSE(store->GetHttpValidators("sofr", url(2))->has_value());
 }
 
+int64_t Count(Store& s, const char* table) {
+  return *s.db().QueryInt(std::string("SELECT count(*) FROM ") + table);
+}
+
+// A store method's own transaction becomes a savepoint inside Atomically: the unit commits or
+// rolls back as a whole, and a failed inner step rolls back only itself.
+TEST_F(StoreTest, AtomicallyCommitsOrRollsBackEverythingInside) {
+  auto store = std::move(*Store::Open(path_, Store::Mode::kReadWrite));
+  std::vector<Observation> batch = {{"sofr", D("2025-10-28"), 4.31, false}};
+  auto failed = store->Atomically([&]() -> Status {
+    EXPECT_TRUE(
+        store->IngestObservations("sofr", Unit::kPercent, batch, T("2025-10-29T12:00:00Z")).ok());
+    EXPECT_TRUE(store->RecordTransition(Fire("2025-10-28", 4.31), {"desk"}).ok());
+    EXPECT_EQ(store->db().transaction_depth(), 1);
+    return Status::IoError("step 3 failed");
+  });
+  EXPECT_EQ(failed.message(), "step 3 failed");
+  EXPECT_EQ(store->db().transaction_depth(), 0);
+  for (const char* t : {"observations", "alerts", "alert_events", "deliveries", "rule_state"})
+    EXPECT_EQ(Count(*store, t), 0) << t;
+
+  auto done = store->Atomically([&]() -> Result<int> {
+    EXPECT_TRUE(
+        store->IngestObservations("sofr", Unit::kPercent, batch, T("2025-10-29T12:00:00Z")).ok());
+    // A nested unit that fails leaves the outer one's writes alone.
+    auto inner = Transaction::Begin(store->db());
+    EXPECT_TRUE(inner.ok());
+    EXPECT_TRUE(store->db()
+                    .Exec("INSERT INTO rule_memory (rule, labels, state, severity, "
+                          "since_date, breach_count) VALUES ('x', '', 'firing', "
+                          "'warning', '2025-10-28', 1)")
+                    .ok());
+    inner->reset();  // rolled back to its savepoint
+    return 7;
+  });
+  ASSERT_TRUE(done.ok()) << done.status().message();
+  EXPECT_EQ(*done, 7);
+  EXPECT_EQ(Count(*store, "observations"), 1);
+  EXPECT_EQ(Count(*store, "rule_memory"), 0);
+  // Visible to another connection: committed, not merely inside an open transaction.
+  auto reader = std::move(*Store::Open(path_, Store::Mode::kReadOnly));
+  EXPECT_EQ(Count(*reader, "observations"), 1);
+}
+
+// The start-up invariant on a consistent store, then on hand-corrupted copies of it: each
+// check names its rows.
+TEST_F(StoreTest, CheckConsistencyNamesEachBrokenRow) {
+  auto store = std::move(*Store::Open(path_, Store::Mode::kReadWrite));
+  auto fired = store->RecordTransition(Fire("2025-10-28", 4.31), {"desk"});
+  ASSERT_TRUE(fired.ok());
+  ASSERT_TRUE(store->db()
+                  .Exec("INSERT INTO rule_memory (rule, labels, state, severity, "
+                        "since_date, breach_count) VALUES ('sofr_above_iorb', '', "
+                        "'firing', 'critical', '2025-10-28', 1), ('quiet', '', "
+                        "'inactive', 'warning', '2025-10-28', 0)")
+                  .ok());
+  auto ok = store->CheckConsistency();
+  ASSERT_TRUE(ok.ok()) << ok.status().message();
+  EXPECT_TRUE(ok->empty()) << (*ok)[0].check << " " << (*ok)[0].detail;
+
+  // What a kill between the old separate transactions left: the alert closed, the state not;
+  // memory ahead of rule_state; a resolved event without its alert.
+  ASSERT_TRUE(store->db().Exec("UPDATE alerts SET state = 'resolved'").ok());
+  ASSERT_TRUE(
+      store->db().Exec("UPDATE rule_memory SET state = 'pending' WHERE rule = 'quiet'").ok());
+  ASSERT_TRUE(
+      store->db()
+          .Exec("INSERT INTO alert_events (alert_id, rule, labels, kind, from_state, to_state, "
+                "severity, "
+                "series, obs_date, eval_time, message) VALUES (NULL, 'ghost', '', 'resolved', "
+                "'firing', "
+                "'resolved', 'warning', 'sofr', '2025-10-30', '2025-10-30T13:00:00.000Z', 'm')")
+          .ok());
+  auto bad = store->CheckConsistency();
+  ASSERT_TRUE(bad.ok());
+  std::vector<std::string> found;
+  for (const auto& v : *bad) found.push_back(v.check + ": " + v.detail);
+  EXPECT_THAT(found,
+              ::testing::ElementsAre(
+                  "firing_state_without_open_alert: rule=sofr_above_iorb labels=\"\" alert_id=1 "
+                  "alert_state=resolved",
+                  "rule_memory_disagrees_with_rule_state: rule=quiet labels=\"\" "
+                  "rule_memory=pending rule_state=missing",
+                  "alert_event_without_alert: event_id=2 rule=ghost labels=\"\" kind=resolved "
+                  "obs_date=2025-10-30"));
+
+  // An open alert nobody points at (a second alert opened while the first stayed firing).
+  ASSERT_TRUE(store->db().Exec("UPDATE alerts SET state = 'firing'").ok());
+  ASSERT_TRUE(store->db().Exec("UPDATE rule_state SET alert_id = NULL, state = 'resolved'").ok());
+  ASSERT_TRUE(store->db()
+                  .Exec("UPDATE rule_memory SET state = 'resolved' WHERE rule = "
+                        "'sofr_above_iorb'")
+                  .ok());
+  bad = store->CheckConsistency();
+  ASSERT_TRUE(bad.ok());
+  ASSERT_FALSE(bad->empty());
+  EXPECT_EQ((*bad)[0].check, "open_alert_without_firing_state");
+  EXPECT_EQ((*bad)[0].detail, "alert_id=1 rule=sofr_above_iorb labels=\"\" rule_state=resolved");
+}
+
 }  // namespace
 }  // namespace liqwatch::store

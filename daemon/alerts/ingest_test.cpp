@@ -1,0 +1,132 @@
+#include "alerts/ingest.h"
+
+#include <filesystem>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "alerts/memory.h"
+#include "config/rules_config.h"
+
+namespace liqwatch::alerts {
+namespace {
+
+Date D(const char* s) { return *ParseDate(s); }
+
+// Both engines on one series: a threshold rule and an expression rule, in a real SQLite file.
+constexpr const char* kYaml = R"(sources:
+  fred: {type: fred}
+series:
+  - {id: sofr, source: fred, remote_id: SOFR, unit: percent}
+rules:
+  - {name: sofr_threshold, series: sofr, op: ">", threshold: 4.30}
+  - {name: sofr_expr, expr: sofr > 4.30}
+)";
+
+class IngestPollTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = std::filesystem::temp_directory_path() /
+            ("liqwatch-ingest-" + std::to_string(::getpid()) + "-" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db");
+    std::filesystem::remove(path_);
+    auto loaded = config::LoadConfigFromString(kYaml, "t.yaml");
+    ASSERT_TRUE(loaded.config) << loaded.errors[0].ToString();
+    config_ = std::move(*loaded.config);
+    auto s = store::Store::Open(path_.string(), store::Store::Mode::kReadWrite);
+    ASSERT_TRUE(s.ok()) << s.status().message();
+    store_ = std::move(*s);
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove(path_);
+  }
+  // One poll bringing `points`; finish() records a health row unless `fail_finish`.
+  Result<int> Poll(std::vector<std::pair<const char*, double>> points, bool fail_finish = false) {
+    std::vector<Observation> batch;
+    for (const auto& [d, v] : points) batch.push_back({"sofr", D(d), v, false});
+    const TimePoint now = TimePoint(batch.back().date) + std::chrono::hours(30);
+    TargetsFn targets = [](const config::RuleConfig&, const store::Transition&) {
+      return std::vector<std::string>{"desk"};
+    };
+    FinishFn finish = [&](store::Store& s, bool fresh) -> Status {
+      if (fail_finish) return Status::IoError("disk full (injected)");
+      return s.RecordPollSuccess("sofr", "fred", now, fresh);
+    };
+    return IngestPoll(*store_, config_, *config_.FindSeries("sofr"), batch, now, targets, finish);
+  }
+  int64_t Count(const std::string& sql) { return *store_->db().QueryInt(sql); }
+  std::vector<std::string> Events() {
+    std::vector<std::string> out;
+    auto st = store_->db().Prepare("SELECT rule, kind, obs_date FROM alert_events ORDER BY id");
+    while (*st->Step()) out.push_back(st->Text(0) + " " + st->Text(1) + " " + st->Text(2));
+    return out;
+  }
+  void ExpectConsistent() {
+    auto v = store_->CheckConsistency();
+    ASSERT_TRUE(v.ok());
+    EXPECT_TRUE(v->empty()) << (*v)[0].check << " " << (*v)[0].detail;
+  }
+
+  std::filesystem::path path_;
+  config::Config config_;
+  std::unique_ptr<store::Store> store_;
+};
+
+// A step failing mid-evaluation (the event insert, as a full disk would) rolls back the
+// observations too: nothing claims the poll happened, so the next poll stores the same dates
+// and they are evaluated then, once.
+TEST_F(IngestPollTest, FailureMidEvaluationRollsBackTheObservationsToo) {
+  ASSERT_TRUE(Poll({{"2025-10-27", 4.27}}).ok());
+  ASSERT_TRUE(store_->db()
+                  .Exec("CREATE TEMP TRIGGER fault BEFORE INSERT ON alert_events BEGIN "
+                        "SELECT RAISE(ABORT, 'injected fault'); END")
+                  .ok());
+  auto r = Poll({{"2025-10-27", 4.27}, {"2025-10-28", 4.31}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.status().message(), ::testing::HasSubstr("injected fault"));
+  EXPECT_EQ(Count("SELECT count(*) FROM observations WHERE obs_date = '2025-10-28'"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM alerts"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM deliveries"), 0);
+  EXPECT_EQ(Count("SELECT polls FROM source_health"), 1);  // the failed poll recorded nothing
+  auto m = LoadMemory(*store_, "sofr_expr", "");
+  ASSERT_TRUE(m.ok() && *m);
+  EXPECT_EQ((*m)->last_obs, D("2025-10-27"));  // not ahead of the (absent) transition
+  EXPECT_EQ((*m)->state, AlertState::kInactive);
+  ExpectConsistent();
+
+  ASSERT_TRUE(store_->db().Exec("DROP TRIGGER fault").ok());
+  auto again = Poll({{"2025-10-27", 4.27}, {"2025-10-28", 4.31}});
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_EQ(*again, 2);  // both engines fire, one delivery each
+  EXPECT_THAT(Events(), ::testing::ElementsAre("sofr_threshold firing 2025-10-28",
+                                               "sofr_expr firing 2025-10-28"));
+  ExpectConsistent();
+}
+
+// The last step of the unit (the health row and validators) failing rolls back the
+// evaluation: the resolution is recorded once, by the retry, never half.
+TEST_F(IngestPollTest, FailingFinishRollsBackTransitionsAndMemory) {
+  ASSERT_TRUE(Poll({{"2025-10-28", 4.31}}).ok());
+  auto r = Poll({{"2025-10-28", 4.31}, {"2025-10-29", 4.27}}, /*fail_finish=*/true);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(), "disk full (injected)");
+  EXPECT_EQ(Count("SELECT count(*) FROM alerts WHERE state = 'firing'"), 2);
+  EXPECT_EQ(Count("SELECT count(*) FROM observations"), 1);
+  EXPECT_EQ(store_->db().transaction_depth(), 0);
+  auto m = LoadMemory(*store_, "sofr_expr", "");
+  EXPECT_EQ((*m)->state, AlertState::kFiring);
+  ExpectConsistent();
+
+  auto again = Poll({{"2025-10-28", 4.31}, {"2025-10-29", 4.27}});
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_EQ(*again, 2);
+  EXPECT_THAT(Events(), ::testing::ElementsAre(
+                            "sofr_threshold firing 2025-10-28", "sofr_expr firing 2025-10-28",
+                            "sofr_threshold resolved 2025-10-29", "sofr_expr resolved 2025-10-29"));
+  EXPECT_EQ(Count("SELECT count(*) FROM alerts WHERE state = 'firing'"), 0);
+  ExpectConsistent();
+}
+
+}  // namespace
+}  // namespace liqwatch::alerts
