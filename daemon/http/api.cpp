@@ -13,6 +13,7 @@
 
 #include "config/rules_config.h"
 #include "core/log.h"
+#include "core/utf8.h"
 #include "store/alert_json.h"
 
 namespace liqwatch::http {
@@ -34,7 +35,8 @@ struct Reply {
 };
 
 Reply Error(unsigned status, const std::string& message) {
-  boost::json::object err{{"status", status}, {"message", message}};
+  // A message may quote the request's raw bytes (a bad query value): keep the answer JSON.
+  boost::json::object err{{"status", status}, {"message", ValidUtf8(message)}};
   return {status, boost::json::serialize(boost::json::object{{"error", std::move(err)}}) + "\n"};
 }
 
