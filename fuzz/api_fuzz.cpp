@@ -130,9 +130,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   parser.body_limit(limits.max_body_bytes);
   parser.eager(true);
   boost::beast::error_code ec;
-  parser.put(asio::buffer(data, size), ec);
+  asio::const_buffer rest(data, size);
+  while (!parser.is_done() && rest.size() > 0) {
+    size_t used = parser.put(rest, ec);
+    if (ec == bhttp::error::need_more) {
+      ec = {};
+      break;
+    }
+    if (ec || used == 0) break;
+    rest += used;
+  }
   if (!ec && !parser.is_done()) parser.put_eof(ec);  // the client closed its side
-  if (ec || !parser.is_done()) return 0;  // the server answers 400/413/431 and closes
+  if (ec || !parser.is_done()) return 0;  // the server answers 400/408/413/431 and closes
   http::Request req = parser.release();
   std::optional<http::Response> res;
   asio::co_spawn(

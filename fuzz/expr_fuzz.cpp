@@ -22,15 +22,15 @@ struct World {
     // Names as in config/liqwatch.yaml, so the seed expressions from the shipped rules compile.
     int sofr = *catalog.Add({"sofr", Dimension::kRate});
     int iorb = *catalog.Add({"iorb", Dimension::kRate});
-    catalog.Add({"dfedtaru", Dimension::kRate});  // never observed: NoData paths
-    catalog.Add({"hy_oas", Dimension::kRate});
-    catalog.Add({"rrp", Dimension::kMoney});
-    catalog.Add({"srf", Dimension::kMoney});
-    catalog.Add({"reserves", Dimension::kMoney});
+    (void)catalog.Add({"dfedtaru", Dimension::kRate});  // never observed: NoData paths
+    (void)catalog.Add({"hy_oas", Dimension::kRate});
+    (void)catalog.Add({"rrp", Dimension::kMoney});
+    (void)catalog.Add({"srf", Dimension::kMoney});
+    (void)catalog.Add({"reserves", Dimension::kMoney});
     int tga = *catalog.Add({"tga", Dimension::kMoney});
-    catalog.Add({"walcl", Dimension::kMoney});
+    (void)catalog.Add({"walcl", Dimension::kMoney});
     int vix = *catalog.Add({"vix", Dimension::kIndex});
-    catalog.Add({"fails", Dimension::kCount});
+    (void)catalog.Add({"fails", Dimension::kCount});
     history = InMemoryHistory(catalog.size());
     std::vector<Point> s, i, t, v;
     Date d = *ParseDate("2025-10-01");

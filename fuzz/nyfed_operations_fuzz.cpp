@@ -1,4 +1,5 @@
 // libFuzzer harness: ParseNyFedOperations + NyFedOperationPoints (sources/formats/nyfed.h).
+#include <algorithm>
 #include <cmath>
 #include <map>
 
