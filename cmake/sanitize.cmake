@@ -22,9 +22,10 @@ if(LIQWATCH_SANITIZE)
     -fno-omit-frame-pointer)
   add_link_options(-fsanitize=${LIQWATCH_SANITIZE})
   if(LIQWATCH_SANITIZE MATCHES "undefined" AND CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
-    # vptr checks need the RTTI of uninstrumented Boost/libstdc++ types to agree across DSOs;
-    # they report false positives on exceptions thrown from the Debian libraries.
-    add_compile_options(-fno-sanitize=vptr)
+    # vptr: needs the RTTI of the uninstrumented Debian libraries to agree with ours.
+    # function: clang 14 cannot compile coroutines with it ("Cannot represent a difference
+    # across sections", llvm-project issues 49689 and 54153): http/api.cpp, the poller, ...
+    add_compile_options(-fno-sanitize=vptr,function)
   endif()
 endif()
 

@@ -85,8 +85,8 @@ for r in "${results[@]}"; do
   n=${r%%:*} res=${r#*:} log=$b/fuzz-work/${r%%:*}/log
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
-  cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 | cut -d' ' -f2)
-  ft=$(grep -oE 'ft: [0-9]+' "$log" | tail -1 | cut -d' ' -f2)
+  cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 | cut -d' ' -f2 || true)
+  ft=$(grep -oE 'ft: [0-9]+' "$log" | tail -1 | cut -d' ' -f2 || true)
   printf '%-18s %-6s %12s %8s %8s %8s\n' "$n" "$res" "${execs:--}" "${rate:--}" "${cov:--}" "${ft:--}"
   [ "$res" = ok ] && passed=$((passed + 1))
 done
@@ -95,7 +95,7 @@ for r in "${results[@]}"; do
   n=${r%%:*}
   echo
   echo "----- fuzz_$n failed; last lines of $b/fuzz-work/$n/log:"
-  grep -v '^#' "$b/fuzz-work/$n/log" | tail -40
+  grep -v '^#' "$b/fuzz-work/$n/log" | tail -40 || true
   ls "$b/fuzz-work/$n/" | grep -E '^(crash|leak|timeout|oom)-' | sed "s|^|  reproduce: $b/fuzz/fuzz_$n $b/fuzz-work/$n/|" || true
 done
 echo "fuzz: $passed passed, $failed failed"
