@@ -158,8 +158,9 @@ TEST(ConfigLoader, MissingFileIsAnError) {
               ::testing::ElementsAre("/nonexistent/liqwatch.yaml: cannot read config file"));
 }
 
-// Out-of-range indexes are config errors, not undefined casts (header_row: 1e300, .nan) or a
-// poller that throws (a 20-digit date_column passed check-config, then stoul threw).
+// Out-of-range indexes are config errors, not undefined casts (header_row: 1e300,
+// skip_lines: 1e20) or a poller that throws (a 20-digit date_column passed check-config, then
+// stoul threw).
 TEST(ConfigLoader, IndexesOutOfRangeAreErrors) {
   auto r = LoadConfigFromString(R"(sources:
   page:
@@ -170,7 +171,7 @@ TEST(ConfigLoader, IndexesOutOfRangeAreErrors) {
   sheet:
     type: csv
     base_url: http://127.0.0.1:9
-    skip_lines: .nan
+    skip_lines: 1e20
 series:
   - {id: a, source: page, remote_id: A, unit: index, interval: 1h}
   - {id: b, source: sheet, remote_id: B, unit: index, interval: 1h}
