@@ -52,7 +52,7 @@ targets=()
 for n in "${names[@]}"; do targets+=("fuzz_$n"); done
 ninja -C "$b" -j"$(nproc)" "${targets[@]}"
 
-export ASAN_OPTIONS="halt_on_error=1:detect_stack_use_after_return=1:strict_string_checks=1"
+export ASAN_OPTIONS="halt_on_error=1:detect_stack_use_after_return=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 
 run_one() {

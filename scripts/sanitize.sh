@@ -49,7 +49,7 @@ run_asan() {
   rm -rf "$reports" && mkdir -p "$reports"
   # log_path: reports go to files, so none is lost in a test's captured stderr or a daemon
   # killed by an e2e test. Leak checking stays on (the default).
-  ASAN_OPTIONS="log_path=$reports/asan:halt_on_error=1:detect_stack_use_after_return=1:strict_string_checks=1:check_initialization_order=1" \
+  ASAN_OPTIONS="log_path=$reports/asan:halt_on_error=1:detect_stack_use_after_return=1:check_initialization_order=1" \
   UBSAN_OPTIONS="log_path=$reports/ubsan:print_stacktrace=1:halt_on_error=1" \
     ctest --test-dir "$b" --output-on-failure -j"${CTEST_PARALLEL:-2}" --timeout 600 \
       -E '^e2e\.test_package$'
