@@ -143,6 +143,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (ec || used == 0) break;
     rest += used;
   }
+  if (!parser.got_some()) return 0;  // nothing read: the server closes without answering
   if (!ec && !parser.is_done()) parser.put_eof(ec);  // the client closed its side
   if (ec || !parser.is_done()) return 0;  // the server answers 400/408/413/431 and closes
   http::Request req = parser.release();
