@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs what liqwatch needs to build, run and test on Debian 12, and nothing if it is all there.
-# Usage: scripts/setup-deps.sh [build|test]   (test adds the tools the test suite drives)
+# Usage: scripts/setup-deps.sh [build|test|sanitize]
+#   test      adds the tools the test suite drives
+#   sanitize  test, plus clang with its sanitizer and libFuzzer runtimes and llvm-symbolizer
+#             (scripts/sanitize.sh, scripts/fuzz.sh)
 set -euo pipefail
 mode=${1:-build}
 
@@ -11,9 +14,15 @@ build_pkgs=(build-essential cmake ninja-build pkg-config ccache
 # prometheus-alertmanager: the HA tests run two clustered replicas of it on loopback ports.
 test_pkgs=(python3 python3-aiosmtpd sqlite3 curl systemd chromium prometheus dpkg-dev file
   prometheus-alertmanager)
+sanitize_pkgs=(clang libclang-rt-14-dev llvm)
 
 pkgs=("${build_pkgs[@]}")
-[ "$mode" = test ] && pkgs+=("${test_pkgs[@]}")
+case "$mode" in
+  build) ;;
+  test) pkgs+=("${test_pkgs[@]}") ;;
+  sanitize) pkgs+=("${test_pkgs[@]}" "${sanitize_pkgs[@]}") ;;
+  *) echo "usage: $0 [build|test|sanitize]" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -1,6 +1,7 @@
 // LoadConfig: YAML -> validated Config. Structure: one function per section, each reading with
 // the strict YamlReader, then a cross-reference pass.
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -53,6 +54,13 @@ std::string ConfigError::ToString() const {
 }
 
 namespace {
+
+// Column and line indexes (header_row, skip_lines, html_table date_column): small
+// non-negative integers, checked before any cast (casting 1e300 or NaN to int is undefined
+// behaviour; the poller's stoul threw on a 20-digit date_column that check-config accepted).
+constexpr double kMaxIndex = 9999;
+constexpr size_t kMaxIndexDigits = 4;
+bool IsSmallIndex(double v) { return v >= 0 && v <= kMaxIndex && v == std::floor(v); }
 
 const defaults::SourceTypeDefaults* SourceTypeDefaultsFor(std::string_view type) {
   for (const auto& d : defaults::kSourceTypes)
@@ -179,17 +187,18 @@ void ReadSourceOptions(YamlReader& r, const YAML::Node& n, const std::string& pa
   s.header_rows_xpath = r.String(n, "header_rows_xpath", path, false);
   s.rows_xpath = r.String(n, "rows_xpath", path, false);
   if (auto v = r.Number(n, "header_row", path, false)) {
-    if (*v < 0 || *v != static_cast<int>(*v))
-      r.Error(n["header_row"], fmt::format("{}.header_row: expected an integer >= 0", path));
+    if (!IsSmallIndex(*v))
+      r.Error(n["header_row"],
+              fmt::format("{}.header_row: expected an integer from 0 to 9999", path));
     else
       s.header_row = static_cast<int>(*v);
   }
   s.date_column = r.String(n, "date_column", path, false);
   if (s.date_column && s.type == "html_table" &&
-      (s.date_column->empty() ||
+      (s.date_column->empty() || s.date_column->size() > kMaxIndexDigits ||
        s.date_column->find_first_not_of("0123456789") != std::string::npos))
-    r.Error(n["date_column"], fmt::format("{}.date_column: expected a 0-based column index for "
-                                          "html_table, got '{}'",
+    r.Error(n["date_column"], fmt::format("{}.date_column: expected a 0-based column index "
+                                          "(0 to 9999) for html_table, got '{}'",
                                           path, *s.date_column));
   s.date_format = r.String(n, "date_format", path, false);
   s.rows_pointer = r.String(n, "rows_pointer", path, false);
@@ -204,8 +213,9 @@ void ReadSourceOptions(YamlReader& r, const YAML::Node& n, const std::string& pa
   if (s.delimiter && s.delimiter->size() != 1)
     r.Error(n["delimiter"], fmt::format("{}.delimiter: expected one character", path));
   if (auto v = r.Number(n, "skip_lines", path, false)) {
-    if (*v < 0 || *v != static_cast<int>(*v))
-      r.Error(n["skip_lines"], fmt::format("{}.skip_lines: expected an integer >= 0", path));
+    if (!IsSmallIndex(*v))
+      r.Error(n["skip_lines"],
+              fmt::format("{}.skip_lines: expected an integer from 0 to 9999", path));
     else
       s.skip_lines = static_cast<int>(*v);
   }

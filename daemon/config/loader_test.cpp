@@ -196,5 +196,40 @@ TEST(ConfigLoader, MissingFileIsAnError) {
               ::testing::ElementsAre("/nonexistent/liqwatch.yaml: cannot read config file"));
 }
 
+// Out-of-range indexes are config errors, not undefined casts (header_row: 1e300,
+// skip_lines: 1e20) or a poller that throws (a 20-digit date_column passed check-config, then
+// stoul threw).
+TEST(ConfigLoader, IndexesOutOfRangeAreErrors) {
+  auto r = LoadConfigFromString(R"(sources:
+  page:
+    type: html_table
+    base_url: http://127.0.0.1:9
+    date_column: "99999999999999999999"
+    header_row: 1e300
+  sheet:
+    type: csv
+    base_url: http://127.0.0.1:9
+    skip_lines: 1e20
+series:
+  - {id: a, source: page, remote_id: A, unit: index, interval: 1h}
+  - {id: b, source: sheet, remote_id: B, unit: index, interval: 1h}
+)",
+                                "x.yaml");
+  EXPECT_FALSE(r.config);
+  EXPECT_THAT(Errors(r),
+              ::testing::ElementsAre(
+                  "x.yaml:5:18: sources.page.date_column: expected a 0-based column index (0 to "
+                  "9999) for html_table, got '99999999999999999999'",
+                  "x.yaml:6:17: sources.page.header_row: expected an integer from 0 to 9999",
+                  "x.yaml:10:17: sources.sheet.skip_lines: expected an integer from 0 to 9999"));
+  auto ok = LoadConfigFromString(R"(sources:
+  page: {type: html_table, base_url: "http://127.0.0.1:9", date_column: "9999", header_row: 9999}
+series:
+  - {id: a, source: page, remote_id: A, unit: index, interval: 1h}
+)",
+                                 "x.yaml");
+  EXPECT_TRUE(ok.config) << ::testing::PrintToString(Errors(ok));
+}
+
 }  // namespace
 }  // namespace liqwatch::config

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
-#include <ranges>
 #include <set>
+#include <vector>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -138,11 +138,15 @@ Result<Substituted> SubstituteLabels(std::string_view text, const Labels& labels
                            [&](const auto& kv) { return kv.first == name; });
     if (it == labels.end()) {
       if (error_column != nullptr) *error_column = int(i) + 1;
+      // A loop, not `labels | std::views::keys`: clang 14 (the sanitizer and fuzz builds)
+      // cannot compile libstdc++ 12's views.
+      std::vector<std::string_view> names;
+      for (const auto& kv : labels) names.push_back(kv.first);
       return Status::InvalidArgument(
           labels.empty()
               ? fmt::format("unknown label ${}: only rules with for_each have labels", name)
               : fmt::format("unknown label ${}: for_each defines {}", name,
-                            fmt::join(labels | std::views::keys, ", ")));
+                            fmt::join(names, ", ")));
     }
     out.text += it->second;
     out.column_map.insert(out.column_map.end(), it->second.size(), int(i) + 1);
