@@ -28,6 +28,7 @@
 #include "notify/factory.h"
 #include "notify/routing.h"
 #include "sources/poller.h"
+#include "store/lock.h"
 #include "store/worker.h"
 
 namespace liqwatch {
@@ -411,6 +412,13 @@ int RunDaemon(const RunOptions& options) {
   if (auto s = InitLogging(log); !s.ok()) {
     std::fprintf(stderr, "liqwatch: %s\n", s.message().c_str());
     return 2;
+  }
+  // One daemon per database, held until RunDaemon returns (after the daemon's teardown).
+  auto lock = store::LockDatabase(config.storage_path);
+  if (!lock.ok()) {
+    Logger("store")->critical("event=locked error=\"{}\"", lock.status().message());
+    std::fprintf(stderr, "liqwatch: %s\n", lock.status().message().c_str());
+    return 1;
   }
   auto store = store::Store::Open(config.storage_path, store::Store::Mode::kReadWrite);
   if (!store.ok()) {

@@ -1,5 +1,8 @@
+#include <cstdio>
+
 #include "app.h"
 #include "cli/commands.h"
+#include "config/yaml_reader.h"
 
 namespace liqwatch::cli {
 
@@ -17,7 +20,20 @@ void RegisterRun(CLI::App& app, CommandFn& run) {
                   "HTTP API address HOST:PORT (overrides api.listen; 'off' disables it)");
   cmd->add_option("--web-dir", opts->web_dir,
                   "Dashboard assets directory (overrides api.web_dir and LIQWATCH_DATADIR)");
-  cmd->callback([&run, opts] { run = [opts] { return RunDaemon(*opts); }; });
+  cmd->callback([&run, opts] {
+    run = [opts] {
+      // api.listen is checked at load; the override is checked the same way, before anything
+      // starts (the daemon would otherwise run without its API).
+      if (opts->listen) {
+        if (auto problem = config::ListenAddressProblem(*opts->listen)) {
+          std::fprintf(stderr, "liqwatch run: --listen: '%s': %s\n", opts->listen->c_str(),
+                       problem->c_str());
+          return 2;
+        }
+      }
+      return RunDaemon(*opts);
+    };
+  });
 }
 
 }  // namespace liqwatch::cli

@@ -31,6 +31,7 @@ struct SilenceArgs {
   std::string rule;
   std::vector<std::string> labels;
   std::string duration;
+  std::string until;
   std::string comment;
   std::string author;
   bool all = false;
@@ -81,9 +82,31 @@ T RunOnLoop(const std::string& user_agent, MakeOp make_op, T fallback) {
   return out;
 }
 
+// When a silence added now ends: --for (positive) or --until (in the future). A silence that
+// has already ended would silence nothing, so it is refused rather than stored.
+Result<TimePoint> SilenceEnd(const SilenceArgs& a, TimePoint now) {
+  if (a.duration.empty() == a.until.empty())
+    return Status::InvalidArgument("give either --for DURATION or --until TIME");
+  if (!a.duration.empty()) {
+    auto d = ParseDuration(a.duration);
+    if (!d.ok()) return Status::InvalidArgument("--for: " + d.status().message());
+    if (d->count() <= 0)
+      return Status::InvalidArgument(fmt::format(
+          "--for {}: a silence must last longer than 0s (e.g. 30m, 12h, 2d)", a.duration));
+    return now + *d;
+  }
+  auto t = ParseTime(a.until);
+  if (!t.ok()) return Status::InvalidArgument("--until: " + t.status().message());
+  if (*t <= now)
+    return Status::InvalidArgument(fmt::format("--until {}: that is not in the future (now {})",
+                                               a.until, FormatTime(now)));
+  return *t;
+}
+
 int RunAdd(const SilenceArgs& a) {
-  auto d = ParseDuration(a.duration);
-  if (!d.ok()) return Fail("add", "--for: " + d.status().message(), 2);
+  const TimePoint now = Clock::now();
+  auto ends = SilenceEnd(a, now);
+  if (!ends.ok()) return Fail("add", ends.status().message(), 2);
   for (const auto& l : a.labels) {
     auto eq = l.find('=');
     if (eq == std::string::npos || eq == 0 || l.find(',') != std::string::npos)
@@ -92,12 +115,11 @@ int RunAdd(const SilenceArgs& a) {
   if (a.rule.empty()) return Fail("add", "--rule: expected a rule name or '*'", 2);
   auto store = OpenRw(a.db);
   if (!store.ok()) return Fail("add", store.status().message());
-  const TimePoint now = Clock::now();
   notify::Silence s;
   s.rule = a.rule;
   for (const auto& l : a.labels) s.matchers += (s.matchers.empty() ? "" : ",") + l;
   s.starts_at = FormatTime(now);
-  s.ends_at = FormatTime(now + *d);
+  s.ends_at = FormatTime(*ends);
   s.comment = a.comment;
   s.created_by = a.author.empty() ? (std::getenv("USER") ? std::getenv("USER") : "") : a.author;
   s.created_at = s.starts_at;
@@ -245,7 +267,10 @@ void RegisterSilence(CLI::App& app, CommandFn& run) {
   add->add_option("--rule,-r", args->rule, "Rule name, or '*' for every rule")->required();
   add->add_option("--label,-l", args->labels,
                   "Only alerts with this label (KEY=VALUE; repeatable)");
-  add->add_option("--for", args->duration, "How long: 30m, 12h, 2d, 1w")->required();
+  auto* for_opt = add->add_option("--for", args->duration, "How long: 30m, 12h, 2d, 1w (> 0)");
+  add->add_option("--until", args->until,
+                  "Or until when (UTC, in the future): YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ")
+      ->excludes(for_opt);
   add->add_option("--comment,-m", args->comment, "Why (shown in silence list)");
   add->add_option("--author", args->author, "Who (default: $USER)");
   add->add_option("--push", args->push,

@@ -26,7 +26,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <sstream>
 
@@ -37,8 +36,10 @@
 #include "alerts/replay.h"
 #include "cli/commands.h"
 #include "config/config.h"
+#include "config/defaults.h"
 #include "config/rules_config.h"
 #include "config/yaml_reader.h"
+#include "core/file.h"
 #include "core/log.h"
 #include "core/model.h"
 #include "core/time.h"
@@ -91,13 +92,6 @@ bool SameKey(const Expected& e, const store::Transition& t) {
          e.to == t.to && e.severity == t.severity;
 }
 
-std::string Slurp(const std::string& path, bool& ok) {
-  std::ifstream in(path, std::ios::binary);
-  ok = bool(in);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // An inline `config:` block mapping is loaded from the file's own text with every other line
 // blanked and the block dedented, so the loader's FILE:LINE:COL errors point into the test file.
@@ -285,13 +279,14 @@ void ReadExpect(config::YamlReader& r, const YAML::Node& node, const std::string
 // Parses a test file; on any problem returns nullopt with `errors` filled.
 std::optional<TestFile> ReadTestFile(const std::string& file,
                                      std::vector<config::ConfigError>& errors) {
-  bool readable = false;
-  std::string text = Slurp(file, readable);
+  // Same limits as a config file: a regular file of at most 1 MiB (not /dev/zero, not a FIFO).
+  auto content = ReadSmallFile(file, config::defaults::kMaxConfigBytes);
   config::YamlReader r(file, &errors);
-  if (!readable) {
-    errors.push_back({file, {}, "cannot read test file"});
+  if (!content.ok()) {
+    errors.push_back({file, {}, "test file " + content.status().message()});
     return std::nullopt;
   }
+  const std::string& text = *content;
   YAML::Node root;
   try {
     root = YAML::Load(text);

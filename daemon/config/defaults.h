@@ -16,6 +16,11 @@ using namespace std::chrono_literals;
 inline constexpr std::string_view kStoragePath = "/var/lib/liqwatch/liqwatch.db";
 inline constexpr std::string_view kListen = "127.0.0.1:9464";
 inline constexpr std::string_view kLogLevel = "info";
+// Input files are read whole and must be regular files of at most this size (a config pointed
+// at /dev/zero or a multi-gigabyte file is an error, not a hang).
+inline constexpr std::size_t kMaxConfigBytes = 1u << 20;  // 1 MiB: the config file
+inline constexpr std::size_t kMaxSecretBytes = 64u << 10;  // 64 KiB: a ${file:}/${cred:} secret
+inline constexpr int kMaxForObservations = 100000;         // rules: `for: N` observations
 inline constexpr std::string_view kUserAgent =
     "liqwatch/0.1 (+https://github.com/liqwatch/liqwatch; USD funding liquidity monitor)";
 

@@ -2,9 +2,7 @@
 // the strict YamlReader, then a cross-reference pass.
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -14,6 +12,7 @@
 #include "config/notify_config.h"
 #include "config/rules_config.h"
 #include "config/yaml_reader.h"
+#include "core/file.h"
 
 namespace liqwatch::config {
 
@@ -108,7 +107,12 @@ void ReadTopLevel(YamlReader& r, const YAML::Node& root, Config& c, HttpDefaults
     }
   }
   if (auto n = root["api"]; n && r.CheckMap(n, "api", {"listen", "token", "web_dir"})) {
-    if (auto v = r.String(n, "listen", "api", false)) c.listen = *v;
+    if (auto v = r.String(n, "listen", "api", false)) {
+      if (auto problem = ListenAddressProblem(*v))
+        r.Error(n["listen"], fmt::format("api.listen: '{}': {}", *v, *problem));
+      else
+        c.listen = *v;
+    }
     c.api_token = r.Secret(n, "token", "api", false);
     if (auto v = r.String(n, "web_dir", "api", false)) c.web_dir = *v;
   }
@@ -534,6 +538,7 @@ LoadResult LoadConfigFromString(const std::string& text, const std::string& file
     r.ErrorAt({e.mark.line + 1, e.mark.column + 1}, "YAML syntax error: " + e.msg);
     return result;
   }
+  r.CheckDuplicateKeys(text);
   Config c;
   c.file = file;
   if (!r.CheckMap(root, "top level",
@@ -565,15 +570,13 @@ LoadResult LoadConfigFromString(const std::string& text, const std::string& file
 }
 
 LoadResult LoadConfig(const std::string& path, SecretRefs secrets) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  auto text = ReadSmallFile(path, defaults::kMaxConfigBytes);
+  if (!text.ok()) {
     LoadResult result;
-    result.errors.push_back({path, {}, "cannot read config file"});
+    result.errors.push_back({path, {}, "config file " + text.status().message()});
     return result;
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return LoadConfigFromString(ss.str(), path, secrets);
+  return LoadConfigFromString(*text, path, secrets);
 }
 
 }  // namespace liqwatch::config

@@ -193,7 +193,7 @@ TEST(ConfigLoader, YamlSyntaxErrorHasPosition) {
 TEST(ConfigLoader, MissingFileIsAnError) {
   auto r = LoadConfig("/nonexistent/liqwatch.yaml");
   EXPECT_THAT(Errors(r),
-              ::testing::ElementsAre("/nonexistent/liqwatch.yaml: cannot read config file"));
+              ::testing::ElementsAre("/nonexistent/liqwatch.yaml: config file cannot be read: No such file or directory"));
 }
 
 // Out-of-range indexes are config errors, not undefined casts (header_row: 1e300,

@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <set>
 #include <vector>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+
+#include "config/defaults.h"
 
 namespace liqwatch::config {
 
@@ -80,6 +83,7 @@ void ReadDerived(YamlReader& r, const YAML::Node& node, const Config& c, RuleSet
     r.Error(node, "derived: expected a list");
     return;
   }
+  std::vector<int> levels(size_t(rs.catalog.size()), 0);  // by catalog index; fetched: 0
   int i = 0;
   for (const auto& n : node) {
     std::string path = fmt::format("derived[{}]", i++);
@@ -105,6 +109,20 @@ void ReadDerived(YamlReader& r, const YAML::Node& node, const Config& c, RuleSet
         p = YamlReader::PositionOf(n["id"]);
       r.ErrorAt(p, fmt::format("{}: {}", path,
                                err.message.empty() ? def.status().message() : err.message));
+      continue;
+    }
+    // Its place in the longest chain of derived series it reads: evaluation resolves chains
+    // down to fetched series (RuleSet::RootClock, live inputs), so they must stay short.
+    int level = 1;
+    for (int input : def->program.inputs()) {
+      if (input >= rs.fetched_count) level = std::max(level, levels[size_t(input)] + 1);
+    }
+    levels.resize(size_t(rs.catalog.size()), 0);
+    levels[size_t(def->index)] = level;
+    if (level > kMaxDerivedChain) {
+      r.ErrorAt(d.pos, fmt::format("{}: derived series '{}' would be number {} in a chain of "
+                                   "derived series built on each other (at most {})",
+                                   path, d.id, level, kMaxDerivedChain));
       continue;
     }
     d.series = std::move(*def);
@@ -328,7 +346,16 @@ void ReadExprRule(YamlReader& r, const YAML::Node& n, const std::string& path, c
     auto text = r.String(n, "for", path, false);
     if (text && !text->empty() &&
         std::all_of(text->begin(), text->end(), [](char ch) { return ch >= '0' && ch <= '9'; })) {
-      e->for_observations = std::stoi(*text);
+      int count = 0;
+      auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), count);
+      if (ec != std::errc() || end != text->data() + text->size() ||
+          count > defaults::kMaxForObservations) {
+        r.Error(n["for"], fmt::format("{}.for: '{}' observations is too many (at most {})", path,
+                                      *text, defaults::kMaxForObservations));
+        ok = false;
+      } else {
+        e->for_observations = count;
+      }
     } else if (auto d = r.DurationValue(n, "for", path, false)) {
       e->for_duration = *d;
     } else {

@@ -109,6 +109,10 @@ struct RuleSet {
   std::set<int> FetchedInputs(const RuleInstance& instance) const;
 };
 
+// A derived series may read derived series that read derived series...: at most this many in a
+// chain (a = x + y; b = a * 2; c = b - a is a chain of 3).
+inline constexpr int kMaxDerivedChain = 16;
+
 // Builds the catalog from c.series and reads + compiles the top-level `derived:` list.
 void ReadDerived(YamlReader& r, const YAML::Node& node, const Config& c, RuleSet& rs);
 // Reads the expression keys of one rule item into rule.expr (compiling against rs.catalog).

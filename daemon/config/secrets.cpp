@@ -1,9 +1,9 @@
 #include "config/secrets.h"
 
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
+#include "config/defaults.h"
+#include "core/file.h"
 #include "core/log.h"
 
 namespace liqwatch::config {
@@ -46,11 +46,13 @@ Result<std::string> ResolveSecret(const std::string& text) {
       }
       path = std::string(dir) + "/" + arg;
     }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return Status::NotFound("cannot read secret file " + path);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    value = ss.str();
+    auto content = ReadSmallFile(path, defaults::kMaxSecretBytes);
+    if (!content.ok()) {
+      std::string why = "secret file " + path + " " + content.status().message();
+      return content.status().code() == Status::Code::kNotFound ? Status::NotFound(why)
+                                                                : Status::InvalidArgument(why);
+    }
+    value = std::move(*content);
     while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.pop_back();
     if (value.empty()) return Status::NotFound("secret file " + path + " is empty");
   } else {

@@ -2,6 +2,13 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <map>
+#include <sstream>
+
+#include <boost/asio/ip/address.hpp>
+#include <yaml-cpp/eventhandler.h>
 
 #include <fmt/format.h>
 
@@ -108,7 +115,7 @@ std::optional<double> YamlReader::Number(const YAML::Node& map, const char* key,
   if (!s) return std::nullopt;
   double v = 0;
   auto [p, ec] = std::from_chars(s->data(), s->data() + s->size(), v);
-  if (ec != std::errc() || p != s->data() + s->size()) {
+  if (ec != std::errc() || p != s->data() + s->size() || !std::isfinite(v)) {  // nan, inf
     Error(map[key], fmt::format("{}: expected a number, found '{}'", Sub(path, key), *s));
     return std::nullopt;
   }
@@ -120,6 +127,10 @@ std::optional<Duration> YamlReader::DurationValue(const YAML::Node& map, const c
   auto s = Scalar(map, key, path, required, "a duration such as 30s, 5m, 1h or 2d");
   if (!s) return std::nullopt;
   auto d = ParseDuration(*s);
+  if (!d.ok() && d.status().code() == Status::Code::kTooLarge) {
+    Error(map[key], fmt::format("{}: {}", Sub(path, key), d.status().message()));
+    return std::nullopt;
+  }
   if (!d.ok() || d->count() <= 0) {
     Error(map[key], fmt::format("{}: invalid duration '{}', expected a positive number and a "
                                 "unit (ms, s, m, h, d, w)",
@@ -145,12 +156,128 @@ std::optional<std::size_t> YamlReader::ByteSize(const YAML::Node& map, const cha
     mult = 1024 * 1024;
   else if (unit == "GiB")
     mult = 1024ull * 1024 * 1024;
-  if (ec != std::errc() || mult == 0 || n == 0) {
+  if (ec != std::errc() || mult == 0 || n == 0 || n > SIZE_MAX / mult) {
     Error(map[key], fmt::format("{}: invalid size '{}', expected a number with B, KiB, MiB or GiB",
                                 Sub(path, key), *s));
     return std::nullopt;
   }
   return n * mult;
+}
+
+namespace {
+
+// Tracks, per open mapping, the keys seen so far; sequences count their items for the path.
+class DuplicateKeyFinder final : public YAML::EventHandler {
+ public:
+  explicit DuplicateKeyFinder(YamlReader& r) : r_(r) {}
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { Completed(nullptr, mark); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { Completed(nullptr, mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                const std::string& value) override {
+    Completed(&value, mark);
+  }
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    stack_.push_back(Frame{false});
+  }
+  void OnSequenceEnd() override { End(); }
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    stack_.push_back(Frame{true});
+  }
+  void OnMapEnd() override { End(); }
+
+ private:
+  struct Frame {
+    bool is_map;
+    bool expect_key = true;
+    int items = 0;    // sequence: items completed (the index of the one being read)
+    std::string key;  // mapping: the key whose value is being read
+    std::map<std::string, YAML::Mark> keys;
+  };
+
+  void End() {
+    stack_.pop_back();
+    Completed(nullptr, YAML::Mark::null_mark());
+  }
+
+  // A whole node ended: a key or a value of the enclosing mapping, or an item of a sequence.
+  void Completed(const std::string* scalar, const YAML::Mark& mark) {
+    if (stack_.empty()) return;
+    Frame& f = stack_.back();
+    if (!f.is_map) {
+      ++f.items;
+      return;
+    }
+    if (!f.expect_key) {
+      f.expect_key = true;
+      return;
+    }
+    f.expect_key = false;
+    f.key = scalar != nullptr ? *scalar : std::string("?");
+    if (scalar == nullptr) return;  // a complex or alias key: not compared
+    auto [first, inserted] = f.keys.emplace(*scalar, mark);
+    if (inserted) return;
+    r_.ErrorAt({mark.line + 1, mark.column + 1},
+               fmt::format("{}: duplicate key '{}', first at line {}, column {}", Path(), *scalar,
+                           first->second.line + 1, first->second.column + 1));
+  }
+
+  // "rules[2].for_each[0]" for the mapping on top of the stack; "top level" for the root.
+  std::string Path() const {
+    std::string path;
+    for (size_t i = 0; i + 1 < stack_.size(); ++i) {
+      const Frame& f = stack_[i];
+      if (f.is_map)
+        path += (path.empty() ? "" : ".") + f.key;
+      else
+        path += fmt::format("[{}]", f.items);
+    }
+    return path.empty() ? "top level" : path;
+  }
+
+  YamlReader& r_;
+  std::vector<Frame> stack_;
+};
+
+}  // namespace
+
+void YamlReader::CheckDuplicateKeys(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DuplicateKeyFinder finder(*this);
+  try {
+    parser.HandleNextDocument(finder);
+  } catch (const YAML::Exception&) {
+    // The caller loaded the same text successfully; a parse error is reported there.
+  }
+}
+
+std::optional<std::string> ListenAddressProblem(std::string_view listen) {
+  if (listen == "off") return std::nullopt;
+  const std::string example = "expected HOST:PORT such as 127.0.0.1:9464, or off";
+  auto colon = listen.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) return example;
+  std::string host(listen.substr(0, colon));
+  const std::string_view port_text = listen.substr(colon + 1);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  else if (host.find(':') != std::string::npos)
+    return "an IPv6 address needs brackets, e.g. [::1]:9464";
+  unsigned long port = 0;
+  auto [p, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (port_text.empty() || ec != std::errc() || p != port_text.data() + port_text.size() ||
+      port < 1 || port > 65535) {
+    return fmt::format("port '{}' is not a number from 1 to 65535", port_text);
+  }
+  if (host == "localhost") return std::nullopt;
+  boost::system::error_code bad;
+  boost::asio::ip::make_address(host, bad);
+  if (bad) return fmt::format("host '{}' is not an IP address or localhost", host);
+  return std::nullopt;
 }
 
 bool IsHttpUrl(std::string_view url) {

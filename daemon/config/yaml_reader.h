@@ -53,6 +53,13 @@ class YamlReader {
 
   const std::string& file() const { return file_; }
 
+  // Reports every key that appears twice in one mapping of the first document of `text`
+  // ("rules[0]: duplicate key 'expr', first at line 4, column 5", at the second one). yaml-cpp
+  // keeps both pairs and `map[key]` reads one of them, so a repeated key would silently lose a
+  // setting. Reads the YAML as events: aliases are not expanded, the cost is linear in the
+  // text. Call it after YAML::Load succeeded on the same text.
+  void CheckDuplicateKeys(const std::string& text);
+
  private:
   std::optional<std::string> Scalar(const YAML::Node& map, const char* key, const std::string& path,
                                     bool required, std::string_view expected);
@@ -62,6 +69,10 @@ class YamlReader {
   std::vector<ConfigError>* errors_;
   bool resolve_secrets_ = true;
 };
+
+// A problem with an HTTP listen address, or nullopt when it is usable: "off", or HOST:PORT with
+// HOST an IPv4 address, a bracketed IPv6 address or localhost, and PORT 1 to 65535.
+std::optional<std::string> ListenAddressProblem(std::string_view listen);
 
 // True for "http://host..." / "https://host..." with a non-empty host.
 bool IsHttpUrl(std::string_view url);

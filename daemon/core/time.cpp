@@ -1,5 +1,7 @@
 #include "core/time.h"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdio>
 
@@ -16,6 +18,12 @@ bool ParseInt(std::string_view s, int& out) {
 
 }  // namespace
 
+Status CheckYear(int year, std::string_view text) {
+  if (year >= kMinYear && year <= kMaxYear) return Status::Ok();
+  return Status::InvalidArgument(fmt::format(
+      "date '{}' is out of range: years {} to {} are accepted", text, kMinYear, kMaxYear));
+}
+
 Result<Date> ParseDate(std::string_view text) {
   int y = 0, m = 0, d = 0;
   if (text.size() != 10 || text[4] != '-' || text[7] != '-' || !ParseInt(text.substr(0, 4), y) ||
@@ -25,6 +33,7 @@ Result<Date> ParseDate(std::string_view text) {
   std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{unsigned(m)},
                                   std::chrono::day{unsigned(d)}};
   if (!ymd.ok()) return Status::InvalidArgument(fmt::format("invalid date '{}'", text));
+  if (auto in_range = CheckYear(y, text); !in_range.ok()) return in_range;
   return Date(ymd);
 }
 
@@ -44,17 +53,24 @@ std::string FormatTime(TimePoint t) {
 
 Result<TimePoint> ParseTime(std::string_view text) {
   // Accepts "YYYY-MM-DD", "YYYY-MM-DDTHH:MM:SS[.mmm]Z".
-  auto date = ParseDate(text.substr(0, std::min<size_t>(10, text.size())));
-  if (!date.ok()) return Status::InvalidArgument(fmt::format("invalid time '{}'", text));
+  const std::string_view day = text.substr(0, std::min<size_t>(10, text.size()));
+  auto date = ParseDate(day);
+  if (!date.ok()) {
+    int year = 0;
+    if (day.size() == 10 && ParseInt(day.substr(0, 4), year) && !CheckYear(year, day).ok())
+      return CheckYear(year, day);
+    return Status::InvalidArgument(fmt::format("invalid time '{}'", text));
+  }
   TimePoint t = *date;
   if (text.size() == 10) return t;
   int h = 0, mi = 0, s = 0, ms = 0;
   if (text.size() < 20 || (text[10] != 'T' && text[10] != ' ') ||
       !ParseInt(text.substr(11, 2), h) || !ParseInt(text.substr(14, 2), mi) ||
-      !ParseInt(text.substr(17, 2), s)) {
+      !ParseInt(text.substr(17, 2), s) || h > 23 || mi > 59 || s > 60 || h < 0 || mi < 0 ||
+      s < 0) {
     return Status::InvalidArgument(fmt::format("invalid time '{}'", text));
   }
-  if (text.size() >= 23 && text[19] == '.' && !ParseInt(text.substr(20, 3), ms)) {
+  if (text.size() >= 23 && text[19] == '.' && (!ParseInt(text.substr(20, 3), ms) || ms < 0)) {
     return Status::InvalidArgument(fmt::format("invalid time '{}'", text));
   }
   return t + std::chrono::hours(h) + std::chrono::minutes(mi) + std::chrono::seconds(s) +
@@ -89,7 +105,14 @@ Result<Duration> ParseDuration(std::string_view text) {
     return Status::InvalidArgument(fmt::format(
         "invalid duration '{}', expected a number and a unit (ms, s, m, h, d, w)", text));
   }
-  return Duration(static_cast<int64_t>(n * ms_per + 0.5));
+  // Checked in floating point before the conversion: a double beyond int64 converts to garbage
+  // (undefined behaviour), which once turned "99999999999999999999d" into an empty answer.
+  const double ms = n * ms_per;
+  if (!(ms <= double(kMaxDuration.count()))) {
+    return Status::TooLarge(fmt::format("duration '{}' is too long: at most {}d", text,
+                                        kMaxDuration.count() / 86'400'000));
+  }
+  return Duration(static_cast<int64_t>(ms + 0.5));
 }
 
 std::string FormatDuration(Duration d) {
@@ -113,14 +136,17 @@ std::string FormatDuration(Duration d) {
 }
 
 Result<TimePoint> ParseSince(std::string_view text, TimePoint now) {
-  if (auto d = ParseDate(text); d.ok()) return TimePoint(*d);
-  if (auto t = ParseTime(text); t.ok()) return *t;
+  const bool looks_like_date = text.size() >= 10 && text[4] == '-' &&
+                               std::all_of(text.begin(), text.begin() + 4, [](char c) {
+                                 return std::isdigit(static_cast<unsigned char>(c));
+                               });
+  if (looks_like_date) return ParseTime(text);  // its own error: "invalid time", "out of range"
   auto dur = ParseDuration(text);
-  if (!dur.ok()) {
-    return Status::InvalidArgument(
-        fmt::format("invalid time '{}', expected YYYY-MM-DD or a duration such as 7d", text));
-  }
-  return now - *dur;
+  if (dur.ok()) return now - *dur;
+  if (!text.empty() && std::isdigit(static_cast<unsigned char>(text.front())))
+    return dur.status();  // "duration '…' is too long: at most 36500d", "invalid duration …"
+  return Status::InvalidArgument(
+      fmt::format("invalid time '{}', expected YYYY-MM-DD or a duration such as 7d", text));
 }
 
 }  // namespace liqwatch

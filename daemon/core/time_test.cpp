@@ -40,5 +40,47 @@ TEST(Time, SinceAcceptsDateOrDuration) {
   EXPECT_FALSE(ParseSince("yesterday", now).ok());
 }
 
+TEST(Time, RejectsDatesOutsideTheSupportedYears) {
+  EXPECT_EQ(ParseDate("0000-01-01").status().message(),
+            "date '0000-01-01' is out of range: years 1900 to 2200 are accepted");
+  EXPECT_EQ(ParseDate("1899-12-31").status().message(),
+            "date '1899-12-31' is out of range: years 1900 to 2200 are accepted");
+  EXPECT_EQ(ParseDate("9999-12-31").status().message(),
+            "date '9999-12-31' is out of range: years 1900 to 2200 are accepted");
+  EXPECT_EQ(FormatDate(*ParseDate("1900-01-01")), "1900-01-01");
+  EXPECT_EQ(FormatDate(*ParseDate("2200-12-31")), "2200-12-31");
+  EXPECT_EQ(ParseTime("0000-01-01T00:00:00Z").status().message(),
+            "date '0000-01-01' is out of range: years 1900 to 2200 are accepted");
+}
+
+TEST(Time, RejectsImpossibleClockTimes) {
+  EXPECT_EQ(ParseTime("2025-10-28T25:00:00Z").status().message(),
+            "invalid time '2025-10-28T25:00:00Z'");
+  EXPECT_FALSE(ParseTime("2025-10-28T12:60:00Z").ok());
+  EXPECT_TRUE(ParseTime("2025-10-28T23:59:59Z").ok());
+}
+
+TEST(Time, RejectsDurationsThatWouldOverflow) {
+  EXPECT_EQ(ParseDuration("99999999999999999999d").status().message(),
+            "duration '99999999999999999999d' is too long: at most 36500d");
+  EXPECT_EQ(ParseDuration("36501d").status().message(),
+            "duration '36501d' is too long: at most 36500d");
+  EXPECT_EQ(ParseDuration("36500d")->count(), 36500 * 86400000LL);
+  EXPECT_EQ(ParseDuration("0s")->count(), 0);  // callers needing > 0 check it
+}
+
+TEST(Time, SinceReportsWhyItRejects) {
+  auto now = *ParseTime("2025-11-10T00:00:00Z");
+  EXPECT_EQ(ParseSince("99999999999999999999d", now).status().message(),
+            "duration '99999999999999999999d' is too long: at most 36500d");
+  EXPECT_EQ(ParseSince("0000-01-01", now).status().message(),
+            "date '0000-01-01' is out of range: years 1900 to 2200 are accepted");
+  EXPECT_EQ(ParseSince("7x", now).status().message(),
+            "invalid duration '7x', expected a number and a unit (ms, s, m, h, d, w)");
+  EXPECT_EQ(ParseSince("yesterday", now).status().message(),
+            "invalid time 'yesterday', expected YYYY-MM-DD or a duration such as 7d");
+  EXPECT_EQ(FormatTime(*ParseSince("2025-10-01T12:00:00Z", now)), "2025-10-01T12:00:00.000Z");
+}
+
 }  // namespace
 }  // namespace liqwatch

@@ -332,7 +332,9 @@ class Store {
   // alerts, pending deliveries and observations are kept.
   Result<PruneStats> Prune(TimePoint before);
   // Copies the whole database to `path` with SQLite's online backup API (consistent snapshot,
-  // safe while the daemon writes). Overwrites `path`.
+  // safe while the daemon writes). Overwrites `path`, except that a `path` which is this
+  // database or one of its -wal/-shm/-journal files (same inode or same resolved path) is
+  // refused with kInvalidArgument and nothing is written.
   Status BackupTo(const std::string& path);
 
   Database& db() { return *db_; }

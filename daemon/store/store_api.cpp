@@ -1,5 +1,9 @@
 // Store methods for the operator's views: alert detail, acks, source health, metrics inputs,
 // retention and backup. See store.h for the contracts.
+#include <filesystem>
+#include <optional>
+#include <string_view>
+
 #include <fmt/format.h>
 
 #include "store/store.h"
@@ -322,7 +326,42 @@ Result<PruneStats> Store::Prune(TimePoint before) {
   return stats;
 }
 
+namespace {
+
+// "the database itself", "the database's -wal file", ... if writing `target` would overwrite
+// the live database `db` (absolute, as SQLite reports it) or one of its journal files: the
+// same inode (a hard or symbolic link included), or the same path once resolved (a journal
+// file that does not exist right now).
+std::optional<std::string> OwnFile(const std::string& db, const std::string& target) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path resolved = fs::weakly_canonical(fs::absolute(target, ec), ec);
+  for (std::string_view suffix : {"", "-wal", "-shm", "-journal"}) {
+    const fs::path own = db + std::string(suffix);
+    std::error_code same_ec, own_ec;
+    bool same = fs::equivalent(target, own, same_ec);
+    if (!same) {
+      const fs::path own_resolved = fs::weakly_canonical(own, own_ec);
+      same = !ec && !own_ec && own_resolved == resolved;
+    }
+    if (same)
+      return suffix.empty() ? std::string("the database itself")
+                            : fmt::format("the database's {} file", suffix);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 Status Store::BackupTo(const std::string& path) {
+  const char* db_file = sqlite3_db_filename(db_->handle(), "main");
+  if (db_file != nullptr && *db_file != '\0') {
+    if (auto own = OwnFile(db_file, path)) {
+      return Status::InvalidArgument(
+          fmt::format("backup target {} is {} ({}): write the copy to another file", path, *own,
+                      db_file));
+    }
+  }
   sqlite3* dst = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
   if (rc != SQLITE_OK) {

@@ -76,8 +76,6 @@ bool Compare(Op op, double a, double b) {
 
 class Evaluator {
  public:
-  static constexpr int kMaxStreak = 260;  // a year of business days
-
   Evaluator(const Program& program, const SeriesHistory& history, TimePoint now)
       : p_(program), history_(history), now_(now) {}
 

@@ -139,6 +139,27 @@ constexpr int kUnaryMinusPrecedence = 7;  // -a * b     ==  (-a) * b
 
 constexpr int64_t kMsPerMinute = 60'000;
 
+std::string TooDeepMessage() {
+  return fmt::format("expression nested too deeply: more than {} levels of parentheses, "
+                     "operators or function calls (a + b + c counts one level per operator); "
+                     "split it into derived series",
+                     kMaxExpressionDepth);
+}
+
+// Observations a window function reads per evaluation of its argument: at most one per
+// calendar day of its span (a business-day window spans up to 7/5 of its length plus a
+// holiday weekend).
+double WindowReads(const Window& w) {
+  switch (w.unit) {
+    case Window::Unit::kObservations:
+    case Window::Unit::kCalendarDays:
+      return w.length + 1.0;
+    case Window::Unit::kBusinessDays:
+      return w.length * 1.4 + 5;
+  }
+  return w.length + 1.0;
+}
+
 }  // namespace
 
 class Compiler {
@@ -191,13 +212,71 @@ class Compiler {
     return -1;
   }
 
+  // Appends `n`, or fails if it crosses a size limit (program.h): the tree's depth (evaluation
+  // recurses over it), its node count, or the observations one evaluation would read.
   int Add(Node n) {
+    if (program_.nodes_.size() >= size_t(kMaxExpressionNodes)) {
+      return Fail(n.column, fmt::format("expression too large: more than {} values and "
+                                        "operations; split it into derived series",
+                                        kMaxExpressionNodes));
+    }
+    int depth = 1;
+    double lhs_cost = 0, rhs_cost = 0;
+    if (n.lhs >= 0) depth = std::max(depth, depth_[size_t(n.lhs)] + 1);
+    if (n.rhs >= 0) depth = std::max(depth, depth_[size_t(n.rhs)] + 1);
+    if (n.lhs >= 0) lhs_cost = cost_[size_t(n.lhs)];
+    if (n.rhs >= 0) rhs_cost = cost_[size_t(n.rhs)];
+    if (depth > kMaxExpressionDepth) return Fail(n.column, TooDeepMessage());
+    double cost = 1 + lhs_cost + rhs_cost;
+    switch (n.op) {
+      case Op::kChange:
+      case Op::kPctChange:
+        cost = 1 + 2 * lhs_cost;
+        break;
+      case Op::kMin:
+      case Op::kMax:
+      case Op::kAvg:
+      case Op::kSum:
+      case Op::kStddev:
+      case Op::kZscore:
+      case Op::kPctRank:
+        cost = 1 + WindowReads(n.window) * lhs_cost;
+        break;
+      case Op::kStreak:
+        cost = 1 + kMaxStreak * lhs_cost;
+        break;
+      case Op::kCrossesAbove:
+      case Op::kCrossesBelow:
+        cost = 1 + 2 * (lhs_cost + rhs_cost);
+        break;
+      default:
+        break;
+    }
+    if (cost > kMaxExpressionCost) {
+      return Fail(n.column, fmt::format("expression too costly: its nested windows read about "
+                                        "{:.0f} observations per evaluation (at most {:.0f}); "
+                                        "use shorter windows or compute the inner part as a "
+                                        "derived series",
+                                        cost, kMaxExpressionCost));
+    }
     program_.nodes_.push_back(n);
+    depth_.push_back(depth);
+    cost_.push_back(cost);
     return int(program_.nodes_.size()) - 1;
   }
   const Node& At(int i) const { return program_.nodes_[size_t(i)]; }
 
+  // Recursion guard: parentheses, unary operators and call arguments recurse here, and the
+  // parser's own stack must stay bounded before any node exists ("((((((...").
   int ParseExpression(int min_precedence) {
+    if (nesting_ >= kMaxExpressionDepth) return Fail(Peek(), TooDeepMessage());
+    ++nesting_;
+    int result = ParseOperators(min_precedence);
+    --nesting_;
+    return result;
+  }
+
+  int ParseOperators(int min_precedence) {
     int lhs = ParsePrefix();
     if (lhs < 0) return -1;
     for (;;) {
@@ -648,7 +727,10 @@ class Compiler {
   const SeriesCatalog& catalog_;
   std::vector<Token> tokens_;
   size_t pos_ = 0;
+  int nesting_ = 0;  // ParseExpression calls on the stack
   Program program_;
+  std::vector<int> depth_;    // per node: height of its subtree
+  std::vector<double> cost_;  // per node: observations one evaluation of it reads (estimate)
   std::optional<CompileError> error_;
 };
 
@@ -658,6 +740,11 @@ Result<Program> Compile(std::string_view text, const SeriesCatalog& catalog, Com
     if (error != nullptr) *error = std::move(e);
     return s;
   };
+  if (text.size() > size_t(kMaxExpressionLength)) {
+    return fail(CompileError{kMaxExpressionLength + 1,
+                             fmt::format("expression too long: {} bytes (at most {})",
+                                         text.size(), kMaxExpressionLength)});
+  }
   auto lexed = Lex(text);
   if (auto* e = std::get_if<CompileError>(&lexed)) return fail(std::move(*e));
   Compiler compiler(text, catalog, std::get<std::vector<Token>>(std::move(lexed)));

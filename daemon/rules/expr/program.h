@@ -45,6 +45,8 @@
 //     change(x, w) pct_change(x, w)  min max avg sum stddev zscore pctrank (x, w)
 //     streak(cond)  crosses_above(x, level)  crosses_below(x, level)  age(series)
 //     streak() counts back at most 260 observations (a year of business days), to bound cost.
+//   limits   see kMaxExpression* below: text length, nesting depth, node count, and the cost of
+//            nested windows (avg(avg(x, 1000), 1000) reads a million observations).
 #pragma once
 
 #include <cstdint>
@@ -139,6 +141,16 @@ class Outcome {
   double value_;
   NoData why_{};
 };
+
+// Size limits, checked by Compile so that whatever compiles evaluates in bounded stack and
+// time (evaluation and Explain recurse over the tree; windows multiply the work of what they
+// contain). Each failure is a CompileError at the column where the limit was crossed.
+inline constexpr int kMaxExpressionLength = 65536;  // bytes of text
+inline constexpr int kMaxExpressionDepth = 256;     // nested parentheses, operators and calls;
+                                                    // a + b + c counts one level per operator
+inline constexpr int kMaxExpressionNodes = 4096;    // values and operations
+inline constexpr double kMaxExpressionCost = 1e6;   // observations read per evaluation
+inline constexpr int kMaxStreak = 260;  // streak() counts back at most this many observations
 
 namespace detail {
 enum class Op : uint8_t {

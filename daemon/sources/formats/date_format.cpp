@@ -104,6 +104,7 @@ Result<Date> ParseDateWithFormat(std::string_view raw, std::string_view format) 
     return Status::InvalidArgument(
         fmt::format("date '{}' is not a valid calendar date", Excerpt(raw, 40)));
   }
+  if (auto in_range = CheckYear(y, Excerpt(raw, 40)); !in_range.ok()) return in_range;
   return Date(ymd);
 }
 
