@@ -14,6 +14,7 @@
 #   build-asan/fuzz/fuzz_NAME -merge=1 fuzz/corpus/NAME build-asan/fuzz-work/NAME/corpus
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD} CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}  # see test.sh
 
 all=(expr config api fred_json fredgraph_csv nyfed_rates nyfed_operations treasury html_table
   csv_table json_pointer fear_greed)

@@ -10,6 +10,7 @@
 # <build dir>/sanitizer-reports/ and printed. Environment: CTEST_PARALLEL (default 2).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD} CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}  # see test.sh
 repo=$(pwd)
 
 passes=("$@")

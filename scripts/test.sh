@@ -6,6 +6,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 build_dir=${BUILD_DIR:-build}
+# ccache keys on paths relative to the checkout, so a fresh clone in any folder (CI's) reuses
+# what an earlier build on this machine compiled.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD} CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
 
 ./scripts/setup-deps.sh test
 
