@@ -2,18 +2,27 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
+#include <cmath>
+#include <sstream>
 
 #include <fmt/format.h>
 
 #include "alerts/replay.h"
+#include "core/file.h"
 #include "core/units.h"
 
 namespace liqwatch::alerts {
 
 Status LoadCsv(const std::string& path, Unit unit, std::vector<expr::Point>& out) {
-  std::ifstream in(path);
-  if (!in) return Status::NotFound("cannot read " + path);
+  // A data file is read whole, like a config file: a FIFO or /dev/zero named as <series>.csv
+  // is refused at once instead of hanging the replay.
+  auto text = ReadSmallFile(path, kMaxDataFileBytes);
+  if (!text.ok()) {
+    const std::string why = "data file " + path + " " + text.status().message();
+    return text.status().code() == Status::Code::kNotFound ? Status::NotFound(why)
+                                                           : Status::InvalidArgument(why);
+  }
+  std::istringstream in(*text);
   std::string line;
   int n = 0;
   const size_t first = out.size();
@@ -35,7 +44,9 @@ Status LoadCsv(const std::string& path, Unit unit, std::vector<expr::Point>& out
       size_t used = 0;
       double x = std::stod(v, &used);
       if (used != v.size()) throw std::invalid_argument(v);
-      out.push_back({*date, ToCanonical(x, unit)});
+      const double canonical = ToCanonical(x, unit);
+      if (!std::isfinite(canonical)) throw std::out_of_range(v);  // "inf", "nan", overflow
+      out.push_back({*date, canonical});
     } catch (const std::exception&) {
       return Status::ParseError(fmt::format("{}:{}: bad value '{}'", path, n, v));
     }

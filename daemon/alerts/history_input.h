@@ -19,7 +19,12 @@ namespace liqwatch::alerts {
 
 using FetchedHistory = std::map<std::string, std::vector<expr::Point>>;
 
+// Largest data file a replay reads (25 years of a daily series is ~300 KB).
+inline constexpr std::size_t kMaxDataFileBytes = 64u << 20;
+
 // One `date,value` CSV (header required, empty value or "." = missing), appended to `out`.
+// The file must be a regular file of at most kMaxDataFileBytes (InvalidArgument otherwise,
+// naming it); a value that is not a finite number in canonical units is a ParseError.
 Status LoadCsv(const std::string& path, Unit unit, std::vector<expr::Point>& out);
 
 // <dir>/<series-id>.csv for every series of the config. `dir` must be a folder (NotFound
