@@ -68,10 +68,12 @@ struct Backtest {
   }
 };
 
-TEST(ExprPerf, SimpleRuleWellUnderAMicrosecond) {
+// Prints ns per evaluation; the speed budget lives in bench/bench_rules.cpp, not in a timed
+// assertion here (timings mean nothing at -O0 or under a sanitizer).
+TEST(ExprPerf, RulesEvaluateOverDecadesOfHistory) {
   Backtest b;
   ASSERT_GT(b.days.size(), 6000u);
-  double simple = b.NsPerEval("sofr - iorb > 10bp");
+  b.NsPerEval("sofr - iorb > 10bp");
   b.NsPerEval("sofr > 4.3 and rrp < 200bn");
   b.NsPerEval("change(sofr, 5) > 5bp");
   b.NsPerEval("avg(sofr, 5bd) > iorb");
@@ -81,9 +83,6 @@ TEST(ExprPerf, SimpleRuleWellUnderAMicrosecond) {
   auto streak = Compile("streak(sofr > 0)", b.catalog);
   ASSERT_TRUE(streak.ok());
   EXPECT_EQ(streak->Evaluate(b.history, b.days.back(), T("2025-01-01T00:00:00Z")).number(), 260);
-#ifdef NDEBUG  // optimised builds only: the budget means nothing at -O0
-  EXPECT_LT(simple, 1000.0);
-#endif
 }
 
 }  // namespace
