@@ -236,7 +236,11 @@ int RunExpire(const SilenceArgs& a) {
   if (!before.ok() || before->pushed_to.empty()) return 0;
   // Also in the Alertmanager clusters it was pushed to ("NOTIFIER=ID,...").
   int rc = 0;
-  for (const auto& [notifier, remote_id] : SplitLabels(before->pushed_to)) {
+  for (const auto& pushed : SplitLabels(before->pushed_to)) {
+    // Named copies, not a structured binding: clang 14 (the sanitizer builds) cannot capture
+    // one in the lambda below.
+    const std::string& notifier = pushed.first;
+    const std::string& remote_id = pushed.second;
     auto am = AlertmanagerNotifier("expire", a.config, notifier);
     if (!am) return 2;
     auto done = RunOnLoop<Status>(
