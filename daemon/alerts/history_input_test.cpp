@@ -22,15 +22,12 @@ TEST(LoadCsv, RefusesWhatIsNotASmallRegularFileOrAFiniteNumber) {
   Status dev = LoadCsv("/dev/zero", Unit::kPercent, out);  // would never end if streamed
   EXPECT_EQ(dev.code(), Status::Code::kInvalidArgument);
   EXPECT_THAT(dev.message(), ::testing::HasSubstr("data file /dev/zero is a character device"));
-  EXPECT_EQ(LoadCsv("/nonexistent/sofr.csv", Unit::kPercent, out).code(),
-            Status::Code::kNotFound);
+  EXPECT_EQ(LoadCsv("/nonexistent/sofr.csv", Unit::kPercent, out).code(), Status::Code::kNotFound);
   const fs::path dir = fs::temp_directory_path() / ("liqwatch-csv-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   for (const char* bad : {"inf", "nan", "1e400"}) {
     const fs::path f = dir / "sofr.csv";
-    {
-      std::ofstream(f) << "date,value\n2025-10-28,4.31\n2025-10-29," << bad << "\n";
-    }
+    { std::ofstream(f) << "date,value\n2025-10-28,4.31\n2025-10-29," << bad << "\n"; }
     Status st = LoadCsv(f.string(), Unit::kPercent, out);
     EXPECT_EQ(st.code(), Status::Code::kParseError) << bad;
     EXPECT_THAT(st.message(), ::testing::HasSubstr(fmt::format(":3: bad value '{}'", bad)));

@@ -98,8 +98,8 @@ Result<TimePoint> SilenceEnd(const SilenceArgs& a, TimePoint now) {
   auto t = ParseTime(a.until);
   if (!t.ok()) return Status::InvalidArgument("--until: " + t.status().message());
   if (*t <= now)
-    return Status::InvalidArgument(fmt::format("--until {}: that is not in the future (now {})",
-                                               a.until, FormatTime(now)));
+    return Status::InvalidArgument(
+        fmt::format("--until {}: that is not in the future (now {})", a.until, FormatTime(now)));
   return *t;
 }
 
@@ -187,7 +187,8 @@ int RunList(const SilenceArgs& a) {
     auto am = AlertmanagerNotifier("list", a.config, a.alertmanager);
     if (!am) return 2;
     auto listed = RunOnLoop<Result<std::vector<notify::RemoteSilence>>>(
-        "liqwatch-cli", [&](http::HttpClient& http) { return notify::ListRemoteSilences(http, *am); },
+        "liqwatch-cli",
+        [&](http::HttpClient& http) { return notify::ListRemoteSilences(http, *am); },
         Status::Unavailable("not asked"));
     if (!listed.ok())
       return Fail("list", fmt::format("alertmanager {}: {}", a.alertmanager,
@@ -204,10 +205,16 @@ int RunList(const SilenceArgs& a) {
     boost::json::array arr;
     for (const auto& s : *rows) arr.push_back(SilenceJson(s));
     for (const auto& r : remote) {
-      arr.push_back({{"id", r.id}, {"rule", nullptr}, {"labels", r.matchers},
-                     {"starts_at", r.starts_at}, {"ends_at", r.ends_at}, {"comment", r.comment},
-                     {"created_by", r.created_by}, {"created_at", nullptr},
-                     {"active", r.state == "active"}, {"where", am_where}});
+      arr.push_back({{"id", r.id},
+                     {"rule", nullptr},
+                     {"labels", r.matchers},
+                     {"starts_at", r.starts_at},
+                     {"ends_at", r.ends_at},
+                     {"comment", r.comment},
+                     {"created_by", r.created_by},
+                     {"created_at", nullptr},
+                     {"active", r.state == "active"},
+                     {"where", am_where}});
     }
     std::printf("%s\n", boost::json::serialize(arr).c_str());
     return 0;
@@ -248,11 +255,11 @@ int RunExpire(const SilenceArgs& a) {
         [&](http::HttpClient& http) { return notify::ExpireRemoteSilence(http, *am, remote_id); },
         Status::Unavailable("not sent"));
     if (!done.ok()) {
-      rc = Fail("expire", fmt::format("alertmanager {}: {}", notifier,
-                                      ScrubSecrets(done.message())));
+      rc = Fail("expire",
+                fmt::format("alertmanager {}: {}", notifier, ScrubSecrets(done.message())));
     } else {
-      std::printf("silence %lld: expired in alertmanager %s (%s)\n",
-                  static_cast<long long>(a.id), notifier.c_str(), remote_id.c_str());
+      std::printf("silence %lld: expired in alertmanager %s (%s)\n", static_cast<long long>(a.id),
+                  notifier.c_str(), remote_id.c_str());
     }
   }
   return rc;
@@ -295,8 +302,9 @@ void RegisterSilence(CLI::App& app, CommandFn& run) {
   auto* expire = cmd->add_subcommand("expire", "End a silence now.");
   expire->add_option("--db", args->db, "Database file")->capture_default_str();
   expire->add_option("id", args->id, "Silence id (from silence list)")->required();
-  expire->add_option("--config,-c", args->config,
-                     "Config file (to expire a pushed silence in Alertmanager too)")
+  expire
+      ->add_option("--config,-c", args->config,
+                   "Config file (to expire a pushed silence in Alertmanager too)")
       ->capture_default_str();
   expire->callback([&run, args] { run = [args] { return RunExpire(*args); }; });
 }

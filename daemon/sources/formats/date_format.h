@@ -34,11 +34,11 @@ Result<Date> ParseDateWithFormat(std::string_view text, std::string_view format)
 Status CheckNoFutureDates(const std::vector<RawPoint>& points, std::optional<Date> today,
                           std::string_view what);
 
-// The dates a feed observation may carry: 1900-01-01 through 2200-12-31 (core/time.h kMinYear..kMaxYear). Year 0000 or 9999 in
-// a feed is a broken or hostile response, not data (it would poison "latest" or history).
-// OK inside that range; otherwise InvalidArgument "<what>: date YYYY-MM-DD is outside the
-// accepted range 1900-01-01..2200-12-31". Every parsed page passes it (sources/poller.h
-// CheckObservations).
+// The dates a feed observation may carry: 1900-01-01 through 2200-12-31 (core/time.h
+// kMinYear..kMaxYear). Year 0000 or 9999 in a feed is a broken or hostile response, not data (it
+// would poison "latest" or history). OK inside that range; otherwise InvalidArgument "<what>: date
+// YYYY-MM-DD is outside the accepted range 1900-01-01..2200-12-31". Every parsed page passes it
+// (sources/poller.h CheckObservations).
 inline constexpr std::chrono::year kFirstObservationYear{kMinYear};  // core/time.h: one range
 inline constexpr std::chrono::year kLastObservationYear{kMaxYear};
 Status CheckObservationDate(Date d, std::string_view what);
