@@ -7,11 +7,11 @@
 #include <map>
 #include <string>
 
+#include "alerts/judge.h"
 #include "alerts/replay.h"
 #include "config/config.h"
 #include "config/rules_config.h"
 #include "core/calendar.h"
-#include "rules/judge.h"
 
 namespace {
 
@@ -79,7 +79,7 @@ void BM_JudgeOneRule(benchmark::State& state) {
   const auto& rule = f.c.rules[size_t(state.range(0))].expr->instances.front();
   Date d = *ParseDate("2024-06-03");
   for (auto _ : state) {
-    auto v = rules::Judge(rule, f.h, d, alerts::EndOfDay(d), /*explain=*/false);
+    auto v = alerts::Judge(rule, f.h, d, alerts::EndOfDay(d), /*explain=*/false);
     benchmark::DoNotOptimize(v.level);
   }
 }

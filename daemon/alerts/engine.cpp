@@ -2,17 +2,15 @@
 
 #include <fmt/format.h>
 
-#include "alerts/state_machine.h"
-
 namespace liqwatch::alerts {
 
 namespace {
 
-using Level = rules::Verdict::Level;
+using Level = Verdict::Level;
 
 store::Transition Make(const config::RuleConfig& rule, const std::string& series,
                        const std::string& labels, const RuleMemory& m, AlertState to,
-                       std::string kind, Severity severity, const rules::Verdict& v, Date obs_date,
+                       std::string kind, Severity severity, const Verdict& v, Date obs_date,
                        TimePoint now) {
   store::Transition t;
   t.rule = rule.name;
@@ -23,6 +21,7 @@ store::Transition Make(const config::RuleConfig& rule, const std::string& series
   t.to = to;
   t.severity = severity;
   t.value = v.value;
+  t.threshold = v.threshold;
   t.obs_date = obs_date;
   t.eval_time = now;
   t.message = v.message;
@@ -41,9 +40,13 @@ bool ForMet(const config::ExprRule& e, const RuleMemory& m, Date obs_date) {
 
 }  // namespace
 
+bool IsNotified(const store::Transition& t) {
+  return t.to == AlertState::kFiring || t.kind == "resolved" || t.kind == "reminder";
+}
+
 std::optional<store::Transition> Step(const config::RuleConfig& rule, const std::string& series,
-                                      const std::string& labels, RuleMemory& m,
-                                      const rules::Verdict& v, Date obs_date, TimePoint now) {
+                                      const std::string& labels, RuleMemory& m, const Verdict& v,
+                                      Date obs_date, TimePoint now) {
   const config::ExprRule& e = *rule.expr;
   // The age() timer judges the newest date again and again: `for:` counts a date once.
   const bool same_date = m.last_obs == obs_date;

@@ -1,4 +1,5 @@
-// The alert state machine for expression rules (config/rules_config.h).
+// The alert state machine, for every rule (a threshold rule is an expression rule once loaded,
+// config/rules_config.h).
 //
 // Contract: pure; `now` is passed in, never read. Step() takes a rule instance's memory (what it
 // knew after its previous evaluation), the verdict for a new observation date and returns the
@@ -20,10 +21,10 @@
 #include <optional>
 #include <string>
 
+#include "alerts/judge.h"
 #include "config/config.h"
 #include "config/rules_config.h"
 #include "core/model.h"
-#include "rules/judge.h"
 #include "store/store.h"
 
 namespace liqwatch::alerts {
@@ -42,6 +43,10 @@ struct RuleMemory {
 // `series` its clock series; both are copied into the transition.
 std::optional<store::Transition> Step(const config::RuleConfig& rule, const std::string& series,
                                       const std::string& labels, RuleMemory& memory,
-                                      const rules::Verdict& verdict, Date obs_date, TimePoint now);
+                                      const Verdict& verdict, Date obs_date, TimePoint now);
+
+// Whether a transition of this kind is sent to notifiers (opening, closing, reminding and
+// changing the level of an alert; not pending, inactive or no_data).
+bool IsNotified(const store::Transition& t);
 
 }  // namespace liqwatch::alerts

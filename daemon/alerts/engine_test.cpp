@@ -82,8 +82,8 @@ TEST(RuleEngine, ForCountsObservationsAndPendingFallsBack) {
 TEST(RuleEngine, ForCountsADateJudgedAgainOnce) {
   auto c = Load("  - {name: r, expr: spread > 10bp, for: 2}\n");
   RuleMemory m;
-  rules::Verdict fire;
-  fire.level = rules::Verdict::Level::kWarn;
+  Verdict fire;
+  fire.level = Verdict::Level::kWarn;
   const Date d = D("2025-10-01");
   auto t = Step(c.rules[0], "spread", "", m, fire, d, EndOfDay(d));
   ASSERT_TRUE(t);
@@ -199,12 +199,12 @@ TEST(RuleEngine, AlertValueSkipsAGapOfItsDerivedInput) {
 TEST(RuleEngine, NoDataDoesNotResolveAFiringAlert) {
   config::Config c = Load("  - {name: r, expr: spread > 10bp}\n");
   RuleMemory m;
-  rules::Verdict fire;
-  fire.level = rules::Verdict::Level::kWarn;
+  Verdict fire;
+  fire.level = Verdict::Level::kWarn;
   auto t = Step(c.rules[0], "spread", "", m, fire, D("2025-10-01"), EndOfDay(D("2025-10-01")));
   ASSERT_TRUE(t);
-  rules::Verdict missing;
-  missing.level = rules::Verdict::Level::kNoData;
+  Verdict missing;
+  missing.level = Verdict::Level::kNoData;
   EXPECT_FALSE(
       Step(c.rules[0], "spread", "", m, missing, D("2025-10-02"), EndOfDay(D("2025-10-02"))));
   EXPECT_EQ(m.state, AlertState::kFiring);
@@ -225,8 +225,8 @@ TEST(RuleEngine, MemorySurvivesStoreReopen) {
   std::filesystem::remove(path);
   auto c = Load("  - {name: r, expr: spread > 10bp, for: 2}\n");
   RuleMemory m;
-  rules::Verdict fire;
-  fire.level = rules::Verdict::Level::kWarn;
+  Verdict fire;
+  fire.level = Verdict::Level::kWarn;
   fire.value = 4.2;
   {
     auto s = store::Store::Open(path.string(), store::Store::Mode::kReadWrite);
@@ -262,6 +262,85 @@ TEST(RuleEngine, MemorySurvivesStoreReopen) {
   EXPECT_FALSE(
       Step(c.rules[0], "spread", "", m3, fire, D("2025-10-03"), EndOfDay(D("2025-10-03"))));
   std::filesystem::remove(path);
+}
+
+// ---- Rules written as `series op threshold`: compiled to an expression rule at load, they run
+// on this engine with the wording and the threshold their alerts always had.
+
+// Replays `points` (date -> value, nullopt = published as missing) of `series` through the
+// rules of `yaml` (a whole config) and returns every transition.
+std::vector<store::Transition> ReplayPoints(
+    const std::string& yaml, const std::string& series,
+    std::vector<std::pair<const char*, std::optional<double>>> points) {
+  auto r = config::LoadConfigFromString(yaml, "t.yaml");
+  EXPECT_TRUE(r.config) << (r.errors.empty() ? "" : r.errors[0].ToString());
+  if (!r.config) return {};
+  std::map<std::string, std::vector<expr::Point>> data;
+  for (const auto& [d, v] : points)
+    if (v) data[series].push_back({D(d), *v});
+  auto h = BuildHistory(*r.config->rule_set, *r.config, data);
+  return Backtest(*r.config, h, D(points.front().first), D(points.back().first));
+}
+
+const std::string kSofrThreshold =
+    std::string(kHead) +
+    "  - {name: sofr_above_4_25, series: sofr, op: \">\", "
+    "threshold: 4.25, severity: critical, description: repo pressure}\n";
+
+TEST(ThresholdRule, BreachOpensAnAlertAndRecoveryResolvesIt) {
+  auto t = ReplayPoints(
+      kSofrThreshold, "sofr",
+      {{"2025-10-27", 4.20}, {"2025-10-28", 4.31}, {"2025-10-29", 4.30}, {"2025-10-30", 4.04}});
+  ASSERT_EQ(t.size(), 2u);  // staying in breach on 10-29 adds nothing
+  EXPECT_EQ(t[0].rule, "sofr_above_4_25");
+  EXPECT_EQ(t[0].series, "sofr");
+  EXPECT_EQ(t[0].labels, "");
+  EXPECT_EQ(t[0].from, AlertState::kInactive);
+  EXPECT_EQ(t[0].to, AlertState::kFiring);
+  EXPECT_EQ(t[0].kind, "firing");
+  EXPECT_EQ(t[0].severity, Severity::kCritical);
+  EXPECT_EQ(FormatDate(t[0].obs_date), "2025-10-28");
+  EXPECT_EQ(t[0].value, 4.31);
+  EXPECT_EQ(t[0].threshold, 4.25);
+  EXPECT_EQ(t[0].message, "sofr 4.31% > 4.25% on 2025-10-28: repo pressure");
+  EXPECT_TRUE(IsNotified(t[0]));
+  EXPECT_EQ(t[1].from, AlertState::kFiring);
+  EXPECT_EQ(t[1].to, AlertState::kResolved);
+  EXPECT_EQ(t[1].kind, "resolved");
+  EXPECT_EQ(t[1].severity, Severity::kCritical);
+  EXPECT_EQ(t[1].threshold, 4.25);
+  EXPECT_EQ(t[1].message, "sofr 4.04% back within 4.25% on 2025-10-30: repo pressure");
+  EXPECT_TRUE(IsNotified(t[1]));
+}
+
+TEST(ThresholdRule, EqualToTheThresholdIsNotABreachForStrictGreater) {
+  EXPECT_TRUE(ReplayPoints(kSofrThreshold, "sofr", {{"2025-10-28", 4.25}}).empty());
+  std::string ge = kSofrThreshold;
+  ge.replace(ge.find("\">\""), 3, "\">=\"");
+  EXPECT_EQ(ReplayPoints(ge, "sofr", {{"2025-10-28", 4.25}}).size(), 1u);
+}
+
+TEST(ThresholdRule, MissingValueChangesNothing) {
+  // A holiday (FRED's ".") between two breaches neither resolves nor re-opens the alert, and is
+  // no `no_data` transition either: the rule is judged on the dates that have a value.
+  auto t = ReplayPoints(kSofrThreshold, "sofr",
+                        {{"2025-11-10", 4.31}, {"2025-11-11", std::nullopt}, {"2025-11-12", 4.32}});
+  ASSERT_EQ(t.size(), 1u);
+  EXPECT_EQ(t[0].kind, "firing");
+}
+
+TEST(ThresholdRule, LessThanRuleForTheReserveFloorInUsdBillions) {
+  const std::string yaml = R"(sources:
+  fred: {type: fred}
+series:
+  - {id: reserves, source: fred, remote_id: WRESBAL, unit: usd_mn}
+rules:
+  - {name: reserves_below_floor, series: reserves, op: "<", threshold: 2850}
+)";
+  auto t = ReplayPoints(yaml, "reserves", {{"2025-10-29", 2829.4}});  // canonical: USD bn
+  ASSERT_EQ(t.size(), 1u);
+  EXPECT_EQ(t[0].severity, Severity::kWarning);
+  EXPECT_EQ(t[0].message, "reserves $2.829tn < $2.850tn on 2025-10-29");
 }
 
 }  // namespace

@@ -77,12 +77,11 @@ Status LoadDataDir(const config::Config& c, const std::string& dir, FetchedHisto
 std::vector<std::string> RulesReading(const config::Config& c, const std::string& id) {
   std::vector<std::string> out;
   const auto index = c.rule_set ? c.rule_set->catalog.Find(id) : std::nullopt;
+  if (!index) return out;
   for (const auto& rule : c.rules) {
-    bool reads = !rule.expr && rule.series == id;
-    if (rule.expr && index) {
-      for (const auto& inst : rule.expr->instances)
-        reads = reads || c.rule_set->FetchedInputs(inst).count(*index) != 0;
-    }
+    bool reads = false;
+    for (const auto& inst : rule.expr->instances)
+      reads = reads || c.rule_set->FetchedInputs(inst).count(*index) != 0;
     if (reads) out.push_back(rule.name);
   }
   return out;

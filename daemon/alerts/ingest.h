@@ -2,14 +2,13 @@
 //
 // Contract: IngestPoll runs on the store thread with the caller's Store. In ONE transaction
 // (Store::Atomically) it stores the batch (per-operation series "<id>:op:.." first, the polled
-// series last), evaluates every threshold rule (alerts/state_machine.h) and expression rule
-// (alerts/live.h) on what changed, records each transition with its event, alert, rule_state
-// and outbox rows, saves each rule instance's memory, and finally runs `finish(fresh)` (fresh:
-// some observation was inserted or revised; the daemon records the source's health row and
-// the response's validators there). Any error, or a crash before the commit, leaves nothing of
-// it: the observations are not stored either, so the next poll brings them again and they are
-// evaluated then. Hence each stored observation date is evaluated exactly once, and a conditional
-// GET validator never claims data that was not stored. Returns the deliveries queued.
+// series last), evaluates every rule (alerts/live.h) on what changed, records each transition with
+// its event, alert, rule_state and outbox rows, saves each rule instance's memory, and finally runs
+// `finish(fresh)` (fresh: some observation was inserted or revised; the daemon records the source's
+// health row and the response's validators there). Any error, or a crash before the commit, leaves
+// nothing of it: the observations are not stored either, so the next poll brings them again and
+// they are evaluated then. Hence each stored observation date is evaluated exactly once, and a
+// conditional GET validator never claims data that was not stored. Returns the deliveries queued.
 #pragma once
 
 #include <functional>

@@ -7,13 +7,15 @@
 
 #include "alerts/memory.h"
 #include "config/rules_config.h"
+#include "store/migrations.h"
 
 namespace liqwatch::alerts {
 namespace {
 
 Date D(const char* s) { return *ParseDate(s); }
 
-// Both engines on one series: a threshold rule and an expression rule, in a real SQLite file.
+// Both forms of rule on one series (one engine runs both): a threshold rule and an expression
+// rule, in a real SQLite file.
 constexpr const char* kYaml = R"(sources:
   fred: {type: fred}
 series:
@@ -98,7 +100,7 @@ TEST_F(IngestPollTest, FailureMidEvaluationRollsBackTheObservationsToo) {
   ASSERT_TRUE(store_->db().Exec("DROP TRIGGER fault").ok());
   auto again = Poll({{"2025-10-27", 4.27}, {"2025-10-28", 4.31}});
   ASSERT_TRUE(again.ok()) << again.status().message();
-  EXPECT_EQ(*again, 2);  // both engines fire, one delivery each
+  EXPECT_EQ(*again, 2);  // both rules fire, one delivery each
   EXPECT_THAT(Events(), ::testing::ElementsAre("sofr_threshold firing 2025-10-28",
                                                "sofr_expr firing 2025-10-28"));
   ExpectConsistent();
@@ -124,6 +126,59 @@ TEST_F(IngestPollTest, FailingFinishRollsBackTransitionsAndMemory) {
   EXPECT_THAT(Events(), ::testing::ElementsAre(
                             "sofr_threshold firing 2025-10-28", "sofr_expr firing 2025-10-28",
                             "sofr_threshold resolved 2025-10-29", "sofr_expr resolved 2025-10-29"));
+  EXPECT_EQ(Count("SELECT count(*) FROM alerts WHERE state = 'firing'"), 0);
+  ExpectConsistent();
+}
+
+// A threshold rule firing before it ran on the one engine (schema v6: its rule_state row, no
+// rule_memory) keeps its open alert across the upgrade: migration 0007 gives it the memory its
+// state implies, so it resolves once, on the first date back within, and is never opened again.
+TEST_F(IngestPollTest, ThresholdAlertOpenBeforeTheUpgradeResolvesOnce) {
+  store_.reset();
+  std::filesystem::remove(path_);
+  {
+    auto db = store::Database::Open(path_.string(), store::Database::Mode::kReadWriteCreate);
+    ASSERT_TRUE(db.ok()) << db.status().message();
+    ASSERT_EQ(*store::Migrate(**db, store::EmbeddedMigrations().subspan(0, 6)), 6);
+    const std::string t = "'2025-10-29T13:00:00.000Z'";
+    const std::string fired = "'sofr 4.31% > 4.30% on 2025-10-28'";
+    ASSERT_TRUE((*db)
+                    ->Exec("INSERT INTO observations (series, obs_date, value, unit, fetched_at, "
+                           "updated_at) VALUES ('sofr', '2025-10-28', 4.31, 'percent', " +
+                           t + ", " + t +
+                           ");"
+                           "INSERT INTO alerts (id, rule, series, severity, state, opened_at, "
+                           "first_obs_date, last_obs_date, value, threshold, message) VALUES "
+                           "(1, 'sofr_threshold', 'sofr', 'warning', 'firing', " +
+                           t + ", '2025-10-28', '2025-10-28', 4.31, 4.3, " + fired +
+                           ");"
+                           "INSERT INTO alert_events (alert_id, rule, kind, from_state, "
+                           "to_state, severity, series, value, threshold, obs_date, eval_time, "
+                           "message) VALUES (1, 'sofr_threshold', 'firing', 'inactive', "
+                           "'firing', 'warning', 'sofr', 4.31, 4.3, '2025-10-28', " +
+                           t + ", " + fired +
+                           ");"
+                           "INSERT INTO rule_state (rule, state, since, alert_id, last_obs_date, "
+                           "last_value, last_notified_at) VALUES ('sofr_threshold', 'firing', " +
+                           t + ", 1, '2025-10-28', 4.31, " + t + ")")
+                    .ok());
+  }
+  auto s = store::Store::Open(path_.string(), store::Store::Mode::kReadWrite);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  store_ = std::move(*s);
+  ExpectConsistent();
+  auto m = LoadMemory(*store_, "sofr_threshold", "");
+  ASSERT_TRUE(m.ok() && *m);
+  EXPECT_EQ((*m)->state, AlertState::kFiring);
+  EXPECT_EQ((*m)->severity, Severity::kWarning);
+  EXPECT_EQ((*m)->since_date, D("2025-10-28"));
+  EXPECT_EQ((*m)->last_obs, D("2025-10-28"));
+
+  auto r = Poll({{"2025-10-28", 4.31}, {"2025-10-29", 4.27}});
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(*r, 1);  // the resolution; sofr_expr starts quiet on the newest date
+  EXPECT_THAT(Events(), ::testing::ElementsAre("sofr_threshold firing 2025-10-28",
+                                               "sofr_threshold resolved 2025-10-29"));
   EXPECT_EQ(Count("SELECT count(*) FROM alerts WHERE state = 'firing'"), 0);
   ExpectConsistent();
 }

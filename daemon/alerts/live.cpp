@@ -4,11 +4,10 @@
 #include <map>
 #include <set>
 
+#include "alerts/judge.h"
 #include "alerts/memory.h"
 #include "alerts/replay.h"
-#include "alerts/state_machine.h"
 #include "core/log.h"
-#include "rules/judge.h"
 
 namespace liqwatch::alerts {
 
@@ -62,7 +61,7 @@ bool InputArrivedFor(const config::RuleSet& rs, const expr::SeriesHistory& histo
 Result<int> EvaluateOne(store::Store& s, const Target& t, const std::string& clock, RuleMemory& m,
                         const expr::SeriesHistory& history, Date d, TimePoint now,
                         const TargetsFn& targets) {
-  auto verdict = rules::Judge(*t.instance, history, d, now);
+  auto verdict = Judge(*t.instance, history, d, now);
   auto tr = Step(*t.rule, clock, t.instance->labels, m, verdict, d, now);
   if (!tr) return 0;
   auto to = IsNotified(*tr) ? targets(*t.rule, *tr) : std::vector<std::string>{};
@@ -77,9 +76,9 @@ Result<int> EvaluateOne(store::Store& s, const Target& t, const std::string& clo
 }
 }  // namespace
 
-Result<int> EvaluateExprRules(store::Store& s, const config::Config& c, const std::string& series,
-                              const std::vector<Observation>& changed, TimePoint now,
-                              const TargetsFn& targets) {
+Result<int> EvaluateRules(store::Store& s, const config::Config& c, const std::string& series,
+                          const std::vector<Observation>& changed, TimePoint now,
+                          const TargetsFn& targets) {
   if (!c.rule_set) return 0;
   const config::RuleSet& rs = *c.rule_set;
   auto index = rs.catalog.Find(series);
@@ -90,7 +89,6 @@ Result<int> EvaluateExprRules(store::Store& s, const config::Config& c, const st
   std::vector<bool> clock_driven;
   std::set<int> needed;
   for (const auto& rule : c.rules) {
-    if (!rule.expr) continue;
     for (const auto& inst : rule.expr->instances) {
       if (inst.clock < 0) continue;
       std::set<int> fetched;
@@ -152,7 +150,6 @@ Result<int> EvaluateAgeRules(store::Store& s, const config::Config& c, TimePoint
   std::vector<Target> age_targets;
   std::set<int> needed;
   for (const auto& rule : c.rules) {
-    if (!rule.expr) continue;
     for (const auto& inst : rule.expr->instances) {
       if (!inst.uses_age) continue;
       age_targets.push_back(Target{&rule, &inst});
@@ -187,13 +184,8 @@ Result<int> EvaluateAgeRules(store::Store& s, const config::Config& c, TimePoint
 
 Result<int> RetireRemovedInstances(store::Store& s, const config::Config& c, TimePoint now) {
   std::set<std::pair<std::string, std::string>> configured;  // (rule, labels)
-  for (const auto& rule : c.rules) {
-    if (!rule.expr) {
-      configured.emplace(rule.name, "");
-      continue;
-    }
+  for (const auto& rule : c.rules)
     for (const auto& inst : rule.expr->instances) configured.emplace(rule.name, inst.labels);
-  }
   auto states = s.RuleStates();
   if (!states.ok()) return states.status();
   int deliveries = 0;

@@ -48,7 +48,7 @@ class LiveDb {
       notified.push_back(t);
       return std::vector<std::string>{"desk"};
     };
-    auto n = EvaluateExprRules(*store, config, series, stats->changed, now, targets);
+    auto n = EvaluateRules(*store, config, series, stats->changed, now, targets);
     EXPECT_TRUE(n.ok()) << n.status().message();
     return n.ok() ? *n : -1;
   }

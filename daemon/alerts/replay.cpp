@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
+#include "alerts/judge.h"
 #include "core/calendar.h"
-#include "rules/judge.h"
 
 namespace liqwatch::alerts {
 
@@ -59,7 +59,6 @@ std::vector<store::Transition> Backtest(const config::Config& c, const expr::Ser
   };
   std::vector<Unit> units;
   for (const auto& rule : c.rules) {
-    if (!rule.expr) continue;
     for (const auto& inst : rule.expr->instances)
       units.push_back(Unit{&rule, &inst, rs.ClockId(inst), RuleMemory{}});
   }
@@ -82,7 +81,7 @@ std::vector<store::Transition> Backtest(const config::Config& c, const expr::Ser
   for (const auto& [date, u] : events) {
     Unit& unit = units[u];
     TimePoint now = EndOfDay(date);
-    auto verdict = rules::Judge(*unit.instance, history_at(date), date, now);
+    auto verdict = Judge(*unit.instance, history_at(date), date, now);
     if (auto t =
             Step(*unit.rule, unit.series, unit.instance->labels, unit.memory, verdict, date, now))
       out.push_back(std::move(*t));

@@ -1,11 +1,11 @@
-// Replaying history through the expression-rule engine: shared by the live daemon (evaluate
+// Replaying history through the rule engine: shared by the live daemon (evaluate
 // the dates a new batch brought) and `liqwatch backtest` (evaluate every date in a range).
 //
 // Contract: pure functions of their arguments (no clock, no I/O, nothing sent). BuildHistory
 // fills an InMemoryHistory indexed by the config's RuleSet catalog from per-series points of
 // the fetched series (canonical units, sorted, missing values left out) and computes every
 // derived series over them. Backtest walks observation dates in order; on each date it
-// evaluates every expression rule instance whose clock series has an observation that day
+// evaluates every rule instance whose clock series has an observation that day
 // (instances with age() are evaluated on every US business day), with now = the end of that
 // day, and returns every transition in (date, rule and instance order). Output is deterministic
 // for a given input.

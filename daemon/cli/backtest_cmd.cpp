@@ -1,4 +1,4 @@
-// liqwatch backtest: replay history through the expression-rule engine; sends nothing.
+// liqwatch backtest: replay history through the rule engine (every rule); sends nothing.
 #include <cstdio>
 #include <map>
 #include <variant>
@@ -47,19 +47,18 @@ bool ReportMissing(const config::Config& c, const std::string& dir,
     auto rules = alerts::RulesReading(c, id);
     if (rules.empty()) continue;  // nothing reads it: nothing is lost
     blinded = true;
-    std::fprintf(stderr, "liqwatch backtest: %s: no %s/%s.csv: %s %s no data\n",
-                 strict ? "error" : "warning", dir.c_str(), id.c_str(),
-                 rules.size() == 1 ? "rule" : "rules",
-                 fmt::format("{} {}", fmt::join(rules, ", "), rules.size() == 1 ? "sees" : "see")
-                     .c_str());
+    std::fprintf(
+        stderr, "liqwatch backtest: %s: no %s/%s.csv: %s %s no data\n",
+        strict ? "error" : "warning", dir.c_str(), id.c_str(), rules.size() == 1 ? "rule" : "rules",
+        fmt::format("{} {}", fmt::join(rules, ", "), rules.size() == 1 ? "sees" : "see").c_str());
   }
   return !(strict && blinded);
 }
 
 // The transitions of the replay, or the exit code when it cannot run.
 std::variant<std::vector<store::Transition>, int> Replay(const config::Config& c,
-                                                          const BacktestArgs& a, Date from,
-                                                          Date to) {
+                                                         const BacktestArgs& a, Date from,
+                                                         Date to) {
   if (a.data) {
     alerts::FetchedHistory data;
     std::vector<std::string> missing;
@@ -152,8 +151,8 @@ void PrintSummary(const config::Config& c, const std::vector<store::Transition>&
       }
       rules.push_back({{"rule", rule.name}, {"alerts", std::move(per_month)}, {"total", total}});
     }
-    boost::json::object out{{"from", FormatDate(from)}, {"to", FormatDate(to)},
-                            {"rules", std::move(rules)}};
+    boost::json::object out{
+        {"from", FormatDate(from)}, {"to", FormatDate(to)}, {"rules", std::move(rules)}};
     std::printf("%s\n", boost::json::serialize(out).c_str());
     return;
   }

@@ -1,8 +1,8 @@
 // `liqwatch rules`: every rule instance with its stored state and what the engine sees now.
 //
-// For each expression rule instance (one per for_each item) the command reads the instance's
-// memory (rule_memory) and judges it with rules::Judge against the database's current history,
-// as of the newest observation date of its clock series, with the wall clock as `now` (for
+// For each rule instance (one per for_each item; a threshold rule has one) the command reads the
+// instance's memory (rule_memory) and judges it with alerts::Judge against the database's current
+// history, as of the newest observation date of its clock series, with the wall clock as `now` (for
 // age()). It answers "why is this rule quiet?" without waiting for the next observation:
 // the verdict is the same as the daemon would reach on that date. Nothing is written. JSON keys
 // (stable, docs/cli.md): [{rule, labels, series, severity, state, since_date, alert_id,
@@ -13,6 +13,7 @@
 #include <boost/json.hpp>
 
 #include "alerts/history_input.h"
+#include "alerts/judge.h"
 #include "alerts/memory.h"
 #include "alerts/replay.h"
 #include "cli/commands.h"
@@ -22,7 +23,6 @@
 #include "config/rules_config.h"
 #include "core/log.h"
 #include "core/units.h"
-#include "rules/judge.h"
 #include "store/store.h"
 
 namespace liqwatch::cli {
@@ -37,15 +37,15 @@ struct RulesArgs {
 
 // The verdict as a level a desk reads: ok, no_data, or the severity of the level reached
 // (an info rule's breach reads "info", not "warn").
-std::string LevelName(const config::ExprRule& e, rules::Verdict::Level l) {
+std::string LevelName(const config::ExprRule& e, alerts::Verdict::Level l) {
   switch (l) {
-    case rules::Verdict::Level::kNone:
+    case alerts::Verdict::Level::kNone:
       return "ok";
-    case rules::Verdict::Level::kWarn:
+    case alerts::Verdict::Level::kWarn:
       return std::string(SeverityName(e.warn_severity));
-    case rules::Verdict::Level::kCrit:
+    case alerts::Verdict::Level::kCrit:
       return "critical";
-    case rules::Verdict::Level::kNoData:
+    case alerts::Verdict::Level::kNoData:
       return "no_data";
   }
   return "ok";
@@ -78,7 +78,6 @@ int RunRules(const RulesArgs& a) {
   Table t;
   t.header = {"RULE", "STATE", "SINCE", "AS OF", "NOW", "VALUE", "CONDITION"};
   for (const auto& rule : c.rules) {
-    if (!rule.expr) continue;  // threshold rules: `liqwatch alerts` and the API show them
     for (const auto& inst : rule.expr->instances) {
       auto memory = alerts::LoadMemory(**store, rule.name, inst.labels);
       if (!memory.ok()) return Fail(memory.status().message());
@@ -88,11 +87,11 @@ int RunRules(const RulesArgs& a) {
         if (st.rule == rule.name && st.labels == inst.labels) alert_id = st.alert_id;
       const std::string series = c.rule_set->ClockId(inst);
       auto as_of = alerts::NewestClockDate(*c.rule_set, history, inst);
-      rules::Verdict v;
+      alerts::Verdict v;
       if (as_of) {
-        v = rules::Judge(inst, history, *as_of, now);
+        v = alerts::Judge(inst, history, *as_of, now);
       } else {
-        v.level = rules::Verdict::Level::kNoData;
+        v.level = alerts::Verdict::Level::kNoData;
         v.message = fmt::format("{}: no observation stored", series);
       }
       auto idx = c.rule_set->catalog.Find(series);
@@ -141,7 +140,7 @@ void RegisterRules(CLI::App& app, CommandFn& run) {
   auto args = std::make_shared<RulesArgs>();
   auto* cmd = app.add_subcommand(
       "rules",
-      "Every expression rule instance with its stored state and what it evaluates to now: "
+      "Every rule instance with its stored state and what it evaluates to now: "
       "judged against the database as of the newest observation of its clock series (the "
       "verdict the daemon reaches on that date). Writes nothing; safe while the daemon runs.");
   cmd->add_option("--config,-c", args->config, "Config file (YAML)")->required();

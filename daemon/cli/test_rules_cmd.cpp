@@ -92,7 +92,6 @@ bool SameKey(const Expected& e, const store::Transition& t) {
          e.to == t.to && e.severity == t.severity;
 }
 
-
 // An inline `config:` block mapping is loaded from the file's own text with every other line
 // blanked and the block dedented, so the loader's FILE:LINE:COL errors point into the test file.
 config::LoadResult LoadInlineConfig(const std::string& text, const std::string& file,
@@ -193,7 +192,7 @@ void ReadSeries(config::YamlReader& r, const YAML::Node& node, const std::string
 
 bool KnownRule(const config::Config& c, const std::string& name) {
   for (const auto& rule : c.rules)
-    if (rule.name == name && rule.expr) return true;
+    if (rule.name == name) return true;
   return false;
 }
 
@@ -217,7 +216,7 @@ void ReadExpect(config::YamlReader& r, const YAML::Node& node, const std::string
       ok = false;
     auto rule = r.String(n, "rule", p, true);
     if (rule && !KnownRule(c, *rule)) {
-      r.Error(n["rule"], fmt::format("{}.rule: unknown expression rule '{}'", p, *rule));
+      r.Error(n["rule"], fmt::format("{}.rule: unknown rule '{}'", p, *rule));
       ok = false;
     }
     if (const YAML::Node labels = n["labels"]) {
@@ -350,7 +349,7 @@ std::optional<TestFile> ReadTestFile(const std::string& file,
     if (auto names = r.StringList(n, "rules", path, false)) {
       for (const auto& name : *names)
         if (!KnownRule(c, name))
-          r.Error(n["rules"], fmt::format("{}.rules: unknown expression rule '{}'", path, name));
+          r.Error(n["rules"], fmt::format("{}.rules: unknown rule '{}'", path, name));
       tc.rules = *names;
     }
     if (r.Has(n, "expect", path, true)) ReadExpect(r, n["expect"], path + ".expect", c, tc);

@@ -84,13 +84,16 @@ std::string_view ComparisonText(Comparison c);
 
 struct RuleConfig {
   std::string name;
+  // A rule written as `series`/`op`/`threshold` (the API and notifications show that form);
+  // empty series for a rule written as an expression.
   std::string series;
   Comparison op = Comparison::kGreater;
   double threshold = 0;  // in the canonical unit of the series' dimension
   Severity severity = Severity::kWarning;
   std::string description;
   std::vector<std::string> notify;  // notifier names; empty = all notifiers
-  // Set for expression rules (expr:/warn:/crit:); then series/op/threshold are unused.
+  // The rule as the engine runs it, set by LoadConfig for both forms (a threshold rule is
+  // compiled to the expression `series op threshold`).
   std::shared_ptr<const ExprRule> expr;
   Position pos;
 };
@@ -107,11 +110,11 @@ struct EmailConfig {
 
 // type alertmanager (docs/notifications.md): every URL receives every alert.
 struct AlertmanagerConfig {
-  std::vector<std::string> urls;            // base URLs of the replicas (secrets resolved)
-  Duration resend_interval{};               // re-post firing alerts; < Alertmanager's resolve_timeout
-  std::string dashboard_url;                // generatorURL base; empty = no link
-  std::optional<std::string> username;      // basic auth (a secret reference is allowed)
-  std::optional<std::string> password;      // basic auth password (a secret)
+  std::vector<std::string> urls;        // base URLs of the replicas (secrets resolved)
+  Duration resend_interval{};           // re-post firing alerts; < Alertmanager's resolve_timeout
+  std::string dashboard_url;            // generatorURL base; empty = no link
+  std::optional<std::string> username;  // basic auth (a secret reference is allowed)
+  std::optional<std::string> password;  // basic auth password (a secret)
   std::optional<std::string> bearer_token;  // Authorization: Bearer (a secret)
   std::string ca_file;                      // CA bundle for https; empty = system
 };
@@ -126,9 +129,9 @@ struct NotifierConfig {
   bool deliver_after_silence = true;          // still firing when a silence ends: deliver
   int rate_limit_count = 0;                   // rate_limit: N/PERIOD; 0 = unlimited
   Duration rate_limit_period{};
-  Duration group_wait{};         // slack/email: group alerts opening within it
-  std::string message_template;  // optional {{placeholder}} text (notify/template.h)
-  EmailConfig email;             // type email
+  Duration group_wait{};            // slack/email: group alerts opening within it
+  std::string message_template;     // optional {{placeholder}} text (notify/template.h)
+  EmailConfig email;                // type email
   AlertmanagerConfig alertmanager;  // type alertmanager
   Position pos;
 };

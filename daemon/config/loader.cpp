@@ -561,6 +561,7 @@ LoadResult LoadConfigFromString(const std::string& text, const std::string& file
     r.ErrorAt({e.mark.line + 1, e.mark.column + 1}, "invalid YAML: " + e.msg);
   }
   if (result.errors.empty()) CrossCheck(r, c);
+  if (result.errors.empty()) CompileThresholdRules(r, c);
   std::stable_sort(
       result.errors.begin(), result.errors.end(), [](const ConfigError& a, const ConfigError& b) {
         return std::pair(a.pos.line, a.pos.column) < std::pair(b.pos.line, b.pos.column);

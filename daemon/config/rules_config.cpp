@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <set>
 #include <vector>
 
@@ -20,6 +21,19 @@ Position TextPosition(const YAML::Node& n) {
   Position p = YamlReader::PositionOf(n);
   if (n.Tag() == "!") ++p.column;  // yaml-cpp tags quoted scalars "!"
   return p;
+}
+
+// `v` as a decimal that the expression lexer (which has no exponent form) reads back as exactly
+// `v`: the shortest fixed-point text that round-trips.
+std::string DecimalText(double v) {
+  std::string text;
+  for (int digits = 0; digits <= 1100; ++digits) {  // a double has at most 1074 decimals
+    text = fmt::format("{:.{}f}", std::abs(v), digits);
+    double back = 0;
+    std::from_chars(text.data(), text.data() + text.size(), back);
+    if (back == std::abs(v)) break;
+  }
+  return v < 0 ? "-" + text : text;
 }
 
 std::optional<std::chrono::days> MaxAgeDays(Duration d) {
@@ -366,6 +380,35 @@ void ReadExprRule(YamlReader& r, const YAML::Node& n, const std::string& path, c
   if (auto d = r.DurationValue(n, "repeat", path, false)) e->repeat = *d;
   if (!ok || e->instances.size() != items->size()) return;
   rule.expr = std::move(e);
+}
+
+void CompileThresholdRules(YamlReader& r, Config& c) {
+  const RuleSet& rs = *c.rule_set;
+  for (auto& rule : c.rules) {
+    if (rule.expr) continue;
+    const auto index = rs.catalog.Find(rule.series);
+    if (!index) continue;  // an unknown series: the cross-check reported it
+    const std::string text =
+        fmt::format("{} {} {}", rule.series, ComparisonText(rule.op), DecimalText(rule.threshold));
+    expr::CompileError err;
+    auto prog = expr::Compile(text, rs.catalog, &err);
+    if (!prog.ok()) {  // cannot happen for a known series; said rather than dropped
+      r.ErrorAt(rule.pos, fmt::format("rule '{}': {} in '{}'", rule.name, err.message, text));
+      continue;
+    }
+    RuleInstance inst;
+    inst.inputs = prog->inputs();
+    inst.clock = prog->first_input();
+    inst.threshold = RuleInstance::Threshold{rule.series, rule.op, rule.threshold,
+                                             rs.catalog.spec(*index).dimension};
+    RuleCondition condition{text, text, rule.pos, std::move(*prog)};
+    // As `expr:` with `severity:`: a critical rule's one level is crit, any other is warn.
+    (rule.severity == Severity::kCritical ? inst.crit : inst.warn) = std::move(condition);
+    auto e = std::make_shared<ExprRule>();
+    e->warn_severity = rule.severity == Severity::kCritical ? Severity::kWarning : rule.severity;
+    e->instances.push_back(std::move(inst));
+    rule.expr = std::move(e);
+  }
 }
 
 }  // namespace liqwatch::config

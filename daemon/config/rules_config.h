@@ -6,7 +6,9 @@
 // error is reported at FILE:LINE:COL where COL = the YAML scalar's column + the expression
 // column - 1 (+1 for a quoted scalar's opening quote). Not thread-safe while loading.
 //
-// A rule is either the legacy single comparison (series/op/threshold) or an expression rule:
+// A rule is written either as the single comparison (series/op/threshold) or as an expression
+// rule; either way it is an expression rule once loaded (CompileThresholdRules), so one engine
+// evaluates, replays and tests both:
 //   expr: <bool>           condition, at `severity` (default warning)
 //   warn: / crit: <bool>   two levels in one rule (crit wins when both hold)
 //   clear: <bool>          hysteresis: a firing alert resolves only once this holds
@@ -55,6 +57,15 @@ struct RuleInstance {
   int clock = -1;           // catalog index whose observations drive evaluation
   std::vector<int> inputs;  // catalog indexes read by any condition
   bool uses_age = false;    // has age(): also evaluate on a timer
+  // Set when the rule was written as `series op threshold`: its alerts carry the threshold and
+  // keep that form's wording (alerts/judge.h).
+  struct Threshold {
+    std::string series;
+    Comparison op = Comparison::kGreater;
+    double value = 0;  // canonical unit of the series' dimension
+    Dimension dimension = Dimension::kIndex;
+  };
+  std::optional<Threshold> threshold;
 
   const RuleCondition& primary() const { return crit ? *crit : *warn; }
 };
@@ -118,6 +129,10 @@ void ReadDerived(YamlReader& r, const YAML::Node& node, const Config& c, RuleSet
 // Reads the expression keys of one rule item into rule.expr (compiling against rs.catalog).
 void ReadExprRule(YamlReader& r, const YAML::Node& n, const std::string& path, const RuleSet& rs,
                   RuleConfig& rule);
+// Compiles every rule written as `series op threshold` into the expression rule
+// `series op threshold` at the rule's severity (as `expr:` with `severity:` would be), so that
+// every rule of `c` has `expr`. Runs after the references are checked (the series exists).
+void CompileThresholdRules(YamlReader& r, Config& c);
 // True if the item uses expression keys (expr, warn, crit, clear, for, min_time, repeat,
 // for_each).
 bool IsExprRule(const YAML::Node& n);

@@ -68,7 +68,45 @@ TEST(RulesConfig, ForAsDurationAndExprSeverity) {
   EXPECT_EQ(r.config->rules[0].expr->for_duration, std::chrono::hours(72));
   EXPECT_TRUE(r.config->rules[1].expr->instances[0].warn);
   EXPECT_EQ(r.config->rules[1].severity, Severity::kWarning);
-  EXPECT_FALSE(r.config->rules[2].expr);
+  // A threshold rule keeps its written form and is compiled to the same expression rule.
+  const RuleConfig& legacy = r.config->rules[2];
+  EXPECT_EQ(legacy.series, "sofr");
+  ASSERT_TRUE(legacy.expr);
+  ASSERT_EQ(legacy.expr->instances.size(), 1u);
+  EXPECT_EQ(legacy.expr->instances[0].warn->text, "sofr > 4.5");
+  EXPECT_FALSE(legacy.expr->instances[0].crit);
+}
+
+// `series op threshold` compiles to that expression at the rule's severity (critical: the crit
+// level, as `expr:` with `severity: critical`), with a literal that reads back as exactly the
+// threshold (the expression language has no exponent form) and the form kept for the wording.
+TEST(RulesConfig, ThresholdRulesCompileToExpressionRules) {
+  auto r = LoadConfigFromString(std::string(kHead) + R"(rules:
+  - {name: crit, series: tga, op: "<=", threshold: 850.25, severity: critical}
+  - {name: info, series: sofr, op: ">=", threshold: -0.5, severity: info}
+  - {name: tiny, series: sofr, op: "<", threshold: 1e-7}
+  - {name: huge, series: tga, op: ">", threshold: 1.5e21}
+)",
+                                "t.yaml");
+  ASSERT_TRUE(r.config) << ::testing::PrintToString(Errors(r));
+  const auto& rules = r.config->rules;
+  const RuleInstance& crit = rules[0].expr->instances[0];
+  ASSERT_TRUE(crit.crit);
+  EXPECT_FALSE(crit.warn);
+  EXPECT_EQ(crit.crit->text, "tga <= 850.25");
+  EXPECT_EQ(crit.clock, *r.config->rule_set->catalog.Find("tga"));
+  ASSERT_TRUE(crit.threshold);
+  EXPECT_EQ(crit.threshold->series, "tga");
+  EXPECT_EQ(crit.threshold->op, Comparison::kLessEqual);
+  EXPECT_EQ(crit.threshold->value, 850.25);
+  EXPECT_EQ(crit.threshold->dimension, Dimension::kMoney);
+  EXPECT_EQ(rules[0].severity, Severity::kCritical);
+
+  EXPECT_EQ(rules[1].expr->instances[0].warn->text, "sofr >= -0.5");
+  EXPECT_EQ(rules[1].expr->warn_severity, Severity::kInfo);
+  EXPECT_EQ(rules[2].expr->instances[0].warn->text, "sofr < 0.0000001");
+  EXPECT_EQ(rules[3].expr->instances[0].warn->text, "tga > 1500000000000000000000");
+  for (const auto& rule : rules) EXPECT_FALSE(rule.expr->fans_out()) << rule.name;
 }
 
 TEST(RulesConfig, CompileErrorsPointIntoTheExpression) {

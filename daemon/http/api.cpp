@@ -213,7 +213,7 @@ boost::json::object RuleInfoJson(const config::Config& c, const config::RuleConf
     if (cond) return boost::json::value(cond->written);
     return nullptr;
   };
-  if (r.expr) {
+  if (r.series.empty()) {  // written as an expression
     const auto& e = *r.expr;
     const auto& first = e.instances.front();
     boost::json::value for_each = nullptr;

@@ -324,29 +324,6 @@ Result<int> Store::CountRulesInState(AlertState state) {
   return row ? static_cast<int>(st.Int(0)) : 0;
 }
 
-Status Store::TouchRuleState(const std::string& rule, const std::string& labels, Date obs_date,
-                             std::optional<double> value) {
-  auto st = db_->Prepare(
-      "UPDATE rule_state SET last_obs_date = max(coalesce(last_obs_date, ''), ?3), last_value = ?4 "
-      "WHERE rule = ?1 AND labels = ?2");
-  if (!st.ok()) return st.status();
-  return st->Bind(1, rule).Bind(2, labels).Bind(3, FormatDate(obs_date)).Bind(4, value).Run();
-}
-
-Status Store::InitRuleState(const std::string& rule, const std::string& labels, Date obs_date,
-                            std::optional<double> value, TimePoint now) {
-  auto st = db_->Prepare(
-      "INSERT INTO rule_state (rule, labels, state, since, last_obs_date, last_value) "
-      "VALUES (?1, ?2, 'inactive', ?3, ?4, ?5) ON CONFLICT (rule, labels) DO NOTHING");
-  if (!st.ok()) return st.status();
-  return st->Bind(1, rule)
-      .Bind(2, labels)
-      .Bind(3, FormatTime(now))
-      .Bind(4, FormatDate(obs_date))
-      .Bind(5, value)
-      .Run();
-}
-
 Result<std::vector<DeliveryJob>> Store::DueDeliveries(TimePoint now, int limit) {
   LW_ASSIGN_OR_RETURN(
       st,

@@ -255,14 +255,6 @@ class Store {
   Result<RecordedTransition> RecordTransition(const Transition& t,
                                               const std::vector<std::string>& notifiers);
 
-  // Records that `rule` looked at an observation without changing state (keeps last_obs_date
-  // current so revisions of older dates are not re-evaluated). No-op if the rule has no state.
-  Status TouchRuleState(const std::string& rule, const std::string& labels, Date obs_date,
-                        std::optional<double> value);
-  // Records the first evaluation of a rule that did not change state (state inactive).
-  Status InitRuleState(const std::string& rule, const std::string& labels, Date obs_date,
-                       std::optional<double> value, TimePoint now);
-
   // How many rules (and label sets) are in `state` now.
   Result<int> CountRulesInState(AlertState state);
 

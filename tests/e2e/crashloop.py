@@ -5,9 +5,10 @@
     crashloop.py soak --minutes M [--sample S]               (scripts/soak.sh --minutes M)
 
 Both run the daemon against a *storm*: a CSV feed (StormFeed) whose series `storm` gains a new
-date every `step` seconds with values alternating 100, 0, 100, ... so that the two expression
-rules `storm > 50` and `storm < 50` each fire or resolve on every date (two notified events per
-date), delivered to a webhook receiver (FlakyReceiver).
+date every `step` seconds with values alternating 100, 0, 100, ... so that the expression rules
+`storm > 50` and `storm < 50` and the same two written as threshold rules (series/op/threshold)
+each fire or resolve on every date (four notified events per date), delivered to a webhook
+receiver (FlakyReceiver).
 
 crash: the receiver answers HTTP 500 or stalls past the notifier's timeout at random; the
 daemon is SIGKILLed N times at random moments (each restart also runs its start-up
@@ -218,6 +219,8 @@ rules:
   - name: storm_low
     expr: storm < 50
     description: "storm low"
+  - {{name: storm_high_threshold, series: storm, op: ">", threshold: 50}}
+  - {{name: storm_low_threshold, series: storm, op: "<", threshold: 50}}
 notifiers:
   hook: {{type: webhook, url: "{hook_url}", timeout: 1s}}
 """
@@ -332,14 +335,14 @@ def check(work: Path, cfg: Path, db: Path, receiver: FlakyReceiver, f: Figures) 
         f.problems.append(f"recorded live but not replayed: {t}")
     if dup_live:
         f.problems.append(f"{dup_live} transitions recorded twice live")
-    # Every stored date from the first evaluated one fired or resolved both rules (on the
-    # first, only the rule its value breaches fires: the other stays inactive).
+    # Every stored date from the first evaluated one fired or resolved all four rules (on the
+    # first, only the two its value breaches fire: the other two stay inactive).
     evaluated = lwtest.db_query(db, "SELECT count(*) FROM observations WHERE series='storm' "
                                     "AND obs_date >= ?", (since,))[0][0]
     f.evaluated = evaluated
-    if f.events != 2 * evaluated - 1:
+    if f.events != 4 * evaluated - 2:
         f.problems.append(f"{f.events} transitions for {evaluated} evaluated dates "
-                          f"(expected 2 a date, 1 on the first)")
+                          f"(expected 4 a date, 2 on the first)")
 
 
 def crash(args: argparse.Namespace) -> int:

@@ -1,8 +1,9 @@
 """Crash loop (issue 12): the daemon SIGKILLed at random moments under a storm feed whose values
-fire and resolve both rules on every date, delivering to a webhook receiver that fails (500)
-and stalls at random; then a drain. Asserts 0 events lost, one Idempotency-Key per event,
-PRAGMA integrity_check = ok, and that the transitions recorded live equal `liqwatch backtest`
-over the same stored data. 20 kills here; scripts/crashloop.sh N for long runs (same driver,
+fire and resolve all four rules (two expression rules, two threshold rules) on every date,
+delivering to a webhook receiver that fails (500) and stalls at random; then a drain. Asserts 0
+events lost, one Idempotency-Key per event, PRAGMA integrity_check = ok, and that the
+transitions recorded live equal `liqwatch backtest` over the same stored data (threshold rules
+included). 20 kills here; scripts/crashloop.sh N for long runs (same driver,
 tests/e2e/crashloop.py).
 
 Environment: LIQWATCH_BIN (the built binary).

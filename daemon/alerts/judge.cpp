@@ -1,6 +1,8 @@
-#include "rules/judge.h"
+#include "alerts/judge.h"
 
-namespace liqwatch::rules {
+#include <fmt/format.h>
+
+namespace liqwatch::alerts {
 
 namespace {
 
@@ -10,6 +12,15 @@ const config::RuleCondition& QuietDecider(const config::RuleInstance& rule,
                                           std::optional<bool> clear) {
   if (rule.clear && clear.value_or(false)) return *rule.clear;
   return rule.warn ? *rule.warn : *rule.crit;
+}
+
+// The wording a rule written as `series op threshold` has always had: the observation against
+// the threshold, "back within" it when there is no breach.
+std::string ThresholdMessage(const config::RuleInstance::Threshold& t, double value, bool breach,
+                             Date as_of) {
+  return fmt::format("{} {} {} {} on {}", t.series, FormatValue(value, t.dimension),
+                     breach ? std::string(config::ComparisonText(t.op)) : "back within",
+                     FormatValue(t.value, t.dimension), FormatDate(as_of));
 }
 
 }  // namespace
@@ -46,8 +57,8 @@ Verdict Judge(const config::RuleInstance& rule, const expr::SeriesHistory& histo
     auto o = rule.clear->program.Evaluate(history, as_of, now);
     if (o.has_value()) v.clear = o.boolean();
   }
+  const bool breach = decider != nullptr;
   if (!decider) decider = &QuietDecider(rule, v.clear);
-  if (explain) v.message = decider->program.Explain(history, as_of, now);
   // The value shown with the alert: the quantity the deciding condition compares (the change
   // for change(tga, 10bd) > 150bn), else its first input's latest real value (age() rules;
   // a derived series' gap marker is not a value).
@@ -57,7 +68,12 @@ Verdict Judge(const config::RuleInstance& rule, const expr::SeriesHistory& histo
     auto pts = history.Points(clock);
     if (int i = expr::LatestValue(pts, as_of); i >= 0) v.value = pts[size_t(i)].value;
   }
+  if (rule.threshold) {
+    v.threshold = rule.threshold->value;
+    if (explain && v.value) v.message = ThresholdMessage(*rule.threshold, *v.value, breach, as_of);
+  }
+  if (explain && v.message.empty()) v.message = decider->program.Explain(history, as_of, now);
   return v;
 }
 
-}  // namespace liqwatch::rules
+}  // namespace liqwatch::alerts

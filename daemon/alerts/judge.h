@@ -1,4 +1,4 @@
-// Judging an expression rule as of one observation date.
+// Judging a rule instance as of one observation date.
 //
 // Contract: pure; `now` only feeds age(). Judge evaluates one rule instance's crit, warn and clear
 // conditions against `history` (indexed by the RuleSet's catalog, derived series included) as
@@ -8,6 +8,9 @@
 // The deciding condition: the highest level that holds (crit, else warn); with no breach, the
 // clear condition if the rule has one and it holds, else the lowest level (warn, else crit),
 // whose Explain then states why it does not hold ("sofr_iorb = 0.12% < 0.15%").
+// A rule written as `series op threshold` (RuleInstance::threshold) keeps that form's wording,
+// "sofr 4.31% > 4.30% on 2025-10-28" or "sofr 4.20% back within 4.30% on 2025-10-29", and its
+// verdict carries the threshold.
 #pragma once
 
 #include <optional>
@@ -16,17 +19,18 @@
 #include "config/rules_config.h"
 #include "rules/expr/program.h"
 
-namespace liqwatch::rules {
+namespace liqwatch::alerts {
 
 struct Verdict {
   enum class Level { kNone, kWarn, kCrit, kNoData };
   Level level = Level::kNone;
-  std::optional<bool> clear;    // clear condition: nullopt if absent or NoData
-  std::optional<double> value;  // left-hand value of the deciding condition, if numeric
-  std::string message;          // Explain() of the deciding condition, or the NoData reason
+  std::optional<bool> clear;        // clear condition: nullopt if absent or NoData
+  std::optional<double> value;      // left-hand value of the deciding condition, if numeric
+  std::optional<double> threshold;  // a threshold rule's threshold
+  std::string message;              // Explain() of the deciding condition, or the NoData reason
 };
 
 Verdict Judge(const config::RuleInstance& rule, const expr::SeriesHistory& history, Date as_of,
               TimePoint now, bool explain = true);
 
-}  // namespace liqwatch::rules
+}  // namespace liqwatch::alerts

@@ -1,10 +1,10 @@
-#include "rules/judge.h"
+#include "alerts/judge.h"
 
 #include <gtest/gtest.h>
 
 #include "rules/expr/test_util.h"
 
-namespace liqwatch::rules {
+namespace liqwatch::alerts {
 namespace {
 
 using expr::testing::D;
@@ -27,11 +27,11 @@ struct Rule {
     rule.crit = Condition("sofr - iorb >= 25bp");
   }
   Verdict Judge(std::string_view date) {
-    return rules::Judge(rule, w.history, D(date), T("2025-12-01T00:00:00Z"));
+    return alerts::Judge(rule, w.history, D(date), T("2025-12-01T00:00:00Z"));
   }
 };
 
-TEST(RulesJudge, BreachIsExplainedByTheHighestLevelReached) {
+TEST(AlertsJudge, BreachIsExplainedByTheHighestLevelReached) {
   Rule r;
   r.Levels();
   Verdict warn = r.Judge("2025-10-28");
@@ -42,7 +42,7 @@ TEST(RulesJudge, BreachIsExplainedByTheHighestLevelReached) {
   EXPECT_EQ(crit.message, "sofr - iorb = 0.32% >= 0.25%");
 }
 
-TEST(RulesJudge, NoBreachIsExplainedByTheLowestLevel) {
+TEST(AlertsJudge, NoBreachIsExplainedByTheLowestLevel) {
   Rule r;
   r.Levels();
   Verdict v = r.Judge("2025-10-29");
@@ -54,7 +54,7 @@ TEST(RulesJudge, NoBreachIsExplainedByTheLowestLevel) {
 
 // The alert value is what the condition compares, in its series' unit; where that is not a
 // series quantity (a duration, a literal) it is the first input's latest value.
-TEST(RulesJudge, ValueIsTheComparedQuantity) {
+TEST(AlertsJudge, ValueIsTheComparedQuantity) {
   Rule change;
   change.rule.warn = change.Condition("change(sofr, 1) > 1bp or sofr > 5");
   ASSERT_TRUE(change.Judge("2025-10-28").value.has_value());
@@ -70,7 +70,7 @@ TEST(RulesJudge, ValueIsTheComparedQuantity) {
   EXPECT_NEAR(*negated.Judge("2025-10-28").value, 0.16, 1e-9);
 }
 
-TEST(RulesJudge, NoBreachOfASingleLevelIsExplainedByIt) {
+TEST(AlertsJudge, NoBreachOfASingleLevelIsExplainedByIt) {
   Rule crit_only;
   crit_only.rule.crit = crit_only.Condition("sofr > 4.3");
   EXPECT_EQ(crit_only.Judge("2025-10-29").message, "sofr = 4.27% <= 4.30%");
@@ -79,7 +79,7 @@ TEST(RulesJudge, NoBreachOfASingleLevelIsExplainedByIt) {
   EXPECT_EQ(warn_only.Judge("2025-10-29").message, "sofr = 4.27% <= 4.30%");
 }
 
-TEST(RulesJudge, NoBreachIsExplainedByTheClearConditionWhenItHolds) {
+TEST(AlertsJudge, NoBreachIsExplainedByTheClearConditionWhenItHolds) {
   Rule r;
   r.rule.warn = r.Condition("sofr - iorb >= 15bp");
   r.rule.clear = r.Condition("iorb > sofr - 5bp");
@@ -91,7 +91,7 @@ TEST(RulesJudge, NoBreachIsExplainedByTheClearConditionWhenItHolds) {
   EXPECT_DOUBLE_EQ(*v.value, 3.90);  // the clear condition's first input: iorb
 }
 
-TEST(RulesJudge, InsideTheHysteresisBandTheLowestLevelExplains) {
+TEST(AlertsJudge, InsideTheHysteresisBandTheLowestLevelExplains) {
   Rule r;
   r.Levels();
   r.rule.clear = r.Condition("sofr - iorb < 5bp");
@@ -101,7 +101,7 @@ TEST(RulesJudge, InsideTheHysteresisBandTheLowestLevelExplains) {
   EXPECT_EQ(v.message, "sofr - iorb = 0.12% < 0.15%");
 }
 
-TEST(RulesJudge, MissingInputIsNoDataWithTheReason) {
+TEST(AlertsJudge, MissingInputIsNoDataWithTheReason) {
   Rule r;
   r.rule.warn = r.Condition("rrp < 5bn");
   Verdict v = r.Judge("2025-10-29");
@@ -110,4 +110,4 @@ TEST(RulesJudge, MissingInputIsNoDataWithTheReason) {
 }
 
 }  // namespace
-}  // namespace liqwatch::rules
+}  // namespace liqwatch::alerts
