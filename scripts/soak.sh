@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Soak run: the daemon under a storm feed (a new date every 0.5 s, both rules firing or
+# Soak run: the daemon under a storm feed (a new date every 0.5 s, all four rules firing or
 # resolving on every date, every event delivered to a webhook) for a configurable time,
 # sampling its RSS (VmRSS) every few seconds; prints the series and the least-squares slope in
 # KB/min, so a leak shows as a slope (tests/e2e/crashloop.py soak).

@@ -87,8 +87,8 @@ class ThresholdRuleOneEngine(unittest.TestCase):
 
             # test-rules: the live transitions as the expectation of a rule test on the stored
             # data passes; dropping one of them fails it.
-            csv = "date,value\n" + "".join(
-                f"{r['obs_date']},{r['value']}\n"
+            csv = "date,value\n" + "".join(  # an empty value: published as missing
+                f"{r['obs_date']},{'' if r['value'] is None else r['value']}\n"
                 for r in lwtest.db_query(db, "SELECT obs_date, value FROM observations "
                                              "WHERE series = 'sofr' ORDER BY obs_date"))
             tmp.write("data/sofr.csv", csv)
