@@ -90,7 +90,8 @@ class FailedEvaluation(unittest.TestCase):
             lwtest.wait_all_delivered(d, db, timeout=20)
             self.assertEqual(d.terminate(), 0)
             # Every date the failed polls brought was evaluated once, by the next poll: what was
-            # recorded live equals the replay, two transitions a date (one on the first).
+            # recorded live equals the replay, four transitions a date (two on the first: the
+            # storm config's two expression rules and two threshold rules).
             live = crashloop.transitions_live(db)
             since, until = min(t[0] for t in live), max(t[0] for t in live)
             self.assertGreater(until, stuck)
@@ -98,7 +99,7 @@ class FailedEvaluation(unittest.TestCase):
                                                                                until)))
             dates = lwtest.db_query(db, "SELECT count(*) FROM observations WHERE obs_date >= ?",
                                     (since,))[0][0]
-            self.assertEqual(len(live), 2 * dates - 1)
+            self.assertEqual(len(live), 4 * dates - 2)
 
 
 class _Stopping:
