@@ -1,6 +1,6 @@
 """The console examples the README and docs quote for the shipped config are what the binary
 prints: every `check-config --config config/liqwatch.yaml` summary line, the README's count of
-shipped series and rules, and the October 2025 backtest tables (README, docs/rules.md).
+shipped series and rules, and the backtest tables and --summary counts (README, docs/rules.md).
 
 Environment: LIQWATCH_BIN (the built binary), LIQWATCH_SOURCE_DIR.
 """
@@ -48,14 +48,18 @@ class DocsExamples(unittest.TestCase):
         self.assertEqual(int(m.group(2)), self.counts["rules"])
 
     def test_backtest_tables_match(self):
+        # Every quoted run (the transitions and the --summary tables) is what the binary prints.
         for doc, config in [("README.md", SHIPPED), ("docs/rules.md", "config/rules/funding.yaml")]:
             text = (ROOT / doc).read_text()
-            cmd = re.search(r"\$ (?:build/)?liqwatch (backtest --config " + re.escape(config)
-                            + r" [^\n]*)\n(.*?)```", text, re.S)
-            self.assertIsNotNone(cmd, f"{doc}: no backtest example for {config}")
-            args = cmd.group(1).split()
-            args = [str(ROOT / a) if a in (config, "data/example") else a for a in args]
-            self.assertEqual(cmd.group(2), run(*args), doc)
+            cmds = list(re.finditer(r"\$ (?:build/)?liqwatch (backtest --config " + re.escape(config)
+                                    + r" [^\n]*)\n(.*?)```", text, re.S))
+            self.assertTrue(cmds, f"{doc}: no backtest example for {config}")
+            self.assertTrue(any("--summary" in c.group(1) for c in cmds),
+                            f"{doc}: no --summary example for {config}")
+            for cmd in cmds:
+                args = cmd.group(1).split()
+                args = [str(ROOT / a) if a in (config, "data/example") else a for a in args]
+                self.assertEqual(cmd.group(2), run(*args), (doc, cmd.group(1)))
 
 
 if __name__ == "__main__":

@@ -50,6 +50,34 @@ class BacktestExample(unittest.TestCase):
                      and e["kind"] in ("firing", "escalated", "reminder")]
             self.assertEqual(fired, [], f"{start}..{end}")
 
+    def test_noise_budget_and_the_october_episode(self):
+        # The desk's budget: a calm month opens at most 2 alerts over all the default rules.
+        # September and December 2025 are calm (tax date, quarter- and year-end are routine);
+        # October holds the funding squeeze and the 10-10 risk-off week, November the early-Nov
+        # credit sell-off, VIX 26 on 11-20 and SOFR above the target range from 11-25 (the Fed
+        # ended QT on 12-01), so neither is held to the budget.
+        r = run_backtest("--summary", "--format", "json", "--from", "2025-09-01", "--to",
+                         "2025-12-31", data=ROOT / "data/example")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        rules = json.loads(r.stdout)["rules"]
+        for month in ("2025-09", "2025-12"):
+            opened = {x["rule"]: x["alerts"][month] for x in rules if x["alerts"][month]}
+            self.assertLessEqual(sum(opened.values()), 2, (month, opened))
+        # Every rule with data in data/example opens at least once over the four months (the
+        # credit rules used to stay silent), except the drain one: the cushion was already
+        # gone in September 2025.
+        silent = sorted(x["rule"] for x in rules if x["total"] == 0)
+        self.assertEqual(silent, ["ccc_oas_widening", "rrp_cushion_drained",
+                                  "sofr_p99_above_iorb", "srf_takeup", "stale_feed"])
+        # The late-October 2025 squeeze, rule by rule, on the day each print showed it.
+        for rule, date in [("sofr_above_iorb", "2025-10-28"), ("sofr_above_target_top",
+                           "2025-10-29"), ("reserves_below_floor", "2025-10-29"),
+                           ("net_liquidity_falling", "2025-10-29"), ("tga_above_1tn",
+                           "2025-10-30"), ("rrp_spike", "2025-10-31")]:
+            self.assertTrue(self.firing(rule, date), (rule, date))
+        self.assertTrue(self.firing("hy_oas_widening", "2025-10-10"))
+        self.assertTrue(self.firing("ig_oas_widening", "2025-10-10"))
+
     def test_fanned_out_rule_reports_each_instance(self):
         # stale_feed has one instance per feed; in the example dataset only the weekly feeds
         # start after 2025-09-01, so their instances alone report no_data, then recover.
@@ -83,10 +111,10 @@ class BacktestExample(unittest.TestCase):
         self.assertTrue(message("sofr_above_iorb", "2025-11-05")
                         .startswith("sofr_iorb = 0.01% < 0.10%: "))
         # A rule with `clear` resolves through it.
-        self.assertTrue(message("rrp_near_zero", "2025-10-31")
-                        .startswith("rrp = $51.8bn > $25.0bn: "))
+        self.assertTrue(message("rrp_spike", "2025-11-04")
+                        .startswith("rrp_nyfed = $17.0bn < $20.0bn: "))
         self.assertTrue(message("sofr_above_target_top", "2025-11-04")
-                        .startswith("sofr = 4.00% <= dfedtaru = 4.00%: "))
+                        .startswith("sofr_top = 0.00% <= 0.00%: "))
 
     def test_table_names_the_kind_of_a_firing_to_firing_transition(self):
         lines = backtest("table", "2025-10-20", "2025-11-07").splitlines()
@@ -137,14 +165,14 @@ class BacktestHonesty(unittest.TestCase):
             data = tmp.path / "data"
             data.mkdir()
             for f in (ROOT / "data/example").glob("*.csv"):
-                if f.name != "sofr.csv":
+                if f.name != "sofr_nyfed.csv":
                     (data / f.name).write_bytes(f.read_bytes())
             r = run_backtest("--from", "2025-10-20", "--to", "2025-11-07", data=data)
             self.assertEqual(r.returncode, 0, r.stderr)
-            [line] = [l for l in r.stderr.splitlines() if "/sofr.csv" in l]
+            [line] = [l for l in r.stderr.splitlines() if "/sofr_nyfed.csv" in l]
             self.assertIn("warning: no ", line)
             self.assertIn("sofr_above_iorb", line)        # through the derived sofr_iorb
-            self.assertIn("sofr_above_target_top", line)  # directly
+            self.assertIn("sofr_above_target_top", line)  # through the derived sofr_top
             self.assertNotIn("reserves_below_floor", line)
             self.assertNotIn("sofr_above_iorb", r.stdout)  # blind, so silent: hence the warning
             strict = run_backtest("--strict", "--from", "2025-10-20", "--to", "2025-11-07",

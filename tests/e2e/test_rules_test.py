@@ -6,6 +6,7 @@ Environment: LIQWATCH_BIN (the built binary).
 """
 import os
 import pathlib
+import re
 import subprocess
 import sys
 import unittest
@@ -33,7 +34,32 @@ class TestRules(unittest.TestCase):
     def test_shipped_example_for_the_default_rules_passes(self):
         r = test_rules("config/rules/funding_test.yaml")
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
-        self.assertIn("funding_test.yaml: 3 tests, 0 failed", r.stdout)
+        self.assertIn("funding_test.yaml: 17 tests, 0 failed", r.stdout)
+
+    def test_shipped_example_proves_every_default_rule(self):
+        # Every rule of config/rules/funding.yaml has, in the shipped test file, a test that
+        # fires it, one that resolves it and a calm test (all rules, or that rule) that expects
+        # nothing; data/example holds only real observations, so synthetic tests say so.
+        text = (ROOT / "config/rules/funding_test.yaml").read_text()
+        rules = re.findall(r"^  - name: (\w+)$",
+                           (ROOT / "config/rules/funding.yaml").read_text(), flags=re.M)
+        self.assertGreaterEqual(len(rules), 15)
+        tests = re.split(r"^  - name: ", text, flags=re.M)[1:]
+        for rule in rules:
+            fired = [t for t in tests if re.search(
+                rf"rule: {rule},.*transition: \w+ -> firing", t)]
+            resolved = [t for t in tests if re.search(
+                rf"rule: {rule},.*transition: firing -> resolved", t)]
+            calm = [t for t in tests if "expect: []" in t and (
+                "\n    rules:" not in t or re.search(rf"rules: \[[^]]*\b{rule}\b", t))]
+            self.assertTrue(fired, f"{rule}: no test fires it")
+            self.assertTrue(resolved, f"{rule}: no test resolves it")
+            self.assertTrue(calm, f"{rule}: no calm test")
+        for t in tests:
+            title = t.splitlines()[0]
+            self.assertRegex(title, r'^"(real|SYNTHETIC): ', title)
+            if title.startswith('"real: '):
+                self.assertIn("data: ../../data/example", t, title)
 
     def test_failing_file_exits_1_with_a_diff(self):
         r = test_rules(DATA / "fail.yaml")
@@ -47,9 +73,9 @@ class TestRules(unittest.TestCase):
             "+ 2025-10-29 reserves_below_floor inactive -> firing critical $2.848tn "
             "reserves = $2.848tn < $2.850tn",
             "- 2025-10-29 reserves_below_floor inactive -> firing warning",
-            "2025-10-30 tga_above_1tn inactive -> firing warning",
+            "2025-10-30 tga_above_1tn inactive -> firing info",
             "- 2025-10-31 reserves_below_floor firing -> resolved critical",
-            "2025-10-31 tga_above_1tn firing -> resolved warning",
+            "2025-10-31 tga_above_1tn firing -> resolved info",
         ])
         self.assertIn("fail.yaml: 1 test, 1 failed", r.stdout)
 
