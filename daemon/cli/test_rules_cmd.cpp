@@ -34,7 +34,7 @@
 
 #include "alerts/history_input.h"
 #include "alerts/replay.h"
-#include "cli/commands.h"
+#include "cli/command.h"
 #include "config/config.h"
 #include "config/defaults.h"
 #include "config/rules_config.h"
@@ -91,7 +91,6 @@ bool SameKey(const Expected& e, const store::Transition& t) {
   return e.date == t.obs_date && e.rule == t.rule && e.labels == t.labels && e.from == t.from &&
          e.to == t.to && e.severity == t.severity;
 }
-
 
 // An inline `config:` block mapping is loaded from the file's own text with every other line
 // blanked and the block dedented, so the loader's FILE:LINE:COL errors point into the test file.
@@ -503,13 +502,13 @@ int RunTestRules(const TestRulesArgs& a) {
 
 void RegisterTestRules(CLI::App& app, CommandFn& run) {
   auto args = std::make_shared<TestRulesArgs>();
-  auto* cmd = app.add_subcommand(
-      "test-rules",
+  auto cmd = Command::Add(
+      app, "test-rules",
       "Run rule test files (input series + expected transitions, in the spirit of promtool's "
       "rule tests) through the backtest engine. Exit 0: all pass; 1: a test failed (diff "
       "printed); 2: a malformed file. Format: docs/rules.md.");
-  cmd->add_option("files", args->files, "Rule test files (YAML)")->required();
-  cmd->callback([&run, args] { run = [args] { return RunTestRules(*args); }; });
+  cmd->app().add_option("files", args->files, "Rule test files (YAML)")->required();
+  cmd->Run(run, [args](Command&) { return RunTestRules(*args); });
 }
 
 }  // namespace liqwatch::cli
