@@ -87,8 +87,9 @@ void RegisterAlerts(CLI::App& app, CommandFn& run) {
       {"limit", "At most this many alerts (default 100)"}};
   for (const auto& [name, help] : kHelp) {
     std::string key = name;
-    cmd->app().add_option_function<std::string>(
+    auto* opt = cmd->app().add_option_function<std::string>(
         "--" + key, [filters, key](const std::string& v) { (*filters)[key] = v; }, help);
+    if (key == "limit") opt->type_name("INT");
   }
   cmd->WithFormat(Command::kAllFormats);
   cmd->Run(run, [filters](Command& c) { return RunAlerts(c, *filters); });

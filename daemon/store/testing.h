@@ -1,5 +1,5 @@
 // Test-only access past the Store API, for tests that must inject faults or check rows no
-// method reads. Production code never includes this header.
+// method reads, and for benchmarks that bulk-generate rows. Production code never includes it.
 //
 // Contract: Db() lends the Store's connection (store/'s own tests); the named helpers serve
 // tests of the stages above, so their SQL stays here. Same thread rules as the Store.
