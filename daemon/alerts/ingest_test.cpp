@@ -8,6 +8,7 @@
 #include "alerts/memory.h"
 #include "config/rules_config.h"
 #include "store/migrations.h"
+#include "store/testing.h"
 
 namespace liqwatch::alerts {
 namespace {
@@ -57,13 +58,21 @@ class IngestPollTest : public ::testing::Test {
     };
     return IngestPoll(*store_, config_, *config_.FindSeries("sofr"), batch, now, targets, finish);
   }
-  int64_t Count(const std::string& sql) { return *store_->db().QueryInt(sql); }
-  std::vector<std::string> Events() {
-    std::vector<std::string> out;
-    auto st = store_->db().Prepare("SELECT rule, kind, obs_date FROM alert_events ORDER BY id");
-    while (*st->Step()) out.push_back(st->Text(0) + " " + st->Text(1) + " " + st->Text(2));
-    return out;
+  // Stored rows, through the store's own views.
+  size_t Observations(std::optional<Date> since = std::nullopt) {
+    return store_->History("sofr", since)->size();
   }
+  size_t Alerts(std::optional<std::string> state = std::nullopt) {
+    store::AlertQuery q;
+    q.state = state;
+    return store_->QueryAlerts(q)->size();
+  }
+  int64_t Deliveries() {
+    int64_t n = 0;
+    for (const auto& [status, count] : *store_->DeliveryCounts()) n += count;
+    return n;
+  }
+  std::vector<std::string> Events() { return store::TestAccess::EventLog(*store_); }
   void ExpectConsistent() {
     auto v = store_->CheckConsistency();
     ASSERT_TRUE(v.ok());
@@ -80,24 +89,23 @@ class IngestPollTest : public ::testing::Test {
 // and they are evaluated then, once.
 TEST_F(IngestPollTest, FailureMidEvaluationRollsBackTheObservationsToo) {
   ASSERT_TRUE(Poll({{"2025-10-27", 4.27}}).ok());
-  ASSERT_TRUE(store_->db()
-                  .Exec("CREATE TEMP TRIGGER fault BEFORE INSERT ON alert_events BEGIN "
-                        "SELECT RAISE(ABORT, 'injected fault'); END")
-                  .ok());
+  ASSERT_TRUE(store::TestAccess::FailInserts(*store_, "alert_events").ok());
   auto r = Poll({{"2025-10-27", 4.27}, {"2025-10-28", 4.31}});
   ASSERT_FALSE(r.ok());
   EXPECT_THAT(r.status().message(), ::testing::HasSubstr("injected fault"));
-  EXPECT_EQ(Count("SELECT count(*) FROM observations WHERE obs_date = '2025-10-28'"), 0);
-  EXPECT_EQ(Count("SELECT count(*) FROM alerts"), 0);
-  EXPECT_EQ(Count("SELECT count(*) FROM deliveries"), 0);
-  EXPECT_EQ(Count("SELECT polls FROM source_health"), 1);  // the failed poll recorded nothing
+  EXPECT_EQ(Observations(D("2025-10-28")), 0u);
+  EXPECT_EQ(Alerts(), 0u);
+  EXPECT_EQ(Deliveries(), 0);
+  auto health = store_->SourceHealth();
+  ASSERT_TRUE(health.ok() && health->size() == 1);
+  EXPECT_EQ(health->front().polls, 1);  // the failed poll recorded nothing
   auto m = LoadMemory(*store_, "sofr_expr", "");
   ASSERT_TRUE(m.ok() && *m);
   EXPECT_EQ((*m)->last_obs, D("2025-10-27"));  // not ahead of the (absent) transition
   EXPECT_EQ((*m)->state, AlertState::kInactive);
   ExpectConsistent();
 
-  ASSERT_TRUE(store_->db().Exec("DROP TRIGGER fault").ok());
+  ASSERT_TRUE(store::TestAccess::StopFailingInserts(*store_, "alert_events").ok());
   auto again = Poll({{"2025-10-27", 4.27}, {"2025-10-28", 4.31}});
   ASSERT_TRUE(again.ok()) << again.status().message();
   EXPECT_EQ(*again, 2);  // both rules fire, one delivery each
@@ -113,9 +121,9 @@ TEST_F(IngestPollTest, FailingFinishRollsBackTransitionsAndMemory) {
   auto r = Poll({{"2025-10-28", 4.31}, {"2025-10-29", 4.27}}, /*fail_finish=*/true);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().message(), "disk full (injected)");
-  EXPECT_EQ(Count("SELECT count(*) FROM alerts WHERE state = 'firing'"), 2);
-  EXPECT_EQ(Count("SELECT count(*) FROM observations"), 1);
-  EXPECT_EQ(store_->db().transaction_depth(), 0);
+  EXPECT_EQ(Alerts("firing"), 2u);
+  EXPECT_EQ(Observations(), 1u);
+  EXPECT_FALSE(store::TestAccess::InTransaction(*store_));
   auto m = LoadMemory(*store_, "sofr_expr", "");
   EXPECT_EQ((*m)->state, AlertState::kFiring);
   ExpectConsistent();
@@ -126,7 +134,7 @@ TEST_F(IngestPollTest, FailingFinishRollsBackTransitionsAndMemory) {
   EXPECT_THAT(Events(), ::testing::ElementsAre(
                             "sofr_threshold firing 2025-10-28", "sofr_expr firing 2025-10-28",
                             "sofr_threshold resolved 2025-10-29", "sofr_expr resolved 2025-10-29"));
-  EXPECT_EQ(Count("SELECT count(*) FROM alerts WHERE state = 'firing'"), 0);
+  EXPECT_EQ(Alerts("firing"), 0u);
   ExpectConsistent();
 }
 
@@ -140,28 +148,7 @@ TEST_F(IngestPollTest, ThresholdAlertOpenBeforeTheUpgradeResolvesOnce) {
     auto db = store::Database::Open(path_.string(), store::Database::Mode::kReadWriteCreate);
     ASSERT_TRUE(db.ok()) << db.status().message();
     ASSERT_EQ(*store::Migrate(**db, store::EmbeddedMigrations().subspan(0, 6)), 6);
-    const std::string t = "'2025-10-29T13:00:00.000Z'";
-    const std::string fired = "'sofr 4.31% > 4.30% on 2025-10-28'";
-    ASSERT_TRUE((*db)
-                    ->Exec("INSERT INTO observations (series, obs_date, value, unit, fetched_at, "
-                           "updated_at) VALUES ('sofr', '2025-10-28', 4.31, 'percent', " +
-                           t + ", " + t +
-                           ");"
-                           "INSERT INTO alerts (id, rule, series, severity, state, opened_at, "
-                           "first_obs_date, last_obs_date, value, threshold, message) VALUES "
-                           "(1, 'sofr_threshold', 'sofr', 'warning', 'firing', " +
-                           t + ", '2025-10-28', '2025-10-28', 4.31, 4.3, " + fired +
-                           ");"
-                           "INSERT INTO alert_events (alert_id, rule, kind, from_state, "
-                           "to_state, severity, series, value, threshold, obs_date, eval_time, "
-                           "message) VALUES (1, 'sofr_threshold', 'firing', 'inactive', "
-                           "'firing', 'warning', 'sofr', 4.31, 4.3, '2025-10-28', " +
-                           t + ", " + fired +
-                           ");"
-                           "INSERT INTO rule_state (rule, state, since, alert_id, last_obs_date, "
-                           "last_value, last_notified_at) VALUES ('sofr_threshold', 'firing', " +
-                           t + ", 1, '2025-10-28', 4.31, " + t + ")")
-                    .ok());
+    ASSERT_TRUE(store::TestAccess::SeedSchema6FiringThresholdAlert(**db).ok());
   }
   auto s = store::Store::Open(path_.string(), store::Store::Mode::kReadWrite);
   ASSERT_TRUE(s.ok()) << s.status().message();
@@ -179,7 +166,7 @@ TEST_F(IngestPollTest, ThresholdAlertOpenBeforeTheUpgradeResolvesOnce) {
   EXPECT_EQ(*r, 1);  // the resolution; sofr_expr starts quiet on the newest date
   EXPECT_THAT(Events(), ::testing::ElementsAre("sofr_threshold firing 2025-10-28",
                                                "sofr_threshold resolved 2025-10-29"));
-  EXPECT_EQ(Count("SELECT count(*) FROM alerts WHERE state = 'firing'"), 0);
+  EXPECT_EQ(Alerts("firing"), 0u);
   ExpectConsistent();
 }
 

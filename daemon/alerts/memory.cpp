@@ -4,52 +4,37 @@ namespace liqwatch::alerts {
 
 Result<std::optional<RuleMemory>> LoadMemory(store::Store& s, const std::string& rule,
                                              const std::string& labels) {
-  auto st = s.db().Prepare(
-      "SELECT state, severity, since_date, breach_count, breach_start, last_notified, "
-      "last_obs_date FROM rule_memory WHERE rule = ?1 AND labels = ?2");
-  if (!st.ok()) return st.status();
-  st->Bind(1, rule).Bind(2, labels);
-  auto row = st->Step();
+  auto row = s.GetRuleMemory(rule, labels);
   if (!row.ok()) return row.status();
   if (!*row) return std::optional<RuleMemory>();
+  const store::RuleMemoryRow& r = **row;
   RuleMemory m;
-  m.state = ParseAlertState(st->Text(0)).value_or(AlertState::kInactive);
-  m.severity = ParseSeverity(st->Text(1)).value_or(Severity::kWarning);
-  if (auto d = ParseDate(st->Text(2)); d.ok()) m.since_date = *d;
-  m.breach_count = static_cast<int>(st->Int(3));
-  if (auto t = st->OptText(4); t && ParseDate(*t).ok()) m.breach_start = *ParseDate(*t);
-  if (auto t = st->OptText(5); t && ParseTime(*t).ok()) m.last_notified = *ParseTime(*t);
-  if (auto t = st->OptText(6); t && ParseDate(*t).ok()) m.last_obs = *ParseDate(*t);
+  m.state = r.state;
+  m.severity = r.severity;
+  m.since_date = r.since_date;
+  m.breach_count = r.breach_count;
+  m.breach_start = r.breach_start.value_or(Date{});
+  m.last_notified = r.last_notified;
+  m.last_obs = r.last_obs;
   return std::optional<RuleMemory>(m);
 }
 
 Status SaveMemory(store::Store& s, const std::string& rule, const std::string& labels,
                   const RuleMemory& m) {
-  auto st = s.db().Prepare(
-      "INSERT OR REPLACE INTO rule_memory (rule, labels, state, severity, since_date, "
-      "breach_count, breach_start, last_notified, last_obs_date) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
-  if (!st.ok()) return st.status();
-  std::optional<std::string> breach_start, last_notified, last_obs;
-  if (m.breach_count > 0) breach_start = FormatDate(m.breach_start);
-  if (m.last_notified) last_notified = FormatTime(*m.last_notified);
-  if (m.last_obs) last_obs = FormatDate(*m.last_obs);
-  return st->Bind(1, rule)
-      .Bind(2, labels)
-      .Bind(3, AlertStateName(m.state))
-      .Bind(4, SeverityName(m.severity))
-      .Bind(5, FormatDate(m.since_date))
-      .Bind(6, m.breach_count)
-      .Bind(7, breach_start)
-      .Bind(8, last_notified)
-      .Bind(9, last_obs)
-      .Run();
+  store::RuleMemoryRow r;
+  r.state = m.state;
+  r.severity = m.severity;
+  r.since_date = m.since_date;
+  r.breach_count = m.breach_count;
+  // breach_start means nothing outside a breach run; it is not stored then.
+  if (m.breach_count > 0) r.breach_start = m.breach_start;
+  r.last_notified = m.last_notified;
+  r.last_obs = m.last_obs;
+  return s.SaveRuleMemory(rule, labels, r);
 }
 
 Status DeleteMemory(store::Store& s, const std::string& rule, const std::string& labels) {
-  auto st = s.db().Prepare("DELETE FROM rule_memory WHERE rule = ?1 AND labels = ?2");
-  if (!st.ok()) return st.status();
-  return st->Bind(1, rule).Bind(2, labels).Run();
+  return s.DeleteRuleMemory(rule, labels);
 }
 
 }  // namespace liqwatch::alerts

@@ -1,11 +1,13 @@
 #include <cstdio>
+#include <map>
 
 #include <fmt/format.h>
 #include <boost/json.hpp>
 
-#include "cli/commands.h"
+#include "cli/command.h"
 #include "cli/output.h"
 #include "core/units.h"
+#include "store/alert_filter.h"
 #include "store/alert_json.h"
 #include "store/store.h"
 
@@ -13,51 +15,17 @@ namespace liqwatch::cli {
 
 namespace {
 
-struct AlertsArgs {
-  std::string db = "/var/lib/liqwatch/liqwatch.db";
-  std::optional<std::string> since, until, rule, state, severity, series, text;
-  int limit = 100;
-  std::string format = "table";
-};
+// The filters as typed, by name (store/alert_filter.h parses them, as for the API).
+using AlertFilters = std::map<std::string, std::string>;
 
-int RunAlerts(const AlertsArgs& args) {
-  Format format;
-  if (!ParseFormat(args.format, format)) {
-    std::fprintf(stderr, "liqwatch alerts: unknown --format '%s', expected table, json or csv\n",
-                 args.format.c_str());
-    return 2;
-  }
-  store::AlertQuery q;
-  const TimePoint now = Clock::now();
-  for (auto [text, target] : {std::pair{&args.since, &q.since}, std::pair{&args.until, &q.until}}) {
-    if (!*text) continue;
-    auto t = ParseSince(**text, now);
-    if (!t.ok()) {
-      std::fprintf(stderr, "liqwatch alerts: %s\n", t.status().message().c_str());
-      return 2;
-    }
-    *target = *t;
-  }
-  if (args.limit <= 0) {
-    std::fprintf(stderr, "liqwatch alerts: --limit must be a positive number\n");
-    return 2;
-  }
-  q.rule = args.rule;
-  q.state = args.state;
-  q.severity = args.severity;
-  q.series = args.series;
-  q.text = args.text;
-  q.limit = args.limit;
-  auto store = store::Store::Open(args.db, store::Store::Mode::kReadOnly);
-  if (!store.ok()) {
-    std::fprintf(stderr, "liqwatch alerts: %s\n", store.status().message().c_str());
-    return 1;
-  }
-  auto rows = (*store)->QueryAlerts(q);
-  if (!rows.ok()) {
-    std::fprintf(stderr, "liqwatch alerts: %s\n", rows.status().message().c_str());
-    return 1;
-  }
+int RunAlerts(Command& cmd, const AlertFilters& filters) {
+  const Format format = cmd.format();
+  auto q = store::ParseAlertFilter(filters, Clock::now(), "--", /*max_limit=*/0);
+  if (!q.ok()) return cmd.Usage(q.status().message());
+  auto store = cmd.OpenStore(store::Store::Mode::kReadOnly);
+  if (!store.ok()) return cmd.Fail(store.status());
+  auto rows = (*store)->QueryAlerts(*q);
+  if (!rows.ok()) return cmd.Fail(rows.status());
   if (format == Format::kJson) {
     boost::json::array arr;
     for (const auto& a : *rows) arr.push_back(store::AlertJson(a));
@@ -103,25 +71,28 @@ int RunAlerts(const AlertsArgs& args) {
 }  // namespace
 
 void RegisterAlerts(CLI::App& app, CommandFn& run) {
-  auto args = std::make_shared<AlertsArgs>();
-  auto* cmd = app.add_subcommand(
-      "alerts", "List alerts from the database, newest first. Safe while the daemon runs.");
-  cmd->add_option("--db", args->db, "SQLite database path")->capture_default_str();
-  cmd->add_option("--since", args->since, "Opened at or after: YYYY-MM-DD or a duration (7d)");
-  cmd->add_option("--until", args->until, "Opened before: YYYY-MM-DD or a duration");
-  cmd->add_option("--rule", args->rule, "Only this rule");
-  cmd->add_option("--state", args->state, "firing or resolved")
-      ->check(CLI::IsMember({"firing", "resolved"}));
-  cmd->add_option("--severity", args->severity, "info, warning or critical")
-      ->check(CLI::IsMember({"info", "warning", "critical"}));
-  cmd->add_option("--series", args->series, "Only alerts on this series");
-  cmd->add_option("--text", args->text, "Message contains this text (case-insensitive)");
-  cmd->add_option("--limit", args->limit, "At most this many alerts")->capture_default_str();
-  cmd->add_option("--format", args->format, "table, json or csv")->capture_default_str();
-  cmd->callback([&run, args, cmd] {
-    if (!cmd->get_subcommands().empty()) return;  // `alerts show ID` (cli/ops_cmd.cpp)
-    run = [args] { return RunAlerts(*args); };
-  });
+  auto filters = std::make_shared<AlertFilters>();
+  auto cmd = Command::Add(app, "alerts",
+                          "List alerts from the database, newest first. Safe while the daemon "
+                          "runs.");
+  cmd->WithDb();
+  const std::pair<const char*, const char*> kHelp[] = {
+      {"since", "Opened at or after: YYYY-MM-DD or a duration (7d)"},
+      {"until", "Opened before: YYYY-MM-DD or a duration"},
+      {"rule", "Only this rule"},
+      {"state", "firing or resolved"},
+      {"severity", "info, warning or critical"},
+      {"series", "Only alerts on this series"},
+      {"text", "Message contains this text (case-insensitive)"},
+      {"limit", "At most this many alerts (default 100)"}};
+  for (const auto& [name, help] : kHelp) {
+    std::string key = name;
+    auto* opt = cmd->app().add_option_function<std::string>(
+        "--" + key, [filters, key](const std::string& v) { (*filters)[key] = v; }, help);
+    if (key == "limit") opt->type_name("INT");
+  }
+  cmd->WithFormat(Command::kAllFormats);
+  cmd->Run(run, [filters](Command& c) { return RunAlerts(c, *filters); });
 }
 
 }  // namespace liqwatch::cli

@@ -9,8 +9,7 @@
 
 #include "alerts/history_input.h"
 #include "alerts/replay.h"
-#include "cli/commands.h"
-#include "cli/load_config.h"
+#include "cli/command.h"
 #include "cli/output.h"
 #include "config/config.h"
 #include "config/rules_config.h"
@@ -23,8 +22,8 @@ namespace liqwatch::cli {
 namespace {
 
 struct BacktestArgs {
-  std::string config, from, to, format = "table";
-  std::optional<std::string> data, db;
+  std::string from, to;
+  std::optional<std::string> data;
   bool strict = false;   // a series file a rule needs is missing: exit 2
   bool summary = false;  // alerts per rule per month instead of the transitions
 };
@@ -56,32 +55,24 @@ bool ReportMissing(const config::Config& c, const std::string& dir,
 }
 
 // The transitions of the replay, or the exit code when it cannot run.
-std::variant<std::vector<store::Transition>, int> Replay(const config::Config& c,
+std::variant<std::vector<store::Transition>, int> Replay(const Command& cmd,
+                                                         const config::Config& c,
                                                          const BacktestArgs& a, Date from,
                                                          Date to) {
   if (a.data) {
     alerts::FetchedHistory data;
     std::vector<std::string> missing;
     Status st = alerts::LoadDataDir(c, *a.data, data, missing);
-    if (!st.ok()) {
-      std::fprintf(stderr, "liqwatch backtest: %s\n", st.message().c_str());
-      return 2;
-    }
-    if (!ReportMissing(c, *a.data, missing, a.strict)) return 2;
+    if (!st.ok()) return cmd.Usage(st.message());
+    if (!ReportMissing(c, *a.data, missing, a.strict)) return kExitUsage;
     auto history = alerts::BuildHistory(*c.rule_set, c, data);
     return alerts::Backtest(c, history, from, to);
   }
-  auto store = store::Store::Open(a.db.value_or(c.storage_path), store::Store::Mode::kReadOnly);
-  if (!store.ok()) {
-    std::fprintf(stderr, "liqwatch backtest: %s\n", store.status().message().c_str());
-    return 1;
-  }
+  auto store = cmd.OpenStore(store::Store::Mode::kReadOnly, &c);
+  if (!store.ok()) return cmd.Fail(store.status());
   // Values as known on each date: revisions seen after it are rolled back.
   auto known = alerts::KnownHistory::Load(**store, c);
-  if (!known.ok()) {
-    std::fprintf(stderr, "liqwatch backtest: %s\n", known.status().message().c_str());
-    return 1;
-  }
+  if (!known.ok()) return cmd.Fail(known.status());
   return alerts::BacktestAsKnown(c, *known, from, to);
 }
 
@@ -178,25 +169,17 @@ void PrintSummary(const config::Config& c, const std::vector<store::Transition>&
               FormatDate(from).c_str(), FormatDate(to).c_str());
 }
 
-int RunBacktest(const BacktestArgs& a) {
-  auto loaded = LoadConfigOrReport(a.config, config::SecretRefs::kSkip);
-  if (!loaded) return 2;
+int RunBacktest(Command& cmd, const BacktestArgs& a) {
+  const Format format = cmd.format();
+  auto loaded = cmd.LoadConfig(config::SecretRefs::kSkip);
+  if (!loaded) return kExitUsage;
   const config::Config& c = *loaded;
   auto from = ParseDate(a.from);
   auto to = ParseDate(a.to);
-  Format format;
-  if (!from.ok() || !to.ok() || !ParseFormat(a.format, format) || format == Format::kCsv) {
-    std::fprintf(stderr,
-                 "liqwatch backtest: --from/--to must be YYYY-MM-DD and --format table "
-                 "or json\n");
-    return 2;
-  }
-  if (*from > *to) {
-    std::fprintf(stderr, "liqwatch backtest: --from %s is after --to %s (a reversed range)\n",
-                 a.from.c_str(), a.to.c_str());
-    return 2;
-  }
-  auto replay = Replay(c, a, *from, *to);
+  if (!from.ok() || !to.ok()) return cmd.Usage("--from/--to must be YYYY-MM-DD");
+  if (*from > *to)
+    return cmd.Usage(fmt::format("--from {} is after --to {} (a reversed range)", a.from, a.to));
+  auto replay = Replay(cmd, c, a, *from, *to);
   if (const int* code = std::get_if<int>(&replay)) return *code;
   const auto& transitions = std::get<std::vector<store::Transition>>(replay);
   if (a.summary)
@@ -212,24 +195,25 @@ int RunBacktest(const BacktestArgs& a) {
 
 void RegisterBacktest(CLI::App& app, CommandFn& run) {
   auto args = std::make_shared<BacktestArgs>();
-  auto* cmd = app.add_subcommand(
-      "backtest",
+  auto cmd = Command::Add(
+      app, "backtest",
       "Replay history through the rules (observation-date order; sends nothing) and print the "
       "timeline of transitions. History comes from --data DIR (<series-id>.csv files with "
       "header date,value) or from the database.");
-  cmd->add_option("--config,-c", args->config, "Config file (YAML)")->required();
-  cmd->add_option("--from", args->from, "First observation date (YYYY-MM-DD)")->required();
-  cmd->add_option("--to", args->to, "Last observation date (YYYY-MM-DD)")->required();
-  cmd->add_option("--data", args->data, "Folder of <series-id>.csv files");
-  cmd->add_option("--db", args->db, "SQLite database (default: storage.path of the config)");
-  cmd->add_option("--format", args->format, "table or json");
-  cmd->add_flag("--strict", args->strict,
-                "With --data: a missing <series-id>.csv that a rule reads is an error (exit 2), "
-                "not a warning");
-  cmd->add_flag("--summary", args->summary,
-                "Print alerts opened per rule per month (every rule listed) instead of the "
-                "transitions");
-  cmd->callback([&run, args] { run = [args] { return RunBacktest(*args); }; });
+  cmd->WithConfig(Command::ConfigFile::kRequired);
+  auto& a = cmd->app();
+  a.add_option("--from", args->from, "First observation date (YYYY-MM-DD)")->required();
+  a.add_option("--to", args->to, "Last observation date (YYYY-MM-DD)")->required();
+  a.add_option("--data", args->data, "Folder of <series-id>.csv files");
+  cmd->WithDbOverride("SQLite database (default: storage.path of the config)");
+  cmd->WithFormat(Command::kTableOrJson);
+  a.add_flag("--strict", args->strict,
+             "With --data: a missing <series-id>.csv that a rule reads is an error (exit 2), "
+             "not a warning");
+  a.add_flag("--summary", args->summary,
+             "Print alerts opened per rule per month (every rule listed) instead of the "
+             "transitions");
+  cmd->Run(run, [args](Command& c) { return RunBacktest(c, *args); });
 }
 
 }  // namespace liqwatch::cli

@@ -1,29 +1,20 @@
 #include <cstdio>
 
-#include "cli/commands.h"
-#include "config/config.h"
-#include "core/log.h"
+#include "cli/command.h"
 
 namespace liqwatch::cli {
 
 void RegisterCheckConfig(CLI::App& app, CommandFn& run) {
-  auto path = std::make_shared<std::string>();
-  auto* cmd = app.add_subcommand(
-      "check-config",
+  auto cmd = Command::Add(
+      app, "check-config",
       "Validate a config file. Exit 0 and a one-line summary when valid; exit 2 and one "
       "FILE:LINE:COL line per problem otherwise.");
-  cmd->add_option("--config,-c", *path, "Config file (YAML)")->required();
-  cmd->callback([&run, path] {
-    run = [path] {
-      auto r = config::LoadConfig(*path);
-      if (!r.config) {
-        for (const auto& e : r.errors)
-          std::fprintf(stderr, "%s\n", ScrubSecrets(e.ToString()).c_str());
-        return 2;
-      }
-      std::printf("%s: ok: %s\n", path->c_str(), r.config->Summary().c_str());
-      return 0;
-    };
+  cmd->WithConfig(Command::ConfigFile::kRequired);
+  cmd->Run(run, [](Command& c) {
+    auto loaded = c.LoadConfig();
+    if (!loaded) return kExitUsage;
+    std::printf("%s: ok: %s\n", c.config_path().c_str(), loaded->Summary().c_str());
+    return kExitOk;
   });
 }
 

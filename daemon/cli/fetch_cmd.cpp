@@ -7,8 +7,7 @@
 #include <fmt/format.h>
 #include <boost/asio/io_context.hpp>
 
-#include "cli/commands.h"
-#include "cli/load_config.h"
+#include "cli/command.h"
 #include "config/config.h"
 #include "core/log.h"
 #include "core/units.h"
@@ -20,7 +19,6 @@ namespace liqwatch::cli {
 namespace {
 
 struct FetchArgs {
-  std::string config = "/etc/liqwatch/liqwatch.yaml";
   std::optional<std::string> series;
   int last = 5;
 };
@@ -48,15 +46,12 @@ Result<std::vector<Observation>> FetchOne(boost::asio::io_context& io, http::Htt
   return all;
 }
 
-int RunFetch(const FetchArgs& args) {
-  auto loaded = LoadConfigOrReport(args.config);
-  if (!loaded) return 2;
+int RunFetch(Command& cmd, const FetchArgs& args) {
+  auto loaded = cmd.LoadConfig();
+  if (!loaded) return kExitUsage;
   const config::Config& c = *loaded;
-  if (args.series && !c.FindSeries(*args.series)) {
-    std::fprintf(stderr, "liqwatch fetch: no series '%s' in %s\n", args.series->c_str(),
-                 args.config.c_str());
-    return 2;
-  }
+  if (args.series && !c.FindSeries(*args.series))
+    return cmd.Usage(fmt::format("no series '{}' in {}", *args.series, cmd.config_path()));
   boost::asio::io_context io;
   http::HttpClient http(io, c.user_agent);
   int failures = 0;
@@ -91,20 +86,22 @@ int RunFetch(const FetchArgs& args) {
                   o->provisional ? "  provisional" : "");
     }
   }
-  return failures > 0 ? 1 : 0;
+  return failures > 0 ? kExitFailure : kExitOk;
 }
 
 }  // namespace
 
 void RegisterFetch(CLI::App& app, CommandFn& run) {
   auto args = std::make_shared<FetchArgs>();
-  auto* cmd = app.add_subcommand(
-      "fetch", "Poll each series once and print what it got (nothing is stored): try a config.");
-  cmd->add_option("--config", args->config, "Config file")->capture_default_str();
-  cmd->add_option("--series", args->series, "Only this series");
-  cmd->add_option("--last", args->last, "Print this many newest observations per series")
+  auto cmd = Command::Add(
+      app, "fetch",
+      "Poll each series once and print what it got (nothing is stored): try a config.");
+  cmd->WithConfig(Command::ConfigFile::kDefaultPath);
+  cmd->app().add_option("--series", args->series, "Only this series");
+  cmd->app()
+      .add_option("--last", args->last, "Print this many newest observations per series")
       ->capture_default_str();
-  cmd->callback([&run, args] { run = [args] { return RunFetch(*args); }; });
+  cmd->Run(run, [args](Command& c) { return RunFetch(c, *args); });
 }
 
 }  // namespace liqwatch::cli

@@ -4,12 +4,13 @@
 #include <cstdio>
 #include <random>
 
+#include <fmt/format.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "cli/commands.h"
-#include "cli/load_config.h"
+#include "cli/command.h"
 #include "config/config.h"
 #include "core/log.h"
 #include "http/client.h"
@@ -21,7 +22,6 @@ namespace liqwatch::cli {
 namespace {
 
 struct NotifyTestArgs {
-  std::string config;
   std::string notifier;
   std::string severity = "info";
 };
@@ -51,9 +51,9 @@ store::DeliveryJob TestJob(const NotifyTestArgs& a, TimePoint now) {
   return j;
 }
 
-int RunNotifyTest(const NotifyTestArgs& a) {
-  auto loaded = LoadConfigOrReport(a.config);
-  if (!loaded) return 2;
+int RunNotifyTest(Command& cmd, const NotifyTestArgs& a) {
+  auto loaded = cmd.LoadConfig();
+  if (!loaded) return kExitUsage;
   const config::Config& c = *loaded;
   LogOptions log;
   log.level = "warn";
@@ -64,19 +64,13 @@ int RunNotifyTest(const NotifyTestArgs& a) {
     if (n.name == a.notifier) nc = &n;
     names += (names.empty() ? "" : ", ") + n.name;
   }
-  if (nc == nullptr) {
-    std::fprintf(stderr, "liqwatch notify-test: no notifier '%s' in %s (configured: %s)\n",
-                 a.notifier.c_str(), a.config.c_str(), names.empty() ? "none" : names.c_str());
-    return 2;
-  }
+  if (nc == nullptr)
+    return cmd.Usage(fmt::format("no notifier '{}' in {} (configured: {})", a.notifier,
+                                 cmd.config_path(), names.empty() ? "none" : names));
   boost::asio::io_context io;
   http::HttpClient http(io, c.user_agent);
   auto notifier = notify::MakeNotifier(*nc, http, notify::AlertCatalog::Build(c));
-  if (!notifier) {
-    std::fprintf(stderr, "liqwatch notify-test: notifier type '%s' cannot send\n",
-                 nc->type.c_str());
-    return 2;
-  }
+  if (!notifier) return cmd.Usage(fmt::format("notifier type '{}' cannot send", nc->type));
   auto job = TestJob(a, Clock::now());
   notify::SendResult result;
   result.outcome = notify::SendResult::Outcome::kRetryable;
@@ -91,31 +85,31 @@ int RunNotifyTest(const NotifyTestArgs& a) {
   io.run();
   if (result.outcome == notify::SendResult::Outcome::kDelivered) {
     std::printf("notifier %s (%s): test message delivered\n", nc->name.c_str(), nc->type.c_str());
-    return 0;
+    return kExitOk;
   }
-  std::fprintf(
-      stderr, "liqwatch notify-test: notifier %s (%s): %s failure: %s\n", nc->name.c_str(),
-      nc->type.c_str(),
+  return cmd.Fail(fmt::format(
+      "notifier {} ({}): {} failure: {}", nc->name, nc->type,
       result.outcome == notify::SendResult::Outcome::kPermanent ? "permanent" : "retryable",
-      ScrubSecrets(result.error).c_str());
-  return 1;
+      ScrubSecrets(result.error)));
 }
 
 }  // namespace
 
 void RegisterNotifyTest(CLI::App& app, CommandFn& run) {
   auto args = std::make_shared<NotifyTestArgs>();
-  auto* cmd = app.add_subcommand(
-      "notify-test",
+  auto cmd = Command::Add(
+      app, "notify-test",
       "Send a test message through one configured notifier (webhook, Slack or email). Exit 0 "
       "when it was delivered, 1 when the channel failed, 2 on a config error.");
-  cmd->add_option("--config,-c", args->config, "Config file (YAML)")->required();
-  cmd->add_option("--notifier,-n", args->notifier, "Name of the notifier under notifiers:")
+  cmd->WithConfig(Command::ConfigFile::kRequired);
+  cmd->app()
+      .add_option("--notifier,-n", args->notifier, "Name of the notifier under notifiers:")
       ->required();
-  cmd->add_option("--severity", args->severity, "Severity shown in the test message")
+  cmd->app()
+      .add_option("--severity", args->severity, "Severity shown in the test message")
       ->check(CLI::IsMember({"info", "warning", "critical"}))
       ->capture_default_str();
-  cmd->callback([&run, args] { run = [args] { return RunNotifyTest(*args); }; });
+  cmd->Run(run, [args](Command& c) { return RunNotifyTest(c, *args); });
 }
 
 }  // namespace liqwatch::cli

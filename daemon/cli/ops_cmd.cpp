@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 #include <boost/json.hpp>
 
-#include "cli/commands.h"
+#include "cli/command.h"
 #include "cli/output.h"
 #include "store/alert_json.h"
 #include "store/store.h"
@@ -15,36 +15,19 @@ namespace liqwatch::cli {
 
 namespace {
 
-constexpr const char* kDefaultDb = "/var/lib/liqwatch/liqwatch.db";
-
 std::string Num(const std::optional<double>& v) { return v ? fmt::format("{:g}", *v) : "-"; }
 
-int Fail(const char* cmd, const std::string& msg, int rc = 1) {
-  std::fprintf(stderr, "liqwatch %s: %s\n", cmd, msg.c_str());
-  return rc;
-}
-
-struct ShowArgs {
-  std::string db = kDefaultDb;
-  int64_t id = 0;
-  std::string format = "table";
-};
-
-int RunShow(const ShowArgs& args) {
-  Format format;
-  if (!ParseFormat(args.format, format) || format == Format::kCsv)
-    return Fail("alerts show",
-                fmt::format("unknown --format '{}', expected table or json", args.format), 2);
-  auto store = store::Store::Open(args.db, store::Store::Mode::kReadOnly);
-  if (!store.ok()) return Fail("alerts show", store.status().message());
-  auto a = (*store)->GetAlert(args.id);
-  if (!a.ok()) return Fail("alerts show", a.status().message());
-  if (!*a) return Fail("alerts show", fmt::format("no alert with id {}", args.id));
-  auto ev = (*store)->AlertEvents(args.id);
-  if (!ev.ok()) return Fail("alerts show", ev.status().message());
-  auto dl = (*store)->AlertDeliveries(args.id);
-  if (!dl.ok()) return Fail("alerts show", dl.status().message());
-  if (format == Format::kJson) {
+int RunShow(Command& cmd, int64_t id) {
+  auto store = cmd.OpenStore(store::Store::Mode::kReadOnly);
+  if (!store.ok()) return cmd.Fail(store.status());
+  auto a = (*store)->GetAlert(id);
+  if (!a.ok()) return cmd.Fail(a.status());
+  if (!*a) return cmd.Fail(fmt::format("no alert with id {}", id));
+  auto ev = (*store)->AlertEvents(id);
+  if (!ev.ok()) return cmd.Fail(ev.status());
+  auto dl = (*store)->AlertDeliveries(id);
+  if (!dl.ok()) return cmd.Fail(dl.status());
+  if (cmd.format() == Format::kJson) {
     std::printf("%s\n", boost::json::serialize(store::AlertDetailJson(**a, *ev, *dl)).c_str());
     return 0;
   }
@@ -74,36 +57,24 @@ int RunShow(const ShowArgs& args) {
   return 0;
 }
 
-struct AckArgs {
-  std::string db = kDefaultDb;
-  int64_t id = 0;
-  std::string comment;
-};
-
-int RunAck(const AckArgs& args) {
-  if (args.comment.empty()) return Fail("ack", "--comment must not be empty", 2);
-  auto store = store::Store::Open(args.db, store::Store::Mode::kReadWrite);
-  if (!store.ok()) return Fail("ack", store.status().message());
-  auto r = (*store)->AckAlert(args.id, args.comment, Clock::now());
-  if (!r.ok()) return Fail("ack", r.status().message());
-  std::printf("acknowledged alert %lld (event %lld)\n", static_cast<long long>(args.id),
+int RunAck(Command& cmd, int64_t id, const std::string& comment) {
+  if (comment.empty()) return cmd.Usage("--comment must not be empty");
+  auto store = cmd.OpenStore(store::Store::Mode::kReadWrite);
+  if (!store.ok()) return cmd.Fail(store.status());
+  auto r = (*store)->AckAlert(id, comment, Clock::now());
+  if (!r.ok()) return cmd.Fail(r.status());
+  std::printf("acknowledged alert %lld (event %lld)\n", static_cast<long long>(id),
               static_cast<long long>(*r));
   return 0;
 }
 
-struct PruneArgs {
-  std::string db = kDefaultDb;
-  std::string before;
-  bool dry_run = false;
-};
-
-int RunPrune(const PruneArgs& args) {
-  auto t = ParseSince(args.before, Clock::now());
-  if (!t.ok()) return Fail("prune", "--before: " + t.status().message(), 2);
-  auto store = store::Store::Open(args.db, store::Store::Mode::kReadWrite);
-  if (!store.ok()) return Fail("prune", store.status().message());
+int RunPrune(Command& cmd, const std::string& before) {
+  auto t = ParseSince(before, Clock::now());
+  if (!t.ok()) return cmd.Usage("--before: " + t.status().message());
+  auto store = cmd.OpenStore(store::Store::Mode::kReadWrite);
+  if (!store.ok()) return cmd.Fail(store.status());
   auto r = (*store)->Prune(*t);
-  if (!r.ok()) return Fail("prune", r.status().message());
+  if (!r.ok()) return cmd.Fail(r.status());
   std::printf("pruned before %s: %lld alerts, %lld events, %lld deliveries, %lld revisions\n",
               FormatTime(*t).c_str(), static_cast<long long>(r->alerts),
               static_cast<long long>(r->events), static_cast<long long>(r->deliveries),
@@ -111,23 +82,15 @@ int RunPrune(const PruneArgs& args) {
   return 0;
 }
 
-struct BackupArgs {
-  std::string db = kDefaultDb;
-  std::string to;
-};
-
-int RunBackup(const BackupArgs& args) {
-  auto store = store::Store::Open(args.db, store::Store::Mode::kReadOnly);
-  if (!store.ok()) return Fail("backup", store.status().message());
-  if (auto s = (*store)->BackupTo(args.to); !s.ok()) return Fail("backup", s.message());
+int RunBackup(Command& cmd, const std::string& to) {
+  auto store = cmd.OpenStore(store::Store::Mode::kReadOnly);
+  if (!store.ok()) return cmd.Fail(store.status());
+  if (auto s = (*store)->BackupTo(to); !s.ok()) return cmd.Fail(s);
   // Verify the copy opens and has the same schema version.
-  auto copy = store::Store::Open(args.to, store::Store::Mode::kReadOnly);
-  if (!copy.ok()) return Fail("backup", "the copy does not open: " + copy.status().message());
-  auto check = (*copy)->db().QueryInt(
-      "SELECT count(*) FROM pragma_integrity_check WHERE "
-      "integrity_check != 'ok'");
-  if (!check.ok() || *check != 0) return Fail("backup", "integrity check of the copy failed");
-  std::printf("backed up %s to %s (schema version %d)\n", args.db.c_str(), args.to.c_str(),
+  auto copy = store::Store::Open(to, store::Store::Mode::kReadOnly);
+  if (!copy.ok()) return cmd.Fail("the copy does not open: " + copy.status().message());
+  if (!(*copy)->CheckIntegrity().ok()) return cmd.Fail("integrity check of the copy failed");
+  std::printf("backed up %s to %s (schema version %d)\n", cmd.db_path()->c_str(), to.c_str(),
               (*copy)->schema_version());
   return 0;
 }
@@ -135,47 +98,47 @@ int RunBackup(const BackupArgs& args) {
 }  // namespace
 
 void RegisterOps(CLI::App& app, CommandFn& run) {
-  // `alerts show ID` hangs off the existing `alerts` command.
   {
-    auto* alerts = app.get_subcommand("alerts");
-    auto args = std::make_shared<ShowArgs>();
-    auto* show = alerts->add_subcommand(
-        "show", "One alert with every event (transitions, acks) and every delivery attempt.");
-    show->add_option("id", args->id, "Alert id")->required();
-    show->add_option("--db", args->db, "SQLite database path")->capture_default_str();
-    show->add_option("--format", args->format, "table or json")->capture_default_str();
-    show->callback([&run, args] { run = [args] { return RunShow(*args); }; });
+    // `alerts show ID` hangs off the existing `alerts` command.
+    auto id = std::make_shared<int64_t>(0);
+    auto cmd =
+        Command::Add(*app.get_subcommand("alerts"), "show",
+                     "One alert with every event (transitions, acks) and every delivery attempt.");
+    cmd->app().add_option("id", *id, "Alert id")->required();
+    cmd->WithDb().WithFormat(Command::kTableOrJson);
+    cmd->Run(run, [id](Command& c) { return RunShow(c, *id); });
   }
   {
-    auto args = std::make_shared<AckArgs>();
-    auto* cmd = app.add_subcommand(
-        "ack", "Acknowledge an alert with a comment (kept as an 'ack' event of the alert).");
-    cmd->add_option("id", args->id, "Alert id")->required();
-    cmd->add_option("--comment,-m", args->comment, "Why, who, what next")->required();
-    cmd->add_option("--db", args->db, "SQLite database path")->capture_default_str();
-    cmd->callback([&run, args] { run = [args] { return RunAck(*args); }; });
+    auto id = std::make_shared<int64_t>(0);
+    auto comment = std::make_shared<std::string>();
+    auto cmd = Command::Add(
+        app, "ack", "Acknowledge an alert with a comment (kept as an 'ack' event of the alert).");
+    cmd->app().add_option("id", *id, "Alert id")->required();
+    cmd->app().add_option("--comment,-m", *comment, "Why, who, what next")->required();
+    cmd->WithDb();
+    cmd->Run(run, [id, comment](Command& c) { return RunAck(c, *id, *comment); });
   }
   {
-    auto args = std::make_shared<PruneArgs>();
-    auto* cmd =
-        app.add_subcommand("prune",
-                           "Retention: delete alerts resolved before DATE with their events and "
-                           "deliveries, and older revisions. Firing alerts, pending deliveries and "
-                           "observations are kept.");
-    cmd->add_option("--before", args->before, "YYYY-MM-DD or a duration back from now (90d)")
+    auto before = std::make_shared<std::string>();
+    auto cmd = Command::Add(app, "prune",
+                            "Retention: delete alerts resolved before DATE with their events and "
+                            "deliveries, and older revisions. Firing alerts, pending deliveries "
+                            "and observations are kept.");
+    cmd->app()
+        .add_option("--before", *before, "YYYY-MM-DD or a duration back from now (90d)")
         ->required();
-    cmd->add_option("--db", args->db, "SQLite database path")->capture_default_str();
-    cmd->callback([&run, args] { run = [args] { return RunPrune(*args); }; });
+    cmd->WithDb();
+    cmd->Run(run, [before](Command& c) { return RunPrune(c, *before); });
   }
   {
-    auto args = std::make_shared<BackupArgs>();
-    auto* cmd = app.add_subcommand(
-        "backup",
-        "Consistent copy of the database with SQLite's online backup API; safe while "
-        "the daemon runs. Restore: stop the daemon, copy the file back.");
-    cmd->add_option("--to", args->to, "Destination file (overwritten)")->required();
-    cmd->add_option("--db", args->db, "SQLite database path")->capture_default_str();
-    cmd->callback([&run, args] { run = [args] { return RunBackup(*args); }; });
+    auto to = std::make_shared<std::string>();
+    auto cmd = Command::Add(app, "backup",
+                            "Consistent copy of the database with SQLite's online backup API; "
+                            "safe while the daemon runs. Restore: stop the daemon, copy the file "
+                            "back.");
+    cmd->app().add_option("--to", *to, "Destination file (overwritten)")->required();
+    cmd->WithDb();
+    cmd->Run(run, [to](Command& c) { return RunBackup(c, *to); });
   }
 }
 

@@ -16,8 +16,7 @@
 #include "alerts/judge.h"
 #include "alerts/memory.h"
 #include "alerts/replay.h"
-#include "cli/commands.h"
-#include "cli/load_config.h"
+#include "cli/command.h"
 #include "cli/output.h"
 #include "config/config.h"
 #include "config/rules_config.h"
@@ -28,12 +27,6 @@
 namespace liqwatch::cli {
 
 namespace {
-
-struct RulesArgs {
-  std::string config;
-  std::optional<std::string> db;
-  std::string format = "table";
-};
 
 // The verdict as a level a desk reads: ok, no_data, or the severity of the level reached
 // (an info rule's breach reads "info", not "warn").
@@ -51,27 +44,18 @@ std::string LevelName(const config::ExprRule& e, alerts::Verdict::Level l) {
   return "ok";
 }
 
-int Fail(const std::string& message) {
-  std::fprintf(stderr, "liqwatch rules: %s\n", ScrubSecrets(message).c_str());
-  return 1;
-}
-
-int RunRules(const RulesArgs& a) {
-  Format format;
-  if (!ParseFormat(a.format, format) || format == Format::kCsv) {
-    std::fprintf(stderr, "liqwatch rules: --format must be table or json\n");
-    return 2;
-  }
-  auto loaded = LoadConfigOrReport(a.config, config::SecretRefs::kSkip);
-  if (!loaded) return 2;
+int RunRules(Command& cmd) {
+  const Format format = cmd.format();
+  auto loaded = cmd.LoadConfig(config::SecretRefs::kSkip);
+  if (!loaded) return kExitUsage;
   const config::Config& c = *loaded;
-  auto store = store::Store::Open(a.db.value_or(c.storage_path), store::Store::Mode::kReadOnly);
-  if (!store.ok()) return Fail(store.status().message());
+  auto store = cmd.OpenStore(store::Store::Mode::kReadOnly, &c);
+  if (!store.ok()) return cmd.Fail(store.status());
   auto known = alerts::KnownHistory::Load(**store, c);
-  if (!known.ok()) return Fail(known.status().message());
+  if (!known.ok()) return cmd.Fail(known.status());
   const auto history = alerts::BuildHistory(*c.rule_set, c, known->Current());
   auto states = (*store)->RuleStates();
-  if (!states.ok()) return Fail(states.status().message());
+  if (!states.ok()) return cmd.Fail(states.status());
   const TimePoint now = SystemWallClock().Now();
 
   boost::json::array arr;
@@ -80,7 +64,7 @@ int RunRules(const RulesArgs& a) {
   for (const auto& rule : c.rules) {
     for (const auto& inst : rule.expr->instances) {
       auto memory = alerts::LoadMemory(**store, rule.name, inst.labels);
-      if (!memory.ok()) return Fail(memory.status().message());
+      if (!memory.ok()) return cmd.Fail(memory.status());
       const alerts::RuleMemory m = memory->value_or(alerts::RuleMemory{});
       std::optional<int64_t> alert_id;
       for (const auto& st : *states)
@@ -137,16 +121,15 @@ int RunRules(const RulesArgs& a) {
 }  // namespace
 
 void RegisterRules(CLI::App& app, CommandFn& run) {
-  auto args = std::make_shared<RulesArgs>();
-  auto* cmd = app.add_subcommand(
-      "rules",
+  auto cmd = Command::Add(
+      app, "rules",
       "Every rule instance with its stored state and what it evaluates to now: "
       "judged against the database as of the newest observation of its clock series (the "
       "verdict the daemon reaches on that date). Writes nothing; safe while the daemon runs.");
-  cmd->add_option("--config,-c", args->config, "Config file (YAML)")->required();
-  cmd->add_option("--db", args->db, "SQLite database (default: storage.path of the config)");
-  cmd->add_option("--format", args->format, "table or json")->capture_default_str();
-  cmd->callback([args, &run] { run = [args] { return RunRules(*args); }; });
+  cmd->WithConfig(Command::ConfigFile::kRequired);
+  cmd->WithDbOverride("SQLite database (default: storage.path of the config)");
+  cmd->WithFormat(Command::kTableOrJson);
+  cmd->Run(run, RunRules);
 }
 
 }  // namespace liqwatch::cli

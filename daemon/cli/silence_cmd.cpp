@@ -13,8 +13,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 
-#include "cli/commands.h"
-#include "cli/load_config.h"
+#include "cli/command.h"
 #include "cli/output.h"
 #include "core/log.h"
 #include "http/client.h"
@@ -27,7 +26,6 @@ namespace liqwatch::cli {
 namespace {
 
 struct SilenceArgs {
-  std::string db = "/var/lib/liqwatch/liqwatch.db";
   std::string rule;
   std::vector<std::string> labels;
   std::string duration;
@@ -35,35 +33,23 @@ struct SilenceArgs {
   std::string comment;
   std::string author;
   bool all = false;
-  std::string format = "table";
   int64_t id = 0;
-  std::string config = "/etc/liqwatch/liqwatch.yaml";
   std::string push;          // add: alertmanager notifier to push the silence to
   std::string alertmanager;  // list: alertmanager notifier whose silences to add
 };
 
-Result<std::unique_ptr<store::Store>> OpenRw(const std::string& db) {
-  return store::Store::Open(db, store::Store::Mode::kReadWrite);
-}
-
-int Fail(const char* what, const std::string& msg, int code = 1) {
-  std::fprintf(stderr, "liqwatch silence %s: %s\n", what, msg.c_str());
-  return code;
-}
-
-// The `alertmanager` notifier `name` of the config at `path`; nullopt after printing why not.
-std::optional<config::NotifierConfig> AlertmanagerNotifier(const char* what,
-                                                           const std::string& path,
+// The `alertmanager` notifier `name` of --config; nullopt after printing why not.
+std::optional<config::NotifierConfig> AlertmanagerNotifier(const Command& cmd,
                                                            const std::string& name) {
-  auto c = LoadConfigOrReport(path);
+  auto c = cmd.LoadConfig();
   if (!c) return std::nullopt;
   for (const auto& n : c->notifiers) {
     if (n.name != name) continue;
     if (n.type == "alertmanager") return n;
-    Fail(what, fmt::format("notifier '{}' is of type {}, not alertmanager", name, n.type), 2);
+    cmd.Usage(fmt::format("notifier '{}' is of type {}, not alertmanager", name, n.type));
     return std::nullopt;
   }
-  Fail(what, fmt::format("no notifier '{}' in {}", name, path), 2);
+  cmd.Usage(fmt::format("no notifier '{}' in {}", name, cmd.config_path()));
   return std::nullopt;
 }
 
@@ -103,18 +89,18 @@ Result<TimePoint> SilenceEnd(const SilenceArgs& a, TimePoint now) {
   return *t;
 }
 
-int RunAdd(const SilenceArgs& a) {
+int RunAdd(Command& cmd, const SilenceArgs& a) {
   const TimePoint now = Clock::now();
   auto ends = SilenceEnd(a, now);
-  if (!ends.ok()) return Fail("add", ends.status().message(), 2);
+  if (!ends.ok()) return cmd.Usage(ends.status().message());
   for (const auto& l : a.labels) {
     auto eq = l.find('=');
     if (eq == std::string::npos || eq == 0 || l.find(',') != std::string::npos)
-      return Fail("add", fmt::format("--label '{}': expected KEY=VALUE", l), 2);
+      return cmd.Usage(fmt::format("--label '{}': expected KEY=VALUE", l));
   }
-  if (a.rule.empty()) return Fail("add", "--rule: expected a rule name or '*'", 2);
-  auto store = OpenRw(a.db);
-  if (!store.ok()) return Fail("add", store.status().message());
+  if (a.rule.empty()) return cmd.Usage("--rule: expected a rule name or '*'");
+  auto store = cmd.OpenStore(store::Store::Mode::kReadWrite);
+  if (!store.ok()) return cmd.Fail(store.status());
   notify::Silence s;
   s.rule = a.rule;
   for (const auto& l : a.labels) s.matchers += (s.matchers.empty() ? "" : ",") + l;
@@ -126,12 +112,12 @@ int RunAdd(const SilenceArgs& a) {
   std::optional<config::NotifierConfig> am;
   if (!a.push.empty()) {
     if (a.rule == "*" && s.matchers.empty())
-      return Fail("add", "--push: Alertmanager needs a matcher: give a rule or a --label", 2);
-    am = AlertmanagerNotifier("add", a.config, a.push);
-    if (!am) return 2;
+      return cmd.Usage("--push: Alertmanager needs a matcher: give a rule or a --label");
+    am = AlertmanagerNotifier(cmd, a.push);
+    if (!am) return kExitUsage;
   }
   auto id = notify::AddSilence(**store, s);
-  if (!id.ok()) return Fail("add", id.status().message());
+  if (!id.ok()) return cmd.Fail(id.status());
   std::printf("silence %lld: rule %s%s until %s\n", static_cast<long long>(*id), s.rule.c_str(),
               s.matchers.empty() ? "" : (" {" + s.matchers + "}").c_str(), s.ends_at.c_str());
   if (!am) return 0;
@@ -144,12 +130,11 @@ int RunAdd(const SilenceArgs& a) {
       },
       Status::Unavailable("not sent"));
   if (!pushed.ok())
-    return Fail("add", fmt::format("silence {} kept locally; push to alertmanager {} failed: {}",
-                                   *id, a.push, ScrubSecrets(pushed.status().message())));
+    return cmd.Fail(fmt::format("silence {} kept locally; push to alertmanager {} failed: {}", *id,
+                                a.push, ScrubSecrets(pushed.status().message())));
   std::string where;
   for (const auto& p : *pushed) where += (where.empty() ? "" : ",") + p;
-  if (auto st = notify::SetSilencePushedTo(**store, *id, where); !st.ok())
-    return Fail("add", st.message());
+  if (auto st = notify::SetSilencePushedTo(**store, *id, where); !st.ok()) return cmd.Fail(st);
   std::printf("silence %lld: pushed to %s\n", static_cast<long long>(*id), where.c_str());
   return 0;
 }
@@ -172,27 +157,24 @@ boost::json::object SilenceJson(const notify::Silence& s) {
           {"where", Where(s)}};
 }
 
-int RunList(const SilenceArgs& a) {
-  Format format;
-  if (!ParseFormat(a.format, format))
-    return Fail("list", fmt::format("unknown --format '{}', expected table, json or csv", a.format),
-                2);
-  auto store = store::Store::Open(a.db, store::Store::Mode::kReadOnly);
-  if (!store.ok()) return Fail("list", store.status().message());
+int RunList(Command& cmd, const SilenceArgs& a) {
+  const Format format = cmd.format();
+  auto store = cmd.OpenStore(store::Store::Mode::kReadOnly);
+  if (!store.ok()) return cmd.Fail(store.status());
   auto rows = notify::ListSilences(**store, Clock::now(), a.all);
-  if (!rows.ok()) return Fail("list", rows.status().message());
+  if (!rows.ok()) return cmd.Fail(rows.status());
   // The cluster's own silences: those not pushed from this database.
   std::vector<notify::RemoteSilence> remote;
   if (!a.alertmanager.empty()) {
-    auto am = AlertmanagerNotifier("list", a.config, a.alertmanager);
-    if (!am) return 2;
+    auto am = AlertmanagerNotifier(cmd, a.alertmanager);
+    if (!am) return kExitUsage;
     auto listed = RunOnLoop<Result<std::vector<notify::RemoteSilence>>>(
         "liqwatch-cli",
         [&](http::HttpClient& http) { return notify::ListRemoteSilences(http, *am); },
         Status::Unavailable("not asked"));
     if (!listed.ok())
-      return Fail("list", fmt::format("alertmanager {}: {}", a.alertmanager,
-                                      ScrubSecrets(listed.status().message())));
+      return cmd.Fail(fmt::format("alertmanager {}: {}", a.alertmanager,
+                                  ScrubSecrets(listed.status().message())));
     for (auto& r : *listed) {
       bool ours = false;
       for (const auto& s : *rows)
@@ -233,12 +215,12 @@ int RunList(const SilenceArgs& a) {
   return 0;
 }
 
-int RunExpire(const SilenceArgs& a) {
-  auto store = OpenRw(a.db);
-  if (!store.ok()) return Fail("expire", store.status().message());
+int RunExpire(Command& cmd, const SilenceArgs& a) {
+  auto store = cmd.OpenStore(store::Store::Mode::kReadWrite);
+  if (!store.ok()) return cmd.Fail(store.status());
   auto before = notify::GetSilence(**store, a.id);
   auto s = notify::ExpireSilence(**store, a.id, Clock::now());
-  if (!s.ok()) return Fail("expire", s.message());
+  if (!s.ok()) return cmd.Fail(s);
   std::printf("silence %lld expired\n", static_cast<long long>(a.id));
   if (!before.ok() || before->pushed_to.empty()) return 0;
   // Also in the Alertmanager clusters it was pushed to ("NOTIFIER=ID,...").
@@ -248,15 +230,14 @@ int RunExpire(const SilenceArgs& a) {
     // one in the lambda below.
     const std::string& notifier = pushed.first;
     const std::string& remote_id = pushed.second;
-    auto am = AlertmanagerNotifier("expire", a.config, notifier);
-    if (!am) return 2;
+    auto am = AlertmanagerNotifier(cmd, notifier);
+    if (!am) return kExitUsage;
     auto done = RunOnLoop<Status>(
         "liqwatch-cli",
         [&](http::HttpClient& http) { return notify::ExpireRemoteSilence(http, *am, remote_id); },
         Status::Unavailable("not sent"));
     if (!done.ok()) {
-      rc = Fail("expire",
-                fmt::format("alertmanager {}: {}", notifier, ScrubSecrets(done.message())));
+      rc = cmd.Fail(fmt::format("alertmanager {}: {}", notifier, ScrubSecrets(done.message())));
     } else {
       std::printf("silence %lld: expired in alertmanager %s (%s)\n", static_cast<long long>(a.id),
                   notifier.c_str(), remote_id.c_str());
@@ -269,44 +250,42 @@ int RunExpire(const SilenceArgs& a) {
 
 void RegisterSilence(CLI::App& app, CommandFn& run) {
   auto args = std::make_shared<SilenceArgs>();
-  auto* cmd = app.add_subcommand(
+  auto* silence = app.add_subcommand(
       "silence", "Silence alerts: recorded as usual, but not delivered while the silence lasts.");
-  cmd->require_subcommand(1);
-  auto* add = cmd->add_subcommand(
-      "add", "Add a silence for a rule (or '*'), optionally only for some labels.");
-  add->add_option("--db", args->db, "Database file")->capture_default_str();
-  add->add_option("--rule,-r", args->rule, "Rule name, or '*' for every rule")->required();
-  add->add_option("--label,-l", args->labels,
-                  "Only alerts with this label (KEY=VALUE; repeatable)");
-  auto* for_opt = add->add_option("--for", args->duration, "How long: 30m, 12h, 2d, 1w (> 0)");
-  add->add_option("--until", args->until,
-                  "Or until when (UTC, in the future): YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ")
+  silence->require_subcommand(1);
+  auto add = Command::Add(*silence, "add",
+                          "Add a silence for a rule (or '*'), optionally only for some labels.");
+  add->WithDb();
+  auto& a = add->app();
+  a.add_option("--rule,-r", args->rule, "Rule name, or '*' for every rule")->required();
+  a.add_option("--label,-l", args->labels, "Only alerts with this label (KEY=VALUE; repeatable)");
+  auto* for_opt = a.add_option("--for", args->duration, "How long: 30m, 12h, 2d, 1w (> 0)");
+  a.add_option("--until", args->until,
+               "Or until when (UTC, in the future): YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ")
       ->excludes(for_opt);
-  add->add_option("--comment,-m", args->comment, "Why (shown in silence list)");
-  add->add_option("--author", args->author, "Who (default: $USER)");
-  add->add_option("--push", args->push,
-                  "Also create it in this alertmanager notifier's cluster (needs --config)");
-  add->add_option("--config,-c", args->config, "Config file (for --push)")->capture_default_str();
-  add->callback([&run, args] { run = [args] { return RunAdd(*args); }; });
+  a.add_option("--comment,-m", args->comment, "Why (shown in silence list)");
+  a.add_option("--author", args->author, "Who (default: $USER)");
+  a.add_option("--push", args->push,
+               "Also create it in this alertmanager notifier's cluster (needs --config)");
+  add->WithConfig(Command::ConfigFile::kDefaultPath, "Config file (for --push)");
+  add->Run(run, [args](Command& c) { return RunAdd(c, *args); });
 
-  auto* list = cmd->add_subcommand("list", "List active and future silences.");
-  list->add_option("--db", args->db, "Database file")->capture_default_str();
-  list->add_flag("--all", args->all, "Include ended silences");
-  list->add_option("--format", args->format, "table, json or csv")->capture_default_str();
-  list->add_option("--alertmanager", args->alertmanager,
-                   "Also list this alertmanager notifier's cluster silences (needs --config)");
-  list->add_option("--config,-c", args->config, "Config file (for --alertmanager)")
-      ->capture_default_str();
-  list->callback([&run, args] { run = [args] { return RunList(*args); }; });
+  auto list = Command::Add(*silence, "list", "List active and future silences.");
+  list->WithDb();
+  list->app().add_flag("--all", args->all, "Include ended silences");
+  list->WithFormat(Command::kAllFormats);
+  list->app().add_option(
+      "--alertmanager", args->alertmanager,
+      "Also list this alertmanager notifier's cluster silences (needs --config)");
+  list->WithConfig(Command::ConfigFile::kDefaultPath, "Config file (for --alertmanager)");
+  list->Run(run, [args](Command& c) { return RunList(c, *args); });
 
-  auto* expire = cmd->add_subcommand("expire", "End a silence now.");
-  expire->add_option("--db", args->db, "Database file")->capture_default_str();
-  expire->add_option("id", args->id, "Silence id (from silence list)")->required();
-  expire
-      ->add_option("--config,-c", args->config,
-                   "Config file (to expire a pushed silence in Alertmanager too)")
-      ->capture_default_str();
-  expire->callback([&run, args] { run = [args] { return RunExpire(*args); }; });
+  auto expire = Command::Add(*silence, "expire", "End a silence now.");
+  expire->WithDb();
+  expire->app().add_option("id", args->id, "Silence id (from silence list)")->required();
+  expire->WithConfig(Command::ConfigFile::kDefaultPath,
+                     "Config file (to expire a pushed silence in Alertmanager too)");
+  expire->Run(run, [args](Command& c) { return RunExpire(c, *args); });
 }
 
 }  // namespace liqwatch::cli

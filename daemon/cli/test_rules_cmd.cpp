@@ -34,7 +34,7 @@
 
 #include "alerts/history_input.h"
 #include "alerts/replay.h"
-#include "cli/commands.h"
+#include "cli/command.h"
 #include "config/config.h"
 #include "config/defaults.h"
 #include "config/rules_config.h"
@@ -502,13 +502,13 @@ int RunTestRules(const TestRulesArgs& a) {
 
 void RegisterTestRules(CLI::App& app, CommandFn& run) {
   auto args = std::make_shared<TestRulesArgs>();
-  auto* cmd = app.add_subcommand(
-      "test-rules",
+  auto cmd = Command::Add(
+      app, "test-rules",
       "Run rule test files (input series + expected transitions, in the spirit of promtool's "
       "rule tests) through the backtest engine. Exit 0: all pass; 1: a test failed (diff "
       "printed); 2: a malformed file. Format: docs/rules.md.");
-  cmd->add_option("files", args->files, "Rule test files (YAML)")->required();
-  cmd->callback([&run, args] { run = [args] { return RunTestRules(*args); }; });
+  cmd->app().add_option("files", args->files, "Rule test files (YAML)")->required();
+  cmd->Run(run, [args](Command&) { return RunTestRules(*args); });
 }
 
 }  // namespace liqwatch::cli

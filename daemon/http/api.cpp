@@ -14,6 +14,7 @@
 #include "config/rules_config.h"
 #include "core/log.h"
 #include "core/utf8.h"
+#include "store/alert_filter.h"
 #include "store/alert_json.h"
 
 namespace liqwatch::http {
@@ -112,13 +113,13 @@ std::variant<Target, std::string> ParseTarget(std::string_view target) {
 }
 
 std::optional<std::string> CheckParams(const Target& t,
-                                       std::initializer_list<const char*> allowed) {
+                                       const std::vector<std::string_view>& allowed) {
   for (const auto& [k, v] : t.query) {
     bool ok = false;
-    for (const char* a : allowed) ok = ok || k == a;
+    for (auto a : allowed) ok = ok || k == a;
     if (!ok) {
       std::string list;
-      for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+      for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
       return fmt::format("unknown query parameter '{}'; expected {}", k,
                          list.empty() ? std::string("none") : list);
     }
@@ -557,7 +558,7 @@ asio::awaitable<Response> Api::Route(const Request& req) {
   if (path == "/healthz") co_return ToResponse({200, "{\"status\":\"ok\"}\n"}, v);
   if (path == "/readyz") {
     if (!ready_) co_return ToResponse(Error(503, "not ready"), v);
-    auto job = [](store::Store& s) { return s.db().QueryInt("SELECT 1").ok(); };
+    auto job = [](store::Store& s) { return s.Ping().ok(); };
     bool ok = co_await reader_.Run(job);
     co_return ToResponse(
         ok ? Reply{200, "{\"status\":\"ready\"}\n"} : Error(503, "database not readable"), v);
@@ -590,47 +591,11 @@ asio::awaitable<Response> Api::Route(const Request& req) {
     co_return ToResponse(std::move(r), v);
   }
   if (path == "/api/v1/alerts") {
-    if (auto e = CheckParams(
-            t, {"since", "until", "rule", "severity", "state", "series", "text", "limit"}))
+    if (auto e = CheckParams(t, {store::kAlertFilters.begin(), store::kAlertFilters.end()}))
       co_return ToResponse(Error(400, *e), v);
-    store::AlertQuery q;
-    const TimePoint now = Clock::now();
-    for (auto [key, target] : {std::pair{"since", &q.since}, std::pair{"until", &q.until}}) {
-      auto it = t.query.find(key);
-      if (it == t.query.end()) continue;
-      auto tp = ParseSince(it->second, now);
-      if (!tp.ok())
-        co_return ToResponse(Error(400, fmt::format("{}: {}", key, tp.status().message())), v);
-      *target = *tp;
-    }
-    auto get = [&](const char* k) -> std::optional<std::string> {
-      auto it = t.query.find(k);
-      return it == t.query.end() ? std::nullopt : std::optional<std::string>(it->second);
-    };
-    q.rule = get("rule");
-    q.series = get("series");
-    q.text = get("text");
-    q.severity = get("severity");
-    if (q.severity && *q.severity != "info" && *q.severity != "warning" &&
-        *q.severity != "critical")
-      co_return ToResponse(Error(400, fmt::format("severity: unknown '{}', expected info, warning "
-                                                  "or critical",
-                                                  *q.severity)),
-                           v);
-    q.state = get("state");
-    if (q.state && *q.state != "firing" && *q.state != "resolved")
-      co_return ToResponse(Error(400, fmt::format("state: unknown '{}', expected firing or "
-                                                  "resolved",
-                                                  *q.state)),
-                           v);
-    if (auto l = get("limit")) {
-      auto n = ParseId(*l);
-      if (!n || *n < 1 || *n > kMaxLimit)
-        co_return ToResponse(
-            Error(400, fmt::format("limit: expected a number from 1 to {}", kMaxLimit)), v);
-      q.limit = static_cast<int>(*n);
-    }
-    auto job = [q](store::Store& s) { return AlertsReply(s, q); };
+    auto parsed = store::ParseAlertFilter(t.query, Clock::now(), "", kMaxLimit);
+    if (!parsed.ok()) co_return ToResponse(Error(400, parsed.status().message()), v);
+    auto job = [q = *parsed](store::Store& s) { return AlertsReply(s, q); };
     Reply r = co_await reader_.Run(job);
     co_return ToResponse(std::move(r), v);
   }

@@ -9,6 +9,7 @@
 #include "notify/routing.h"
 #include "notify/silences.h"
 #include "store/store.h"
+#include "store/testing.h"
 
 namespace liqwatch::notify {
 namespace {
@@ -106,12 +107,7 @@ class SilenceStore : public ::testing::Test {
     EXPECT_TRUE(due.ok());
     return due->back();
   }
-  std::string Status(int64_t id) {
-    auto st = store_->db().Prepare("SELECT status FROM deliveries WHERE id = ?1");
-    st->Bind(1, id);
-    (void)st->Step();
-    return st->Text(0);
-  }
+  std::string Status(int64_t id) { return store::TestAccess::DeliveryStatus(*store_, id); }
   std::string path_;
   std::unique_ptr<store::Store> store_;
 };

@@ -23,19 +23,8 @@
 
 namespace liqwatch::notify {
 
-struct Silence {
-  int64_t id = 0;
-  std::string rule;      // rule name or "*"
-  std::string matchers;  // "k=v,k2=v2" (may be empty)
-  std::string starts_at;
-  std::string ends_at;
-  std::string comment;
-  std::string created_by;
-  std::string created_at;
-  bool active = false;  // filled by ListSilences: starts_at <= now < ends_at
-  // Where else it lives: "NOTIFIER=ID,..." per Alertmanager it was pushed to; "" = local only.
-  std::string pushed_to;
-};
+// The stored silence (store/store.h), under the name its callers know.
+using Silence = store::Silence;
 
 Result<int64_t> AddSilence(store::Store& s, const Silence& silence);
 // Active and future silences, newest first; with `all`, ended ones too.

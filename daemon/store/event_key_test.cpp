@@ -6,6 +6,7 @@
 
 #include "store/migrations.h"
 #include "store/store.h"
+#include "store/testing.h"
 
 namespace liqwatch::store {
 namespace {
@@ -111,8 +112,8 @@ TEST_F(EventKeyStore, TwoNodesRecordTheSameKeyAndRevisionsCount) {
     auto rec = store->RecordTransition(t, {"am", "desk"});
     ASSERT_TRUE(rec.ok()) << rec.status().message();
     keys[node] = rec->event_key;
-    EXPECT_EQ(QueryText(store->db(), "SELECT event_key FROM alert_events WHERE id = " +
-                                         std::to_string(rec->event_id)),
+    EXPECT_EQ(QueryText(TestAccess::Db(*store), "SELECT event_key FROM alert_events WHERE id = " +
+                                                    std::to_string(rec->event_id)),
               rec->event_key);
     auto due = store->DueDeliveries(T("2025-10-28T14:00:00Z"), 10);
     ASSERT_EQ(due->size(), 2u);
@@ -154,7 +155,7 @@ TEST_F(EventKeyStore, MigrationToV6KeepsDeliveriesAndDropsKeyUniqueness) {
   }
   auto store = Store::Open(path_, Store::Mode::kReadWrite);
   ASSERT_TRUE(store.ok()) << store.status().message();
-  auto& db = (*store)->db();
+  auto& db = TestAccess::Db(**store);
   EXPECT_EQ(QueryText(db,
                       "SELECT notifier || ',' || status || ',' || attempts || ',' || "
                       "idempotency_key || ',' || delivered_at FROM deliveries WHERE id = 7"),

@@ -12,6 +12,7 @@
 
 #include "store/lock.h"
 #include "store/store.h"
+#include "store/testing.h"
 
 namespace liqwatch::store {
 namespace {
@@ -37,18 +38,18 @@ class GuardTest : public ::testing::Test {
     EXPECT_TRUE(store.ok()) << store.status().message();
     std::vector<Observation> batch = {{"sofr", *ParseDate("2025-10-28"), 4.31, false},
                                       {"sofr", *ParseDate("2025-10-29"), 4.27, false}};
-    EXPECT_TRUE((*store)
-                    ->IngestObservations("sofr", Unit::kPercent, batch,
-                                         *ParseTime("2025-10-30T12:00:00Z"))
-                    .ok());
+    EXPECT_TRUE(
+        (*store)
+            ->IngestObservations("sofr", Unit::kPercent, batch, *ParseTime("2025-10-30T12:00:00Z"))
+            .ok());
     return std::move(*store);
   }
 
   static int64_t Count(Store& s) {
-    return *s.db().QueryInt("SELECT count(*) FROM observations");
+    return *TestAccess::Db(s).QueryInt("SELECT count(*) FROM observations");
   }
   static bool Intact(Store& s) {
-    return *s.db().QueryInt(
+    return *TestAccess::Db(s).QueryInt(
                "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check != 'ok'") == 0;
   }
 
@@ -97,10 +98,10 @@ TEST_F(GuardTest, SecondLockOnTheSameDatabaseFailsNamingItAndTheHolder) {
   auto second = LockDatabase(path_);
   ASSERT_FALSE(second.ok());
   EXPECT_EQ(second.status().code(), Status::Code::kUnavailable);
-  EXPECT_EQ(second.status().message(),
-            "database " + path_ + " is in use by another liqwatch daemon (pid " +
-                std::to_string(::getpid()) + ", lock file " + path_ +
-                ".lock); stop it first, or give this one its own --db");
+  EXPECT_EQ(second.status().message(), "database " + path_ +
+                                           " is in use by another liqwatch daemon (pid " +
+                                           std::to_string(::getpid()) + ", lock file " + path_ +
+                                           ".lock); stop it first, or give this one its own --db");
   first->reset();  // released: the next daemon starts
   auto third = LockDatabase(path_);
   EXPECT_TRUE(third.ok()) << third.status().message();
@@ -137,8 +138,8 @@ TEST_F(GuardTest, UnwritableLockDirectoryIsAnErrorNamingTheFile) {
   auto r = LockDatabase((dir_ / "missing" / "test.db").string());
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().message(), "cannot create lock file " +
-                                       (dir_ / "missing" / "test.db").string() +
-                                       ".lock: No such file or directory");
+                                      (dir_ / "missing" / "test.db").string() +
+                                      ".lock: No such file or directory");
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "store/try.h"
+
 namespace liqwatch::store {
 
 int MigrationVersion(const Migration& m) {
@@ -29,34 +31,31 @@ Status TooNew(int db_version, int latest) {
 }  // namespace
 
 Status CheckVersion(Database& db, std::span<const Migration> migrations) {
-  auto v = db.QueryInt("PRAGMA user_version");
-  if (!v.ok()) return v.status();
+  LW_ASSIGN_OR_RETURN(v, db.QueryInt("PRAGMA user_version"));
   int latest = LatestVersion(migrations);
-  if (*v > latest) return TooNew(static_cast<int>(*v), latest);
-  if (*v < latest) {
+  if (v > latest) return TooNew(static_cast<int>(v), latest);
+  if (v < latest) {
     return Status::FailedPrecondition(fmt::format(
         "database schema version {} is older than this liqwatch's (version {}); start the daemon "
         "once to migrate it",
-        *v, latest));
+        v, latest));
   }
   return Status::Ok();
 }
 
 Result<int> Migrate(Database& db, std::span<const Migration> migrations) {
-  auto current = db.QueryInt("PRAGMA user_version");
-  if (!current.ok()) return current.status();
-  int version = static_cast<int>(*current);
+  LW_ASSIGN_OR_RETURN(current, db.QueryInt("PRAGMA user_version"));
+  int version = static_cast<int>(current);
   int latest = LatestVersion(migrations);
   if (version > latest) return TooNew(version, latest);
   for (const auto& m : migrations) {
     int v = MigrationVersion(m);
     if (v < 0) return Status::Internal(fmt::format("malformed migration name {}", m.name));
     if (v <= version) continue;
-    auto tx = Transaction::Begin(db);
-    if (!tx.ok()) return tx.status();
+    LW_ASSIGN_OR_RETURN(tx, Transaction::Begin(db));
     if (auto s = db.Exec(m.sql); !s.ok()) return s.WithContext(std::string(m.name));
-    if (auto s = db.Exec(fmt::format("PRAGMA user_version = {}", v)); !s.ok()) return s;
-    if (auto s = (*tx)->Commit(); !s.ok()) return s;
+    LW_RETURN_IF_ERROR(db.Exec(fmt::format("PRAGMA user_version = {}", v)));
+    LW_RETURN_IF_ERROR(tx->Commit());
     version = v;
   }
   return version;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "store/try.h"
+
 namespace liqwatch::store {
 
 namespace {
@@ -57,9 +59,8 @@ Result<bool> Statement::Step() {
 
 Status Statement::Run() {
   for (;;) {
-    auto r = Step();
-    if (!r.ok()) return r.status();
-    if (!*r) return Status::Ok();
+    LW_ASSIGN_OR_RETURN(r, Step());
+    if (!r) return Status::Ok();
   }
 }
 
@@ -119,12 +120,10 @@ Result<Statement> Database::Prepare(std::string_view sql) {
 }
 
 Result<int64_t> Database::QueryInt(std::string_view sql) {
-  auto st = Prepare(sql);
-  if (!st.ok()) return st.status();
-  auto row = st->Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return Status::NotFound(fmt::format("no row for: {}", SqlHead(sql)));
-  return st->Int(0);
+  LW_ASSIGN_OR_RETURN(st, Prepare(sql));
+  LW_ASSIGN_OR_RETURN(row, st.Step());
+  if (!row) return Status::NotFound(fmt::format("no row for: {}", SqlHead(sql)));
+  return st.Int(0);
 }
 
 std::string Transaction::Savepoint() const { return fmt::format("lw_{}", level_); }

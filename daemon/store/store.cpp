@@ -9,28 +9,18 @@
 #include "core/log.h"
 #include "store/event_key.h"
 #include "store/migrations.h"
+#include "store/try.h"
 
 namespace liqwatch::store {
 
-#define LW_RETURN_IF_ERROR(expr) \
-  do {                           \
-    auto _s = (expr);            \
-    if (!_s.ok()) return _s;     \
-  } while (0)
-
-#define LW_ASSIGN_OR_RETURN(lhs, expr)                  \
-  auto lhs##_result = (expr);                           \
-  if (!lhs##_result.ok()) return lhs##_result.status(); \
-  auto& lhs = lhs##_result.value()
-
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path, Mode mode) {
-  auto db = Database::Open(
-      path, mode == Mode::kReadOnly ? Database::Mode::kReadOnly : Database::Mode::kReadWriteCreate);
-  if (!db.ok()) return db.status();
-  auto& d = **db;
+  LW_ASSIGN_OR_RETURN(
+      db, Database::Open(path, mode == Mode::kReadOnly ? Database::Mode::kReadOnly
+                                                       : Database::Mode::kReadWriteCreate));
+  auto& d = *db;
   if (mode == Mode::kReadOnly) {
     if (auto s = CheckVersion(d, EmbeddedMigrations()); !s.ok()) return s.WithContext(path);
-    return std::unique_ptr<Store>(new Store(std::move(*db), LatestVersion(EmbeddedMigrations())));
+    return std::unique_ptr<Store>(new Store(std::move(db), LatestVersion(EmbeddedMigrations())));
   }
   // WAL lets the CLI read while the daemon writes; NORMAL sync is durable at each commit in WAL
   // up to the last checkpoint, which is the trade-off SQLite recommends for WAL.
@@ -39,7 +29,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, Mode mode) {
   LW_RETURN_IF_ERROR(d.Exec("PRAGMA foreign_keys=ON"));
   auto v = Migrate(d, EmbeddedMigrations());
   if (!v.ok()) return v.status().WithContext(path);
-  return std::unique_ptr<Store>(new Store(std::move(*db), *v));
+  return std::unique_ptr<Store>(new Store(std::move(db), *v));
 }
 
 Result<IngestStats> Store::IngestObservations(const std::string& series, Unit unit,
@@ -57,8 +47,7 @@ Result<IngestStats> Store::IngestObservations(const std::string& series, Unit un
       return Status::InvalidArgument(fmt::format(
           "series {}: {} appears twice in one batch; nothing stored", series, FormatDate(o.date)));
   }
-  auto tx = Transaction::Begin(*db_);
-  if (!tx.ok()) return tx.status();
+  LW_ASSIGN_OR_RETURN(tx, Transaction::Begin(*db_));
   LW_ASSIGN_OR_RETURN(
       select,
       db_->Prepare(
@@ -120,7 +109,7 @@ Result<IngestStats> Store::IngestObservations(const std::string& series, Unit un
     ++stats.revised;
     stats.changed.push_back(o);
   }
-  LW_RETURN_IF_ERROR((*tx)->Commit());
+  LW_RETURN_IF_ERROR(tx->Commit());
   return stats;
 }
 
@@ -129,9 +118,8 @@ Result<std::optional<Date>> Store::LastObservationDate(const std::string& series
   st.Bind(1, series);
   LW_ASSIGN_OR_RETURN(row, st.Step());
   if (!row || st.IsNull(0)) return std::optional<Date>();
-  auto d = ParseDate(st.Text(0));
-  if (!d.ok()) return d.status();
-  return std::optional<Date>(*d);
+  LW_ASSIGN_OR_RETURN(d, ParseDate(st.Text(0)));
+  return std::optional<Date>(d);
 }
 
 Result<std::vector<Observation>> Store::History(const std::string& series,
@@ -144,9 +132,8 @@ Result<std::vector<Observation>> Store::History(const std::string& series,
   for (;;) {
     LW_ASSIGN_OR_RETURN(row, st.Step());
     if (!row) break;
-    auto d = ParseDate(st.Text(0));
-    if (!d.ok()) return d.status();
-    out.push_back({series, *d, st.OptDouble(1), st.Int(2) != 0});
+    LW_ASSIGN_OR_RETURN(d, ParseDate(st.Text(0)));
+    out.push_back({series, d, st.OptDouble(1), st.Int(2) != 0});
   }
   return out;
 }
@@ -160,11 +147,9 @@ Result<std::vector<Revision>> Store::Revisions(const std::string& series) {
   for (;;) {
     LW_ASSIGN_OR_RETURN(row, st.Step());
     if (!row) break;
-    auto d = ParseDate(st.Text(0));
-    if (!d.ok()) return d.status();
-    auto seen = ParseTime(st.Text(3));
-    if (!seen.ok()) return seen.status();
-    out.push_back({series, *d, st.OptDouble(1), st.OptDouble(2), *seen});
+    LW_ASSIGN_OR_RETURN(d, ParseDate(st.Text(0)));
+    LW_ASSIGN_OR_RETURN(seen, ParseTime(st.Text(3)));
+    out.push_back({series, d, st.OptDouble(1), st.OptDouble(2), seen});
   }
   return out;
 }
@@ -192,15 +177,13 @@ Result<std::optional<RuleState>> Store::GetRuleState(const std::string& rule,
 Result<RecordedTransition> Store::RecordTransition(const Transition& t,
                                                    const std::vector<std::string>& notifiers) {
   RecordedTransition out;
-  auto tx = Transaction::Begin(*db_);
-  if (!tx.ok()) return tx.status();
+  LW_ASSIGN_OR_RETURN(tx, Transaction::Begin(*db_));
   const std::string eval_time = FormatTime(t.eval_time);
   const std::string obs_date = FormatDate(t.obs_date);
   const std::string severity(SeverityName(t.severity));
 
-  auto prev = GetRuleState(t.rule, t.labels);
-  if (!prev.ok()) return prev.status();
-  std::optional<int64_t> alert_id = *prev ? (*prev)->alert_id : std::nullopt;
+  LW_ASSIGN_OR_RETURN(prev, GetRuleState(t.rule, t.labels));
+  std::optional<int64_t> alert_id = prev ? prev->alert_id : std::nullopt;
 
   if (t.to == AlertState::kFiring && t.from != AlertState::kFiring) {
     LW_ASSIGN_OR_RETURN(
@@ -290,7 +273,7 @@ Result<RecordedTransition> Store::RecordTransition(const Transition& t,
     LW_RETURN_IF_ERROR(dkey.Run());
   }
 
-  bool state_changed = !*prev || (*prev)->state != t.to;
+  bool state_changed = !prev || prev->state != t.to;
   bool notified = !notifiers.empty();
   LW_ASSIGN_OR_RETURN(
       rs,
@@ -313,7 +296,7 @@ Result<RecordedTransition> Store::RecordTransition(const Transition& t,
       .Bind(8, state_changed ? 1 : 0)
       .Bind(9, notified ? 1 : 0);
   LW_RETURN_IF_ERROR(rs.Run());
-  LW_RETURN_IF_ERROR((*tx)->Commit());
+  LW_RETURN_IF_ERROR(tx->Commit());
   return out;
 }
 
@@ -375,47 +358,50 @@ Result<std::optional<TimePoint>> Store::NextDeliveryTime() {
       st, db_->Prepare("SELECT min(next_attempt_at) FROM deliveries WHERE status = 'pending'"));
   LW_ASSIGN_OR_RETURN(row, st.Step());
   if (!row || st.IsNull(0)) return std::optional<TimePoint>();
-  auto t = ParseTime(st.Text(0));
-  if (!t.ok()) return t.status();
-  return std::optional<TimePoint>(*t);
+  LW_ASSIGN_OR_RETURN(t, ParseTime(st.Text(0)));
+  return std::optional<TimePoint>(t);
 }
 
 Status Store::MarkDelivered(int64_t id, TimePoint now) {
-  auto st = db_->Prepare(
-      "UPDATE deliveries SET status = 'delivered', attempts = attempts + 1, delivered_at = ?2, "
-      "last_error = NULL WHERE id = ?1");
-  if (!st.ok()) return st.status();
-  return st->Bind(1, id).Bind(2, FormatTime(now)).Run();
+  LW_ASSIGN_OR_RETURN(
+      st,
+      db_->Prepare(
+          "UPDATE deliveries SET status = 'delivered', attempts = attempts + 1, delivered_at = ?2, "
+          "last_error = NULL WHERE id = ?1"));
+  return st.Bind(1, id).Bind(2, FormatTime(now)).Run();
 }
 
 Status Store::MarkRetry(int64_t id, TimePoint next, const std::string& error) {
-  auto st = db_->Prepare(
-      "UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ?2, last_error = ?3 "
-      "WHERE id = ?1");
-  if (!st.ok()) return st.status();
+  LW_ASSIGN_OR_RETURN(
+      st,
+      db_->Prepare(
+          "UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ?2, last_error = ?3 "
+          "WHERE id = ?1"));
   // The store boundary: no registered secret is persisted, whoever wrote the message.
-  return st->Bind(1, id).Bind(2, FormatTime(next)).Bind(3, ScrubSecrets(error)).Run();
+  return st.Bind(1, id).Bind(2, FormatTime(next)).Bind(3, ScrubSecrets(error)).Run();
 }
 
 Status Store::MarkDead(int64_t id, TimePoint now, const std::string& error) {
-  auto st = db_->Prepare(
-      "UPDATE deliveries SET status = 'dead', attempts = attempts + 1, next_attempt_at = ?2, "
-      "last_error = ?3 WHERE id = ?1");
-  if (!st.ok()) return st.status();
-  return st->Bind(1, id).Bind(2, FormatTime(now)).Bind(3, ScrubSecrets(error)).Run();
+  LW_ASSIGN_OR_RETURN(
+      st,
+      db_->Prepare(
+          "UPDATE deliveries SET status = 'dead', attempts = attempts + 1, next_attempt_at = ?2, "
+          "last_error = ?3 WHERE id = ?1"));
+  return st.Bind(1, id).Bind(2, FormatTime(now)).Bind(3, ScrubSecrets(error)).Run();
 }
 
 Status Store::RecordPollSuccess(const std::string& series, const std::string& source, TimePoint now,
                                 bool new_observations) {
-  auto st = db_->Prepare(
-      "INSERT INTO source_health (series, source, last_attempt_at, last_success_at, "
-      "consecutive_failures, last_new_observation_at, polls) VALUES (?1, ?2, ?3, ?3, 0, "
-      "CASE WHEN ?4 THEN ?3 END, 1) ON CONFLICT (series) DO UPDATE SET source = excluded.source, "
-      "last_attempt_at = ?3, last_success_at = ?3, consecutive_failures = 0, "
-      "last_new_observation_at = CASE WHEN ?4 THEN ?3 ELSE last_new_observation_at END, "
-      "polls = polls + 1");
-  if (!st.ok()) return st.status();
-  return st->Bind(1, series)
+  LW_ASSIGN_OR_RETURN(
+      st, db_->Prepare(
+              "INSERT INTO source_health (series, source, last_attempt_at, last_success_at, "
+              "consecutive_failures, last_new_observation_at, polls) VALUES (?1, ?2, ?3, ?3, 0, "
+              "CASE WHEN ?4 THEN ?3 END, 1) ON CONFLICT (series) DO UPDATE SET source = "
+              "excluded.source, "
+              "last_attempt_at = ?3, last_success_at = ?3, consecutive_failures = 0, "
+              "last_new_observation_at = CASE WHEN ?4 THEN ?3 ELSE last_new_observation_at END, "
+              "polls = polls + 1"));
+  return st.Bind(1, series)
       .Bind(2, source)
       .Bind(3, FormatTime(now))
       .Bind(4, new_observations ? 1 : 0)
@@ -424,14 +410,15 @@ Status Store::RecordPollSuccess(const std::string& series, const std::string& so
 
 Status Store::RecordPollFailure(const std::string& series, const std::string& source, TimePoint now,
                                 const std::string& error) {
-  auto st = db_->Prepare(
-      "INSERT INTO source_health (series, source, last_attempt_at, last_error_at, last_error, "
-      "consecutive_failures, polls, errors) VALUES (?1, ?2, ?3, ?3, ?4, 1, 1, 1) "
-      "ON CONFLICT (series) DO UPDATE SET source = excluded.source, last_attempt_at = ?3, "
-      "last_error_at = ?3, last_error = ?4, consecutive_failures = consecutive_failures + 1, "
-      "polls = polls + 1, errors = errors + 1");
-  if (!st.ok()) return st.status();
-  return st->Bind(1, series)
+  LW_ASSIGN_OR_RETURN(
+      st,
+      db_->Prepare(
+          "INSERT INTO source_health (series, source, last_attempt_at, last_error_at, last_error, "
+          "consecutive_failures, polls, errors) VALUES (?1, ?2, ?3, ?3, ?4, 1, 1, 1) "
+          "ON CONFLICT (series) DO UPDATE SET source = excluded.source, last_attempt_at = ?3, "
+          "last_error_at = ?3, last_error = ?4, consecutive_failures = consecutive_failures + 1, "
+          "polls = polls + 1, errors = errors + 1"));
+  return st.Bind(1, series)
       .Bind(2, source)
       .Bind(3, FormatTime(now))
       .Bind(4, ScrubSecrets(error))
@@ -441,8 +428,7 @@ Status Store::RecordPollFailure(const std::string& series, const std::string& so
 Result<std::vector<std::string>> Store::ForgetUnpolledSeries(const std::vector<std::string>& keep) {
   const std::set<std::string> kept(keep.begin(), keep.end());
   std::vector<std::string> forgotten;
-  auto tx = Transaction::Begin(*db_);
-  if (!tx.ok()) return tx.status();
+  LW_ASSIGN_OR_RETURN(tx, Transaction::Begin(*db_));
   for (const char* table : {"source_health", "http_validators"}) {
     LW_ASSIGN_OR_RETURN(list, db_->Prepare(fmt::format("SELECT DISTINCT series FROM {}", table)));
     std::vector<std::string> gone;
@@ -455,7 +441,7 @@ Result<std::vector<std::string>> Store::ForgetUnpolledSeries(const std::vector<s
     for (const auto& id : gone) LW_RETURN_IF_ERROR(del.Reset().Bind(1, id).Run());
     if (std::string_view(table) == "source_health") forgotten = std::move(gone);
   }
-  LW_RETURN_IF_ERROR((*tx)->Commit());
+  LW_RETURN_IF_ERROR(tx->Commit());
   std::sort(forgotten.begin(), forgotten.end());
   return forgotten;
 }
@@ -477,8 +463,7 @@ Result<std::optional<HttpValidators>> Store::GetHttpValidators(const std::string
 
 Status Store::SaveHttpValidators(const std::string& series, const std::string& url,
                                  const HttpValidators& v, TimePoint now) {
-  auto tx = Transaction::Begin(*db_);
-  if (!tx.ok()) return tx.status();
+  LW_ASSIGN_OR_RETURN(tx, Transaction::Begin(*db_));
   if (v.empty()) {
     LW_ASSIGN_OR_RETURN(del,
                         db_->Prepare("DELETE FROM http_validators WHERE series = ?1 AND url = ?2"));
@@ -500,7 +485,7 @@ Status Store::SaveHttpValidators(const std::string& series, const std::string& u
                                    "(SELECT url FROM http_validators WHERE series = ?1 "
                                    "ORDER BY used_at DESC, url LIMIT ?2)"));
   LW_RETURN_IF_ERROR(trim.Bind(1, series).Bind(2, kValidatorUrlsPerSeries).Run());
-  return (*tx)->Commit();
+  return tx->Commit();
 }
 
 }  // namespace liqwatch::store

@@ -192,6 +192,67 @@ struct PruneStats {
   int64_t revisions = 0;
 };
 
+// One silence (notify/silences.h): deliveries of `rule` (or "*") whose event labels carry
+// every k=v of `matchers` are held from starts_at until ends_at (UTC, as stored).
+struct Silence {
+  int64_t id = 0;
+  std::string rule;      // rule name or "*"
+  std::string matchers;  // "k=v,k2=v2" (may be empty)
+  std::string starts_at;
+  std::string ends_at;
+  std::string comment;
+  std::string created_by;
+  std::string created_at;
+  bool active = false;  // filled by Silences(): starts_at <= now < ends_at
+  // Where else it lives: "NOTIFIER=ID,..." per Alertmanager it was pushed to; "" = local only.
+  std::string pushed_to;
+};
+
+// The newest silenced firing/reminder delivery of a still-firing alert, per notifier.
+struct SilencedDelivery {
+  int64_t delivery_id = 0;
+  std::string notifier;
+  std::string rule;
+  std::string labels;
+};
+
+// One rule_memory row: an expression rule instance's engine memory (alerts/memory.h maps it to
+// alerts::RuleMemory). breach_start is stored only while breach_count > 0.
+struct RuleMemoryRow {
+  AlertState state = AlertState::kInactive;
+  Severity severity = Severity::kWarning;
+  Date since_date{};
+  int breach_count = 0;
+  std::optional<Date> breach_start;
+  std::optional<TimePoint> last_notified;
+  std::optional<Date> last_obs;
+};
+
+// A stored series at a glance (`liqwatch series` without ID).
+struct SeriesSummary {
+  std::string series;
+  std::string unit;
+  int64_t observations = 0;
+  std::string first_date;
+  std::string last_date;
+};
+
+// One stored observation with its revisions, oldest first (`liqwatch series ID`).
+struct StoredObservation {
+  struct Change {
+    std::optional<double> old_value;
+    std::optional<double> new_value;
+    std::string seen_at;
+  };
+  std::string obs_date;
+  std::optional<double> value;
+  std::string unit;
+  bool provisional = false;
+  std::string fetched_at;
+  std::string updated_at;
+  std::vector<Change> revisions;
+};
+
 // One broken rule of the store's invariant (Store::CheckConsistency): what and which rows.
 struct ConsistencyViolation {
   std::string check;   // e.g. "firing_state_without_open_alert"
@@ -329,10 +390,58 @@ class Store {
   // refused with kInvalidArgument and nothing is written.
   Status BackupTo(const std::string& path);
 
-  Database& db() { return *db_; }
+  // Every stored series with its unit, observation count and date range, by series.
+  Result<std::vector<SeriesSummary>> SeriesSummaries();
+  // The stored observations of `series` from `since` (inclusive) if given, by date, each with
+  // its revisions in the order they were recorded.
+  Result<std::vector<StoredObservation>> StoredObservations(const std::string& series,
+                                                            std::optional<Date> since);
+  // Whether any observation of `series` is stored (a typo or a derived series has none).
+  Result<bool> HasObservations(const std::string& series);
+  // SQLite's integrity check: ok, or kIoError naming the first problem found.
+  Status CheckIntegrity();
+  // A trivial read: ok when the database answers (readiness probes).
+  Status Ping();
+
+  // Rule memory of expression rules (store_memory.cpp; alerts/memory.h is the engine's view).
+  // nullopt for an instance never evaluated. Save upserts; Delete is a no-op if absent.
+  Result<std::optional<RuleMemoryRow>> GetRuleMemory(const std::string& rule,
+                                                     const std::string& labels);
+  Status SaveRuleMemory(const std::string& rule, const std::string& labels, const RuleMemoryRow& m);
+  Status DeleteRuleMemory(const std::string& rule, const std::string& labels);
+
+  // Silences and the outbox gate's writes (store_silences.cpp; notify/silences.h holds the
+  // matching and the rules). Each write is one statement, so atomic.
+  Result<int64_t> AddSilence(const Silence& s);
+  // NotFound if there is no silence `id`.
+  Status SetSilencePushedTo(int64_t id, const std::string& pushed_to);
+  Result<std::optional<Silence>> GetSilence(int64_t id);
+  // Silences ending after `now` (with `all`, every one), newest first, `active` filled in.
+  Result<std::vector<Silence>> Silences(TimePoint now, bool all);
+  // Silences of `rule` or "*" in force at `now`, the one ending last first.
+  Result<std::vector<Silence>> SilencesInForce(const std::string& rule, TimePoint now);
+  // Ends silence `id` at `now` (starts_at moves back to now if it was later).
+  Status EndSilence(int64_t id, TimePoint now);
+  // Earliest end of a silence not yet ended by the wall clock, nullopt if none.
+  Result<std::optional<TimePoint>> NextSilenceEnd();
+  // The for_each labels of event `event_id` ("" if there is no such event).
+  Result<std::string> EventLabels(int64_t event_id);
+  // A pending delivery becomes 'skipped' (at `now`) or 'silenced' (until `until`, as stored in
+  // the silence) with `why` as its last error. No-op unless it is pending.
+  Status MarkSkipped(int64_t delivery_id, TimePoint now, const std::string& why);
+  Status MarkSilenced(int64_t delivery_id, const std::string& until, const std::string& why);
+  Result<std::vector<SilencedDelivery>> SilencedFiringDeliveries();
+  // A silenced delivery goes back to 'pending' at `now`; false if it was not silenced.
+  Result<bool> ReleaseSilencedDelivery(int64_t delivery_id, TimePoint now);
+  // Moves a pending delivery's next attempt to `when` without counting an attempt.
+  Status DeferDelivery(int64_t delivery_id, TimePoint when);
+
   int schema_version() const { return schema_version_; }
 
  private:
+  // The connection stays inside store/: every query is a named method above. store/testing.h
+  // lends it to tests that must reach past the API (fault injection, raw row checks).
+  friend class TestAccess;
   Store(std::unique_ptr<Database> db, int version) : db_(std::move(db)), schema_version_(version) {}
   std::unique_ptr<Database> db_;
   int schema_version_;

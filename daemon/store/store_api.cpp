@@ -7,15 +7,11 @@
 #include <fmt/format.h>
 
 #include "store/store.h"
+#include "store/try.h"
 
 namespace liqwatch::store {
 
 namespace {
-
-#define LW_TRY_ASSIGN(lhs, expr)                        \
-  auto lhs##_result = (expr);                           \
-  if (!lhs##_result.ok()) return lhs##_result.status(); \
-  auto& lhs = lhs##_result.value()
 
 constexpr const char* kAlertColumns =
     "SELECT a.id, a.rule, a.labels, a.series, a.severity, a.state, a.opened_at, a.resolved_at, "
@@ -73,12 +69,12 @@ Result<std::vector<AlertRow>> Store::QueryAlerts(const AlertQuery& q) {
   term("a.series = ", q.series);
   term("instr(lower(a.message), lower(", q.text);
   sql += fmt::format(" ORDER BY a.opened_at DESC, a.id DESC LIMIT ?{}", args.size() + 1);
-  LW_TRY_ASSIGN(st, db_->Prepare(sql));
+  LW_ASSIGN_OR_RETURN(st, db_->Prepare(sql));
   for (std::size_t i = 0; i < args.size(); ++i) st.Bind(static_cast<int>(i + 1), args[i]);
   st.Bind(static_cast<int>(args.size() + 1), q.limit);
   std::vector<AlertRow> out;
   for (;;) {
-    LW_TRY_ASSIGN(row, st.Step());
+    LW_ASSIGN_OR_RETURN(row, st.Step());
     if (!row) break;
     out.push_back(ReadAlert(st));
   }
@@ -86,9 +82,9 @@ Result<std::vector<AlertRow>> Store::QueryAlerts(const AlertQuery& q) {
 }
 
 Result<std::optional<AlertRow>> Store::GetAlert(int64_t id) {
-  LW_TRY_ASSIGN(st, db_->Prepare(std::string(kAlertColumns) + "WHERE a.id = ?1"));
+  LW_ASSIGN_OR_RETURN(st, db_->Prepare(std::string(kAlertColumns) + "WHERE a.id = ?1"));
   st.Bind(1, id);
-  LW_TRY_ASSIGN(row, st.Step());
+  LW_ASSIGN_OR_RETURN(row, st.Step());
   if (!row) return std::optional<AlertRow>();
   return std::optional<AlertRow>(ReadAlert(st));
 }
@@ -97,7 +93,7 @@ namespace {
 Result<std::vector<AlertEventRow>> ReadEvents(Statement& st) {
   std::vector<AlertEventRow> out;
   for (;;) {
-    LW_TRY_ASSIGN(row, st.Step());
+    LW_ASSIGN_OR_RETURN(row, st.Step());
     if (!row) break;
     AlertEventRow e;
     e.id = st.Int(0);
@@ -124,14 +120,15 @@ constexpr const char* kEventColumns =
 }  // namespace
 
 Result<std::vector<AlertEventRow>> Store::AlertEvents(int64_t alert_id) {
-  LW_TRY_ASSIGN(st, db_->Prepare(std::string(kEventColumns) + "WHERE alert_id = ?1 ORDER BY id"));
+  LW_ASSIGN_OR_RETURN(st,
+                      db_->Prepare(std::string(kEventColumns) + "WHERE alert_id = ?1 ORDER BY id"));
   st.Bind(1, alert_id);
   return ReadEvents(st);
 }
 
 Result<std::vector<AlertEventRow>> Store::SeriesEvents(const std::string& series,
                                                        std::optional<Date> since) {
-  LW_TRY_ASSIGN(
+  LW_ASSIGN_OR_RETURN(
       st,
       db_->Prepare(
           std::string(kEventColumns) +
@@ -142,7 +139,7 @@ Result<std::vector<AlertEventRow>> Store::SeriesEvents(const std::string& series
 }
 
 Result<std::vector<DeliveryRow>> Store::AlertDeliveries(int64_t alert_id) {
-  LW_TRY_ASSIGN(
+  LW_ASSIGN_OR_RETURN(
       st,
       db_->Prepare("SELECT d.id, d.event_id, d.notifier, d.status, d.attempts, d.next_attempt_at, "
                    "d.last_error, d.created_at, d.delivered_at FROM deliveries d "
@@ -150,7 +147,7 @@ Result<std::vector<DeliveryRow>> Store::AlertDeliveries(int64_t alert_id) {
   st.Bind(1, alert_id);
   std::vector<DeliveryRow> out;
   for (;;) {
-    LW_TRY_ASSIGN(row, st.Step());
+    LW_ASSIGN_OR_RETURN(row, st.Step());
     if (!row) break;
     DeliveryRow d;
     d.id = st.Int(0);
@@ -168,16 +165,15 @@ Result<std::vector<DeliveryRow>> Store::AlertDeliveries(int64_t alert_id) {
 }
 
 Result<int64_t> Store::AckAlert(int64_t alert_id, const std::string& comment, TimePoint now) {
-  auto tx = Transaction::Begin(*db_);
-  if (!tx.ok()) return tx.status();
-  LW_TRY_ASSIGN(
+  LW_ASSIGN_OR_RETURN(tx, Transaction::Begin(*db_));
+  LW_ASSIGN_OR_RETURN(
       sel,
       db_->Prepare("SELECT rule, labels, state, severity, series, value, threshold, last_obs_date "
                    "FROM alerts WHERE id = ?1"));
   sel.Bind(1, alert_id);
-  LW_TRY_ASSIGN(found, sel.Step());
+  LW_ASSIGN_OR_RETURN(found, sel.Step());
   if (!found) return Status::NotFound(fmt::format("no alert with id {}", alert_id));
-  LW_TRY_ASSIGN(
+  LW_ASSIGN_OR_RETURN(
       ins,
       db_->Prepare(
           "INSERT INTO alert_events (alert_id, rule, labels, kind, from_state, to_state, severity, "
@@ -194,21 +190,21 @@ Result<int64_t> Store::AckAlert(int64_t alert_id, const std::string& comment, Ti
       .Bind(9, sel.Text(7))
       .Bind(10, FormatTime(now))
       .Bind(11, comment);
-  if (auto s = ins.Run(); !s.ok()) return s;
+  LW_RETURN_IF_ERROR(ins.Run());
   int64_t id = db_->LastInsertId();
-  if (auto s = (*tx)->Commit(); !s.ok()) return s;
+  LW_RETURN_IF_ERROR(tx->Commit());
   return id;
 }
 
 Result<std::vector<SourceHealthRow>> Store::SourceHealth() {
-  LW_TRY_ASSIGN(
+  LW_ASSIGN_OR_RETURN(
       st, db_->Prepare(
               "SELECT series, source, last_attempt_at, last_success_at, last_error_at, last_error, "
               "consecutive_failures, last_new_observation_at, polls, errors FROM source_health "
               "ORDER BY series"));
   std::vector<SourceHealthRow> out;
   for (;;) {
-    LW_TRY_ASSIGN(row, st.Step());
+    LW_ASSIGN_OR_RETURN(row, st.Step());
     if (!row) break;
     SourceHealthRow h;
     h.series = st.Text(0);
@@ -227,12 +223,13 @@ Result<std::vector<SourceHealthRow>> Store::SourceHealth() {
 }
 
 Result<std::vector<RuleState>> Store::RuleStates() {
-  LW_TRY_ASSIGN(st, db_->Prepare("SELECT rule, labels, state, since, alert_id, last_obs_date, "
-                                 "last_value, last_notified_at "
-                                 "FROM rule_state ORDER BY rule, labels"));
+  LW_ASSIGN_OR_RETURN(st,
+                      db_->Prepare("SELECT rule, labels, state, since, alert_id, last_obs_date, "
+                                   "last_value, last_notified_at "
+                                   "FROM rule_state ORDER BY rule, labels"));
   std::vector<RuleState> out;
   for (;;) {
-    LW_TRY_ASSIGN(row, st.Step());
+    LW_ASSIGN_OR_RETURN(row, st.Step());
     if (!row) break;
     RuleState s;
     s.rule = st.Text(0);
@@ -250,14 +247,14 @@ Result<std::vector<RuleState>> Store::RuleStates() {
 
 Result<std::vector<LatestObservation>> Store::LatestObservations() {
   // The newest date with a value per series (a trailing holiday row has none).
-  LW_TRY_ASSIGN(
+  LW_ASSIGN_OR_RETURN(
       st, db_->Prepare(
               "SELECT o.series, o.obs_date, o.value, o.unit, o.updated_at FROM observations o "
               "JOIN (SELECT series, max(obs_date) AS d FROM observations WHERE value IS NOT NULL "
               "GROUP BY series) m ON m.series = o.series AND m.d = o.obs_date ORDER BY o.series"));
   std::vector<LatestObservation> out;
   for (;;) {
-    LW_TRY_ASSIGN(row, st.Step());
+    LW_ASSIGN_OR_RETURN(row, st.Step());
     if (!row) break;
     out.push_back({st.Text(0), st.Text(1), st.OptDouble(2), st.Text(3), st.Text(4)});
   }
@@ -265,22 +262,81 @@ Result<std::vector<LatestObservation>> Store::LatestObservations() {
 }
 
 Result<std::vector<std::pair<std::string, int64_t>>> Store::DeliveryCounts() {
-  LW_TRY_ASSIGN(
+  LW_ASSIGN_OR_RETURN(
       st, db_->Prepare("SELECT status, count(*) FROM deliveries GROUP BY status ORDER BY status"));
   std::vector<std::pair<std::string, int64_t>> out;
   for (;;) {
-    LW_TRY_ASSIGN(row, st.Step());
+    LW_ASSIGN_OR_RETURN(row, st.Step());
     if (!row) break;
     out.emplace_back(st.Text(0), st.Int(1));
   }
   return out;
 }
 
+Result<std::vector<SeriesSummary>> Store::SeriesSummaries() {
+  LW_ASSIGN_OR_RETURN(
+      st, db_->Prepare("SELECT series, unit, count(*), min(obs_date), max(obs_date) FROM "
+                       "observations GROUP BY series ORDER BY series"));
+  std::vector<SeriesSummary> out;
+  for (;;) {
+    LW_ASSIGN_OR_RETURN(row, st.Step());
+    if (!row) break;
+    out.push_back({st.Text(0), st.Text(1), st.Int(2), st.Text(3), st.Text(4)});
+  }
+  return out;
+}
+
+Result<std::vector<StoredObservation>> Store::StoredObservations(const std::string& series,
+                                                                 std::optional<Date> since) {
+  LW_ASSIGN_OR_RETURN(
+      st, db_->Prepare("SELECT obs_date, value, unit, provisional, fetched_at, updated_at FROM "
+                       "observations WHERE series = ?1 AND obs_date >= ?2 ORDER BY obs_date"));
+  LW_ASSIGN_OR_RETURN(
+      rev, db_->Prepare("SELECT old_value, new_value, seen_at FROM observation_revisions WHERE "
+                        "series = ?1 AND obs_date = ?2 ORDER BY id"));
+  st.Bind(1, series).Bind(2, since ? FormatDate(*since) : std::string("0000-00-00"));
+  std::vector<StoredObservation> out;
+  for (;;) {
+    LW_ASSIGN_OR_RETURN(row, st.Step());
+    if (!row) break;
+    StoredObservation o;
+    o.obs_date = st.Text(0);
+    o.value = st.OptDouble(1);
+    o.unit = st.Text(2);
+    o.provisional = st.Int(3) != 0;
+    o.fetched_at = st.Text(4);
+    o.updated_at = st.Text(5);
+    rev.Reset().Bind(1, series).Bind(2, o.obs_date);
+    for (;;) {
+      LW_ASSIGN_OR_RETURN(rrow, rev.Step());
+      if (!rrow) break;
+      o.revisions.push_back({rev.OptDouble(0), rev.OptDouble(1), rev.Text(2)});
+    }
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+Result<bool> Store::HasObservations(const std::string& series) {
+  LW_ASSIGN_OR_RETURN(st, db_->Prepare("SELECT 1 FROM observations WHERE series = ?1 LIMIT 1"));
+  st.Bind(1, series);
+  return st.Step();
+}
+
+Status Store::CheckIntegrity() {
+  LW_ASSIGN_OR_RETURN(st, db_->Prepare("SELECT integrity_check FROM pragma_integrity_check "
+                                       "WHERE integrity_check != 'ok' LIMIT 1"));
+  LW_ASSIGN_OR_RETURN(row, st.Step());
+  if (row) return Status::IoError("integrity check failed: " + st.Text(0));
+  return Status::Ok();
+}
+
+Status Store::Ping() { return db_->QueryInt("SELECT 1").status(); }
+
 Result<PruneStats> Store::Prune(TimePoint before) {
   const std::string cutoff = FormatTime(before);
   PruneStats stats;
-  auto tx = Transaction::Begin(*db_);
-  if (!tx.ok()) return tx.status();
+  LW_ASSIGN_OR_RETURN(tx, Transaction::Begin(*db_));
   // Doomed events: those of alerts resolved before the cutoff, and episode-less events
   // (pending, no_data, ...) evaluated before it.
   const char* kDoomedAlerts =
@@ -291,10 +347,9 @@ Result<PruneStats> Store::Prune(TimePoint before) {
       "OR (alert_id IS NULL AND eval_time < ?1)",
       kDoomedAlerts);
   auto exec = [&](const std::string& sql, int64_t& counter) -> Status {
-    auto st = db_->Prepare(sql);
-    if (!st.ok()) return st.status();
-    st->Bind(1, cutoff);
-    if (auto s = st->Run(); !s.ok()) return s;
+    LW_ASSIGN_OR_RETURN(st, db_->Prepare(sql));
+    st.Bind(1, cutoff);
+    LW_RETURN_IF_ERROR(st.Run());
     counter += db_->Changes();
     return Status::Ok();
   };
@@ -322,7 +377,7 @@ Result<PruneStats> Store::Prune(TimePoint before) {
   if (auto s = exec("DELETE FROM observation_revisions WHERE seen_at < ?1", stats.revisions);
       !s.ok())
     return s;
-  if (auto s = (*tx)->Commit(); !s.ok()) return s;
+  LW_RETURN_IF_ERROR(tx->Commit());
   return stats;
 }
 
@@ -357,9 +412,8 @@ Status Store::BackupTo(const std::string& path) {
   const char* db_file = sqlite3_db_filename(db_->handle(), "main");
   if (db_file != nullptr && *db_file != '\0') {
     if (auto own = OwnFile(db_file, path)) {
-      return Status::InvalidArgument(
-          fmt::format("backup target {} is {} ({}): write the copy to another file", path, *own,
-                      db_file));
+      return Status::InvalidArgument(fmt::format(
+          "backup target {} is {} ({}): write the copy to another file", path, *own, db_file));
     }
   }
   sqlite3* dst = nullptr;

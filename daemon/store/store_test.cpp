@@ -12,6 +12,7 @@
 #include "core/log.h"
 #include "store/alert_json.h"
 #include "store/migrations.h"
+#include "store/testing.h"
 
 namespace liqwatch::store {
 namespace {
@@ -42,7 +43,7 @@ TEST_F(MigrationsTest, FreshDatabaseGetsLatestVersionAndWal) {
   auto store = Store::Open(path_, Store::Mode::kReadWrite);
   ASSERT_TRUE(store.ok()) << store.status().message();
   EXPECT_EQ((*store)->schema_version(), LatestVersion(EmbeddedMigrations()));
-  auto mode = (*store)->db().Prepare("PRAGMA journal_mode");
+  auto mode = TestAccess::Db(**store).Prepare("PRAGMA journal_mode");
   ASSERT_TRUE(mode.ok());
   ASSERT_TRUE(*mode->Step());
   EXPECT_EQ(mode->Text(0), "wal");
@@ -108,7 +109,7 @@ TEST_F(StoreTest, IngestIsIdempotentAndKeepsRevisions) {
   EXPECT_EQ(s3->revised, 1);
   ASSERT_EQ(s3->changed.size(), 1u);
   EXPECT_EQ(*s3->changed[0].value, 4.30);
-  auto rev = store->db().Prepare(
+  auto rev = TestAccess::Db(*store).Prepare(
       "SELECT obs_date, old_value, new_value, seen_at FROM observation_revisions");
   ASSERT_TRUE(*rev->Step());
   EXPECT_EQ(rev->Text(0), "2025-10-29");
@@ -243,7 +244,7 @@ TEST_F(StoreTest, IngestRefusesNonFiniteValuesAndRepeatedDatesKeepingStoredData)
   ASSERT_TRUE(history.ok());
   ASSERT_EQ(history->size(), 1u);
   EXPECT_EQ((*history)[0].value, 4.31);
-  EXPECT_EQ(*store->db().QueryInt("SELECT count(*) FROM observation_revisions"), 0);
+  EXPECT_EQ(*TestAccess::Db(*store).QueryInt("SELECT count(*) FROM observation_revisions"), 0);
 }
 
 // Webhook and Slack URLs carry their token in the path: an error quoting one is scrubbed before
@@ -273,14 +274,18 @@ TEST_F(StoreTest, StoredErrorsAreScrubbedOfRegisteredSecrets) {
   for (const auto& d : deliveries) errors.insert(*d.last_error);
   EXPECT_EQ(errors, (std::set<std::string>{"slack a: POST [redacted]: Connection refused",
                                            "webhook b: POST [redacted]: Connection refused"}));
-  EXPECT_EQ(*store->db().QueryInt("SELECT count(*) FROM deliveries WHERE last_error LIKE "
-                                  "'%StoreTestToken42%'"),
-            0);
-  EXPECT_EQ(*store->db().QueryInt("SELECT count(*) FROM source_health WHERE last_error LIKE "
-                                  "'%StoreTestToken42%'"),
-            0);
+  EXPECT_EQ(
+      *TestAccess::Db(*store).QueryInt("SELECT count(*) FROM deliveries WHERE last_error LIKE "
+                                       "'%StoreTestToken42%'"),
+      0);
+  EXPECT_EQ(
+      *TestAccess::Db(*store).QueryInt("SELECT count(*) FROM source_health WHERE last_error LIKE "
+                                       "'%StoreTestToken42%'"),
+      0);
   // A row written by an older version, served through the JSON view.
-  ASSERT_TRUE(store->db().Exec("UPDATE deliveries SET last_error = 'POST " + hook + ": old'").ok());
+  ASSERT_TRUE(TestAccess::Db(*store)
+                  .Exec("UPDATE deliveries SET last_error = 'POST " + hook + ": old'")
+                  .ok());
   auto old = *store->AlertDeliveries(*due[0].alert_id);
   EXPECT_EQ(boost::json::serialize(DeliveryJson(old[0])).find("StoreTestToken42"),
             std::string::npos);
@@ -379,7 +384,7 @@ TEST_F(StoreTest, HttpValidatorsSurviveReopenPerUrlWithoutCredentials) {
       store->GetHttpValidators("sofr", url + "&observation_start=2025-10-20")->has_value());
   EXPECT_FALSE(store->GetHttpValidators("iorb", url)->has_value());
   // The key is stored redacted: a rotated key finds the same validators.
-  auto stored = store->db().Prepare("SELECT url FROM http_validators");
+  auto stored = TestAccess::Db(*store).Prepare("SELECT url FROM http_validators");
   ASSERT_TRUE(*stored->Step());
   EXPECT_EQ(stored->Text(0),
             "http://h/fred/series/observations?series_id=SOFR&api_key=[redacted]&file_type=json");
@@ -412,7 +417,7 @@ TEST_F(StoreTest, HttpValidatorsKeepTheMostRecentlyUsedUrlsPerSeries) {
 }
 
 int64_t Count(Store& s, const char* table) {
-  return *s.db().QueryInt(std::string("SELECT count(*) FROM ") + table);
+  return *TestAccess::Db(s).QueryInt(std::string("SELECT count(*) FROM ") + table);
 }
 
 // A store method's own transaction becomes a savepoint inside Atomically: the unit commits or
@@ -424,11 +429,11 @@ TEST_F(StoreTest, AtomicallyCommitsOrRollsBackEverythingInside) {
     EXPECT_TRUE(
         store->IngestObservations("sofr", Unit::kPercent, batch, T("2025-10-29T12:00:00Z")).ok());
     EXPECT_TRUE(store->RecordTransition(Fire("2025-10-28", 4.31), {"desk"}).ok());
-    EXPECT_EQ(store->db().transaction_depth(), 1);
+    EXPECT_EQ(TestAccess::Db(*store).transaction_depth(), 1);
     return Status::IoError("step 3 failed");
   });
   EXPECT_EQ(failed.message(), "step 3 failed");
-  EXPECT_EQ(store->db().transaction_depth(), 0);
+  EXPECT_EQ(TestAccess::Db(*store).transaction_depth(), 0);
   for (const char* t : {"observations", "alerts", "alert_events", "deliveries", "rule_state"})
     EXPECT_EQ(Count(*store, t), 0) << t;
 
@@ -436,9 +441,9 @@ TEST_F(StoreTest, AtomicallyCommitsOrRollsBackEverythingInside) {
     EXPECT_TRUE(
         store->IngestObservations("sofr", Unit::kPercent, batch, T("2025-10-29T12:00:00Z")).ok());
     // A nested unit that fails leaves the outer one's writes alone.
-    auto inner = Transaction::Begin(store->db());
+    auto inner = Transaction::Begin(TestAccess::Db(*store));
     EXPECT_TRUE(inner.ok());
-    EXPECT_TRUE(store->db()
+    EXPECT_TRUE(TestAccess::Db(*store)
                     .Exec("INSERT INTO rule_memory (rule, labels, state, severity, "
                           "since_date, breach_count) VALUES ('x', '', 'firing', "
                           "'warning', '2025-10-28', 1)")
@@ -461,7 +466,7 @@ TEST_F(StoreTest, CheckConsistencyNamesEachBrokenRow) {
   auto store = std::move(*Store::Open(path_, Store::Mode::kReadWrite));
   auto fired = store->RecordTransition(Fire("2025-10-28", 4.31), {"desk"});
   ASSERT_TRUE(fired.ok());
-  ASSERT_TRUE(store->db()
+  ASSERT_TRUE(TestAccess::Db(*store)
                   .Exec("INSERT INTO rule_memory (rule, labels, state, severity, "
                         "since_date, breach_count) VALUES ('sofr_above_iorb', '', "
                         "'firing', 'critical', '2025-10-28', 1), ('quiet', '', "
@@ -473,11 +478,12 @@ TEST_F(StoreTest, CheckConsistencyNamesEachBrokenRow) {
 
   // What a kill between the old separate transactions left: the alert closed, the state not;
   // memory ahead of rule_state; a resolved event without its alert.
-  ASSERT_TRUE(store->db().Exec("UPDATE alerts SET state = 'resolved'").ok());
+  ASSERT_TRUE(TestAccess::Db(*store).Exec("UPDATE alerts SET state = 'resolved'").ok());
+  ASSERT_TRUE(TestAccess::Db(*store)
+                  .Exec("UPDATE rule_memory SET state = 'pending' WHERE rule = 'quiet'")
+                  .ok());
   ASSERT_TRUE(
-      store->db().Exec("UPDATE rule_memory SET state = 'pending' WHERE rule = 'quiet'").ok());
-  ASSERT_TRUE(
-      store->db()
+      TestAccess::Db(*store)
           .Exec("INSERT INTO alert_events (alert_id, rule, labels, kind, from_state, to_state, "
                 "severity, "
                 "series, obs_date, eval_time, message) VALUES (NULL, 'ghost', '', 'resolved', "
@@ -498,9 +504,11 @@ TEST_F(StoreTest, CheckConsistencyNamesEachBrokenRow) {
                   "obs_date=2025-10-30"));
 
   // An open alert nobody points at (a second alert opened while the first stayed firing).
-  ASSERT_TRUE(store->db().Exec("UPDATE alerts SET state = 'firing'").ok());
-  ASSERT_TRUE(store->db().Exec("UPDATE rule_state SET alert_id = NULL, state = 'resolved'").ok());
-  ASSERT_TRUE(store->db()
+  ASSERT_TRUE(TestAccess::Db(*store).Exec("UPDATE alerts SET state = 'firing'").ok());
+  ASSERT_TRUE(TestAccess::Db(*store)
+                  .Exec("UPDATE rule_state SET alert_id = NULL, state = 'resolved'")
+                  .ok());
+  ASSERT_TRUE(TestAccess::Db(*store)
                   .Exec("UPDATE rule_memory SET state = 'resolved' WHERE rule = "
                         "'sofr_above_iorb'")
                   .ok());
@@ -509,6 +517,81 @@ TEST_F(StoreTest, CheckConsistencyNamesEachBrokenRow) {
   ASSERT_FALSE(bad->empty());
   EXPECT_EQ((*bad)[0].check, "open_alert_without_firing_state");
   EXPECT_EQ((*bad)[0].detail, "alert_id=1 rule=sofr_above_iorb labels=\"\" rule_state=resolved");
+}
+
+// What `liqwatch series` prints: each stored date with its revisions in recorded order, the
+// series list, and whether a series has anything stored at all.
+TEST_F(TempDb, StoredObservationsCarryTheirRevisions) {
+  auto opened = Store::Open(path_, Store::Mode::kReadWrite);
+  ASSERT_TRUE(opened.ok());
+  auto& store = *opened;
+  std::vector<Observation> batch = {{"sofr", D("2025-10-28"), 4.27, false},
+                                    {"sofr", D("2025-10-29"), 4.29, false}};
+  ASSERT_TRUE(
+      store->IngestObservations("sofr", Unit::kPercent, batch, T("2025-10-30T09:00:00Z")).ok());
+  batch[1].value = 4.30;
+  ASSERT_TRUE(
+      store->IngestObservations("sofr", Unit::kPercent, batch, T("2025-10-31T09:00:00Z")).ok());
+  batch[1].value = std::nullopt;
+  ASSERT_TRUE(
+      store->IngestObservations("sofr", Unit::kPercent, batch, T("2025-11-01T09:00:00Z")).ok());
+
+  auto all = store->StoredObservations("sofr", std::nullopt);
+  ASSERT_TRUE(all.ok()) << all.status().message();
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].obs_date, "2025-10-28");
+  EXPECT_TRUE((*all)[0].revisions.empty());
+  EXPECT_EQ((*all)[1].value, std::nullopt);
+  EXPECT_EQ((*all)[1].unit, "percent");
+  ASSERT_EQ((*all)[1].revisions.size(), 2u);
+  EXPECT_EQ((*all)[1].revisions[0].old_value, 4.29);
+  EXPECT_EQ((*all)[1].revisions[0].new_value, 4.30);
+  EXPECT_EQ((*all)[1].revisions[0].seen_at, "2025-10-31T09:00:00.000Z");
+  EXPECT_EQ((*all)[1].revisions[1].new_value, std::nullopt);
+
+  auto recent = store->StoredObservations("sofr", D("2025-10-29"));
+  ASSERT_EQ(recent->size(), 1u);
+  EXPECT_EQ(recent->front().obs_date, "2025-10-29");
+
+  auto list = store->SeriesSummaries();
+  ASSERT_TRUE(list.ok() && list->size() == 1);
+  EXPECT_EQ(list->front().series, "sofr");
+  EXPECT_EQ(list->front().observations, 2);
+  EXPECT_EQ(list->front().first_date, "2025-10-28");
+  EXPECT_EQ(list->front().last_date, "2025-10-29");
+  EXPECT_TRUE(*store->HasObservations("sofr"));
+  EXPECT_FALSE(*store->HasObservations("sofr_typo"));
+  EXPECT_TRUE(store->CheckIntegrity().ok());
+  EXPECT_TRUE(store->Ping().ok());
+}
+
+// Rule memory round-trips, breach_start only while a breach run lasts; Delete forgets it.
+TEST_F(TempDb, RuleMemoryRoundTrips) {
+  auto opened = Store::Open(path_, Store::Mode::kReadWrite);
+  ASSERT_TRUE(opened.ok());
+  auto& store = *opened;
+  EXPECT_FALSE(*store->GetRuleMemory("r", "k=v"));
+  RuleMemoryRow m;
+  m.state = AlertState::kPending;
+  m.severity = Severity::kCritical;
+  m.since_date = D("2025-10-28");
+  m.breach_count = 2;
+  m.breach_start = D("2025-10-27");
+  m.last_notified = T("2025-10-28T10:00:00Z");
+  m.last_obs = D("2025-10-28");
+  ASSERT_TRUE(store->SaveRuleMemory("r", "k=v", m).ok());
+  auto got = store->GetRuleMemory("r", "k=v");
+  ASSERT_TRUE(got.ok() && *got);
+  EXPECT_EQ((*got)->state, AlertState::kPending);
+  EXPECT_EQ((*got)->severity, Severity::kCritical);
+  EXPECT_EQ((*got)->since_date, D("2025-10-28"));
+  EXPECT_EQ((*got)->breach_count, 2);
+  EXPECT_EQ((*got)->breach_start, D("2025-10-27"));
+  EXPECT_EQ((*got)->last_notified, T("2025-10-28T10:00:00Z"));
+  EXPECT_EQ((*got)->last_obs, D("2025-10-28"));
+  EXPECT_FALSE(*store->GetRuleMemory("r", ""));  // another instance
+  ASSERT_TRUE(store->DeleteRuleMemory("r", "k=v").ok());
+  EXPECT_FALSE(*store->GetRuleMemory("r", "k=v"));
 }
 
 }  // namespace

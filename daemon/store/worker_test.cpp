@@ -6,9 +6,9 @@
 #include <filesystem>
 #include <thread>
 
+#include <gtest/gtest.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <gtest/gtest.h>
 
 namespace liqwatch::store {
 namespace {
@@ -17,8 +17,8 @@ namespace asio = boost::asio;
 namespace fs = std::filesystem;
 
 TEST(StoreWorker, WritesInSubmissionOrderAndResultsComeBackOnTheLoop) {
-  const fs::path dir = fs::temp_directory_path() /
-                       ("liqwatch-worker-" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("liqwatch-worker-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   const std::string path = (dir / "test.db").string();
@@ -40,8 +40,10 @@ TEST(StoreWorker, WritesInSubmissionOrderAndResultsComeBackOnTheLoop) {
       asio::co_spawn(
           io,
           [&, k]() -> asio::awaitable<void> {
-            std::vector<Observation> obs{{.series = "s", .date = first + std::chrono::days(k),
-                                          .value = double(k), .provisional = false}};
+            std::vector<Observation> obs{{.series = "s",
+                                          .date = first + std::chrono::days(k),
+                                          .value = double(k),
+                                          .provisional = false}};
             auto job = [obs](Store& s) {
               return s.IngestObservations("s", Unit::kIndex, obs, TimePoint{}).ok();
             };
@@ -77,8 +79,8 @@ TEST(StoreWorker, WritesInSubmissionOrderAndResultsComeBackOnTheLoop) {
     auto job = [](Store& s) { return s.History("s", std::nullopt); };
     auto history = [&] {
       std::optional<Result<std::vector<Observation>>> out;
-      asio::co_spawn(io, [&]() -> asio::awaitable<void> { out = co_await reader.Run(job); },
-                     asio::detached);
+      asio::co_spawn(
+          io, [&]() -> asio::awaitable<void> { out = co_await reader.Run(job); }, asio::detached);
       io.restart();
       io.run();
       return std::move(*out);

@@ -69,5 +69,62 @@ class CliOps(unittest.TestCase):
             self.assertEqual(lwtest.run_cli("prune", "--db", restored, "--before", "soon").returncode, 2)
 
 
+    def test_alert_filters_read_the_same_in_cli_and_api(self):
+        """`liqwatch alerts` and GET /api/v1/alerts share one filter parser: the same filters
+        select the same alerts, and a bad value is refused with the same words, named the way
+        each side spells it (--state / state)."""
+        with lwtest.Scratch(self) as tmp:
+            st = apitest.Stack(tmp)
+            st.run_episode()
+            db = st.db
+            for filters in [{}, {"state": "resolved"}, {"state": "firing"},
+                            {"since": "2000-01-01", "severity": "warning", "limit": "1"},
+                            {"until": "2000-01-01"}, {"rule": "sofr_above_4_30", "text": "SOFR"}]:
+                with self.subTest(filters):
+                    args = [a for k, v in filters.items() for a in (f"--{k}", v)]
+                    query = "&".join(f"{k}={v}" for k, v in filters.items())
+                    self.assertEqual(
+                        lwtest.cli_json("alerts", "--db", db, "--format", "json", *args),
+                        st.get("/api/v1/alerts?" + query).json()["alerts"])
+            for key, value in [("state", "open"), ("severity", "fatal"), ("since", "yesterday"),
+                               ("limit", "0")]:
+                with self.subTest(key=key, value=value):
+                    api = st.get(f"/api/v1/alerts?{key}={value}")
+                    self.assertEqual(api.status, 400)
+                    message = api.json()["error"]["message"]
+                    self.assertTrue(message.startswith(f"{key}: "), message)
+                    cli = lwtest.run_cli("alerts", "--db", db, f"--{key}", value)
+                    self.assertEqual(cli.returncode, 2, cli.stderr)
+                    problem = message[len(key) + 2:]
+                    if key == "limit":  # the CLI has no upper bound
+                        problem = "expected a positive number"
+                    self.assertEqual(cli.stderr.strip(), f"liqwatch alerts: --{key}: {problem}")
+
+    def test_every_database_command_fails_the_same_way(self):
+        """One scaffold opens the database for every command: a missing file is exit 1 with
+        `liqwatch CMD: ...`; a --format the command does not print is exit 2."""
+        with lwtest.Scratch(self) as tmp:
+            missing = str(tmp.path / "missing.db")
+            # The read-only ones (ack, prune, silence add/expire create the database they write).
+            for cmd in [["alerts"], ["alerts", "show", "1"], ["status"], ["series"],
+                        ["silence", "list"], ["backup", "--to", str(tmp.path / "b.db")]]:
+                with self.subTest(cmd):
+                    r = lwtest.run_cli(*cmd, "--db", missing)
+                    self.assertEqual(r.returncode, 1, r.stderr)
+                    name = " ".join(c for c in cmd[:2] if not c[0].isdigit() and c[0] != "-")
+                    self.assertTrue(r.stderr.startswith(f"liqwatch {name}: "), r.stderr)
+                    self.assertIn("missing.db", r.stderr)
+            for cmd, expected in [(["alerts"], "table, json or csv"),
+                                  (["alerts", "show", "1"], "table or json"),
+                                  (["status"], "table, json or csv"),
+                                  (["series"], "table, json or csv"),
+                                  (["silence", "list"], "table, json or csv")]:
+                with self.subTest(cmd):
+                    r = lwtest.run_cli(*cmd, "--db", missing, "--format", "xml")
+                    self.assertEqual(r.returncode, 2, r.stderr)
+                    self.assertIn(f"unknown --format 'xml', expected {expected}", r.stderr)
+            self.assertFalse(Path(missing).exists())
+
+
 if __name__ == "__main__":
     unittest.main()

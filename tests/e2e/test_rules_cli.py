@@ -95,7 +95,7 @@ class RulesCommand(unittest.TestCase):
             self.assertIn("missing.db", missing.stderr)
             bad = lwtest.run_cli("rules", "--config", str(cfg), "--format", "csv")
             self.assertEqual(bad.returncode, 2)
-            self.assertIn("--format must be table or json", bad.stderr)
+            self.assertIn("liqwatch rules: unknown --format 'csv', expected table or json", bad.stderr)
 
 
 if __name__ == "__main__":
