@@ -26,7 +26,7 @@ Result<int> EvaluateThresholdRules(store::Store& s, const config::Config& c,
     if (!prev.ok()) return prev.status();
     std::vector<const Observation*> todo;
     for (const auto& o : changed) {
-      if (!o.value) continue;
+      if (!o.value || (o.provisional && !series.alert_on_provisional)) continue;
       // A rule never evaluated starts at the newest value: history is for backtests, not pages.
       if (*prev && (*prev)->last_obs_date && FormatDate(o.date) < *(*prev)->last_obs_date) continue;
       todo.push_back(&o);

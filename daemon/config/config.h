@@ -45,9 +45,14 @@ struct SourceConfig {
   // html_table / csv / json: where the page is (base_url + path) and how to read it. Unset
   // keys keep the parser's defaults (or the preset's). See docs/sources.md.
   std::string path;
-  std::string preset;  // html_table: farside_btc
+  std::string preset;  // html_table: farside_btc, farside_eth, ici_etf_flows
+  // Extra request headers (User-Agent, Accept, an API token), in config order. A value written
+  // as a secret reference (${env:..}, ${file:..}, ${cred:..}) is resolved and registered with
+  // the log scrubber: it never appears in logs, errors or the API.
+  std::vector<std::pair<std::string, std::string>> headers;
   std::optional<std::string> table_xpath, header_rows_xpath, rows_xpath;
   std::optional<int> header_row;
+  std::optional<bool> dates_in_header;     // html_table: dates across the header row
   std::optional<std::string> date_column;  // html_table: 0-based index; csv: header name
   std::optional<std::string> date_format;
   std::optional<std::string> rows_pointer, date_pointer;  // json
@@ -76,6 +81,9 @@ struct SeriesConfig {
   std::vector<ReleaseWindow> windows;  // release windows (polled at their interval)
   double jitter = 0.1;                 // fraction of the delay, +-
   std::optional<Duration> max_age;     // rules: an older latest value counts as missing (7d)
+  // Rules read a provisional value (Farside's newest row before every fund reported) only
+  // when this is set; by default they wait until the row is final (store: provisional 0).
+  bool alert_on_provisional = false;
   Position pos;
 };
 
@@ -107,11 +115,11 @@ struct EmailConfig {
 
 // type alertmanager (docs/notifications.md): every URL receives every alert.
 struct AlertmanagerConfig {
-  std::vector<std::string> urls;            // base URLs of the replicas (secrets resolved)
-  Duration resend_interval{};               // re-post firing alerts; < Alertmanager's resolve_timeout
-  std::string dashboard_url;                // generatorURL base; empty = no link
-  std::optional<std::string> username;      // basic auth (a secret reference is allowed)
-  std::optional<std::string> password;      // basic auth password (a secret)
+  std::vector<std::string> urls;        // base URLs of the replicas (secrets resolved)
+  Duration resend_interval{};           // re-post firing alerts; < Alertmanager's resolve_timeout
+  std::string dashboard_url;            // generatorURL base; empty = no link
+  std::optional<std::string> username;  // basic auth (a secret reference is allowed)
+  std::optional<std::string> password;  // basic auth password (a secret)
   std::optional<std::string> bearer_token;  // Authorization: Bearer (a secret)
   std::string ca_file;                      // CA bundle for https; empty = system
 };
@@ -126,9 +134,9 @@ struct NotifierConfig {
   bool deliver_after_silence = true;          // still firing when a silence ends: deliver
   int rate_limit_count = 0;                   // rate_limit: N/PERIOD; 0 = unlimited
   Duration rate_limit_period{};
-  Duration group_wait{};         // slack/email: group alerts opening within it
-  std::string message_template;  // optional {{placeholder}} text (notify/template.h)
-  EmailConfig email;             // type email
+  Duration group_wait{};            // slack/email: group alerts opening within it
+  std::string message_template;     // optional {{placeholder}} text (notify/template.h)
+  EmailConfig email;                // type email
   AlertmanagerConfig alertmanager;  // type alertmanager
   Position pos;
 };
