@@ -292,16 +292,16 @@ TEST(RulesConfig, AmbiguousOrWrongThresholdUnitIsAnErrorAtItsPlace) {
   EXPECT_THAT(
       Errors(r),
       ::testing::ElementsAre(
-          "t.yaml:11:52: rules[0].threshold: '-500' is ambiguous: series 'btc_flow' is "
+          "t.yaml:10:53: rules[0].threshold: '-500' is ambiguous: series 'btc_flow' is "
           "published in usd_mn but a threshold is compared in usd_bn (-500 would mean "
           "-$500.0bn); write the unit: -500mn (usd_mn as published) or -500bn",
-          "t.yaml:12:50: rules[1].threshold: '50' is ambiguous: series 'oas_bp' is published in "
+          "t.yaml:11:51: rules[1].threshold: '50' is ambiguous: series 'oas_bp' is published in "
           "bp but a threshold is compared in percent (50 would mean 50.00%); write the unit: "
           "50bp (bp as published) or 50%",
-          "t.yaml:13:48: rules[2].threshold: '4.3bn' is money but series 'sofr' is rate (percent)",
-          "t.yaml:14:52: rules[3].threshold: expected a number, found '-$500mn' (write the unit "
+          "t.yaml:12:49: rules[2].threshold: '4.3bn' is money but series 'sofr' is rate (percent)",
+          "t.yaml:13:53: rules[3].threshold: expected a number, found '-$500mn' (write the unit "
           "after the number, without '$': -500mn)",
-          "t.yaml:15:52: rules[4].threshold: unknown unit 'm' in '-500m', expected a number with "
+          "t.yaml:14:53: rules[4].threshold: unknown unit 'm' in '-500m', expected a number with "
           "an optional unit: 4.3%, 10bp, 500mn, 25bn, 1tn"));
 }
 
@@ -319,11 +319,11 @@ rules:
   EXPECT_FALSE(r.config);
   EXPECT_THAT(Errors(r),
               ::testing::ElementsAre(
-                  "t.yaml:13:34: rules[0].expr: '-500' is ambiguous next to btc_flow (published "
+                  "t.yaml:12:32: rules[0].expr: '-500' is ambiguous next to btc_flow (published "
                   "in usd_mn, compared in USD bn): write the unit, e.g. -500mn",
-                  "t.yaml:14:31: rules[1].expr: '-2000' is ambiguous next to flow5 (published "
+                  "t.yaml:13:29: rules[1].expr: '-2000' is ambiguous next to flow5 (published "
                   "in usd_mn, compared in USD bn): write the unit, e.g. -2000mn",
-                  "t.yaml:15:41: rules[2].expr: '50' is ambiguous next to oas_bp (published in "
+                  "t.yaml:14:44: rules[2].expr: '50' is ambiguous next to oas_bp (published in "
                   "bp, compared in percent): write the unit, e.g. 50bp"));
 }
 

@@ -647,10 +647,11 @@ class Compiler {
     auto unit = ParseUnit(spec.published_unit);
     std::string_view suffix = unit.ok() ? SuffixOf(*unit) : "";
     if (suffix.empty()) suffix = money ? "bn" : "%";
-    return Fail(n.column, fmt::format("'{}' is ambiguous next to {} (published in {}, compared in "
-                                      "{}): write the unit, e.g. {}{}",
-                                      written, spec.id, spec.published_unit,
-                                      money ? "USD bn" : "percent", written, suffix));
+    return Fail(n.text_begin + 1,
+                fmt::format("'{}' is ambiguous next to {} (published in {}, compared in "
+                            "{}): write the unit, e.g. {}{}",
+                            written, spec.id, spec.published_unit, money ? "USD bn" : "percent",
+                            written, suffix));
   }
 
   int MakeBinary(const Token& op_token, int lhs, int rhs) {
