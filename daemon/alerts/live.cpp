@@ -20,6 +20,13 @@ void Need(const config::RuleSet& rs, int index, std::set<int>& fetched) {
   }
 }
 
+// True for a provisional observation of a series that does not say alert_on_provisional.
+bool WithheldFromRules(const config::Config& c, const Observation& o) {
+  if (!o.provisional) return false;
+  const config::SeriesConfig* s = c.FindSeries(o.series);
+  return s == nullptr || !s->alert_on_provisional;
+}
+
 Result<expr::InMemoryHistory> LoadHistory(store::Store& s, const config::Config& c,
                                           const std::set<int>& needed) {
   const config::RuleSet& rs = *c.rule_set;
@@ -30,7 +37,7 @@ Result<expr::InMemoryHistory> LoadHistory(store::Store& s, const config::Config&
     if (!h.ok()) return h.status();
     auto& pts = data[id];
     for (const auto& o : *h)
-      if (o.value) pts.push_back({o.date, *o.value});
+      if (o.value && !WithheldFromRules(c, o)) pts.push_back({o.date, *o.value});
   }
   return BuildHistory(rs, c, data);
 }
@@ -102,8 +109,10 @@ Result<int> EvaluateRules(store::Store& s, const config::Config& c, const std::s
     }
   }
   std::vector<Date> dates;
+  // A provisional value is not judged (nor is its date marked judged): the rule waits for the
+  // final value, which the store reports as changed when the row completes.
   for (const auto& o : changed)
-    if (o.value) dates.push_back(o.date);
+    if (o.value && !WithheldFromRules(c, o)) dates.push_back(o.date);
   std::sort(dates.begin(), dates.end());
   dates.erase(std::unique(dates.begin(), dates.end()), dates.end());
   if (todo_targets.empty() || dates.empty()) return 0;

@@ -45,9 +45,14 @@ struct SourceConfig {
   // html_table / csv / json: where the page is (base_url + path) and how to read it. Unset
   // keys keep the parser's defaults (or the preset's). See docs/sources.md.
   std::string path;
-  std::string preset;  // html_table: farside_btc
+  std::string preset;  // html_table: farside_btc, farside_eth, ici_etf_flows
+  // Extra request headers (User-Agent, Accept, an API token), in config order. A value written
+  // as a secret reference (${env:..}, ${file:..}, ${cred:..}) is resolved and registered with
+  // the log scrubber: it never appears in logs, errors or the API.
+  std::vector<std::pair<std::string, std::string>> headers;
   std::optional<std::string> table_xpath, header_rows_xpath, rows_xpath;
   std::optional<int> header_row;
+  std::optional<bool> dates_in_header;     // html_table: dates across the header row
   std::optional<std::string> date_column;  // html_table: 0-based index; csv: header name
   std::optional<std::string> date_format;
   std::optional<std::string> rows_pointer, date_pointer;  // json
@@ -76,6 +81,9 @@ struct SeriesConfig {
   std::vector<ReleaseWindow> windows;  // release windows (polled at their interval)
   double jitter = 0.1;                 // fraction of the delay, +-
   std::optional<Duration> max_age;     // rules: an older latest value counts as missing (7d)
+  // Rules read a provisional value (Farside's newest row before every fund reported) only
+  // when this is set; by default they wait until the row is final (store: provisional 0).
+  bool alert_on_provisional = false;
   Position pos;
 };
 

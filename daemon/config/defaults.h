@@ -18,7 +18,7 @@ inline constexpr std::string_view kListen = "127.0.0.1:9464";
 inline constexpr std::string_view kLogLevel = "info";
 // Input files are read whole and must be regular files of at most this size (a config pointed
 // at /dev/zero or a multi-gigabyte file is an error, not a hang).
-inline constexpr std::size_t kMaxConfigBytes = 1u << 20;  // 1 MiB: the config file
+inline constexpr std::size_t kMaxConfigBytes = 1u << 20;   // 1 MiB: the config file
 inline constexpr std::size_t kMaxSecretBytes = 64u << 10;  // 64 KiB: a ${file:}/${cred:} secret
 inline constexpr int kMaxForObservations = 100000;         // rules: `for: N` observations
 inline constexpr std::string_view kUserAgent =
@@ -51,9 +51,18 @@ inline constexpr SourceTypeDefaults kSourceTypes[] = {
     {"csv", "", "", 1.0},         // base_url required
     {"json", "", "", 1.0},        // base_url required
 };
-// html_table presets: base URL and path of the page.
-inline constexpr std::string_view kFarsideBaseUrl = "https://farside.co.uk";
-inline constexpr std::string_view kFarsideBtcPath = "/btc/";
+// html_table presets: base URL and path of the page (how each is read:
+// sources/formats/html_table.h).
+struct HtmlPreset {
+  std::string_view name;
+  std::string_view base_url;
+  std::string_view path;
+};
+inline constexpr HtmlPreset kHtmlPresets[] = {
+    {"farside_btc", "https://farside.co.uk", "/btc/"},
+    {"farside_eth", "https://farside.co.uk", "/eth/"},
+    {"ici_etf_flows", "https://www.ici.org", "/research/stats/etf_flows"},
+};
 
 // First poll of a series with nothing stored: how far back to ask (NY Fed, Treasury).
 inline constexpr int kInitialLookbackDays = 730;

@@ -1,6 +1,7 @@
 // LoadConfig: YAML -> validated Config. Structure: one function per section, each reading with
 // the strict YamlReader, then a cross-reference pass.
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <set>
 #include <tuple>
@@ -148,6 +149,56 @@ void ReadTopLevel(YamlReader& r, const YAML::Node& root, Config& c, HttpDefaults
   }
 }
 
+// `headers:` of a source: a map of header name to value. Names are HTTP tokens; headers the
+// client owns (Host, Content-Length, conditional GET, encoding) are refused. A value that is a
+// secret reference is resolved (and so registered with the log scrubber); errors name the
+// header, never a resolved value.
+void ReadHeaders(YamlReader& r, const YAML::Node& n, const std::string& path, SourceConfig& s) {
+  const YAML::Node h = n["headers"];
+  if (!h) return;
+  if (!h.IsMap()) {
+    r.Error(h, fmt::format("{}.headers: expected a mapping of header name to value, e.g. "
+                           "{{User-Agent: \"Mozilla/5.0 ...\", Accept: text/html}}",
+                           path));
+    return;
+  }
+  static constexpr std::string_view kOwned[] = {"host",
+                                                "content-length",
+                                                "if-none-match",
+                                                "if-modified-since",
+                                                "accept-encoding",
+                                                "transfer-encoding"};
+  for (const auto& kv : h) {
+    const std::string name = kv.first.as<std::string>("");
+    const std::string where = fmt::format("{}.headers.{}", path, name);
+    const bool token = !name.empty() && std::all_of(name.begin(), name.end(), [](unsigned char ch) {
+      return std::isalnum(ch) ||
+             std::string_view("!#$%&'*+-.^_`|~").find(char(ch)) != std::string_view::npos;
+    });
+    std::string lower = name;
+    for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (!token) {
+      r.Error(kv.first, fmt::format("{}: '{}' is not an HTTP header name", where, name));
+      continue;
+    }
+    if (std::find(std::begin(kOwned), std::end(kOwned), lower) != std::end(kOwned)) {
+      r.Error(kv.first, fmt::format("{}: set by liqwatch itself, it cannot be configured", where));
+      continue;
+    }
+    // Only a reference is a secret: a literal User-Agent registered with the scrubber would
+    // blank that text in every log line.
+    auto value = kv.second.IsScalar() && kv.second.Scalar().find("${") != std::string::npos
+                     ? r.Secret(h, name.c_str(), path + ".headers", true)
+                     : r.String(h, name.c_str(), path + ".headers", true);
+    if (!value) continue;
+    if (value->find_first_of("\r\n") != std::string::npos) {
+      r.Error(kv.second, fmt::format("{}: the value contains a line break", where));
+      continue;
+    }
+    s.headers.emplace_back(name, std::move(*value));
+  }
+}
+
 // Type-specific keys of a source; a key that does not apply to the type is an error.
 void ReadSourceOptions(YamlReader& r, const YAML::Node& n, const std::string& path,
                        SourceConfig& s) {
@@ -164,6 +215,7 @@ void ReadSourceOptions(YamlReader& r, const YAML::Node& n, const std::string& pa
       {"header_rows_xpath", {"html_table"}},
       {"header_row", {"html_table"}},
       {"rows_xpath", {"html_table"}},
+      {"dates_in_header", {"html_table"}},
       {"date_column", {"html_table", "csv"}},
       {"date_format", {"html_table", "csv", "json"}},
       {"rows_pointer", {"json"}},
@@ -197,6 +249,7 @@ void ReadSourceOptions(YamlReader& r, const YAML::Node& n, const std::string& pa
     else
       s.header_row = static_cast<int>(*v);
   }
+  s.dates_in_header = r.Bool(n, "dates_in_header", path, false);
   s.date_column = r.String(n, "date_column", path, false);
   if (s.date_column && s.type == "html_table" &&
       (s.date_column->empty() || s.date_column->size() > kMaxIndexDigits ||
@@ -287,11 +340,12 @@ void ReadSources(YamlReader& r, const YAML::Node& node, const HttpDefaults& http
     std::string path = "sources." + s.name;
     s.pos = YamlReader::PositionOf(kv.first);
     if (!r.CheckMap(n, path,
-                    {"type",         "base_url",    "graph_url",           "api_key",
-                     "timeout",      "max_body",    "requests_per_second", "path",
-                     "preset",       "table_xpath", "header_rows_xpath",   "header_row",
-                     "rows_xpath",   "date_column", "date_format",         "rows_pointer",
-                     "date_pointer", "delimiter",   "skip_lines",          "redirect_hosts"}))
+                    {"type",         "base_url",       "graph_url",           "api_key",
+                     "timeout",      "max_body",       "requests_per_second", "path",
+                     "preset",       "table_xpath",    "header_rows_xpath",   "header_row",
+                     "rows_xpath",   "date_column",    "date_format",         "rows_pointer",
+                     "date_pointer", "delimiter",      "skip_lines",          "redirect_hosts",
+                     "headers",      "dates_in_header"}))
       continue;
     auto type = r.String(n, "type", path, true);
     if (!type) continue;
@@ -305,15 +359,20 @@ void ReadSources(YamlReader& r, const YAML::Node& node, const HttpDefaults& http
     s.preset = r.String(n, "preset", path, false).value_or("");
     std::string default_base(d->base_url);
     if (!s.preset.empty()) {
-      if (s.type != "html_table" || s.preset != "farside_btc") {
+      const defaults::HtmlPreset* preset = nullptr;
+      for (const auto& p : defaults::kHtmlPresets)
+        if (p.name == s.preset) preset = &p;
+      if (s.type != "html_table" || preset == nullptr) {
         r.Error(n["preset"], fmt::format("{}.preset: unknown preset '{}' for type {}, expected "
-                                         "farside_btc (type html_table)",
+                                         "farside_btc, farside_eth or ici_etf_flows (type "
+                                         "html_table)",
                                          path, s.preset, s.type));
       } else {
-        default_base = std::string(defaults::kFarsideBaseUrl);
-        s.path = std::string(defaults::kFarsideBtcPath);
+        default_base = std::string(preset->base_url);
+        s.path = std::string(preset->path);
       }
     }
+    ReadHeaders(r, n, path, s);
     ReadSourceOptions(r, n, path, s);
     if (default_base.empty() && !n["base_url"]) {
       r.Error(n, fmt::format("{}: missing required key 'base_url' (type {} has no default URL)",
@@ -361,7 +420,7 @@ void ReadSeries(YamlReader& r, const YAML::Node& node, Config& c) {
   ForEachListItem(r, node, "series", [&](const YAML::Node& n, const std::string& path) {
     if (!r.CheckMap(n, path,
                     {"id", "source", "remote_id", "unit", "interval", "description", "max_age",
-                     "field", "windows", "jitter"}))
+                     "field", "windows", "jitter", "alert_on_provisional"}))
       return;
     SeriesConfig s;
     s.pos = YamlReader::PositionOf(n);
@@ -375,6 +434,7 @@ void ReadSeries(YamlReader& r, const YAML::Node& node, Config& c) {
     s.field = r.String(n, "field", path, false).value_or("");
     ReadWindows(r, n["windows"], path, s);
     s.jitter = r.Number(n, "jitter", path, false).value_or(defaults::kPollJitter);
+    s.alert_on_provisional = r.Bool(n, "alert_on_provisional", path, false).value_or(false);
     if (s.jitter < 0 || s.jitter >= 1)
       r.Error(n["jitter"], fmt::format("{}.jitter: expected a fraction in [0, 1)", path));
     if (unit) {
@@ -434,7 +494,7 @@ void ReadRules(YamlReader& r, const YAML::Node& node, const RuleSet& rs, Config&
     auto name = ReadRuleCommon(r, n, path, rule);
     auto series = r.String(n, "series", path, true);
     auto op = r.String(n, "op", path, true);
-    auto threshold = r.Number(n, "threshold", path, true);
+    auto threshold = ReadThreshold(r, n, path, series ? c.FindSeries(*series) : nullptr);
     bool op_ok = false;
     if (op) {
       for (auto cmp : {Comparison::kGreater, Comparison::kGreaterEqual, Comparison::kLess,

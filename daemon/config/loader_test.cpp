@@ -80,7 +80,8 @@ TEST(ConfigLoader, RejectsUnknownKeyWithPosition) {
       ::testing::ElementsAre(
           TestData("bad_unknown_key.yaml") +
           ":9:5: series[0]: unknown key 'intervall', expected one of id, "
-          "source, remote_id, unit, interval, description, max_age, field, windows, jitter"));
+          "source, remote_id, unit, interval, description, max_age, field, windows, jitter, "
+          "alert_on_provisional"));
 }
 
 TEST(ConfigLoader, ReportsUnknownSeriesAndNotifier) {
@@ -154,6 +155,62 @@ notifiers:
             "slack desk: POST [redacted]: refused; key=[redacted]");
 }
 
+// Request headers: literal values as written (not treated as secrets), references resolved and
+// scrubbed; names the client owns, bad names and line breaks are errors at their place.
+TEST(ConfigLoader, SourceHeadersLiteralAndSecret) {
+  setenv("LIQWATCH_TEST_HEADER_TOKEN", "hdr-secret-5a1f", 1);
+  auto r = LoadConfigFromString(R"y(sources:
+  farside:
+    type: html_table
+    preset: farside_eth
+    headers: {User-Agent: "Mozilla/5.0 (desk)", Accept: text/html,
+              X-Token: "${env:LIQWATCH_TEST_HEADER_TOKEN}"
+}
+series:
+  - {id: eth, source: farside, remote_id: Total, unit: usd_mn, alert_on_provisional: true}
+)y",
+                                "t.yaml");
+  ASSERT_TRUE(r.config) << ::testing::PrintToString(Errors(r));
+  const auto& src = r.config->sources[0];
+  EXPECT_EQ(src.base_url, "https://farside.co.uk");
+  EXPECT_EQ(src.path, "/eth/");
+  using H = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(src.headers, (H{{"User-Agent", "Mozilla/5.0 (desk)"},
+                            {"Accept", "text/html"},
+                            {"X-Token", "hdr-secret-5a1f"}}));
+  EXPECT_TRUE(r.config->series[0].alert_on_provisional);
+  EXPECT_EQ(ScrubSecrets("sent X-Token: hdr-secret-5a1f as text/html"),
+            "sent X-Token: [redacted] as text/html");
+
+  unsetenv("LIQWATCH_TEST_HEADER_UNSET");
+  auto bad = LoadConfigFromString(R"y(sources:
+  farside:
+    type: html_table
+    preset: farside_btc
+    headers: {Host: evil.example, "Bad Name": x, X-Key: "${env:LIQWATCH_TEST_HEADER_UNSET}"}
+  ici: {type: html_table, preset: ici_etf_flow}
+series:
+  - {id: btc, source: farside, remote_id: Total, unit: usd_mn, alert_on_provisional: maybe}
+)y",
+                                  "t.yaml");
+  EXPECT_FALSE(bad.config);
+  EXPECT_THAT(Errors(bad),
+              ::testing::ElementsAre(
+                  "t.yaml:5:15: sources.farside.headers.Host: set by liqwatch itself, it cannot "
+                  "be configured",
+                  "t.yaml:5:35: sources.farside.headers.Bad Name: 'Bad Name' is not an HTTP "
+                  "header name",
+                  "t.yaml:5:57: sources.farside.headers.X-Key: environment variable "
+                  "LIQWATCH_TEST_HEADER_UNSET is not set",
+                  "t.yaml:6:8: sources.ici: missing required key 'base_url' (type html_table "
+                  "has no default URL)",
+                  "t.yaml:6:35: sources.ici.preset: unknown preset 'ici_etf_flow' for type "
+                  "html_table, expected farside_btc, farside_eth or ici_etf_flows (type "
+                  "html_table)",
+                  "t.yaml:8:86: series[0].alert_on_provisional: expected true or false, found "
+                  "'maybe'"));
+}
+
 // backtest, test-rules and rules send nothing: they load a config without reading its secret
 // references, so a rule file is checked in CI without the daemon's secrets.
 TEST(ConfigLoader, SkippedSecretReferencesStayUnread) {
@@ -192,8 +249,10 @@ TEST(ConfigLoader, YamlSyntaxErrorHasPosition) {
 
 TEST(ConfigLoader, MissingFileIsAnError) {
   auto r = LoadConfig("/nonexistent/liqwatch.yaml");
-  EXPECT_THAT(Errors(r),
-              ::testing::ElementsAre("/nonexistent/liqwatch.yaml: config file cannot be read: No such file or directory"));
+  EXPECT_THAT(
+      Errors(r),
+      ::testing::ElementsAre(
+          "/nonexistent/liqwatch.yaml: config file cannot be read: No such file or directory"));
 }
 
 // Out-of-range indexes are config errors, not undefined casts (header_row: 1e300,

@@ -191,12 +191,7 @@ std::vector<std::string> UnknownPlaceholders(const std::string& t) {
 
 bool Bool(YamlReader& r, const YAML::Node& n, const char* key, const std::string& path,
           bool fallback) {
-  auto v = r.String(n, key, path, false);
-  if (!v) return fallback;
-  if (*v == "true" || *v == "yes" || *v == "on") return true;
-  if (*v == "false" || *v == "no" || *v == "off") return false;
-  r.Error(n[key], fmt::format("{}.{}: expected true or false, found '{}'", path, key, *v));
-  return fallback;
+  return r.Bool(n, key, path, false).value_or(fallback);
 }
 
 }  // namespace
@@ -231,16 +226,16 @@ void ReadNotifiers(YamlReader& r, const YAML::Node& node, Config& c) {
           {"type", "url", "timeout", "send_resolved", "deliver_after_silence", "rate_limit",
            "template", "group_wait", "from", "to", "username", "password", "starttls", "ca_file"});
     } else if (type == "alertmanager") {
-      checked = r.CheckMap(n, path,
-                           {"type", "urls", "timeout", "send_resolved", "deliver_after_silence",
-                            "rate_limit", "resend_interval", "dashboard_url", "username",
-                            "password", "bearer_token", "ca_file"});
+      checked = r.CheckMap(
+          n, path,
+          {"type", "urls", "timeout", "send_resolved", "deliver_after_silence", "rate_limit",
+           "resend_interval", "dashboard_url", "username", "password", "bearer_token", "ca_file"});
     } else {
-      if (!r.CheckMap(n, path,
-                      {"type", "url", "timeout", "send_resolved", "deliver_after_silence",
-                       "rate_limit", "template", "group_wait", "secret", "from", "to", "username",
-                       "password", "starttls", "ca_file", "urls", "resend_interval",
-                       "dashboard_url", "bearer_token"}))
+      if (!r.CheckMap(
+              n, path,
+              {"type", "url", "timeout", "send_resolved", "deliver_after_silence", "rate_limit",
+               "template", "group_wait", "secret", "from", "to", "username", "password", "starttls",
+               "ca_file", "urls", "resend_interval", "dashboard_url", "bearer_token"}))
         continue;
       auto t = r.String(n, "type", path, true);
       if (t) {

@@ -79,11 +79,60 @@ std::set<int> RuleSet::FetchedInputs(const RuleInstance& instance) const {
   return out;
 }
 
+std::optional<double> ReadThreshold(YamlReader& r, const YAML::Node& rule, const std::string& path,
+                                    const SeriesConfig* series) {
+  auto text = r.String(rule, "threshold", path, true);
+  if (!text) return std::nullopt;
+  const YAML::Node at = rule["threshold"];
+  const std::string key = path + ".threshold";
+  double v = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
+  if (ec != std::errc() || !std::isfinite(v)) {  // nan, inf, "high", "-$500mn"
+    r.Error(at, fmt::format("{}: expected a number, found '{}'{}", key, *text,
+                            text->find('$') != std::string::npos
+                                ? " (write the unit after the number, without '$': -500mn)"
+                                : ""));
+    return std::nullopt;
+  }
+  const std::string_view suffix(end, static_cast<size_t>(text->data() + text->size() - end));
+  if (series == nullptr) return v;
+  const Dimension dim = DimensionOf(series->unit);
+  const std::string canonical(UnitName(CanonicalUnit(dim)));
+  if (suffix.empty()) {
+    if (v == 0 || series->unit == CanonicalUnit(dim)) return v;
+    const std::string_view own = SuffixOf(series->unit);
+    const std::string as_published =
+        own.empty() ? ""
+                    : fmt::format("{}{} ({} as published) or ", *text, own, UnitName(series->unit));
+    r.Error(at,
+            fmt::format("{}: '{}' is ambiguous: series '{}' is published in {} but a threshold "
+                        "is compared in {} ({} would mean {}); write the unit: {}{}{}",
+                        key, *text, series->id, UnitName(series->unit), canonical, *text,
+                        FormatValue(v, dim), as_published, *text, SuffixOf(CanonicalUnit(dim))));
+    return std::nullopt;
+  }
+  auto unit = QuantitySuffix(suffix);
+  if (!unit) {
+    r.Error(at, fmt::format("{}: unknown unit '{}' in '{}', expected a number with an optional "
+                            "unit: 4.3%, 10bp, 500mn, 25bn, 1tn",
+                            key, suffix, *text));
+    return std::nullopt;
+  }
+  if (unit->dimension != dim) {
+    r.Error(at, fmt::format("{}: '{}' is {} but series '{}' is {} ({})", key, *text,
+                            DimensionName(unit->dimension), series->id, DimensionName(dim),
+                            UnitName(series->unit)));
+    return std::nullopt;
+  }
+  return v * unit->to_canonical;
+}
+
 void ReadDerived(YamlReader& r, const YAML::Node& node, const Config& c, RuleSet& rs) {
   for (const auto& s : c.series) {
     expr::SeriesSpec spec;
     spec.id = s.id;
     spec.dimension = DimensionOf(s.unit);
+    if (s.unit != CanonicalUnit(spec.dimension)) spec.published_unit = UnitName(s.unit);
     if (s.max_age) {
       if (auto d = MaxAgeDays(*s.max_age)) spec.max_age = *d;
     }
@@ -388,8 +437,12 @@ void CompileThresholdRules(YamlReader& r, Config& c) {
     if (rule.expr) continue;
     const auto index = rs.catalog.Find(rule.series);
     if (!index) continue;  // an unknown series: the cross-check reported it
-    const std::string text =
-        fmt::format("{} {} {}", rule.series, ComparisonText(rule.op), DecimalText(rule.threshold));
+    // The canonical threshold with its canonical unit written out: a bare number on a series
+    // published in another unit (usd_mn, bp) is refused as ambiguous by the compiler.
+    const Dimension dim = rs.catalog.spec(*index).dimension;
+    const char* unit = dim == Dimension::kMoney ? "bn" : dim == Dimension::kRate ? "%" : "";
+    const std::string text = fmt::format("{} {} {}{}", rule.series, ComparisonText(rule.op),
+                                         DecimalText(rule.threshold), unit);
     expr::CompileError err;
     auto prog = expr::Compile(text, rs.catalog, &err);
     if (!prog.ok()) {  // cannot happen for a known series; said rather than dropped

@@ -124,6 +124,18 @@ struct RuleSet {
 // chain (a = x + y; b = a * 2; c = b - a is a chain of 3).
 inline constexpr int kMaxDerivedChain = 16;
 
+// A threshold rule's `threshold`, in the canonical unit of `series`' dimension (what the rule
+// compares). Written as a bare number or with the unit suffix of the expression language:
+// 4.3%, 10bp (rate), 500mn, 25bn, 1tn (money), e.g. `threshold: -500mn`. A bare number is
+// accepted only when it cannot be misread: on a series published in its canonical unit
+// (percent, usd_bn, index, count), or 0. On a series published in usd_mn, bp, usd, usd_k or
+// usd_tn it is an error saying how to write it (`-500` on a usd_mn flow would otherwise mean
+// -$500bn, a level no flow reaches). A suffix of another dimension than the series' is an
+// error. `series` nullptr (an unknown id, reported elsewhere): read as canonical. Errors at the
+// scalar's FILE:LINE:COL; nullopt after an error.
+std::optional<double> ReadThreshold(YamlReader& r, const YAML::Node& rule, const std::string& path,
+                                    const SeriesConfig* series);
+
 // Builds the catalog from c.series and reads + compiles the top-level `derived:` list.
 void ReadDerived(YamlReader& r, const YAML::Node& node, const Config& c, RuleSet& rs);
 // Reads the expression keys of one rule item into rule.expr (compiling against rs.catalog).

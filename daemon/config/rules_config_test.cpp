@@ -282,5 +282,88 @@ TEST(RulesConfig, ShippedConfigUsesTheDefaultDeskRules) {
   }
 }
 
+// The ETF-flow trap: a flow published in US$m, a threshold read as canonical USD bn. A bare
+// number on a series published in another unit than the canonical one is refused, naming the
+// place, what it would have meant and how to write it; a written unit is converted.
+const char* kFlowHead = R"(sources:
+  farside: {type: html_table, preset: farside_btc}
+  fred: {type: fred}
+series:
+  - {id: btc_flow, source: farside, remote_id: Total, unit: usd_mn}
+  - {id: sofr, source: fred, remote_id: SOFR, unit: percent}
+  - {id: oas_bp, source: fred, remote_id: X, unit: bp}
+  - {id: tga_bn, source: fred, remote_id: Y, unit: usd_bn}
+)";
+
+TEST(RulesConfig, ThresholdCarriesItsUnit) {
+  auto r = LoadConfigFromString(std::string(kFlowHead) + R"(rules:
+  - {name: a, series: btc_flow, op: "<", threshold: -500mn}
+  - {name: b, series: sofr, op: ">", threshold: 4.3}
+  - {name: c, series: sofr, op: ">", threshold: 430bp}
+  - {name: d, series: oas_bp, op: ">", threshold: 50bp}
+  - {name: e, series: tga_bn, op: ">", threshold: 850}
+  - {name: f, series: btc_flow, op: ">", threshold: 1.5bn}
+  - {name: g, series: btc_flow, op: "<", threshold: 0}
+)",
+                                "t.yaml");
+  ASSERT_TRUE(r.config) << ::testing::PrintToString(Errors(r));
+  const auto& rules = r.config->rules;
+  EXPECT_DOUBLE_EQ(rules[0].threshold, -0.5);  // canonical USD bn: -$500mn
+  EXPECT_DOUBLE_EQ(rules[1].threshold, 4.3);
+  EXPECT_DOUBLE_EQ(rules[2].threshold, 4.3);
+  EXPECT_DOUBLE_EQ(rules[3].threshold, 0.5);
+  EXPECT_DOUBLE_EQ(rules[4].threshold, 850);
+  EXPECT_DOUBLE_EQ(rules[5].threshold, 1.5);
+  EXPECT_DOUBLE_EQ(rules[6].threshold, 0);
+}
+
+TEST(RulesConfig, AmbiguousOrWrongThresholdUnitIsAnErrorAtItsPlace) {
+  auto r = LoadConfigFromString(std::string(kFlowHead) + R"(rules:
+  - {name: a, series: btc_flow, op: "<", threshold: -500}
+  - {name: b, series: oas_bp, op: ">", threshold: 50}
+  - {name: c, series: sofr, op: ">", threshold: 4.3bn}
+  - {name: d, series: btc_flow, op: "<", threshold: -$500mn}
+  - {name: e, series: btc_flow, op: "<", threshold: -500m}
+)",
+                                "t.yaml");
+  EXPECT_FALSE(r.config);
+  EXPECT_THAT(
+      Errors(r),
+      ::testing::ElementsAre(
+          "t.yaml:10:53: rules[0].threshold: '-500' is ambiguous: series 'btc_flow' is "
+          "published in usd_mn but a threshold is compared in usd_bn (-500 would mean "
+          "-$500.0bn); write the unit: -500mn (usd_mn as published) or -500bn",
+          "t.yaml:11:51: rules[1].threshold: '50' is ambiguous: series 'oas_bp' is published in "
+          "bp but a threshold is compared in percent (50 would mean 50.00%); write the unit: "
+          "50bp (bp as published) or 50%",
+          "t.yaml:12:49: rules[2].threshold: '4.3bn' is money but series 'sofr' is rate (percent)",
+          "t.yaml:13:53: rules[3].threshold: expected a number, found '-$500mn' (write the unit "
+          "after the number, without '$': -500mn)",
+          "t.yaml:14:53: rules[4].threshold: unknown unit 'm' in '-500m', expected a number with "
+          "an optional unit: 4.3%, 10bp, 500mn, 25bn, 1tn"));
+}
+
+TEST(RulesConfig, BareNumberNextToANonCanonicalSeriesIsAmbiguousInExpressions) {
+  auto r = LoadConfigFromString(std::string(kFlowHead) + R"y(derived:
+  - {id: flow5, expr: "sum(btc_flow, 5)"}
+rules:
+  - {name: a, expr: btc_flow < -500}
+  - {name: b, expr: flow5 < -2000}
+  - {name: c, expr: "crosses_above(oas_bp, 50)"}
+  - {name: d, expr: btc_flow < -500mn and flow5 < -2bn and oas_bp > 50bp}
+  - {name: e, expr: tga_bn > 850 and btc_flow * 2 < 0 and btc_flow > 0}
+)y",
+                                "t.yaml");
+  EXPECT_FALSE(r.config);
+  EXPECT_THAT(Errors(r),
+              ::testing::ElementsAre(
+                  "t.yaml:12:32: rules[0].expr: '-500' is ambiguous next to btc_flow (published "
+                  "in usd_mn, compared in USD bn): write the unit, e.g. -500mn",
+                  "t.yaml:13:29: rules[1].expr: '-2000' is ambiguous next to flow5 (published "
+                  "in usd_mn, compared in USD bn): write the unit, e.g. -2000mn",
+                  "t.yaml:14:44: rules[2].expr: '50' is ambiguous next to oas_bp (published in "
+                  "bp, compared in percent): write the unit, e.g. 50bp"));
+}
+
 }  // namespace
 }  // namespace liqwatch::config

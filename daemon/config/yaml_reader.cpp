@@ -7,8 +7,8 @@
 #include <map>
 #include <sstream>
 
-#include <boost/asio/ip/address.hpp>
 #include <yaml-cpp/eventhandler.h>
+#include <boost/asio/ip/address.hpp>
 
 #include <fmt/format.h>
 
@@ -120,6 +120,16 @@ std::optional<double> YamlReader::Number(const YAML::Node& map, const char* key,
     return std::nullopt;
   }
   return v;
+}
+
+std::optional<bool> YamlReader::Bool(const YAML::Node& map, const char* key,
+                                     const std::string& path, bool required) {
+  auto v = Scalar(map, key, path, required, "true or false");
+  if (!v) return std::nullopt;
+  if (*v == "true" || *v == "yes" || *v == "on") return true;
+  if (*v == "false" || *v == "no" || *v == "off") return false;
+  Error(map[key], fmt::format("{}: expected true or false, found '{}'", Sub(path, key), *v));
+  return std::nullopt;
 }
 
 std::optional<Duration> YamlReader::DurationValue(const YAML::Node& map, const char* key,

@@ -41,6 +41,9 @@ class YamlReader {
                                     bool required);
   std::optional<double> Number(const YAML::Node& map, const char* key, const std::string& path,
                                bool required);
+  // true/yes/on or false/no/off.
+  std::optional<bool> Bool(const YAML::Node& map, const char* key, const std::string& path,
+                           bool required);
   std::optional<Duration> DurationValue(const YAML::Node& map, const char* key,
                                         const std::string& path, bool required);
   std::optional<std::size_t> ByteSize(const YAML::Node& map, const char* key,

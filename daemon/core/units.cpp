@@ -72,6 +72,32 @@ Unit CanonicalUnit(Dimension d) {
   return Unit::kIndex;
 }
 
+std::optional<SuffixInfo> QuantitySuffix(std::string_view suffix) {
+  if (suffix == "%") return SuffixInfo{Dimension::kRate, 1.0};
+  if (suffix == "bp") return SuffixInfo{Dimension::kRate, 0.01};
+  if (suffix == "mn") return SuffixInfo{Dimension::kMoney, 1e-3};
+  if (suffix == "bn") return SuffixInfo{Dimension::kMoney, 1.0};
+  if (suffix == "tn") return SuffixInfo{Dimension::kMoney, 1e3};
+  return std::nullopt;
+}
+
+std::string_view SuffixOf(Unit u) {
+  switch (u) {
+    case Unit::kPercent:
+      return "%";
+    case Unit::kBasisPoints:
+      return "bp";
+    case Unit::kUsdMillions:
+      return "mn";
+    case Unit::kUsdBillions:
+      return "bn";
+    case Unit::kUsdTrillions:
+      return "tn";
+    default:
+      return "";
+  }
+}
+
 double ToCanonical(double value, Unit from) { return value * Info(from).to_canonical; }
 double FromCanonical(double canonical, Unit to) { return canonical / Info(to).to_canonical; }
 

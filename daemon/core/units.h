@@ -9,6 +9,7 @@
 // Comparing values of different dimensions is an error the rules engine reports at load time.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -36,6 +37,18 @@ std::string_view UnitName(Unit u);
 Dimension DimensionOf(Unit u);
 std::string_view DimensionName(Dimension d);
 Unit CanonicalUnit(Dimension d);
+
+// The unit suffixes of written quantities (rule expressions and `threshold:`): "%" and "bp"
+// (rate), "mn", "bn", "tn" (money, USD). QuantitySuffix("mn") is {money, 0.001}: the factor
+// to the canonical unit. nullopt for any other text.
+struct SuffixInfo {
+  Dimension dimension;
+  double to_canonical;
+};
+std::optional<SuffixInfo> QuantitySuffix(std::string_view suffix);
+// The suffix that writes a number in unit `u` as published ("mn" for usd_mn, "bp" for bp,
+// "%" for percent), or "" if none does (usd, usd_k, index, count).
+std::string_view SuffixOf(Unit u);
 
 // value (in `from`) expressed in the canonical unit of its dimension.
 double ToCanonical(double value, Unit from);

@@ -41,13 +41,17 @@ bool IsNyFedRate(const std::string& remote_id) {
 }
 
 HtmlTableOptions HtmlOptions(const config::SourceConfig& s, Date today) {
-  HtmlTableOptions o = s.preset == "farside_btc" ? FarsideEtfOptions(today) : HtmlTableOptions{};
+  HtmlTableOptions o = s.preset == "farside_btc" || s.preset == "farside_eth"
+                           ? FarsideEtfOptions(today)
+                       : s.preset == "ici_etf_flows" ? IciEtfNetIssuanceOptions(today)
+                                                     : HtmlTableOptions{};
   o.name = s.name;
   o.today = today;
   if (s.table_xpath) o.table_xpath = *s.table_xpath;
   if (s.header_rows_xpath) o.header_rows_xpath = *s.header_rows_xpath;
   if (s.header_row) o.header_row = static_cast<size_t>(*s.header_row);
   if (s.rows_xpath) o.rows_xpath = *s.rows_xpath;
+  if (s.dates_in_header) o.dates_in_header = *s.dates_in_header;
   if (s.date_column) o.date_column = static_cast<size_t>(std::stoul(*s.date_column));
   if (s.date_format) o.date_format = *s.date_format;
   return o;
@@ -62,6 +66,7 @@ http::HttpRequest BuildRequest(const config::SourceConfig& source,
   req.timeout = source.timeout;
   req.max_body_bytes = source.max_body_bytes;
   req.redirect_hosts = source.redirect_hosts;
+  req.headers = source.headers;
   std::optional<Date> start;
   if (since) start = *since - std::chrono::days(config::defaults::kIncrementalOverlapDays);
   Date from = start.value_or(today - std::chrono::days(config::defaults::kInitialLookbackDays));
@@ -179,14 +184,21 @@ Result<ParsedPage> ParsePage(const config::SourceConfig& source, const config::S
     const bool fred_json = t == "fred" && source.api_key.has_value();
     std::string reason = points.ok() || !fred_json ? "" : ": " + points.status().message();
     std::string msg = fmt::format("HTTP {}{}", response.status, reason);
-    if (response.status == 403 && t == "html_table")
-      msg +=
-          " (forbidden: the site refuses this client; Farside answers non-browsers with a "
-          "Cloudflare challenge)";
+    // A bot wall is not a broken feed: say so, so nobody goes looking for a layout change.
+    const bool challenge = response.Header("cf-mitigated") == "challenge" ||
+                           (response.status == 403 && LooksLikeBotChallenge(response.body));
+    if (challenge)
+      msg = fmt::format("blocked by the site: HTTP {} bot challenge (Cloudflare)", response.status);
+    else if (response.status == 403)
+      msg += " (forbidden: the site refuses this client)";
     // Which URL answered, so the operator can tell a moved page from a typo'd path (FRED's
     // JSON reason already says what was wrong; its URL carries the api_key, redacted anyway).
     if (!fred_json && !response.url.empty())
       msg += " from " + RedactUrl(ScrubSecrets(response.url));
+    if (challenge)
+      msg +=
+          "; not a layout change: the site refuses this client (set the source's headers, "
+          "e.g. User-Agent and Accept, or use a mirror)";
     if (response.status == 429 || response.status >= 500) return Status::Unavailable(msg);
     return Status::HttpError(msg);
   }

@@ -145,7 +145,20 @@ TEST_F(Fixture, HttpStatuses) {
   auto r = ParsePage(*c.FindSource(s->source), *s, resp, D("2026-01-01"));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Status::Code::kHttpError);
-  EXPECT_EQ(r.status().message().rfind("HTTP 403 (forbidden", 0), 0u) << r.status().message();
+  EXPECT_EQ(r.status().message(), "HTTP 403 (forbidden: the site refuses this client)")
+      << r.status().message();
+  // Farside's Cloudflare answer: "blocked by the site", never a layout change.
+  resp.headers = {{"cf-mitigated", "challenge"}};
+  resp.url = "https://farside.co.uk/btc/";
+  r = ParsePage(*c.FindSource(s->source), *s, resp, D("2026-01-01"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kHttpError);
+  EXPECT_EQ(r.status().message(),
+            "blocked by the site: HTTP 403 bot challenge (Cloudflare) from "
+            "https://farside.co.uk/btc/; not a layout change: the site refuses this client (set "
+            "the source's headers, e.g. User-Agent and Accept, or use a mirror)");
+  resp.headers.clear();
+  resp.url.clear();
   resp.status = 304;
   resp.body.clear();
   auto nm = ParsePage(*c.FindSource(s->source), *s, resp, D("2026-01-01"));

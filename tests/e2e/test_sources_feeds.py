@@ -101,7 +101,7 @@ class SourcesFeeds(unittest.TestCase):
             # Faults: each is reported in source_health and status, data unchanged.
             faults = [
                 ("/services/api/fiscal_service", "500", "tga", "HTTP 500"),
-                ("/btc/", "403", "btc_etf_total", "HTTP 403 (forbidden"),
+                ("/btc/", "403", "btc_etf_total", "blocked by the site: HTTP 403 bot challenge"),
                 ("/fng/", "garbage", "fng", "Fear&Greed"),
                 ("/api/rp/results/search.json", "truncate", "srf", "srf"),
             ]

@@ -39,7 +39,18 @@ Result<DerivedSeries> DefineDerived(SeriesCatalog& catalog, std::string id,
       return Status::ParseError(fmt::format("derived series '{}': {} at column 1", id, message));
     }
   }
-  auto index = catalog.Add(SeriesSpec{id, dimension, max_age});
+  SeriesSpec spec{id, dimension, max_age};
+  // Money or a rate computed from a usd_mn flow is still written with its unit in rules.
+  if (dimension == Dimension::kMoney || dimension == Dimension::kRate) {
+    for (int input : program->inputs()) {
+      const std::string& unit = catalog.spec(input).published_unit;
+      if (!unit.empty() && DimensionOf(*ParseUnit(unit)) == dimension) {
+        spec.published_unit = unit;
+        break;
+      }
+    }
+  }
+  auto index = catalog.Add(std::move(spec));
   if (!index.ok()) return index.status();
   return DerivedSeries{std::move(id), *index, dimension, std::move(program).value()};
 }

@@ -140,10 +140,11 @@ constexpr int kUnaryMinusPrecedence = 7;  // -a * b     ==  (-a) * b
 constexpr int64_t kMsPerMinute = 60'000;
 
 std::string TooDeepMessage() {
-  return fmt::format("expression nested too deeply: more than {} levels of parentheses, "
-                     "operators or function calls (a + b + c counts one level per operator); "
-                     "split it into derived series",
-                     kMaxExpressionDepth);
+  return fmt::format(
+      "expression nested too deeply: more than {} levels of parentheses, "
+      "operators or function calls (a + b + c counts one level per operator); "
+      "split it into derived series",
+      kMaxExpressionDepth);
 }
 
 // Observations a window function reads per evaluation of its argument: at most one per
@@ -579,6 +580,7 @@ class Compiler {
         if (!Comparable(x->kind, level.kind)) {
           return Fail(level.column, CompareMessage(x->kind, level.kind));
         }
+        if (CheckBareNumber(call.rhs, call.lhs) < 0) return -1;
         call.kind = Kind::kBool;
         break;
       }
@@ -619,7 +621,44 @@ class Compiler {
     return m;
   }
 
+  // The first series read under `node` that is published in a non-canonical unit, or -1.
+  int NonCanonicalInput(int node) const {
+    if (node < 0) return -1;
+    const Node& n = At(node);
+    if (n.op == Op::kSeries && !catalog_.spec(n.series).published_unit.empty()) return n.series;
+    int l = NonCanonicalInput(n.lhs);
+    return l >= 0 ? l : NonCanonicalInput(n.rhs);
+  }
+
+  // A bare number (not 0) combined with money or a rate that reads a series published in
+  // another unit is ambiguous: `btc_flow < -500` on a usd_mn flow would mean -$500bn. Fails at
+  // the number, naming the series and how to write it; 0 if fine.
+  int CheckBareNumber(int number, int other) {
+    const Node& n = At(number);
+    const Node& o = At(other);
+    if (n.op != Op::kConst || n.kind != Kind::kNumber || n.constant == 0) return 0;
+    if (o.kind != Kind::kMoney && o.kind != Kind::kRate) return 0;
+    const int series = NonCanonicalInput(other);
+    if (series < 0) return 0;
+    const SeriesSpec& spec = catalog_.spec(series);
+    const std::string written =
+        program_.text_.substr(size_t(n.text_begin), size_t(n.text_end - n.text_begin));
+    const bool money = o.kind == Kind::kMoney;
+    auto unit = ParseUnit(spec.published_unit);
+    std::string_view suffix = unit.ok() ? SuffixOf(*unit) : "";
+    if (suffix.empty()) suffix = money ? "bn" : "%";
+    return Fail(n.text_begin + 1,
+                fmt::format("'{}' is ambiguous next to {} (published in {}, compared in "
+                            "{}): write the unit, e.g. {}{}",
+                            written, spec.id, spec.published_unit, money ? "USD bn" : "percent",
+                            written, suffix));
+  }
+
   int MakeBinary(const Token& op_token, int lhs, int rhs) {
+    if (op_token.kind != TokenKind::kStar && op_token.kind != TokenKind::kSlash &&
+        op_token.kind != TokenKind::kAnd && op_token.kind != TokenKind::kOr &&
+        (CheckBareNumber(lhs, rhs) < 0 || CheckBareNumber(rhs, lhs) < 0))
+      return -1;
     const Node& a = At(lhs);
     const Node& b = At(rhs);
     Node n{.lhs = lhs, .rhs = rhs, .clock = a.clock >= 0 ? a.clock : b.clock};
@@ -663,6 +702,10 @@ class Compiler {
           n.kind = ka == Kind::kRatio && kb == Kind::kNumber ? ka : kb;
         } else if (scalar(kb) && (IsNumeric(ka) || ka == Kind::kDuration)) {
           n.kind = ka;
+        } else if ((ka == Kind::kCount && kb == Kind::kMoney) ||
+                   (ka == Kind::kMoney && kb == Kind::kCount)) {
+          // Shares times a per-share price is money: change(shares, 1) * nav is a fund's flow.
+          n.kind = Kind::kMoney;
         } else {
           return Fail(op_token,
                       fmt::format("cannot multiply {} by {}", KindName(ka), KindName(kb)));
@@ -742,8 +785,8 @@ Result<Program> Compile(std::string_view text, const SeriesCatalog& catalog, Com
   };
   if (text.size() > size_t(kMaxExpressionLength)) {
     return fail(CompileError{kMaxExpressionLength + 1,
-                             fmt::format("expression too long: {} bytes (at most {})",
-                                         text.size(), kMaxExpressionLength)});
+                             fmt::format("expression too long: {} bytes (at most {})", text.size(),
+                                         kMaxExpressionLength)});
   }
   auto lexed = Lex(text);
   if (auto* e = std::get_if<CompileError>(&lexed)) return fail(std::move(*e));

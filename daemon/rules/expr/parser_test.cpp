@@ -166,5 +166,31 @@ TEST(ExprParse, ReservedSeriesIdsAreRejected) {
   EXPECT_FALSE(c.Add({"SOFR", Dimension::kRate}).ok());
 }
 
+// ETF flows: a fund's flow is its share count's change times its NAV (count x money is money),
+// and a bare number next to a series published in US$m is refused (it would mean US$bn).
+TEST(ExprParse, ShareCountTimesNavIsMoneyAndBareFlowLevelsAreRefused) {
+  SeriesCatalog c;
+  ASSERT_TRUE(c.Add({"shares", Dimension::kCount}).ok());
+  ASSERT_TRUE(c.Add({"nav", Dimension::kMoney, std::chrono::days{7}, "usd"}).ok());
+  ASSERT_TRUE(c.Add({"flow", Dimension::kMoney, std::chrono::days{7}, "usd_mn"}).ok());
+  ASSERT_TRUE(c.Add({"sofr", Dimension::kRate}).ok());
+  auto flow = Compile("change(shares, 1) * nav", c);
+  ASSERT_TRUE(flow.ok()) << flow.status().message();
+  EXPECT_EQ(flow->result_kind(), Kind::kMoney);
+  EXPECT_TRUE(Compile("flow < -500mn and flow * 2 < 0 and nav * shares > 1bn", c).ok());
+  CompileError e;
+  EXPECT_FALSE(Compile("shares * sofr", c, &e).ok());
+  EXPECT_EQ(e.message, "cannot multiply count by rate (percent)");
+  EXPECT_FALSE(Compile("flow < -500", c, &e).ok());
+  EXPECT_EQ(e.message,
+            "'-500' is ambiguous next to flow (published in usd_mn, compared in USD bn): write "
+            "the unit, e.g. -500mn");
+  EXPECT_EQ(e.column, 8);
+  EXPECT_FALSE(Compile("sum(nav, 5) + 3 > 0", c, &e).ok());
+  EXPECT_EQ(e.message,
+            "'3' is ambiguous next to nav (published in usd, compared in USD bn): write the "
+            "unit, e.g. 3bn");
+}
+
 }  // namespace
 }  // namespace liqwatch::expr

@@ -31,7 +31,9 @@
 // Language (summary; the user-facing reference is docs/rules.md, "The expression language"):
 //   numbers  4.3  25bn 1tn 500mn (money, USD bn)  10bp 2.5% (rate, percent)  3d 12h 2w 90min
 //            A bare number takes the canonical unit of whatever it meets: percent next to a
-//            rate (sofr > 4.3), USD bn next to money (tga > 850). A computed ratio (tga / walcl)
+//            rate (sofr > 4.3), USD bn next to money (rrp > 850) -- except next to a series
+//            published in another unit (SeriesSpec::published_unit: usd_mn, bp), where it is a
+//            compile error ("btc_flow < -500" would mean -$500bn). A computed ratio (tga / walcl)
 //            is a plain fraction and cannot be compared with a rate, so `tga / walcl > 10%`
 //            is an error rather than a silent factor of 100.
 //   series   sofr  sofr[1] (previous observation)

@@ -60,6 +60,10 @@ struct SeriesSpec {
   // the input counts as missing (NoData), never as its old value. 7 days suits daily and
   // weekly (H.4.1) series; monthly series need ~35d.
   std::chrono::days max_age{7};
+  // The unit the feed publishes in when it is not the canonical one ("usd_mn", "bp"), else "".
+  // A derived series carries the first such unit among its inputs. The compiler refuses a bare
+  // number next to such a series (`btc_flow < -500` would mean -$500bn): write 500mn.
+  std::string published_unit;
 };
 
 class SeriesCatalog {

@@ -198,6 +198,12 @@ Result<std::vector<RawPoint>> ParseHtmlTable(std::string_view html,
   auto tables = xp.Eval(options.table_xpath, nullptr, "table");
   if (!tables.ok()) return tables.status();
   if (tables->empty()) {
+    if (LooksLikeBotChallenge(html)) {
+      return Status::HttpError(fmt::format(
+          "{}: blocked by the site: the page is a bot challenge (Cloudflare \"Just a moment...\"), "
+          "not the table; the layout did not change (send browser-like headers or use a mirror)",
+          name));
+    }
     return Status::LayoutChanged(
         fmt::format("{}: XPath '{}' matched no element", name, options.table_xpath));
   }
@@ -223,16 +229,50 @@ Result<std::vector<RawPoint>> ParseHtmlTable(std::string_view html,
       }
     }
   }
+  // Data rows, as cell texts.
+  auto rows = xp.Eval(options.rows_xpath, table, "rows");
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) {
+    return Status::LayoutChanged(fmt::format("{}: rows XPath '{}' matched no element in the table",
+                                             name, options.rows_xpath));
+  }
+  std::vector<std::vector<std::string>> row_cells;
+  xmlNode* header_node = (*header_rows)[options.header_row];
+  for (xmlNode* r : *rows)
+    if (!options.dates_in_header || r != header_node) row_cells.push_back(RowCells(r));
+  size_t date_column = options.date_column;
+  if (options.dates_in_header) {
+    // Turn the table a quarter: each labelled row becomes a column named by its label, each
+    // header cell (a date) a row, so one code path reads both layouts.
+    std::vector<std::string> labels{""};
+    std::vector<size_t> kept;
+    for (size_t k = 0; k < row_cells.size(); ++k) {
+      std::string label = date_column < row_cells[k].size() ? row_cells[k][date_column] : "";
+      if (label.empty()) continue;
+      labels.push_back(std::move(label));
+      kept.push_back(k);
+    }
+    std::vector<std::vector<std::string>> turned;
+    for (size_t c = 0; c < names.size(); ++c) {
+      if (c == date_column || names[c].empty()) continue;
+      std::vector<std::string> row{names[c]};
+      for (size_t k : kept) row.push_back(c < row_cells[k].size() ? row_cells[k][c] : "");
+      turned.push_back(std::move(row));
+    }
+    names = std::move(labels);
+    row_cells = std::move(turned);
+    date_column = 0;
+  }
   auto find_column = [&](const std::string& wanted) -> std::optional<size_t> {
     std::string w = NormalizeSpace(wanted);
     for (size_t c = 0; c < names.size(); ++c) {
-      if (c != options.date_column && names[c] == w) return c;
+      if (c != date_column && names[c] == w) return c;
     }
     return std::nullopt;
   };
   std::vector<std::string> shown_names;  // for error messages
   for (size_t c = 0; c < names.size(); ++c) {
-    if (c != options.date_column && !names[c].empty()) shown_names.push_back(names[c]);
+    if (c != date_column && !names[c].empty()) shown_names.push_back(names[c]);
   }
   std::vector<std::string> missing;
   for (const auto& req : options.required_columns) {
@@ -243,7 +283,7 @@ Result<std::vector<RawPoint>> ParseHtmlTable(std::string_view html,
   if (options.value_columns.empty()) {
     std::set<std::string> used;
     for (size_t c = 0; c < names.size(); ++c) {
-      if (c == options.date_column || names[c].empty() || !used.insert(names[c]).second) continue;
+      if (c == date_column || names[c].empty() || !used.insert(names[c]).second) continue;
       columns.emplace_back(c, names[c]);
     }
   } else {
@@ -265,27 +305,25 @@ Result<std::vector<RawPoint>> ParseHtmlTable(std::string_view html,
                                              name, options.header_row + 1,
                                              JoinQuoted(header_cells[options.header_row])));
   }
-  size_t needed = options.date_column + 1;
+  size_t needed = date_column + 1;
   for (const auto& [c, n] : columns) needed = std::max(needed, c + 1);
 
-  // Data rows.
-  auto rows = xp.Eval(options.rows_xpath, table, "rows");
-  if (!rows.ok()) return rows.status();
-  if (rows->empty()) {
-    return Status::LayoutChanged(fmt::format("{}: rows XPath '{}' matched no element in the table",
-                                             name, options.rows_xpath));
-  }
+  // Every named column: a row is complete or not as a whole, whatever columns are read (a
+  // series on "Total" must see that the other funds have not reported yet).
+  std::vector<size_t> all_columns;
+  for (size_t c = 0; c < names.size(); ++c)
+    if (c != date_column && !names[c].empty()) all_columns.push_back(c);
   struct Row {
     Date date;
     std::vector<CellKind> kinds;  // per value column
     std::vector<double> values;
+    std::vector<bool> missing;  // per entry of all_columns: "-" or empty (or no such cell)
   };
   std::vector<Row> data;
   std::vector<std::string> first_cells;
   std::set<Date> seen;
-  for (xmlNode* r : *rows) {
-    std::vector<std::string> cells = RowCells(r);
-    std::string date_text = options.date_column < cells.size() ? cells[options.date_column] : "";
+  for (const std::vector<std::string>& cells : row_cells) {
+    std::string date_text = date_column < cells.size() ? cells[date_column] : "";
     auto date = ParseDateWithFormat(date_text, options.date_format);
     if (!date.ok()) {
       if (first_cells.size() < 5) first_cells.push_back(date_text);
@@ -300,7 +338,10 @@ Result<std::vector<RawPoint>> ParseHtmlTable(std::string_view html,
       return Status::LayoutChanged(
           fmt::format("{}: date '{}' appears in more than one row", name, date_text));
     }
-    Row row{*date, {}, {}};
+    Row row{*date, {}, {}, {}};
+    for (size_t c : all_columns)
+      row.missing.push_back(c >= cells.size() ||
+                            CleanNumber(cells[c], options.number_style).kind == CellKind::kMissing);
     for (const auto& [c, col_name] : columns) {
       NumberCell cell = CleanNumber(cells[c], options.number_style);
       if (cell.kind == CellKind::kInvalid) {
@@ -317,7 +358,7 @@ Result<std::vector<RawPoint>> ParseHtmlTable(std::string_view html,
   if (data.empty()) {
     return Status::LayoutChanged(
         fmt::format("{}: expected rows with a date '{}' in column {}, found none (first cells: {})",
-                    name, options.date_format, options.date_column + 1, JoinQuoted(first_cells)));
+                    name, options.date_format, date_column + 1, JoinQuoted(first_cells)));
   }
   std::stable_sort(data.begin(), data.end(),
                    [](const Row& a, const Row& b) { return a.date < b.date; });
@@ -327,11 +368,8 @@ Result<std::vector<RawPoint>> ParseHtmlTable(std::string_view html,
     newest_provisional = true;
   } else if (options.provisional == ProvisionalRule::kNewestIfIncomplete) {
     const Row* before = data.size() >= 2 ? &data[data.size() - 2] : nullptr;
-    for (size_t i = 0; i < newest.kinds.size(); ++i) {
-      if (newest.kinds[i] == CellKind::kMissing &&
-          (!before || before->kinds[i] == CellKind::kNumber)) {
-        newest_provisional = true;
-      }
+    for (size_t i = 0; i < newest.missing.size(); ++i) {
+      if (newest.missing[i] && (!before || !before->missing[i])) newest_provisional = true;
     }
   }
   std::vector<RawPoint> out;
@@ -367,5 +405,33 @@ HtmlTableOptions FarsideEtfOptions(std::optional<Date> today) {
 }
 
 std::string FarsideBtcUrl(std::string_view base) { return JoinUrl(base, "/btc/"); }
+
+HtmlTableOptions IciEtfNetIssuanceOptions(std::optional<Date> today) {
+  HtmlTableOptions o;
+  o.name = "ICI";
+  o.table_xpath = "//table[.//tr/*[1][normalize-space()='Equity']]";
+  // The row of week dates: the first with two or more cells holding a '/' (title rows such
+  // as "Millions of dollars" come before it).
+  o.header_rows_xpath = ".//tr[count(*[contains(., '/')]) >= 2]";
+  o.header_row = 0;
+  o.rows_xpath = ".//tr";
+  o.date_column = 0;
+  o.date_format = "%m/%d/%Y";
+  o.dates_in_header = true;
+  o.required_columns = {"Total"};
+  o.number_style = HumanTableNumberStyle();
+  o.provisional = ProvisionalRule::kNever;
+  o.today = today;
+  return o;
+}
+
+bool LooksLikeBotChallenge(std::string_view body) {
+  for (std::string_view marker :
+       {"cf-chl", "challenge-platform", "cf_chl_opt", "<title>Just a moment...</title>",
+        "Attention Required! | Cloudflare"}) {
+    if (body.find(marker) != std::string_view::npos) return true;
+  }
+  return false;
+}
 
 }  // namespace liqwatch::sources

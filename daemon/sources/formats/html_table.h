@@ -15,11 +15,14 @@
 //   * data rows: `rows_xpath`; a row whose date cell does not parse with `date_format` is
 //     skipped (summary rows "Total", "Average", "Maximum", "Minimum", spacer rows).
 //   * provisional: with kNewestIfIncomplete the newest row's points are provisional when it has
-//     a missing cell in a value column where the row before it has a number (a fund that has
-//     not launched yet is "-" in both, so it does not count); kNewestAlways marks the newest
-//     row whatever its cells; kNever marks nothing.
+//     a missing cell in any named column (not only the columns read: "Total" on a day only
+//     IBIT reported is IBIT's figure) where the row before it has a value (a fund that has not
+//     launched yet is "-" in both, so it does not count); kNewestAlways marks the newest row
+//     whatever its cells; kNever marks nothing.
 // Errors (the message starts with `name`, then says what was expected and what was found):
 //   kInvalidArgument  an XPath does not compile, a bad date format, rows dated after `today`;
+//   kHttpError        the table XPath matched nothing and the page is a bot challenge
+//                     ("blocked by the site", LooksLikeBotChallenge);
 //   kLayoutChanged    the table XPath matched no element, the header row is missing, a
 //                     requested or required column is not in the header (all headers listed),
 //                     no row has a date, a data row has fewer cells than needed, a date twice;
@@ -58,6 +61,11 @@ struct HtmlTableOptions {
   std::vector<std::string> required_columns;
   NumberStyle number_style = HumanTableNumberStyle();
   ProvisionalRule provisional = ProvisionalRule::kNewestIfIncomplete;
+  // The dates run across the header row instead of down a column (ICI's weekly table: one
+  // row per category, one column per week). Then `date_column` is the column of the row
+  // labels, the header row's other cells are the dates, and a "column" (value_columns,
+  // required_columns, RawPoint::column) is a row label such as "Equity".
+  bool dates_in_header = false;
   std::optional<Date> today;  // rows dated after it are an error
   // The HTML parser silently recovers from a cut-off page, which would turn a truncated
   // download into a success with the newest rows missing. When true, a body without a
@@ -77,5 +85,15 @@ HtmlTableOptions FarsideEtfOptions(std::optional<Date> today = std::nullopt);
 // "{base}/btc/" ; `base` e.g. "https://farside.co.uk". Farside answers datacenter IPs with a
 // Cloudflare 403 challenge: callers must treat 403 as a (non-fatal) fetch error.
 std::string FarsideBtcUrl(std::string_view base);
+
+// ICI "Estimated ETF Net Issuance" (weekly, week ended Wednesday, US$ millions): the table
+// whose first column holds the label "Equity"; its header row carries the week dates
+// ("2/21/2024", %m/%d/%Y) and each row a category: Equity, Domestic, World, Hybrid, Bond,
+// Taxable, Municipal, Commodity, Total (required). Negatives "-7,461". Never provisional.
+HtmlTableOptions IciEtfNetIssuanceOptions(std::optional<Date> today = std::nullopt);
+
+// True when `body` is a bot-challenge page (Cloudflare "Just a moment...", cf-chl markers)
+// rather than the site's content: the site blocks this client, the layout did not change.
+bool LooksLikeBotChallenge(std::string_view body);
 
 }  // namespace liqwatch::sources

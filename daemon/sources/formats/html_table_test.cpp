@@ -73,6 +73,20 @@ TEST(Farside, NewestIncompleteRowIsProvisional) {
   }
 }
 
+// The defect behind issue #16: a series reads only "Total"; on 09 Jul only IBIT has reported and
+// Total is IBIT's 97.6. The row is incomplete whatever column is read: Total stays provisional.
+TEST(Farside, TotalAloneIsProvisionalWhileOtherFundsHaveNotReported) {
+  auto o = FarsideEtfOptions(D("2026-07-09"));
+  o.value_columns = {"Total"};
+  auto r = ParseHtmlTable(Farside(), o);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  ASSERT_EQ(r->size(), 7u);
+  EXPECT_EQ(r->back().date, D("2026-07-09"));
+  EXPECT_DOUBLE_EQ(*r->back().value, 97.6);
+  EXPECT_TRUE(r->back().provisional);
+  EXPECT_FALSE((*r)[5].provisional);  // 08 Jul: every fund reported
+}
+
 TEST(Farside, CompleteNewestRowIsNotProvisionalAndNeverRuleHonoured) {
   // Drop the incomplete 09 Jul row: 08 Jul becomes newest and is complete.
   std::string html = Farside();
@@ -176,15 +190,6 @@ TEST(Farside, TruncatedPageIsError) {
   }
 }
 
-TEST(Farside, CloudflareChallengeIsLayoutError) {
-  auto r = ParseHtmlTable(
-      "<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>"
-      "<div id=\"challenge\"></div></body></html>",
-      FarsideEtfOptions());
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().code(), Status::Code::kLayoutChanged);
-}
-
 TEST(HtmlTable, GarbageAndEmptyBodiesAreErrorsNotCrashes) {
   HtmlTableOptions opts;
   opts.require_closing_html = false;
@@ -245,6 +250,85 @@ TEST(HtmlTable, ColspanFallbackNamesColumnFromOtherHeaderRow) {
   ASSERT_FALSE(r.ok());  // "Note" is found (fallback) but holds text
   EXPECT_EQ(r.status().message(),
             "html_table: row '10/27/2025': value 'x' in column 'Note' is not a number");
+}
+
+// ETH: a 4th header row (staking); tickers still come from the 2nd, never from a list.
+TEST(Farside, EthTableWithFourHeaderRows) {
+  std::string html = ReadFixture("farside/eth.html");
+  ASSERT_FALSE(html.empty());
+  auto r = ParseHtmlTable(html, FarsideEtfOptions(D("2026-07-08")));
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  std::vector<std::string> columns;
+  for (const auto& p : *r)
+    if (p.date == D("2026-07-01")) columns.push_back(p.column);
+  EXPECT_THAT(columns, ElementsAre("ETHA", "FETH", "ETHW", "TETH", "ETHV", "QETH", "EZET", "ETHE",
+                                   "ETH", "Total"));
+  auto jul6 = AtDate(*r, D("2026-07-06"));
+  EXPECT_DOUBLE_EQ(*jul6["ETHA"].value, -210.9);
+  EXPECT_DOUBLE_EQ(*jul6["Total"].value, -271.5);
+  EXPECT_FALSE(jul6["Total"].provisional);
+  EXPECT_DOUBLE_EQ(*AtDate(*r, D("2026-07-07"))["ETHA"].value, 1030.2);
+  auto jul8 = AtDate(*r, D("2026-07-08"));  // only ETHA reported; Total is its figure
+  EXPECT_DOUBLE_EQ(*jul8["Total"].value, -64.3);
+  EXPECT_TRUE(jul8["Total"].provisional);
+}
+
+std::string Ici() {
+  std::string html = ReadFixture("ici/etf_net_issuance.html");
+  EXPECT_FALSE(html.empty());
+  return html;
+}
+
+TEST(Ici, WeeklyNetIssuanceDatesAcrossTheHeader) {
+  auto o = IciEtfNetIssuanceOptions(D("2024-02-28"));
+  o.value_columns = {"Equity", "Domestic", "World", "Bond", "Commodity", "Total"};
+  auto r = ParseHtmlTable(Ici(), o);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  ASSERT_EQ(r->size(), 5u * 6u);
+  EXPECT_EQ(r->front().date, D("2024-01-24"));  // oldest first
+  auto feb7 = AtDate(*r, D("2024-02-07"));
+  EXPECT_DOUBLE_EQ(*feb7["Equity"].value, -7461);
+  EXPECT_DOUBLE_EQ(*feb7["Domestic"].value, -10304);
+  EXPECT_DOUBLE_EQ(*feb7["World"].value, 2843);
+  EXPECT_DOUBLE_EQ(*feb7["Bond"].value, 2282);
+  EXPECT_DOUBLE_EQ(*feb7["Commodity"].value, -339);
+  EXPECT_DOUBLE_EQ(*feb7["Total"].value, -5366);
+  EXPECT_DOUBLE_EQ(*AtDate(*r, D("2024-02-14"))["Total"].value, 23114);
+  for (const auto& p : *r) EXPECT_FALSE(p.provisional);
+}
+
+TEST(Ici, LayoutDriftNamesTheRowsFound) {
+  auto o = IciEtfNetIssuanceOptions(D("2024-02-28"));
+  o.value_columns = {"Total"};
+  auto r = ParseHtmlTable(Replace(Ici(), "<td>Total</td>", "<td>All ETFs</td>"), o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kLayoutChanged);
+  EXPECT_EQ(r.status().message(),
+            "ICI: expected column(s) ['Total'] in header row 1, found ['Millions of dollars', "
+            "'Equity', 'Domestic', 'World', 'Hybrid', 'Bond', 'Taxable', 'Municipal', "
+            "'Commodity', 'All ETFs', 'Note: Components may not add to the tota...']");
+}
+
+// A challenge page served with 200 (no table): "blocked by the site", not a layout change.
+TEST(Farside, ChallengePageIsBlockedNotLayoutChanged) {
+  const std::string page =
+      "<!DOCTYPE html><html lang=\"en-US\"><head><title>Just a moment...</title></head><body>"
+      "<script src=\"/cdn-cgi/challenge-platform/h/g/orchestrate/chl_page/v1\"></script>"
+      "</body></html>";
+  auto r = ParseHtmlTable(page, FarsideEtfOptions());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kHttpError);
+  EXPECT_THAT(r.status().message(), ::testing::StartsWith("Farside: blocked by the site: the page "
+                                                          "is a bot challenge"));
+  auto titled = ParseHtmlTable(
+      "<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>"
+      "<div id=\"challenge\"></div></body></html>",
+      FarsideEtfOptions());
+  EXPECT_EQ(titled.status().code(), Status::Code::kHttpError);
+  auto moved = ParseHtmlTable("<html><body><table class=\"flows\"></table></body></html>",
+                              FarsideEtfOptions());
+  ASSERT_FALSE(moved.ok());
+  EXPECT_EQ(moved.status().code(), Status::Code::kLayoutChanged);
 }
 
 }  // namespace
