@@ -54,8 +54,8 @@ page() {
     children=$(subcommands "$@")
     {
         echo "[SEE ALSO]"
-        for c in $parent; do echo ".BR $c (1),"; done
-        for c in $children; do echo ".BR $name-$c (1),"; done
+        for c in $parent; do echo ".BR ${c//-/\\-} (1),"; done
+        for c in $children; do echo ".BR ${name//-/\\-}\\-${c//-/\\-} (1),"; done
         echo "and the full guide in"
         echo ".IR /usr/share/doc/liqwatch/cli.md ."
     } >"$work/see-also.h2m"
