@@ -9,12 +9,16 @@ slow on a small machine the first time, incremental after. Configure the main bu
 
 Checks: control fields (name, version, architecture, Depends from dpkg-shlibdeps), the file
 layout (binary, unit, sysusers/tmpfiles, config as conffiles, migrations, docs, web assets),
-maintainer scripts that never enable or start the service, that `cmake --install` into a
-DESTDIR lays out the same files, and that systemd's tools accept what is in the package.
+the copyright file and changelog, a man page per command generated from the binary's --help,
+the hardening of the packaged binary, maintainer scripts that never enable or start the
+service (run against stand-ins for the systemd tools: this host's systemd must not be touched),
+that `cmake --install` into a DESTDIR lays out the same files, that systemd's tools accept what
+is in the package, and lintian's verdict (no error, no warning outside LINTIAN_ALLOWED).
 
 Environment: LIQWATCH_BIN (required), LIQWATCH_SOURCE_DIR, LIQWATCH_ARTIFACTS.
 """
 
+import gzip
 import os
 import re
 import shutil
@@ -32,6 +36,11 @@ HOST_UNIT_DIRS = [Path("/usr/lib/systemd/system"), Path("/lib/systemd/system")]
 # Libraries the daemon is built on (DESIGN.md); each must surface in Depends via shlibdeps.
 EXPECTED_DEPENDS = ["libc6", "libstdc++6", "libcurl4", "libsqlite3-0", "libyaml-cpp0.7",
                     "libsystemd0", "systemd"]
+# Lintian warnings (W:) accepted, each with the reason. Errors (E:) are never accepted. A tag
+# listed here that lintian no longer emits fails the test too, so the list cannot go stale.
+LINTIAN_ALLOWED = {
+}
+DEP5_FORMAT = "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/"
 
 
 def run(*args, check=True, timeout=600, **kwargs):
@@ -98,9 +107,31 @@ def build_with_prefix_usr():
         args += ["-G", "Ninja"]
     started = time.monotonic()
     run(*args)
-    run("cmake", "--build", pkg, "--target", "liqwatch", timeout=3600)
+    run("cmake", "--build", pkg, "--target", "liqwatch", "liqwatch-man", timeout=3600)
     print(f"built in {time.monotonic() - started:.0f}s", flush=True)
     return pkg
+
+
+def subcommands(*words):
+    """The names under "Subcommands:" in `liqwatch <words> --help` (two-space indented)."""
+    text = run(BIN, *words, "--help").stdout
+    names, listing = [], False
+    for line in text.splitlines():
+        if line.startswith("Subcommands:"):
+            listing = True
+        elif not line.strip():
+            listing = False
+        elif listing and re.match(r"^  \S", line):
+            names.append(line.split()[0])
+    return names
+
+
+def commands(*words):
+    """Every command path below `liqwatch <words>`, depth first: [(), ('alerts',), ...]."""
+    found = [words]
+    for name in subcommands(*words):
+        found += commands(*words, name)
+    return found
 
 
 def cpack(build, out):
@@ -247,27 +278,153 @@ class PackageTest(unittest.TestCase):
             self.assertTrue([f for f in files if f.startswith("usr/share/liqwatch/web/")],
                             "web/ exists in the source but is not in the package")
 
+    # --- Debian documentation: copyright, changelog, man pages --------------------------------
+
+    def test_copyright_and_changelog(self):
+        doc = self.root / "usr/share/doc/liqwatch"
+        copyright = (doc / "copyright").read_text()
+        self.assertEqual(copyright.splitlines()[0], DEP5_FORMAT)
+        self.assertIn(f"Upstream-Contact: {self.fields['Maintainer']}", copyright)
+        self.assertRegex(copyright, r"(?m)^Files: \*$")
+        # Native package (no Debian revision): changelog.gz, not changelog.Debian.gz.
+        self.assertFalse((doc / "changelog.Debian.gz").exists())
+        changelog = gzip.decompress((doc / "changelog.gz").read_bytes()).decode()
+        # The newest entry is this version, signed by the package's maintainer: bumping the
+        # version in CMakeLists.txt without a packaging/deb/changelog entry fails here.
+        self.assertRegex(changelog.splitlines()[0],
+                         rf"^liqwatch \({re.escape(self.fields['Version'])}\) \S+; urgency=\w+$")
+        trailer = next(l for l in changelog.splitlines() if l.startswith(" -- "))
+        self.assertTrue(trailer.startswith(f" -- {self.fields['Maintainer']}  "), trailer)
+
+    def test_man_page_per_command(self):
+        man1 = self.root / "usr/share/man/man1"
+        paths = commands()
+        self.assertGreater(len(paths), 10, paths)  # run, check-config, alerts, ... and nested
+        expected = sorted("-".join(("liqwatch",) + p) + ".1.gz" for p in paths)
+        self.assertEqual(sorted(f.name for f in man1.iterdir()), expected)
+        for words in paths:
+            name = "-".join(("liqwatch",) + words)
+            page = gzip.decompress((man1 / f"{name}.1.gz").read_bytes()).decode()
+            text = page.replace("\\-", "-").replace("\\fB", "").replace("\\fR", "")
+            self.assertRegex(page, rf'(?m)^\.TH {re.escape(name.upper())} "1"', name)
+            self.assertRegex(page, rf"(?m)^{re.escape(name)} \\- \S", name)  # whatis entry
+            # Every option and subcommand the binary lists is in its page.
+            help_text = run(BIN, *words, "--help").stdout
+            for option in set(re.findall(r"(?m)^\s+(?:-\w,)?(--[\w-]+)", help_text)):
+                self.assertIn(option, text, f"{name}: {option}")
+            for sub in subcommands(*words):
+                self.assertIn(f"{name}-{sub}", text, f"{name}: no SEE ALSO for {sub}")
+            self.assertNotIn(str(Path(BIN).resolve().parent), page, f"{name}: build path")
+
+    # --- the binary -----------------------------------------------------------------------
+
+    def test_binary_is_hardened(self):
+        """dpkg-buildflags' hardening: PIE, full RELRO (relro + bindnow), stack protector,
+        FORTIFY_SOURCE. Checked on the stripped binary the package ships."""
+        binary = self.root / "usr/bin/liqwatch"
+        header = run("readelf", "-hW", binary).stdout
+        self.assertRegex(header, r"Type:\s+DYN", "not a position-independent executable")
+        self.assertIn("GNU_RELRO", run("readelf", "-lW", binary).stdout)
+        dynamic = run("readelf", "-dW", binary).stdout
+        self.assertRegex(dynamic, r"\(FLAGS_1\).*\bNOW\b.*\bPIE\b", dynamic)
+        symbols = run("readelf", "--dyn-syms", "-W", binary).stdout
+        self.assertIn("__stack_chk_fail", symbols)
+        self.assertRegex(symbols, r"__\w+_chk\b(?<!__stack_chk)", "no fortified libc call")
+
+    def test_lintian(self):
+        lintian = require_tool("lintian", "lintian")
+        started = time.monotonic()
+        r = run(lintian, "--no-cfg", "--fail-on", "none", "--tag-display-limit", "0", self.deb,
+                timeout=900)
+        print(f"\nlintian: {time.monotonic() - started:.1f}s", flush=True)
+        tags = re.findall(r"(?m)^([EW]): liqwatch(?: \w+)?: (\S+)(.*)$", r.stdout)
+        errors = [f"E: {t}{rest}" for level, t, rest in tags if level == "E"]
+        self.assertEqual(errors, [], r.stdout)
+        warned = {t for level, t, _ in tags if level == "W"}
+        self.assertEqual(sorted(warned - LINTIAN_ALLOWED.keys()), [], r.stdout)
+        self.assertEqual(sorted(LINTIAN_ALLOWED.keys() - warned), [],
+                         "allowed but no longer emitted: drop them from LINTIAN_ALLOWED")
+
     # --- maintainer scripts ---------------------------------------------------------------
 
-    def test_maintainer_scripts(self):
+    def test_maintainer_scripts_are_debhelper_idioms(self):
         for name in ("postinst", "prerm", "postrm"):
             path = self.control / name
             self.assertTrue(path.exists(), name)
             self.assertEqual(stat.S_IMODE(path.stat().st_mode), 0o755, name)
             run("sh", "-n", path)
-            text = path.read_text()
-            # Installing must start nothing: no enable/start/restart, only try-restart of a
-            # service that is already running (upgrade).
-            code = "\n".join(l for l in text.splitlines() if not l.lstrip().startswith("#"))
-            self.assertNotRegex(code, r"systemctl\s+(\S+\s+)*(enable|start|restart|reenable)\b",
-                                name)
-            self.assertNotRegex(code, r"deb-systemd-(helper|invoke)\s+(enable|start)", name)
-        postinst = (self.control / "postinst").read_text()
-        self.assertIn("systemd-sysusers liqwatch.conf", postinst)
-        self.assertIn("systemd-tmpfiles --create liqwatch.conf", postinst)
-        self.assertIn("daemon-reload", postinst)
-        self.assertIn("systemctl stop liqwatch.service", (self.control / "prerm").read_text())
-        self.assertIn("daemon-reload", (self.control / "postrm").read_text())
+            code = "\n".join(l for l in path.read_text().splitlines()
+                             if not l.lstrip().startswith("#"))
+            # systemctl only reloads unit files; anything else goes through deb-systemd-*,
+            # which honour policy-rc.d and the admin's enablement.
+            for call in re.findall(r"systemctl\b[^\n|;&]*", code):
+                self.assertRegex(call, r"^systemctl --system daemon-reload\b", name)
+            self.assertNotRegex(code, r"deb-systemd-invoke\s+(start|restart|enable)\b", name)
+
+    def maintainer_script(self, name, *args, enabled=False, installed=False, root=None):
+        """Runs a maintainer script with stand-ins for the systemd tools and returns the calls
+        they saw, one "tool args" per line. The stand-in deb-systemd-helper answers
+        debian-installed / was-enabled as told."""
+        with tempfile.TemporaryDirectory(prefix="lw-maint-") as tmp:
+            bindir, log = Path(tmp) / "bin", Path(tmp) / "calls"
+            bindir.mkdir()
+            for tool in ("systemctl", "deb-systemd-helper", "deb-systemd-invoke",
+                         "systemd-sysusers", "systemd-tmpfiles", "adduser", "useradd"):
+                (bindir / tool).write_text(
+                    f'#!/bin/sh\necho "{tool} $*" >> "{log}"\n'
+                    f'case "$*" in\n'
+                    f'  *debian-installed*) exit {int(not installed)} ;;\n'
+                    f'  *was-enabled*) exit {int(not enabled)} ;;\n'
+                    f'esac\n')
+                (bindir / tool).chmod(0o755)
+            env = dict(os.environ, PATH=f"{bindir}:/usr/bin:/bin")
+            if root is not None:
+                env["DPKG_ROOT"] = str(root)
+            # The scripts call deb-systemd-helper by absolute path where debhelper does.
+            script = (self.control / name).read_text().replace(
+                "/usr/bin/deb-systemd-helper", str(bindir / "deb-systemd-helper"))
+            (Path(tmp) / name).write_text(script)
+            run("sh", "-e", Path(tmp) / name, *args, env=env)
+            return log.read_text().splitlines() if log.exists() else []
+
+    def test_install_enables_and_starts_nothing(self):
+        calls = self.maintainer_script("postinst", "configure", "")
+        self.assertIn("systemd-sysusers liqwatch.conf", calls)
+        self.assertIn("systemd-tmpfiles --create liqwatch.conf", calls)
+        # State recorded so purge can remove the links, but nothing enabled or started.
+        self.assertIn("deb-systemd-helper update-state liqwatch.service", calls)
+        for call in calls:
+            self.assertNotRegex(call, r"\b(enable|start|restart|try-restart|reenable)\b", calls)
+
+    def test_upgrade_keeps_the_admins_choice(self):
+        # Installed before but never enabled: stays disabled.
+        calls = self.maintainer_script("postinst", "configure", "0.0.9", installed=True)
+        self.assertNotIn("deb-systemd-helper enable liqwatch.service", calls)
+        # Enabled by the admin: re-enabled (new [Install] links, if any), not started.
+        calls = self.maintainer_script("postinst", "configure", "0.0.9", installed=True,
+                                       enabled=True)
+        self.assertIn("deb-systemd-helper enable liqwatch.service", calls)
+        for call in calls:  # try-restart (only if running) is fine; start/restart are not
+            self.assertNotRegex(call, r"(?<![\w-])(start|restart)\b", calls)
+
+    def test_remove_and_purge(self):
+        self.assertEqual(self.maintainer_script("prerm", "upgrade", "0.2.0"), [])
+        with tempfile.TemporaryDirectory(prefix="lw-purge-") as tmp:
+            root = Path(tmp)
+            for d in ("etc/liqwatch/credentials", "var/lib/liqwatch"):
+                (root / d).mkdir(parents=True)
+            (root / "etc/liqwatch/credentials/fred_api_key").write_text("secret")
+            (root / "var/lib/liqwatch/liqwatch.db").write_text("db")
+            (root / "etc/liqwatch/liqwatch.yaml").write_text("kept: by dpkg\n")
+            # On a systemd host, remove reloads the unit files; nothing else.
+            for call in self.maintainer_script("postrm", "remove", root=root):
+                self.assertEqual(call, "systemctl --system daemon-reload")
+            self.assertTrue((root / "var/lib/liqwatch/liqwatch.db").exists(), "remove is not purge")
+            calls = self.maintainer_script("postrm", "purge", root=root)
+            self.assertIn("deb-systemd-helper purge liqwatch.service", calls)
+            self.assertFalse((root / "etc/liqwatch/credentials").exists())
+            self.assertFalse((root / "var/lib/liqwatch").exists())
+            self.assertTrue((root / "etc/liqwatch/liqwatch.yaml").exists())
 
     # --- consistency with cmake --install and with systemd ----------------------------------
 
