@@ -71,13 +71,14 @@ int RunNotifyTest(const NotifyTestArgs& a) {
   }
   boost::asio::io_context io;
   http::HttpClient http(io, c.user_agent);
-  auto notifier = notify::MakeNotifier(*nc, http, notify::AlertCatalog::Build(c));
+  SystemWallClock clock;
+  auto notifier = notify::MakeNotifier(*nc, {http, clock, notify::AlertCatalog::Build(c)});
   if (!notifier) {
     std::fprintf(stderr, "liqwatch notify-test: notifier type '%s' cannot send\n",
                  nc->type.c_str());
     return 2;
   }
-  auto job = TestJob(a, Clock::now());
+  auto job = TestJob(a, clock.Now());
   notify::SendResult result;
   result.outcome = notify::SendResult::Outcome::kRetryable;
   result.error = "not sent";
