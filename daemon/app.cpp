@@ -210,7 +210,7 @@ class Daemon final : public sources::ObservationSink {
 
  private:
   void ApplyConfig() {
-    auto notifiers = notify::MakeNotifiers(*config_, http_);
+    auto notifiers = notify::MakeNotifiers(*config_, http_, clock_);
     dispatcher_.Configure(std::move(notifiers), config_->delivery);
     if (!poller_) {
       dispatcher_.Start();
@@ -219,7 +219,7 @@ class Daemon final : public sources::ObservationSink {
     retired_.push_back(std::move(poller_));
     std::erase_if(series_ok_, [this](const auto& e) { return !config_->FindSeries(e.first); });
     asio::co_spawn(io_, ForgetUnpolled(config_), asio::detached);
-    poller_ = std::make_unique<sources::Poller>(io_, http_, *this);
+    poller_ = std::make_unique<sources::Poller>(io_, http_, *this, clock_);
     poller_->Start(*config_);
     asio::co_spawn(io_, RetireRemoved(config_), asio::detached);
   }

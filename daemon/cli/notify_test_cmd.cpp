@@ -69,9 +69,10 @@ int RunNotifyTest(Command& cmd, const NotifyTestArgs& a) {
                                  cmd.config_path(), names.empty() ? "none" : names));
   boost::asio::io_context io;
   http::HttpClient http(io, c.user_agent);
-  auto notifier = notify::MakeNotifier(*nc, http, notify::AlertCatalog::Build(c));
+  SystemWallClock clock;
+  auto notifier = notify::MakeNotifier(*nc, {http, clock, notify::AlertCatalog::Build(c)});
   if (!notifier) return cmd.Usage(fmt::format("notifier type '{}' cannot send", nc->type));
-  auto job = TestJob(a, Clock::now());
+  auto job = TestJob(a, clock.Now());
   notify::SendResult result;
   result.outcome = notify::SendResult::Outcome::kRetryable;
   result.error = "not sent";

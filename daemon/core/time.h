@@ -59,4 +59,15 @@ class SystemWallClock final : public WallClock {
   TimePoint Now() const override { return Clock::now(); }
 };
 
+// A clock that shows what it is set to: tests, replays.
+class FixedWallClock final : public WallClock {
+ public:
+  explicit FixedWallClock(TimePoint t) : now_(t) {}
+  TimePoint Now() const override { return now_; }
+  void Set(TimePoint t) { now_ = t; }
+
+ private:
+  TimePoint now_;
+};
+
 }  // namespace liqwatch

@@ -139,10 +139,6 @@ std::string AlertmanagerAlerts(const store::DeliveryJob& job, const AlertView& v
   return boost::json::serialize(out);
 }
 
-AlertmanagerNotifier::AlertmanagerNotifier(config::NotifierConfig config, http::HttpClient& http,
-                                           std::shared_ptr<const AlertCatalog> catalog)
-    : ConfiguredNotifier(std::move(config)), http_(http), catalog_(std::move(catalog)) {}
-
 boost::asio::awaitable<SendResult> AlertmanagerNotifier::Send(const store::DeliveryJob& job) {
   if (job.attempts == 0) accepted_.erase(job.delivery_id);  // a new delivery, or a re-send
   AlertView view = MakeView(job, *catalog_);
@@ -170,7 +166,7 @@ boost::asio::awaitable<SendResult> AlertmanagerNotifier::Send(const store::Deliv
     if (outcome == SendResult::Outcome::kRetryable) {
       retryable = true;
       // The dispatcher applies http.max_retry_after; this only bounds the parse.
-      if (auto ra = http::ParseRetryAfter(r->Header("Retry-After"), std::chrono::system_clock::now(),
+      if (auto ra = http::ParseRetryAfter(r->Header("Retry-After"), clock_.Now(),
                                           config::defaults::kMaxRetryAfterLimit))
         result.retry_after = ra;
     }

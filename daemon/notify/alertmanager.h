@@ -38,14 +38,11 @@ std::string AlertmanagerAuthorization(const config::AlertmanagerConfig& am);
 
 class AlertmanagerNotifier final : public ConfiguredNotifier {
  public:
-  AlertmanagerNotifier(config::NotifierConfig config, http::HttpClient& http,
-                       std::shared_ptr<const AlertCatalog> catalog);
+  using ConfiguredNotifier::ConfiguredNotifier;
   boost::asio::awaitable<SendResult> Send(const store::DeliveryJob& job) override;
   Duration resend_interval() const override { return config_.alertmanager.resend_interval; }
 
  private:
-  http::HttpClient& http_;
-  std::shared_ptr<const AlertCatalog> catalog_;
   // Replicas (indexes into urls) that accepted a delivery still being retried.
   std::map<int64_t, std::set<std::size_t>> accepted_;
 };

@@ -51,145 +51,117 @@ void Dispatcher::Wake() {
 asio::awaitable<void> Dispatcher::Stop(Duration timeout) {
   stopping_ = true;
   wake_.cancel();
-  if (in_flight_ > 0) {
-    Logger("notify")->info("event=drain_start in_flight={} timeout_ms={}", in_flight_,
+  if (planner_.in_flight() > 0) {
+    Logger("notify")->info("event=drain_start in_flight={} timeout_ms={}", planner_.in_flight(),
                            timeout.count());
     idle_.expires_after(timeout);
     boost::system::error_code ec;
     co_await idle_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    Logger("notify")->info("event=drain_done left_pending={}", in_flight_);
+    Logger("notify")->info("event=drain_done left_pending={}", planner_.in_flight());
   }
 }
 
 asio::awaitable<void> Dispatcher::Loop() {
-  auto log = Logger("notify");
   while (!stopping_) {
     woken_ = false;
-    auto now = clock_.Now();
-    // Silence stage: deliveries held by a silence that has ended go back to pending while
-    // their alert still fires (notifiers with deliver_after_silence).
-    std::vector<std::string> release_for;
-    for (const auto& [name, n] : notifiers_)
-      if (n->deliver_after_silence()) release_for.push_back(name);
-    auto release = [now, release_for](store::Store& s) {
-      return ReleaseSilenced(s, now, release_for);
-    };
-    auto released = co_await store_.Run(release);
-    if (!released.ok()) {
-      log->error("event=silence_release_failed error=\"{}\"", released.status().message());
-    } else if (*released > 0) {
-      log->info("event=silence_released deliveries={}", *released);
-    }
+    const TimePoint now = clock_.Now();
+    auto release = ReleaseSilenced(now);
+    co_await std::move(release);
     auto rearm = RearmFiring(now);
     const Duration resend = co_await std::move(rearm);
-    auto read_due = [now](store::Store& s) {
-      return s.DueDeliveries(now, config::defaults::kDeliveryBatch);
-    };
-    auto jobs = co_await store_.Run(read_due);
-    if (!jobs.ok()) log->error("event=outbox_read_failed error=\"{}\"", jobs.status().message());
-    std::size_t started = 0;
-    std::map<std::string, std::vector<store::DeliveryJob>> groups;
-    if (jobs.ok()) {
-      for (auto& job : *jobs) {
-        if (in_flight_ids_.count(job.delivery_id)) continue;
-        // Group stage: the first new firing event of a grouping notifier opens a window; every
-        // firing event due before it closes waits for it, then they go out as one message.
-        Duration group_wait{};
-        if (auto it = notifiers_.find(job.notifier); it != notifiers_.end())
-          group_wait = it->second->group_wait();
-        const bool grouped = group_wait.count() > 0 && job.kind == "firing";
-        if (grouped && job.attempts == 0) {
-          auto [w, opened] = windows_.try_emplace(job.notifier, now + group_wait);
-          if (now < w->second) {
-            auto defer = [id = job.delivery_id, when = w->second](store::Store& s) {
-              return DeferDelivery(s, id, when);
-            };
-            auto st = co_await store_.Run(defer);
-            if (!st.ok()) log->error("event=outbox_write_failed error=\"{}\"", st.message());
-            continue;
-          }
-        }
-        // Order stage (notifiers with a resend_interval): one alert's posts go out one at a
-        // time, in order; the next waits for a later pass (checked before the rate limit, which
-        // would otherwise count a send that does not happen).
-        std::string alert_key;
-        if (auto it = notifiers_.find(job.notifier);
-            it != notifiers_.end() && it->second->resend_interval().count() > 0) {
-          alert_key = AlertKey(job);
-          bool busy = false;
-          for (const auto& [id, k] : in_flight_alerts_) busy = busy || k == alert_key;
-          if (busy) continue;
-        }
-        // Rate-limit stage: over the notifier's budget, the send is deferred, not dropped.
-        if (auto it = notifiers_.find(job.notifier); it != notifiers_.end()) {
-          auto [count, period] = it->second->rate_limit();
-          if (count > 0) {
-            auto& sent = sent_[job.notifier];
-            while (!sent.empty() && sent.front() <= now - period) sent.pop_front();
-            if (static_cast<int>(sent.size()) >= count) {
-              TimePoint when = sent.front() + period;
-              log->info("event=rate_limited notifier={} delivery={} rule={} deferred_ms={}",
-                        job.notifier, job.delivery_id, job.rule,
-                        std::chrono::duration_cast<Duration>(when - now).count());
-              auto defer = [id = job.delivery_id, when](store::Store& s) {
-                return DeferDelivery(s, id, when);
-              };
-              auto st = co_await store_.Run(defer);
-              if (!st.ok()) log->error("event=outbox_write_failed error=\"{}\"", st.message());
-              continue;
-            }
-            sent.push_back(now);
-          }
-        }
-        if (!alert_key.empty()) in_flight_alerts_[job.delivery_id] = alert_key;
-        in_flight_ids_.insert(job.delivery_id);
-        ++in_flight_;
-        ++started;
-        if (grouped) {
-          groups[job.notifier].push_back(std::move(job));
-          continue;
-        }
-        asio::co_spawn(io_, Deliver(std::move(job)), asio::detached);
-      }
-    }
-    for (auto& [name, group] : groups) {
-      windows_.erase(name);  // the next firing event opens a new window
-      asio::co_spawn(io_, DeliverGroup(std::move(group)), asio::detached);
-    }
+    auto send_due = SendDue(now);
+    const std::size_t started = co_await std::move(send_due);
     if (started > 0 && started == config::defaults::kDeliveryBatch) {
       // A full batch: wait for it to finish, then look again straight away.
-      while (in_flight_ > 0 && !stopping_) {
+      while (planner_.in_flight() > 0 && !stopping_) {
         idle_.expires_after(std::chrono::seconds(30));
         boost::system::error_code ec;
         co_await idle_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       }
       continue;
     }
-    // Sleep until the next retry is due, a new event wakes us, or a minute passes.
-    auto read_next = [](store::Store& s) { return s.NextDeliveryTime(); };
-    auto next = co_await store_.Run(read_next);
-    auto read_silence_end = [](store::Store& s) { return NextSilenceEnd(s); };
-    auto silence_end = co_await store_.Run(read_silence_end);
-    Duration sleep = std::chrono::minutes(1);
-    // Wake a little after a silence ends: waking at (or a hair before) its end would find it
-    // still active, and the next query, which only sees silences still to end, would then
-    // leave the held deliveries until the one-minute tick.
-    if (silence_end.ok() && *silence_end) **silence_end += std::chrono::milliseconds(100);
-    for (const auto* t : {&next, &silence_end}) {
-      if (t->ok() && **t) {
-        sleep = std::min(
-            sleep,
-            std::max(Duration(50), std::chrono::duration_cast<Duration>(***t - clock_.Now())));
-      }
-    }
-    // Re-send stage: look again a few times per interval (a cheap indexed query).
-    if (resend.count() > 0) sleep = std::min(sleep, std::max(Duration(1000), resend / 4));
-    if (started > 0) sleep = std::min(sleep, Duration(200));  // re-check soon after a batch
-    if (woken_) continue;                                     // new work arrived during this pass
+    auto next_wake = SleepTime(resend, started);
+    const Duration sleep = co_await std::move(next_wake);
+    if (woken_) continue;  // new work arrived during this pass
     wake_.expires_after(sleep);
     boost::system::error_code ec;
     co_await wake_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
+}
+
+asio::awaitable<void> Dispatcher::ReleaseSilenced(TimePoint now) {
+  // Deliveries held by a silence that has ended go back to pending while their alert still
+  // fires (notifiers with deliver_after_silence).
+  std::vector<std::string> release_for;
+  for (const auto& [name, n] : notifiers_)
+    if (n->deliver_after_silence()) release_for.push_back(name);
+  auto release = [now, release_for](store::Store& s) {
+    return notify::ReleaseSilenced(s, now, release_for);
+  };
+  auto released = co_await store_.Run(release);
+  auto log = Logger("notify");
+  if (!released.ok()) {
+    log->error("event=silence_release_failed error=\"{}\"", released.status().message());
+  } else if (*released > 0) {
+    log->info("event=silence_released deliveries={}", *released);
+  }
+}
+
+asio::awaitable<std::size_t> Dispatcher::SendDue(TimePoint now) {
+  auto log = Logger("notify");
+  auto read_due = [now](store::Store& s) {
+    return s.DueDeliveries(now, config::defaults::kDeliveryBatch);
+  };
+  auto jobs = co_await store_.Run(read_due);
+  if (!jobs.ok()) {
+    log->error("event=outbox_read_failed error=\"{}\"", jobs.status().message());
+    co_return 0;
+  }
+  std::map<std::string, ChannelPolicy> policies;
+  for (const auto& [name, n] : notifiers_) {
+    auto [count, period] = n->rate_limit();
+    policies[name] = {n->group_wait(), n->resend_interval(), count, period};
+  }
+  DispatchPlan plan = planner_.Plan(std::move(*jobs), now, policies);
+  for (const auto& d : plan.deferred) {
+    if (d.rate_limited)
+      log->info("event=rate_limited notifier={} delivery={} rule={} deferred_ms={}", d.job.notifier,
+                d.job.delivery_id, d.job.rule,
+                std::chrono::duration_cast<Duration>(d.until - now).count());
+    auto defer = [id = d.job.delivery_id, when = d.until](store::Store& s) {
+      return DeferDelivery(s, id, when);
+    };
+    auto st = co_await store_.Run(defer);
+    if (!st.ok()) log->error("event=outbox_write_failed error=\"{}\"", st.message());
+  }
+  const std::size_t started = plan.started();
+  for (auto& job : plan.send) asio::co_spawn(io_, Deliver(std::move(job)), asio::detached);
+  for (auto& [name, group] : plan.groups)
+    asio::co_spawn(io_, DeliverGroup(std::move(group)), asio::detached);
+  co_return started;
+}
+
+asio::awaitable<Duration> Dispatcher::SleepTime(Duration resend, std::size_t started) {
+  // Until the next retry is due, a silence ends, or a minute passes.
+  auto read_next = [](store::Store& s) { return s.NextDeliveryTime(); };
+  auto next = co_await store_.Run(read_next);
+  auto read_silence_end = [](store::Store& s) { return NextSilenceEnd(s); };
+  auto silence_end = co_await store_.Run(read_silence_end);
+  Duration sleep = std::chrono::minutes(1);
+  // Wake a little after a silence ends: waking at (or a hair before) its end would find it
+  // still active, and the next query, which only sees silences still to end, would then
+  // leave the held deliveries until the one-minute tick.
+  if (silence_end.ok() && *silence_end) **silence_end += std::chrono::milliseconds(100);
+  for (const auto* t : {&next, &silence_end}) {
+    if (t->ok() && **t) {
+      sleep = std::min(
+          sleep, std::max(Duration(50), std::chrono::duration_cast<Duration>(***t - clock_.Now())));
+    }
+  }
+  // Re-send stage: look again a few times per interval (a cheap indexed query).
+  if (resend.count() > 0) sleep = std::min(sleep, std::max(Duration(1000), resend / 4));
+  if (started > 0) sleep = std::min(sleep, Duration(200));  // re-check soon after a batch
+  co_return sleep;
 }
 
 asio::awaitable<bool> Dispatcher::Admit(const store::DeliveryJob& job, bool send_resolved) {
@@ -215,10 +187,6 @@ asio::awaitable<bool> Dispatcher::Admit(const store::DeliveryJob& job, bool send
   co_return false;
 }
 
-std::string Dispatcher::AlertKey(const store::DeliveryJob& job) {
-  return job.notifier + "\n" + job.rule + "\n" + job.labels;
-}
-
 asio::awaitable<Duration> Dispatcher::RearmFiring(TimePoint now) {
   auto log = Logger("notify");
   Duration shortest{};
@@ -241,9 +209,8 @@ asio::awaitable<Duration> Dispatcher::RearmFiring(TimePoint now) {
 }
 
 void Dispatcher::Done(int64_t delivery_id) {
-  in_flight_alerts_.erase(delivery_id);
-  in_flight_ids_.erase(delivery_id);
-  if (--in_flight_ == 0) idle_.cancel();
+  planner_.Finished(delivery_id);
+  if (planner_.in_flight() == 0) idle_.cancel();
 }
 
 asio::awaitable<void> Dispatcher::Deliver(store::DeliveryJob job) {

@@ -12,10 +12,8 @@
 // and never has two deliveries of one alert to that notifier in flight at once.
 #pragma once
 
-#include <deque>
 #include <map>
 #include <memory>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -25,6 +23,7 @@
 
 #include "config/config.h"
 #include "core/time.h"
+#include "notify/dispatch_plan.h"
 #include "notify/notifier.h"
 #include "store/worker.h"
 
@@ -44,10 +43,16 @@ class Dispatcher {
   void Wake();
   // Stops taking new work; in-flight sends finish (up to `timeout`); the rest stay pending.
   boost::asio::awaitable<void> Stop(Duration timeout);
-  std::size_t in_flight() const { return in_flight_; }
+  std::size_t in_flight() const { return planner_.in_flight(); }
 
  private:
+  // One pass: release ended silences, re-arm still-firing alerts, send what is due (planned
+  // by planner_), then sleep until the next thing is due.
   boost::asio::awaitable<void> Loop();
+  boost::asio::awaitable<void> ReleaseSilenced(TimePoint now);
+  // Sends (or defers) what is due now; returns how many sends started.
+  boost::asio::awaitable<std::size_t> SendDue(TimePoint now);
+  boost::asio::awaitable<Duration> SleepTime(Duration resend, std::size_t started);
   boost::asio::awaitable<void> Deliver(store::DeliveryJob job);
   boost::asio::awaitable<void> DeliverGroup(std::vector<store::DeliveryJob> jobs);
   // Gate stage; false (and the job done) when it is skipped or silenced.
@@ -57,8 +62,6 @@ class Dispatcher {
   // Re-send stage: re-arms the deliveries of still-firing alerts for notifiers with a
   // resend_interval (notifier.h); returns the shortest such interval (zero if none).
   boost::asio::awaitable<Duration> RearmFiring(TimePoint now);
-  // Per-alert order for those notifiers: "notifier\nrule\nlabels" of the delivery in flight.
-  static std::string AlertKey(const store::DeliveryJob& job);
 
   boost::asio::io_context& io_;
   store::StoreWorker& store_;
@@ -66,12 +69,8 @@ class Dispatcher {
   std::map<std::string, std::shared_ptr<Notifier>> notifiers_;
   config::DeliveryConfig delivery_;
   boost::asio::steady_timer wake_;
-  boost::asio::steady_timer idle_;  // signalled when in_flight_ drops to zero
-  std::size_t in_flight_ = 0;
-  std::set<int64_t> in_flight_ids_;  // still 'pending' in the store while being sent
-  std::map<std::string, std::deque<TimePoint>> sent_;  // rate limit: recent send starts
-  std::map<std::string, TimePoint> windows_;           // grouping: open window's end per notifier
-  std::map<int64_t, std::string> in_flight_alerts_;  // delivery id -> AlertKey (re-send order)
+  boost::asio::steady_timer idle_;  // signalled when nothing is in flight
+  DispatchPlanner planner_;         // group, order and rate-limit stages; what is in flight
   bool stopping_ = false;
   bool woken_ = false;  // Wake() called since the loop last looked at the outbox
   bool running_ = false;

@@ -229,16 +229,12 @@ EmailMessage BuildGroupEmail(const config::NotifierConfig& n, const std::vector<
                  HtmlPage(html), now);
 }
 
-EmailNotifier::EmailNotifier(config::NotifierConfig config, http::HttpClient& http,
-                             std::shared_ptr<const AlertCatalog> catalog)
-    : ConfiguredNotifier(std::move(config)), http_(http), catalog_(std::move(catalog)) {}
-
 boost::asio::awaitable<SendResult> EmailNotifier::Send(const store::DeliveryJob& job) {
   AlertView view = MakeView(job, *catalog_);
   std::string text;
   if (!config_.message_template.empty())
     text = RenderTemplate(config_.message_template, Placeholders(view));
-  EmailMessage msg = BuildEmail(config_, view, Clock::now(), text);
+  EmailMessage msg = BuildEmail(config_, view, clock_.Now(), text);
   auto submit = Submit(std::move(msg));
   SendResult r = co_await std::move(submit);
   co_return r;
@@ -248,7 +244,7 @@ boost::asio::awaitable<SendResult> EmailNotifier::SendGroup(
     const std::vector<store::DeliveryJob>& jobs) {
   std::vector<AlertView> views;
   for (const auto& j : jobs) views.push_back(MakeView(j, *catalog_));
-  EmailMessage msg = BuildGroupEmail(config_, views, Clock::now());
+  EmailMessage msg = BuildGroupEmail(config_, views, clock_.Now());
   auto submit = Submit(std::move(msg));
   SendResult r = co_await std::move(submit);
   co_return r;

@@ -46,8 +46,7 @@ std::string BareAddress(const std::string& s);
 
 class EmailNotifier final : public ConfiguredNotifier {
  public:
-  EmailNotifier(config::NotifierConfig config, http::HttpClient& http,
-                std::shared_ptr<const AlertCatalog> catalog);
+  using ConfiguredNotifier::ConfiguredNotifier;
   boost::asio::awaitable<SendResult> Send(const store::DeliveryJob& job) override;
   Duration group_wait() const override { return config_.group_wait; }
   boost::asio::awaitable<SendResult> SendGroup(
@@ -55,8 +54,6 @@ class EmailNotifier final : public ConfiguredNotifier {
 
  private:
   boost::asio::awaitable<SendResult> Submit(EmailMessage msg);
-  http::HttpClient& http_;
-  std::shared_ptr<const AlertCatalog> catalog_;
 };
 
 }  // namespace liqwatch::notify

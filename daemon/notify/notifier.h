@@ -7,6 +7,7 @@
 // duplicates. Errors must not contain secrets (URLs are redacted).
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +16,8 @@
 
 #include "config/config.h"
 #include "core/time.h"
+#include "http/client.h"
+#include "notify/context.h"
 #include "store/store.h"
 
 namespace liqwatch::notify {
@@ -51,11 +54,24 @@ class Notifier {
   virtual Duration resend_interval() const { return Duration{}; }
 };
 
+// What every channel built from a config is given at wiring: the HTTP client (SMTP goes
+// through it too), the clock (email Date headers, webhook signature timestamps, HTTP-date
+// Retry-After) and the catalog its messages are explained from. All outlive the notifier.
+struct NotifierDeps {
+  http::HttpClient& http;
+  const WallClock& clock;
+  std::shared_ptr<const AlertCatalog> catalog;
+};
+
 // Base of the channels built from a NotifierConfig: the name and the outbox policy
 // (send_resolved, deliver_after_silence, rate_limit) come straight from the config.
 class ConfiguredNotifier : public Notifier {
  public:
-  explicit ConfiguredNotifier(config::NotifierConfig config) : config_(std::move(config)) {}
+  ConfiguredNotifier(config::NotifierConfig config, NotifierDeps deps)
+      : config_(std::move(config)),
+        http_(deps.http),
+        clock_(deps.clock),
+        catalog_(std::move(deps.catalog)) {}
   const std::string& name() const override { return config_.name; }
   bool send_resolved() const override { return config_.send_resolved; }
   bool deliver_after_silence() const override { return config_.deliver_after_silence; }
@@ -65,6 +81,9 @@ class ConfiguredNotifier : public Notifier {
 
  protected:
   config::NotifierConfig config_;
+  http::HttpClient& http_;
+  const WallClock& clock_;
+  std::shared_ptr<const AlertCatalog> catalog_;
 };
 
 // Classifies an HTTP status for retrying: 2xx delivered; 408, 429 and 5xx retryable; other

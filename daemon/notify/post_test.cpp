@@ -84,6 +84,9 @@ SendResult SendOnce(asio::io_context& io, Notifier& n) {
 
 std::shared_ptr<const AlertCatalog> Catalog() { return AlertCatalog::Build(config::Config{}); }
 
+// Notifiers read the time only from the clock they are given.
+const FixedWallClock kClock(*ParseTime("2025-10-28T12:00:00Z"));
+
 TEST(WebhookPost, RedirectIsAPermanentErrorAndIsNotFollowed) {
   asio::io_context io;
   http::HttpClient client(io, "t");
@@ -92,7 +95,7 @@ TEST(WebhookPost, RedirectIsAPermanentErrorAndIsNotFollowed) {
   rx.Serve("HTTP/1.1 307 Temporary Redirect\r\nLocation: " + rx.Url("/collect?token=LEAKME") +
            "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
   rx.Serve("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-  WebhookNotifier n(Hook("webhook", rx.Url("/hooks/T0/secretpath")), client, Catalog());
+  WebhookNotifier n(Hook("webhook", rx.Url("/hooks/T0/secretpath")), {client, kClock, Catalog()});
   SendResult r = SendOnce(io, n);
   EXPECT_EQ(r.outcome, SendResult::Outcome::kPermanent);
   EXPECT_EQ(r.error,
@@ -108,7 +111,7 @@ TEST(WebhookPost, SlackRedirectIsAlsoNotFollowed) {
   rx.Serve(
       "HTTP/1.1 301 Moved\r\nLocation: http://localhost:1/x\r\nContent-Length: 0\r\n"
       "Connection: close\r\n\r\n");
-  SlackNotifier n(Hook("slack", rx.Url("/services/T0/B0/secretpath")), client, Catalog());
+  SlackNotifier n(Hook("slack", rx.Url("/services/T0/B0/secretpath")), {client, kClock, Catalog()});
   SendResult r = SendOnce(io, n);
   EXPECT_EQ(r.outcome, SendResult::Outcome::kPermanent);
   EXPECT_THAT(r.error, ::testing::StartsWith("HTTP 301 from slack ops (a redirect"));
@@ -122,7 +125,7 @@ TEST(WebhookPost, TransportErrorNeverContainsTheUrl) {
   rx.Serve("");  // closes without answering
   // Not registered with the scrubber: the notifier itself takes its URL out.
   const std::string url = rx.Url("/services/T0/B0/UnregisteredToken77");
-  WebhookNotifier n(Hook("webhook", url), client, Catalog());
+  WebhookNotifier n(Hook("webhook", url), {client, kClock, Catalog()});
   SendResult r = SendOnce(io, n);
   EXPECT_EQ(r.outcome, SendResult::Outcome::kRetryable);
   EXPECT_THAT(r.error, ::testing::StartsWith("webhook ops: POST [redacted URL]: "));
@@ -140,7 +143,7 @@ TEST(WebhookPost, HugeRetryAfterIsBoundedNotOverflowed) {
   rx.Serve(
       "HTTP/1.1 503 Busy\r\nRetry-After: Fri, 31 Dec 9999 23:59:59 GMT\r\n"
       "Content-Length: 0\r\nConnection: close\r\n\r\n");
-  WebhookNotifier n(Hook("webhook", rx.Url("/h")), client, Catalog());
+  WebhookNotifier n(Hook("webhook", rx.Url("/h")), {client, kClock, Catalog()});
   SendResult r = SendOnce(io, n);
   EXPECT_EQ(r.outcome, SendResult::Outcome::kRetryable);
   EXPECT_EQ(r.error, "HTTP 429 from webhook ops");
@@ -154,6 +157,19 @@ TEST(WebhookPost, WithoutSecretUrlRemovesEveryForm) {
   EXPECT_EQ(
       WithoutSecretUrl("x " + url + " y https://hooks.example/T/B/tok?token=[redacted] z", url),
       "x [redacted URL] y [redacted URL] z");
+}
+
+TEST(WebhookPost, HttpDateRetryAfterIsMeasuredFromTheInjectedClock) {
+  asio::io_context io;
+  http::HttpClient client(io, "t");
+  Receiver rx(io);
+  rx.Serve(
+      "HTTP/1.1 503 Busy\r\nRetry-After: Tue, 28 Oct 2025 12:00:30 GMT\r\n"
+      "Content-Length: 0\r\nConnection: close\r\n\r\n");
+  WebhookNotifier n(Hook("webhook", rx.Url("/h")), {client, kClock, Catalog()});
+  SendResult r = SendOnce(io, n);
+  EXPECT_EQ(r.outcome, SendResult::Outcome::kRetryable);
+  EXPECT_EQ(r.retry_after, Duration(std::chrono::seconds(30)));
 }
 
 }  // namespace

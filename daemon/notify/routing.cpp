@@ -1,5 +1,7 @@
 #include "notify/routing.h"
 
+#include <fnmatch.h>
+
 #include <algorithm>
 
 #include "notify/silences.h"
@@ -7,24 +9,7 @@
 namespace liqwatch::notify {
 
 bool GlobMatch(std::string_view p, std::string_view t) {
-  // Iterative '*' matching with backtracking to the last star.
-  std::size_t pi = 0, ti = 0, star = std::string_view::npos, mark = 0;
-  while (ti < t.size()) {
-    if (pi < p.size() && p[pi] != '*' && p[pi] == t[ti]) {
-      ++pi;
-      ++ti;
-    } else if (pi < p.size() && p[pi] == '*') {
-      star = pi++;
-      mark = ti;
-    } else if (star != std::string_view::npos) {
-      pi = star + 1;
-      ti = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (pi < p.size() && p[pi] == '*') ++pi;
-  return pi == p.size();
+  return fnmatch(std::string(p).c_str(), std::string(t).c_str(), 0) == 0;
 }
 
 namespace {

@@ -23,7 +23,7 @@ namespace liqwatch::notify {
 std::vector<std::string> Targets(const config::Config& c, const config::RuleConfig& rule,
                                  const std::string& labels = "",
                                  std::optional<Severity> severity = std::nullopt);
-// Shell-style glob with '*' only (any run of characters).
+// Shell-style glob, fnmatch(3): '*' any run of characters, '?' one, [a-z] a class.
 bool GlobMatch(std::string_view pattern, std::string_view text);
 
 }  // namespace liqwatch::notify

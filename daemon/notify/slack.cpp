@@ -131,10 +131,6 @@ std::string SlackPayload(const std::vector<AlertView>& alerts, const std::string
   return boost::json::serialize(o);
 }
 
-SlackNotifier::SlackNotifier(config::NotifierConfig config, http::HttpClient& http,
-                             std::shared_ptr<const AlertCatalog> catalog)
-    : ConfiguredNotifier(std::move(config)), http_(http), catalog_(std::move(catalog)) {}
-
 boost::asio::awaitable<SendResult> SlackNotifier::Send(const store::DeliveryJob& job) {
   std::vector<AlertView> views{MakeView(job, *catalog_)};
   std::string text;
@@ -145,8 +141,8 @@ boost::asio::awaitable<SendResult> SlackNotifier::Send(const store::DeliveryJob&
   // Slack ignores unknown headers; the key helps a proxy in between drop duplicates.
   std::vector<std::pair<std::string, std::string>> headers = {
       {"Idempotency-Key", job.idempotency_key}};
-  auto post =
-      PostJson(http_, config_.url, config_.timeout, std::move(body), std::move(headers), what);
+  auto post = PostJson(http_, clock_, config_.url, config_.timeout, std::move(body),
+                       std::move(headers), what);
   SendResult r = co_await std::move(post);
   co_return r;
 }
@@ -159,8 +155,8 @@ boost::asio::awaitable<SendResult> SlackNotifier::SendGroup(
   auto what = "slack " + config_.name;
   std::vector<std::pair<std::string, std::string>> headers = {
       {"Idempotency-Key", jobs.front().idempotency_key}};
-  auto post =
-      PostJson(http_, config_.url, config_.timeout, std::move(body), std::move(headers), what);
+  auto post = PostJson(http_, clock_, config_.url, config_.timeout, std::move(body),
+                       std::move(headers), what);
   SendResult r = co_await std::move(post);
   co_return r;
 }

@@ -36,16 +36,11 @@ std::string SlackEscape(const std::string& s);
 
 class SlackNotifier final : public ConfiguredNotifier {
  public:
-  SlackNotifier(config::NotifierConfig config, http::HttpClient& http,
-                std::shared_ptr<const AlertCatalog> catalog);
+  using ConfiguredNotifier::ConfiguredNotifier;
   boost::asio::awaitable<SendResult> Send(const store::DeliveryJob& job) override;
   Duration group_wait() const override { return config_.group_wait; }
   boost::asio::awaitable<SendResult> SendGroup(
       const std::vector<store::DeliveryJob>& jobs) override;
-
- private:
-  http::HttpClient& http_;
-  std::shared_ptr<const AlertCatalog> catalog_;
 };
 
 }  // namespace liqwatch::notify

@@ -88,8 +88,9 @@ std::string WebhookBody(const store::DeliveryJob& job, const AlertView& v,
 }
 
 boost::asio::awaitable<SendResult> PostJson(
-    http::HttpClient& http, const std::string& url, Duration timeout, std::string body,
-    std::vector<std::pair<std::string, std::string>> headers, const std::string& what) {
+    http::HttpClient& http, const WallClock& clock, const std::string& url, Duration timeout,
+    std::string body, std::vector<std::pair<std::string, std::string>> headers,
+    const std::string& what) {
   http::HttpRequest req;
   req.method = "POST";
   req.url = url;
@@ -117,17 +118,12 @@ boost::asio::awaitable<SendResult> PostJson(
           " (a redirect: webhook and Slack POSTs do not follow redirects; configure "
           "the final URL)";
     // The dispatcher applies http.max_retry_after; this only bounds the parse.
-    result.retry_after =
-        http::ParseRetryAfter(r->Header("Retry-After"), std::chrono::system_clock::now(),
-                              config::defaults::kMaxRetryAfterLimit);
+    result.retry_after = http::ParseRetryAfter(r->Header("Retry-After"), clock.Now(),
+                                               config::defaults::kMaxRetryAfterLimit);
     result.error = WithoutSecretUrl(std::move(result.error), url);
   }
   co_return result;
 }
-
-WebhookNotifier::WebhookNotifier(config::NotifierConfig config, http::HttpClient& http,
-                                 std::shared_ptr<const AlertCatalog> catalog)
-    : ConfiguredNotifier(std::move(config)), http_(http), catalog_(std::move(catalog)) {}
 
 boost::asio::awaitable<SendResult> WebhookNotifier::Send(const store::DeliveryJob& job) {
   AlertView view = MakeView(job, *catalog_);
@@ -139,16 +135,15 @@ boost::asio::awaitable<SendResult> WebhookNotifier::Send(const store::DeliveryJo
       {"Idempotency-Key", job.idempotency_key},
       {"X-Liqwatch-Event-Id", std::to_string(job.event_id)}};
   if (config_.signing_secret) {
-    int64_t ts = std::chrono::duration_cast<std::chrono::seconds>(
-                     std::chrono::system_clock::now().time_since_epoch())
-                     .count();
+    int64_t ts =
+        std::chrono::duration_cast<std::chrono::seconds>(clock_.Now().time_since_epoch()).count();
     headers.emplace_back("X-Liqwatch-Timestamp", std::to_string(ts));
     headers.emplace_back("X-Liqwatch-Signature",
                          WebhookSignature(*config_.signing_secret, ts, body));
   }
   auto what = "webhook " + config_.name;
-  auto post =
-      PostJson(http_, config_.url, config_.timeout, std::move(body), std::move(headers), what);
+  auto post = PostJson(http_, clock_, config_.url, config_.timeout, std::move(body),
+                       std::move(headers), what);
   SendResult r = co_await std::move(post);
   co_return r;
 }

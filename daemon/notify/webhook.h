@@ -26,13 +26,8 @@ std::string WebhookBody(const store::DeliveryJob& job, const AlertView& v, const
 
 class WebhookNotifier final : public ConfiguredNotifier {
  public:
-  WebhookNotifier(config::NotifierConfig config, http::HttpClient& http,
-                  std::shared_ptr<const AlertCatalog> catalog);
+  using ConfiguredNotifier::ConfiguredNotifier;
   boost::asio::awaitable<SendResult> Send(const store::DeliveryJob& job) override;
-
- private:
-  http::HttpClient& http_;
-  std::shared_ptr<const AlertCatalog> catalog_;
 };
 
 // `text` with every form of `url` (raw, RedactUrl'ed) replaced by "[redacted URL]", then
@@ -43,7 +38,8 @@ std::string WithoutSecretUrl(std::string text, const std::string& url);
 // are not followed (a 3xx is a permanent error naming the status only); errors never contain
 // the URL; a Retry-After goes to SendResult::retry_after (the dispatcher caps it).
 boost::asio::awaitable<SendResult> PostJson(
-    http::HttpClient& http, const std::string& url, Duration timeout, std::string body,
-    std::vector<std::pair<std::string, std::string>> headers, const std::string& what);
+    http::HttpClient& http, const WallClock& clock, const std::string& url, Duration timeout,
+    std::string body, std::vector<std::pair<std::string, std::string>> headers,
+    const std::string& what);
 
 }  // namespace liqwatch::notify

@@ -33,7 +33,7 @@ namespace asio = boost::asio;
 
 namespace {
 
-Date UtcToday() { return std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()); }
+Date UtcDate(TimePoint t) { return std::chrono::floor<std::chrono::days>(t); }
 
 bool IsNyFedRate(const std::string& remote_id) {
   return remote_id == "sofr" || remote_id == "tgcr" || remote_id == "bgcr" || remote_id == "effr" ||
@@ -91,11 +91,6 @@ http::HttpRequest BuildRequest(const config::SourceConfig& source,
     req.url = JoinUrl(source.base_url, source.path.empty() ? "/" : source.path);
   }
   return req;
-}
-
-http::HttpRequest BuildRequest(const config::SourceConfig& source,
-                               const config::SeriesConfig& series, std::optional<Date> since) {
-  return BuildRequest(source, series, since, UtcToday());
 }
 
 Result<ParsedPage> ParsePage(const config::SourceConfig& source, const config::SeriesConfig& series,
@@ -247,14 +242,6 @@ Status CheckObservations(const std::vector<Observation>& observations, std::stri
   return Status::Ok();
 }
 
-Result<std::vector<Observation>> ParseResponse(const config::SourceConfig& source,
-                                               const config::SeriesConfig& series,
-                                               const http::HttpResponse& response) {
-  auto page = ParsePage(source, series, response, UtcToday());
-  if (!page.ok()) return page.status();
-  return std::move(page->observations);
-}
-
 void AddConditionalHeaders(http::HttpRequest& request, const HttpValidators& known) {
   if (!known.etag.empty()) request.headers.emplace_back("If-None-Match", known.etag);
   if (!known.last_modified.empty())
@@ -294,6 +281,7 @@ struct Poller::State {
   asio::io_context& io;
   http::HttpClient& http;
   ObservationSink& sink;
+  const WallClock& clock;
   std::vector<std::unique_ptr<asio::steady_timer>> timers;
   std::size_t running = 0;
   bool stopping = false;
@@ -367,11 +355,11 @@ std::string HostOf(const std::string& url) {
 
 // Delay before the next poll: the schedule after success, exponential backoff after failures
 // (or the server's Retry-After). Jitter keeps many series from hitting one host in lockstep.
-Duration NextDelay(const config::SeriesConfig& s, int failures, std::optional<Duration> retry_after,
-                   std::mt19937_64& rng) {
+Duration NextDelay(const config::SeriesConfig& s, TimePoint now, int failures,
+                   std::optional<Duration> retry_after, std::mt19937_64& rng) {
   using config::defaults::kRetryInitial;
   using config::defaults::kRetryMax;
-  Duration base = ScheduleDelay(s, std::chrono::system_clock::now());
+  Duration base = ScheduleDelay(s, now);
   if (failures > 0) {
     int64_t backoff = kRetryInitial.count() << std::min(failures - 1, 20);
     base = Duration(std::min<int64_t>({backoff, kRetryMax.count(), s.interval.count()}));
@@ -406,7 +394,7 @@ asio::awaitable<void> PollSeries(std::shared_ptr<Poller::State> st,
     std::optional<Duration> retry_after;
     try {
       auto since = co_await st->sink.LastStoredDate(series);
-      const Date today = UtcToday();
+      const Date today = UtcDate(st->clock.Now());
       std::vector<Observation> batch;
       std::optional<ObservationSink::FetchedValidators> fresh;
       bool not_modified = false;
@@ -430,8 +418,8 @@ asio::awaitable<void> PollSeries(std::shared_ptr<Poller::State> st,
         }
         if (response->status == 429) {
           // Capped (http.max_retry_after): a hostile or broken server cannot park the host.
-          auto ra = http::ParseRetryAfter(response->Header("Retry-After"),
-                                          std::chrono::system_clock::now(), source.max_retry_after);
+          auto ra = http::ParseRetryAfter(response->Header("Retry-After"), st->clock.Now(),
+                                          source.max_retry_after);
           retry_after =
               ra.value_or(std::min<Duration>(std::chrono::seconds(60), source.max_retry_after));
           st->host_next[host] = std::max(
@@ -484,7 +472,7 @@ asio::awaitable<void> PollSeries(std::shared_ptr<Poller::State> st,
       failures = 0;
     }
     if (st->stopping) break;
-    timer.expires_after(NextDelay(series, failures, retry_after, st->rng));
+    timer.expires_after(NextDelay(series, st->clock.Now(), failures, retry_after, st->rng));
     boost::system::error_code ec;
     co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
@@ -492,8 +480,9 @@ asio::awaitable<void> PollSeries(std::shared_ptr<Poller::State> st,
 
 }  // namespace
 
-Poller::Poller(asio::io_context& io, http::HttpClient& http, ObservationSink& sink)
-    : state_(std::make_shared<State>(State{io, http, sink})) {}
+Poller::Poller(asio::io_context& io, http::HttpClient& http, ObservationSink& sink,
+               const WallClock& clock)
+    : state_(std::make_shared<State>(State{io, http, sink, clock})) {}
 
 Poller::~Poller() { Stop(); }
 

@@ -65,9 +65,6 @@ class ObservationSink {
 http::HttpRequest BuildRequest(const config::SourceConfig& source,
                                const config::SeriesConfig& series, std::optional<Date> since,
                                Date today, int page = 1);
-// Same, with today = the current UTC date.
-http::HttpRequest BuildRequest(const config::SourceConfig& source,
-                               const config::SeriesConfig& series, std::optional<Date> since);
 
 struct ParsedPage {
   // Normalised to the canonical unit. `series` is the series id, except for the per-operation
@@ -84,10 +81,6 @@ struct ParsedPage {
 // every type (CheckNoFutureDates), and every page passes CheckObservations. Never throws.
 Result<ParsedPage> ParsePage(const config::SourceConfig& source, const config::SeriesConfig& series,
                              const http::HttpResponse& response, Date today);
-// ParsePage with today = the current UTC date, returning only the observations.
-Result<std::vector<Observation>> ParseResponse(const config::SourceConfig& source,
-                                               const config::SeriesConfig& series,
-                                               const http::HttpResponse& response);
 
 // The shared post-parse check every format's output passes (per page, and over all pages of
 // a poll): each value finite (a unit conversion that overflows is caught here), each date in
@@ -111,7 +104,10 @@ Duration ScheduleDelay(const config::SeriesConfig& series, TimePoint now);
 
 class Poller {
  public:
-  Poller(boost::asio::io_context& io, http::HttpClient& http, ObservationSink& sink);
+  // `clock` (the wall clock: today's date, release windows, HTTP-date Retry-After) outlives
+  // the poller; timers run on the io_context's steady clock.
+  Poller(boost::asio::io_context& io, http::HttpClient& http, ObservationSink& sink,
+         const WallClock& clock);
   ~Poller();
   // Starts one polling coroutine per series of `config` (which must outlive Stop()).
   void Start(const config::Config& config);

@@ -1,22 +1,16 @@
 #include "sources/formats/url.h"
 
+#include <curl/curl.h>
+
 namespace liqwatch::sources {
 
 std::string PercentEncode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (char ch : text) {
-    unsigned char c = static_cast<unsigned char>(ch);
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '.' || c == '_' || c == '~') {
-      out.push_back(ch);
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
+  // libcurl escapes all but RFC 3986's unreserved characters; a null handle is allowed
+  // (curl >= 7.82). It returns null only when out of memory.
+  char* escaped = curl_easy_escape(nullptr, text.data(), static_cast<int>(text.size()));
+  if (escaped == nullptr) return {};
+  std::string out(escaped);
+  curl_free(escaped);
   return out;
 }
 
