@@ -312,7 +312,7 @@ class Daemon final : public sources::ObservationSink {
     if (listen == "off" || listen.empty()) return;
     const std::string web = http::FindWebDir(options_.web_dir.value_or(config_->web_dir));
     api_ = std::make_unique<http::Api>(
-        reader_, [this] { return config_; }, web, LIQWATCH_VERSION);
+        reader_, [this] { return config_; }, clock_, web, LIQWATCH_VERSION);
     server_ = std::make_unique<http::Server>(
         io_, [api = api_.get()](const http::Request& r) { return api->Handle(r); });
     if (auto s = server_->Listen(listen); !s.ok()) {

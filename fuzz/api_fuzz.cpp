@@ -59,6 +59,7 @@ struct World {
   asio::io_context io;
   std::unique_ptr<store::StoreWorker> reader;
   std::shared_ptr<const config::Config> config;
+  SystemWallClock clock;
   std::unique_ptr<http::Api> api;
 
   World() {
@@ -84,7 +85,7 @@ struct World {
     reader = std::make_unique<store::StoreWorker>(std::move(*r));
     auto cfg = config;
     api = std::make_unique<http::Api>(
-        *reader, [cfg] { return cfg; }, std::string(LIQWATCH_SOURCE_DIR) + "/web", "fuzz");
+        *reader, [cfg] { return cfg; }, clock, std::string(LIQWATCH_SOURCE_DIR) + "/web", "fuzz");
     api->SetReady(true);
     std::filesystem::remove_all(dir);  // the open connection keeps the file alive
   }
@@ -149,8 +150,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   http::Request req = parser.release();
   std::optional<http::Response> res;
   asio::co_spawn(
-      w.io, [&]() -> asio::awaitable<void> { res = co_await w.api->Handle(req); },
-      asio::detached);
+      w.io, [&]() -> asio::awaitable<void> { res = co_await w.api->Handle(req); }, asio::detached);
   w.io.restart();
   w.io.run();
   Check(res.has_value(), "api: Handle did not complete");

@@ -104,14 +104,27 @@ TEST(ConfigHostile, DuplicateKeysAreErrorsNamingTheKey) {
                   f + ":16:1: top level: duplicate key 'rules', first at line 11, column 1"));
 }
 
+// A duplicate key late in the file and an unknown top-level key early on (found by the config
+// fuzzer): the load stops at the unknown key, and still reports in file order.
+TEST(ConfigHostile, ErrorsAreInFileOrderWhenTheTopLevelIsRejected) {
+  auto r = LoadConfigFromString(
+      "storage: {path: a.db}\nbogus: 1\napi:\n  listen: off\n  listen: off\n", "t.yaml");
+  ASSERT_FALSE(r.config);
+  std::vector<std::string> got;
+  for (const auto& e : r.errors) got.push_back(e.ToString());
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_THAT(got[0], ::testing::StartsWith("t.yaml:2:1: top level: unknown key 'bogus'"));
+  EXPECT_THAT(got[1], ::testing::StartsWith("t.yaml:5:3: api: duplicate key 'listen'"));
+}
+
 TEST(ConfigHostile, ListenAddressIsCheckedAtLoad) {
   auto f = TestData("bad_listen.yaml");
   EXPECT_THAT(Errors(LoadConfig(f)),
               ElementsAre(f + ":2:11: api.listen: '127.0.0.1:99999': port '99999' is not a "
                               "number from 1 to 65535"));
   auto listen = [](const std::string& value) {
-    auto r = LoadConfigFromString(std::string(kHead) + "api:\n  listen: \"" + value + "\"\n",
-                                  "t.yaml");
+    auto r =
+        LoadConfigFromString(std::string(kHead) + "api:\n  listen: \"" + value + "\"\n", "t.yaml");
     return r.config ? std::string("ok") : Errors(r).front();
   };
   EXPECT_EQ(listen("127.0.0.1:9464"), "ok");
@@ -122,13 +135,15 @@ TEST(ConfigHostile, ListenAddressIsCheckedAtLoad) {
             "t.yaml:6:11: api.listen: '127.0.0.1:0': port '0' is not a number from 1 to 65535");
   EXPECT_EQ(listen("127.0.0.1:"),
             "t.yaml:6:11: api.listen: '127.0.0.1:': port '' is not a number from 1 to 65535");
-  EXPECT_EQ(listen("9464"), "t.yaml:6:11: api.listen: '9464': expected HOST:PORT such as "
-                            "127.0.0.1:9464, or off");
+  EXPECT_EQ(listen("9464"),
+            "t.yaml:6:11: api.listen: '9464': expected HOST:PORT such as "
+            "127.0.0.1:9464, or off");
   EXPECT_EQ(listen("example.com:80"),
             "t.yaml:6:11: api.listen: 'example.com:80': host 'example.com' is not an IP address "
             "or localhost");
-  EXPECT_EQ(listen("::1:80"), "t.yaml:6:11: api.listen: '::1:80': an IPv6 address needs "
-                              "brackets, e.g. [::1]:9464");
+  EXPECT_EQ(listen("::1:80"),
+            "t.yaml:6:11: api.listen: '::1:80': an IPv6 address needs "
+            "brackets, e.g. [::1]:9464");
 }
 
 TEST(ConfigHostile, ExpressionLimitsAreReportedAtFileLineCol) {

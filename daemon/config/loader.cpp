@@ -590,6 +590,15 @@ void CrossCheck(YamlReader& r, Config& c) {
 LoadResult LoadConfigFromString(const std::string& text, const std::string& file,
                                 SecretRefs secrets) {
   LoadResult result;
+  // Every way out reports the errors in file order (duplicate keys are found before the
+  // top-level keys are checked, cross-checks after everything is read).
+  auto in_file_order = [&result]() -> LoadResult {
+    std::stable_sort(
+        result.errors.begin(), result.errors.end(), [](const ConfigError& a, const ConfigError& b) {
+          return std::pair(a.pos.line, a.pos.column) < std::pair(b.pos.line, b.pos.column);
+        });
+    return std::move(result);
+  };
   YamlReader r(file, &result.errors, secrets == SecretRefs::kResolve);
   YAML::Node root;
   try {
@@ -604,7 +613,7 @@ LoadResult LoadConfigFromString(const std::string& text, const std::string& file
   if (!r.CheckMap(root, "top level",
                   {"storage", "log", "api", "http", "delivery", "evaluation", "sources", "series",
                    "derived", "rules", "notifiers", "routes"})) {
-    return result;
+    return in_file_order();
   }
   HttpDefaults http;
   try {
@@ -622,12 +631,8 @@ LoadResult LoadConfigFromString(const std::string& text, const std::string& file
   }
   if (result.errors.empty()) CrossCheck(r, c);
   if (result.errors.empty()) CompileThresholdRules(r, c);
-  std::stable_sort(
-      result.errors.begin(), result.errors.end(), [](const ConfigError& a, const ConfigError& b) {
-        return std::pair(a.pos.line, a.pos.column) < std::pair(b.pos.line, b.pos.column);
-      });
   if (result.errors.empty()) result.config = std::move(c);
-  return result;
+  return in_file_order();
 }
 
 LoadResult LoadConfig(const std::string& path, SecretRefs secrets) {

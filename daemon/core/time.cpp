@@ -66,8 +66,7 @@ Result<TimePoint> ParseTime(std::string_view text) {
   int h = 0, mi = 0, s = 0, ms = 0;
   if (text.size() < 20 || (text[10] != 'T' && text[10] != ' ') ||
       !ParseInt(text.substr(11, 2), h) || !ParseInt(text.substr(14, 2), mi) ||
-      !ParseInt(text.substr(17, 2), s) || h > 23 || mi > 59 || s > 60 || h < 0 || mi < 0 ||
-      s < 0) {
+      !ParseInt(text.substr(17, 2), s) || h > 23 || mi > 59 || s > 60 || h < 0 || mi < 0 || s < 0) {
     return Status::InvalidArgument(fmt::format("invalid time '{}'", text));
   }
   if (text.size() >= 23 && text[19] == '.' && (!ParseInt(text.substr(20, 3), ms) || ms < 0)) {
@@ -116,16 +115,17 @@ Result<Duration> ParseDuration(std::string_view text) {
 }
 
 std::string FormatDuration(Duration d) {
-  int64_t ms = d.count();
-  if (ms == 0) return "0s";
+  if (d.count() == 0) return "0s";
   std::string out;
-  if (ms < 0) {
+  // Unsigned: the magnitude of the most negative duration does not fit in int64_t.
+  uint64_t ms = static_cast<uint64_t>(d.count());
+  if (d.count() < 0) {
     out = "-";
-    ms = -ms;
+    ms = 0 - ms;
   }
   if (ms < 1000) return out + fmt::format("{}ms", ms);
-  int64_t s = ms / 1000;
-  const std::pair<int64_t, const char*> units[] = {{86400, "d"}, {3600, "h"}, {60, "m"}, {1, "s"}};
+  uint64_t s = ms / 1000;
+  const std::pair<uint64_t, const char*> units[] = {{86400, "d"}, {3600, "h"}, {60, "m"}, {1, "s"}};
   for (auto [size, name] : units) {
     if (s >= size) {
       out += fmt::format("{}{}", s / size, name);

@@ -31,6 +31,9 @@ TEST(Time, ParsesDurations) {
             "invalid duration '5 minutes', expected a number and a unit (ms, s, m, h, d, w)");
   EXPECT_FALSE(ParseDuration("").ok());
   EXPECT_EQ(FormatDuration(Duration(5400000)), "1h30m");
+  EXPECT_EQ(FormatDuration(Duration(-90000)), "-1m30s");
+  // The most negative duration has no int64_t magnitude (found by the expr fuzzer).
+  EXPECT_EQ(FormatDuration(Duration::min()), "-106751991167d7h12m55s");
 }
 
 TEST(Time, SinceAcceptsDateOrDuration) {

@@ -495,9 +495,11 @@ std::string FindWebDir(const std::string& configured) {
   return "";
 }
 
-Api::Api(store::StoreWorker& reader, ConfigFn config, std::string web_dir, std::string version)
+Api::Api(store::StoreWorker& reader, ConfigFn config, const WallClock& clock, std::string web_dir,
+         std::string version)
     : reader_(reader),
       config_(std::move(config)),
+      clock_(clock),
       web_dir_(std::move(web_dir)),
       version_(std::move(version)) {
   if (web_dir_.empty()) return;
@@ -585,7 +587,7 @@ asio::awaitable<Response> Api::Route(const Request& req) {
   if (path == "/metrics") {
     if (auto e = CheckParams(t, {})) co_return ToResponse(Error(400, *e), v);
     MetricsSnapshot m{version_, fetch_, requests_};
-    auto now = Clock::now();
+    auto now = clock_.Now();
     auto job = [config, m, now](store::Store& s) { return MetricsReply(s, *config, m, now); };
     Reply r = co_await reader_.Run(job);
     co_return ToResponse(std::move(r), v);
@@ -593,7 +595,7 @@ asio::awaitable<Response> Api::Route(const Request& req) {
   if (path == "/api/v1/alerts") {
     if (auto e = CheckParams(t, {store::kAlertFilters.begin(), store::kAlertFilters.end()}))
       co_return ToResponse(Error(400, *e), v);
-    auto parsed = store::ParseAlertFilter(t.query, Clock::now(), "", kMaxLimit);
+    auto parsed = store::ParseAlertFilter(t.query, clock_.Now(), "", kMaxLimit);
     if (!parsed.ok()) co_return ToResponse(Error(400, parsed.status().message()), v);
     auto job = [q = *parsed](store::Store& s) { return AlertsReply(s, q); };
     Reply r = co_await reader_.Run(job);
@@ -619,7 +621,7 @@ asio::awaitable<Response> Api::Route(const Request& req) {
       co_return ToResponse(Error(404, "not found"), v);
     std::optional<Date> since;
     if (auto it = t.query.find("since"); it != t.query.end()) {
-      auto tp = ParseSince(it->second, Clock::now());
+      auto tp = ParseSince(it->second, clock_.Now());
       if (!tp.ok()) co_return ToResponse(Error(400, "since: " + tp.status().message()), v);
       since = std::chrono::floor<std::chrono::days>(*tp);
     }

@@ -19,6 +19,7 @@
 #include <string>
 
 #include "config/config.h"
+#include "core/time.h"
 #include "http/server.h"
 #include "store/worker.h"
 
@@ -32,7 +33,9 @@ std::string FindWebDir(const std::string& configured);
 class Api {
  public:
   using ConfigFn = std::function<std::shared_ptr<const config::Config>()>;
-  Api(store::StoreWorker& reader, ConfigFn config, std::string web_dir, std::string version);
+  // `clock` (relative filters such as since=7d, the silence and status ages) outlives the Api.
+  Api(store::StoreWorker& reader, ConfigFn config, const WallClock& clock, std::string web_dir,
+      std::string version);
 
   boost::asio::awaitable<Response> Handle(const Request& req);
 
@@ -53,6 +56,7 @@ class Api {
 
   store::StoreWorker& reader_;
   ConfigFn config_;
+  const WallClock& clock_;
   std::string web_dir_;
   std::string version_;
   bool ready_ = false;

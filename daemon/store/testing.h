@@ -44,17 +44,22 @@ class TestAccess {
     const std::string fired = "'sofr 4.31% > 4.30% on 2025-10-28'";
     return db.Exec(
         "INSERT INTO observations (series, obs_date, value, unit, fetched_at, updated_at) "
-        "VALUES ('sofr', '2025-10-28', 4.31, 'percent', " + t + ", " + t + ");"
+        "VALUES ('sofr', '2025-10-28', 4.31, 'percent', " +
+        t + ", " + t +
+        ");"
         "INSERT INTO alerts (id, rule, series, severity, state, opened_at, first_obs_date, "
         "last_obs_date, value, threshold, message) VALUES (1, 'sofr_threshold', 'sofr', "
-        "'warning', 'firing', " + t + ", '2025-10-28', '2025-10-28', 4.31, 4.3, " + fired + ");"
+        "'warning', 'firing', " +
+        t + ", '2025-10-28', '2025-10-28', 4.31, 4.3, " + fired +
+        ");"
         "INSERT INTO alert_events (alert_id, rule, kind, from_state, to_state, severity, series, "
         "value, threshold, obs_date, eval_time, message) VALUES (1, 'sofr_threshold', 'firing', "
-        "'inactive', 'firing', 'warning', 'sofr', 4.31, 4.3, '2025-10-28', " + t + ", " + fired +
+        "'inactive', 'firing', 'warning', 'sofr', 4.31, 4.3, '2025-10-28', " +
+        t + ", " + fired +
         ");"
         "INSERT INTO rule_state (rule, state, since, alert_id, last_obs_date, last_value, "
-        "last_notified_at) VALUES ('sofr_threshold', 'firing', " + t + ", 1, '2025-10-28', 4.31, " +
-        t + ")");
+        "last_notified_at) VALUES ('sofr_threshold', 'firing', " +
+        t + ", 1, '2025-10-28', 4.31, " + t + ")");
   }
 
   // The status of delivery `id` ("" if there is none).

@@ -12,8 +12,7 @@ using testing::D;
 using ::testing::HasSubstr;
 
 TEST(CsvTable, SharedDataFileParses) {
-  std::string body =
-      testing::ReadTestFile(std::string(LIQWATCH_FEED_DATA_DIR) + "/RRPONTSYD.csv");
+  std::string body = testing::ReadTestFile(std::string(LIQWATCH_FEED_DATA_DIR) + "/RRPONTSYD.csv");
   ASSERT_FALSE(body.empty());
   auto r = ParseCsvTable(body, {});
   ASSERT_TRUE(r.ok()) << r.status().message();

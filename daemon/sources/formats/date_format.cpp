@@ -108,6 +108,20 @@ Result<Date> ParseDateWithFormat(std::string_view raw, std::string_view format) 
   return Date(ymd);
 }
 
+Status CheckNoRepeatedPoints(const std::vector<RawPoint>& points, std::string_view what) {
+  auto value = [](const RawPoint& p) { return p.value ? fmt::format("{}", *p.value) : "empty"; };
+  for (size_t i = 1; i < points.size(); ++i) {
+    const RawPoint& a = points[i - 1];
+    const RawPoint& b = points[i];
+    if (a.date == b.date && a.column == b.column) {
+      return Status::InvalidArgument(fmt::format("{}: {}{}{} appears twice ({} and {})", what,
+                                                 FormatDate(a.date), a.column.empty() ? "" : " ",
+                                                 a.column, value(a), value(b)));
+    }
+  }
+  return Status::Ok();
+}
+
 Status CheckNoFutureDates(const std::vector<RawPoint>& points, std::optional<Date> today,
                           std::string_view what) {
   if (!today) return Status::Ok();

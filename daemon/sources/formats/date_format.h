@@ -34,6 +34,12 @@ Result<Date> ParseDateWithFormat(std::string_view text, std::string_view format)
 Status CheckNoFutureDates(const std::vector<RawPoint>& points, std::optional<Date> today,
                           std::string_view what);
 
+// Policy for a body that gives one (date, column) twice: the body is REJECTED, InvalidArgument
+//   "<what>: YYYY-MM-DD <column> appears twice (V1 and V2)"
+// (either value stored would make alerts flap on every poll). `points` must be sorted by
+// (date, column). The poller's CheckObservations applies the same rule to every format.
+Status CheckNoRepeatedPoints(const std::vector<RawPoint>& points, std::string_view what);
+
 // The dates a feed observation may carry: 1900-01-01 through 2200-12-31 (core/time.h
 // kMinYear..kMaxYear). Year 0000 or 9999 in a feed is a broken or hostile response, not data (it
 // would poison "latest" or history). OK inside that range; otherwise InvalidArgument "<what>: date

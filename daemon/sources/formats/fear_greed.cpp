@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "sources/formats/date_format.h"
 #include "sources/formats/json_pointer.h"
 #include "sources/formats/json_util.h"
 #include "sources/formats/url.h"
@@ -43,6 +44,7 @@ Result<std::vector<RawPoint>> ParseFearGreed(std::string_view body,
   }
   std::stable_sort(points->begin(), points->end(),
                    [](const RawPoint& a, const RawPoint& b) { return a.date < b.date; });
+  if (Status s = CheckNoRepeatedPoints(*points, kName); !s.ok()) return s;
   return points;
 }
 

@@ -64,6 +64,14 @@ TEST(FearGreed, ApiErrorOutOfRangeAndFuture) {
   EXPECT_EQ(shape.status().code(), Status::Code::kLayoutChanged);
 }
 
+TEST(FearGreed, RepeatedDayIsRejected) {
+  auto r = ParseFearGreed(R"({"data":[{"value":"40","timestamp":"1551157200"},
+                                      {"value":"47","timestamp":"1551157200"}]})",
+                          {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(), "Fear&Greed: 2019-02-26 value appears twice (40 and 47)");
+}
+
 TEST(FearGreed, Url) {
   EXPECT_EQ(FearGreedUrl("https://api.alternative.me", 10),
             "https://api.alternative.me/fng/?limit=10");

@@ -1,6 +1,5 @@
 #include "sources/formats/fred.h"
 
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 

@@ -99,6 +99,7 @@ Result<std::vector<RawPoint>> ParseNyFedRefRates(std::string_view body,
   }
   if (Status s = CheckNoFutureDates(out, options.today, "NY Fed rates JSON"); !s.ok()) return s;
   SortPoints(out);
+  if (Status s = CheckNoRepeatedPoints(out, "NY Fed rates JSON"); !s.ok()) return s;
   return out;
 }
 
@@ -172,6 +173,11 @@ Result<std::vector<NyFedOperation>> ParseNyFedOperations(std::string_view body,
     out.push_back(std::move(op));
   }
   if (Status s = CheckNoFutureDates(dates_for_check, options.today, "NY Fed operations JSON");
+      !s.ok()) {
+    return s;
+  }
+  // One operation listed twice would be summed twice into the day's total.
+  if (Status s = CheckNoRepeatedPoints(NyFedOperationPoints(out), "NY Fed operations JSON");
       !s.ok()) {
     return s;
   }

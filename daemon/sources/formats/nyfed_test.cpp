@@ -211,6 +211,30 @@ TEST(NyFedOperations, LayoutDriftAndBadAmountsAreErrors) {
   EXPECT_EQ(r4.status().code(), Status::Code::kParseError);
 }
 
+// A body that lists one rate or one operation twice is refused whole, naming the date (found by
+// the fuzzers: storing either value would make alerts flap, and a twice-listed operation would
+// be summed twice into the day's total).
+TEST(NyFedRepeats, RepeatedRateOrOperationIsRejectedNamingTheDate) {
+  auto rates = ParseNyFedRefRates(R"({"refRates":[
+    {"effectiveDate":"2025-10-28","type":"SOFR","percentRate":4.31},
+    {"effectiveDate":"2025-10-28","type":"SOFR","percentRate":4.27}]})",
+                                  {});
+  ASSERT_FALSE(rates.ok());
+  EXPECT_EQ(rates.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_THAT(rates.status().message(), HasSubstr("NY Fed rates JSON: 2025-10-28 "));
+  EXPECT_THAT(rates.status().message(), HasSubstr("appears twice (4.31 and 4.27)"));
+  auto ops = ParseNyFedOperationPoints(R"({"repo":{"operations":[
+    {"operationId":"RP 1","operationDate":"2025-10-31","operationType":"Repo",
+     "totalAmtAccepted":5000000000},
+    {"operationId":"RP 1","operationDate":"2025-10-31","operationType":"Repo",
+     "totalAmtAccepted":5000000000}]}})",
+                                       {});
+  ASSERT_FALSE(ops.ok());
+  EXPECT_EQ(ops.status().message(),
+            "NY Fed operations JSON: 2025-10-31 op:RP 1 appears twice (5000000000 and "
+            "5000000000)");
+}
+
 TEST(NyFedOperations, FutureOperationDateIsRejected) {
   std::string body = ReadFixture("nyfed/srf_results_2025-12-10_2025-12-11.json");
   auto r = ParseNyFedOperations(body, {.today = D("2025-12-10")});
