@@ -21,7 +21,7 @@
 #include "config/config.h"
 #include "core/log.h"
 #include "core/service_notify.h"
-#include "http/api.h"
+#include "api/api.h"
 #include "http/client.h"
 #include "http/server.h"
 #include "notify/dispatcher.h"
@@ -310,8 +310,8 @@ class Daemon final : public sources::ObservationSink {
   void StartApi() {
     const std::string listen = options_.listen.value_or(config_->listen);
     if (listen == "off" || listen.empty()) return;
-    const std::string web = http::FindWebDir(options_.web_dir.value_or(config_->web_dir));
-    api_ = std::make_unique<http::Api>(
+    const std::string web = api::FindWebDir(options_.web_dir.value_or(config_->web_dir));
+    api_ = std::make_unique<api::Api>(
         reader_, [this] { return config_; }, clock_, web, LIQWATCH_VERSION);
     server_ = std::make_unique<http::Server>(
         io_, [api = api_.get()](const http::Request& r) { return api->Handle(r); });
@@ -365,7 +365,7 @@ class Daemon final : public sources::ObservationSink {
   asio::steady_timer age_timer_;  // AgeLoop
   bool stopping_ = false;
   store::StoreWorker reader_;  // API reads: own connection and thread, never behind writes
-  std::unique_ptr<http::Api> api_;
+  std::unique_ptr<api::Api> api_;
   std::unique_ptr<http::Server> server_;
   std::map<std::string, std::chrono::steady_clock::time_point> poll_started_;
 };

@@ -20,7 +20,7 @@
 #include "config/config.h"
 #include "core/log.h"
 #include "fuzz/properties.h"
-#include "http/api.h"
+#include "api/api.h"
 #include "http/server.h"
 #include "store/store.h"
 #include "store/worker.h"
@@ -60,7 +60,7 @@ struct World {
   std::unique_ptr<store::StoreWorker> reader;
   std::shared_ptr<const config::Config> config;
   SystemWallClock clock;
-  std::unique_ptr<http::Api> api;
+  std::unique_ptr<api::Api> api;
 
   World() {
     InitLogging({.level = "off", .journald = false});
@@ -84,7 +84,7 @@ struct World {
     Check(r.ok(), "api: cannot open the store read-only");
     reader = std::make_unique<store::StoreWorker>(std::move(*r));
     auto cfg = config;
-    api = std::make_unique<http::Api>(
+    api = std::make_unique<api::Api>(
         *reader, [cfg] { return cfg; }, clock, std::string(LIQWATCH_SOURCE_DIR) + "/web", "fuzz");
     api->SetReady(true);
     std::filesystem::remove_all(dir);  // the open connection keeps the file alive

@@ -1,4 +1,4 @@
-#include "http/api.h"
+#include "api/api.h"
 
 #include <unistd.h>
 
@@ -17,7 +17,7 @@
 #include "store/alert_filter.h"
 #include "store/alert_json.h"
 
-namespace liqwatch::http {
+namespace liqwatch::api {
 
 namespace asio = boost::asio;
 namespace bhttp = boost::beast::http;
@@ -641,4 +641,4 @@ asio::awaitable<Response> Api::Route(const Request& req) {
   co_return ToResponse(Error(404, fmt::format("no such endpoint: {}", path)), v);
 }
 
-}  // namespace liqwatch::http
+}  // namespace liqwatch::api

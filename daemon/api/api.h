@@ -23,7 +23,10 @@
 #include "http/server.h"
 #include "store/worker.h"
 
-namespace liqwatch::http {
+namespace liqwatch::api {
+
+using http::Request;
+using http::Response;
 
 // Where the dashboard assets are: `configured` if not empty, else $LIQWATCH_DATADIR/web, else
 // <exe>/../share/liqwatch/web (installed), else <exe>/../web (a build dir in the source tree).
@@ -65,4 +68,4 @@ class Api {
   std::map<unsigned, uint64_t> requests_;      // by status code
 };
 
-}  // namespace liqwatch::http
+}  // namespace liqwatch::api
