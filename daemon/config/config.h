@@ -13,6 +13,7 @@
 
 #include "config/defaults.h"
 #include "core/model.h"
+#include "core/release.h"
 #include "core/status.h"
 #include "core/time.h"
 #include "core/units.h"
@@ -76,6 +77,10 @@ struct SeriesConfig {
   std::vector<ReleaseWindow> windows;  // release windows (polled at their interval)
   double jitter = 0.1;                 // fraction of the delay, +-
   std::optional<Duration> max_age;     // rules: an older latest value counts as missing (7d)
+  // When each print is due (config/release_config.h): `release:` or the built-in default of
+  // the source; nullopt when neither (or `release: none`). Drives late() and the `late` state.
+  std::optional<ReleaseSchedule> release;
+  bool release_written = false;  // `release:` present (a schedule or none): no default
   Position pos;
 };
 

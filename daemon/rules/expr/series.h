@@ -25,6 +25,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/release.h"
 #include "core/status.h"
 #include "core/time.h"
 #include "core/units.h"
@@ -60,6 +61,8 @@ struct SeriesSpec {
   // the input counts as missing (NoData), never as its old value. 7 days suits daily and
   // weekly (H.4.1) series; monthly series need ~35d.
   std::chrono::days max_age{7};
+  // When each print is due (core/release.h); late(series) needs one. nullopt: no calendar.
+  std::optional<ReleaseSchedule> release;
 };
 
 class SeriesCatalog {
