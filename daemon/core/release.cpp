@@ -1,5 +1,7 @@
 #include "core/release.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "core/calendar.h"
@@ -118,6 +120,19 @@ Freshness AssessFreshness(const ReleaseSchedule& s, std::string_view series,
                       ClockText(at->time_of_day), FormatDate(at->date));
   }
   return f;
+}
+
+Duration PollDelay(const ReleaseSchedule& s, std::optional<Date> latest, TimePoint now,
+                   Duration fast, Duration idle) {
+  Duration delay = idle;
+  std::optional<Date> due = ExpectedLatestDate(s, now);
+  if (due && (!latest || *latest < *due)) {
+    auto due_time = DueTime(s, *due);
+    if (due_time.ok() && now < *due_time + s.grace) return std::max(fast, Duration(1));
+  }
+  if (auto next = NextDueTime(s, now))
+    delay = std::min(delay, std::chrono::ceil<Duration>(*next - now));
+  return std::max(delay, Duration(1));
 }
 
 std::string_view FreshnessName(Freshness::State s) {

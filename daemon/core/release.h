@@ -82,4 +82,12 @@ bool IsLate(const ReleaseSchedule& s, std::optional<Date> latest, TimePoint now)
 
 std::string_view FreshnessName(Freshness::State s);  // "up_to_date", "due", "late"
 
+// Calendar-driven polling (not yet wired into sources/poller.cpp): the delay before the next
+// poll of a series whose newest stored date is `latest`. From a print's due time until its
+// deadline (due + grace) while it is missing: `fast`. Otherwise (landed, not due yet, or
+// already late, which freshness reports): `idle`, but never past the next due time, so the
+// fast phase starts on time. At least 1ms.
+Duration PollDelay(const ReleaseSchedule& s, std::optional<Date> latest, TimePoint now,
+                   Duration fast, Duration idle);
+
 }  // namespace liqwatch

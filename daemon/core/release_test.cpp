@@ -141,5 +141,24 @@ TEST(Release, SameDayAndEveryDayCadences) {
   EXPECT_EQ(Sofr().ToString(), "08:00 ET, D+1bd, grace 45m");
 }
 
+TEST(Release, PollDelayIsFastFromDueTimeUntilThePrintLands) {
+  using std::chrono::seconds;
+  const Duration fast = seconds(30), idle = hours(1);
+  const std::optional<Date> friday = D("2026-02-27");
+  // Before the due time: idle, but wake exactly at 08:00 ET.
+  EXPECT_EQ(PollDelay(Sofr(), friday, Ny("2026-03-03", 7, 30), fast, idle), minutes(30));
+  EXPECT_EQ(PollDelay(Sofr(), friday, Ny("2026-03-03", 5, 0), fast, idle), idle);
+  // Due and missing: fast until the deadline.
+  EXPECT_EQ(PollDelay(Sofr(), friday, Ny("2026-03-03", 8, 0), fast, idle), fast);
+  EXPECT_EQ(PollDelay(Sofr(), friday, Ny("2026-03-03", 8, 44), fast, idle), fast);
+  // Landed: idle until the next due time.
+  EXPECT_EQ(PollDelay(Sofr(), D("2026-03-02"), Ny("2026-03-03", 8, 1), fast, idle), idle);
+  // Late: back to idle (the late state reports it), not 30s forever.
+  EXPECT_EQ(PollDelay(Sofr(), friday, Ny("2026-03-03", 9, 0), fast, idle), idle);
+  // Good Friday evening with Thursday's print not due until Monday 08:00: idle, never fast.
+  EXPECT_EQ(PollDelay(Sofr(), D("2026-04-01"), Ny("2026-04-03", 18, 0), fast, idle), idle);
+  EXPECT_EQ(PollDelay(Sofr(), D("2026-04-01"), Ny("2026-04-06", 7, 59), fast, idle), minutes(1));
+}
+
 }  // namespace
 }  // namespace liqwatch
