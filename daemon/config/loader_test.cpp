@@ -75,12 +75,11 @@ series:
 TEST(ConfigLoader, RejectsUnknownKeyWithPosition) {
   auto r = LoadConfig(TestData("bad_unknown_key.yaml"));
   EXPECT_FALSE(r.config);
-  EXPECT_THAT(
-      Errors(r),
-      ::testing::ElementsAre(
-          TestData("bad_unknown_key.yaml") +
-          ":9:5: series[0]: unknown key 'intervall', expected one of id, "
-          "source, remote_id, unit, interval, description, max_age, field, windows, jitter"));
+  EXPECT_THAT(Errors(r), ::testing::ElementsAre(
+                             TestData("bad_unknown_key.yaml") +
+                             ":9:5: series[0]: unknown key 'intervall', expected one of id, "
+                             "source, remote_id, unit, interval, description, max_age, field, "
+                             "windows, jitter, release"));
 }
 
 TEST(ConfigLoader, ReportsUnknownSeriesAndNotifier) {
@@ -192,8 +191,10 @@ TEST(ConfigLoader, YamlSyntaxErrorHasPosition) {
 
 TEST(ConfigLoader, MissingFileIsAnError) {
   auto r = LoadConfig("/nonexistent/liqwatch.yaml");
-  EXPECT_THAT(Errors(r),
-              ::testing::ElementsAre("/nonexistent/liqwatch.yaml: config file cannot be read: No such file or directory"));
+  EXPECT_THAT(
+      Errors(r),
+      ::testing::ElementsAre(
+          "/nonexistent/liqwatch.yaml: config file cannot be read: No such file or directory"));
 }
 
 // Out-of-range indexes are config errors, not undefined casts (header_row: 1e300,
