@@ -7,6 +7,7 @@
 
 #include "alerts/memory.h"
 #include "config/rules_config.h"
+#include "core/calendar.h"
 
 namespace liqwatch::alerts {
 namespace {
@@ -242,6 +243,54 @@ rules:
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(*again, 0);
   EXPECT_EQ(s->AlertDeliveries((*alerts)[0].id)->size(), 2u);
+}
+
+}  // namespace
+}  // namespace liqwatch::alerts
+
+namespace liqwatch::alerts {
+namespace {
+
+TimePoint NewYork(const char* date, int h, int m) {
+  return *FromNewYork(D(date), std::chrono::hours(h) + std::chrono::minutes(m));
+}
+
+// late(): the NY Fed SOFR calendar (built in: 08:00 ET on D+1 business day, 45 minutes'
+// grace), judged on the daemon's timer with the injected `now`, against a real SQLite file.
+TEST(LiveRules, LatePrintFiresAtDueTimePlusGraceAndAHolidayRaisesNothing) {
+  LiveDb db("liqwatch_live_late_print.db", R"(sources:
+  nyfed: {type: nyfed}
+series:
+  - {id: sofr, source: nyfed, remote_id: sofr, unit: percent}
+rules:
+  - {name: sofr_late, expr: late(sofr), severity: warning}
+)");
+  db.Ingest("sofr", "2025-11-25", 3.95);  // Tuesday's print, out Wednesday 08:00 ET
+  auto tick = [&](TimePoint now) {
+    TargetsFn targets = [&db](const config::RuleConfig&, const store::Transition& t) {
+      db.notified.push_back(t);
+      return std::vector<std::string>{"desk"};
+    };
+    auto n = EvaluateAgeRules(*db.store, db.config, now, targets);
+    EXPECT_TRUE(n.ok()) << n.status().message();
+  };
+  // Wednesday's print is due Friday (Thanksgiving is Thursday 2025-11-27): the holiday and the
+  // Friday morning before 08:45 ET raise nothing.
+  for (TimePoint now : {NewYork("2025-11-26", 20, 0), NewYork("2025-11-27", 9, 0),
+                        NewYork("2025-11-27", 23, 0), NewYork("2025-11-28", 8, 44)})
+    tick(now);
+  EXPECT_NE(db.State("sofr_late"), "firing");
+  EXPECT_TRUE(db.notified.empty());
+  tick(NewYork("2025-11-28", 8, 45));
+  EXPECT_EQ(db.State("sofr_late"), "firing");
+  ASSERT_EQ(db.notified.size(), 1u);
+  EXPECT_THAT(db.notified[0].message,
+              ::testing::HasSubstr("sofr for 2025-11-26 not published by 08:45 ET on 2025-11-28"));
+  // The print lands: the next tick resolves it.
+  db.Ingest("sofr", "2025-11-26", 3.96);
+  tick(NewYork("2025-11-28", 9, 0));
+  EXPECT_THAT(db.Sent("sofr_late"),
+              ::testing::ElementsAre("firing 2025-11-25", "resolved 2025-11-26"));
 }
 
 }  // namespace

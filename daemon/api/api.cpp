@@ -13,6 +13,7 @@
 
 #include "config/rules_config.h"
 #include "core/log.h"
+#include "core/release.h"
 #include "core/utf8.h"
 #include "store/alert_filter.h"
 #include "store/alert_json.h"
@@ -184,12 +185,45 @@ std::string Num(double v) {
 double Seconds(TimePoint t) { return std::chrono::duration<double>(t.time_since_epoch()).count(); }
 
 boost::json::object SeriesInfoJson(const config::SeriesConfig& s) {
+  boost::json::value release = nullptr;
+  if (s.release)
+    release =
+        boost::json::object{{"schedule", s.release->ToString()}, {"source", s.release->source}};
   return {{"id", s.id},
           {"source", s.source},
           {"remote_id", s.remote_id},
           {"unit", std::string(UnitName(CanonicalUnit(DimensionOf(s.unit))))},
           {"interval", FormatDuration(s.interval)},
-          {"description", s.description}};
+          {"description", s.description},
+          {"release", std::move(release)}};
+}
+
+// The newest stored observation date of `id`, from LatestObservations() rows.
+std::optional<Date> LatestDate(const std::vector<store::LatestObservation>& latest,
+                               std::string_view id) {
+  for (const auto& l : latest) {
+    if (l.series != id) continue;
+    if (auto d = ParseDate(l.obs_date); d.ok()) return *d;
+  }
+  return std::nullopt;
+}
+
+// {"state": "late", "late": true, "missing": "2026-03-02", "deadline": "...Z", "message": "..."}
+// from the series' release calendar at `now`; null without a calendar.
+boost::json::value FreshnessJson(const config::SeriesConfig& s, std::optional<Date> latest,
+                                 TimePoint now) {
+  if (!s.release) return nullptr;
+  Freshness f = AssessFreshness(*s.release, s.id, latest, now);
+  boost::json::object o{{"state", std::string(FreshnessName(f.state))},
+                        {"late", f.state == Freshness::State::kLate},
+                        {"missing", nullptr},
+                        {"deadline", nullptr},
+                        {"message", f.message}};
+  if (f.missing) {
+    o["missing"] = FormatDate(*f.missing);
+    o["deadline"] = FormatTime(f.deadline);
+  }
+  return o;
 }
 
 // The alert instances of a rule: (labels, series). One with empty labels unless the rule has
@@ -270,12 +304,17 @@ Reply AlertReply(store::Store& s, int64_t id) {
 }
 
 Reply SeriesReply(store::Store& s, const config::Config& c, const std::string& id,
-                  std::optional<Date> since) {
+                  std::optional<Date> since, TimePoint now) {
   const auto* sc = c.FindSeries(id);
   auto history = s.History(id, since);
   if (!history.ok()) return Error(500, history.status().message());
   if (!sc && history->empty()) return Error(404, fmt::format("no series '{}'", id));
   boost::json::object o = sc ? SeriesInfoJson(*sc) : boost::json::object{{"id", id}};
+  if (sc) {
+    auto latest = s.LatestObservations();
+    if (!latest.ok()) return Error(500, latest.status().message());
+    o["freshness"] = FreshnessJson(*sc, LatestDate(*latest, id), now);
+  }
   boost::json::array obs;
   for (const auto& ob : *history)
     obs.push_back(
@@ -297,9 +336,11 @@ Reply SeriesReply(store::Store& s, const config::Config& c, const std::string& i
   return Json(o);
 }
 
-Reply SourcesReply(store::Store& s, const config::Config& c) {
+Reply SourcesReply(store::Store& s, const config::Config& c, TimePoint now) {
   auto health = s.SourceHealth();
   if (!health.ok()) return Error(500, health.status().message());
+  auto latest = s.LatestObservations();
+  if (!latest.ok()) return Error(500, latest.status().message());
   boost::json::array sources;
   for (const auto& src : c.sources) {
     boost::json::array series;
@@ -309,6 +350,7 @@ Reply SourcesReply(store::Store& s, const config::Config& c) {
       o["health"] = nullptr;
       for (const auto& h : *health)
         if (h.series == se.id) o["health"] = store::SourceHealthJson(h);
+      o["freshness"] = FreshnessJson(se, LatestDate(*latest, se.id), now);
       series.push_back(std::move(o));
     }
     sources.push_back(
@@ -470,6 +512,12 @@ Reply MetricsReply(store::Store& s, const config::Config& c, const MetricsSnapsh
   head("liqwatch_series_age_seconds", "gauge",
        "Seconds since the observation date (UTC midnight) of the latest value.");
   out += ages;
+  head("liqwatch_series_late", "gauge",
+       "1 if a print due by the series' release calendar is past due + grace and not stored.");
+  for (const auto& se : c.series)
+    if (se.release)
+      out += fmt::format("liqwatch_series_late{{series=\"{}\"}} {}\n", Label(se.id),
+                         IsLate(*se.release, LatestDate(*latest, se.id), now) ? 1 : 0);
 
   head("liqwatch_http_requests_total", "counter", "HTTP API requests answered, by status code.");
   for (const auto& [code, n] : m.requests)
@@ -625,15 +673,17 @@ asio::awaitable<Response> Api::Route(const Request& req) {
       if (!tp.ok()) co_return ToResponse(Error(400, "since: " + tp.status().message()), v);
       since = std::chrono::floor<std::chrono::days>(*tp);
     }
-    auto job = [config, id, since](store::Store& s) { return SeriesReply(s, *config, id, since); };
+    auto job = [config, id, since, now = clock_.Now()](store::Store& s) {
+      return SeriesReply(s, *config, id, since, now);
+    };
     Reply r = co_await reader_.Run(job);
     co_return ToResponse(std::move(r), v);
   }
   if (path == "/api/v1/sources" || path == "/api/v1/rules") {
     if (auto e = CheckParams(t, {})) co_return ToResponse(Error(400, *e), v);
     bool sources = path == "/api/v1/sources";
-    auto job = [config, sources](store::Store& s) {
-      return sources ? SourcesReply(s, *config) : RulesReply(s, *config);
+    auto job = [config, sources, now = clock_.Now()](store::Store& s) {
+      return sources ? SourcesReply(s, *config, now) : RulesReply(s, *config);
     };
     Reply r = co_await reader_.Run(job);
     co_return ToResponse(std::move(r), v);

@@ -13,6 +13,7 @@
 
 #include "config/defaults.h"
 #include "core/model.h"
+#include "core/release.h"
 #include "core/status.h"
 #include "core/time.h"
 #include "core/units.h"
@@ -84,6 +85,10 @@ struct SeriesConfig {
   // Rules read a provisional value (Farside's newest row before every fund reported) only
   // when this is set; by default they wait until the row is final (store: provisional 0).
   bool alert_on_provisional = false;
+  // When each print is due (config/release_config.h): `release:` or the built-in default of
+  // the source; nullopt when neither (or `release: none`). Drives late() and the `late` state.
+  std::optional<ReleaseSchedule> release;
+  bool release_written = false;  // `release:` present (a schedule or none): no default
   Position pos;
 };
 

@@ -11,6 +11,7 @@
 #include "config/config.h"
 #include "config/defaults.h"
 #include "config/notify_config.h"
+#include "config/release_config.h"
 #include "config/rules_config.h"
 #include "config/yaml_reader.h"
 #include "core/file.h"
@@ -279,16 +280,6 @@ void ReadSourceOptions(YamlReader& r, const YAML::Node& n, const std::string& pa
 }
 
 // "08:15" -> minutes after midnight.
-std::optional<int> ParseClock(const std::string& text) {
-  if (text.size() != 5 || text[2] != ':') return std::nullopt;
-  for (int i : {0, 1, 3, 4})
-    if (text[i] < '0' || text[i] > '9') return std::nullopt;
-  int h = (text[0] - '0') * 10 + (text[1] - '0');
-  int m = (text[3] - '0') * 10 + (text[4] - '0');
-  if (h > 24 || m > 59 || (h == 24 && m != 0)) return std::nullopt;
-  return h * 60 + m;
-}
-
 // series[i].windows: [{start: "08:15", end: "08:45", interval: 30s}, ...]
 void ReadWindows(YamlReader& r, const YAML::Node& node, const std::string& path, SeriesConfig& s) {
   if (!node) return;
@@ -420,7 +411,7 @@ void ReadSeries(YamlReader& r, const YAML::Node& node, Config& c) {
   ForEachListItem(r, node, "series", [&](const YAML::Node& n, const std::string& path) {
     if (!r.CheckMap(n, path,
                     {"id", "source", "remote_id", "unit", "interval", "description", "max_age",
-                     "field", "windows", "jitter", "alert_on_provisional"}))
+                      "field", "windows", "jitter", "alert_on_provisional", "release"}))
       return;
     SeriesConfig s;
     s.pos = YamlReader::PositionOf(n);
@@ -433,6 +424,7 @@ void ReadSeries(YamlReader& r, const YAML::Node& node, Config& c) {
     s.max_age = r.DurationValue(n, "max_age", path, false);
     s.field = r.String(n, "field", path, false).value_or("");
     ReadWindows(r, n["windows"], path, s);
+    ReadRelease(r, n["release"], path, s);
     s.jitter = r.Number(n, "jitter", path, false).value_or(defaults::kPollJitter);
     s.alert_on_provisional = r.Bool(n, "alert_on_provisional", path, false).value_or(false);
     if (s.jitter < 0 || s.jitter >= 1)
@@ -620,6 +612,7 @@ LoadResult LoadConfigFromString(const std::string& text, const std::string& file
     ReadTopLevel(r, root, c, http);
     ReadSources(r, root["sources"], http, c);
     ReadSeries(r, root["series"], c);
+    ApplyReleaseDefaults(c);
     auto rule_set = std::make_shared<RuleSet>();
     ReadDerived(r, root["derived"], c, *rule_set);
     ReadRules(r, root["rules"], *rule_set, c);

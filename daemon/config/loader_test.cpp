@@ -75,13 +75,11 @@ series:
 TEST(ConfigLoader, RejectsUnknownKeyWithPosition) {
   auto r = LoadConfig(TestData("bad_unknown_key.yaml"));
   EXPECT_FALSE(r.config);
-  EXPECT_THAT(
-      Errors(r),
-      ::testing::ElementsAre(
-          TestData("bad_unknown_key.yaml") +
-          ":9:5: series[0]: unknown key 'intervall', expected one of id, "
-          "source, remote_id, unit, interval, description, max_age, field, windows, jitter, "
-          "alert_on_provisional"));
+  EXPECT_THAT(Errors(r), ::testing::ElementsAre(
+                             TestData("bad_unknown_key.yaml") +
+                             ":9:5: series[0]: unknown key 'intervall', expected one of id, "
+                             "source, remote_id, unit, interval, description, max_age, field, "
+                             "windows, jitter, alert_on_provisional, release"));
 }
 
 TEST(ConfigLoader, ReportsUnknownSeriesAndNotifier) {

@@ -136,6 +136,7 @@ void ReadDerived(YamlReader& r, const YAML::Node& node, const Config& c, RuleSet
     if (s.max_age) {
       if (auto d = MaxAgeDays(*s.max_age)) spec.max_age = *d;
     }
+    spec.release = s.release;
     auto added = rs.catalog.Add(spec);
     if (!added.ok())
       r.ErrorAt(s.pos, fmt::format("series '{}': {}", s.id, added.status().message()));
@@ -399,7 +400,7 @@ void ReadExprRule(YamlReader& r, const YAML::Node& n, const std::string& path, c
     for (const auto* c : {&inst.warn, &inst.crit, &inst.clear}) {
       if (!*c) continue;
       for (int x : (*c)->program.inputs()) inputs.insert(x);
-      if ((*c)->text.find("age(") != std::string::npos) inst.uses_age = true;
+      if ((*c)->program.reads_now()) inst.uses_age = true;
     }
     inst.inputs.assign(inputs.begin(), inputs.end());
     inst.clock = inst.primary().program.first_input();

@@ -56,7 +56,7 @@ struct RuleInstance {
   std::optional<RuleCondition> clear;
   int clock = -1;           // catalog index whose observations drive evaluation
   std::vector<int> inputs;  // catalog indexes read by any condition
-  bool uses_age = false;    // has age(): also evaluate on a timer
+  bool uses_age = false;    // has age() or late(): also evaluate on a timer
   // Set when the rule was written as `series op threshold`: its alerts carry the threshold and
   // keep that form's wording (alerts/judge.h).
   struct Threshold {

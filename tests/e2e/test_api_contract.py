@@ -99,6 +99,11 @@ class ApiContract(unittest.TestCase):
             self.assertEqual(set(ser), {"sofr", "iorb"})
             self.assertGreaterEqual(ser["sofr"]["health"]["polls"], 2)
             self.assertEqual(ser["sofr"]["health"]["consecutive_failures"], 0)
+            self.assertEqual(ser["sofr"]["release"]["schedule"], "10:00 ET, D+1bd, grace 4h")
+            fresh = ser["sofr"]["freshness"]  # 2025 fixture prints, judged at the wall clock
+            self.assertEqual((fresh["state"], fresh["late"]), ("late", True))
+            self.assertRegex(fresh["message"],
+                             r"^sofr for \d{4}-\d\d-\d\d not published by \d\d:\d\d ET on ")
             rules = {x["name"]: x for x in st.get("/api/v1/rules").json()["rules"]}
             self.assertEqual(rules["sofr_above_4_30"]["state"], "resolved")
             self.assertEqual(rules["sofr_above_4_30"]["last_observation_date"], "2025-10-29")

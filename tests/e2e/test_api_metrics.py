@@ -44,6 +44,9 @@ class Metrics(unittest.TestCase):
             self.assertAlmostEqual(samples['liqwatch_series_value{series="sofr",unit="percent"}'],
                                    4.27)
             self.assertIn('liqwatch_series_age_seconds{series="sofr"}', samples)
+            # FRED's SOFR copy has a built-in release calendar; the fixture's 2025 prints are long
+            # past due at the daemon's wall clock, so the series is late.
+            self.assertEqual(samples['liqwatch_series_late{series="sofr"}'], 1)
             self.assertIn('liqwatch_series_value{series="iorb",unit="percent"}', samples)
             self.assertEqual(samples['liqwatch_rule_firing{rule="sofr_above_4_30",labels="",series="sofr",'
                                      'severity="critical"}'], 0)

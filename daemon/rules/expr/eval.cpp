@@ -170,6 +170,15 @@ class Evaluator {
             std::chrono::duration_cast<Duration>(now_ - TimePoint(points[size_t(i)].date)).count());
         return true;
       }
+      case Op::kLate: {
+        // No observation at all is late too once a print is overdue: that is what it reports.
+        auto points = history_.Points(n.series);
+        int i = LatestValue(points, d);
+        std::optional<Date> latest;
+        if (i >= 0) latest = points[size_t(i)].date;
+        out = IsLate(*p_.series_[size_t(n.series)].release, latest, now_) ? 1 : 0;
+        return true;
+      }
     }
     return false;
   }
@@ -526,6 +535,17 @@ std::string Program::Explain(const SeriesHistory& history, Date as_of, TimePoint
       }
       case Op::kNot:
         return self(self, n.lhs);  // what holds about the child says why `not` is true or false
+      case Op::kLate: {
+        // "sofr for 2026-03-02 not published by 08:45 ET on 2026-03-03"
+        auto points = history.Points(n.series);
+        int i = LatestValue(points, as_of);
+        std::optional<Date> latest;
+        if (i >= 0) latest = points[size_t(i)].date;
+        const auto& ref = series_[size_t(n.series)];
+        Freshness f = AssessFreshness(*ref.release, ref.id, latest, now);
+        if (f.state == Freshness::State::kLate) return f.message;
+        return fmt::format("{} = false", source(n));
+      }
       case Op::kLt:
       case Op::kLe:
       case Op::kGt:

@@ -145,8 +145,8 @@ TEST(ExprLimits, MaximalDerivedChainEvaluates) {
   std::vector<DerivedSeries> chain;
   for (int level = 1; level <= 16; ++level) {
     // previous + (+ p - p) x 127 + p: 255 operators, depth 256, value 2 * previous.
-    std::string text = previous + Repeat(" + " + previous + " - " + previous, 127) + " + " +
-                       previous;
+    std::string text =
+        previous + Repeat(" + " + previous + " - " + previous, 127) + " + " + previous;
     CompileError e;
     auto d = DefineDerived(w.catalog, "d" + std::to_string(level), text, std::chrono::days(7), &e);
     ASSERT_TRUE(d.ok()) << level << ": " << e.ToString();
@@ -166,7 +166,8 @@ TEST(ExprLimits, MaximalDerivedChainEvaluates) {
   ASSERT_TRUE(r.has_value()) << r.no_data().ToString(h);
   EXPECT_TRUE(r.boolean());
   auto top = h.Points(chain.back().index);
-  auto it = std::find_if(top.begin(), top.end(), [](const Point& p) { return p.date == D("2025-10-28"); });
+  auto it = std::find_if(top.begin(), top.end(),
+                         [](const Point& p) { return p.date == D("2025-10-28"); });
   ASSERT_NE(it, top.end());
   EXPECT_DOUBLE_EQ(it->value, 4.31 * 65536);  // doubled at each of the 16 levels
 }

@@ -80,6 +80,7 @@ const std::vector<FunctionSpec>& Functions() {
       {"crosses_above", Op::kCrossesAbove, {Arg::kValue, Arg::kValue}, "crosses_above(x, level)"},
       {"crosses_below", Op::kCrossesBelow, {Arg::kValue, Arg::kValue}, "crosses_below(x, level)"},
       {"age", Op::kAge, {Arg::kSeriesName}, "age(series)"},
+      {"late", Op::kLate, {Arg::kSeriesName}, "late(series)"},
   };
   return kFunctions;
 }
@@ -168,7 +169,7 @@ class Compiler {
   Compiler(std::string_view text, const SeriesCatalog& catalog, std::vector<Token> tokens)
       : catalog_(catalog), tokens_(std::move(tokens)) {
     program_.text_ = std::string(text);
-    program_.series_.resize(size_t(catalog.size()), detail::SeriesRef{"", 0});
+    program_.series_.resize(size_t(catalog.size()), detail::SeriesRef{"", 0, std::nullopt});
   }
 
   std::optional<CompileError> Run() {
@@ -182,7 +183,9 @@ class Compiler {
     }
     program_.root_ = root;
     for (const Node& n : program_.nodes_) {
-      if (n.op == Op::kSeries || n.op == Op::kAge) program_.inputs_.push_back(n.series);
+      if (n.op == Op::kSeries || n.op == Op::kAge || n.op == Op::kLate)
+        program_.inputs_.push_back(n.series);
+      if (n.op == Op::kAge || n.op == Op::kLate) program_.reads_now_ = true;
     }
     std::sort(program_.inputs_.begin(), program_.inputs_.end());
     program_.inputs_.erase(std::unique(program_.inputs_.begin(), program_.inputs_.end()),
@@ -445,7 +448,7 @@ class Compiler {
 
   void Remember(int index) {
     const SeriesSpec& spec = catalog_.spec(index);
-    program_.series_[size_t(index)] = {spec.id, int(spec.max_age.count())};
+    program_.series_[size_t(index)] = {spec.id, int(spec.max_age.count()), spec.release};
   }
 
   static Kind KindOf(Dimension d) {
@@ -561,6 +564,15 @@ class Compiler {
     switch (f.op) {
       case Op::kAge:
         call.kind = Kind::kDuration;
+        return Add(call);
+      case Op::kLate:
+        if (!catalog_.spec(call.series).release) {
+          return Fail(call.column,
+                      fmt::format("late({}) needs a release calendar: series '{}' has none (give "
+                                  "it `release:`, docs/sources.md)",
+                                  catalog_.spec(call.series).id, catalog_.spec(call.series).id));
+        }
+        call.kind = Kind::kBool;
         return Add(call);
       case Op::kStreak:
         if (x->kind != Kind::kBool) {

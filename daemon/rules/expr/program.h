@@ -15,7 +15,7 @@
 //   const, pure functions of (history, as_of, now). They never read a clock, never throw and
 //   Evaluate never allocates. `as_of` is the observation date being evaluated (backtests replay
 //   every date); every series is read as of that date: its latest observation on or before it.
-//   `now` only feeds age().
+//   `now` only feeds age() and late().
 // - An Outcome is a number, a bool, a duration, or NoData. NoData (input missing, stale beyond
 //   its series' max age, a gap marker of a derived series, window not yet full, division by
 //   zero) always carries a reason and is never reported as false. and/or use three-valued
@@ -46,6 +46,10 @@
 //            first series named in x, its "clock")
 //     change(x, w) pct_change(x, w)  min max avg sum stddev zscore pctrank (x, w)
 //     streak(cond)  crosses_above(x, level)  crosses_below(x, level)  age(series)
+//     late(series): true when the print due for the newest due observation date (its release
+//            calendar, core/release.h) is past due + grace at `now` and the series' latest
+//            observation on or before the as-of date is older; a compile error for a series
+//            without a calendar.
 //     streak() counts back at most 260 observations (a year of business days), to bound cost.
 //   limits   see kMaxExpression* below: text length, nesting depth, node count, and the cost of
 //            nested windows (avg(avg(x, 1000), 1000) reads a million observations).
@@ -185,13 +189,14 @@ enum class Op : uint8_t {
   kCrossesAbove,
   kCrossesBelow,
   kAge,
+  kLate,
 };
 // One node of the compiled tree; children are indexes into Program::nodes_.
 struct Node {
   Op op = Op::kConst;
   Kind kind = Kind::kNumber;
   int lhs = -1, rhs = -1;
-  int series = -1;  // kSeries, kAge: catalog index
+  int series = -1;  // kSeries, kAge, kLate: catalog index
   int clock = -1;   // catalog index whose observations windows and streaks step over
   int lag = 0;      // kSeries: observations back
   Window window{};
@@ -202,6 +207,7 @@ struct Node {
 struct SeriesRef {
   std::string id;
   int max_age_days;
+  std::optional<ReleaseSchedule> release;  // for late()
 };
 }  // namespace detail
 
@@ -214,6 +220,8 @@ class Program {
   const std::vector<int>& inputs() const { return inputs_; }
   // The first series named in the text (its clock), or -1 for a constant expression.
   int first_input() const { return nodes_.empty() ? -1 : nodes_[size_t(root_)].clock; }
+  // True if the result depends on `now` (age(), late()): evaluate on a timer too.
+  bool reads_now() const { return reads_now_; }
 
   Outcome Evaluate(const SeriesHistory& history, Date as_of, TimePoint now) const;
 
@@ -243,6 +251,7 @@ class Program {
   std::vector<detail::Node> nodes_;
   int root_ = 0;
   std::vector<int> inputs_;
+  bool reads_now_ = false;
   // Indexed by catalog index (only referenced entries are filled): ids and max ages, so a
   // Program does not depend on the catalog's lifetime.
   std::vector<detail::SeriesRef> series_;

@@ -25,6 +25,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/release.h"
 #include "core/status.h"
 #include "core/time.h"
 #include "core/units.h"
@@ -64,6 +65,8 @@ struct SeriesSpec {
   // A derived series carries the first such unit among its inputs. The compiler refuses a bare
   // number next to such a series (`btc_flow < -500` would mean -$500bn): write 500mn.
   std::string published_unit;
+  // When each print is due (core/release.h); late(series) needs one. nullopt: no calendar.
+  std::optional<ReleaseSchedule> release;
 };
 
 class SeriesCatalog {
