@@ -1,6 +1,7 @@
 // Rules and provisional values: Farside's newest row is provisional until every fund has
 // reported (its Total is then a partial sum). No rule judges it unless its series says
 // alert_on_provisional; the final value is judged when the row completes.
+#include <algorithm>
 #include <filesystem>
 
 #include <gmock/gmock.h>
@@ -8,6 +9,7 @@
 
 #include "alerts/ingest.h"
 #include "config/rules_config.h"
+#include "store/testing.h"
 
 namespace liqwatch::alerts {
 namespace {
@@ -65,11 +67,12 @@ class ProvisionalTest : public ::testing::Test {
     auto r = IngestPoll(*store_, config_, *config_.FindSeries(series), batch, now, targets, finish);
     ASSERT_TRUE(r.ok()) << r.status().message();
   }
+  // Every event as "rule kind obs_date", grouped by rule, oldest first within a rule.
   std::vector<std::string> Events() {
-    std::vector<std::string> out;
-    auto st =
-        store_->db().Prepare("SELECT rule, kind, obs_date FROM alert_events ORDER BY rule, id");
-    while (*st->Step()) out.push_back(st->Text(0) + " " + st->Text(1) + " " + st->Text(2));
+    auto out = store::TestAccess::EventLog(*store_);
+    auto rule = [](const std::string& e) { return e.substr(0, e.find(' ')); };
+    std::stable_sort(out.begin(), out.end(),
+                     [&](const std::string& a, const std::string& b) { return rule(a) < rule(b); });
     return out;
   }
 

@@ -28,7 +28,7 @@ struct LateWorld {
     s.lag_business_days = 1;
     s.time_of_day = hours(8);
     s.grace = minutes(45);
-    sofr = *catalog.Add({"sofr", Dimension::kRate, std::chrono::days{7}, s});
+    sofr = *catalog.Add({"sofr", Dimension::kRate, std::chrono::days{7}, "", s});
     (void)*catalog.Add({"iorb", Dimension::kRate});
     history = InMemoryHistory(catalog.size());
     // Real fixings up to Tuesday 2025-11-25 (Thanksgiving is Thursday 2025-11-27).
