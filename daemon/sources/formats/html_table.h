@@ -1,4 +1,5 @@
-// Generic HTML table parser (libxml2 HTML parser + XPath 1.0), with a Farside preset.
+// Generic HTML table parser (libxml2 HTML parser + XPath 1.0) with Farside and ICI presets, and
+// a reader of single data points on a product page (ParseHtmlDataPoints, iShares preset).
 //
 // Contract: ParseHtmlTable is a pure function over the page bytes; thread-safe (each call owns
 // its libxml2 document and XPath context; libxml2 is initialised once, thread-safely); never
