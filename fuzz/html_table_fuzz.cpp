@@ -15,7 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!r.ok()) {
     CheckError(r.status(),
                {Status::Code::kParseError, Status::Code::kLayoutChanged,
-                Status::Code::kInvalidArgument},
+                Status::Code::kInvalidArgument, Status::Code::kHttpError},  // blocked by the site
                "html table", options.name);
     return 0;
   }

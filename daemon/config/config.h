@@ -46,7 +46,7 @@ struct SourceConfig {
   // html_table / csv / json: where the page is (base_url + path) and how to read it. Unset
   // keys keep the parser's defaults (or the preset's). See docs/sources.md.
   std::string path;
-  std::string preset;  // html_table: farside_btc, farside_eth, ici_etf_flows
+  std::string preset;  // html_table: farside_btc, farside_eth, ici_etf_flows, ishares_ibit/etha
   // Extra request headers (User-Agent, Accept, an API token), in config order. A value written
   // as a secret reference (${env:..}, ${file:..}, ${cred:..}) is resolved and registered with
   // the log scrubber: it never appears in logs, errors or the API.

@@ -52,17 +52,29 @@ inline constexpr SourceTypeDefaults kSourceTypes[] = {
     {"json", "", "", 1.0},        // base_url required
 };
 // html_table presets: base URL and path of the page (how each is read:
-// sources/formats/html_table.h).
+// sources/formats/html_table.h). A data-points preset reads single figures off a product page
+// (remote_id names one of `points`) instead of a table.
 struct HtmlPreset {
   std::string_view name;
   std::string_view base_url;
   std::string_view path;
+  bool data_points = false;
 };
+inline constexpr std::string_view kISharesPoints = "shares_outstanding, nav or total_net_assets";
 inline constexpr HtmlPreset kHtmlPresets[] = {
     {"farside_btc", "https://farside.co.uk", "/btc/"},
     {"farside_eth", "https://farside.co.uk", "/eth/"},
     {"ici_etf_flows", "https://www.ici.org", "/research/stats/etf_flows"},
+    {"ishares_ibit", "https://www.ishares.com", "/us/products/333011/ishares-bitcoin-trust-etf",
+     true},
+    {"ishares_etha", "https://www.ishares.com", "/us/products/337614/ishares-ethereum-trust-etf",
+     true},
 };
+inline constexpr const HtmlPreset* FindHtmlPreset(std::string_view name) {
+  for (const auto& p : kHtmlPresets)
+    if (p.name == name) return &p;
+  return nullptr;
+}
 
 // First poll of a series with nothing stored: how far back to ask (NY Fed, Treasury).
 inline constexpr int kInitialLookbackDays = 730;

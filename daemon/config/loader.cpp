@@ -350,15 +350,21 @@ void ReadSources(YamlReader& r, const YAML::Node& node, const HttpDefaults& http
     s.preset = r.String(n, "preset", path, false).value_or("");
     std::string default_base(d->base_url);
     if (!s.preset.empty()) {
-      const defaults::HtmlPreset* preset = nullptr;
-      for (const auto& p : defaults::kHtmlPresets)
-        if (p.name == s.preset) preset = &p;
+      const defaults::HtmlPreset* preset = defaults::FindHtmlPreset(s.preset);
       if (s.type != "html_table" || preset == nullptr) {
         r.Error(n["preset"], fmt::format("{}.preset: unknown preset '{}' for type {}, expected "
-                                         "farside_btc, farside_eth or ici_etf_flows (type "
-                                         "html_table)",
+                                         "farside_btc, farside_eth, ici_etf_flows, "
+                                         "ishares_ibit or ishares_etha (type html_table)",
                                          path, s.preset, s.type));
       } else {
+        // A product page has no table: the table keys would be silently ignored.
+        for (const char* key : {"table_xpath", "header_rows_xpath", "header_row", "rows_xpath",
+                                "dates_in_header", "date_column", "date_format"}) {
+          if (preset->data_points && n[key])
+            r.Error(n[key], fmt::format("{}.{}: not a key of preset {} (it reads single data "
+                                        "points, not a table)",
+                                        path, key, s.preset));
+        }
         default_base = std::string(preset->base_url);
         s.path = std::string(preset->path);
       }
@@ -542,6 +548,11 @@ std::optional<std::string> CheckSeriesForSource(const SourceConfig& src, const S
   if (!s.field.empty() && src.type != "nyfed")
     return fmt::format("field is only for nyfed series (source '{}' has type {})", src.name,
                        src.type);
+  if (const auto* preset = defaults::FindHtmlPreset(src.preset);
+      src.type == "html_table" && preset && preset->data_points &&
+      !one_of(s.remote_id, {"shares_outstanding", "nav", "total_net_assets"}))
+    return fmt::format("remote_id '{}' is not a data point of preset {}, expected {}", s.remote_id,
+                       src.preset, defaults::kISharesPoints);
   if (src.type == "treasury_dts" && s.remote_id != "tga")
     return fmt::format("remote_id '{}' is not a Treasury DTS feed, expected tga", s.remote_id);
   if (src.type == "fear_greed" && s.remote_id != "fng")

@@ -203,10 +203,54 @@ series:
                   "t.yaml:6:8: sources.ici: missing required key 'base_url' (type html_table "
                   "has no default URL)",
                   "t.yaml:6:35: sources.ici.preset: unknown preset 'ici_etf_flow' for type "
-                  "html_table, expected farside_btc, farside_eth or ici_etf_flows (type "
-                  "html_table)",
+                  "html_table, expected farside_btc, farside_eth, ici_etf_flows, ishares_ibit "
+                  "or ishares_etha (type html_table)",
                   "t.yaml:8:86: series[0].alert_on_provisional: expected true or false, found "
                   "'maybe'"));
+}
+
+// iShares product pages: the preset gives the page; remote_id names the data point; the table
+// keys do not apply; shares (count) times NAV (usd) is a flow in money.
+TEST(ConfigLoader, ISharesPresets) {
+  auto r = LoadConfigFromString(R"y(sources:
+  ibit: {type: html_table, preset: ishares_ibit}
+  etha: {type: html_table, preset: ishares_etha, base_url: "http://127.0.0.1:9"}
+series:
+  - {id: ibit_shares, source: ibit, remote_id: shares_outstanding, unit: count}
+  - {id: ibit_nav, source: ibit, remote_id: nav, unit: usd}
+  - {id: etha_assets, source: etha, remote_id: total_net_assets, unit: usd}
+rules:
+  - {name: ibit_outflow, expr: "change(ibit_shares, 1) * ibit_nav < -500mn"}
+)y",
+                                "t.yaml");
+  ASSERT_TRUE(r.config) << ::testing::PrintToString(Errors(r));
+  EXPECT_EQ(r.config->sources[0].base_url, "https://www.ishares.com");
+  EXPECT_EQ(r.config->sources[0].path, "/us/products/333011/ishares-bitcoin-trust-etf");
+  EXPECT_EQ(r.config->sources[1].base_url, "http://127.0.0.1:9");
+  EXPECT_EQ(r.config->sources[1].path, "/us/products/337614/ishares-ethereum-trust-etf");
+
+  auto table_key = LoadConfigFromString(R"y(sources:
+  ibit: {type: html_table, preset: ishares_ibit, table_xpath: "//table"}
+series:
+  - {id: ibit_shares, source: ibit, remote_id: shares_outstanding, unit: count}
+)y",
+                                        "t.yaml");
+  EXPECT_FALSE(table_key.config);
+  EXPECT_THAT(Errors(table_key),
+              ::testing::ElementsAre(
+                  "t.yaml:2:63: sources.ibit.table_xpath: not a key of preset ishares_ibit (it "
+                  "reads single data points, not a table)"));
+  auto point = LoadConfigFromString(R"y(sources:
+  ibit: {type: html_table, preset: ishares_ibit}
+series:
+  - {id: ibit_shares, source: ibit, remote_id: sharesOutstanding, unit: count}
+)y",
+                                    "t.yaml");
+  EXPECT_FALSE(point.config);
+  EXPECT_THAT(Errors(point),
+              ::testing::ElementsAre(::testing::HasSubstr(
+                  "remote_id 'sharesOutstanding' is not a data point of preset ishares_ibit, "
+                  "expected shares_outstanding, nav or total_net_assets")));
 }
 
 // backtest, test-rules and rules send nothing: they load a config without reading its secret

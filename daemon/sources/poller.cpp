@@ -40,6 +40,11 @@ bool IsNyFedRate(const std::string& remote_id) {
          remote_id == "obfr";
 }
 
+bool ReadsDataPoints(const config::SourceConfig& s) {
+  const auto* preset = config::defaults::FindHtmlPreset(s.preset);
+  return preset && preset->data_points;
+}
+
 HtmlTableOptions HtmlOptions(const config::SourceConfig& s, Date today) {
   HtmlTableOptions o = s.preset == "farside_btc" || s.preset == "farside_eth"
                            ? FarsideEtfOptions(today)
@@ -149,6 +154,12 @@ Result<ParsedPage> ParsePage(const config::SourceConfig& source, const config::S
     FearGreedOptions o;
     o.today = today;
     points = ParseFearGreed(response.body, o);
+  } else if (t == "html_table" && ReadsDataPoints(source)) {
+    // One data point of a product page (ishares_*): the series' remote_id names it.
+    HtmlDataPointsOptions o = ISharesFundOptions(today);
+    o.name = source.name;
+    std::erase_if(o.points, [&](const HtmlDataPoint& p) { return p.column != series.remote_id; });
+    points = ParseHtmlDataPoints(response.body, o);
   } else if (t == "html_table") {
     auto o = HtmlOptions(source, today);
     o.value_columns = {series.remote_id};

@@ -7,6 +7,11 @@ Total = its figure) is stored provisional and no rule fires on it, whatever its 
 reach the server and the secret value never reaches the log or the database; the 403 challenge
 is reported as "blocked by the site" and the stored data is unchanged.
 Fixtures: tests/fixtures/farside/{btc,eth}.html, tests/fixtures/ici/etf_net_issuance.html.
+
+Issuer page: the iShares IBIT product page (synthetic, tests/fixtures/ishares/ibit.html) gives
+shares outstanding and NAV dated by the page's as-of date; the next day's page (2,000,000 more
+shares) makes the derived flow change(ibit_shares, 1) * ibit_nav = +$122.46mn fire a rule; a
+page whose shares data point moved is a layout change naming the data-id, data intact.
 """
 
 import sys
@@ -121,6 +126,64 @@ class EtfFlows(unittest.TestCase):
             self.assertEqual(daemon.terminate(), 0)
             self.assertNotIn(SECRET, daemon.log())
             self.assertNotIn(SECRET.encode(), db.read_bytes())
+
+    def test_ishares_shares_and_nav_make_a_derived_flow(self):
+        ibit_path = "/us/products/333011/ishares-bitcoin-trust-etf"
+        page = (FIXTURES / "ishares/ibit.html").read_text()
+        with lwtest.Scratch(self) as tmp:
+            feed = lwtest.start_feed(tmp, tmp.path / "data")
+            feed.body(ibit_path, page, "text/html; charset=UTF-8")
+            db = tmp.path / "liqwatch.db"
+            cfg = tmp.write("liqwatch.yaml", lwtest.storage_yaml(db) + f"""\
+sources:
+  ibit: {{type: html_table, preset: ishares_ibit, base_url: "{feed.base_url}", timeout: 5s,
+          requests_per_second: 50}}
+series:
+  - {{id: ibit_shares, source: ibit, remote_id: shares_outstanding, unit: count, interval: 1s}}
+  - {{id: ibit_nav, source: ibit, remote_id: nav, unit: usd, interval: 1s}}
+derived:
+  - {{id: ibit_flow, expr: "change(ibit_shares, 1) * ibit_nav"}}
+rules:
+  - {{name: ibit_inflow_100m, expr: ibit_flow > 100mn}}
+""")
+            check = lwtest.run_cli("check-config", "--config", cfg)
+            self.assertEqual(check.returncode, 0, check.stdout + check.stderr)
+            daemon = lwtest.start_daemon(tmp, cfg, db)
+
+            def stored():
+                daemon.assert_alive()
+                return rows(db, "ibit_shares") and rows(db, "ibit_nav")
+            lwtest.wait_for(stored, 30, "shares and NAV stored", on_timeout=daemon.log_tail)
+            self.assertEqual(rows(db, "ibit_shares"), {"2026-09-30": (1318000000.0, 0)})
+            nav = rows(db, "ibit_nav")
+            self.assertEqual(list(nav), ["2026-09-30"])  # dated by the as-of, not today
+            self.assertAlmostEqual(nav["2026-09-30"][0] * 1e9, 61.23, places=6)  # stored usd_bn
+
+            # The next business day's page: 2,000,000 shares created at NAV $61.23.
+            feed.body(ibit_path, page.replace("Sep 30, 2026", "Oct 01, 2026")
+                      .replace(">1,318,000,000<", ">1,320,000,000<"), "text/html; charset=UTF-8")
+
+            def fired():
+                daemon.assert_alive()
+                return lwtest.db_query(
+                    db, "SELECT value, obs_date FROM alert_events WHERE rule = ? AND kind = ?",
+                    ("ibit_inflow_100m", "firing"))
+            event = lwtest.wait_for(fired, 30, "derived flow fires", on_timeout=daemon.log_tail)[0]
+            self.assertEqual(event["obs_date"], "2026-10-01")
+            self.assertAlmostEqual(event["value"], 0.12246, places=9)  # US$ bn: 2e6 x 61.23
+            self.assertEqual(rows(db, "ibit_shares")["2026-10-01"], (1320000000.0, 0))
+
+            # The data point moved: a layout change naming it; nothing lost.
+            before = rows(db, "ibit_shares")
+            feed.body(ibit_path, page.replace("keyFundFacts-sharesOutstanding-data",
+                                              "keyFundFacts-sharesOut-data"),
+                      "text/html; charset=UTF-8")
+            lwtest.wait_source_error(
+                daemon, db, "ibit_shares",
+                "ibit: shares_outstanding value XPath "
+                "'//*[@data-id='keyFundFacts-sharesOutstanding-data']' matched no element")
+            self.assertEqual(rows(db, "ibit_shares"), before)
+            self.assertEqual(daemon.terminate(), 0)
 
 
 if __name__ == "__main__":

@@ -162,25 +162,21 @@ class XPathRunner {
   std::unique_ptr<xmlXPathContext, CtxFree> ctx_;
 };
 
-}  // namespace
-
-Result<std::vector<RawPoint>> ParseHtmlTable(std::string_view html,
-                                             const HtmlTableOptions& options) {
-  const std::string& name = options.name;
+// The page as a libxml2 document, or the error saying why it is not one (empty, cut short,
+// too large, not HTML). Shared by the table and the data-point readers.
+Result<std::unique_ptr<xmlDoc, DocFree>> ReadHtmlDocument(std::string_view html,
+                                                          const std::string& name,
+                                                          bool require_closing_html) {
   if (html.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     return Status::ParseError(fmt::format("{}: expected an HTML page, found an empty body", name));
   }
-  if (options.require_closing_html && !ContainsClosingHtml(html)) {
+  if (require_closing_html && !ContainsClosingHtml(html)) {
     return Status::ParseError(fmt::format(
         "{}: expected a complete HTML page ending with '</html>', found a body of {} bytes "
         "ending with '{}' (truncated?)",
         name, html.size(), Excerpt(html.substr(html.size() - std::min<size_t>(html.size(), 30)))));
   }
   if (html.size() > INT_MAX) return Status::TooLarge(name + ": page too large");
-  if (auto check = ParseDateWithFormat("", options.date_format);
-      !check.ok() && check.status().message().find("unsupported directive") != std::string::npos) {
-    return check.status().WithContext(name);
-  }
   InitLibxmlOnce();
   // The parse-time error handlers are per thread; silence them for this call.
   xmlSetGenericErrorFunc(nullptr, SilentGenericError);
@@ -192,17 +188,35 @@ Result<std::vector<RawPoint>> ParseHtmlTable(std::string_view html,
     return Status::ParseError(fmt::format("{}: the body is not an HTML document (starts with '{}')",
                                           name, Excerpt(html, 40)));
   }
-  XPathRunner xp(doc.get(), name);
+  return doc;
+}
+
+Status BlockedBySite(const std::string& name, std::string_view what) {
+  return Status::HttpError(fmt::format(
+      "{}: blocked by the site: the page is a bot challenge (Cloudflare \"Just a moment...\"), "
+      "not the {}; the layout did not change (send browser-like headers or use a mirror)",
+      name, what));
+}
+
+}  // namespace
+
+Result<std::vector<RawPoint>> ParseHtmlTable(std::string_view html,
+                                             const HtmlTableOptions& options) {
+  const std::string& name = options.name;
+  if (auto check = ParseDateWithFormat("", options.date_format);
+      !check.ok() && check.status().message().find("unsupported directive") != std::string::npos) {
+    return check.status().WithContext(name);
+  }
+  auto doc = ReadHtmlDocument(html, name, options.require_closing_html);
+  if (!doc.ok()) return doc.status();
+  XPathRunner xp(doc->get(), name);
   if (!xp.ok()) return Status::Internal(name + ": cannot create an XPath context");
 
   auto tables = xp.Eval(options.table_xpath, nullptr, "table");
   if (!tables.ok()) return tables.status();
   if (tables->empty()) {
     if (LooksLikeBotChallenge(html)) {
-      return Status::HttpError(fmt::format(
-          "{}: blocked by the site: the page is a bot challenge (Cloudflare \"Just a moment...\"), "
-          "not the table; the layout did not change (send browser-like headers or use a mirror)",
-          name));
+      return BlockedBySite(name, "table");
     }
     return Status::LayoutChanged(
         fmt::format("{}: XPath '{}' matched no element", name, options.table_xpath));
@@ -421,6 +435,107 @@ HtmlTableOptions IciEtfNetIssuanceOptions(std::optional<Date> today) {
   o.required_columns = {"Total"};
   o.number_style = HumanTableNumberStyle();
   o.provisional = ProvisionalRule::kNever;
+  o.today = today;
+  return o;
+}
+
+namespace {
+
+bool StartsWithNoCase(std::string_view text, std::string_view prefix) {
+  if (text.size() < prefix.size()) return false;
+  for (size_t i = 0; i < prefix.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(text[i])) != prefix[i]) return false;
+  return true;
+}
+
+// "$61.23", "USD 61.23", "US$ 61.23" -> "61.23": the unit is the series' business.
+std::string_view DropCurrency(std::string_view text) {
+  for (std::string_view prefix : {"usd", "us$", "$"}) {
+    if (StartsWithNoCase(text, prefix)) {
+      text.remove_prefix(prefix.size());
+      break;
+    }
+  }
+  return text;
+}
+
+// "as of Sep 30, 2026", "(as of Sep 30, 2026)", "As Of: Sep 30, 2026" -> "Sep 30, 2026".
+std::string AsOfDateText(std::string_view text) {
+  std::string t = NormalizeSpace(text);
+  std::string_view v = t;
+  auto trim = [&v] {
+    while (!v.empty() && std::string_view(" ():").find(v.front()) != std::string_view::npos)
+      v.remove_prefix(1);
+    while (!v.empty() && std::string_view(" ()").find(v.back()) != std::string_view::npos)
+      v.remove_suffix(1);
+  };
+  trim();
+  if (StartsWithNoCase(v, "as of")) v.remove_prefix(5);
+  trim();
+  return std::string(v);
+}
+
+}  // namespace
+
+Result<std::vector<RawPoint>> ParseHtmlDataPoints(std::string_view html,
+                                                  const HtmlDataPointsOptions& options) {
+  const std::string& name = options.name;
+  for (const auto& point : options.points) {
+    if (auto check = ParseDateWithFormat("", point.date_format);
+        !check.ok() &&
+        check.status().message().find("unsupported directive") != std::string::npos) {
+      return check.status().WithContext(name);
+    }
+  }
+  auto doc = ReadHtmlDocument(html, name, options.require_closing_html);
+  if (!doc.ok()) return doc.status();
+  XPathRunner xp(doc->get(), name);
+  if (!xp.ok()) return Status::Internal(name + ": cannot create an XPath context");
+  // The text of the first element `xpath` selects; a missing one is a layout change (or a
+  // bot wall standing where the page should be).
+  auto first_text = [&](const std::string& xpath, const std::string& column,
+                        std::string_view role) -> Result<std::string> {
+    auto nodes = xp.Eval(xpath, nullptr, column + " " + std::string(role));
+    if (!nodes.ok()) return nodes.status();
+    if (nodes->empty()) {
+      if (LooksLikeBotChallenge(html)) return BlockedBySite(name, "product page");
+      return Status::LayoutChanged(
+          fmt::format("{}: {} {} XPath '{}' matched no element", name, column, role, xpath));
+    }
+    return NodeText(nodes->front());
+  };
+  std::vector<RawPoint> out;
+  for (const auto& point : options.points) {
+    auto value_text = first_text(point.value_xpath, point.column, "value");
+    if (!value_text.ok()) return value_text.status();
+    auto as_of_text = first_text(point.as_of_xpath, point.column, "as-of");
+    if (!as_of_text.ok()) return as_of_text.status();
+    NumberCell cell = CleanNumber(NormalizeSpace(DropCurrency(*value_text)), options.number_style);
+    if (cell.kind != CellKind::kNumber) {
+      return Status::ParseError(fmt::format("{}: {} value '{}' is not a number", name, point.column,
+                                            Excerpt(*value_text)));
+    }
+    auto date = ParseDateWithFormat(AsOfDateText(*as_of_text), point.date_format);
+    if (!date.ok()) {
+      return Status::ParseError(fmt::format("{}: {} as-of '{}' is not a date like '{}'", name,
+                                            point.column, Excerpt(*as_of_text), point.date_format));
+    }
+    out.push_back(RawPoint{*date, point.column, cell.value, false});
+  }
+  if (Status s = CheckNoFutureDates(out, options.today, name); !s.ok()) return s;
+  return out;
+}
+
+HtmlDataPointsOptions ISharesFundOptions(std::optional<Date> today) {
+  auto by_id = [](std::string_view id) { return fmt::format("//*[@data-id='{}']", id); };
+  const std::string as_of = by_id("keyFundFacts-sharesOutstanding-asOf");
+  HtmlDataPointsOptions o;
+  o.name = "iShares";
+  o.points = {
+      {"shares_outstanding", by_id("keyFundFacts-sharesOutstanding-data"), as_of},
+      {"nav", by_id("fundHeader-navAmount-data"), as_of},
+      {"total_net_assets", by_id("keyFundFacts-totalNetAssetsFundLevel-data"), as_of},
+  };
   o.today = today;
   return o;
 }

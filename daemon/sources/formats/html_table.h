@@ -1,4 +1,5 @@
-// Generic HTML table parser (libxml2 HTML parser + XPath 1.0), with a Farside preset.
+// Generic HTML table parser (libxml2 HTML parser + XPath 1.0) with Farside and ICI presets, and
+// a reader of single data points on a product page (ParseHtmlDataPoints, iShares preset).
 //
 // Contract: ParseHtmlTable is a pure function over the page bytes; thread-safe (each call owns
 // its libxml2 document and XPath context; libxml2 is initialised once, thread-safely); never
@@ -91,6 +92,50 @@ std::string FarsideBtcUrl(std::string_view base);
 // ("2/21/2024", %m/%d/%Y) and each row a category: Equity, Domestic, World, Hybrid, Bond,
 // Taxable, Municipal, Commodity, Total (required). Negatives "-7,461". Never provisional.
 HtmlTableOptions IciEtfNetIssuanceOptions(std::optional<Date> today = std::nullopt);
+
+// Single data points of a product page (an issuer's fund page: shares outstanding, NAV), each
+// dated by the page's own as-of text.
+//
+// Contract: ParseHtmlDataPoints is pure and thread-safe like ParseHtmlTable, and shares its
+// page checks (empty, not HTML, cut short without "</html>"). It returns one RawPoint per
+// configured data point, in option order, `column` = HtmlDataPoint::column, never provisional.
+// A value is the text of the first element its XPath selects, cleaned with `number_style`
+// after dropping a currency prefix ("$61.23", "USD 61.23" -> 61.23). Its date is the text of
+// the first element `as_of_xpath` selects, read with `date_format` after dropping an "as of"
+// prefix and surrounding punctuation ("as of Sep 30, 2026" -> 2026-09-30).
+// Errors (message starts with `name`):
+//   kHttpError        a data point is missing and the page is a bot challenge ("blocked by the
+//                     site", LooksLikeBotChallenge);
+//   kLayoutChanged    a value or as-of XPath selects nothing (the XPath is named);
+//   kParseError       a value is not a number or missing, an as-of text is not a date (the
+//                     text is named), the body is not a complete HTML page;
+//   kInvalidArgument  an XPath does not compile or selects a value, a bad date format, a date
+//                     after `today`.
+struct HtmlDataPoint {
+  std::string column;       // RawPoint::column, e.g. "shares_outstanding"
+  std::string value_xpath;  // e.g. //*[@data-id='keyFundFacts-sharesOutstanding-data']
+  std::string as_of_xpath;  // e.g. //*[@data-id='keyFundFacts-sharesOutstanding-asOf']
+  std::string date_format = "%b %d, %Y";  // "Sep 30, 2026"
+};
+
+struct HtmlDataPointsOptions {
+  std::string name = "html_points";  // prefix of error messages
+  std::vector<HtmlDataPoint> points;
+  NumberStyle number_style = HumanTableNumberStyle();
+  std::optional<Date> today;  // a point dated after it is an error
+  bool require_closing_html = true;
+};
+
+Result<std::vector<RawPoint>> ParseHtmlDataPoints(std::string_view html,
+                                                  const HtmlDataPointsOptions& options);
+
+// iShares product page (www.ishares.com/us/products/<id>/<slug>, e.g. IBIT 333011, ETHA
+// 337614): columns "shares_outstanding" (keyFundFacts-sharesOutstanding-data, a count),
+// "nav" (fundHeader-navAmount-data, US$ per share) and "total_net_assets"
+// (keyFundFacts-totalNetAssetsFundLevel-data, US$), all dated by
+// keyFundFacts-sharesOutstanding-asOf so shares and NAV pair on one day (the page carries
+// the prior US business day's figures after the close).
+HtmlDataPointsOptions ISharesFundOptions(std::optional<Date> today = std::nullopt);
 
 // True when `body` is a bot-challenge page (Cloudflare "Just a moment...", cf-chl markers)
 // rather than the site's content: the site blocks this client, the layout did not change.

@@ -331,5 +331,108 @@ TEST(Farside, ChallengePageIsBlockedNotLayoutChanged) {
   EXPECT_EQ(moved.status().code(), Status::Code::kLayoutChanged);
 }
 
+// ---- iShares product pages (ParseHtmlDataPoints) ----
+
+std::string Ibit() { return ReadFixture("ishares/ibit.html"); }
+
+TEST(IShares, ReadsSharesNavAndNetAssetsDatedByAsOf) {
+  auto r = ParseHtmlDataPoints(Ibit(), ISharesFundOptions(D("2026-10-01")));
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  ASSERT_EQ(r->size(), 3u);
+  EXPECT_EQ((*r)[0].column, "shares_outstanding");
+  EXPECT_DOUBLE_EQ(*(*r)[0].value, 1318000000.0);
+  EXPECT_EQ((*r)[1].column, "nav");
+  EXPECT_DOUBLE_EQ(*(*r)[1].value, 61.23);  // "$61.23"
+  EXPECT_EQ((*r)[2].column, "total_net_assets");
+  EXPECT_DOUBLE_EQ(*(*r)[2].value, 80701140000.0);
+  for (const auto& p : *r) {
+    EXPECT_EQ(p.date, D("2026-09-30")) << p.column;  // "as of Sep 30, 2026"
+    EXPECT_FALSE(p.provisional);
+  }
+  auto etha = ParseHtmlDataPoints(ReadFixture("ishares/etha.html"), ISharesFundOptions());
+  ASSERT_TRUE(etha.ok()) << etha.status().message();
+  EXPECT_DOUBLE_EQ(*(*etha)[1].value, 28.41);  // "USD 28.41"
+  EXPECT_DOUBLE_EQ(*(*etha)[0].value, 412560000.0);
+}
+
+TEST(IShares, MissingDataPointIsLayoutChangedNamingTheDataId) {
+  std::string page = Replace(Ibit(), "data-id=\"keyFundFacts-sharesOutstanding-data\"",
+                             "data-id=\"keyFundFacts-sharesOut-data\"");
+  auto r = ParseHtmlDataPoints(page, ISharesFundOptions());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kLayoutChanged);
+  EXPECT_EQ(r.status().message(),
+            "iShares: shares_outstanding value XPath "
+            "'//*[@data-id='keyFundFacts-sharesOutstanding-data']' matched no element");
+  auto no_as_of = ParseHtmlDataPoints(
+      Replace(Ibit(), "keyFundFacts-sharesOutstanding-asOf", "asOf-moved"), ISharesFundOptions());
+  EXPECT_EQ(no_as_of.status().code(), Status::Code::kLayoutChanged);
+  EXPECT_THAT(no_as_of.status().message(),
+              HasSubstr("as-of XPath '//*[@data-id='keyFundFacts-sharesOutstanding-asOf']'"));
+}
+
+TEST(IShares, BadNumberIsParseErrorNamingTheText) {
+  auto r = ParseHtmlDataPoints(Replace(Ibit(), "$61.23", "$61.23 est."), ISharesFundOptions());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kParseError);
+  EXPECT_EQ(r.status().message(), "iShares: nav value '$61.23 est.' is not a number");
+  auto dash = ParseHtmlDataPoints(Replace(Ibit(), ">1,318,000,000<", ">-<"), ISharesFundOptions());
+  EXPECT_EQ(dash.status().code(), Status::Code::kParseError);
+  EXPECT_EQ(dash.status().message(), "iShares: shares_outstanding value '-' is not a number");
+}
+
+TEST(IShares, AsOfDateTextIsToleratedOrNamed) {
+  auto opts = ISharesFundOptions();
+  for (const char* text : {"Sep 30, 2026", "as of Sep 30, 2026", "(As of Sep 30, 2026)",
+                           "  as of:\n   Sep 30, 2026 ", "Sep 30,  2026"}) {
+    std::string page = Replace(Ibit(), "\n          as of Sep 30, 2026\n        ", text);
+    auto r = ParseHtmlDataPoints(page, opts);
+    ASSERT_TRUE(r.ok()) << text << ": " << r.status().message();
+    EXPECT_EQ((*r)[0].date, D("2026-09-30")) << text;
+  }
+  auto bad = ParseHtmlDataPoints(
+      Replace(Ibit(), "\n          as of Sep 30, 2026\n        ", "as of 30/09/2026"), opts);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), Status::Code::kParseError);
+  EXPECT_EQ(bad.status().message(),
+            "iShares: shares_outstanding as-of 'as of 30/09/2026' is not a date like '%b %d, %Y'");
+  // Dated after today: refused, as for every feed.
+  auto future = ParseHtmlDataPoints(Ibit(), ISharesFundOptions(D("2026-09-29")));
+  EXPECT_EQ(future.status().code(), Status::Code::kInvalidArgument);
+}
+
+TEST(IShares, ChallengeCutShortAndCustomXPaths) {
+  const std::string challenge =
+      "<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>"
+      "<script src=\"/cdn-cgi/challenge-platform/h/g/orchestrate\"></script></body></html>";
+  auto blocked = ParseHtmlDataPoints(challenge, ISharesFundOptions());
+  EXPECT_EQ(blocked.status().code(), Status::Code::kHttpError);
+  EXPECT_THAT(blocked.status().message(),
+              ::testing::StartsWith("iShares: blocked by the site: the page is a bot challenge"));
+  std::string page = Ibit();
+  auto cut = ParseHtmlDataPoints(page.substr(0, page.size() / 2), ISharesFundOptions());
+  EXPECT_EQ(cut.status().code(), Status::Code::kParseError);
+  // Any page: the value and as-of XPaths and the date format are options.
+  HtmlDataPointsOptions o;
+  o.name = "bitwise";
+  o.points = {{"shares", "//td[@id='so']", "//p[@class='asof']", "%m/%d/%Y"}};
+  auto r = ParseHtmlDataPoints(
+      "<html><body><p class='asof'>Data as of 09/29/2026</p><table><tr><td id='so'>"
+      "26,450,000</td></tr></table></body></html>",
+      o);
+  EXPECT_EQ(r.status().code(), Status::Code::kParseError);  // "Data as of": not a bare "as of"
+  o.points[0].as_of_xpath = "//p[@class='asof']/span";
+  r = ParseHtmlDataPoints(
+      "<html><body><p class='asof'>Data <span>as of 09/29/2026</span></p><table><tr>"
+      "<td id='so'>26,450,000</td></tr></table></body></html>",
+      o);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ((*r)[0].date, D("2026-09-29"));
+  EXPECT_DOUBLE_EQ(*(*r)[0].value, 26450000.0);
+  o.points[0].value_xpath = "count(//td)";
+  EXPECT_EQ(ParseHtmlDataPoints("<html><body><td>1</td></body></html>", o).status().code(),
+            Status::Code::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace liqwatch::sources
