@@ -27,8 +27,10 @@ TEST(StoreWorker, WritesInSubmissionOrderAndResultsComeBackOnTheLoop) {
     ASSERT_TRUE(rw.ok()) << rw.status().message();
     auto ro = Store::Open(path, Store::Mode::kReadOnly);
     ASSERT_TRUE(ro.ok()) << ro.status().message();
-    StoreWorker writer(std::move(*rw)), reader(std::move(*ro));
+    // The loop outlives the workers: a worker thread may still be signalling the loop after
+    // posting its last result, so it is joined (the workers destroyed) before the loop is.
     asio::io_context io;
+    StoreWorker writer(std::move(*rw)), reader(std::move(*ro));
     const auto loop_thread = std::this_thread::get_id();
     const Date first = *ParseDate("2026-01-01");
     constexpr int kWrites = 60;
