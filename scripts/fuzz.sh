@@ -3,6 +3,7 @@
 # Usage: scripts/fuzz.sh [--ci] [--time SECONDS] [--jobs N] [NAME...]
 #   NAME      harnesses to run (default: all): expr config api fred_json fredgraph_csv
 #             nyfed_rates nyfed_operations treasury html_table csv_table json_pointer fear_greed
+#             html_points
 #   --time    seconds per harness (default 600; --ci: 30)
 #   --jobs    harnesses run at once (default: nproc)
 #   --ci      short fixed run from the seed corpus only (fresh working corpus each time)
@@ -17,14 +18,14 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD} CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}  # see test.sh
 
 all=(expr config api fred_json fredgraph_csv nyfed_rates nyfed_operations treasury html_table
-  csv_table json_pointer fear_greed)
+  csv_table json_pointer fear_greed html_points)
 ci=0 seconds="" jobs=$(nproc) names=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --ci) ci=1 ;;
     --time) seconds=$2; shift ;;
     --jobs) jobs=$2; shift ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     -*) echo "fuzz.sh: unknown option $1" >&2; exit 2 ;;
     *) names+=("$1") ;;
   esac
