@@ -25,7 +25,7 @@ while [ $# -gt 0 ]; do
     --ci) ci=1 ;;
     --time) seconds=$2; shift ;;
     --jobs) jobs=$2; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     -*) echo "fuzz.sh: unknown option $1" >&2; exit 2 ;;
     *) names+=("$1") ;;
   esac
