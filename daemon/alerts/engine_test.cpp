@@ -335,7 +335,7 @@ TEST(ThresholdRule, LessThanRuleForTheReserveFloorInUsdBillions) {
 series:
   - {id: reserves, source: fred, remote_id: WRESBAL, unit: usd_mn}
 rules:
-  - {name: reserves_below_floor, series: reserves, op: "<", threshold: 2850}
+  - {name: reserves_below_floor, series: reserves, op: "<", threshold: 2850bn}
 )";
   auto t = ReplayPoints(yaml, "reserves", {{"2025-10-29", 2829.4}});  // canonical: USD bn
   ASSERT_EQ(t.size(), 1u);

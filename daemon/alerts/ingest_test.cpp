@@ -69,7 +69,8 @@ class IngestPollTest : public ::testing::Test {
   }
   int64_t Deliveries() {
     int64_t n = 0;
-    for (const auto& [status, count] : *store_->DeliveryCounts()) n += count;
+    auto counts = store_->DeliveryCounts();  // named: the loop must not outlive the Result
+    for (const auto& [status, count] : *counts) n += count;
     return n;
   }
   std::vector<std::string> Events() { return store::TestAccess::EventLog(*store_); }

@@ -73,7 +73,7 @@ TEST(RulesConfig, ForAsDurationAndExprSeverity) {
   EXPECT_EQ(legacy.series, "sofr");
   ASSERT_TRUE(legacy.expr);
   ASSERT_EQ(legacy.expr->instances.size(), 1u);
-  EXPECT_EQ(legacy.expr->instances[0].warn->text, "sofr > 4.5");
+  EXPECT_EQ(legacy.expr->instances[0].warn->text, "sofr > 4.5%");  // canonical unit written
   EXPECT_FALSE(legacy.expr->instances[0].crit);
 }
 
@@ -82,10 +82,10 @@ TEST(RulesConfig, ForAsDurationAndExprSeverity) {
 // threshold (the expression language has no exponent form) and the form kept for the wording.
 TEST(RulesConfig, ThresholdRulesCompileToExpressionRules) {
   auto r = LoadConfigFromString(std::string(kHead) + R"(rules:
-  - {name: crit, series: tga, op: "<=", threshold: 850.25, severity: critical}
+  - {name: crit, series: tga, op: "<=", threshold: 850.25bn, severity: critical}
   - {name: info, series: sofr, op: ">=", threshold: -0.5, severity: info}
   - {name: tiny, series: sofr, op: "<", threshold: 1e-7}
-  - {name: huge, series: tga, op: ">", threshold: 1.5e21}
+  - {name: huge, series: tga, op: ">", threshold: 1.5e21bn}
 )",
                                 "t.yaml");
   ASSERT_TRUE(r.config) << ::testing::PrintToString(Errors(r));
@@ -93,7 +93,7 @@ TEST(RulesConfig, ThresholdRulesCompileToExpressionRules) {
   const RuleInstance& crit = rules[0].expr->instances[0];
   ASSERT_TRUE(crit.crit);
   EXPECT_FALSE(crit.warn);
-  EXPECT_EQ(crit.crit->text, "tga <= 850.25");
+  EXPECT_EQ(crit.crit->text, "tga <= 850.25bn");
   EXPECT_EQ(crit.clock, *r.config->rule_set->catalog.Find("tga"));
   ASSERT_TRUE(crit.threshold);
   EXPECT_EQ(crit.threshold->series, "tga");
@@ -102,10 +102,10 @@ TEST(RulesConfig, ThresholdRulesCompileToExpressionRules) {
   EXPECT_EQ(crit.threshold->dimension, Dimension::kMoney);
   EXPECT_EQ(rules[0].severity, Severity::kCritical);
 
-  EXPECT_EQ(rules[1].expr->instances[0].warn->text, "sofr >= -0.5");
+  EXPECT_EQ(rules[1].expr->instances[0].warn->text, "sofr >= -0.5%");
   EXPECT_EQ(rules[1].expr->warn_severity, Severity::kInfo);
-  EXPECT_EQ(rules[2].expr->instances[0].warn->text, "sofr < 0.0000001");
-  EXPECT_EQ(rules[3].expr->instances[0].warn->text, "tga > 1500000000000000000000");
+  EXPECT_EQ(rules[2].expr->instances[0].warn->text, "sofr < 0.0000001%");
+  EXPECT_EQ(rules[3].expr->instances[0].warn->text, "tga > 1500000000000000000000bn");
   for (const auto& rule : rules) EXPECT_FALSE(rule.expr->fans_out()) << rule.name;
 }
 
