@@ -18,10 +18,10 @@
 
 #include "alerts/ingest.h"
 #include "alerts/live.h"
+#include "api/api.h"
 #include "config/config.h"
 #include "core/log.h"
 #include "core/service_notify.h"
-#include "api/api.h"
 #include "http/client.h"
 #include "http/server.h"
 #include "notify/dispatcher.h"

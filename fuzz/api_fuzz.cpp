@@ -17,10 +17,10 @@
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
 
+#include "api/api.h"
 #include "config/config.h"
 #include "core/log.h"
 #include "fuzz/properties.h"
-#include "api/api.h"
 #include "http/server.h"
 #include "store/store.h"
 #include "store/worker.h"

@@ -417,7 +417,7 @@ void ReadSeries(YamlReader& r, const YAML::Node& node, Config& c) {
   ForEachListItem(r, node, "series", [&](const YAML::Node& n, const std::string& path) {
     if (!r.CheckMap(n, path,
                     {"id", "source", "remote_id", "unit", "interval", "description", "max_age",
-                      "field", "windows", "jitter", "alert_on_provisional", "release"}))
+                     "field", "windows", "jitter", "alert_on_provisional", "release"}))
       return;
     SeriesConfig s;
     s.pos = YamlReader::PositionOf(n);
