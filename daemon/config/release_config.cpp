@@ -26,8 +26,7 @@ struct Builtin {
   std::string_view source;
 };
 
-// The defaults, from ../shared/FEEDS.md section 5b as copied into docs/sources.md ("Release
-// calendar"). [K]: the publisher's documented schedule; [I]: inferred from practice, so the
+// The defaults, with the source of each time in docs/sources.md ("Release calendar"). [K]: the publisher's documented schedule; [I]: inferred from practice, so the
 // grace is wider.
 constexpr auto kWed = std::chrono::Wednesday;
 constexpr auto kFri = std::chrono::Friday;
