@@ -312,7 +312,7 @@ class Daemon final : public sources::ObservationSink {
     if (listen == "off" || listen.empty()) return;
     const std::string web = api::FindWebDir(options_.web_dir.value_or(config_->web_dir));
     api_ = std::make_unique<api::Api>(
-        reader_, [this] { return config_; }, clock_, web, LIQWATCH_VERSION);
+        reader_, store_, [this] { return config_; }, clock_, web, LIQWATCH_VERSION);
     server_ = std::make_unique<http::Server>(
         io_, [api = api_.get()](const http::Request& r) { return api->Handle(r); });
     if (auto s = server_->Listen(listen); !s.ok()) {
@@ -321,10 +321,17 @@ class Daemon final : public sources::ObservationSink {
       return;
     }
     server_->Start();
+    api_->SetLoopbackOnly(server_->loopback_only());
     api_->SetReady(true);
-    Logger("api")->info("event=listening address={} port={} web_dir={} auth={}", listen,
+    const char* writes = config_->api_token         ? "bearer"
+                         : server_->loopback_only() ? "loopback"
+                                                    : "refused";
+    Logger("api")->info("event=listening address={} port={} web_dir={} auth={} writes={}", listen,
                         server_->port(), web.empty() ? "(none)" : web,
-                        config_->api_token ? "bearer" : "none");
+                        config_->api_token ? "bearer" : "none", writes);
+    if (!config_->api_token && !server_->loopback_only())
+      Logger("api")->warn(
+          "event=api_writes_refused reason=\"listening beyond loopback without api.token\"");
   }
 
   void ObserveFetch(const config::SeriesConfig& series) {

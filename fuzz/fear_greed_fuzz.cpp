@@ -1,25 +1,16 @@
 // libFuzzer harness: ParseFearGreed (sources/formats/fear_greed.h).
-#include "fuzz/properties.h"
+#include "fuzz/harness.h"
 #include "sources/formats/fear_greed.h"
 
 using namespace liqwatch;
 using namespace liqwatch::fuzz;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  auto body = Input(data, size, 1 << 16);
-  if (!body) return 0;
-  const Date today = FuzzToday();
-  auto r = sources::ParseFearGreed(*body, {.today = today});
-  if (!r.ok()) {
-    CheckError(r.status(),
-               {Status::Code::kParseError, Status::Code::kLayoutChanged,
-                Status::Code::kInvalidArgument, Status::Code::kUnavailable},
-               "fear&greed", "Fear&Greed");
-    return 0;
-  }
-  CheckFinite(*r, "fear&greed");
+  auto r = FeedPoints(
+      data, size, {"fear&greed", ParseErrorsAnd({Status::Code::kUnavailable}), "Fear&Greed"},
+      [](std::string_view body) { return sources::ParseFearGreed(body, {.today = FuzzToday()}); });
+  if (!r) return 0;
   CheckDatesStrictlyIncreasing(*r, "fear&greed");  // one point per element, oldest first
-  CheckNotAfter(*r, today, "fear&greed");
   for (const auto& p : *r) {
     Check(p.column == "value", "fear&greed: column '" + p.column + "'");
     Check(!p.value || (*p.value >= 0 && *p.value <= 100),

@@ -61,8 +61,9 @@ inline std::optional<std::string_view> Input(const uint8_t* data, size_t size, s
 inline void CheckFinite(const std::vector<RawPoint>& points, const char* parser) {
   for (const auto& p : points)
     if (p.value && !std::isfinite(*p.value))
-      return FailUnlessTolerated("non-finite", std::string(parser) + ": non-finite value " + std::to_string(*p.value) + " on " +
-           FormatDate(p.date));
+      return FailUnlessTolerated("non-finite", std::string(parser) + ": non-finite value " +
+                                                   std::to_string(*p.value) + " on " +
+                                                   FormatDate(p.date));
 }
 
 // Dates strictly increase: one point per date, oldest first.
@@ -72,14 +73,14 @@ inline void CheckDatesStrictlyIncreasing(const std::vector<RawPoint>& points, co
       Fail(std::string(parser) + ": dates not sorted: " + FormatDate(points[i - 1].date) +
            " then " + FormatDate(points[i].date));
     if (points[i].date == points[i - 1].date)
-      return FailUnlessTolerated("duplicate-dates", std::string(parser) + ": dates not strictly increasing: " +
-           FormatDate(points[i - 1].date) + " twice");
+      return FailUnlessTolerated("duplicate-dates", std::string(parser) +
+                                                        ": dates not strictly increasing: " +
+                                                        FormatDate(points[i - 1].date) + " twice");
   }
 }
 
 // Sorted by (date, column) with no (date, column) pair twice.
-inline void CheckSortedByDateColumnUnique(const std::vector<RawPoint>& points,
-                                          const char* parser) {
+inline void CheckSortedByDateColumnUnique(const std::vector<RawPoint>& points, const char* parser) {
   for (size_t i = 1; i < points.size(); ++i) {
     auto a = std::tie(points[i - 1].date, points[i - 1].column);
     auto b = std::tie(points[i].date, points[i].column);
@@ -89,14 +90,14 @@ inline void CheckSortedByDateColumnUnique(const std::vector<RawPoint>& points,
            points[i].column);
     if (a == b)
       return FailUnlessTolerated("duplicate-dates", std::string(parser) + ": (date, column) " +
-           FormatDate(points[i].date) + "/" + points[i].column + " twice");
+                                                        FormatDate(points[i].date) + "/" +
+                                                        points[i].column + " twice");
   }
 }
 
 // Dates never decrease; within one date each column appears once (html_table: one row per date,
 // its columns in header order).
-inline void CheckDatesSortedColumnsUnique(const std::vector<RawPoint>& points,
-                                          const char* parser) {
+inline void CheckDatesSortedColumnsUnique(const std::vector<RawPoint>& points, const char* parser) {
   std::set<std::string> columns;
   for (size_t i = 0; i < points.size(); ++i) {
     if (i > 0 && points[i].date < points[i - 1].date)
@@ -104,8 +105,9 @@ inline void CheckDatesSortedColumnsUnique(const std::vector<RawPoint>& points,
            " then " + FormatDate(points[i].date));
     if (i > 0 && points[i].date != points[i - 1].date) columns.clear();
     if (!columns.insert(points[i].column).second)
-      return FailUnlessTolerated("duplicate-dates", std::string(parser) + ": date " + FormatDate(points[i].date) + " has column '" +
-           points[i].column + "' twice");
+      return FailUnlessTolerated("duplicate-dates",
+                                 std::string(parser) + ": date " + FormatDate(points[i].date) +
+                                     " has column '" + points[i].column + "' twice");
   }
 }
 
@@ -119,7 +121,7 @@ inline void CheckNotAfter(const std::vector<RawPoint>& points, Date today, const
 
 // A failure has one of the codes the contract lists and a message that says something; when
 // the contract says messages start with the source's name, they do.
-inline void CheckError(const Status& s, std::initializer_list<Status::Code> allowed,
+inline void CheckError(const Status& s, const std::vector<Status::Code>& allowed,
                        const char* parser, std::string_view prefix = {}) {
   bool code_ok = false;
   for (auto c : allowed) code_ok = code_ok || s.code() == c;

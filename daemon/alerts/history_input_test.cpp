@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "alerts/replay.h"
+#include "alerts/test_fixture.h"
 
 namespace liqwatch::alerts {
 namespace {
@@ -35,15 +36,11 @@ TEST(LoadCsv, RefusesWhatIsNotASmallRegularFileOrAFiniteNumber) {
   fs::remove_all(dir);
 }
 
-class KnownHistoryTest : public ::testing::Test {
+class KnownHistoryTest : public ConfiguredStoreTest {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("liqwatch-known-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    auto r = config::LoadConfigFromString(R"(sources:
+    ConfiguredStoreTest::SetUp();
+    Load(R"(sources:
   fred: {type: fred}
 series:
   - {id: sofr, source: fred, remote_id: SOFR, unit: percent}
@@ -52,13 +49,7 @@ derived:
   - {id: spread, expr: sofr - iorb}
 rules:
   - {name: wide, expr: spread > 10bp}
-)",
-                                          "t.yaml");
-    ASSERT_TRUE(r.config) << (r.errors.empty() ? "" : r.errors[0].ToString());
-    config_ = std::move(*r.config);
-    auto s = store::Store::Open((dir_ / "t.db").string(), store::Store::Mode::kReadWrite);
-    ASSERT_TRUE(s.ok()) << s.status().message();
-    store_ = std::move(*s);
+)");
     // First published on the day after each date; 2025-10-28 (spread 12bp, fires) is revised
     // down to 4.05 (5bp) on 2025-11-05, and 2025-10-30 (missing) filled in on 2025-10-31.
     Ingest("iorb",
@@ -68,10 +59,6 @@ rules:
     Ingest("sofr", {{"2025-10-29", 4.03}, {"2025-10-30", std::nullopt}}, "2025-10-30T12:00:00Z");
     Ingest("sofr", {{"2025-10-30", 4.04}}, "2025-10-31T12:00:00Z");
     Ingest("sofr", {{"2025-10-28", 4.05}}, "2025-11-05T12:00:00Z");
-  }
-  void TearDown() override {
-    store_.reset();
-    fs::remove_all(dir_);
   }
   void Ingest(const std::string& id, std::vector<std::pair<const char*, std::optional<double>>> v,
               const char* at) {
@@ -93,9 +80,6 @@ rules:
                     fmt::format("{:.2f}", t.value.value_or(-1)));
     return out;
   }
-  fs::path dir_;
-  config::Config config_;
-  std::unique_ptr<store::Store> store_;
 };
 
 using ::testing::ElementsAre;

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "alerts/memory.h"
+#include "alerts/test_fixture.h"
 #include "config/rules_config.h"
 #include "store/migrations.h"
 #include "store/testing.h"
@@ -26,23 +27,11 @@ rules:
   - {name: sofr_expr, expr: sofr > 4.30}
 )";
 
-class IngestPollTest : public ::testing::Test {
+class IngestPollTest : public ConfiguredStoreTest {
  protected:
   void SetUp() override {
-    path_ = std::filesystem::temp_directory_path() /
-            ("liqwatch-ingest-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db");
-    std::filesystem::remove(path_);
-    auto loaded = config::LoadConfigFromString(kYaml, "t.yaml");
-    ASSERT_TRUE(loaded.config) << loaded.errors[0].ToString();
-    config_ = std::move(*loaded.config);
-    auto s = store::Store::Open(path_.string(), store::Store::Mode::kReadWrite);
-    ASSERT_TRUE(s.ok()) << s.status().message();
-    store_ = std::move(*s);
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove(path_);
+    ConfiguredStoreTest::SetUp();
+    Load(kYaml);
   }
   // One poll bringing `points`; finish() records a health row unless `fail_finish`.
   Result<int> Poll(std::vector<std::pair<const char*, double>> points, bool fail_finish = false) {
@@ -79,10 +68,6 @@ class IngestPollTest : public ::testing::Test {
     ASSERT_TRUE(v.ok());
     EXPECT_TRUE(v->empty()) << (*v)[0].check << " " << (*v)[0].detail;
   }
-
-  std::filesystem::path path_;
-  config::Config config_;
-  std::unique_ptr<store::Store> store_;
 };
 
 // A step failing mid-evaluation (the event insert, as a full disk would) rolls back the
@@ -146,12 +131,12 @@ TEST_F(IngestPollTest, ThresholdAlertOpenBeforeTheUpgradeResolvesOnce) {
   store_.reset();
   std::filesystem::remove(path_);
   {
-    auto db = store::Database::Open(path_.string(), store::Database::Mode::kReadWriteCreate);
+    auto db = store::Database::Open(path_, store::Database::Mode::kReadWriteCreate);
     ASSERT_TRUE(db.ok()) << db.status().message();
     ASSERT_EQ(*store::Migrate(**db, store::EmbeddedMigrations().subspan(0, 6)), 6);
     ASSERT_TRUE(store::TestAccess::SeedSchema6FiringThresholdAlert(**db).ok());
   }
-  auto s = store::Store::Open(path_.string(), store::Store::Mode::kReadWrite);
+  auto s = store::Store::Open(path_, store::Store::Mode::kReadWrite);
   ASSERT_TRUE(s.ok()) << s.status().message();
   store_ = std::move(*s);
   ExpectConsistent();

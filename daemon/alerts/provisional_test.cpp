@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "alerts/ingest.h"
+#include "alerts/test_fixture.h"
 #include "config/rules_config.h"
 #include "store/testing.h"
 
@@ -34,23 +35,11 @@ struct Point {
   bool provisional;
 };
 
-class ProvisionalTest : public ::testing::Test {
+class ProvisionalTest : public ConfiguredStoreTest {
  protected:
   void SetUp() override {
-    path_ = std::filesystem::temp_directory_path() /
-            ("liqwatch-provisional-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db");
-    std::filesystem::remove(path_);
-    auto loaded = config::LoadConfigFromString(kYaml, "t.yaml");
-    ASSERT_TRUE(loaded.config) << loaded.errors[0].ToString();
-    config_ = std::move(*loaded.config);
-    auto s = store::Store::Open(path_.string(), store::Store::Mode::kReadWrite);
-    ASSERT_TRUE(s.ok()) << s.status().message();
-    store_ = std::move(*s);
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove(path_);
+    ConfiguredStoreTest::SetUp();
+    Load(kYaml);
   }
   // One poll of `series` (values in US$m, stored canonical as the poller does).
   void Poll(const char* series, std::vector<Point> points) {
@@ -75,10 +64,6 @@ class ProvisionalTest : public ::testing::Test {
                      [&](const std::string& a, const std::string& b) { return rule(a) < rule(b); });
     return out;
   }
-
-  std::filesystem::path path_;
-  config::Config config_;
-  std::unique_ptr<store::Store> store_;
 };
 
 TEST_F(ProvisionalTest, PartialDayDoesNotFireTheFinalValueDoes) {

@@ -1,3 +1,4 @@
+#include <climits>
 #include <cstdio>
 #include <map>
 
@@ -24,8 +25,15 @@ int RunAlerts(Command& cmd, const AlertFilters& filters) {
   if (!q.ok()) return cmd.Usage(q.status().message());
   auto store = cmd.OpenStore(store::Store::Mode::kReadOnly);
   if (!store.ok()) return cmd.Fail(store.status());
+  const int limit = q->limit;
+  if (limit < INT_MAX) ++q->limit;  // one more than asked tells whether a next page exists
   auto rows = (*store)->QueryAlerts(*q);
   if (!rows.ok()) return cmd.Fail(rows.status());
+  std::string next;
+  if (static_cast<int>(rows->size()) > limit) {
+    rows->pop_back();
+    next = store::FormatAlertCursor(rows->back());
+  }
   if (format == Format::kJson) {
     boost::json::array arr;
     for (const auto& a : *rows) arr.push_back(store::AlertJson(a));
@@ -34,25 +42,11 @@ int RunAlerts(Command& cmd, const AlertFilters& filters) {
   }
   Table t;
   t.header = {"ID", "OPENED", "RULE", "SEV", "STATE", "OBS DATE", "VALUE", "DELIVERY"};
-  if (format == Format::kCsv)
-    t.header = {"id",
-                "opened_at",
-                "rule",
-                "severity",
-                "state",
-                "first_observation_date",
-                "last_observation_date",
-                "value",
-                "threshold",
-                "resolved_at",
-                "message",
-                "labels"};
+  if (format == Format::kCsv) t.header = store::AlertCsvHeader();
   for (const auto& a : *rows) {
     auto num = [](const std::optional<double>& v) { return v ? fmt::format("{:g}", *v) : ""; };
     if (format == Format::kCsv) {
-      t.rows.push_back({std::to_string(a.id), a.opened_at, a.rule, a.severity, a.state,
-                        a.first_obs_date, a.last_obs_date, num(a.value), num(a.threshold),
-                        a.resolved_at.value_or(""), a.message, a.labels});
+      t.rows.push_back(store::AlertCsvCells(a));
     } else {
       std::string delivery = a.deliveries_dead > 0 ? fmt::format("{} dead", a.deliveries_dead)
                              : a.deliveries_pending > 0
@@ -65,6 +59,8 @@ int RunAlerts(Command& cmd, const AlertFilters& filters) {
   }
   std::fputs(format == Format::kCsv ? RenderCsv(t).c_str() : RenderTable(t, 40).c_str(), stdout);
   if (format == Format::kTable && rows->empty()) std::printf("(no alerts)\n");
+  // On stderr, so JSON and CSV on stdout stay one document.
+  if (!next.empty()) std::fprintf(stderr, "more: --cursor %s\n", next.c_str());
   return 0;
 }
 
@@ -84,7 +80,8 @@ void RegisterAlerts(CLI::App& app, CommandFn& run) {
       {"severity", "info, warning or critical"},
       {"series", "Only alerts on this series"},
       {"text", "Message contains this text (case-insensitive)"},
-      {"limit", "At most this many alerts (default 100)"}};
+      {"limit", "At most this many alerts (default 100)"},
+      {"cursor", "Continue after this cursor (printed as \"more: --cursor ...\" by a full page)"}};
   for (const auto& [name, help] : kHelp) {
     std::string key = name;
     auto* opt = cmd->app().add_option_function<std::string>(

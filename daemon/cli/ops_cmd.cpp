@@ -8,6 +8,7 @@
 
 #include "cli/command.h"
 #include "cli/output.h"
+#include "notify/operator_actions.h"
 #include "store/alert_json.h"
 #include "store/store.h"
 
@@ -61,7 +62,7 @@ int RunAck(Command& cmd, int64_t id, const std::string& comment) {
   if (comment.empty()) return cmd.Usage("--comment must not be empty");
   auto store = cmd.OpenStore(store::Store::Mode::kReadWrite);
   if (!store.ok()) return cmd.Fail(store.status());
-  auto r = (*store)->AckAlert(id, comment, Clock::now());
+  auto r = notify::AckAlertAudited(**store, id, comment, "cli:" + CliUser(), Clock::now());
   if (!r.ok()) return cmd.Fail(r.status());
   std::printf("acknowledged alert %lld (event %lld)\n", static_cast<long long>(id),
               static_cast<long long>(*r));

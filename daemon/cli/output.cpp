@@ -1,6 +1,9 @@
 #include "cli/output.h"
 
 #include <algorithm>
+#include <cstdlib>
+
+#include "core/csv.h"
 
 namespace liqwatch::cli {
 
@@ -30,20 +33,14 @@ std::string RenderTable(const Table& t, std::size_t max_cell) {
 }
 
 std::string RenderCsv(const Table& t) {
-  auto field = [](const std::string& s) {
-    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-    std::string q = "\"";
-    for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return q + "\"";
-  };
-  std::string out;
-  auto line = [&](const std::vector<std::string>& cells) {
-    for (std::size_t i = 0; i < cells.size(); ++i) out += (i ? "," : "") + field(cells[i]);
-    out += "\r\n";
-  };
-  line(t.header);
-  for (const auto& r : t.rows) line(r);
+  std::string out = CsvRecord(t.header);
+  for (const auto& r : t.rows) out += CsvRecord(r);
   return out;
+}
+
+std::string CliUser() {
+  const char* user = std::getenv("USER");
+  return user && *user ? user : "unknown";
 }
 
 bool ParseFormat(const std::string& text, Format& out) {

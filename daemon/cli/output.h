@@ -19,6 +19,9 @@ struct Table {
 std::string RenderTable(const Table& t, std::size_t max_cell = 48);
 std::string RenderCsv(const Table& t);
 
+// Who runs this command, for silences' author and audit rows: $USER, or "unknown".
+std::string CliUser();
+
 enum class Format { kTable, kJson, kCsv };
 // Validates --format values: table, json, csv.
 bool ParseFormat(const std::string& text, Format& out);

@@ -18,6 +18,7 @@
 #include "core/log.h"
 #include "http/client.h"
 #include "notify/alertmanager.h"
+#include "notify/operator_actions.h"
 #include "notify/silences.h"
 #include "store/store.h"
 
@@ -68,47 +69,15 @@ T RunOnLoop(const std::string& user_agent, MakeOp make_op, T fallback) {
   return out;
 }
 
-// When a silence added now ends: --for (positive) or --until (in the future). A silence that
-// has already ended would silence nothing, so it is refused rather than stored.
-Result<TimePoint> SilenceEnd(const SilenceArgs& a, TimePoint now) {
-  if (a.duration.empty() == a.until.empty())
-    return Status::InvalidArgument("give either --for DURATION or --until TIME");
-  if (!a.duration.empty()) {
-    auto d = ParseDuration(a.duration);
-    if (!d.ok()) return Status::InvalidArgument("--for: " + d.status().message());
-    if (d->count() <= 0)
-      return Status::InvalidArgument(fmt::format(
-          "--for {}: a silence must last longer than 0s (e.g. 30m, 12h, 2d)", a.duration));
-    return now + *d;
-  }
-  auto t = ParseTime(a.until);
-  if (!t.ok()) return Status::InvalidArgument("--until: " + t.status().message());
-  if (*t <= now)
-    return Status::InvalidArgument(
-        fmt::format("--until {}: that is not in the future (now {})", a.until, FormatTime(now)));
-  return *t;
-}
-
 int RunAdd(Command& cmd, const SilenceArgs& a) {
   const TimePoint now = Clock::now();
-  auto ends = SilenceEnd(a, now);
-  if (!ends.ok()) return cmd.Usage(ends.status().message());
-  for (const auto& l : a.labels) {
-    auto eq = l.find('=');
-    if (eq == std::string::npos || eq == 0 || l.find(',') != std::string::npos)
-      return cmd.Usage(fmt::format("--label '{}': expected KEY=VALUE", l));
-  }
-  if (a.rule.empty()) return cmd.Usage("--rule: expected a rule name or '*'");
+  notify::SilenceRequest r{a.rule, a.labels, a.duration, a.until, a.comment, a.author};
+  if (r.author.empty()) r.author = CliUser();
+  auto made = notify::MakeSilence(r, now, "--");
+  if (!made.ok()) return cmd.Usage(made.status().message());
+  const notify::Silence& s = *made;
   auto store = cmd.OpenStore(store::Store::Mode::kReadWrite);
   if (!store.ok()) return cmd.Fail(store.status());
-  notify::Silence s;
-  s.rule = a.rule;
-  for (const auto& l : a.labels) s.matchers += (s.matchers.empty() ? "" : ",") + l;
-  s.starts_at = FormatTime(now);
-  s.ends_at = FormatTime(*ends);
-  s.comment = a.comment;
-  s.created_by = a.author.empty() ? (std::getenv("USER") ? std::getenv("USER") : "") : a.author;
-  s.created_at = s.starts_at;
   std::optional<config::NotifierConfig> am;
   if (!a.push.empty()) {
     if (a.rule == "*" && s.matchers.empty())
@@ -116,7 +85,7 @@ int RunAdd(Command& cmd, const SilenceArgs& a) {
     am = AlertmanagerNotifier(cmd, a.push);
     if (!am) return kExitUsage;
   }
-  auto id = notify::AddSilence(**store, s);
+  auto id = notify::AddSilenceAudited(**store, s, "cli:" + CliUser(), now);
   if (!id.ok()) return cmd.Fail(id.status());
   std::printf("silence %lld: rule %s%s until %s\n", static_cast<long long>(*id), s.rule.c_str(),
               s.matchers.empty() ? "" : (" {" + s.matchers + "}").c_str(), s.ends_at.c_str());
@@ -137,24 +106,6 @@ int RunAdd(Command& cmd, const SilenceArgs& a) {
   if (auto st = notify::SetSilencePushedTo(**store, *id, where); !st.ok()) return cmd.Fail(st);
   std::printf("silence %lld: pushed to %s\n", static_cast<long long>(*id), where.c_str());
   return 0;
-}
-
-// "liqwatch", or "liqwatch+am=ID" for a silence also pushed to Alertmanager.
-std::string Where(const notify::Silence& s) {
-  return s.pushed_to.empty() ? "liqwatch" : "liqwatch+" + s.pushed_to;
-}
-
-boost::json::object SilenceJson(const notify::Silence& s) {
-  return {{"id", s.id},
-          {"rule", s.rule},
-          {"labels", s.matchers},
-          {"starts_at", s.starts_at},
-          {"ends_at", s.ends_at},
-          {"comment", s.comment},
-          {"created_by", s.created_by},
-          {"created_at", s.created_at},
-          {"active", s.active},
-          {"where", Where(s)}};
 }
 
 int RunList(Command& cmd, const SilenceArgs& a) {
@@ -185,7 +136,7 @@ int RunList(Command& cmd, const SilenceArgs& a) {
   const std::string am_where = "alertmanager " + a.alertmanager;
   if (format == Format::kJson) {
     boost::json::array arr;
-    for (const auto& s : *rows) arr.push_back(SilenceJson(s));
+    for (const auto& s : *rows) arr.push_back(notify::SilenceJson(s));
     for (const auto& r : remote) {
       arr.push_back({{"id", r.id},
                      {"rule", nullptr},
@@ -205,7 +156,7 @@ int RunList(Command& cmd, const SilenceArgs& a) {
   t.header = {"ID", "RULE", "LABELS", "STARTS", "ENDS", "ACTIVE", "BY", "COMMENT", "WHERE"};
   for (const auto& s : *rows) {
     t.rows.push_back({std::to_string(s.id), s.rule, s.matchers, s.starts_at, s.ends_at,
-                      s.active ? "yes" : "no", s.created_by, s.comment, Where(s)});
+                      s.active ? "yes" : "no", s.created_by, s.comment, notify::SilenceWhere(s)});
   }
   for (const auto& r : remote) {
     t.rows.push_back({r.id, "-", r.matchers, r.starts_at, r.ends_at,
@@ -219,7 +170,7 @@ int RunExpire(Command& cmd, const SilenceArgs& a) {
   auto store = cmd.OpenStore(store::Store::Mode::kReadWrite);
   if (!store.ok()) return cmd.Fail(store.status());
   auto before = notify::GetSilence(**store, a.id);
-  auto s = notify::ExpireSilence(**store, a.id, Clock::now());
+  auto s = notify::ExpireSilenceAudited(**store, a.id, "cli:" + CliUser(), Clock::now());
   if (!s.ok()) return cmd.Fail(s);
   std::printf("silence %lld expired\n", static_cast<long long>(a.id));
   if (!before.ok() || before->pushed_to.empty()) return 0;

@@ -24,6 +24,12 @@ Status CheckYear(int year, std::string_view text) {
       "date '{}' is out of range: years {} to {} are accepted", text, kMinYear, kMaxYear));
 }
 
+// ParseDate and ParseTime read their one fixed-width form themselves rather than with
+// date::parse (date/date.h, used for the feeds' date formats in sources/formats/date_format):
+// date::parse("%F") also takes "25-10-28" (year 25) and "2025-1-5", which in a stored
+// timestamp, a cursor or a CLI argument are typos to refuse, and "%T" refuses a leap second
+// (":60", allowed by RFC 3339). With the shape checked first nothing is left for the library
+// (time_test.cpp FixedWidthFormsWhereDateParseDiffers).
 Result<Date> ParseDate(std::string_view text) {
   int y = 0, m = 0, d = 0;
   if (text.size() != 10 || text[4] != '-' || text[7] != '-' || !ParseInt(text.substr(0, 4), y) ||

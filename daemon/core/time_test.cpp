@@ -1,5 +1,8 @@
 #include "core/time.h"
 
+#include <sstream>
+
+#include <date/date.h>
 #include <gtest/gtest.h>
 
 namespace liqwatch {
@@ -61,6 +64,26 @@ TEST(Time, RejectsImpossibleClockTimes) {
             "invalid time '2025-10-28T25:00:00Z'");
   EXPECT_FALSE(ParseTime("2025-10-28T12:60:00Z").ok());
   EXPECT_TRUE(ParseTime("2025-10-28T23:59:59Z").ok());
+}
+
+// ParseDate and ParseTime keep their own fixed-width reading rather than date::parse
+// (core/time.cpp says why): the cases where date::parse answers otherwise.
+TEST(Time, FixedWidthFormsWhereDateParseDiffers) {
+  auto library_reads = [](const char* fmt, const char* text) {
+    std::istringstream in(text);
+    date::sys_time<std::chrono::milliseconds> t;
+    in >> date::parse(fmt, t);
+    return !in.fail();
+  };
+  // A 2-digit year or a 1-digit month: date::parse takes it (year 25; month 1) ...
+  EXPECT_TRUE(library_reads("%F", "25-10-28"));
+  EXPECT_TRUE(library_reads("%F", "2025-1-5"));
+  // ... where in a stored timestamp, a cursor or a CLI argument it is a typo to refuse.
+  EXPECT_FALSE(ParseDate("25-10-28").ok());
+  EXPECT_FALSE(ParseDate("2025-1-5").ok());
+  // A leap second (RFC 3339 allows :60): date::parse refuses it, a feed may send it.
+  EXPECT_FALSE(library_reads("%FT%TZ", "2016-12-31T23:59:60Z"));
+  EXPECT_EQ(FormatTime(*ParseTime("2016-12-31T23:59:60Z")), "2017-01-01T00:00:00.000Z");
 }
 
 TEST(Time, RejectsDurationsThatWouldOverflow) {

@@ -12,43 +12,13 @@
 #include <boost/asio/write.hpp>
 
 #include "core/log.h"
+#include "http/testing.h"
 
 namespace liqwatch::http {
 namespace {
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
-
-// A loopback server on the same io_context: reads one request, then answers with `reply`
-// after `delay`. Records the request text.
-struct LoopbackServer {
-  explicit LoopbackServer(asio::io_context& io)
-      : acceptor(io, {asio::ip::make_address("127.0.0.1"), 0}) {}
-  std::string Url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port()) + path;
-  }
-  void Serve(std::string reply, std::chrono::milliseconds delay = {}) {
-    asio::co_spawn(acceptor.get_executor(), Handle(std::move(reply), delay), asio::detached);
-  }
-  asio::awaitable<void> Handle(std::string reply, std::chrono::milliseconds delay) {
-    auto sock = co_await acceptor.async_accept(asio::use_awaitable);
-    std::string buf;
-    co_await asio::async_read_until(sock, asio::dynamic_buffer(buf), "\r\n\r\n",
-                                    asio::use_awaitable);
-    requests.push_back(buf);
-    max_open = std::max(max_open, ++open);
-    asio::steady_timer t(sock.get_executor(), delay);
-    co_await t.async_wait(asio::use_awaitable);
-    boost::system::error_code ec;
-    co_await asio::async_write(sock, asio::buffer(reply),
-                               asio::redirect_error(asio::use_awaitable, ec));
-    --open;
-  }
-  tcp::acceptor acceptor;
-  std::vector<std::string> requests;
-  int open = 0;      // requests read but not yet answered
-  int max_open = 0;  // the most that were waiting at once
-};
 
 Result<HttpResponse> Fetch(asio::io_context& io, HttpClient& client, HttpRequest req) {
   std::optional<Result<HttpResponse>> out;

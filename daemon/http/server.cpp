@@ -136,6 +136,7 @@ asio::awaitable<void> Session(std::shared_ptr<Server::State> st, tcp::socket soc
         break;
       }
       Request req = parser.release();
+      req.set(kRemoteAddrField, client);
       waiting(false);
       Response res;
       try {
@@ -278,6 +279,12 @@ uint16_t Server::port() const {
   boost::system::error_code ec;
   auto ep = state_->acceptor.local_endpoint(ec);
   return ec ? 0 : ep.port();
+}
+
+bool Server::loopback_only() const {
+  boost::system::error_code ec;
+  auto ep = state_->acceptor.local_endpoint(ec);
+  return !ec && ep.address().is_loopback();
 }
 
 }  // namespace liqwatch::http

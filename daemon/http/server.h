@@ -16,6 +16,8 @@
 //   the client's own first when it is the client at its bound. Only when every connection is
 //   busy running or answering a request is the new one refused. So idle or slow connections
 //   cannot lock clients (the /healthz probe among them) out of the API.
+// - The handler sees the client's address in the request's kRemoteAddrField header, set by the
+//   server (a field of that name sent by the client is replaced).
 // - The handler runs on the io_context and must not block: store reads go through a
 //   StoreWorker. An exception thrown by the handler becomes a 500 JSON error, never a crash.
 #pragma once
@@ -47,6 +49,8 @@ struct ServerLimits {
   int max_connections_per_client = 32;
 };
 
+inline constexpr const char* kRemoteAddrField = "Liqwatch-Remote-Addr";
+
 // A JSON error body: {"error": {"status": N, "message": "..."}}.
 Response JsonError(unsigned status, const std::string& message, unsigned version = 11,
                    bool keep_alive = false);
@@ -63,6 +67,8 @@ class Server {
   void Stop();
   // The bound port (after Listen).
   uint16_t port() const;
+  // Whether the bound address is a loopback one (127.0.0.0/8, ::1): no other host can connect.
+  bool loopback_only() const;
 
   struct State;  // shared with the connection coroutines (server.cpp)
 

@@ -14,6 +14,7 @@
 #include "notify/signature.h"
 #include "notify/slack.h"
 #include "notify/template.h"
+#include "notify/testing.h"
 #include "notify/webhook.h"
 
 namespace liqwatch::notify {
@@ -61,24 +62,6 @@ config::Config SofrConfig() {
   r.description = "SOFR above 4.30%";
   c.rules.push_back(r);
   return c;
-}
-
-store::DeliveryJob SofrJob(const std::string& kind = "firing") {
-  store::DeliveryJob j;
-  j.delivery_id = 7;
-  j.event_id = 12;
-  j.alert_id = 3;
-  j.rule = "sofr_above_4_30";
-  j.kind = kind;
-  j.severity = "critical";
-  j.series = "sofr";
-  j.value = 4.31;
-  j.threshold = 4.30;
-  j.obs_date = "2025-10-28";
-  j.eval_time = "2025-10-28T14:03:07.123Z";
-  j.message = "sofr 4.31% > 4.30%";
-  j.idempotency_key = "0123456789abcdef0123456789abcdef";
-  return j;
 }
 
 TEST(Template, PlaceholdersMatchTheConfigList) {

@@ -33,6 +33,23 @@ Result<std::optional<Silence>> Matching(store::Store& s, const std::string& rule
 
 }  // namespace
 
+std::string SilenceWhere(const Silence& s) {
+  return s.pushed_to.empty() ? "liqwatch" : "liqwatch+" + s.pushed_to;
+}
+
+boost::json::object SilenceJson(const Silence& s) {
+  return {{"id", s.id},
+          {"rule", s.rule},
+          {"labels", s.matchers},
+          {"starts_at", s.starts_at},
+          {"ends_at", s.ends_at},
+          {"comment", s.comment},
+          {"created_by", s.created_by},
+          {"created_at", s.created_at},
+          {"active", s.active},
+          {"where", SilenceWhere(s)}};
+}
+
 bool LabelsMatch(const std::string& matchers, const std::string& labels) {
   auto have = Split(labels, ',');
   for (const auto& m : Split(matchers, ',')) {
@@ -41,6 +58,54 @@ bool LabelsMatch(const std::string& matchers, const std::string& labels) {
     if (!found) return false;
   }
   return true;
+}
+
+namespace {
+
+Result<TimePoint> SilenceEnd(const SilenceRequest& r, TimePoint now, std::string_view prefix) {
+  auto bad = [&](std::string_view name, const std::string& problem) {
+    return Status::InvalidArgument(fmt::format("{}{}: {}", prefix, name, problem));
+  };
+  if (r.duration.empty() == r.until.empty())
+    return Status::InvalidArgument(
+        fmt::format("give either {0}for DURATION or {0}until TIME", prefix));
+  if (!r.duration.empty()) {
+    auto d = ParseDuration(r.duration);
+    if (!d.ok()) return bad("for", d.status().message());
+    if (d->count() <= 0)
+      return Status::InvalidArgument(fmt::format(
+          "{}for {}: a silence must last longer than 0s (e.g. 30m, 12h, 2d)", prefix, r.duration));
+    return now + *d;
+  }
+  auto t = ParseTime(r.until);
+  if (!t.ok()) return bad("until", t.status().message());
+  if (*t <= now)
+    return Status::InvalidArgument(fmt::format("{}until {}: that is not in the future (now {})",
+                                               prefix, r.until, FormatTime(now)));
+  return *t;
+}
+
+}  // namespace
+
+Result<Silence> MakeSilence(const SilenceRequest& r, TimePoint now, std::string_view prefix) {
+  auto ends = SilenceEnd(r, now, prefix);
+  if (!ends.ok()) return ends.status();
+  Silence s;
+  for (const auto& l : r.labels) {
+    auto eq = l.find('=');
+    if (eq == std::string::npos || eq == 0 || l.find(',') != std::string::npos)
+      return Status::InvalidArgument(fmt::format("{}label '{}': expected KEY=VALUE", prefix, l));
+    s.matchers += (s.matchers.empty() ? "" : ",") + l;
+  }
+  if (r.rule.empty())
+    return Status::InvalidArgument(fmt::format("{}rule: expected a rule name or '*'", prefix));
+  s.rule = r.rule;
+  s.starts_at = FormatTime(now);
+  s.ends_at = FormatTime(*ends);
+  s.comment = r.comment;
+  s.created_by = r.author;
+  s.created_at = s.starts_at;
+  return s;
 }
 
 Result<int64_t> AddSilence(store::Store& s, const Silence& silence) {

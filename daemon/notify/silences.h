@@ -15,7 +15,10 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include <boost/json.hpp>
 
 #include "core/status.h"
 #include "core/time.h"
@@ -25,6 +28,21 @@ namespace liqwatch::notify {
 
 // The stored silence (store/store.h), under the name its callers know.
 using Silence = store::Silence;
+
+// A silence as an operator asks for it (`liqwatch silence add` flags, POST /api/v1/silences).
+struct SilenceRequest {
+  std::string rule;                 // rule name or "*"
+  std::vector<std::string> labels;  // KEY=VALUE each
+  std::string duration;             // "for": 30m, 12h, 2d (> 0) ...
+  std::string until;                // ... or the end (UTC, in the future); exactly one of them
+  std::string comment;
+  std::string author;
+};
+
+// The silence `r` asks for, starting `now`, or kInvalidArgument "PREFIXNAME: problem" where
+// NAME is the field (prefix "--" for CLI flags, "" for API fields). A silence that would end
+// at or before `now` is refused: it would silence nothing. Pure.
+Result<Silence> MakeSilence(const SilenceRequest& r, TimePoint now, std::string_view name_prefix);
 
 Result<int64_t> AddSilence(store::Store& s, const Silence& silence);
 // Active and future silences, newest first; with `all`, ended ones too.
@@ -37,6 +55,13 @@ Status ExpireSilence(store::Store& s, int64_t id, TimePoint now);
 Status SetSilencePushedTo(store::Store& s, int64_t id, const std::string& pushed_to);
 // One silence by id, ended or not; NotFound if there is none.
 Result<Silence> GetSilence(store::Store& s, int64_t id);
+
+// Where a silence lives: "liqwatch", or "liqwatch+NOTIFIER=ID,..." when also pushed to
+// Alertmanager.
+std::string SilenceWhere(const Silence& s);
+// {"id", "rule", "labels", "starts_at", "ends_at", "comment", "created_by", "created_at",
+//  "active", "where"}: `liqwatch silence list --format json` and GET /api/v1/silences.
+boost::json::object SilenceJson(const Silence& s);
 
 // True if every "k=v" in `matchers` is one of the comma-separated pairs of `labels`.
 bool LabelsMatch(const std::string& matchers, const std::string& labels);

@@ -6,6 +6,28 @@
 
 namespace liqwatch::store {
 
+namespace {
+
+std::optional<AlertCursor> ParseCursor(const std::string& text) {
+  auto tilde = text.rfind('~');
+  if (tilde == std::string::npos) return std::nullopt;
+  AlertCursor c;
+  c.opened_at = text.substr(0, tilde);
+  const std::string id = text.substr(tilde + 1);
+  if (id.empty() || id.size() > 18 || id.find_first_not_of("0123456789") != std::string::npos)
+    return std::nullopt;
+  c.id = std::stoll(id);
+  auto t = ParseTime(c.opened_at);
+  if (!t.ok() || FormatTime(*t) != c.opened_at) return std::nullopt;  // exactly as stored
+  return c;
+}
+
+}  // namespace
+
+std::string FormatAlertCursor(const AlertRow& last) {
+  return fmt::format("{}~{}", last.opened_at, last.id);
+}
+
 Result<AlertQuery> ParseAlertFilter(const std::map<std::string, std::string>& given, TimePoint now,
                                     std::string_view name_prefix, int max_limit) {
   auto get = [&](const char* k) -> std::optional<std::string> {
@@ -45,6 +67,12 @@ Result<AlertQuery> ParseAlertFilter(const std::map<std::string, std::string>& gi
       return bad("limit", max_limit > 0 ? fmt::format("expected a number from 1 to {}", max_limit)
                                         : std::string("expected a positive number"));
     q.limit = static_cast<int>(n);
+  }
+  if (auto text = get("cursor")) {
+    q.after = ParseCursor(*text);
+    if (!q.after)
+      return bad("cursor",
+                 fmt::format("'{}' is not a cursor; pass the `next` of a previous page", *text));
   }
   return q;
 }

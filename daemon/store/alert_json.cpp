@@ -1,5 +1,7 @@
 #include "store/alert_json.h"
 
+#include <fmt/format.h>
+
 #include "core/log.h"
 
 namespace liqwatch::store {
@@ -95,6 +97,37 @@ boost::json::object SourceHealthJson(const SourceHealthRow& h) {
   o["polls"] = h.polls;
   o["errors"] = h.errors;
   return o;
+}
+
+std::vector<std::string> AlertCsvHeader() {
+  return {"id",
+          "opened_at",
+          "rule",
+          "severity",
+          "state",
+          "first_observation_date",
+          "last_observation_date",
+          "value",
+          "threshold",
+          "resolved_at",
+          "message",
+          "labels"};
+}
+
+std::vector<std::string> AlertCsvCells(const AlertRow& a) {
+  auto num = [](const std::optional<double>& v) { return v ? fmt::format("{:g}", *v) : ""; };
+  return {std::to_string(a.id),
+          a.opened_at,
+          a.rule,
+          a.severity,
+          a.state,
+          a.first_obs_date,
+          a.last_obs_date,
+          num(a.value),
+          num(a.threshold),
+          a.resolved_at.value_or(""),
+          a.message,
+          a.labels};
 }
 
 }  // namespace liqwatch::store

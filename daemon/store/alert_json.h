@@ -18,6 +18,10 @@ boost::json::object DeliveryJson(const DeliveryRow& d);
 // {"alert": AlertJson, "events": [...], "deliveries": [...]}
 boost::json::object AlertDetailJson(const AlertRow& a, const std::vector<AlertEventRow>& events,
                                     const std::vector<DeliveryRow>& deliveries);
+// The CSV columns of an alert (`liqwatch alerts --format csv`, GET /api/v1/alerts?format=csv)
+// and one alert's cells, in that order.
+std::vector<std::string> AlertCsvHeader();
+std::vector<std::string> AlertCsvCells(const AlertRow& a);
 boost::json::object SourceHealthJson(const SourceHealthRow& h);
 
 }  // namespace liqwatch::store

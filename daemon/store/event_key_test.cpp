@@ -6,6 +6,7 @@
 
 #include "store/migrations.h"
 #include "store/store.h"
+#include "store/test_fixture.h"
 #include "store/testing.h"
 
 namespace liqwatch::store {
@@ -87,20 +88,7 @@ TEST(EventKey, EachIdentityFieldChangesTheKey) {
   EXPECT_NE(EventKey(t, 0), key);
 }
 
-class EventKeyStore : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("liqwatch-eventkey-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    path_ = (dir_ / "test.db").string();
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
-  std::string path_;
-};
+using EventKeyStore = TempDbTest;
 
 TEST_F(EventKeyStore, TwoNodesRecordTheSameKeyAndRevisionsCount) {
   // Two databases stand for two nodes fed the same prints.

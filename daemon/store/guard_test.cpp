@@ -12,6 +12,7 @@
 
 #include "store/lock.h"
 #include "store/store.h"
+#include "store/test_fixture.h"
 #include "store/testing.h"
 
 namespace liqwatch::store {
@@ -20,18 +21,8 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-class GuardTest : public ::testing::Test {
+class GuardTest : public TempDbTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("liqwatch-guard-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    path_ = (dir_ / "test.db").string();
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   // A database with two SOFR observations.
   std::unique_ptr<Store> Populated() {
     auto store = Store::Open(path_, Store::Mode::kReadWrite);
@@ -52,9 +43,6 @@ class GuardTest : public ::testing::Test {
     return *TestAccess::Db(s).QueryInt(
                "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check != 'ok'") == 0;
   }
-
-  fs::path dir_;
-  std::string path_;
 };
 
 TEST_F(GuardTest, BackupOntoTheDatabaseOrItsJournalIsRefused) {

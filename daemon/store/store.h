@@ -102,9 +102,18 @@ struct DeliveryJob {
   bool refresh = false;  // re-armed to re-send a still-firing alert (RearmFiringDeliveries)
 };
 
+// Where a page of alert history ends: the (opened_at, id) of its last (oldest) row. The next
+// page starts strictly after it in newest-first order, so rows inserted meanwhile (newer) do
+// not shift it.
+struct AlertCursor {
+  std::string opened_at;  // as stored (FormatTime)
+  int64_t id = 0;
+};
+
 struct AlertQuery {
-  std::optional<TimePoint> since;  // opened at or after
-  std::optional<TimePoint> until;  // opened before
+  std::optional<AlertCursor> after;  // only rows older than this cursor
+  std::optional<TimePoint> since;    // opened at or after
+  std::optional<TimePoint> until;    // opened before
   std::optional<std::string> rule;
   std::optional<std::string> state;  // firing, resolved
   std::optional<std::string> severity;
@@ -148,6 +157,16 @@ struct AlertEventRow {
   std::string obs_date;
   std::string eval_time;
   std::string message;  // for kind "ack": the operator's comment
+};
+
+// One audit row (store_audit.cpp): a change made by an operator through the API or the CLI.
+struct AuditEntry {
+  int64_t id = 0;
+  std::string at;      // UTC ISO-8601
+  std::string actor;   // "token@ADDR", "loopback@ADDR", "cli:USER"; never a secret
+  std::string action;  // silence.add, silence.expire, alert.ack
+  std::string target;  // "silence 12", "alert 7"
+  std::string detail;  // what changed, JSON
 };
 
 // One outbox row: a delivery of one event to one notifier, with its attempt history summary.
@@ -435,6 +454,12 @@ class Store {
   Result<bool> ReleaseSilencedDelivery(int64_t delivery_id, TimePoint now);
   // Moves a pending delivery's next attempt to `when` without counting an attempt.
   Status DeferDelivery(int64_t delivery_id, TimePoint when);
+
+  // Audit (store_audit.cpp). AddAudit writes one row (the caller runs it in the transaction of
+  // the change it records, see Atomically) and returns its id; AuditLog reads the newest
+  // `limit` rows, newest first.
+  Result<int64_t> AddAudit(const AuditEntry& e);
+  Result<std::vector<AuditEntry>> AuditLog(int limit);
 
   int schema_version() const { return schema_version_; }
 

@@ -68,6 +68,13 @@ Result<std::vector<AlertRow>> Store::QueryAlerts(const AlertQuery& q) {
   term("a.severity = ", q.severity);
   term("a.series = ", q.series);
   term("instr(lower(a.message), lower(", q.text);
+  if (q.after) {  // keyset: older than the cursor, ties on opened_at broken by id
+    args.push_back(q.after->opened_at);
+    args.push_back(std::to_string(q.after->id));
+    sql += fmt::format(
+        " AND a.opened_at <= ?{0} AND (a.opened_at < ?{0} OR a.id < CAST(?{1} AS INTEGER))",
+        args.size() - 1, args.size());
+  }
   sql += fmt::format(" ORDER BY a.opened_at DESC, a.id DESC LIMIT ?{}", args.size() + 1);
   LW_ASSIGN_OR_RETURN(st, db_->Prepare(sql));
   for (std::size_t i = 0; i < args.size(); ++i) st.Bind(static_cast<int>(i + 1), args[i]);

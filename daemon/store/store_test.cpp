@@ -12,6 +12,7 @@
 #include "core/log.h"
 #include "store/alert_json.h"
 #include "store/migrations.h"
+#include "store/test_fixture.h"
 #include "store/testing.h"
 
 namespace liqwatch::store {
@@ -19,20 +20,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class TempDb : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("liqwatch-store-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    path_ = (dir_ / "test.db").string();
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
-  std::string path_;
-};
+using TempDb = TempDbTest;
 
 Date D(const char* s) { return *ParseDate(s); }
 TimePoint T(const char* s) { return *ParseTime(s); }

@@ -71,7 +71,8 @@ class Stack:
     """Feed + sink + daemon with the API on a free port; alert 2025-10-28 opened and resolved."""
 
     def __init__(self, tmp: lwtest.Scratch, token: Optional[str] = None,
-                 extra_args: tuple = (), env: Optional[dict] = None) -> None:
+                 extra_args: tuple = (), env: Optional[dict] = None,
+                 listen_host: str = "127.0.0.1") -> None:
         data = lwtest.copy_series(tmp.path / "data", "SOFR", since="2025-09-15")
         lwtest.copy_series(tmp.path / "data", "IORB", since="2025-09-15")
         self.feed = lwtest.start_feed(tmp, data)
@@ -89,7 +90,7 @@ class Stack:
         self.port = lwtest.free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.daemon = lwtest.start_daemon(
-            tmp, cfg, self.db, args=("--listen", f"127.0.0.1:{self.port}",
+            tmp, cfg, self.db, args=("--listen", f"{listen_host}:{self.port}",
                                      "--web-dir", str(lwtest.SOURCE_DIR / "web"), *extra_args),
             env=env)
         self.headers = {"Authorization": f"Bearer {token}"} if token else {}

@@ -13,11 +13,13 @@
 
 namespace liqwatch::sources {
 
-// Parses `text` (surrounding whitespace ignored) against `format`. Directives:
-//   %Y 4-digit year   %y 2-digit year (2000-2099)   %m month 1-12 (1 or 2 digits)
-//   %d day 1-31 (1 or 2 digits)   %b / %B English month name, abbreviated or full,
-//   case-insensitive ("Jul", "July", "SEPT" is rejected)   %% a literal '%'
-// A space in the format matches one or more whitespace characters; any other character
+// Parses `text` (surrounding whitespace ignored) against `format` with Howard Hinnant's
+// date::parse (date/date.h, C locale). Directives:
+//   %Y year (up to 4 digits; outside years 1900-2200 is an error)   %y 2-digit year (69-99:
+//   19xx, 00-68: 20xx)   %m month 1-12 (1 or 2 digits)   %d / %e day 1-31 (1 or 2 digits)
+//   %b / %B / %h English month name, abbreviated or full, case-insensitive ("Jul", "July";
+//   "SEPT" is rejected)   %% a literal '%'
+// Whitespace in the format matches any run of whitespace (none included); any other character
 // must match literally. The whole text must be consumed and the date must exist.
 // Examples: "%Y-%m-%d" "2025-10-28"; "%d %b %Y" "06 Jul 2026"; "%m/%d/%Y" "10/28/2025".
 // On failure: InvalidArgument "date 'TEXT' does not match format 'FMT'" (or "is not a valid

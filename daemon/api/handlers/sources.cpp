@@ -1,0 +1,43 @@
+// /api/v1/sources: each configured source with its series, their health and freshness.
+#include "api/config_json.h"
+#include "api/handlers.h"
+#include "store/alert_json.h"
+
+namespace liqwatch::api {
+
+namespace {
+
+Reply SourcesReply(store::Store& s, const config::Config& c, TimePoint now) {
+  auto health = s.SourceHealth();
+  if (!health.ok()) return FromStatus(health.status());
+  auto latest = s.LatestObservations();
+  if (!latest.ok()) return FromStatus(latest.status());
+  boost::json::array sources;
+  for (const auto& src : c.sources) {
+    boost::json::array series;
+    for (const auto& se : c.series) {
+      if (se.source != src.name) continue;
+      boost::json::object o = SeriesInfoJson(se);
+      o["health"] = nullptr;
+      for (const auto& h : *health)
+        if (h.series == se.id) o["health"] = store::SourceHealthJson(h);
+      o["freshness"] = FreshnessJson(se, LatestDate(*latest, se.id), now);
+      series.push_back(std::move(o));
+    }
+    sources.push_back(
+        boost::json::object{{"name", src.name}, {"type", src.type}, {"series", std::move(series)}});
+  }
+  return Json(boost::json::object{{"sources", std::move(sources)}});
+}
+
+}  // namespace
+
+boost::asio::awaitable<Reply> ListSources(Services& svc, const Call& call) {
+  if (auto bad = BadParams(call, {})) co_return *bad;
+  auto job = [config = call.config, now = call.now](store::Store& s) {
+    return SourcesReply(s, *config, now);
+  };
+  co_return co_await svc.reader.Run(job);
+}
+
+}  // namespace liqwatch::api
