@@ -126,10 +126,11 @@ class HistoryPaging(unittest.TestCase):
                                    "--cursor", page1["next"], "--format", "json")
             self.assertEqual(cli2, page2["alerts"])
 
-            # No api.token, loopback: writes are served, and audited as loopback@ADDR.
+            # No api.token, loopback: writes are served, and audited as loopback@ADDR (the address
+            # the server saw: a client's own Liqwatch-Remote-Addr header is replaced).
             r = st.get("/api/v1/silences", method="POST", data=json.dumps(
                 {"rule": "bulk_rule", "for": "2h", "comment": "desk knows"}).encode(),
-                headers={"Content-Type": "application/json"})
+                headers={"Content-Type": "application/json", "Liqwatch-Remote-Addr": "6.6.6.6"})
             self.assertEqual(r.status, 201, r.body)
             self.assertEqual(r.json()["silence"]["created_by"], "loopback@127.0.0.1")
             audit = st.get("/api/v1/audit").json()["audit"]
