@@ -1,10 +1,17 @@
 // /api/v1/series/{id}: a series' description, freshness, observations, rules and alert events.
+// A derived series (sofr_iorb = sofr_nyfed - iorb) is served too, computed from the stored
+// history of the series it reads exactly as the rules compute it, so its chart and the alerts
+// on it agree.
 #include <algorithm>
+#include <map>
+#include <set>
 
 #include <fmt/format.h>
 
+#include "alerts/replay.h"
 #include "api/config_json.h"
 #include "api/handlers.h"
+#include "config/rules_config.h"
 #include "store/alert_json.h"
 
 namespace liqwatch::api {
@@ -31,9 +38,79 @@ boost::json::array RulesOn(const config::Config& c, const std::string& id) {
   return rules;
 }
 
+// `o` with the firing and resolved events on series `id` added, as the answer.
+Reply WithEvents(store::Store& s, const std::string& id, std::optional<Date> since,
+                 boost::json::object o) {
+  auto events = s.SeriesEvents(id, since);
+  if (!events.ok()) return FromStatus(events.status());
+  boost::json::array ev;
+  for (const auto& e : *events) ev.push_back(store::AlertEventJson(e));
+  o["events"] = std::move(ev);
+  return Json(o);
+}
+
+const config::DerivedConfig* FindDerived(const config::Config& c, const std::string& id) {
+  if (!c.rule_set) return nullptr;
+  for (const auto& d : c.rule_set->derived)
+    if (d.id == id) return &d;
+  return nullptr;
+}
+
+// The derived series' values (gaps left out) from `since`, computed over the full stored
+// history of every fetched series it reads (windows need the history before `since`).
+Result<std::vector<Observation>> DerivedHistory(store::Store& s, const config::Config& c,
+                                                const config::DerivedConfig& d,
+                                                std::optional<Date> since) {
+  const config::RuleSet& rs = *c.rule_set;
+  std::set<int> fetched_inputs;
+  auto collect = [&](auto& self, int index) -> void {
+    if (const auto* inner = rs.FindDerived(index)) {
+      for (int input : inner->series.program.inputs()) self(self, input);
+    } else {
+      fetched_inputs.insert(index);
+    }
+  };
+  collect(collect, d.series.index);
+  std::map<std::string, std::vector<expr::Point>> fetched;
+  for (int index : fetched_inputs) {
+    const std::string& input = rs.catalog.spec(index).id;
+    auto stored = s.History(input, std::nullopt);
+    if (!stored.ok()) return stored.status();
+    auto& points = fetched[input];
+    for (const auto& ob : *stored)
+      if (ob.value) points.push_back({ob.date, *ob.value});
+  }
+  expr::InMemoryHistory history = alerts::BuildHistory(rs, c, fetched);
+  std::vector<Observation> out;
+  for (const auto& p : history.Points(d.series.index)) {
+    if (expr::IsGap(p) || (since && p.date < *since)) continue;
+    out.push_back({d.id, p.date, p.value});
+  }
+  return out;
+}
+
+Reply DerivedReply(store::Store& s, const config::Config& c, const config::DerivedConfig& d,
+                   std::optional<Date> since) {
+  auto history = DerivedHistory(s, c, d, since);
+  if (!history.ok()) return FromStatus(history.status());
+  boost::json::object o{{"id", d.id},
+                        {"derived", true},
+                        {"expr", d.text},
+                        {"unit", std::string(UnitName(CanonicalUnit(d.series.dimension)))},
+                        {"description", d.description},
+                        {"release", nullptr},
+                        {"freshness", nullptr}};
+  o["observations"] = ObservationsJson(*history);
+  o["rules"] = RulesOn(c, d.id);
+  return WithEvents(s, d.id, since, std::move(o));
+}
+
 Reply SeriesReply(store::Store& s, const config::Config& c, const std::string& id,
                   std::optional<Date> since, TimePoint now) {
   const auto* sc = c.FindSeries(id);
+  if (!sc) {
+    if (const auto* d = FindDerived(c, id)) return DerivedReply(s, c, *d, since);
+  }
   auto history = s.History(id, since);
   if (!history.ok()) return FromStatus(history.status());
   if (!sc && history->empty()) return Error(404, fmt::format("no series '{}'", id));
@@ -45,12 +122,7 @@ Reply SeriesReply(store::Store& s, const config::Config& c, const std::string& i
   }
   o["observations"] = ObservationsJson(*history);
   o["rules"] = RulesOn(c, id);
-  auto events = s.SeriesEvents(id, since);
-  if (!events.ok()) return FromStatus(events.status());
-  boost::json::array ev;
-  for (const auto& e : *events) ev.push_back(store::AlertEventJson(e));
-  o["events"] = std::move(ev);
-  return Json(o);
+  return WithEvents(s, id, since, std::move(o));
 }
 
 }  // namespace
