@@ -1,32 +1,52 @@
-// liqwatch dashboard: one SVG chart per watched series (rule thresholds as dashed lines,
-// markers where alerts opened and resolved), then recent alerts and source health.
-// Vanilla JS, no dependencies. Render status goes to <body data-render-status> and
-// data-charts (used by the headless-browser test). A bearer token, if the API needs one, is
-// read from the URL fragment: http://host:9464/#token=SECRET (never sent as part of the URL);
-// #series=ID scrolls to and outlines that series' chart (Alertmanager alerts link there).
+// liqwatch dashboard. It leads with state: what is firing now, then feeds failing or late,
+// then the key funding gauges with their regime colour, then one chart per series (the rules'
+// levels, the periods an alert fired, FOMC days and month-ends), recent alerts and source
+// health. #alert=ID opens an alert's detail (inputs, timeline, deliveries, how to silence);
+// #series=ID brings a chart into view (Alertmanager alerts link there).
+// Vanilla JS, no build step; desk units come from format.js. A bearer token, if the API needs
+// one, is read from the URL fragment (#token=SECRET), which a browser never sends.
+// <body data-render-status> tells the headless-browser test that rendering finished.
 "use strict";
 
 const SVG = "http://www.w3.org/2000/svg";
-const POINTS = 120;  // observations shown per chart
+const POINTS = 260;  // about a year of daily prints per chart
+const SPARK = 30;
+const SEVERITY_RANK = { critical: 0, warning: 1, info: 2 };
+// FOMC decision days (the second day of each meeting), from the Federal Reserve's published
+// meeting calendar (federalreserve.gov/monetarypolicy/fomccalendars.htm).
+const FOMC = ["2025-01-29", "2025-03-19", "2025-05-07", "2025-06-18", "2025-07-30", "2025-09-17",
+  "2025-10-29", "2025-12-10", "2026-01-28", "2026-03-18", "2026-04-29", "2026-06-17",
+  "2026-07-29", "2026-09-16", "2026-10-28", "2026-12-09"];
+// The funding gauges, in the order a funding desk scans them; the first id that exists wins.
+const GAUGES = [
+  { ids: ["sofr_iorb"], label: "SOFR − IORB" },
+  { ids: ["sofr_top"], label: "SOFR − top of target range" },
+  { ids: ["reserves"], label: "Bank reserves" },
+  { ids: ["tga"], label: "Treasury General Account" },
+  { ids: ["rrp_nyfed", "rrp"], label: "ON RRP take-up" },
+  { ids: ["srf_nyfed", "srf"], label: "SRF take-up" },
+  { ids: ["hy_oas"], label: "High-yield OAS" },
+];
 
-function token() {
-  const m = /(?:^|[#&])token=([^&]+)/.exec(location.hash);
+function param(name) {
+  const m = new RegExp("(?:^|[#&])" + name + "=([^&]+)").exec(location.hash);
   return m ? decodeURIComponent(m[1]) : null;
 }
 
-async function api(path) {
+async function api(path, optional) {
   const headers = {};
-  const t = token();
+  const t = param("token");
   if (t) headers["Authorization"] = "Bearer " + t;
   const r = await fetch(path, { headers });
+  if (optional && r.status === 404) return null;
   if (!r.ok) throw new Error(path + ": HTTP " + r.status);
   return r.json();
 }
 
-function el(tag, attrs, text) {
+function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
-  if (text !== undefined) e.textContent = text;
+  for (const [k, v] of Object.entries(attrs || {})) if (v !== undefined && v !== null) e.setAttribute(k, v);
+  for (const c of children) if (c !== undefined && c !== null) e.append(c);
   return e;
 }
 
@@ -37,12 +57,231 @@ function svg(tag, attrs, text) {
   return e;
 }
 
-function fmt(v) {
-  if (v === null || v === undefined) return "–";
-  const a = Math.abs(v);
-  return a >= 1000 ? v.toLocaleString("en-US", { maximumFractionDigits: 0 })
-       : a >= 10 ? v.toFixed(2) : v.toFixed(a >= 1 ? 3 : 4).replace(/0+$/, "").replace(/\.$/, "");
+function instanceName(rule, labels) {
+  return labels ? rule + "{" + labels + "}" : rule;
 }
+
+function seriesLink(id) {
+  return el("a", { href: "#series=" + encodeURIComponent(id) }, id);
+}
+
+// ---- the model: what the API says, joined per series ----
+
+async function load() {
+  const [sources, rules, firingAlerts, recent] = await Promise.all([
+    api("api/v1/sources"), api("api/v1/rules"),
+    api("api/v1/alerts?state=firing&limit=1000"), api("api/v1/alerts?limit=30")]);
+  const health = new Map();
+  const configured = [];
+  for (const src of sources.sources) for (const s of src.series) {
+    configured.push(s.id);
+    health.set(s.id, { source: src.name, health: s.health, freshness: s.freshness });
+  }
+  // Series the rules read that no source polls (derived: spreads, net liquidity).
+  const read = rules.rules.flatMap(r => [r.series, ...(r.instances || []).map(i => i.series)]);
+  const derived = [...new Set(read)].filter(id => id && !configured.includes(id));
+  const fetched = await Promise.all([...derived, ...configured].map(
+    id => api("api/v1/series/" + encodeURIComponent(id), true)));
+  const series = new Map();
+  for (const s of fetched) if (s) series.set(s.id, s);
+  const alertsById = new Map(firingAlerts.alerts.map(a => [a.id, a]));
+  return { rules: rules.rules, series, health, alertsById, recent: recent.alerts,
+           order: [...derived, ...configured].filter(id => series.has(id)) };
+}
+
+function unitOf(model, id) {
+  const s = model.series.get(id);
+  return s ? Desk.displayUnit(s) : "";
+}
+
+function canonicalUnit(model, id) {
+  const s = model.series.get(id);
+  return s ? s.unit : "";
+}
+
+function observations(s) {
+  return (s && s.observations ? s.observations : []).filter(o => o.value !== null);
+}
+
+// The levels a rule draws on a chart of `id`: warn (or the only level), crit, clear.
+function ruleLevels(model, rule, id) {
+  const unit = canonicalUnit(model, id);
+  const out = [];
+  if (rule.op && typeof rule.threshold === "number" && rule.series === id) {  // series op threshold
+    return [{ op: rule.op, value: rule.threshold, kind: rule.severity, rule }];
+  }
+  const warnSeverity = rule.crit ? "warning" : rule.severity;
+  for (const l of Desk.levels(rule.expr, id, unit)) out.push({ ...l, kind: warnSeverity, rule });
+  for (const l of Desk.levels(rule.crit, id, unit)) out.push({ ...l, kind: "critical", rule });
+  for (const l of Desk.levels(rule.clear, id, unit)) out.push({ ...l, kind: "clear", rule });
+  return out;
+}
+
+function rulesReading(model, id) {
+  return model.rules.filter(r => r.series === id || (r.instances || []).some(i => i.series === id));
+}
+
+function levelText(model, id, levels) {
+  const unit = unitOf(model, id);
+  const name = { critical: "crit", warning: "warn", info: "info", clear: "clears" };
+  return levels.map(l => name[l.kind] + " " + l.op.replace(">=", "≥").replace("<=", "≤") + " " +
+    Desk.value(l.value, unit)).join(" · ");
+}
+
+function firingNow(model) {
+  const out = [];
+  for (const r of model.rules) for (const i of r.instances || []) {
+    if (i.state === "firing") out.push({ rule: r, inst: i, alert: model.alertsById.get(i.alert_id) });
+  }
+  out.sort((a, b) => (SEVERITY_RANK[a.rule.severity] - SEVERITY_RANK[b.rule.severity]) ||
+    String(b.inst.since).localeCompare(String(a.inst.since)));
+  return out;
+}
+
+// ---- firing now ----
+
+function sparkline(s) {
+  const obs = observations(s).slice(-SPARK);
+  if (obs.length < 2) return null;
+  const W = 300, H = 36;
+  const vs = obs.map(o => o.value);
+  const lo = Math.min(...vs), hi = Math.max(...vs), span = hi - lo || 1;
+  const d = obs.map((o, i) => (i ? "L" : "M") + (i * W / (obs.length - 1)).toFixed(1) + " " +
+    (H - 3 - (o.value - lo) / span * (H - 6)).toFixed(1)).join(" ");
+  const e = svg("svg", { class: "spark", viewBox: `0 0 ${W} ${H}`, preserveAspectRatio: "none",
+    role: "img", "aria-label": "last " + obs.length + " prints of " + s.id });
+  e.appendChild(svg("path", { d, fill: "none", stroke: "#2463c9", "stroke-width": 1.5 }));
+  return e;
+}
+
+function alertCard(model, group) {
+  const { rule } = group[0];
+  const card = el("div", { class: "alert-card " + rule.severity, "data-rule": rule.name });
+  const top = el("div", { class: "top" }, el("span", { class: "badge " + rule.severity }, rule.severity));
+  if (group.length > 1) {  // one card per rule: a start-up with stale feeds is one finding
+    top.append(el("span", { class: "name" }, rule.name + " × " + group.length));
+    card.append(top, el("div", { class: "why" }, rule.description || ""));
+    const list = el("div", { class: "links" });
+    group.forEach((g, k) => {
+      if (k) list.append(" · ");
+      list.append(el("a", { href: "#alert=" + g.inst.alert_id }, g.inst.series || g.inst.labels));
+    });
+    card.append(list);
+    return card;
+  }
+  const { inst, alert } = group[0];
+  const id = inst.series || rule.series;
+  top.append(el("span", { class: "name" }, instanceName(rule.name, inst.labels)),
+    el("span", { class: "since" }, "since " + Desk.time(inst.since)));
+  card.append(top);
+  const levels = ruleLevels(model, rule, id);
+  const value = el("div", {}, el("span", { class: "value" }, Desk.value(inst.last_value, unitOf(model, id))),
+    " ", el("span", { class: "muted" }, id + (inst.last_observation_date ? " on " + inst.last_observation_date : "")));
+  card.append(value);
+  if (levels.length) card.append(el("div", { class: "level" }, levelText(model, id, levels)));
+  else if (alert) card.append(el("div", { class: "level" }, alert.message.split(": ")[0]));
+  card.append(el("div", { class: "why" }, rule.description || ""));
+  const spark = sparkline(model.series.get(id));
+  if (spark) card.append(spark);
+  card.append(el("div", { class: "links" },
+    el("a", { href: "#alert=" + inst.alert_id }, "details"), " · ",
+    el("a", { href: "#series=" + encodeURIComponent(id) }, "chart")));
+  return card;
+}
+
+function renderFiring(model) {
+  const box = document.getElementById("firing");
+  const firing = firingNow(model);
+  const groups = new Map();
+  for (const f of firing) {
+    if (!groups.has(f.rule.name)) groups.set(f.rule.name, []);
+    groups.get(f.rule.name).push(f);
+  }
+  box.replaceChildren(...[...groups.values()].map(g => alertCard(model, g)));
+  if (!firing.length) box.append(el("div", { class: "all-clear" }, "Nothing firing: every rule is inside its levels."));
+  const worst = firing.length ? firing[0].rule.severity : null;
+  const verdict = document.getElementById("verdict");
+  const counts = {};
+  for (const f of firing) counts[f.rule.severity] = (counts[f.rule.severity] || 0) + 1;
+  verdict.className = "verdict " + (worst || "ok");
+  verdict.textContent = firing.length
+    ? Object.entries(counts).map(([k, n]) => n + " " + k).join(", ") + " firing"
+    : "all clear";
+  document.body.dataset.firing = String(firing.length);
+}
+
+// ---- feeds failing or late ----
+
+// A failing feed gets a row of its own (last error, when data last arrived); late prints are
+// one line, since after an outage or on a stale database they come many at once.
+function renderFeeds(model) {
+  const box = document.getElementById("feeds");
+  const rows = [], late = [];
+  for (const [id, h] of model.health) {
+    const last = observations(model.series.get(id)).slice(-1)[0];
+    if (h.health && h.health.consecutive_failures > 0) {
+      rows.push(el("div", { class: "feed-fail", "data-series": id }, el("b", {}, id), " (" + h.source + "): ",
+        el("span", { class: "bad" }, "feed failing"), " since " + Desk.time(h.health.last_error_at) + ", " +
+        h.health.consecutive_failures + " failures in a row: " + (h.health.last_error || "") +
+        ". Last data received " + (h.health.last_new_observation_at ? Desk.time(h.health.last_new_observation_at) : "never") +
+        (last ? " (print for " + last.date + ")" : "") + "."));
+    } else if (h.freshness && h.freshness.state === "late") {
+      late.push({ id, message: h.freshness.message });
+    }
+  }
+  if (late.length) {
+    const d = el("details", { class: "feed-fail late", "data-late": String(late.length) },
+      el("summary", {}, el("span", { class: "bad" }, late.length + (late.length === 1 ? " print late" : " prints late")),
+        ": " + late.map(l => l.id).join(", ")));
+    for (const l of late) d.append(el("div", {}, l.message));
+    rows.push(d);
+  }
+  box.replaceChildren(...rows);
+  document.getElementById("feeds-section").hidden = rows.length === 0;
+}
+
+// ---- gauges ----
+
+function regime(model, id) {
+  let worst = null;
+  for (const f of firingNow(model)) {
+    const reads = f.inst.series === id || f.rule.series === id;
+    if (reads && f.rule.name !== "stale_feed" &&
+        (worst === null || SEVERITY_RANK[f.rule.severity] < SEVERITY_RANK[worst])) worst = f.rule.severity;
+  }
+  return worst;
+}
+
+function gauge(model, g) {
+  const id = g.ids.find(x => model.series.has(x) || model.health.has(x));
+  if (!id) return null;
+  const s = model.series.get(id);
+  const obs = observations(s);
+  const last = obs[obs.length - 1], prev = obs[obs.length - 2];
+  const unit = unitOf(model, id);
+  const h = model.health.get(id);
+  const failing = h && h.health && h.health.consecutive_failures > 0;
+  const r = regime(model, id);
+  const card = el("div", { class: "gauge regime-" + (last ? r || "normal" : "nodata"), "data-series": id,
+    "data-regime": last ? r || "normal" : "nodata" },
+    el("div", { class: "label" }, g.label),
+    el("div", { class: "value" }, last ? Desk.value(last.value, unit, !!(s && s.derived)) : "–"));
+  const sub = el("div", { class: "sub" });
+  if (last) {
+    sub.append(last.date);
+    if (prev) sub.append(" · " + Desk.value(last.value - prev.value, unit === "%" ? "bp" : unit, true) + " on the print before");
+  }
+  if (failing) sub.append(el("div", { class: "failing" }, "feed failing: " + (h.health.last_error || "")));
+  else if (!last) sub.append("no data yet");
+  card.append(sub, el("div", { class: "sub" }, seriesLink(id), r ? " · " + r : ""));
+  return card;
+}
+
+function renderGauges(model) {
+  document.getElementById("gauges").replaceChildren(...GAUGES.map(g => gauge(model, g)).filter(Boolean));
+}
+
+// ---- charts ----
 
 function niceTicks(lo, hi, n) {
   const span = hi - lo || Math.abs(hi) || 1;
@@ -54,124 +293,218 @@ function niceTicks(lo, hi, n) {
   return out;
 }
 
-function chart(series) {
-  const card = el("div", { class: "chart", "data-series": series.id });
-  const obs = series.observations.filter(o => o.value !== null).slice(-POINTS);
+// Periods an alert on this series was firing: [start, end] in observation dates; an open
+// period runs to the last print.
+function firingPeriods(s, lastDate) {
+  const open = new Map(), out = [];
+  const events = [...(s.events || [])].sort((a, b) => a.id - b.id);
+  for (const e of events) {
+    const key = e.rule + "{" + (e.labels || "") + "}";
+    if (e.kind === "firing" && !open.has(key)) open.set(key, e);
+    if (e.kind === "resolved" && open.has(key)) {
+      out.push({ from: open.get(key).observation_date, to: e.observation_date, rule: key, severity: open.get(key).severity });
+      open.delete(key);
+    }
+  }
+  for (const [key, e] of open) out.push({ from: e.observation_date, to: lastDate, rule: key, severity: e.severity, open: true });
+  return out;
+}
+
+function chart(model, id) {
+  const s = model.series.get(id);
+  const unit = unitOf(model, id);
+  const h = model.health.get(id);
+  const failing = h && h.health && h.health.consecutive_failures > 0;
+  const card = el("div", { class: "chart", "data-series": id, id: "chart-" + id });
+  const obs = observations(s).slice(-POINTS);
   const latest = obs.length ? obs[obs.length - 1] : null;
-  const h = el("h3", {}, series.id);
-  if (latest) h.appendChild(el("span", { class: "latest" },
-    fmt(latest.value) + " " + (series.unit || "") + " · " + latest.date));
-  card.appendChild(h);
-  card.appendChild(el("div", { class: "desc" }, series.description || ""));
+  const title = el("h3", {}, id);
+  if (latest) title.append(el("span", { class: "latest" }, Desk.value(latest.value, unit) + " · " + latest.date));
+  card.append(title, el("div", { class: "desc" }, (s.derived ? "derived: " + s.expr + ". " : "") + (s.description || "")));
+  if (failing) {
+    card.append(el("div", { class: "failing" }, "feed failing since " + Desk.time(h.health.last_error_at) + ": " +
+      (h.health.last_error || "") + "; last data received " + (h.health.last_new_observation_at
+        ? Desk.time(h.health.last_new_observation_at) : "never")));
+  }
   if (obs.length < 2) {
-    card.appendChild(el("div", { class: "empty" }, "no data yet"));
+    card.append(el("div", { class: "empty" }, failing ? "feed failing: no data received" : "no data yet"));
     return card;
   }
-  const W = 560, H = 220, L = 52, R = 70, T = 10, B = 24;
+  const W = 560, H = 220, L = 52, R = 82, T = 12, B = 24;
   const first = obs[0].date;
-  const rules = series.rules.filter(r => typeof r.threshold === "number");
+  const levels = rulesReading(model, id).flatMap(r => ruleLevels(model, r, id));
   let lo = Math.min(...obs.map(o => o.value)), hi = Math.max(...obs.map(o => o.value));
-  for (const r of rules) {  // keep thresholds in view when they are near the data
+  for (const l of levels) {  // keep levels in view when they are near the data
     const pad = (hi - lo || Math.abs(hi) * 0.05 || 1) * 1.5;
-    if (r.threshold >= lo - pad && r.threshold <= hi + pad) {
-      lo = Math.min(lo, r.threshold); hi = Math.max(hi, r.threshold);
-    }
+    if (l.value >= lo - pad && l.value <= hi + pad) { lo = Math.min(lo, l.value); hi = Math.max(hi, l.value); }
   }
   const margin = (hi - lo || Math.abs(hi) * 0.01 || 1) * 0.08;
   lo -= margin; hi += margin;
   const t0 = Date.parse(first), t1 = Date.parse(latest.date);
   const x = d => L + (W - L - R) * ((Date.parse(d) - t0) / Math.max(1, t1 - t0));
   const y = v => T + (H - T - B) * (1 - (v - lo) / (hi - lo));
-  const s = svg("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": series.id + " chart" });
+  const g = svg("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": id + " chart" });
+  for (const p of firingPeriods(s, latest.date)) {
+    if (p.to < first) continue;
+    const x0 = x(p.from < first ? first : p.from), x1 = Math.max(x(p.to), x0 + 2);
+    const r = svg("rect", { class: "firing-period", x: x0, y: T, width: x1 - x0, height: H - T - B,
+      fill: p.severity === "critical" ? "rgba(198,40,40,.15)" : "rgba(224,138,0,.15)" });
+    r.appendChild(svg("title", {}, p.rule + " firing " + p.from + " → " + (p.open ? "now" : p.to)));
+    g.appendChild(r);
+  }
+  for (let i = 0; i + 1 < obs.length; i++) {  // month-ends: the last print of each month
+    if (obs[i].date.slice(0, 7) !== obs[i + 1].date.slice(0, 7)) {
+      g.appendChild(svg("line", { class: "month-end", x1: x(obs[i].date), x2: x(obs[i].date), y1: T, y2: H - B,
+        stroke: "#9aa1ae", "stroke-dasharray": "1 3" }));
+    }
+  }
+  for (const d of FOMC) {
+    if (d < first || d > latest.date) continue;
+    const line = svg("line", { class: "fomc", x1: x(d), x2: x(d), y1: T, y2: H - B, stroke: "#8e44ad", "stroke-width": 1.2 });
+    line.appendChild(svg("title", {}, "FOMC decision " + d));
+    g.appendChild(line);
+  }
   for (const v of niceTicks(lo, hi, 4)) {
-    s.appendChild(svg("line", { x1: L, x2: W - R, y1: y(v), y2: y(v), stroke: "#e4e7ec" }));
-    s.appendChild(svg("text", { x: L - 6, y: y(v) + 3, "text-anchor": "end" }, fmt(v)));
+    g.appendChild(svg("line", { x1: L, x2: W - R, y1: y(v), y2: y(v), stroke: "#e4e7ec" }));
+    g.appendChild(svg("text", { x: L - 6, y: y(v) + 3, "text-anchor": "end" }, Desk.value(v, unit)));
   }
   const n = obs.length;
   for (const i of [0, Math.floor(n / 2), n - 1]) {
-    s.appendChild(svg("text", { x: x(obs[i].date), y: H - 6,
+    g.appendChild(svg("text", { x: x(obs[i].date), y: H - 6,
       "text-anchor": i === 0 ? "start" : i === n - 1 ? "end" : "middle" }, obs[i].date));
   }
-  for (const r of rules) {
-    if (r.threshold < lo || r.threshold > hi) continue;
-    const colour = r.severity === "critical" ? "#c62828" : r.severity === "warning" ? "#e08a00" : "#6b7385";
-    s.appendChild(svg("line", { class: "threshold", x1: L, x2: W - R, y1: y(r.threshold),
-      y2: y(r.threshold), stroke: colour, "stroke-dasharray": "5 4", "stroke-width": 1.2 }));
-    const label = svg("text", { x: W - R + 4, y: y(r.threshold) + 3, style: "fill:" + colour },
-      r.op + " " + fmt(r.threshold));
-    label.appendChild(svg("title", {}, r.name + ": " + (r.description || "")));
-    s.appendChild(label);
+  const colour = { critical: "#c62828", warning: "#e08a00", info: "#5c6bc0", clear: "#2e7d32" };
+  for (const l of levels) {
+    if (l.value < lo || l.value > hi) continue;
+    g.appendChild(svg("line", { class: "level level-" + l.kind, x1: L, x2: W - R, y1: y(l.value), y2: y(l.value),
+      stroke: colour[l.kind], "stroke-dasharray": "5 4", "stroke-width": 1.2 }));
+    const label = svg("text", { x: W - R + 4, y: y(l.value) + 3, style: "fill:" + colour[l.kind] },
+      l.op + " " + Desk.value(l.value, unit));
+    label.appendChild(svg("title", {}, l.rule.name + " (" + l.kind + "): " + (l.rule.description || "")));
+    g.appendChild(label);
   }
   const d = obs.map((o, i) => (i ? "L" : "M") + x(o.date).toFixed(1) + " " + y(o.value).toFixed(1)).join(" ");
-  s.appendChild(svg("path", { class: "line", d, fill: "none", stroke: "#2463c9", "stroke-width": 1.6 }));
+  g.appendChild(svg("path", { class: "line", d, fill: "none", stroke: "#2463c9", "stroke-width": 1.6 }));
   const byDate = new Map(obs.map(o => [o.date, o.value]));
-  for (const e of series.events || []) {
-    if (e.observation_date < first || !byDate.has(e.observation_date)) continue;
+  for (const e of s.events || []) {
+    if (!byDate.has(e.observation_date) || (e.kind !== "firing" && e.kind !== "resolved")) continue;
     const cx = x(e.observation_date), cy = y(byDate.get(e.observation_date));
     const opened = e.kind === "firing";
     const m = opened
       ? svg("path", { class: "marker opened", d: `M${cx} ${cy - 7} L${cx - 6} ${cy + 4} L${cx + 6} ${cy + 4} Z`, fill: "#c62828" })
       : svg("circle", { class: "marker resolved", cx, cy, r: 4.5, fill: "#fff", stroke: "#2e7d32", "stroke-width": 2 });
     m.appendChild(svg("title", {}, (opened ? "opened: " : "resolved: ") + instanceName(e.rule, e.labels) + " on " +
-      e.observation_date + " (" + fmt(e.value) + ")"));
-    s.appendChild(m);
+      e.observation_date + " (" + Desk.value(e.value, unit) + ")"));
+    g.appendChild(m);
   }
-  card.appendChild(s);
+  card.appendChild(g);
   return card;
 }
 
-// An alert instance as people read it: a for_each rule's instance carries its labels.
-function instanceName(rule, labels) {
-  return labels ? rule + "{" + labels + "}" : rule;
-}
-
-function row(table, cells) {
-  const tr = el("tr");
-  for (const c of cells) {
-    const td = el("td", c.cls ? { class: c.cls } : {}, c.text !== undefined ? c.text : c);
-    tr.appendChild(td);
-  }
-  table.querySelector("tbody").appendChild(tr);
-}
-
-async function render() {
-  const [sources, alerts] = await Promise.all([api("api/v1/sources"), api("api/v1/alerts?limit=20")]);
-  const ids = sources.sources.flatMap(s => s.series.map(x => x.id));
-  const series = await Promise.all(ids.map(id => api("api/v1/series/" + encodeURIComponent(id))));
+function renderCharts(model) {
   const charts = document.getElementById("charts");
-  charts.replaceChildren(...series.map(chart));
-  // #series=ID (the generatorURL of an Alertmanager alert): bring that chart into view.
-  const linked = /(?:^|[#&])series=([^&]+)/.exec(location.hash);
-  const card = linked && charts.querySelector(`[data-series="${CSS.escape(decodeURIComponent(linked[1]))}"]`);
+  charts.replaceChildren(...model.order.map(id => chart(model, id)));
+  const linked = param("series");
+  const card = linked && charts.querySelector(`[data-series="${CSS.escape(linked)}"]`);
   if (card) {
     card.classList.add("linked");
     card.scrollIntoView();
   }
+  document.body.dataset.charts = String(charts.querySelectorAll("svg").length);
+}
 
+// ---- tables ----
+
+function row(table, cells) {
+  const tr = el("tr");
+  for (const c of cells) {
+    const node = c && typeof c === "object" && !(c instanceof Node) ? c : { text: c };
+    tr.appendChild(el("td", node.cls ? { class: node.cls } : {}, node.node || node.text));
+  }
+  table.querySelector("tbody").appendChild(tr);
+}
+
+function renderTables(model) {
   const at = document.getElementById("alerts");
   at.querySelector("tbody").replaceChildren();
-  for (const a of alerts.alerts) {
-    const dl = a.deliveries;
-    row(at, [String(a.id), a.opened_at.slice(0, 16).replace("T", " "), instanceName(a.rule, a.labels),
+  for (const a of model.recent) {
+    const dl = a.deliveries, unit = unitOf(model, a.series);
+    row(at, [Desk.time(a.opened_at),
+      { node: el("a", { href: "#alert=" + a.id }, instanceName(a.rule, a.labels)) },
       { text: a.severity, cls: "sev-" + a.severity }, { text: a.state, cls: "state-" + a.state },
       a.first_observation_date + (a.last_observation_date !== a.first_observation_date ? " → " + a.last_observation_date : ""),
-      { text: fmt(a.value), cls: "num" }, { text: fmt(a.threshold), cls: "num" },
+      { text: Desk.value(a.value, unit), cls: "num" }, { text: Desk.value(a.threshold, unit), cls: "num" },
       dl.dead ? { text: dl.dead + " dead", cls: "bad" } : dl.pending ? dl.pending + " pending" : dl.delivered + " sent"]);
   }
-  if (!alerts.alerts.length) row(at, ["", "no alerts", "", "", "", "", "", "", ""]);
+  if (!model.recent.length) row(at, ["", "no alerts yet", "", "", "", "", "", ""]);
 
   const ht = document.getElementById("health");
   ht.querySelector("tbody").replaceChildren();
-  for (const src of sources.sources) for (const s of src.series) {
-    const h = s.health || {};
-    row(ht, [s.id, src.name, (h.last_success_at || "never").slice(0, 19).replace("T", " "),
-      { text: h.last_error ? (h.last_error_at || "").slice(0, 19).replace("T", " ") + " " + h.last_error : "–",
-        cls: h.last_error ? "bad" : "" },
-      { text: String(h.consecutive_failures || 0), cls: "num" + (h.consecutive_failures ? " bad" : "") },
-      { text: String(h.polls || 0), cls: "num" }, { text: String(h.errors || 0), cls: "num" }]);
+  for (const [id, h] of model.health) {
+    const hh = h.health || {};
+    const last = observations(model.series.get(id)).slice(-1)[0];
+    const fresh = h.freshness || {};
+    row(ht, [{ node: seriesLink(id) }, h.source, last ? last.date : "none",
+      { text: fresh.state === "late" ? fresh.message : fresh.state || "–", cls: fresh.state === "late" ? "bad" : "" },
+      Desk.time(hh.last_success_at),
+      { text: hh.last_error ? Desk.time(hh.last_error_at) + ": " + hh.last_error : "–", cls: hh.last_error ? "bad" : "" },
+      { text: String(hh.consecutive_failures || 0), cls: "num" + (hh.consecutive_failures ? " bad" : "") }]);
   }
-  document.body.dataset.charts = String(charts.querySelectorAll("svg").length);
-  document.getElementById("status").textContent = "updated " + new Date().toISOString().slice(0, 19).replace("T", " ") + " UTC";
+}
+
+// ---- alert detail ----
+
+async function renderDetail(model) {
+  const box = document.getElementById("detail");
+  const id = param("alert");
+  if (!id) { box.hidden = true; box.replaceChildren(); return; }
+  const d = await api("api/v1/alerts/" + encodeURIComponent(id), true);
+  box.hidden = false;
+  if (!d) { box.replaceChildren(el("h2", {}, "Alert " + id + " not found"), el("a", { href: "#" }, "close")); return; }
+  const a = d.alert, unit = unitOf(model, a.series);
+  const rule = model.rules.find(r => r.name === a.rule);
+  const levels = rule ? ruleLevels(model, rule, a.series) : [];
+  box.replaceChildren(
+    el("h2", {}, el("span", { class: "badge " + a.severity }, a.severity), " ", instanceName(a.rule, a.labels),
+      " ", el("span", { class: "state-" + a.state }, a.state)),
+    el("p", {}, "Opened " + Desk.time(a.opened_at) + (a.resolved_at ? ", resolved " + Desk.time(a.resolved_at) : "") +
+      ". Value " + Desk.value(a.value, unit) + " on " + a.last_observation_date +
+      (levels.length ? " (" + levelText(model, a.series, levels) + ")" : "") + "."),
+    el("p", {}, "Inputs and reason: " + a.message),
+    rule && rule.description ? el("p", { class: "muted" }, "Why it matters: " + rule.description) : null,
+    el("p", {}, el("a", { href: "#series=" + encodeURIComponent(a.series) }, "chart of " + a.series), " · ",
+      el("a", { href: "#" }, "close")),
+    el("p", {}, "Silence it for 4 hours from the daemon's host:"),
+    el("pre", {}, "liqwatch silence add --rule " + a.rule +
+      (a.labels ? a.labels.split(",").map(l => " --label " + l).join("") : "") +
+      " --for 4h --comment \"seen\""));
+  const timeline = el("table", {}, el("thead", {}, el("tr", {}, ...["Time (ET)", "Event", "Obs. date", "Value", "Message"].map(h => el("th", {}, h)))), el("tbody"));
+  for (const e of d.events) {
+    row(timeline, [Desk.time(e.event_time), e.kind + (e.from_state ? " (" + e.from_state + " → " + e.to_state + ")" : ""),
+      e.observation_date || "", { text: Desk.value(e.value, unit), cls: "num" }, { text: e.message || "", cls: "wrap" }]);
+  }
+  const deliveries = el("table", {}, el("thead", {}, el("tr", {}, ...["Notifier", "Status", "Attempts", "Delivered (ET)", "Last error"].map(h => el("th", {}, h)))), el("tbody"));
+  for (const x of d.deliveries) {
+    row(deliveries, [x.notifier, { text: x.status, cls: x.status === "dead" ? "bad" : "" }, { text: String(x.attempts), cls: "num" },
+      x.delivered_at ? Desk.time(x.delivered_at) : "–", { text: x.last_error || "–", cls: "wrap" }]);
+  }
+  if (!d.deliveries.length) row(deliveries, ["no deliveries (no notifier routes this alert, or it is silenced)", "", "", "", ""]);
+  box.append(el("h3", {}, "Timeline"), el("div", { class: "scroll" }, timeline),
+    el("h3", {}, "Deliveries"), el("div", { class: "scroll" }, deliveries));
+  box.scrollIntoView();
+}
+
+// ---- main loop ----
+
+async function render() {
+  const model = await load();
+  renderFiring(model);
+  renderFeeds(model);
+  renderGauges(model);
+  renderCharts(model);
+  renderTables(model);
+  await renderDetail(model);
+  document.getElementById("status").textContent = "updated " + Desk.time(new Date().toISOString());
   document.body.dataset.renderStatus = "ok";
 }
 
@@ -185,5 +518,6 @@ async function refresh() {
   }
 }
 
+window.addEventListener("hashchange", refresh);
 refresh();
 setInterval(refresh, 60000);

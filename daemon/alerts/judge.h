@@ -7,7 +7,7 @@
 // throws; allocates only for `message` (Explain text of the deciding condition).
 // The deciding condition: the highest level that holds (crit, else warn); with no breach, the
 // clear condition if the rule has one and it holds, else the lowest level (warn, else crit),
-// whose Explain then states why it does not hold ("sofr_iorb = 0.12% < 0.15%").
+// whose Explain then states why it does not hold ("sofr_iorb = 12bp < 15bp").
 // A rule written as `series op threshold` (RuleInstance::threshold) keeps that form's wording,
 // "sofr 4.31% > 4.30% on 2025-10-28" or "sofr 4.20% back within 4.30% on 2025-10-29", and its
 // verdict carries the threshold.

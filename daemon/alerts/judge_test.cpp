@@ -36,10 +36,10 @@ TEST(AlertsJudge, BreachIsExplainedByTheHighestLevelReached) {
   r.Levels();
   Verdict warn = r.Judge("2025-10-28");
   EXPECT_EQ(warn.level, Level::kWarn);
-  EXPECT_EQ(warn.message, "sofr - iorb = 0.16% >= 0.15%");
+  EXPECT_EQ(warn.message, "sofr - iorb = 16bp >= 15bp");
   Verdict crit = r.Judge("2025-10-31");
   EXPECT_EQ(crit.level, Level::kCrit);
-  EXPECT_EQ(crit.message, "sofr - iorb = 0.32% >= 0.25%");
+  EXPECT_EQ(crit.message, "sofr - iorb = 32bp >= 25bp");
 }
 
 TEST(AlertsJudge, NoBreachIsExplainedByTheLowestLevel) {
@@ -47,7 +47,7 @@ TEST(AlertsJudge, NoBreachIsExplainedByTheLowestLevel) {
   r.Levels();
   Verdict v = r.Judge("2025-10-29");
   EXPECT_EQ(v.level, Level::kNone);
-  EXPECT_EQ(v.message, "sofr - iorb = 0.12% < 0.15%");  // below warn: the nearest level
+  EXPECT_EQ(v.message, "sofr - iorb = 12bp < 15bp");  // below warn: the nearest level
   ASSERT_TRUE(v.value.has_value());
   EXPECT_NEAR(*v.value, 0.12, 1e-9);  // the quantity compared: the spread, not SOFR's level
 }
@@ -98,7 +98,7 @@ TEST(AlertsJudge, InsideTheHysteresisBandTheLowestLevelExplains) {
   Verdict v = r.Judge("2025-10-29");
   EXPECT_EQ(v.level, Level::kNone);
   EXPECT_EQ(v.clear, std::optional<bool>(false));
-  EXPECT_EQ(v.message, "sofr - iorb = 0.12% < 0.15%");
+  EXPECT_EQ(v.message, "sofr - iorb = 12bp < 15bp");
 }
 
 TEST(AlertsJudge, MissingInputIsNoDataWithTheReason) {

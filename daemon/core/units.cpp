@@ -120,4 +120,12 @@ std::string FormatValue(double v, Dimension d) {
   return fmt::format("{}", v);
 }
 
+std::string FormatBasisPoints(double percent) {
+  const double bp = percent * 100;
+  const double tenths = std::round(bp * 10) / 10;
+  if (tenths == 0) return "0bp";  // no "-0bp"
+  if (std::fabs(tenths - std::round(tenths)) < 1e-9) return fmt::format("{:.0f}bp", tenths);
+  return fmt::format("{:.1f}bp", tenths);
+}
+
 }  // namespace liqwatch

@@ -59,5 +59,8 @@ double FromCanonical(double canonical, Unit to);
 // -159.2 usd_bn -> "-$159.2bn", 0.16 percent difference stays "0.16%". Used in alert messages
 // and notifications.
 std::string FormatValue(double canonical, Dimension d);
+// A rate (percent) as a spread in basis points: 0.16 -> "16bp", -0.11 -> "-11bp", 0.005 ->
+// "0.5bp" (whole bp unless the value has a fraction of one).
+std::string FormatBasisPoints(double percent);
 
 }  // namespace liqwatch

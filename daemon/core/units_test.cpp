@@ -27,6 +27,14 @@ TEST(Units, FormatsForHumans) {
   EXPECT_EQ(FormatValue(50, Dimension::kMoney), "$50.0bn");
 }
 
+TEST(Units, SpreadsInBasisPoints) {
+  EXPECT_EQ(FormatBasisPoints(0.16), "16bp");
+  EXPECT_EQ(FormatBasisPoints(0.2200000000000002), "22bp");  // 4.37 - 4.15 in binary
+  EXPECT_EQ(FormatBasisPoints(-0.11), "-11bp");
+  EXPECT_EQ(FormatBasisPoints(0.005), "0.5bp");
+  EXPECT_EQ(FormatBasisPoints(-0.0000001), "0bp");
+}
+
 TEST(Units, NegativeMoneyHasItsSignBeforeTheDollar) {
   EXPECT_EQ(FormatValue(-159.2, Dimension::kMoney), "-$159.2bn");
   EXPECT_EQ(FormatValue(-1212.5, Dimension::kMoney), "-$1.212tn");

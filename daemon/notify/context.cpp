@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <regex>
 
 #include <fmt/format.h>
 
@@ -14,6 +15,36 @@ std::string SeriesPage(const std::string& source_type, const std::string& remote
   if (source_type == "fred") return "https://fred.stlouisfed.org/series/" + remote_id;
   return {};
 }
+
+namespace {
+
+// A level written like "15bp" in any of the rule's conditions.
+bool WrittenInBasisPoints(const config::RuleConfig& r) {
+  static const std::regex bp(R"((^|[^\w.])\d+(\.\d+)?bp\b)");
+  if (!r.expr || r.expr->instances.empty()) return false;
+  const auto& inst = r.expr->instances.front();
+  for (const auto* c : {&inst.warn, &inst.crit, &inst.clear})
+    if (*c && std::regex_search((*c)->written, bp)) return true;
+  return false;
+}
+
+// Cuts `s` to at most `max` characters (UTF-8 code points), ending with "…" when cut.
+std::string CutToWidth(const std::string& s, std::size_t max) {
+  std::size_t chars = 0, i = 0, keep = 0;
+  for (; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) continue;  // continuation byte
+    if (++chars == max) keep = i;
+  }
+  if (chars <= max) return s;
+  return s.substr(0, keep) + "…";
+}
+
+std::size_t Width(const std::string& s) {
+  return std::size_t(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+}  // namespace
 
 std::shared_ptr<const AlertCatalog> AlertCatalog::Build(const config::Config& c) {
   auto cat = std::make_shared<AlertCatalog>();
@@ -40,6 +71,7 @@ std::shared_ptr<const AlertCatalog> AlertCatalog::Build(const config::Config& c)
     info.description = r.description;
     // A single-comparison rule names its series; an expression rule does not.
     if (!r.series.empty()) info.op = std::string(config::ComparisonText(r.op));
+    info.in_bp = WrittenInBasisPoints(r);
     cat->rules_[r.name] = std::move(info);
   }
   return cat;
@@ -56,14 +88,16 @@ const SeriesInfo* AlertCatalog::Series(const std::string& id) const {
 }
 
 std::string AlertView::Summary() const {
+  constexpr std::size_t kMaxWidth = 80;
   std::string sev = severity;
   std::transform(sev.begin(), sev.end(), sev.begin(),
                  [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
   std::string out = fmt::format("[{}] {} {}: {} {}", resolved() ? "RESOLVED" : sev, rule, kind,
-                                series_name, value_text);
-  if (!threshold_text.empty()) out += fmt::format(" (threshold {})", threshold_text);
-  out += " on " + obs_date;
-  return out;
+                                series, value_text);
+  if (!threshold_text.empty()) out += fmt::format(" (level {})", threshold_text);
+  const std::string dated = out + " on " + obs_date;
+  if (Width(dated) <= kMaxWidth) return dated;
+  return CutToWidth(out, kMaxWidth);
 }
 
 std::string AlertView::Observed() const {
@@ -97,8 +131,10 @@ AlertView MakeView(const store::DeliveryJob& job, const AlertCatalog& catalog) {
   v.unit = std::string(UnitName(CanonicalUnit(dim)));
   v.link = s ? s->link : "";
   v.description = r ? r->description : "";
-  auto fmt_value = [dim](const std::optional<double>& x) {
-    return x ? FormatValue(*x, dim) : std::string("n/a");
+  const bool in_bp = r && r->in_bp && dim == Dimension::kRate;
+  auto fmt_value = [dim, in_bp](const std::optional<double>& x) {
+    if (!x) return std::string("n/a");
+    return in_bp ? FormatBasisPoints(*x) : FormatValue(*x, dim);
   };
   v.value_text = fmt_value(job.value);
   if (job.threshold) {

@@ -23,6 +23,9 @@ namespace liqwatch::notify {
 struct RuleInfo {
   std::string description;
   std::string op;  // ">", ">=", "<", "<=" for single-comparison rules; empty for expressions
+  // The rule's levels are written in bp ("sofr_iorb >= 15bp"): its values and threshold are
+  // spreads and read in bp, as a desk quotes them.
+  bool in_bp = false;
 };
 
 struct SeriesInfo {
@@ -57,8 +60,8 @@ struct AlertView {
   std::string series;          // liqwatch id
   std::string series_name;     // description, or the id
   std::string unit;            // canonical unit name: percent, usd_bn, index, count
-  std::string value_text;      // "4.31%", "$1.012tn", "n/a"
-  std::string threshold_text;  // "> 4.30%", or "4.30%" for expression rules, or ""
+  std::string value_text;      // desk units: "4.31%", "$1.012tn", "16bp" (a bp rule), "n/a"
+  std::string threshold_text;  // "> 4.30%", or "15bp" for expression rules, or ""
   std::string obs_date;        // YYYY-MM-DD
   std::string event_time;      // ISO-8601 UTC
   std::string description;     // the rule's description (may be empty)
@@ -67,10 +70,12 @@ struct AlertView {
   std::string idempotency_key;
   bool resolved() const { return kind == "resolved"; }
   // The message without the rule description it ends with (the rules append ": description"):
-  // what was observed, "sofr_iorb = 0.16% >= 0.15%", for channels that show the description
+  // what was observed, "sofr_iorb = 16bp >= 15bp", for channels that show the description
   // on a line of its own. The whole message when it does not end with the description.
   std::string Observed() const;
-  // "[CRITICAL] sofr_above_4_30 firing: SOFR 4.31% (threshold > 4.30%) on 2025-10-28"
+  // One line that fits an email subject or a phone's notification (at most 80 characters):
+  // "[CRITICAL] sofr_above_4_30 firing: sofr 4.31% (level > 4.30%) on 2025-10-28". The date
+  // goes first, then the tail is cut with "…", when the line would be longer.
   std::string Summary() const;
 };
 

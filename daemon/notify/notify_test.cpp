@@ -81,8 +81,7 @@ TEST(Context, ViewHasUnitsThresholdAndSourcePage) {
   EXPECT_EQ(v.link, "https://fred.stlouisfed.org/series/SOFR");
   EXPECT_EQ(v.description, "SOFR above 4.30%");
   EXPECT_EQ(v.Summary(),
-            "[CRITICAL] sofr_above_4_30 firing: SOFR (Secured Overnight Financing Rate) 4.31% "
-            "(threshold > 4.30%) on 2025-10-28");
+            "[CRITICAL] sofr_above_4_30 firing: sofr 4.31% (level > 4.30%) on 2025-10-28");
 }
 
 // The shipped SOFR-over-IORB rule alerts on a derived series.
@@ -111,7 +110,7 @@ store::DeliveryJob DerivedJob(const std::string& kind = "firing") {
   j.series = "sofr_iorb";
   j.value = 0.15999999999999925;
   j.threshold = std::nullopt;
-  j.message = "sofr_iorb = 0.16% >= 0.15%: SOFR 15bp+ over IORB";
+  j.message = "sofr_iorb = 16bp >= 15bp: SOFR 15bp+ over IORB";
   return j;
 }
 
@@ -143,19 +142,32 @@ std::string UnQuotedPrintable(const std::string& s) {
 TEST(Context, DerivedSeriesHasItsUnitAndDescription) {
   auto cat = AlertCatalog::Build(DerivedConfig());
   AlertView v = MakeView(DerivedJob(), *cat);
-  EXPECT_EQ(v.value_text, "0.16%");
+  EXPECT_EQ(v.value_text, "16bp");  // a rule written in bp reads in bp
   EXPECT_EQ(v.unit, "percent");
   EXPECT_EQ(v.series_name, "sofr_iorb (SOFR minus IORB)");
   EXPECT_EQ(v.link, "");
-  EXPECT_EQ(v.Summary(),
-            "[WARNING] sofr_above_iorb firing: sofr_iorb (SOFR minus IORB) 0.16% on 2025-10-28");
+  EXPECT_EQ(v.Summary(), "[WARNING] sofr_above_iorb firing: sofr_iorb 16bp on 2025-10-28");
+}
+
+TEST(Context, SummaryFitsEightyCharacters) {
+  AlertView v;
+  v.severity = "critical";
+  v.kind = "firing";
+  v.rule = "stale_feed{after=10d,series=tga_weekly_average_of_the_operating_cash_balance}";
+  v.series = "tga_weekly_average_of_the_operating_cash_balance";
+  v.value_text = "$873.4bn";
+  v.obs_date = "2025-12-31";
+  const std::string s = v.Summary();
+  EXPECT_EQ(s.substr(0, 40), "[CRITICAL] stale_feed{after=10d,series=t");
+  EXPECT_EQ(s.size(), 79u + std::string("…").size()) << s;  // 79 characters and the ellipsis
+  EXPECT_EQ(s.find(" on 2025-12-31"), std::string::npos) << "the date goes first";
 }
 
 TEST(Context, ObservedIsTheMessageWithoutTheDescription) {
   AlertView v;
   v.description = "SOFR 15bp+ over IORB";
-  v.message = "sofr_iorb = 0.16% >= 0.15%: SOFR 15bp+ over IORB";
-  EXPECT_EQ(v.Observed(), "sofr_iorb = 0.16% >= 0.15%");
+  v.message = "sofr_iorb = 16bp >= 15bp: SOFR 15bp+ over IORB";
+  EXPECT_EQ(v.Observed(), "sofr_iorb = 16bp >= 15bp");
   v.message = "sofr 4.31% > 4.30%";  // does not end with the description: kept whole
   EXPECT_EQ(v.Observed(), "sofr 4.31% > 4.30%");
   v.message = v.description;
@@ -208,10 +220,10 @@ TEST(Slack, ExprRuleSectionHasTheDescriptionOnceAndNoThresholdField) {
     auto o = boost::json::parse(SlackPayload({MakeView(DerivedJob(kind), *cat)})).as_object();
     std::string text(o["blocks"].as_array()[1].at("text").at("text").as_string());
     EXPECT_EQ(Count(text, "SOFR 15bp+ over IORB"), 1u) << text;
-    EXPECT_NE(text.find("*SOFR 15bp+ over IORB*\nsofr_iorb = 0.16% &gt;= 0.15%"), std::string::npos)
+    EXPECT_NE(text.find("*SOFR 15bp+ over IORB*\nsofr_iorb = 16bp &gt;= 15bp"), std::string::npos)
         << text;
     std::string fields = boost::json::serialize(o["blocks"].as_array()[1].at("fields"));
-    EXPECT_NE(fields.find("*Value*\\n0.16%"), std::string::npos) << fields;
+    EXPECT_NE(fields.find("*Value*\\n16bp"), std::string::npos) << fields;
     EXPECT_EQ(fields.find("Threshold"), std::string::npos) << fields;  // no single threshold
   }
 }
@@ -313,10 +325,10 @@ TEST(Email, BothPartsShowTheDescriptionOnce) {
   const std::string plain = UnQuotedPrintable(m.data.substr(0, html_at));
   const std::string html = UnQuotedPrintable(m.data.substr(html_at));
   EXPECT_EQ(Count(plain, "SOFR 15bp+ over IORB"), 1u) << plain;
-  EXPECT_NE(plain.find("sofr_iorb = 0.16% >= 0.15%\r\n"), std::string::npos) << plain;
-  EXPECT_NE(plain.find("Value:            0.16%"), std::string::npos) << plain;
+  EXPECT_NE(plain.find("sofr_iorb = 16bp >= 15bp\r\n"), std::string::npos) << plain;
+  EXPECT_NE(plain.find("Value:            16bp"), std::string::npos) << plain;
   EXPECT_EQ(Count(html, "SOFR 15bp+ over IORB"), 1u) << html;
-  EXPECT_NE(html.find("<p>sofr_iorb = 0.16% &gt;= 0.15%</p>"), std::string::npos) << html;
+  EXPECT_NE(html.find("<p>sofr_iorb = 16bp &gt;= 15bp</p>"), std::string::npos) << html;
 }
 
 TEST(Email, BothPartsEndWithTheEventAndAlert) {

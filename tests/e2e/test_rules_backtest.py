@@ -109,12 +109,12 @@ class BacktestExample(unittest.TestCase):
             return e["message"]
         # warn+crit with a clear condition resolves through it, not "0.01% >= 0.25%".
         self.assertTrue(message("sofr_above_iorb", "2025-11-05")
-                        .startswith("sofr_iorb = 0.01% < 0.10%: "))
+                        .startswith("sofr_iorb = 1bp (sofr_nyfed 3.91%, iorb 3.90%) < 10bp: "))
         # A rule with `clear` resolves through it.
         self.assertTrue(message("rrp_spike", "2025-11-04")
                         .startswith("rrp_nyfed = $17.0bn < $20.0bn: "))
         self.assertTrue(message("sofr_above_target_top", "2025-11-04")
-                        .startswith("sofr_top = 0.00% <= 0.00%: "))
+                        .startswith("sofr_top = 0.00% (sofr_nyfed 4.00%, dfedtaru 4.00%) <= 0.00%: "))
 
     def test_table_names_the_kind_of_a_firing_to_firing_transition(self):
         lines = backtest("table", "2025-10-20", "2025-11-07").splitlines()

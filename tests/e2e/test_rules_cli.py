@@ -61,7 +61,7 @@ class RulesCommand(unittest.TestCase):
             self.assertEqual((spread["state"], spread["level"], spread["as_of"],
                               spread["series"], spread["severity"]),
                              ("firing", "warning", "2025-10-28", "sofr_iorb", "critical"))
-            self.assertEqual(spread["message"], "sofr_iorb = 0.16% >= 0.15%")
+            self.assertEqual(spread["message"], "sofr_iorb = 16bp (sofr 4.31%, iorb 4.15%) >= 15bp")
             self.assertAlmostEqual(spread["value"], 0.16, places=6)
             self.assertIsInstance(spread["alert_id"], int)
             stale = rows[("stale_feed", "series=iorb")]
@@ -76,7 +76,7 @@ class RulesCommand(unittest.TestCase):
                             == "resolved", 15, "resolved", on_timeout=daemon.log_tail)
             spread = rules_json(cfg, db)[("sofr_above_iorb", "")]
             self.assertEqual((spread["level"], spread["as_of"], spread["message"]),
-                             ("ok", "2025-10-29", "sofr_iorb = 0.12% < 0.15%"))
+                             ("ok", "2025-10-29", "sofr_iorb = 12bp (sofr 4.27%, iorb 4.15%) < 15bp"))
 
             table = lwtest.run_cli("rules", "--config", str(cfg), "--db", str(db))
             self.assertEqual(table.returncode, 0, table.stderr)

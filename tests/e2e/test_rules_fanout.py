@@ -118,7 +118,7 @@ class FanOut(unittest.TestCase):
             if Path(lwtest.CHROMIUM).exists():
                 dom = lwtest.chromium("--dump-dom", base + "/").stdout
                 self.assertIn('data-render-status="ok"', dom)
-                self.assertIn(f"<td>{instance}</td>", dom)
+                self.assertIn(f">{instance}</a></td>", dom)  # the alerts table links it
 
             # 5. A restart keeps the firing instance and sends nothing again.
             self.assertEqual(daemon.terminate(), 0)

@@ -87,7 +87,7 @@ class TestRules(unittest.TestCase):
                       "sofr = 4.27% <= 4.30%", plus)
         # Resolved through the clear condition, which holds.
         self.assertIn("+ 2025-11-05 sofr_above_iorb firing -> resolved warning 0.01% "
-                      "sofr_iorb = 0.01% < 0.05%", plus)
+                      "sofr_iorb = 1bp (sofr 3.91%, iorb 3.90%) < 5bp", plus)
         # A NoData reason holds ": " itself; only the rule's description is cut off. The
         # derived series' gap names the stale input.
         self.assertIn("+ 2025-10-27 sofr_above_iorb inactive -> no_data warning no value "

@@ -1,6 +1,7 @@
 #include "rules/expr/derived.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include <fmt/format.h>
 
@@ -40,6 +41,22 @@ Result<DerivedSeries> DefineDerived(SeriesCatalog& catalog, std::string id,
     }
   }
   SeriesSpec spec{id, dimension, max_age};
+  spec.inputs = program->inputs();
+  // In the order the definition names them ("sofr_nyfed - iorb": SOFR first), as people read it.
+  auto first_mention = [&](int input) {
+    const std::string& name = catalog.spec(input).id;
+    auto is_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+    for (auto at = definition.find(name); at != std::string_view::npos;
+         at = definition.find(name, at + 1)) {
+      const auto end = at + name.size();
+      if ((at == 0 || !is_word(definition[at - 1])) &&
+          (end == definition.size() || !is_word(definition[end])))
+        return at;
+    }
+    return std::string_view::npos;
+  };
+  std::stable_sort(spec.inputs.begin(), spec.inputs.end(),
+                   [&](int a, int b) { return first_mention(a) < first_mention(b); });
   // Money or a rate computed from a usd_mn flow is still written with its unit in rules.
   if (dimension == Dimension::kMoney || dimension == Dimension::kRate) {
     for (int input : program->inputs()) {

@@ -439,7 +439,9 @@ std::optional<double> Program::ComparedValue(const SeriesHistory& history, Date 
 
 namespace {
 
-std::string FormatKind(double v, Kind k) {
+// `in_bp`: a rate shown in basis points, as a desk quotes a spread (see Explain).
+std::string FormatKind(double v, Kind k, bool in_bp = false) {
+  if (in_bp && (k == Kind::kRate || k == Kind::kNumber)) return FormatBasisPoints(v);
   switch (k) {
     case Kind::kRate:
       return FormatValue(v, Dimension::kRate);
@@ -500,14 +502,35 @@ std::string Program::Explain(const SeriesHistory& history, Date as_of, TimePoint
   auto source = [&](const detail::Node& n) {
     return std::string_view(text_).substr(size_t(n.text_begin), size_t(n.text_end - n.text_begin));
   };
-  // One side of a comparison: "sofr - iorb = 0.16%", or just "0.10%" for a constant.
-  auto side = [&](int index, Kind shown) -> std::string {
+  // " (sofr 3.87%, iorb 3.65%)" after a derived series: the inputs' values as of the date.
+  auto derived_inputs = [&](const detail::Node& n) -> std::string {
+    const auto& inputs = series_[size_t(n.series)].inputs;
+    if (inputs.empty() || n.lag != 0) return {};
+    std::string out;
+    for (const detail::InputRef& in : inputs) {
+      auto points = history.Points(in.index);
+      const int i = LatestValue(points, as_of);
+      out += fmt::format("{}{} {}", out.empty() ? " (" : ", ", in.id,
+                         i < 0 ? "n/a" : FormatValue(points[size_t(i)].value, in.dimension));
+    }
+    return out + ")";
+  };
+  // One side of a comparison: "sofr - iorb = 16bp", or just "10bp" for a constant.
+  auto side = [&](int index, Kind shown, bool in_bp) -> std::string {
     const detail::Node& n = nodes_[size_t(index)];
     double v = 0;
     if (!e.Eval(index, as_of, v))
       return fmt::format("{} = no data ({})", source(n), e.why_.ToString(history));
-    if (n.op == Op::kConst) return FormatKind(v, shown);
-    return fmt::format("{} = {}", source(n), FormatKind(v, shown));
+    if (n.op == Op::kConst) return FormatKind(v, shown, in_bp);
+    std::string out = fmt::format("{} = {}", source(n), FormatKind(v, shown, in_bp));
+    if (n.op == Op::kSeries) out += derived_inputs(n);
+    return out;
+  };
+  // A comparison against a level written in bp ("sofr_iorb >= 15bp") is a spread rule: both
+  // sides are shown in bp, the unit its author (and the desk) reads it in.
+  auto written_in_bp = [&](int index) {
+    const detail::Node& n = nodes_[size_t(index)];
+    return n.op == Op::kConst && n.kind == Kind::kRate && source(n).ends_with("bp");
   };
   // A boolean node's value as of the date; nullopt for NoData.
   auto truth = [&](int index) -> std::optional<bool> {
@@ -556,10 +579,12 @@ std::string Program::Explain(const SeriesHistory& history, Date as_of, TimePoint
         if (shown == Kind::kNumber) shown = nodes_[size_t(n.rhs)].kind;
         // NoData keeps the operator: the sides say which input is missing.
         const Op op = truth(index).value_or(true) ? n.op : Negated(n.op);
-        return fmt::format("{} {} {}", side(n.lhs, shown), OpText(op), side(n.rhs, shown));
+        const bool in_bp = written_in_bp(n.lhs) || written_in_bp(n.rhs);
+        return fmt::format("{} {} {}", side(n.lhs, shown, in_bp), OpText(op),
+                           side(n.rhs, shown, in_bp));
       }
       default:
-        return side(index, n.kind);
+        return side(index, n.kind, false);
     }
   };
   return explain(explain, root_);

@@ -23,7 +23,7 @@ TEST(ExprEval, ExplainShowsTheComparedValues) {
   World w;
   Program p = w.Compile("sofr - iorb > 10bp");
   EXPECT_EQ(p.Explain(w.history, D("2025-10-28"), T("2025-10-29T12:00:00Z")),
-            "sofr - iorb = 0.16% > 0.10%");
+            "sofr - iorb = 16bp > 10bp");
   Program q = w.Compile("sofr > iorb and sofr > 4.3");
   EXPECT_EQ(q.Explain(w.history, D("2025-10-28"), T("2025-10-29T12:00:00Z")),
             "sofr = 4.31% > iorb = 4.15% and sofr = 4.31% > 4.30%");

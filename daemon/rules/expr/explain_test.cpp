@@ -31,24 +31,24 @@ void ExpectExplained(const Cases& cases) {
 
 TEST(ExprExplain, TrueComparisonsKeepTheirOperator) {
   ExpectExplained({
-      {"sofr - iorb < 10bp", "sofr - iorb = 0.09% < 0.10%"},
-      {"sofr - iorb <= 9bp", "sofr - iorb = 0.09% <= 0.09%"},
-      {"sofr - iorb > 5bp", "sofr - iorb = 0.09% > 0.05%"},
-      {"sofr - iorb >= 9bp", "sofr - iorb = 0.09% >= 0.09%"},
-      {"sofr - iorb == 9bp", "sofr - iorb = 0.09% == 0.09%"},
-      {"sofr - iorb != 10bp", "sofr - iorb = 0.09% != 0.10%"},
+      {"sofr - iorb < 10bp", "sofr - iorb = 9bp < 10bp"},
+      {"sofr - iorb <= 9bp", "sofr - iorb = 9bp <= 9bp"},
+      {"sofr - iorb > 5bp", "sofr - iorb = 9bp > 5bp"},
+      {"sofr - iorb >= 9bp", "sofr - iorb = 9bp >= 9bp"},
+      {"sofr - iorb == 9bp", "sofr - iorb = 9bp == 9bp"},
+      {"sofr - iorb != 10bp", "sofr - iorb = 9bp != 10bp"},
       {"sofr > iorb", "sofr = 4.24% > iorb = 4.15%"},
   });
 }
 
 TEST(ExprExplain, FalseComparisonsShowTheNegatedOperator) {
   ExpectExplained({
-      {"sofr - iorb >= 10bp", "sofr - iorb = 0.09% < 0.10%"},
-      {"sofr - iorb > 9bp", "sofr - iorb = 0.09% <= 0.09%"},
-      {"sofr - iorb <= 5bp", "sofr - iorb = 0.09% > 0.05%"},
-      {"sofr - iorb < 9bp", "sofr - iorb = 0.09% >= 0.09%"},
-      {"sofr - iorb != 9bp", "sofr - iorb = 0.09% == 0.09%"},
-      {"sofr - iorb == 10bp", "sofr - iorb = 0.09% != 0.10%"},
+      {"sofr - iorb >= 10bp", "sofr - iorb = 9bp < 10bp"},
+      {"sofr - iorb > 9bp", "sofr - iorb = 9bp <= 9bp"},
+      {"sofr - iorb <= 5bp", "sofr - iorb = 9bp > 5bp"},
+      {"sofr - iorb < 9bp", "sofr - iorb = 9bp >= 9bp"},
+      {"sofr - iorb != 9bp", "sofr - iorb = 9bp == 9bp"},
+      {"sofr - iorb == 10bp", "sofr - iorb = 9bp != 10bp"},
       {"sofr < iorb", "sofr = 4.24% >= iorb = 4.15%"},
   });
 }
@@ -56,14 +56,14 @@ TEST(ExprExplain, FalseComparisonsShowTheNegatedOperator) {
 TEST(ExprExplain, FalseOrListsBothSidesNegatedJoinedByAnd) {
   World w;
   EXPECT_EQ(Explain(w, "sofr > 4.3 or sofr - iorb > 10bp"),
-            "sofr = 4.24% <= 4.30% and sofr - iorb = 0.09% <= 0.10%");
+            "sofr = 4.24% <= 4.30% and sofr - iorb = 9bp <= 10bp");
 }
 
 TEST(ExprExplain, FalseAndListsOnlyTheFalseSides) {
   World w;
-  EXPECT_EQ(Explain(w, "sofr > 4.2 and sofr - iorb > 10bp"), "sofr - iorb = 0.09% <= 0.10%");
+  EXPECT_EQ(Explain(w, "sofr > 4.2 and sofr - iorb > 10bp"), "sofr - iorb = 9bp <= 10bp");
   EXPECT_EQ(Explain(w, "sofr > 4.3 and sofr - iorb > 10bp"),
-            "sofr = 4.24% <= 4.30% and sofr - iorb = 0.09% <= 0.10%");
+            "sofr = 4.24% <= 4.30% and sofr - iorb = 9bp <= 10bp");
 }
 
 TEST(ExprExplain, TrueOrListsOnlyTheSidesThatHold) {
@@ -94,7 +94,7 @@ TEST(ExprExplain, NestedConnectivesStayTrue) {
   World w;
   // (false and true) or false: false; the `and` contributes only its false side.
   EXPECT_EQ(Explain(w, "(sofr > 4.3 and sofr > 4.2) or sofr - iorb > 10bp"),
-            "sofr = 4.24% <= 4.30% and sofr - iorb = 0.09% <= 0.10%");
+            "sofr = 4.24% <= 4.30% and sofr - iorb = 9bp <= 10bp");
 }
 
 TEST(ExprExplain, NoDataSidesKeepTheirReason) {

@@ -448,7 +448,11 @@ class Compiler {
 
   void Remember(int index) {
     const SeriesSpec& spec = catalog_.spec(index);
-    program_.series_[size_t(index)] = {spec.id, int(spec.max_age.count()), spec.release};
+    std::vector<detail::InputRef> inputs;
+    for (int input : spec.inputs)
+      inputs.push_back({input, catalog_.spec(input).id, catalog_.spec(input).dimension});
+    program_.series_[size_t(index)] = {spec.id, int(spec.max_age.count()), spec.release,
+                                       std::move(inputs)};
   }
 
   static Kind KindOf(Dimension d) {

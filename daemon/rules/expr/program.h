@@ -204,10 +204,16 @@ struct Node {
   int column = 0;                    // 1-based, for errors and NoData
   int text_begin = 0, text_end = 0;  // source span, for Explain
 };
+struct InputRef {  // an input of a derived series, for Explain
+  int index;       // catalog index
+  std::string id;
+  Dimension dimension;
+};
 struct SeriesRef {
   std::string id;
   int max_age_days;
   std::optional<ReleaseSchedule> release;  // for late()
+  std::vector<InputRef> inputs;            // a derived series' inputs; empty otherwise
 };
 }  // namespace detail
 
@@ -234,9 +240,12 @@ class Program {
                                       TimePoint now) const;
 
   // For alert messages: what is true as of the date, as the comparisons that decide the result
-  // with the values they saw. A comparison that holds keeps its operator ("sofr - iorb = 0.16% >
-  // 0.10%"); one that does not is printed with the negated operator ("sofr - iorb = 0.09% <=
-  // 0.10%"). and/or list only the sides whose value equals the whole (a false `or`: both sides;
+  // with the values they saw. A comparison that holds keeps its operator ("sofr > 4.3" reads
+  // "sofr = 4.31% > 4.30%"); one that does not is printed with the negated operator. A
+  // comparison against a level written in bp shows both sides in bp, as a desk reads a spread
+  // ("sofr - iorb > 10bp" reads "sofr - iorb = 9bp <= 10bp"). A derived series is followed by
+  // its inputs' values as of the date ("sofr_iorb = 22bp (sofr 3.87%, iorb 3.65%) >= 15bp").
+  // and/or list only the sides whose value equals the whole (a false `or`: both sides;
   // a false `and`: its false sides; a true `or`: the sides that hold; NoData: the NoData sides)
   // and, each side being true as printed, always join them with " and " (De Morgan). `not (x)`
   // renders x's truth. A NoData side reads "x = no data (reason)" and its comparison keeps the

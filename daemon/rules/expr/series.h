@@ -67,6 +67,9 @@ struct SeriesSpec {
   std::string published_unit;
   // When each print is due (core/release.h); late(series) needs one. nullopt: no calendar.
   std::optional<ReleaseSchedule> release;
+  // A derived series: the catalog indexes of the series its definition reads, so an alert on
+  // it can show what it was made of ("sofr_iorb = 22bp (sofr 3.87%, iorb 3.65%)").
+  std::vector<int> inputs;
 };
 
 class SeriesCatalog {
