@@ -454,6 +454,35 @@ function renderTables(model) {
 
 // ---- alert detail ----
 
+async function post(path, body) {
+  const headers = { "Content-Type": "application/json" };
+  const t = param("token");
+  if (t) headers["Authorization"] = "Bearer " + t;
+  const r = await fetch(path, { method: "POST", headers, body: JSON.stringify(body) });
+  const answer = await r.json().catch(() => ({}));
+  if (!r.ok) throw new Error((answer.error && answer.error.message) || "HTTP " + r.status);
+  return answer;
+}
+
+// Silence this alert instance (POST /api/v1/silences, audited) for a chosen time.
+function silenceForm(a) {
+  const result = el("span", { class: "muted", id: "silence-result" });
+  const duration = el("select", { id: "silence-for" },
+    ...["1h", "4h", "1d", "3d"].map(d => el("option", d === "4h" ? { value: d, selected: "" } : { value: d }, d)));
+  const comment = el("input", { id: "silence-comment", placeholder: "why (shown in silence list)", size: "28" });
+  const button = el("button", { id: "silence-button", type: "button" }, "Silence");
+  button.addEventListener("click", async () => {
+    try {
+      const r = await post("api/v1/silences", { rule: a.rule, labels: a.labels ? a.labels.split(",") : [],
+        for: duration.value, comment: comment.value || "silenced from the dashboard" });
+      result.textContent = "silenced until " + Desk.time(r.silence.ends_at);
+    } catch (e) {
+      result.textContent = "not silenced: " + e.message;
+    }
+  });
+  return el("p", { class: "silence" }, "Silence this alert for ", duration, " ", comment, " ", button, " ", result);
+}
+
 async function renderDetail(model) {
   const box = document.getElementById("detail");
   const id = param("alert");
@@ -474,7 +503,8 @@ async function renderDetail(model) {
     rule && rule.description ? el("p", { class: "muted" }, "Why it matters: " + rule.description) : null,
     el("p", {}, el("a", { href: "#series=" + encodeURIComponent(a.series) }, "chart of " + a.series), " · ",
       el("a", { href: "#" }, "close")),
-    el("p", {}, "Silence it for 4 hours from the daemon's host:"),
+    silenceForm(a),
+    el("p", { class: "muted" }, "Or from the daemon's host:"),
     el("pre", {}, "liqwatch silence add --rule " + a.rule +
       (a.labels ? a.labels.split(",").map(l => " --label " + l).join("") : "") +
       " --for 4h --comment \"seen\""));

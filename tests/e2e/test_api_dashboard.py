@@ -9,7 +9,7 @@ desktop (1440 px) and a phone (390 px) width.
 2. The API test episode (a threshold rule on SOFR fired and resolved): the compiled rule still
    draws its level, with an opened and a resolved marker.
 3. Every feed failing (the source's port is closed): cards say "feed failing" with the error,
-   not "no data yet".
+   not "no data yet", and /readyz answers 503.
 """
 
 import socket
@@ -108,13 +108,17 @@ class ShippedWatchlist(unittest.TestCase):
                 gauges = {g["id"]: g for g in b.evaluate(
                     "[...document.querySelectorAll('.gauge')].map(g => ({id: g.dataset.series, "
                     "regime: g.dataset.regime, value: g.querySelector('.value').textContent}))")}
-                for gid in ("reserves", "tga", "rrp_nyfed", "srf_nyfed", "hy_oas"):
+                for gid in ("sofr_iorb", "sofr_top", "reserves", "tga", "rrp_nyfed", "srf_nyfed",
+                            "hy_oas"):
                     self.assertIn(gid, gauges)
                 self.assertRegex(gauges["reserves"]["value"], r"^\$\d\.\d\dtn$")
                 self.assertEqual(gauges["tga"]["value"], "$873bn")  # DTS close 2025-12-31
                 self.assertRegex(gauges["hy_oas"]["value"], r"^\d+bp$")
                 self.assertEqual(gauges["rrp_nyfed"]["regime"], "info")  # rrp_spike firing
                 self.assertEqual(gauges["reserves"]["regime"], "normal")
+                # A derived spread, served by the API, in bp: SOFR 3.87% - IORB 3.65%.
+                self.assertEqual(gauges["sofr_iorb"]["value"], "+22bp")
+                self.assertEqual(gauges["sofr_iorb"]["regime"], "critical")
 
                 # Charts: rule levels (also from expression rules), firing periods, calendar.
                 def chart(sid: str) -> dict:
@@ -125,6 +129,11 @@ class ShippedWatchlist(unittest.TestCase):
                         fomc: c.querySelectorAll('.fomc').length,
                         month_ends: c.querySelectorAll('.month-end').length,
                         latest: (c.querySelector('.latest') || {{}}).textContent}}; }})()""")
+                spread = chart("sofr_iorb")  # derived: levels of an expression rule in bp
+                self.assertIn("level level-warning", spread["levels"])  # sofr_iorb >= 15bp
+                self.assertIn("level level-critical", spread["levels"])  # >= 25bp
+                self.assertGreaterEqual(spread["firing"], 1, spread)
+                self.assertEqual(spread["latest"], "22bp · 2025-12-31")
                 reserves = chart("reserves")
                 self.assertIn("level level-critical", reserves["levels"])  # reserves < 2850bn
                 self.assertIn("level level-clear", reserves["levels"])  # clears > 2900bn
@@ -146,6 +155,14 @@ class ShippedWatchlist(unittest.TestCase):
                 self.assertIn("Timeline", detail)
                 self.assertIn("liqwatch silence add --rule sofr_above_iorb --for 4h", detail)
                 self.assertIn("Why it matters", detail)
+                self.assertIn("sofr_iorb = 22bp (sofr_nyfed 3.87%, iorb 3.65%) >= 15bp", detail)
+                # One click silences it through the API (loopback, no token: allowed, audited).
+                b.evaluate("document.getElementById('silence-button').click()")
+                lwtest.wait_for(lambda: "silenced until" in b.evaluate(
+                    "document.getElementById('silence-result').textContent"), 10, "silenced")
+                audit = apitest.get(base + "/api/v1/audit").json()["audit"]
+                self.assertEqual((audit[0]["action"], audit[0]["detail"]["rule"]),
+                                 ("silence.add", "sofr_above_iorb"), audit)
                 shot = tmp.path / "dashboard-alert-detail.png"
                 b.screenshot(shot)
                 tmp.keep(shot)
@@ -220,6 +237,10 @@ class FeedsFailing(unittest.TestCase):
                 b.screenshot(shot)
                 tmp.keep(shot)
                 self.assertEqual(b.console_errors(), [])
+            ready = apitest.get(base + "/readyz")
+            self.assertEqual(ready.status, 503)
+            self.assertIn("every feed failing: the last poll of all 2 series failed",
+                          ready.json()["error"]["message"])
             self.assertEqual(daemon.terminate(), 0)
 
 
