@@ -89,7 +89,9 @@ TEST_F(CacheDb, TransactionsThroughCachedStatementsStillRollBack) {
     auto tx = Transaction::Begin(*db);
     ASSERT_TRUE(tx.ok());
     ASSERT_TRUE(db->Exec("INSERT INTO t VALUES (1)").ok());
-    if (i == 1) ASSERT_TRUE((*tx)->Commit().ok());
+    if (i == 1) {
+      ASSERT_TRUE((*tx)->Commit().ok());
+    }
   }  // the others roll back
   EXPECT_EQ(*db->QueryInt("SELECT count(*) FROM t"), 1);
   EXPECT_EQ(db->transaction_depth(), 0);
