@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <map>
 #include <memory>
+#include <set>
+#include <unordered_map>
 #include <vector>
 
 #include <fmt/format.h>
@@ -98,16 +100,23 @@ class Daemon final : public sources::ObservationSink {
     return 0;
   }
 
-  // ObservationSink
+  // ObservationSink. The two reads before each request (last stored date, validators) are
+  // answered from memory after the first poll of a series: this daemon is the only writer of
+  // observations and validators, and it updates both here once a poll is committed.
   asio::awaitable<std::optional<Date>> LastStoredDate(const config::SeriesConfig& series) override {
     poll_started_[series.id] = std::chrono::steady_clock::now();  // a poll starts here
+    if (auto it = last_date_.find(series.id); it != last_date_.end()) co_return it->second;
     auto job = [id = series.id](store::Store& s) { return s.LastObservationDate(id); };
     auto r = co_await store_.Run(job);
-    co_return r.ok() ? *r : std::nullopt;
+    if (!r.ok()) co_return std::nullopt;  // not remembered: asked again next poll
+    last_date_[series.id] = *r;
+    co_return *r;
   }
 
   asio::awaitable<std::optional<HttpValidators>> StoredValidators(
       const config::SeriesConfig& series, const std::string& url) override {
+    auto& known = validators_[series.id];
+    if (auto it = known.find(url); it != known.end()) co_return it->second;
     auto job = [id = series.id, url](store::Store& s) { return s.GetHttpValidators(id, url); };
     auto r = co_await store_.Run(job);
     if (!r.ok()) {
@@ -115,6 +124,7 @@ class Daemon final : public sources::ObservationSink {
                              r.status().message());
       co_return std::nullopt;  // an unconditional request costs bytes, not correctness
     }
+    RememberValidators(series.id, url, *r);
     co_return *r;
   }
 
@@ -124,6 +134,10 @@ class Daemon final : public sources::ObservationSink {
     ObserveFetch(series);
     auto config = config_;  // the config this batch is evaluated under, even across a reload
     auto now = clock_.Now();
+    std::optional<Date> newest;
+    for (const auto& o : batch)
+      if (o.series == series.id && (!newest || o.date > *newest)) newest = o.date;
+    std::optional<FetchedValidators> remember = validators;
     auto job = [config, series, batch = std::move(batch), validators = std::move(validators),
                 now](store::Store& s) {
       return IngestPoll(s, *config, series, batch, validators, now);
@@ -139,8 +153,16 @@ class Daemon final : public sources::ObservationSink {
                                                    r.status().message()));
       co_return;
     }
+    // Committed: what the next poll of this series asks for beforehand.
+    if (auto it = last_date_.find(series.id); it != last_date_.end() && newest)
+      it->second = std::max(it->second.value_or(*newest), *newest);
+    if (remember && config_->FindSeries(series.id) != nullptr) {
+      const auto& v = remember->validators;
+      RememberValidators(series.id, remember->url,
+                         v.empty() ? std::nullopt : std::optional<HttpValidators>(v));
+    }
     if (*r > 0) dispatcher_.Wake();
-    co_await ReportStatus(series.id, true);
+    NoteOutcome(series.id, true);
   }
 
   asio::awaitable<void> OnPollError(const config::SeriesConfig& series,
@@ -154,7 +176,7 @@ class Daemon final : public sources::ObservationSink {
     };
     auto s = co_await store_.Run(job);
     if (!s.ok()) Logger("store")->error("event=health_write_failed error=\"{}\"", s.message());
-    co_await ReportStatus(series.id, false);
+    NoteOutcome(series.id, false);
   }
 
   // Staleness: rules using age() are also evaluated every evaluation.age_interval (read again
@@ -186,21 +208,48 @@ class Daemon final : public sources::ObservationSink {
     }
   }
 
-  // The systemd STATUS= line, e.g. "22 series: 21 ok, 1 failing (nasdaq); 2 alerts firing".
-  // Sent only when it changes.
-  asio::awaitable<void> ReportStatus(const std::string& series, bool ok) {
-    if (config_->FindSeries(series) == nullptr) co_return;  // removed by a reload
-    series_ok_[series] = ok;
+  // Per poll, O(1): the series' outcome is noted and a STATUS= refresh is scheduled unless one
+  // is already; the refresh (ReportStatus) runs at most once per kStatusEvery.
+  void NoteOutcome(const std::string& series, bool ok) {
+    if (config_->FindSeries(series) == nullptr) return;  // removed by a reload
+    if (ok) {
+      failing_.erase(series);
+    } else {
+      failing_.insert(series);
+    }
+    if (status_scheduled_ || stopping_) return;
+    status_scheduled_ = true;
+    asio::co_spawn(io_, ReportStatus(), asio::detached);
+  }
+
+  // The systemd STATUS= line, e.g. "22 series: 21 ok, 1 failing (nasdaq); 2 alerts firing"
+  // (failing series by id, the first kStatusNames named). Sent only when it changes.
+  asio::awaitable<void> ReportStatus() {
+    const auto due = last_status_at_ + kStatusEvery;
+    if (due > std::chrono::steady_clock::now()) {
+      status_timer_.expires_at(due);
+      boost::system::error_code ec;
+      co_await status_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      if (ec || stopping_) co_return;
+    }
+    status_scheduled_ = false;  // outcomes from here on schedule the next refresh
+    last_status_at_ = std::chrono::steady_clock::now();
     auto count = [](store::Store& st) { return st.CountRulesInState(AlertState::kFiring); };
     auto firing = co_await store_.Run(count);
-    std::vector<std::string> failing;
-    for (const auto& s : config_->series) {
-      auto it = series_ok_.find(s.id);
-      if (it != series_ok_.end() && !it->second) failing.push_back(s.id);
+    const std::size_t total = config_->series.size();
+    std::string text = fmt::format("{} series: {} ok, {} failing", total, total - failing_.size(),
+                                   failing_.size());
+    if (!failing_.empty()) {
+      std::vector<std::string_view> names;
+      for (const auto& id : failing_) {
+        if (names.size() == kStatusNames) break;
+        names.push_back(id);
+      }
+      text += fmt::format(" ({}{})", fmt::join(names, ", "),
+                          failing_.size() > names.size()
+                              ? fmt::format(", {} more", failing_.size() - names.size())
+                              : "");
     }
-    std::string text = fmt::format("{} series: {} ok, {} failing", config_->series.size(),
-                                   config_->series.size() - failing.size(), failing.size());
-    if (!failing.empty()) text += fmt::format(" ({})", fmt::join(failing, ", "));
     if (firing.ok()) text += fmt::format("; {} alerts firing", *firing);
     if (text != last_status_) {
       last_status_ = text;
@@ -209,6 +258,16 @@ class Daemon final : public sources::ObservationSink {
   }
 
  private:
+  // Bounded like the store's (Store::kValidatorUrlsPerSeries): an incremental feed's URL moves
+  // on with its dates, so the oldest are dropped.
+  void RememberValidators(const std::string& series, const std::string& url,
+                          std::optional<HttpValidators> v) {
+    auto& known = validators_[series];
+    if (known.size() >= 2 * store::Store::kValidatorUrlsPerSeries && !known.contains(url))
+      known.clear();
+    known[url] = std::move(v);
+  }
+
   void ApplyConfig() {
     auto notifiers = notify::MakeNotifiers(*config_, http_, clock_);
     dispatcher_.Configure(std::move(notifiers), config_->delivery);
@@ -217,7 +276,11 @@ class Daemon final : public sources::ObservationSink {
     }
     if (poller_) poller_->Stop();
     retired_.push_back(std::move(poller_));
-    std::erase_if(series_ok_, [this](const auto& e) { return !config_->FindSeries(e.first); });
+    std::erase_if(failing_, [this](const auto& id) { return !config_->FindSeries(id); });
+    // Validators of removed series are deleted from the store (ForgetUnpolled); the memory
+    // of what is stored starts afresh with the new config.
+    last_date_.clear();
+    validators_.clear();
     asio::co_spawn(io_, ForgetUnpolled(config_), asio::detached);
     poller_ = std::make_unique<sources::Poller>(io_, http_, *this, clock_);
     poller_->Start(*config_);
@@ -302,6 +365,7 @@ class Daemon final : public sources::ObservationSink {
     co_await dispatcher_.Stop(options_.drain_timeout);
     http_.Cancel();
     watchdog_.cancel();
+    status_timer_.cancel();
     io_.stop();
   }
 
@@ -364,8 +428,16 @@ class Daemon final : public sources::ObservationSink {
   notify::Dispatcher dispatcher_;
   std::unique_ptr<sources::Poller> poller_;
   std::vector<std::unique_ptr<sources::Poller>> retired_;  // coroutines may still reference them
-  std::map<std::string, bool> series_ok_;  // last poll outcome per series, for STATUS=
+  std::set<std::string> failing_;  // series whose last poll failed, for STATUS=
   std::string last_status_;
+  static constexpr auto kStatusEvery = std::chrono::seconds(1);
+  static constexpr std::size_t kStatusNames = 10;
+  std::chrono::steady_clock::time_point last_status_at_{};
+  bool status_scheduled_ = false;
+  asio::steady_timer status_timer_{io_};
+  // What the store holds, for the poller's pre-request questions (see LastStoredDate).
+  std::unordered_map<std::string, std::optional<Date>> last_date_;
+  std::unordered_map<std::string, std::map<std::string, std::optional<HttpValidators>>> validators_;
   asio::signal_set signals_;
   asio::signal_set hup_;
   asio::steady_timer watchdog_;
@@ -374,7 +446,7 @@ class Daemon final : public sources::ObservationSink {
   store::StoreWorker reader_;  // API reads: own connection and thread, never behind writes
   std::unique_ptr<api::Api> api_;
   std::unique_ptr<http::Server> server_;
-  std::map<std::string, std::chrono::steady_clock::time_point> poll_started_;
+  std::unordered_map<std::string, std::chrono::steady_clock::time_point> poll_started_;
 };
 
 // At start-up, before anything is evaluated or sent: the store's invariant (alerts,

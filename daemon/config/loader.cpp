@@ -39,9 +39,20 @@ const SourceConfig* Config::FindSource(std::string_view name) const {
 }
 
 const SeriesConfig* Config::FindSeries(std::string_view id) const {
+  if (series_index_.size() == series.size()) {
+    auto it = series_index_.find(id);
+    if (it == series_index_.end()) return nullptr;
+    if (it->second < series.size() && series[it->second].id == id) return &series[it->second];
+  }
   for (const auto& s : series)
     if (s.id == id) return &s;
   return nullptr;
+}
+
+void Config::IndexSeries() {
+  series_index_.clear();
+  for (std::size_t i = 0; i < series.size(); ++i) series_index_.emplace(series[i].id, i);
+  // Duplicate ids (refused by the loader) leave the index short: FindSeries then scans.
 }
 
 std::string Config::Summary() const {
@@ -635,7 +646,10 @@ LoadResult LoadConfigFromString(const std::string& text, const std::string& file
   }
   if (result.errors.empty()) CrossCheck(r, c);
   if (result.errors.empty()) CompileThresholdRules(r, c);
-  if (result.errors.empty()) result.config = std::move(c);
+  if (result.errors.empty()) {
+    c.IndexSeries();
+    result.config = std::move(c);
+  }
   return in_file_order();
 }
 

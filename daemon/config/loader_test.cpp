@@ -35,6 +35,33 @@ TEST(ConfigLoader, LoadsGoodConfigWithDefaults) {
   EXPECT_EQ(c.series[0].unit, Unit::kPercent);
 }
 
+TEST(ConfigLoader, FindSeriesByHashAndAfterEdits) {
+  std::string yaml = "sources:\n  fred: {type: fred}\nseries:\n";
+  for (int i = 0; i < 50; ++i)
+    yaml += "  - {id: s" + std::to_string(i) + ", source: fred, remote_id: S, unit: percent}\n";
+  auto r = LoadConfigFromString(yaml, "many.yaml");
+  ASSERT_TRUE(r.config) << ::testing::PrintToString(Errors(r));
+  Config c = *r.config;  // a copy keeps its index
+  for (int i = 0; i < 50; ++i) {
+    const SeriesConfig* s = c.FindSeries("s" + std::to_string(i));
+    ASSERT_NE(s, nullptr);
+    EXPECT_EQ(s, &c.series[static_cast<std::size_t>(i)]);
+  }
+  EXPECT_EQ(c.FindSeries("s50"), nullptr);
+  EXPECT_EQ(c.FindSeries(""), nullptr);
+  // Edited after loading: grown (found by scanning), renamed in place (re-indexed).
+  SeriesConfig extra = c.series[0];
+  extra.id = "extra";
+  c.series.push_back(extra);
+  EXPECT_EQ(c.FindSeries("extra"), &c.series.back());
+  EXPECT_EQ(c.FindSeries("s7"), &c.series[7]);
+  c.series[3].id = "renamed";
+  c.IndexSeries();
+  EXPECT_EQ(c.FindSeries("renamed"), &c.series[3]);
+  EXPECT_EQ(c.FindSeries("s3"), nullptr);
+  EXPECT_EQ(c.FindSeries("extra"), &c.series.back());
+}
+
 TEST(ConfigLoader, RetryAfterCeilingAndRedirectHosts) {
   const char* kBase = R"(
 sources:

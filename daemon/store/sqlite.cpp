@@ -23,6 +23,18 @@ Status CodeToStatus(int rc, std::string msg) {
 }
 }  // namespace
 
+Statement::~Statement() {
+  if (lent_ == nullptr) {
+    sqlite3_finalize(stmt_);
+    return;
+  }
+  // Back to the cache: reset ends any read it holds (a WAL reader left open would block
+  // checkpoints), and no binding of this use leaks into the next.
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+  *lent_ = false;
+}
+
 Statement& Statement::Bind(int i, int64_t v) {
   sqlite3_bind_int64(stmt_, i, v);
   return *this;
@@ -95,7 +107,10 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path, Mode m
   return std::unique_ptr<Database>(new Database(db));
 }
 
-Database::~Database() { sqlite3_close_v2(db_); }
+Database::~Database() {
+  for (auto& [sql, c] : cache_) sqlite3_finalize(c.stmt);
+  sqlite3_close_v2(db_);
+}
 
 Status Database::Exec(std::string_view sql) {
   char* err = nullptr;
@@ -111,12 +126,27 @@ Status Database::Exec(std::string_view sql) {
 }
 
 Result<Statement> Database::Prepare(std::string_view sql) {
+  auto it = cache_.find(sql);
+  if (it != cache_.end() && !it->second.lent) {
+    it->second.lent = true;
+    return Statement(db_, it->second.stmt, &it->second.lent);
+  }
   sqlite3_stmt* stmt = nullptr;
   int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
   if (rc != SQLITE_OK) {
     return CodeToStatus(rc, fmt::format("sqlite: {} (in: {})", sqlite3_errmsg(db_), SqlHead(sql)));
   }
+  if (it == cache_.end() && cache_.size() < kMaxCached && stmt != nullptr) {
+    auto& slot = cache_[std::string(sql)];
+    slot = Cached{stmt, true};
+    return Statement(db_, stmt, &slot.lent);
+  }
   return Statement(db_, stmt);
+}
+
+Status Database::Run(std::string_view sql) {
+  LW_ASSIGN_OR_RETURN(st, Prepare(sql));
+  return st.Run();
 }
 
 Result<int64_t> Database::QueryInt(std::string_view sql) {
@@ -131,7 +161,7 @@ std::string Transaction::Savepoint() const { return fmt::format("lw_{}", level_)
 Result<std::unique_ptr<Transaction>> Transaction::Begin(Database& db) {
   const int level = db.depth_ + 1;
   std::unique_ptr<Transaction> tx(new Transaction(db, level));
-  auto s = db.Exec(level == 1 ? std::string("BEGIN IMMEDIATE") : "SAVEPOINT " + tx->Savepoint());
+  auto s = db.Run(level == 1 ? std::string("BEGIN IMMEDIATE") : "SAVEPOINT " + tx->Savepoint());
   if (!s.ok()) {
     tx->done_ = true;  // nothing to roll back
     return s;
@@ -141,7 +171,7 @@ Result<std::unique_ptr<Transaction>> Transaction::Begin(Database& db) {
 }
 
 Status Transaction::Commit() {
-  auto s = db_.Exec(level_ == 1 ? std::string("COMMIT") : "RELEASE " + Savepoint());
+  auto s = db_.Run(level_ == 1 ? std::string("COMMIT") : "RELEASE " + Savepoint());
   if (s.ok()) {
     done_ = true;
     db_.depth_ = level_ - 1;
@@ -152,12 +182,12 @@ Status Transaction::Commit() {
 Transaction::~Transaction() {
   if (done_) return;
   if (level_ == 1) {
-    (void)db_.Exec("ROLLBACK");
+    (void)db_.Run("ROLLBACK");
   } else {
     // An error SQLite answered with a rollback of its own (disk full, I/O) leaves no
     // savepoint: these fail harmlessly and the outer transaction's failure reports it.
-    (void)db_.Exec("ROLLBACK TO " + Savepoint());
-    (void)db_.Exec("RELEASE " + Savepoint());
+    (void)db_.Run("ROLLBACK TO " + Savepoint());
+    (void)db_.Run("RELEASE " + Savepoint());
   }
   db_.depth_ = level_ - 1;
 }

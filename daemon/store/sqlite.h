@@ -1,7 +1,10 @@
 // Thin RAII wrapper over the SQLite C API.
 //
-// Contract: Database owns one sqlite3 connection; Statement owns one prepared statement and
-// must not outlive its Database. Errors come back as Status with SQLite's message and the
+// Contract: Database owns one sqlite3 connection and a cache of its prepared statements, keyed
+// by SQL text: Prepare() of a text seen before hands out the cached statement (reset, no
+// bindings) instead of parsing it again, and the Statement gives it back when it goes out of
+// scope. A text already handed out (nested use) is prepared afresh. A Statement must not
+// outlive its Database. Errors come back as Status with SQLite's message and the
 // statement's first words (never bound values, which may be user data). A connection is used
 // by one thread at a time (the store's worker thread, or a CLI process).
 #pragma once
@@ -13,22 +16,35 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "core/status.h"
 
 namespace liqwatch::store {
 
+// Lets the statement cache be searched by string_view without building a std::string.
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
 class Statement {
  public:
   Statement() = default;
-  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
-  Statement(Statement&& o) noexcept : db_(o.db_), stmt_(o.stmt_) { o.stmt_ = nullptr; }
+  // `lent`: the statement belongs to the connection's cache, whose in-use flag this is.
+  Statement(sqlite3* db, sqlite3_stmt* stmt, bool* lent = nullptr)
+      : db_(db), stmt_(stmt), lent_(lent) {}
+  Statement(Statement&& o) noexcept : db_(o.db_), stmt_(o.stmt_), lent_(o.lent_) {
+    o.stmt_ = nullptr;
+    o.lent_ = nullptr;
+  }
   Statement& operator=(Statement&& o) noexcept {
     std::swap(db_, o.db_);
     std::swap(stmt_, o.stmt_);
+    std::swap(lent_, o.lent_);
     return *this;
   }
-  ~Statement() { sqlite3_finalize(stmt_); }
+  ~Statement();
 
   // Binds by 1-based index. std::nullopt binds NULL.
   Statement& Bind(int i, int64_t v);
@@ -60,6 +76,7 @@ class Statement {
   Status Error(int rc) const;
   sqlite3* db_ = nullptr;
   sqlite3_stmt* stmt_ = nullptr;
+  bool* lent_ = nullptr;
 };
 
 class Database {
@@ -68,8 +85,14 @@ class Database {
   static Result<std::unique_ptr<Database>> Open(const std::string& path, Mode mode);
   ~Database();
 
+  // Runs one or more statements, parsed each time (migrations, one-off pragmas).
   Status Exec(std::string_view sql);
+  // One statement, from the cache when its text was prepared before (see above).
   Result<Statement> Prepare(std::string_view sql);
+  // Statements in the cache (tests, benchmarks).
+  std::size_t cached_statements() const { return cache_.size(); }
+  // One statement with no parameters, run to completion through the cache (BEGIN, COMMIT).
+  Status Run(std::string_view sql);
   Result<int64_t> QueryInt(std::string_view sql);
   int64_t LastInsertId() const { return sqlite3_last_insert_rowid(db_); }
   int Changes() const { return sqlite3_changes(db_); }
@@ -80,8 +103,16 @@ class Database {
  private:
   friend class Transaction;
   explicit Database(sqlite3* db) : db_(db) {}
+  struct Cached {
+    sqlite3_stmt* stmt = nullptr;
+    bool lent = false;
+  };
+  // Bounded: the store's SQL is a fixed set plus the filter combinations of QueryAlerts; past
+  // this many texts a new one is prepared and finalized per use, as before the cache.
+  static constexpr std::size_t kMaxCached = 256;
   sqlite3* db_;
   int depth_ = 0;
+  std::unordered_map<std::string, Cached, StringHash, std::equal_to<>> cache_;
 };
 
 // The outermost Transaction on a connection runs BEGIN IMMEDIATE ... COMMIT; one begun while

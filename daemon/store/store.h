@@ -377,7 +377,8 @@ class Store {
                             const HttpValidators& v, TimePoint now);
   static constexpr int kValidatorUrlsPerSeries = 4;
 
-  // History queries (newest first).
+  // History queries (newest first). A `text` filter is answered through the alert_fts index
+  // (migration 0009) when it is 3+ characters and rare, else by reading messages newest first.
   Result<std::vector<AlertRow>> QueryAlerts(const AlertQuery& q);
 
   // Operator views (store_api.cpp). Read-only unless stated.
@@ -464,6 +465,9 @@ class Store {
   int schema_version() const { return schema_version_; }
 
  private:
+  // Whether `text` is long enough for the trigram index and in few enough messages that the
+  // index is the faster way to a page (store_api.cpp).
+  Result<bool> TextIsRare(const std::string& text);
   // The connection stays inside store/: every query is a named method above. store/testing.h
   // lends it to tests that must reach past the API (fault injection, raw row checks).
   friend class TestAccess;

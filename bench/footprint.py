@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""Footprint: the daemon's resident memory running the shipped watchlist (config/liqwatch.yaml,
+pointed at the loopback fixture feed as tests/e2e/test_shipped_config.py does) over a database
+holding each series' full history: 25 years of daily observations per series (synthetic, a
+random walk ending where the fixture data starts), then the real Sep-Dec 2025 fixture data.
+
+Prints VmRSS sampled every 2 s over the window (min / last / peak) and the database size.
+Figures, not a timed test.
+
+Usage: bench/footprint.py [--years 25] [--window 60]
+Needs build/liqwatch ($LIQWATCH_BIN).
+"""
+import argparse
+import datetime
+import random
+import sqlite3
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+import lwtest  # noqa: E402
+import test_shipped_config as shipped  # noqa: E402
+
+
+def rss_kb(pid: int, key: str = "VmRSS") -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def backfill(db: Path, years: int) -> int:
+    """Synthetic daily history before each series' first stored date; returns rows added."""
+    con = sqlite3.connect(db)
+    rows = 0
+    with con:
+        firsts = con.execute("SELECT series, min(obs_date), unit FROM observations "
+                             "WHERE series NOT LIKE '%:%' GROUP BY series").fetchall()
+        rng = random.Random(13)
+        for series, first, unit in firsts:
+            value = con.execute("SELECT value FROM observations WHERE series = ? AND "
+                                "obs_date = ?", (series, first)).fetchone()[0] or 1.0
+            day = datetime.date.fromisoformat(first)
+            batch = []
+            for _ in range(years * 365):
+                day -= datetime.timedelta(days=1)
+                value = value * (1 + rng.gauss(0, 0.002))
+                batch.append((series, day.isoformat(), value, unit))
+            con.executemany("INSERT INTO observations (series, obs_date, value, unit, "
+                            "fetched_at, updated_at) VALUES (?, ?, ?, ?, "
+                            "'2025-12-01T00:00:00.000Z', '2025-12-01T00:00:00.000Z')", batch)
+            rows += len(batch)
+    con.close()
+    return rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--years", type=int, default=25)
+    ap.add_argument("--window", type=float, default=60)
+    args = ap.parse_args()
+    with lwtest.Scratch(None, "footprint") as tmp:
+        text = shipped.SHIPPED.read_text()
+        data = tmp.path / "data"
+        for fred_id in sorted(shipped.fred_ids(text)):
+            lwtest.copy_series(data, fred_id, src_dir=shipped.SYNTHETIC
+                               if fred_id in shipped.SYNTHETIC_FRED else None)
+        lwtest.copy_feed_file(data, "DTS_OPERATING_CASH_BALANCE_rows.csv")
+        feed = lwtest.start_feed(tmp, data)
+        db = tmp.path / "liqwatch.db"
+        cfg = tmp.write("liqwatch.yaml", shipped.local_copy(db, lwtest.free_port(), feed.base_url))
+        ids = shipped.series_ids(text)
+
+        # First run: the fixture data (Sep-Dec 2025) stored for every series.
+        daemon = tmp.enter(lwtest.Daemon(cfg, db, log_level="warn"))
+
+        def stored():
+            return {r[0] for r in lwtest.db_query(db, "SELECT DISTINCT series FROM observations")}
+        lwtest.wait_for(lambda: set(ids) <= stored(), 120, "every series stored",
+                        on_timeout=daemon.log_tail)
+        daemon.terminate()
+        added = backfill(db, args.years)
+        total = lwtest.db_query(db, "SELECT count(*) FROM observations")[0][0]
+
+        # Second run: the daemon over the whole history; RSS sampled.
+        daemon = tmp.enter(lwtest.Daemon(cfg, db, log_level="warn"))
+        samples = []
+        t_end = time.monotonic() + args.window
+        while time.monotonic() < t_end:
+            time.sleep(2)
+            daemon.assert_alive()
+            samples.append(rss_kb(daemon.proc.pid) / 1024)
+        peak = rss_kb(daemon.proc.pid, "VmHWM") / 1024
+        daemon.terminate()
+        size = sum(p.stat().st_size for p in tmp.path.glob("liqwatch.db*")) / 2**20
+        print(f"shipped watchlist: {len(ids)} series, {total} observations stored "
+              f"({added} backfilled over {args.years} years), database {size:.1f} MB")
+        print(f"RSS over {args.window:.0f} s: min {min(samples):.1f} MB, last {samples[-1]:.1f} MB,"
+              f" peak (VmHWM) {peak:.1f} MB")
+
+
+if __name__ == "__main__":
+    main()
