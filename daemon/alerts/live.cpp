@@ -6,20 +6,14 @@
 
 #include "alerts/judge.h"
 #include "alerts/memory.h"
+#include "alerts/readiness.h"
 #include "alerts/replay.h"
 #include "core/log.h"
+#include "core/release.h"
 
 namespace liqwatch::alerts {
 
 namespace {
-void Need(const config::RuleSet& rs, int index, std::set<int>& fetched) {
-  if (const auto* d = rs.FindDerived(index)) {
-    for (int i : d->series.program.inputs()) Need(rs, i, fetched);
-  } else {
-    fetched.insert(index);
-  }
-}
-
 // True for a provisional observation of a series that does not say alert_on_provisional.
 bool WithheldFromRules(const config::Config& c, const Observation& o) {
   if (!o.provisional) return false;
@@ -63,14 +57,15 @@ bool InputArrivedFor(const config::RuleSet& rs, const expr::SeriesHistory& histo
                      [&](Date d) { return d <= judged && (!previous || d > *previous); });
 }
 
-// Judges `t` as of `d`, steps its state machine and records the transition, if any.
-// Returns the number of deliveries queued.
+// Judges `t` as of `d`, steps its state machine and records the transition, if any. `older`
+// names inputs judged on an older print (alerts/readiness.h). Returns the deliveries queued.
 Result<int> EvaluateOne(store::Store& s, const Target& t, const std::string& clock, RuleMemory& m,
                         const expr::SeriesHistory& history, Date d, TimePoint now,
-                        const TargetsFn& targets) {
+                        const TargetsFn& targets, const std::string& older = {}) {
   auto verdict = Judge(*t.instance, history, d, now);
   auto tr = Step(*t.rule, clock, t.instance->labels, m, verdict, d, now);
   if (!tr) return 0;
+  if (!older.empty()) tr->message += " (" + older + ")";
   auto to = IsNotified(*tr) ? targets(*t.rule, *tr) : std::vector<std::string>{};
   auto rec = s.RecordTransition(*tr, to);
   if (!rec.ok()) return rec.status();
@@ -81,6 +76,71 @@ Result<int> EvaluateOne(store::Store& s, const Target& t, const std::string& clo
       SeverityName(tr->severity), FormatDate(tr->obs_date), rec->deliveries, tr->message);
   return rec->deliveries;
 }
+
+// Judges every clock date of `t` not yet judged (after m.last_obs; an instance never judged
+// starts at the newest date: history is for backtests, not pages), in date order, each once
+// every input's print for it is in or late (alerts/readiness.h); stops at the first date still
+// waiting for an input, which its arrival (or its deadline, on the timer) judges later.
+// `rejudge`: judge m.last_obs again first (an input for it arrived late, or it is in no_data).
+Result<int> CatchUp(store::Store& s, const config::RuleSet& rs, const Target& t, RuleMemory& m,
+                    bool never_judged, bool rejudge, const expr::SeriesHistory& history,
+                    TimePoint now, const TargetsFn& targets) {
+  const std::string clock = rs.ClockId(*t.instance);
+  int deliveries = 0;
+  if (rejudge && m.last_obs) {
+    Readiness r = ReadyFor(rs, history, *t.instance, *m.last_obs, now);
+    auto n = EvaluateOne(s, t, clock, m, history, *m.last_obs, now, targets, r.older);
+    if (!n.ok()) return n.status();
+    deliveries += *n;
+  }
+  auto points = history.Points(rs.RootClock(t.instance->clock));
+  auto it = points.begin();
+  if (never_judged && !points.empty()) {
+    it = points.end() - 1;
+  } else if (m.last_obs) {
+    it = std::upper_bound(points.begin(), points.end(), *m.last_obs,
+                          [](Date d, const expr::Point& p) { return d < p.date; });
+  }
+  for (; it != points.end(); ++it) {
+    Readiness r = ReadyFor(rs, history, *t.instance, it->date, now);
+    if (!r.ready) break;
+    auto n = EvaluateOne(s, t, clock, m, history, it->date, now, targets, r.older);
+    if (!n.ok()) return n.status();
+    deliveries += *n;
+  }
+  return deliveries;
+}
+
+// The newest stored date per series (one query).
+Result<std::map<std::string, Date>> NewestDates(store::Store& s) {
+  auto latest = s.LatestObservations();
+  if (!latest.ok()) return latest.status();
+  std::map<std::string, Date> out;
+  for (const auto& l : *latest)
+    if (auto d = ParseDate(l.obs_date); d.ok()) out[l.series] = *d;
+  return out;
+}
+
+// A late() verdict is claimed only after a poll that ran past the deadline came back without
+// the print: true while some input of `t` is late on its calendar but its feed has not been
+// polled since its deadline (a daemon starting on stale data, before its first polls land),
+// so a start-up does not send one "late" alert per feed that its first poll then resolves.
+bool LateUnchecked(const config::RuleSet& rs, const Target& t,
+                   const std::map<std::string, Date>& newest,
+                   const std::map<std::string, TimePoint>& attempted, TimePoint now) {
+  for (int i : rs.FetchedInputs(*t.instance)) {
+    const expr::SeriesSpec& spec = rs.catalog.spec(i);
+    if (!spec.release) continue;
+    auto n = newest.find(spec.id);
+    Freshness f =
+        AssessFreshness(*spec.release, spec.id,
+                        n == newest.end() ? std::nullopt : std::optional<Date>(n->second), now);
+    if (f.state != Freshness::State::kLate) continue;
+    auto a = attempted.find(spec.id);
+    if (a == attempted.end() || a->second < f.deadline) return true;
+  }
+  return false;
+}
 }  // namespace
 
 Result<int> EvaluateRules(store::Store& s, const config::Config& c, const std::string& series,
@@ -90,22 +150,19 @@ Result<int> EvaluateRules(store::Store& s, const config::Config& c, const std::s
   const config::RuleSet& rs = *c.rule_set;
   auto index = rs.catalog.Find(series);
   if (!index) return 0;
-  // Instances driven by this series (their clock), and instances that merely read it: those
-  // are judged again only to leave no_data (below).
+  // Instances driven by this series (their clock), and instances that merely read it.
   std::vector<Target> todo_targets;
   std::vector<bool> clock_driven;
   std::set<int> needed;
   for (const auto& rule : c.rules) {
     for (const auto& inst : rule.expr->instances) {
       if (inst.clock < 0) continue;
-      std::set<int> fetched;
-      for (int i : inst.inputs) Need(rs, i, fetched);
+      std::set<int> fetched = rs.FetchedInputs(inst);
       const bool driven = rs.RootClock(inst.clock) == *index;
       if (!driven && fetched.count(*index) == 0) continue;
       todo_targets.push_back(Target{&rule, &inst});
       clock_driven.push_back(driven);
       needed.insert(fetched.begin(), fetched.end());
-      needed.insert(rs.RootClock(inst.clock));
     }
   }
   std::vector<Date> dates;
@@ -126,27 +183,18 @@ Result<int> EvaluateRules(store::Store& s, const config::Config& c, const std::s
     auto loaded = LoadMemory(s, t.rule->name, t.instance->labels);
     if (!loaded.ok()) return loaded.status();
     RuleMemory m = loaded->value_or(RuleMemory{});
-    std::vector<Date> todo;
-    if (clock_driven[k]) {
-      for (Date d : dates)
-        if (!m.last_obs || d > *m.last_obs) todo.push_back(d);
-      if (!*loaded && todo.size() > 1) todo.erase(todo.begin(), todo.end() - 1);
-    } else if (m.last_obs && NewestClockDate(rs, *history, *t.instance) == m.last_obs &&
-               (m.state == AlertState::kNoData ||
-                InputArrivedFor(rs, *history, *t.instance, *m.last_obs, dates))) {
-      // Feeds publish in any order: when SOFR for a date lands before IORB (or before the
-      // new target range on an FOMC day), the rule was judged without that day's value of
-      // the other input (no_data, or the previous day's value). Its arrival judges the date
-      // again, so the state is right the same day, not at the next SOFR print.
-      todo.push_back(*m.last_obs);
-    }
-    if (todo.empty()) continue;
-    const std::string clock = rs.ClockId(*t.instance);
-    for (Date d : todo) {
-      auto n = EvaluateOne(s, t, clock, m, *history, d, now, targets);
-      if (!n.ok()) return n.status();
-      deliveries += *n;
-    }
+    // An input for the date last judged arrived after it was judged (it was late, so the older
+    // print was used), or the rule is in no_data: judge that date again, so the state is right
+    // the same day, not at the clock's next print.
+    const bool rejudge = !clock_driven[k] && m.last_obs &&
+                         NewestClockDate(rs, *history, *t.instance) == m.last_obs &&
+                         (m.state == AlertState::kNoData ||
+                          InputArrivedFor(rs, *history, *t.instance, *m.last_obs, dates));
+    const std::optional<Date> before = m.last_obs;
+    auto n = CatchUp(s, rs, t, m, !*loaded, rejudge, *history, now, targets);
+    if (!n.ok()) return n.status();
+    deliveries += *n;
+    if (m.last_obs == before && !rejudge) continue;  // nothing judged
     if (auto st = SaveMemory(s, t.rule->name, t.instance->labels, m); !st.ok()) return st;
   }
   return deliveries;
@@ -156,36 +204,64 @@ Result<int> EvaluateAgeRules(store::Store& s, const config::Config& c, TimePoint
                              const TargetsFn& targets) {
   if (!c.rule_set) return 0;
   const config::RuleSet& rs = *c.rule_set;
-  std::vector<Target> age_targets;
+  auto newest = NewestDates(s);
+  if (!newest.ok()) return newest.status();
+  std::map<std::string, TimePoint> attempted;  // last poll attempt per series
+  if (auto health = s.SourceHealth(); health.ok()) {
+    for (const auto& h : *health)
+      if (h.last_attempt_at)
+        if (auto t = ParseTime(*h.last_attempt_at); t.ok()) attempted[h.series] = *t;
+  } else {
+    return health.status();
+  }
+  // age()/late() instances, and instances holding clock dates back for an input that may have
+  // gone late since (alerts/readiness.h): their memory says what they judged last.
+  struct Due {
+    Target t;
+    RuleMemory m;
+    bool never_judged;
+  };
+  std::vector<Due> due;
   std::set<int> needed;
   for (const auto& rule : c.rules) {
     for (const auto& inst : rule.expr->instances) {
-      if (!inst.uses_age) continue;
-      age_targets.push_back(Target{&rule, &inst});
-      for (int i : inst.inputs) Need(rs, i, needed);
-      if (inst.clock >= 0) needed.insert(rs.RootClock(inst.clock));
+      if (inst.clock < 0) continue;
+      const std::string& clock_id = rs.catalog.spec(rs.RootClock(inst.clock)).id;
+      auto newest_clock = newest->find(clock_id);
+      if (newest_clock == newest->end()) continue;  // nothing observed yet: nothing is stale
+      auto loaded = LoadMemory(s, rule.name, inst.labels);
+      if (!loaded.ok()) return loaded.status();
+      RuleMemory m = loaded->value_or(RuleMemory{});
+      // Never judged (its first date waited for an input, or the rule is new), or behind its
+      // clock: CatchUp judges what is ready.
+      const bool waiting = !m.last_obs || newest_clock->second > *m.last_obs;
+      if (!inst.uses_age && !waiting) continue;
+      Target t{&rule, &inst};
+      if (inst.uses_age && LateUnchecked(rs, t, *newest, attempted, now)) continue;
+      due.push_back(Due{t, m, !*loaded});
+      auto fetched = rs.FetchedInputs(inst);
+      needed.insert(fetched.begin(), fetched.end());
     }
   }
-  if (age_targets.empty()) return 0;
+  if (due.empty()) return 0;
   auto history = LoadHistory(s, c, needed);
   if (!history.ok()) return history.status();
 
   int deliveries = 0;
-  for (const auto& t : age_targets) {
-    auto loaded = LoadMemory(s, t.rule->name, t.instance->labels);
-    if (!loaded.ok()) return loaded.status();
-    RuleMemory m = loaded->value_or(RuleMemory{});
-    // As of the newest observation date of the clock series (never an earlier date than the
-    // rule already evaluated): the date stays put while the feed is silent, `now` moves on.
-    std::optional<Date> as_of = m.last_obs;
-    if (auto newest = NewestClockDate(rs, *history, *t.instance);
-        newest && (!as_of || *newest > *as_of))
-      as_of = newest;
-    if (!as_of) continue;  // nothing observed yet: nothing is stale
-    const std::string clock = rs.ClockId(*t.instance);
-    auto n = EvaluateOne(s, t, clock, m, *history, *as_of, now, targets);
+  for (auto& [t, m, never_judged] : due) {
+    const std::optional<Date> before = m.last_obs;
+    auto n = CatchUp(s, rs, t, m, never_judged, false, *history, now, targets);
     if (!n.ok()) return n.status();
     deliveries += *n;
+    // age()/late(): as of the newest date judged, again (the date stays put while the feed is
+    // silent, `now` moves on). A date waiting for an input is not judged early.
+    if (t.instance->uses_age && m.last_obs == before && m.last_obs) {
+      const std::string clock = rs.ClockId(*t.instance);
+      auto again = EvaluateOne(s, t, clock, m, *history, *m.last_obs, now, targets);
+      if (!again.ok()) return again.status();
+      deliveries += *again;
+    }
+    if (m.last_obs == before && !t.instance->uses_age) continue;
     if (auto st = SaveMemory(s, t.rule->name, t.instance->labels, m); !st.ok()) return st;
   }
   return deliveries;
