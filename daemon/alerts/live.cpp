@@ -63,9 +63,9 @@ Result<int> EvaluateOne(store::Store& s, const Target& t, const std::string& clo
                         const expr::SeriesHistory& history, Date d, TimePoint now,
                         const TargetsFn& targets, const std::string& older = {}) {
   auto verdict = Judge(*t.instance, history, d, now);
+  if (!older.empty()) verdict.message += " (" + older + ")";
   auto tr = Step(*t.rule, clock, t.instance->labels, m, verdict, d, now);
   if (!tr) return 0;
-  if (!older.empty()) tr->message += " (" + older + ")";
   auto to = IsNotified(*tr) ? targets(*t.rule, *tr) : std::vector<std::string>{};
   auto rec = s.RecordTransition(*tr, to);
   if (!rec.ok()) return rec.status();

@@ -138,11 +138,10 @@ std::vector<store::Transition> Backtest(const config::Config& c, const expr::Ser
     Unit& unit = units[e.unit];
     if (unit.memory.last_obs && e.date < *unit.memory.last_obs) continue;
     auto verdict = Judge(*unit.instance, history_at(e.date), e.date, e.at);
+    if (!e.older.empty()) verdict.message += " (" + e.older + ")";
     if (auto t = Step(*unit.rule, unit.series, unit.instance->labels, unit.memory, verdict, e.date,
-                      e.at)) {
-      if (!e.older.empty()) t->message += " (" + e.older + ")";
+                      e.at))
       out.push_back(std::move(*t));
-    }
   }
   return out;
 }

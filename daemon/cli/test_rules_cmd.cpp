@@ -438,8 +438,7 @@ int RunCase(const std::string& file, const config::Config& c, const TestCase& tc
     if (!used[g]) {
       auto idx = c.rule_set->catalog.Find(t.series);
       Dimension dim = idx ? c.rule_set->catalog.spec(*idx).dimension : Dimension::kIndex;
-      extra = "sent " + FormatNewYork(t.eval_time) + "  ";
-      extra += t.value ? FormatValue(*t.value, dim) : "no value";
+      extra = t.value ? FormatValue(*t.value, dim) : "no value";
       // The condition part of the message: the engine appends ": " and the rule's description
       // (the condition itself may hold ": ", as in a NoData reason).
       std::string_view condition = t.message;
