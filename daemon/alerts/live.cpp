@@ -121,6 +121,17 @@ Result<std::map<std::string, Date>> NewestDates(store::Store& s) {
   return out;
 }
 
+// The last poll attempt per series (source health).
+Result<std::map<std::string, TimePoint>> LastPollAttempts(store::Store& s) {
+  auto health = s.SourceHealth();
+  if (!health.ok()) return health.status();
+  std::map<std::string, TimePoint> out;
+  for (const auto& h : *health)
+    if (h.last_attempt_at)
+      if (auto t = ParseTime(*h.last_attempt_at); t.ok()) out[h.series] = *t;
+  return out;
+}
+
 // A late() verdict is claimed only after a poll that ran past the deadline came back without
 // the print: true while some input of `t` is late on its calendar but its feed has not been
 // polled since its deadline (a daemon starting on stale data, before its first polls land),
@@ -206,14 +217,8 @@ Result<int> EvaluateAgeRules(store::Store& s, const config::Config& c, TimePoint
   const config::RuleSet& rs = *c.rule_set;
   auto newest = NewestDates(s);
   if (!newest.ok()) return newest.status();
-  std::map<std::string, TimePoint> attempted;  // last poll attempt per series
-  if (auto health = s.SourceHealth(); health.ok()) {
-    for (const auto& h : *health)
-      if (h.last_attempt_at)
-        if (auto t = ParseTime(*h.last_attempt_at); t.ok()) attempted[h.series] = *t;
-  } else {
-    return health.status();
-  }
+  auto attempted = LastPollAttempts(s);
+  if (!attempted.ok()) return attempted.status();
   // age()/late() instances, and instances holding clock dates back for an input that may have
   // gone late since (alerts/readiness.h): their memory says what they judged last.
   struct Due {
@@ -237,7 +242,7 @@ Result<int> EvaluateAgeRules(store::Store& s, const config::Config& c, TimePoint
       const bool waiting = !m.last_obs || newest_clock->second > *m.last_obs;
       if (!inst.uses_age && !waiting) continue;
       Target t{&rule, &inst};
-      if (inst.uses_age && LateUnchecked(rs, t, *newest, attempted, now)) continue;
+      if (inst.uses_age && LateUnchecked(rs, t, *newest, *attempted, now)) continue;
       due.push_back(Due{t, m, !*loaded});
       auto fetched = rs.FetchedInputs(inst);
       needed.insert(fetched.begin(), fetched.end());
