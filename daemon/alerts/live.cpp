@@ -21,13 +21,90 @@ bool WithheldFromRules(const config::Config& c, const Observation& o) {
   return s == nullptr || !s->alert_on_provisional;
 }
 
+// Windowed reads: how far back judging an instance reads (expr::Program::ReadsBack), through
+// derived series (a window over a derived series needs its inputs' windows before it).
+using Lookback = expr::Program::Lookback;
+
+Lookback Wider(Lookback a, const Lookback& b) {
+  a.observations = std::max(a.observations, b.observations);
+  a.days = std::max(a.days, b.days);
+  a.unbounded = a.unbounded || b.unbounded;
+  return a;
+}
+
+Lookback Stacked(Lookback a, const Lookback& b) {
+  a.observations += b.observations;
+  a.days += b.days;
+  a.unbounded = a.unbounded || b.unbounded;
+  return a;
+}
+
+Lookback ProgramReach(const config::RuleSet& rs, const expr::Program& p);
+
+Lookback SeriesReach(const config::RuleSet& rs, int index) {
+  const config::DerivedConfig* d = rs.FindDerived(index);
+  if (d == nullptr) return {};
+  Lookback own = ProgramReach(rs, d->series.program);
+  own.days += int(rs.catalog.spec(index).max_age.count());  // its inputs' as-of reads
+  return own;
+}
+
+Lookback ProgramReach(const config::RuleSet& rs, const expr::Program& p) {
+  Lookback inputs;
+  for (int i : p.inputs()) inputs = Wider(inputs, SeriesReach(rs, i));
+  return Stacked(p.ReadsBack(), inputs);
+}
+
+// The first date to read history from so that judging `inst` on `earliest` or later reads what
+// the whole history would: its windows, in days by its inputs' cadence (a business day is at
+// most 7/5 days plus two weeks of holidays; a weekly print 7 days), plus the longest max_age
+// and two weeks' margin. nullopt (the whole history) for age() (the newest value, however
+// old) or an input without a release calendar (its cadence is unknown).
+std::optional<Date> ReadFrom(const config::RuleSet& rs, const config::RuleInstance& inst,
+                             Date earliest) {
+  Lookback reach;
+  for (const auto* cond : {&inst.warn, &inst.crit, &inst.clear})
+    if (*cond) reach = Wider(reach, ProgramReach(rs, (*cond)->program));
+  if (reach.unbounded) return std::nullopt;
+  int observation_days = 0, max_age = 0;
+  for (int i : rs.FetchedInputs(inst)) {
+    const expr::SeriesSpec& spec = rs.catalog.spec(i);
+    if (!spec.release) return std::nullopt;
+    const int n = reach.observations;
+    switch (spec.release->cadence) {
+      case ReleaseSchedule::Cadence::kBusinessDays:
+        observation_days = std::max(observation_days, (n + 4) / 5 * 7 + 14);
+        break;
+      case ReleaseSchedule::Cadence::kWeekly:
+        observation_days = std::max(observation_days, 7 * n + 7);
+        break;
+      case ReleaseSchedule::Cadence::kDaily:
+        observation_days = std::max(observation_days, n + 3);
+        break;
+    }
+    max_age = std::max(max_age, int(spec.max_age.count()));
+  }
+  for (int i : inst.inputs) max_age = std::max(max_age, int(rs.catalog.spec(i).max_age.count()));
+  return earliest - std::chrono::days{observation_days + reach.days + max_age + 14};
+}
+
+// The earlier of two read windows (nullopt: the whole history).
+std::optional<Date> Earlier(const std::optional<std::optional<Date>>& a,
+                            const std::optional<Date>& b) {
+  if (!a) return b;
+  if (!*a || !b) return std::nullopt;
+  return std::min(**a, *b);
+}
+
+// `since`: read only observations dated on or after it (ReadFrom); nullopt: all of them.
 Result<expr::InMemoryHistory> LoadHistory(store::Store& s, const config::Config& c,
-                                          const std::set<int>& needed) {
+                                          const std::set<int>& needed,
+                                          std::optional<Date> since = std::nullopt) {
   const config::RuleSet& rs = *c.rule_set;
   std::map<std::string, std::vector<expr::Point>> data;
   for (int i : needed) {
     const std::string& id = rs.catalog.spec(i).id;
-    auto h = s.History(id, std::nullopt);
+    auto h = s.History(id, since);
     if (!h.ok()) return h.status();
     auto& pts = data[id];
     for (const auto& o : *h)
@@ -185,15 +262,37 @@ Result<int> EvaluateRules(store::Store& s, const config::Config& c, const std::s
   dates.erase(std::unique(dates.begin(), dates.end()), dates.end());
   if (todo_targets.empty() || dates.empty()) return 0;
 
-  auto history = LoadHistory(s, c, needed);
+  // Each instance's memory, and from it the window of history its judging reads: from its
+  // last judged date (or the earliest new date, or its clock's newest date if never judged).
+  std::vector<std::optional<RuleMemory>> memories;
+  std::optional<std::optional<Date>> since;
+  std::optional<std::map<std::string, Date>> newest;
+  for (const Target& t : todo_targets) {
+    auto loaded = LoadMemory(s, t.rule->name, t.instance->labels);
+    if (!loaded.ok()) return loaded.status();
+    Date earliest = dates.front();
+    if (*loaded && (*loaded)->last_obs) {
+      earliest = std::min(earliest, *(*loaded)->last_obs);
+    } else {
+      if (!newest) {
+        auto n = NewestDates(s);
+        if (!n.ok()) return n.status();
+        newest = std::move(*n);
+      }
+      auto clock = newest->find(rs.catalog.spec(rs.RootClock(t.instance->clock)).id);
+      if (clock != newest->end()) earliest = std::min(earliest, clock->second);
+    }
+    since = Earlier(since, ReadFrom(rs, *t.instance, earliest));
+    memories.push_back(std::move(*loaded));
+  }
+  auto history = LoadHistory(s, c, needed, since.value_or(std::nullopt));
   if (!history.ok()) return history.status();
 
   int deliveries = 0;
   for (size_t k = 0; k < todo_targets.size(); ++k) {
     const Target& t = todo_targets[k];
-    auto loaded = LoadMemory(s, t.rule->name, t.instance->labels);
-    if (!loaded.ok()) return loaded.status();
-    RuleMemory m = loaded->value_or(RuleMemory{});
+    const bool never_judged = !memories[k];
+    RuleMemory m = memories[k].value_or(RuleMemory{});
     // An input for the date last judged arrived after it was judged (it was late, so the older
     // print was used), or the rule is in no_data: judge that date again, so the state is right
     // the same day, not at the clock's next print.
@@ -202,7 +301,7 @@ Result<int> EvaluateRules(store::Store& s, const config::Config& c, const std::s
                          (m.state == AlertState::kNoData ||
                           InputArrivedFor(rs, *history, *t.instance, *m.last_obs, dates));
     const std::optional<Date> before = m.last_obs;
-    auto n = CatchUp(s, rs, t, m, !*loaded, rejudge, *history, now, targets);
+    auto n = CatchUp(s, rs, t, m, never_judged, rejudge, *history, now, targets);
     if (!n.ok()) return n.status();
     deliveries += *n;
     if (m.last_obs == before && !rejudge) continue;  // nothing judged
@@ -228,6 +327,7 @@ Result<int> EvaluateAgeRules(store::Store& s, const config::Config& c, TimePoint
   };
   std::vector<Due> due;
   std::set<int> needed;
+  std::optional<std::optional<Date>> since;
   for (const auto& rule : c.rules) {
     for (const auto& inst : rule.expr->instances) {
       if (inst.clock < 0) continue;
@@ -243,13 +343,14 @@ Result<int> EvaluateAgeRules(store::Store& s, const config::Config& c, TimePoint
       if (!inst.uses_age && !waiting) continue;
       Target t{&rule, &inst};
       if (inst.uses_age && LateUnchecked(rs, t, *newest, *attempted, now)) continue;
+      since = Earlier(since, ReadFrom(rs, inst, m.last_obs.value_or(newest_clock->second)));
       due.push_back(Due{t, m, !*loaded});
       auto fetched = rs.FetchedInputs(inst);
       needed.insert(fetched.begin(), fetched.end());
     }
   }
   if (due.empty()) return 0;
-  auto history = LoadHistory(s, c, needed);
+  auto history = LoadHistory(s, c, needed, since.value_or(std::nullopt));
   if (!history.ok()) return history.status();
 
   int deliveries = 0;

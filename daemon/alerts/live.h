@@ -17,6 +17,10 @@
 // Store::Atomically with the ingest of `changed` (alerts/ingest.h), so the observations, the
 // transitions and the saved memory commit together: memory is never ahead of or behind the
 // alerts. The same holds for EvaluateAgeRules and RetireRemovedInstances below.
+// Both read only the window of history the judging needs (expr::Program::ReadsBack through
+// derived series, in days by each input's release cadence, plus max_age and two weeks'
+// margin), not each input's whole history; an instance using age() or reading a series
+// without a release calendar reads the whole history.
 #pragma once
 
 #include <functional>
