@@ -7,17 +7,20 @@
 
 #include "alerts/memory.h"
 #include "alerts/replay.h"
+#include "core/release.h"
 
 namespace liqwatch::alerts {
 namespace {
 
 using namespace std::chrono_literals;
 
+// No release calendars: each print is known at the end of its date, so these tests are about
+// the state machine alone (release times: BacktestAtReleaseTimes below).
 const char* kHead = R"(sources:
   fred: {type: fred}
 series:
-  - {id: sofr, source: fred, remote_id: SOFR, unit: percent}
-  - {id: iorb, source: fred, remote_id: IORB, unit: percent}
+  - {id: sofr, source: fred, remote_id: SOFR, unit: percent, release: none}
+  - {id: iorb, source: fred, remote_id: IORB, unit: percent, release: none}
 derived:
   - {id: spread, expr: sofr - iorb}
 rules:
@@ -341,6 +344,50 @@ rules:
   ASSERT_EQ(t.size(), 1u);
   EXPECT_EQ(t[0].severity, Severity::kWarning);
   EXPECT_EQ(t[0].message, "reserves $2.829tn < $2.850tn on 2025-10-29");
+}
+
+// The backtest at release times: SOFR from the NY Fed (08:00 ET on D+1 business day), IORB
+// from FRED (10:00 ET on D+1, every calendar day, a day's grace). The spread for D is judged
+// once both prints for D are in: its alert is sent at 10:00 ET on D+1, and Friday's after the
+// weekend. When IORB's print for D never comes, D is judged at IORB's deadline on its older
+// print, and the message says so.
+TEST(BacktestAtReleaseTimes, ASpreadIsSentWhenItsLastInputIsPublished) {
+  auto r = config::LoadConfigFromString(R"(sources:
+  fred: {type: fred}
+  nyfed: {type: nyfed}
+series:
+  - {id: sofr, source: nyfed, remote_id: sofr, unit: percent}
+  - {id: iorb, source: fred, remote_id: IORB, unit: percent}
+derived:
+  - {id: spread, expr: sofr - iorb}
+rules:
+  - {name: wide, expr: spread >= 15bp, clear: spread < 10bp}
+)",
+                                        "t.yaml");
+  ASSERT_TRUE(r.config);
+  const config::Config& c = *r.config;
+  std::map<std::string, std::vector<expr::Point>> data;
+  // SOFR on business days; IORB on every calendar day but Tuesday 10-28.
+  const std::map<std::string, double> sofr = {{"2025-10-23", 4.20},
+                                              {"2025-10-24", 4.30},
+                                              {"2025-10-27", 4.30},
+                                              {"2025-10-28", 4.00},
+                                              {"2025-10-29", 4.20}};
+  for (const auto& [d, v] : sofr) data["sofr"].push_back({D(d.c_str()), v});
+  for (Date d = D("2025-10-20"); d <= D("2025-10-30"); d += std::chrono::days{1})
+    if (d != D("2025-10-28")) data["iorb"].push_back({d, 4.00});
+  auto h = BuildHistory(*c.rule_set, c, data);
+  std::vector<std::string> out;
+  std::string older;
+  for (const auto& t : Backtest(c, h, D("2025-10-24"), D("2025-10-29"))) {
+    out.push_back(FormatDate(t.obs_date) + " sent " + FormatNewYork(t.eval_time) + " " + t.kind);
+    if (t.obs_date == D("2025-10-28")) older = t.message;
+  }
+  EXPECT_THAT(out, ElementsAre("2025-10-24 sent 2025-10-27 10:00 ET firing",
+                               "2025-10-28 sent 2025-10-30 10:00 ET resolved",
+                               "2025-10-29 sent 2025-10-30 10:00 ET firing"));
+  EXPECT_THAT(older, ::testing::HasSubstr("(iorb for 2025-10-28 not published by 2025-10-30 "
+                                          "10:00 ET: its 2025-10-27 print used)"));
 }
 
 }  // namespace

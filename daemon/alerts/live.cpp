@@ -6,20 +6,14 @@
 
 #include "alerts/judge.h"
 #include "alerts/memory.h"
+#include "alerts/readiness.h"
 #include "alerts/replay.h"
 #include "core/log.h"
+#include "core/release.h"
 
 namespace liqwatch::alerts {
 
 namespace {
-void Need(const config::RuleSet& rs, int index, std::set<int>& fetched) {
-  if (const auto* d = rs.FindDerived(index)) {
-    for (int i : d->series.program.inputs()) Need(rs, i, fetched);
-  } else {
-    fetched.insert(index);
-  }
-}
-
 // True for a provisional observation of a series that does not say alert_on_provisional.
 bool WithheldFromRules(const config::Config& c, const Observation& o) {
   if (!o.provisional) return false;
@@ -27,13 +21,90 @@ bool WithheldFromRules(const config::Config& c, const Observation& o) {
   return s == nullptr || !s->alert_on_provisional;
 }
 
+// Windowed reads: how far back judging an instance reads (expr::Program::ReadsBack), through
+// derived series (a window over a derived series needs its inputs' windows before it).
+using Lookback = expr::Program::Lookback;
+
+Lookback Wider(Lookback a, const Lookback& b) {
+  a.observations = std::max(a.observations, b.observations);
+  a.days = std::max(a.days, b.days);
+  a.unbounded = a.unbounded || b.unbounded;
+  return a;
+}
+
+Lookback Stacked(Lookback a, const Lookback& b) {
+  a.observations += b.observations;
+  a.days += b.days;
+  a.unbounded = a.unbounded || b.unbounded;
+  return a;
+}
+
+Lookback ProgramReach(const config::RuleSet& rs, const expr::Program& p);
+
+Lookback SeriesReach(const config::RuleSet& rs, int index) {
+  const config::DerivedConfig* d = rs.FindDerived(index);
+  if (d == nullptr) return {};
+  Lookback own = ProgramReach(rs, d->series.program);
+  own.days += int(rs.catalog.spec(index).max_age.count());  // its inputs' as-of reads
+  return own;
+}
+
+Lookback ProgramReach(const config::RuleSet& rs, const expr::Program& p) {
+  Lookback inputs;
+  for (int i : p.inputs()) inputs = Wider(inputs, SeriesReach(rs, i));
+  return Stacked(p.ReadsBack(), inputs);
+}
+
+// The first date to read history from so that judging `inst` on `earliest` or later reads what
+// the whole history would: its windows, in days by its inputs' cadence (a business day is at
+// most 7/5 days plus two weeks of holidays; a weekly print 7 days), plus the longest max_age
+// and two weeks' margin. nullopt (the whole history) for age() (the newest value, however
+// old) or an input without a release calendar (its cadence is unknown).
+std::optional<Date> ReadFrom(const config::RuleSet& rs, const config::RuleInstance& inst,
+                             Date earliest) {
+  Lookback reach;
+  for (const auto* cond : {&inst.warn, &inst.crit, &inst.clear})
+    if (*cond) reach = Wider(reach, ProgramReach(rs, (*cond)->program));
+  if (reach.unbounded) return std::nullopt;
+  int observation_days = 0, max_age = 0;
+  for (int i : rs.FetchedInputs(inst)) {
+    const expr::SeriesSpec& spec = rs.catalog.spec(i);
+    if (!spec.release) return std::nullopt;
+    const int n = reach.observations;
+    switch (spec.release->cadence) {
+      case ReleaseSchedule::Cadence::kBusinessDays:
+        observation_days = std::max(observation_days, (n + 4) / 5 * 7 + 14);
+        break;
+      case ReleaseSchedule::Cadence::kWeekly:
+        observation_days = std::max(observation_days, 7 * n + 7);
+        break;
+      case ReleaseSchedule::Cadence::kDaily:
+        observation_days = std::max(observation_days, n + 3);
+        break;
+    }
+    max_age = std::max(max_age, int(spec.max_age.count()));
+  }
+  for (int i : inst.inputs) max_age = std::max(max_age, int(rs.catalog.spec(i).max_age.count()));
+  return earliest - std::chrono::days{observation_days + reach.days + max_age + 14};
+}
+
+// The earlier of two read windows (nullopt: the whole history).
+std::optional<Date> Earlier(const std::optional<std::optional<Date>>& a,
+                            const std::optional<Date>& b) {
+  if (!a) return b;
+  if (!*a || !b) return std::nullopt;
+  return std::min(**a, *b);
+}
+
+// `since`: read only observations dated on or after it (ReadFrom); nullopt: all of them.
 Result<expr::InMemoryHistory> LoadHistory(store::Store& s, const config::Config& c,
-                                          const std::set<int>& needed) {
+                                          const std::set<int>& needed,
+                                          std::optional<Date> since = std::nullopt) {
   const config::RuleSet& rs = *c.rule_set;
   std::map<std::string, std::vector<expr::Point>> data;
   for (int i : needed) {
     const std::string& id = rs.catalog.spec(i).id;
-    auto h = s.History(id, std::nullopt);
+    auto h = s.History(id, since);
     if (!h.ok()) return h.status();
     auto& pts = data[id];
     for (const auto& o : *h)
@@ -63,12 +134,13 @@ bool InputArrivedFor(const config::RuleSet& rs, const expr::SeriesHistory& histo
                      [&](Date d) { return d <= judged && (!previous || d > *previous); });
 }
 
-// Judges `t` as of `d`, steps its state machine and records the transition, if any.
-// Returns the number of deliveries queued.
+// Judges `t` as of `d`, steps its state machine and records the transition, if any. `older`
+// names inputs judged on an older print (alerts/readiness.h). Returns the deliveries queued.
 Result<int> EvaluateOne(store::Store& s, const Target& t, const std::string& clock, RuleMemory& m,
                         const expr::SeriesHistory& history, Date d, TimePoint now,
-                        const TargetsFn& targets) {
+                        const TargetsFn& targets, const std::string& older = {}) {
   auto verdict = Judge(*t.instance, history, d, now);
+  if (!older.empty()) verdict.message += " (" + older + ")";
   auto tr = Step(*t.rule, clock, t.instance->labels, m, verdict, d, now);
   if (!tr) return 0;
   auto to = IsNotified(*tr) ? targets(*t.rule, *tr) : std::vector<std::string>{};
@@ -81,6 +153,82 @@ Result<int> EvaluateOne(store::Store& s, const Target& t, const std::string& clo
       SeverityName(tr->severity), FormatDate(tr->obs_date), rec->deliveries, tr->message);
   return rec->deliveries;
 }
+
+// Judges every clock date of `t` not yet judged (after m.last_obs; an instance never judged
+// starts at the newest date: history is for backtests, not pages), in date order, each once
+// every input's print for it is in or late (alerts/readiness.h); stops at the first date still
+// waiting for an input, which its arrival (or its deadline, on the timer) judges later.
+// `rejudge`: judge m.last_obs again first (an input for it arrived late, or it is in no_data).
+Result<int> CatchUp(store::Store& s, const config::RuleSet& rs, const Target& t, RuleMemory& m,
+                    bool never_judged, bool rejudge, const expr::SeriesHistory& history,
+                    TimePoint now, const TargetsFn& targets) {
+  const std::string clock = rs.ClockId(*t.instance);
+  int deliveries = 0;
+  if (rejudge && m.last_obs) {
+    Readiness r = ReadyFor(rs, history, *t.instance, *m.last_obs, now);
+    auto n = EvaluateOne(s, t, clock, m, history, *m.last_obs, now, targets, r.older);
+    if (!n.ok()) return n.status();
+    deliveries += *n;
+  }
+  auto points = history.Points(rs.RootClock(t.instance->clock));
+  auto it = points.begin();
+  if (never_judged && !points.empty()) {
+    it = points.end() - 1;
+  } else if (m.last_obs) {
+    it = std::upper_bound(points.begin(), points.end(), *m.last_obs,
+                          [](Date d, const expr::Point& p) { return d < p.date; });
+  }
+  for (; it != points.end(); ++it) {
+    Readiness r = ReadyFor(rs, history, *t.instance, it->date, now);
+    if (!r.ready) break;
+    auto n = EvaluateOne(s, t, clock, m, history, it->date, now, targets, r.older);
+    if (!n.ok()) return n.status();
+    deliveries += *n;
+  }
+  return deliveries;
+}
+
+// The newest stored date per series (one query).
+Result<std::map<std::string, Date>> NewestDates(store::Store& s) {
+  auto latest = s.LatestObservations();
+  if (!latest.ok()) return latest.status();
+  std::map<std::string, Date> out;
+  for (const auto& l : *latest)
+    if (auto d = ParseDate(l.obs_date); d.ok()) out[l.series] = *d;
+  return out;
+}
+
+// The last poll attempt per series (source health).
+Result<std::map<std::string, TimePoint>> LastPollAttempts(store::Store& s) {
+  auto health = s.SourceHealth();
+  if (!health.ok()) return health.status();
+  std::map<std::string, TimePoint> out;
+  for (const auto& h : *health)
+    if (h.last_attempt_at)
+      if (auto t = ParseTime(*h.last_attempt_at); t.ok()) out[h.series] = *t;
+  return out;
+}
+
+// A late() verdict is claimed only after a poll that ran past the deadline came back without
+// the print: true while some input of `t` is late on its calendar but its feed has not been
+// polled since its deadline (a daemon starting on stale data, before its first polls land),
+// so a start-up does not send one "late" alert per feed that its first poll then resolves.
+bool LateUnchecked(const config::RuleSet& rs, const Target& t,
+                   const std::map<std::string, Date>& newest,
+                   const std::map<std::string, TimePoint>& attempted, TimePoint now) {
+  for (int i : rs.FetchedInputs(*t.instance)) {
+    const expr::SeriesSpec& spec = rs.catalog.spec(i);
+    if (!spec.release) continue;
+    auto n = newest.find(spec.id);
+    Freshness f =
+        AssessFreshness(*spec.release, spec.id,
+                        n == newest.end() ? std::nullopt : std::optional<Date>(n->second), now);
+    if (f.state != Freshness::State::kLate) continue;
+    auto a = attempted.find(spec.id);
+    if (a == attempted.end() || a->second < f.deadline) return true;
+  }
+  return false;
+}
 }  // namespace
 
 Result<int> EvaluateRules(store::Store& s, const config::Config& c, const std::string& series,
@@ -90,22 +238,19 @@ Result<int> EvaluateRules(store::Store& s, const config::Config& c, const std::s
   const config::RuleSet& rs = *c.rule_set;
   auto index = rs.catalog.Find(series);
   if (!index) return 0;
-  // Instances driven by this series (their clock), and instances that merely read it: those
-  // are judged again only to leave no_data (below).
+  // Instances driven by this series (their clock), and instances that merely read it.
   std::vector<Target> todo_targets;
   std::vector<bool> clock_driven;
   std::set<int> needed;
   for (const auto& rule : c.rules) {
     for (const auto& inst : rule.expr->instances) {
       if (inst.clock < 0) continue;
-      std::set<int> fetched;
-      for (int i : inst.inputs) Need(rs, i, fetched);
+      std::set<int> fetched = rs.FetchedInputs(inst);
       const bool driven = rs.RootClock(inst.clock) == *index;
       if (!driven && fetched.count(*index) == 0) continue;
       todo_targets.push_back(Target{&rule, &inst});
       clock_driven.push_back(driven);
       needed.insert(fetched.begin(), fetched.end());
-      needed.insert(rs.RootClock(inst.clock));
     }
   }
   std::vector<Date> dates;
@@ -117,36 +262,49 @@ Result<int> EvaluateRules(store::Store& s, const config::Config& c, const std::s
   dates.erase(std::unique(dates.begin(), dates.end()), dates.end());
   if (todo_targets.empty() || dates.empty()) return 0;
 
-  auto history = LoadHistory(s, c, needed);
+  // Each instance's memory, and from it the window of history its judging reads: from its
+  // last judged date (or the earliest new date, or its clock's newest date if never judged).
+  std::vector<std::optional<RuleMemory>> memories;
+  std::optional<std::optional<Date>> since;
+  std::optional<std::map<std::string, Date>> newest;
+  for (const Target& t : todo_targets) {
+    auto loaded = LoadMemory(s, t.rule->name, t.instance->labels);
+    if (!loaded.ok()) return loaded.status();
+    Date earliest = dates.front();
+    if (*loaded && (*loaded)->last_obs) {
+      earliest = std::min(earliest, *(*loaded)->last_obs);
+    } else {
+      if (!newest) {
+        auto n = NewestDates(s);
+        if (!n.ok()) return n.status();
+        newest = std::move(*n);
+      }
+      auto clock = newest->find(rs.catalog.spec(rs.RootClock(t.instance->clock)).id);
+      if (clock != newest->end()) earliest = std::min(earliest, clock->second);
+    }
+    since = Earlier(since, ReadFrom(rs, *t.instance, earliest));
+    memories.push_back(std::move(*loaded));
+  }
+  auto history = LoadHistory(s, c, needed, since.value_or(std::nullopt));
   if (!history.ok()) return history.status();
 
   int deliveries = 0;
   for (size_t k = 0; k < todo_targets.size(); ++k) {
     const Target& t = todo_targets[k];
-    auto loaded = LoadMemory(s, t.rule->name, t.instance->labels);
-    if (!loaded.ok()) return loaded.status();
-    RuleMemory m = loaded->value_or(RuleMemory{});
-    std::vector<Date> todo;
-    if (clock_driven[k]) {
-      for (Date d : dates)
-        if (!m.last_obs || d > *m.last_obs) todo.push_back(d);
-      if (!*loaded && todo.size() > 1) todo.erase(todo.begin(), todo.end() - 1);
-    } else if (m.last_obs && NewestClockDate(rs, *history, *t.instance) == m.last_obs &&
-               (m.state == AlertState::kNoData ||
-                InputArrivedFor(rs, *history, *t.instance, *m.last_obs, dates))) {
-      // Feeds publish in any order: when SOFR for a date lands before IORB (or before the
-      // new target range on an FOMC day), the rule was judged without that day's value of
-      // the other input (no_data, or the previous day's value). Its arrival judges the date
-      // again, so the state is right the same day, not at the next SOFR print.
-      todo.push_back(*m.last_obs);
-    }
-    if (todo.empty()) continue;
-    const std::string clock = rs.ClockId(*t.instance);
-    for (Date d : todo) {
-      auto n = EvaluateOne(s, t, clock, m, *history, d, now, targets);
-      if (!n.ok()) return n.status();
-      deliveries += *n;
-    }
+    const bool never_judged = !memories[k];
+    RuleMemory m = memories[k].value_or(RuleMemory{});
+    // An input for the date last judged arrived after it was judged (it was late, so the older
+    // print was used), or the rule is in no_data: judge that date again, so the state is right
+    // the same day, not at the clock's next print.
+    const bool rejudge = !clock_driven[k] && m.last_obs &&
+                         NewestClockDate(rs, *history, *t.instance) == m.last_obs &&
+                         (m.state == AlertState::kNoData ||
+                          InputArrivedFor(rs, *history, *t.instance, *m.last_obs, dates));
+    const std::optional<Date> before = m.last_obs;
+    auto n = CatchUp(s, rs, t, m, never_judged, rejudge, *history, now, targets);
+    if (!n.ok()) return n.status();
+    deliveries += *n;
+    if (m.last_obs == before && !rejudge) continue;  // nothing judged
     if (auto st = SaveMemory(s, t.rule->name, t.instance->labels, m); !st.ok()) return st;
   }
   return deliveries;
@@ -156,36 +314,60 @@ Result<int> EvaluateAgeRules(store::Store& s, const config::Config& c, TimePoint
                              const TargetsFn& targets) {
   if (!c.rule_set) return 0;
   const config::RuleSet& rs = *c.rule_set;
-  std::vector<Target> age_targets;
+  auto newest = NewestDates(s);
+  if (!newest.ok()) return newest.status();
+  auto attempted = LastPollAttempts(s);
+  if (!attempted.ok()) return attempted.status();
+  // age()/late() instances, and instances holding clock dates back for an input that may have
+  // gone late since (alerts/readiness.h): their memory says what they judged last.
+  struct Due {
+    Target t;
+    RuleMemory m;
+    bool never_judged;
+  };
+  std::vector<Due> due;
   std::set<int> needed;
+  std::optional<std::optional<Date>> since;
   for (const auto& rule : c.rules) {
     for (const auto& inst : rule.expr->instances) {
-      if (!inst.uses_age) continue;
-      age_targets.push_back(Target{&rule, &inst});
-      for (int i : inst.inputs) Need(rs, i, needed);
-      if (inst.clock >= 0) needed.insert(rs.RootClock(inst.clock));
+      if (inst.clock < 0) continue;
+      const std::string& clock_id = rs.catalog.spec(rs.RootClock(inst.clock)).id;
+      auto newest_clock = newest->find(clock_id);
+      if (newest_clock == newest->end()) continue;  // nothing observed yet: nothing is stale
+      auto loaded = LoadMemory(s, rule.name, inst.labels);
+      if (!loaded.ok()) return loaded.status();
+      RuleMemory m = loaded->value_or(RuleMemory{});
+      // Never judged (its first date waited for an input, or the rule is new), or behind its
+      // clock: CatchUp judges what is ready.
+      const bool waiting = !m.last_obs || newest_clock->second > *m.last_obs;
+      if (!inst.uses_age && !waiting) continue;
+      Target t{&rule, &inst};
+      if (inst.uses_age && LateUnchecked(rs, t, *newest, *attempted, now)) continue;
+      since = Earlier(since, ReadFrom(rs, inst, m.last_obs.value_or(newest_clock->second)));
+      due.push_back(Due{t, m, !*loaded});
+      auto fetched = rs.FetchedInputs(inst);
+      needed.insert(fetched.begin(), fetched.end());
     }
   }
-  if (age_targets.empty()) return 0;
-  auto history = LoadHistory(s, c, needed);
+  if (due.empty()) return 0;
+  auto history = LoadHistory(s, c, needed, since.value_or(std::nullopt));
   if (!history.ok()) return history.status();
 
   int deliveries = 0;
-  for (const auto& t : age_targets) {
-    auto loaded = LoadMemory(s, t.rule->name, t.instance->labels);
-    if (!loaded.ok()) return loaded.status();
-    RuleMemory m = loaded->value_or(RuleMemory{});
-    // As of the newest observation date of the clock series (never an earlier date than the
-    // rule already evaluated): the date stays put while the feed is silent, `now` moves on.
-    std::optional<Date> as_of = m.last_obs;
-    if (auto newest = NewestClockDate(rs, *history, *t.instance);
-        newest && (!as_of || *newest > *as_of))
-      as_of = newest;
-    if (!as_of) continue;  // nothing observed yet: nothing is stale
-    const std::string clock = rs.ClockId(*t.instance);
-    auto n = EvaluateOne(s, t, clock, m, *history, *as_of, now, targets);
+  for (auto& [t, m, never_judged] : due) {
+    const std::optional<Date> before = m.last_obs;
+    auto n = CatchUp(s, rs, t, m, never_judged, false, *history, now, targets);
     if (!n.ok()) return n.status();
     deliveries += *n;
+    // age()/late(): as of the newest date judged, again (the date stays put while the feed is
+    // silent, `now` moves on). A date waiting for an input is not judged early.
+    if (t.instance->uses_age && m.last_obs == before && m.last_obs) {
+      const std::string clock = rs.ClockId(*t.instance);
+      auto again = EvaluateOne(s, t, clock, m, *history, *m.last_obs, now, targets);
+      if (!again.ok()) return again.status();
+      deliveries += *again;
+    }
+    if (m.last_obs == before && !t.instance->uses_age) continue;
     if (auto st = SaveMemory(s, t.rule->name, t.instance->labels, m); !st.ok()) return st;
   }
   return deliveries;

@@ -1,9 +1,13 @@
 #include "alerts/replay.h"
 
 #include <algorithm>
+#include <span>
+#include <tuple>
 
 #include "alerts/judge.h"
+#include "alerts/readiness.h"
 #include "core/calendar.h"
+#include "core/release.h"
 
 namespace liqwatch::alerts {
 
@@ -47,6 +51,46 @@ std::vector<store::Transition> Backtest(const config::Config& c, const expr::Ser
       c, history, [&history](Date) -> const expr::SeriesHistory& { return history; }, from, to);
 }
 
+namespace {
+
+// One evaluation of a rule instance: as of observation date `date`, at `at` (when the desk
+// could have known it). `older` notes inputs judged on an older print (alerts/readiness.h).
+struct Event {
+  TimePoint at;
+  Date date;
+  size_t unit;
+  std::string older;
+};
+
+// The evaluations of an age()/late() instance whose clock has a release calendar: when each
+// print lands (its due time) and when each goes late (due + grace), each as of the newest clock
+// print known by then, as the daemon's timer would judge it.
+void AgeEvents(const expr::SeriesSpec& spec, std::span<const expr::Point> clock, Date from, Date to,
+               size_t unit, std::vector<Event>& out) {
+  std::vector<TimePoint> known;
+  for (const auto& p : clock) known.push_back(KnownAt(spec, p.date));
+  auto as_of = [&](TimePoint t) -> std::optional<Date> {
+    auto it = std::upper_bound(known.begin(), known.end(), t);
+    if (it == known.begin()) return std::nullopt;
+    return clock[size_t(it - known.begin() - 1)].date;
+  };
+  // Lateness is judged only for prints dated within the replayed range: after `to` the data
+  // simply ends, which says nothing about whether a print was late.
+  auto add = [&](TimePoint t) {
+    auto due = ExpectedLatestDate(*spec.release, t - spec.release->grace);
+    if (due && *due > to) return;
+    if (auto d = as_of(t)) out.push_back(Event{t, *d, unit, {}});
+  };
+  for (size_t k = 0; k < clock.size(); ++k)
+    if (clock[k].date >= from && clock[k].date <= to) add(known[k]);
+  for (Date d = from; d <= to; d += std::chrono::days{1}) {
+    if (!IsObservationDate(*spec.release, d)) continue;
+    if (auto due = DueTime(*spec.release, d); due.ok()) add(*due + spec.release->grace);
+  }
+}
+
+}  // namespace
+
 std::vector<store::Transition> Backtest(const config::Config& c, const expr::SeriesHistory& history,
                                         const HistoryAt& history_at, Date from, Date to) {
   const config::RuleSet& rs = *c.rule_set;
@@ -62,28 +106,41 @@ std::vector<store::Transition> Backtest(const config::Config& c, const expr::Ser
     for (const auto& inst : rule.expr->instances)
       units.push_back(Unit{&rule, &inst, rs.ClockId(inst), RuleMemory{}});
   }
-  // (date, unit index) pairs in date order, units in config order within a day.
-  std::vector<std::pair<Date, size_t>> events;
+  const TimePoint never = TimePoint::max();
+  std::vector<Event> events;
   for (size_t u = 0; u < units.size(); ++u) {
     const auto& inst = *units[u].instance;
-    if (inst.uses_age || inst.clock < 0) {
+    const int root = inst.clock >= 0 ? rs.RootClock(inst.clock) : -1;
+    if (inst.uses_age && root >= 0 && rs.catalog.spec(root).release) {
+      AgeEvents(rs.catalog.spec(root), history.Points(root), from, to, u, events);
+      continue;
+    }
+    if (inst.uses_age || inst.clock < 0) {  // no calendar: the end of every business day
       for (Date d = from; d <= to; d += std::chrono::days{1})
-        if (IsBusinessDay(d)) events.emplace_back(d, u);
+        if (IsBusinessDay(d)) events.push_back(Event{EndOfDay(d), d, u, {}});
       continue;
     }
     // The root fetched series: every date a derived clock was computed on, including those
-    // where it has a gap marker (an input missing), which must be evaluated (to no_data).
-    for (const auto& p : history.Points(rs.RootClock(inst.clock)))
-      if (p.date >= from && p.date <= to) events.emplace_back(p.date, u);
+    // where it has a gap marker (an input missing), which must be evaluated (to no_data). Each
+    // is judged once every input's print for it is in or late (alerts/readiness.h).
+    for (const auto& p : history.Points(root)) {
+      if (p.date < from || p.date > to) continue;
+      Readiness r = ReadyFor(rs, history, inst, p.date, never);
+      events.push_back(Event{r.at, p.date, u, std::move(r.older)});
+    }
   }
-  std::stable_sort(events.begin(), events.end());
+  // In send-time order; a unit's dates stay in order (ready times grow with the date).
+  std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) {
+    return std::tie(a.at, a.date, a.unit) < std::tie(b.at, b.date, b.unit);
+  });
   std::vector<store::Transition> out;
-  for (const auto& [date, u] : events) {
-    Unit& unit = units[u];
-    TimePoint now = EndOfDay(date);
-    auto verdict = Judge(*unit.instance, history_at(date), date, now);
-    if (auto t =
-            Step(*unit.rule, unit.series, unit.instance->labels, unit.memory, verdict, date, now))
+  for (const auto& e : events) {
+    Unit& unit = units[e.unit];
+    if (unit.memory.last_obs && e.date < *unit.memory.last_obs) continue;
+    auto verdict = Judge(*unit.instance, history_at(e.date), e.date, e.at);
+    if (!e.older.empty()) verdict.message += " (" + e.older + ")";
+    if (auto t = Step(*unit.rule, unit.series, unit.instance->labels, unit.memory, verdict, e.date,
+                      e.at))
       out.push_back(std::move(*t));
   }
   return out;

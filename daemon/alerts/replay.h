@@ -4,11 +4,15 @@
 // Contract: pure functions of their arguments (no clock, no I/O, nothing sent). BuildHistory
 // fills an InMemoryHistory indexed by the config's RuleSet catalog from per-series points of
 // the fetched series (canonical units, sorted, missing values left out) and computes every
-// derived series over them. Backtest walks observation dates in order; on each date it
-// evaluates every rule instance whose clock series has an observation that day
-// (instances with age() are evaluated on every US business day), with now = the end of that
-// day, and returns every transition in (date, rule and instance order). Output is deterministic
-// for a given input.
+// derived series over them. Backtest replays in release-time order: each observation becomes
+// known at its release time (the series' release calendar; the end of its date without one).
+// A rule instance is judged as of each date its clock series has an observation, at the time
+// every input's print for that date is in or late (alerts/readiness.h, the same rule as live),
+// with `now` = that time; the transition's eval_time is that time, the moment the alert would
+// have been sent. Instances with age() or late() are judged when each print of their clock
+// lands and when each goes late (due + grace), as of the newest print known then; without a
+// calendar, at the end of every US business day. Transitions come in send-time order (rule and
+// instance order within the same instant). Output is deterministic for a given input.
 #pragma once
 
 #include <functional>
@@ -42,7 +46,8 @@ std::vector<store::Transition> Backtest(const config::Config& c, const expr::Ser
 // The same replay over a history that changes with the evaluation date (data as known on each
 // date, alerts/history_input.h KnownHistory): the dates to evaluate come from `dates` (the
 // history as known now), each date is judged against `history_at(date)`. `history_at` is called
-// in date order; the reference it returns must stay valid until its next call.
+// in send-time order (dates mostly ascending); the reference it returns must stay valid until
+// its next call.
 using HistoryAt = std::function<const expr::SeriesHistory&(Date)>;
 std::vector<store::Transition> Backtest(const config::Config& c, const expr::SeriesHistory& dates,
                                         const HistoryAt& history_at, Date from, Date to);

@@ -14,6 +14,7 @@
 #include "config/config.h"
 #include "config/rules_config.h"
 #include "core/log.h"
+#include "core/release.h"
 #include "core/units.h"
 #include "store/store.h"
 
@@ -81,6 +82,8 @@ void PrintJson(const std::vector<store::Transition>& transitions) {
   for (const auto& t : transitions) {
     boost::json::object o;
     o["date"] = FormatDate(t.obs_date);
+    o["sent_at"] = FormatTime(t.eval_time);     // UTC, RFC 3339
+    o["sent_et"] = FormatNewYork(t.eval_time);  // "2025-10-31 08:00 ET"
     o["rule"] = t.rule;
     o["labels"] = t.labels;
     o["kind"] = t.kind;
@@ -107,10 +110,14 @@ void PrintTable(const config::Config& c, const std::vector<store::Transition>& t
     return FormatValue(*t.value, dim);
   };
   Table table;
-  table.header = {"DATE", "RULE", "TRANSITION", "SEVERITY", "VALUE", "MESSAGE"};
+  table.header = {"DATE", "SENT (ET)", "RULE", "TRANSITION", "SEVERITY", "VALUE", "MESSAGE"};
   for (const auto& t : transitions) {
-    table.rows.push_back({FormatDate(t.obs_date), InstanceName(t.rule, t.labels), TransitionText(t),
-                          std::string(SeverityName(t.severity)), value_text(t), t.message});
+    // SENT: when the alert would have gone out (the last input's release time), New York.
+    std::string sent = FormatNewYork(t.eval_time);
+    if (sent.size() > 3 && sent.ends_with(" ET")) sent.resize(sent.size() - 3);
+    table.rows.push_back({FormatDate(t.obs_date), sent, InstanceName(t.rule, t.labels),
+                          TransitionText(t), std::string(SeverityName(t.severity)), value_text(t),
+                          t.message});
   }
   std::printf("%s", RenderTable(table, 90).c_str());
   std::printf("%zu transitions, %s..%s\n", transitions.size(), a.from.c_str(), a.to.c_str());
@@ -197,8 +204,11 @@ void RegisterBacktest(CLI::App& app, CommandFn& run) {
   auto args = std::make_shared<BacktestArgs>();
   auto cmd = Command::Add(
       app, "backtest",
-      "Replay history through the rules (observation-date order; sends nothing) and print the "
-      "timeline of transitions. History comes from --data DIR (<series-id>.csv files with "
+      "Replay history through the rules and print the timeline of transitions (sends nothing). "
+      "Each observation becomes known at its release time (the series' release calendar), so "
+      "SENT (ET) is when the alert would have gone out, and a rule over several series waits "
+      "for each input's print for the date. History comes from --data DIR (<series-id>.csv files "
+      "with "
       "header date,value) or from the database.");
   cmd->WithConfig(Command::ConfigFile::kRequired);
   auto& a = cmd->app();

@@ -16,7 +16,8 @@
 //       rules: [sofr_above_iorb]              # optional: only these rules' transitions count
 //       expect:                               # every transition in the range, no more
 //         - {date: 2025-10-28, rule: sofr_above_iorb, transition: inactive -> firing,
-//            severity: warning}
+//            severity: warning, sent: "2025-10-29 08:00 ET"}   # sent: optional, the replay's
+//                                                              # send time (New York)
 //         - {date: 2025-11-20, rule: credit_oas_widening, labels: {series: hy_oas},
 //            transition: inactive -> firing, severity: warning}   # a for_each instance
 //
@@ -42,6 +43,7 @@
 #include "core/file.h"
 #include "core/log.h"
 #include "core/model.h"
+#include "core/release.h"
 #include "core/time.h"
 #include "core/units.h"
 
@@ -57,6 +59,7 @@ struct Expected {
   std::string labels;  // sorted by name, as rule instances are; "" without for_each
   AlertState from{}, to{};
   Severity severity{};
+  std::optional<std::string> sent;  // "2025-10-31 08:00 ET": the replay's send time, if given
 };
 
 struct RawPoint {
@@ -89,7 +92,8 @@ std::string SortedLabels(const std::string& labels) {
 
 bool SameKey(const Expected& e, const store::Transition& t) {
   return e.date == t.obs_date && e.rule == t.rule && e.labels == t.labels && e.from == t.from &&
-         e.to == t.to && e.severity == t.severity;
+         e.to == t.to && e.severity == t.severity &&
+         (!e.sent || *e.sent == FormatNewYork(t.eval_time));
 }
 
 // An inline `config:` block mapping is loaded from the file's own text with every other line
@@ -205,7 +209,7 @@ void ReadExpect(config::YamlReader& r, const YAML::Node& node, const std::string
   int i = 0;
   for (const auto& n : node) {
     std::string p = fmt::format("{}[{}]", path, i++);
-    if (!r.CheckMap(n, p, {"date", "rule", "labels", "transition", "severity"})) continue;
+    if (!r.CheckMap(n, p, {"date", "sent", "rule", "labels", "transition", "severity"})) continue;
     Expected e;
     bool ok = true;
     if (!r.Has(n, "date", p, true))
@@ -214,6 +218,7 @@ void ReadExpect(config::YamlReader& r, const YAML::Node& node, const std::string
       e.date = *d;
     else
       ok = false;
+    e.sent = r.String(n, "sent", p, false);
     auto rule = r.String(n, "rule", p, true);
     if (rule && !KnownRule(c, *rule)) {
       r.Error(n["rule"], fmt::format("{}.rule: unknown rule '{}'", p, *rule));

@@ -135,6 +135,12 @@ Duration PollDelay(const ReleaseSchedule& s, std::optional<Date> latest, TimePoi
   return std::max(delay, Duration(1));
 }
 
+std::string FormatNewYork(TimePoint t) {
+  auto at = ToNewYork(t);
+  if (!at.ok()) return FormatTime(t);
+  return FormatDate(at->date) + " " + ClockText(at->time_of_day) + " ET";
+}
+
 std::string_view FreshnessName(Freshness::State s) {
   switch (s) {
     case Freshness::State::kUpToDate:

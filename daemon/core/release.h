@@ -82,6 +82,10 @@ bool IsLate(const ReleaseSchedule& s, std::optional<Date> latest, TimePoint now)
 
 std::string_view FreshnessName(Freshness::State s);  // "up_to_date", "due", "late"
 
+// "2025-10-31 08:00 ET": a publication or send time on the desk's clock (New York wall time,
+// EST or EDT). Falls back to FormatTime (UTC) if the tz database is missing.
+std::string FormatNewYork(TimePoint t);
+
 // Calendar-driven polling (not yet wired into sources/poller.cpp): the delay before the next
 // poll of a series whose newest stored date is `latest`. From a print's due time until its
 // deadline (due + grace) while it is missing: `fast`. Otherwise (landed, not due yet, or

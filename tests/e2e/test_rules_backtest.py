@@ -36,10 +36,12 @@ class BacktestExample(unittest.TestCase):
 
     def test_flags_the_october_squeeze(self):
         self.assertTrue(self.firing("sofr_above_iorb", "2025-10-28"))
-        oct31 = self.firing("sofr_above_iorb", "2025-10-31")
-        self.assertTrue(oct31)
-        self.assertEqual(oct31[0]["severity"], "critical")
-        self.assertAlmostEqual(oct31[0]["value"], 0.32, places=6)
+        # Critical from 10-29: SOFR above the top of the range 3 prints running (10-27..29);
+        # 32bp over IORB on 10-31 keeps it there.
+        [oct29] = self.firing("sofr_above_iorb", "2025-10-29")
+        self.assertEqual((oct29["kind"], oct29["severity"]), ("escalated", "critical"))
+        self.assertEqual([e for e in self.events if e["rule"] == "sofr_above_iorb"
+                          and e["date"] == "2025-10-31"], [])
         self.assertTrue(self.firing("tga_above_1tn", "2025-10-30"))
         self.assertTrue(self.firing("reserves_below_floor", "2025-10-29"))
 
@@ -69,38 +71,54 @@ class BacktestExample(unittest.TestCase):
         silent = sorted(x["rule"] for x in rules if x["total"] == 0)
         self.assertEqual(silent, ["ccc_oas_widening", "rrp_cushion_drained",
                                   "sofr_p99_above_iorb", "srf_takeup", "stale_feed"])
-        # The late-October 2025 squeeze, rule by rule, on the day each print showed it.
-        for rule, date in [("sofr_above_iorb", "2025-10-28"), ("sofr_above_target_top",
-                           "2025-10-29"), ("reserves_below_floor", "2025-10-29"),
-                           ("net_liquidity_falling", "2025-10-29"), ("tga_above_1tn",
-                           "2025-10-30"), ("rrp_spike", "2025-10-31")]:
-            self.assertTrue(self.firing(rule, date), (rule, date))
-        self.assertTrue(self.firing("hy_oas_widening", "2025-10-10"))
-        self.assertTrue(self.firing("ig_oas_widening", "2025-10-10"))
+        # The late-October 2025 squeeze, rule by rule, on the day each print showed it and at
+        # the time the desk could have known it: the alert goes out when the last input's print
+        # for that date is published (SOFR 08:00 ET D+1, then FRED's IORB and target range
+        # 10:00 ET D+1; H.4.1 Thursday 16:30 ET; ON RRP 13:30 ET the same day; DTS 16:00 ET D+1).
+        for rule, date, sent in [
+                ("sofr_above_iorb", "2025-10-28", "2025-10-29 10:00 ET"),
+                ("sofr_above_iorb", "2025-10-29", "2025-10-30 10:00 ET"),  # above the top
+                ("reserves_below_floor", "2025-10-29", "2025-10-30 16:30 ET"),
+                ("net_liquidity_falling", "2025-10-29", "2025-10-30 16:30 ET"),
+                ("tga_above_1tn", "2025-10-30", "2025-10-31 16:00 ET"),
+                ("rrp_spike", "2025-10-31", "2025-10-31 13:30 ET"),
+                ("credit_widening", "2025-10-10", "2025-10-14 10:00 ET")]:  # after Columbus Day
+            got = self.firing(rule, date)
+            self.assertTrue(got, (rule, date))
+            self.assertEqual(got[0]["sent_et"], sent, (rule, date))
 
     def test_fanned_out_rule_reports_each_instance(self):
-        # stale_feed has one instance per feed; in the example dataset only the weekly feeds
-        # start after 2025-09-01, so their instances alone report no_data, then recover.
-        stale = [(e["date"], e["labels"], e["series"], e["to"]) for e in self.events
-                 if e["rule"] == "stale_feed"]
-        self.assertEqual(stale, [
-            ("2025-09-02", "after=10d,series=reserves", "reserves", "no_data"),
-            ("2025-09-02", "after=10d,series=walcl", "walcl", "no_data"),
-            ("2025-09-03", "after=10d,series=reserves", "reserves", "inactive"),
-            ("2025-09-03", "after=10d,series=walcl", "walcl", "inactive")])
+        # stale_feed has one instance per feed, judged on each feed's release calendar: every
+        # print of data/example came out on its calendar, so no instance ever fires. Remove
+        # the TGA's 2025-11-04 print and its instance alone fires, when that print was due
+        # (16:00 ET 11-05) plus its hour of grace.
+        self.assertEqual([e for e in self.events if e["rule"] == "stale_feed"], [])
         self.assertTrue(all(e["labels"] == "" for e in self.events if e["rule"] != "stale_feed"))
-        table = backtest("table", "2025-09-01", "2025-09-03")
-        self.assertIn("stale_feed{after=10d,series=walcl}", table)
+        with lwtest.Scratch(self) as tmp:
+            data = tmp.path / "data"
+            data.mkdir()
+            for f in (ROOT / "data/example").glob("*.csv"):
+                text = f.read_text()
+                if f.name == "tga.csv":
+                    text = "".join(l for l in text.splitlines(True)
+                                   if not l.startswith("2025-11-04,"))
+                (data / f.name).write_text(text)
+            r = run_backtest("--from", "2025-11-03", "--to", "2025-11-07", data=data)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            [line] = [l for l in r.stdout.splitlines() if "stale_feed" in l and "-> firing" in l]
+            self.assertRegex(line, r"^2025-11-03  2025-11-05 17:00  stale_feed\{series=tga\}\s+"
+                                   r"inactive -> firing\s+warning")
+            self.assertIn("tga for 2025-11-04 not published by 17:00 ET on 2025-11-05", line)
 
     def test_json_keys_are_stable(self):
         self.assertEqual(sorted(self.events[0].keys()),
-                         ["date", "from", "kind", "labels", "message", "rule", "series",
-                          "severity", "to", "value"])
+                         ["date", "from", "kind", "labels", "message", "rule", "sent_at",
+                          "sent_et", "series", "severity", "to", "value"])
 
     def test_deterministic_and_table_output(self):
         self.assertEqual(backtest("json"), backtest("json"))
         table = backtest("table")
-        self.assertIn("2025-10-30  tga_above_1tn", table)
+        self.assertIn("2025-10-30  2025-10-31 16:00  tga_above_1tn", table)
         self.assertIn("transitions, 2025-09-01..2025-12-31", table)
 
     def test_messages_state_what_holds(self):
@@ -113,16 +131,16 @@ class BacktestExample(unittest.TestCase):
         # A rule with `clear` resolves through it.
         self.assertTrue(message("rrp_spike", "2025-11-04")
                         .startswith("rrp_nyfed = $17.0bn < $20.0bn: "))
-        self.assertTrue(message("sofr_above_target_top", "2025-11-04")
-                        .startswith("sofr_top = 0.00% (sofr_nyfed 4.00%, dfedtaru 4.00%) <= 0.00%: "))
+        # Its critical level "above the top of the range 3 prints running" explains itself.
+        [esc] = [e for e in self.events if e["rule"] == "sofr_above_iorb"
+                 and e["date"] == "2025-10-29"]
+        self.assertTrue(esc["message"].startswith("min(sofr_top, 3) = 0.02% > 0.00%: "))
 
     def test_table_names_the_kind_of_a_firing_to_firing_transition(self):
         lines = backtest("table", "2025-10-20", "2025-11-07").splitlines()
-        [deesc] = [l for l in lines if l.startswith("2025-11-03  sofr_above_iorb")]
-        self.assertIn(" firing -> firing (deescalated)  warning ", deesc)
-        [esc] = [l for l in lines if l.startswith("2025-10-31  sofr_above_iorb")]
-        self.assertIn(" firing -> firing (escalated)    critical ", esc)
-        [opened] = [l for l in lines if l.startswith("2025-10-28  sofr_above_iorb")]
+        [esc] = [l for l in lines if l.startswith("2025-10-29  2025-10-30 10:00  sofr_above_iorb")]
+        self.assertIn(" firing -> firing (escalated)  critical ", esc)
+        [opened] = [l for l in lines if l.startswith("2025-10-28  2025-10-29 10:00  sofr_above_iorb")]
         self.assertIn(" inactive -> firing  ", opened)  # the states say it all: no kind
         # Columns stay aligned: SEVERITY starts at the same offset on every row.
         col = lines[0].index("SEVERITY")
@@ -172,7 +190,7 @@ class BacktestHonesty(unittest.TestCase):
             [line] = [l for l in r.stderr.splitlines() if "/sofr_nyfed.csv" in l]
             self.assertIn("warning: no ", line)
             self.assertIn("sofr_above_iorb", line)        # through the derived sofr_iorb
-            self.assertIn("sofr_above_target_top", line)  # through the derived sofr_top
+            self.assertIn("stale_feed", line)             # late(sofr_nyfed)
             self.assertNotIn("reserves_below_floor", line)
             self.assertNotIn("sofr_above_iorb", r.stdout)  # blind, so silent: hence the warning
             strict = run_backtest("--strict", "--from", "2025-10-20", "--to", "2025-11-07",

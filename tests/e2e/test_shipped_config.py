@@ -143,6 +143,16 @@ class ShippedConfig(unittest.TestCase):
             self.assertEqual((by_rule["sofr_above_iorb"]["state"],
                               by_rule["sofr_above_iorb"]["as_of"]), ("firing", "2025-12-31"))
             self.assertEqual(by_rule["vix_spike"]["state"], "inactive")
+            # `liqwatch status` with the config says, per series, where it stands on its
+            # release calendar: the fixture data ends in 2025, so every print is late.
+            status = lwtest.cli_json("status", "--db", db, "--config", cfg, "--format", "json")
+            fresh = {r["series"]: r["freshness"] for r in status["sources"]}
+            self.assertEqual(fresh["sofr_nyfed"]["state"], "late")
+            self.assertRegex(fresh["sofr_nyfed"]["text"],
+                             r"^LATE: \d{4}-\d\d-\d\d print not in by \d{4}-\d\d-\d\d 08:45 ET$")
+            self.assertRegex(fresh["tga"]["text"], r" 17:00 ET$")  # DTS 16:00 + 1h grace
+            table = lwtest.run_cli("status", "--db", db, "--config", cfg).stdout
+            self.assertIn("LATE?", table.splitlines()[0])
             self.assertEqual(daemon.terminate(), 0)
 
 

@@ -253,6 +253,18 @@ class Program {
   // not per evaluation.
   std::string Explain(const SeriesHistory& history, Date as_of, TimePoint now) const;
 
+  // How far before `as_of` an evaluation reads, beyond each series' newest value on or before
+  // it: observations (windows, lags, streak(), crosses_*, summed when nested) plus calendar
+  // days (calendar and business-day windows, summed likewise), or unbounded for age() (the
+  // newest value, however old). The caller turns observations into days with each series'
+  // cadence (alerts/live.cpp reads only that window of history).
+  struct Lookback {
+    int observations = 0;
+    int days = 0;
+    bool unbounded = false;
+  };
+  Lookback ReadsBack() const;
+
  private:
   friend class Compiler;
   friend class Evaluator;
