@@ -8,6 +8,7 @@
 
 #include "config/config.h"
 #include "core/log.h"
+#include "sources/fetch.h"
 
 namespace liqwatch::config {
 namespace {
@@ -22,13 +23,24 @@ std::vector<std::string> Errors(const LoadResult& r) {
   return out;
 }
 
+// The first request a source's driver builds for remote id SOFR: the driver's own keys
+// (graph_url, api_key) are its business, seen here in the URL they produce.
+std::string FirstRequestUrl(const SourceConfig& source) {
+  SeriesConfig s;
+  s.id = "sofr";
+  s.source = source.name;
+  s.remote_id = "SOFR";
+  return sources::BuildRequest(source, s, std::nullopt, Date(std::chrono::days(20000))).url;
+}
+
 TEST(ConfigLoader, LoadsGoodConfigWithDefaults) {
   auto r = LoadConfig(TestData("good_minimal.yaml"));
   ASSERT_TRUE(r.config) << ::testing::PrintToString(Errors(r));
   const Config& c = *r.config;
   EXPECT_EQ(c.Summary(), "1 sources, 1 series, 1 rules, 1 notifiers");
   EXPECT_EQ(c.sources[0].base_url, "https://api.stlouisfed.org");  // default
-  EXPECT_EQ(c.sources[0].graph_url, "http://127.0.0.1:8080");      // override
+  EXPECT_THAT(FirstRequestUrl(c.sources[0]),                       // graph_url: override
+              ::testing::StartsWith("http://127.0.0.1:8080/graph/fredgraph.csv?id=SOFR"));
   EXPECT_EQ(c.sources[0].max_body_bytes, 8u << 20);
   EXPECT_EQ(c.rules[0].op, Comparison::kGreater);
   EXPECT_DOUBLE_EQ(c.rules[0].threshold, 4.5);
@@ -129,7 +141,8 @@ TEST(ConfigLoader, ResolvedSecretsAreScrubbedFromLogs) {
   setenv("LIQWATCH_TEST_UNSET_KEY", "fredkey0123456789", 1);
   auto r = LoadConfig(TestData("bad_secret.yaml"));
   ASSERT_TRUE(r.config) << ::testing::PrintToString(Errors(r));
-  EXPECT_EQ(*r.config->sources[0].api_key, "fredkey0123456789");
+  EXPECT_THAT(FirstRequestUrl(r.config->sources[0]),
+              ::testing::HasSubstr("api_key=fredkey0123456789"));
   EXPECT_EQ(ScrubSecrets("url=http://127.0.0.1:9/T0KEN-abcdef key=fredkey0123456789"),
             "url=[redacted] key=[redacted]");
 }
@@ -275,7 +288,8 @@ notifiers:
           "is not set"));
   auto skipped = LoadConfigFromString(text, "s.yaml", SecretRefs::kSkip);
   ASSERT_TRUE(skipped.config) << ::testing::PrintToString(Errors(skipped));
-  EXPECT_EQ(skipped.config->sources[0].api_key, "${env:LIQWATCH_TEST_NEVER_SET_KEY}");
+  EXPECT_THAT(FirstRequestUrl(skipped.config->sources[0]),  // the reference, unread
+              ::testing::HasSubstr("env%3ALIQWATCH_TEST_NEVER_SET_KEY"));
   EXPECT_EQ(skipped.config->notifiers[0].url, "${env:LIQWATCH_TEST_NEVER_SET_URL}");
   // Everything else is still checked.
   auto bad = LoadConfigFromString(text + "rules:\n  - {name: r, expr: sofrr > 1}\n", "s.yaml",
