@@ -33,6 +33,7 @@ struct Poller::State {
   std::mt19937_64 rng{std::random_device{}()};
   // Per-host politeness: the earliest time the next request to the host may start.
   std::map<std::string, SteadyTime> host_next;
+  std::map<std::string, SteadyTime> host_blocked;  // by a 429's Retry-After, until then
 };
 
 namespace {
@@ -233,21 +234,30 @@ class SeriesPoller {
                                     source_.max_retry_after);
     f.retry_after =
         ra.value_or(std::min<Duration>(std::chrono::seconds(60), source_.max_retry_after));
+    const auto until = std::chrono::steady_clock::now() + Steady(*f.retry_after);
     auto& next = st_->host_next[host];
-    next = std::max(next, std::chrono::steady_clock::now() + Steady(*f.retry_after));
+    next = std::max(next, until);
+    auto& blocked = st_->host_blocked[host];
+    blocked = std::max(blocked, until);
   }
 
-  // Waits for the host's turn (token bucket of size 1 at its HostLimit; none for 0).
+  // Waits for the host's turn (token bucket of size 1 at its HostLimit; none for 0). A 429
+  // seen while waiting (NoteTooManyRequests) holds this request too: it queues up again
+  // behind the block.
   asio::awaitable<void> WaitForHost(const std::string& host) {
     const double rps = HostLimit(source_, host);
-    auto now = std::chrono::steady_clock::now();
-    auto& next = st_->host_next[host];
-    auto start = std::max(now, next);
-    if (rps > 0) next = start + Steady(std::chrono::duration<double>(1.0 / rps));
-    if (start > now) {
-      timer_.expires_at(start);
-      boost::system::error_code ec;
-      co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    for (;;) {
+      auto now = std::chrono::steady_clock::now();
+      auto& next = st_->host_next[host];
+      auto start = std::max(now, next);
+      if (rps > 0) next = start + Steady(std::chrono::duration<double>(1.0 / rps));
+      if (start > now) {
+        timer_.expires_at(start);
+        boost::system::error_code ec;
+        co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (st_->stopping) co_return;
+      }
+      if (st_->host_blocked[host] <= std::chrono::steady_clock::now()) co_return;
     }
   }
 
