@@ -311,6 +311,30 @@ TEST(ConfigLoader, MissingFileIsAnError) {
           "/nonexistent/liqwatch.yaml: config file cannot be read: No such file or directory"));
 }
 
+// Each source type's driver declares its keys: a key of another type names the types it
+// belongs to, a key of no type is unknown, and the driver's own checks keep FILE:LINE:COL.
+TEST(ConfigLoader, SourceKeysBelongToTheirDriver) {
+  auto r = LoadConfigFromString(R"(sources:
+  f: {type: fred, path: /x, rows_pointer: /data}
+  c: {type: csv, base_url: "http://127.0.0.1:9", delimiter: ";;", preset: farside_btc}
+  j: {type: json, base_url: "http://127.0.0.1:9", rows_pointer: data}
+  x: {type: csv, base_url: "http://127.0.0.1:9", sheet: 2}
+)",
+                                "k.yaml");
+  EXPECT_FALSE(r.config);
+  EXPECT_THAT(Errors(r),
+              ::testing::ElementsAre(
+                  "k.yaml:2:19: sources.f.path: not a key of type fred (only for html_table, "
+                  "csv, json)",
+                  "k.yaml:2:29: sources.f.rows_pointer: not a key of type fred (only for json)",
+                  "k.yaml:3:61: sources.c.delimiter: expected one character",
+                  "k.yaml:3:67: sources.c.preset: not a key of type csv (only for html_table)",
+                  "k.yaml:4:65: sources.j: a JSON Pointer must be empty or start with '/', got "
+                  "'data'",
+                  ::testing::StartsWith("k.yaml:5:50: sources.x: unknown key 'sheet', expected "
+                                        "one of type, base_url, timeout,")));
+}
+
 // Out-of-range indexes are config errors, not undefined casts (header_row: 1e300,
 // skip_lines: 1e20) or a poller that throws (a 20-digit date_column passed check-config, then
 // stoul threw).

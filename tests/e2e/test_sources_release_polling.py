@@ -8,6 +8,8 @@ at least 25 s away). The feed starts serving today's row one second before the d
 daemon must store it within a few seconds of it, and must not have asked the feed in between
 (a fixed schedule of 1 min, or the csv type's fast interval, would have).
 
+Also: check-config warns when the series on one host poll faster than its rate limit.
+
 Environment: see lwtest.py (LIQWATCH_BIN, LIQWATCH_ARTIFACTS).
 """
 
@@ -70,6 +72,28 @@ series:
             self.assertEqual(len(asked), 2, [round(t - due.timestamp(), 2) for t in asked])
             self.assertGreaterEqual(asked[1], due.timestamp() - 0.5)
             self.assertEqual(daemon.terminate(), 0)
+
+
+class RateLimitWarning(unittest.TestCase):
+    def test_check_config_says_when_a_hosts_limit_caps_its_polls(self):
+        """The csv default of 1 request/s used to cap a config at 1 poll/s without a word."""
+        with lwtest.Scratch(self) as tmp:
+            series = "".join(f"  - {{id: s{i}, source: sheet, remote_id: V{i}, unit: index, "
+                             f"interval: 1s}}\n" for i in range(3))
+            cfg = tmp.write("c.yaml", 'sources:\n  sheet: {type: csv, base_url: '
+                            '"https://data.example.com", path: /a.csv}\n'
+                            '  local: {type: csv, base_url: "http://127.0.0.1:9", path: /a.csv}\n'
+                            "series:\n" + series + series.replace("sheet", "local")
+                            .replace("id: s", "id: l"))
+            r = lwtest.run_cli("check-config", "--config", cfg)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("ok: 2 sources, 6 series", r.stdout)
+            # The loopback source is not limited by the type's default: one warning only.
+            self.assertEqual(r.stderr.strip().splitlines(), [
+                f"{cfg}: warning: host data.example.com: 3 series poll up to 3 requests/s at "
+                "their fastest, but requests_per_second is 1 (sources: sheet): polls wait for "
+                "their turn and fall behind their schedule; raise requests_per_second if the "
+                "host allows it"])
 
 
 if __name__ == "__main__":
