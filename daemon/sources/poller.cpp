@@ -119,7 +119,11 @@ class SeriesPoller {
   asio::awaitable<void> Run() {
     SteadyTime scheduled = std::chrono::steady_clock::now();
     while (!st_->stopping) {
-      const TimePoint wall_start = st_->clock.Now();
+      // The wall time of the slot this poll was scheduled for (the timer fires a little after
+      // it): a release-driven delay measured from it lands exactly on the due time.
+      const TimePoint wall_slot =
+          st_->clock.Now() -
+          std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - scheduled);
       Fetched f;
       std::optional<Date> latest;
       try {
@@ -134,7 +138,7 @@ class SeriesPoller {
         scheduled = now + Steady(RetryDelay(f.retry_after));
       } else {
         failures_ = 0;
-        scheduled = NextSlot(scheduled, Delay(latest, wall_start), now);
+        scheduled = NextSlot(scheduled, Delay(latest, wall_slot), now);
         if (f.retry_after) scheduled = std::max(scheduled, now + Steady(*f.retry_after));
       }
       if (st_->stopping) break;
@@ -283,10 +287,10 @@ class SeriesPoller {
     return Jittered(base);
   }
 
-  // After a success: the schedule's delay from the poll's start. A release-driven delay aims
+  // After a success: the schedule's delay from the poll's slot. A release-driven delay aims
   // at a due time, so it is not jittered.
-  Duration Delay(std::optional<Date> latest, TimePoint wall_start) {
-    Duration d = SuccessDelay(series_, source_.driver->fast_poll_interval(), latest, wall_start);
+  Duration Delay(std::optional<Date> latest, TimePoint wall_slot) {
+    Duration d = SuccessDelay(series_, source_.driver->fast_poll_interval(), latest, wall_slot);
     return IsReleaseDriven(series_) ? d : Jittered(d);
   }
 
