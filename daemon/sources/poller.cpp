@@ -169,12 +169,19 @@ class SeriesPoller {
     std::optional<Date> latest = since;
     for (const auto& o : f.batch)
       if (o.series == series_.id && (!latest || o.date > *latest)) latest = o.date;
+    if (f.validators) {
+      // What the sink stores for the URL (empty validators: it forgets the URL's).
+      known_ = KnownForUrl{f.validators->url, f.validators->validators.empty()
+                                                  ? std::nullopt
+                                                  : std::optional(f.validators->validators)};
+    }
     const bool stored =
         co_await st_->sink.OnObservations(series_, std::move(f.batch), std::move(f.validators));
     // Only a stored body may be skipped next time; a 304 leaves the last body as it was.
-    if (!stored)
+    if (!stored) {
       last_hash_.reset();
-    else if (!f.not_modified)
+      known_.reset();
+    } else if (!f.not_modified)
       last_hash_ = f.body_hash;
     co_return stored ? latest : since;
   }
@@ -186,7 +193,7 @@ class SeriesPoller {
       // Only the first page is conditional: later pages are fetched when it changed.
       std::optional<HttpValidators> known;
       if (page == 1) {
-        known = co_await st_->sink.StoredValidators(series_, request.url);
+        known = co_await KnownValidators(request.url);
         if (known) AddConditionalHeaders(request, *known);
       }
       const std::string host = HostOf(request.url);
@@ -228,6 +235,17 @@ class SeriesPoller {
     }
     // Pages were checked one by one; a date may still repeat across them.
     f.error = CheckObservations(f.batch, fmt::format("{} {}", source_.name, series_.remote_id));
+  }
+
+  // The validators stored for `url`: asked of the sink once, then remembered (this poller is
+  // the only writer of its series' validators), so an unchanged poll costs no store read.
+  asio::awaitable<std::optional<HttpValidators>> KnownValidators(const std::string& url) {
+    if (!known_ || known_->url != url) {
+      // Awaited first, not inside the initializer (GCC miscompiles co_await there).
+      auto stored = co_await st_->sink.StoredValidators(series_, url);
+      known_ = KnownForUrl{url, std::move(stored)};
+    }
+    co_return known_->validators;
   }
 
   // A 429: the server's Retry-After (capped by http.max_retry_after: a hostile or broken
@@ -307,6 +325,11 @@ class SeriesPoller {
   asio::steady_timer& timer_;
   int failures_ = 0;
   std::optional<std::size_t> last_hash_;  // of the last body the sink stored
+  struct KnownForUrl {
+    std::string url;
+    std::optional<HttpValidators> validators;
+  };
+  std::optional<KnownForUrl> known_;  // the validators stored for the last URL asked
 };
 
 asio::awaitable<void> PollSeries(std::shared_ptr<Poller::State> st, const SourceConfig& source,

@@ -7,8 +7,9 @@
 //   driver (sources/driver.h, sources/fetch.h), normalises units, and hands the batch to the
 //   sink. A batch is all-or-nothing: a body that fails to parse is reported as an error and
 //   nothing is stored.
-// - Conditional GET: before the first request of a poll it asks the sink for the validators
-//   stored for that exact URL and sends them (If-None-Match / If-Modified-Since). The
+// - Conditional GET: before the first request of a poll it sends the validators stored for
+//   that exact URL (If-None-Match / If-Modified-Since), asked of the sink the first time the
+//   URL is used and remembered after (the poller is the only writer of its series'). The
 //   validators of a 200 (or a 304) go to the sink with the batch, which stores them only once
 //   the batch is stored.
 // - Unchanged answers cost nothing downstream: a 304 that changes no validator, or a body (all

@@ -53,6 +53,7 @@ struct RecordingSink final : ObservationSink {
   }
   asio::awaitable<std::optional<HttpValidators>> StoredValidators(const SeriesConfig&,
                                                                   const std::string&) override {
+    ++validator_reads;
     co_return std::nullopt;
   }
   asio::awaitable<bool> OnObservations(const SeriesConfig&, std::vector<Observation> batch,
@@ -78,7 +79,7 @@ struct RecordingSink final : ObservationSink {
   asio::io_context& io;
   milliseconds delay{0};
   std::optional<Date> latest;
-  int stored = 0, unchanged = 0;
+  int stored = 0, unchanged = 0, validator_reads = 0;
   std::vector<std::string> errors;
 };
 
@@ -130,6 +131,8 @@ TEST_F(PollerLoop, IdenticalBodyIsHandedOverOnceUntilItChanges) {
   EXPECT_GE(sink.unchanged, polls - 3);
   EXPECT_LE(sink.unchanged, polls - 2);
   EXPECT_EQ(sink.latest, testing::D("2025-10-29"));
+  // The request URL never changed: the stored validators were read once, not per poll.
+  EXPECT_EQ(sink.validator_reads, 1);
   std::printf("[ figures  ] %d polls, %d stored, %d unchanged (no ingest, no evaluation)\n", polls,
               sink.stored, sink.unchanged);
 }
