@@ -128,7 +128,7 @@ class Daemon final : public sources::ObservationSink {
     co_return *r;
   }
 
-  asio::awaitable<void> OnObservations(const config::SeriesConfig& series,
+  asio::awaitable<bool> OnObservations(const config::SeriesConfig& series,
                                        std::vector<Observation> batch,
                                        std::optional<FetchedValidators> validators) override {
     ObserveFetch(series);
@@ -151,7 +151,7 @@ class Daemon final : public sources::ObservationSink {
       co_await OnPollError(series, Status::IoError("storing the poll failed, nothing of it was "
                                                    "kept: " +
                                                    r.status().message()));
-      co_return;
+      co_return false;
     }
     // Committed: what the next poll of this series asks for beforehand.
     if (auto it = last_date_.find(series.id); it != last_date_.end() && newest)
@@ -162,6 +162,19 @@ class Daemon final : public sources::ObservationSink {
                          v.empty() ? std::nullopt : std::optional<HttpValidators>(v));
     }
     if (*r > 0) dispatcher_.Wake();
+    NoteOutcome(series.id, true);
+    co_return true;
+  }
+
+  // The answer is the one already stored: nothing to store or evaluate, no ingest
+  // transaction; only the health row's one-statement update (last success, poll count).
+  asio::awaitable<void> OnUnchanged(const config::SeriesConfig& series) override {
+    ObserveFetch(series);
+    auto job = [id = series.id, src = series.source, now = clock_.Now()](store::Store& st) {
+      return st.RecordPollSuccess(id, src, now, false);
+    };
+    auto s = co_await store_.Run(job);
+    if (!s.ok()) Logger("store")->error("event=health_write_failed error=\"{}\"", s.message());
     NoteOutcome(series.id, true);
   }
 
@@ -283,7 +296,9 @@ class Daemon final : public sources::ObservationSink {
     validators_.clear();
     asio::co_spawn(io_, ForgetUnpolled(config_), asio::detached);
     poller_ = std::make_unique<sources::Poller>(io_, http_, *this, clock_);
-    poller_->Start(*config_);
+    for (const auto& warning : sources::PollRateWarnings(config_->sources, config_->series))
+      Logger("poller")->warn("event=rate_limit_caps_polls {}", warning);
+    poller_->Start(config_->sources, config_->series);
     asio::co_spawn(io_, RetireRemoved(config_), asio::detached);
   }
 

@@ -3,9 +3,10 @@
 // Properties: a config comes back exactly when there are no errors; every error names the
 // input file, has a message, and errors come in file order. "Whatever check-config accepts
 // must run": for an accepted config every series' source exists, and the poller's pure steps
-// (BuildRequest, ParsePage on an empty 200 body, ScheduleDelay) work on it without throwing.
+// (BuildRequest, ParsePage on an empty 200 body, SuccessDelay) work on it without throwing.
 #include "config/config.h"
 #include "fuzz/properties.h"
+#include "sources/driver.h"
 #include "sources/poller.h"
 
 using namespace liqwatch;
@@ -41,7 +42,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       http::HttpResponse empty{.status = 200, .body = "", .headers = {}, .elapsed = {}};
       auto page = sources::ParsePage(*source, series, empty, today);
       if (!page.ok()) Check(!page.status().message().empty(), "config: empty parse error");
-      Check(sources::ScheduleDelay(series, now) > Duration::zero(),
+      Check(sources::SuccessDelay(series, source->driver->fast_poll_interval(), std::nullopt, now) >
+                Duration::zero(),
             "config: series '" + series.id + "' polls with no delay");
     } catch (const std::exception& ex) {
       Fail("config: series '" + series.id + "' accepted, but polling it throws: " + ex.what());

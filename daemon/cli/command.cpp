@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "cli/load_config.h"
-#include "config/defaults.h"
+#include "core/defaults.h"
 #include "core/log.h"
 
 namespace liqwatch::cli {

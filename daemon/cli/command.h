@@ -48,7 +48,7 @@ class Command : public std::enable_shared_from_this<Command> {
   // The subcommand, for the options only this command has.
   CLI::App& app() { return *app_; }
 
-  // --db PATH, default the packaged database path (config/defaults.h kStoragePath).
+  // --db PATH, default the packaged database path (core/defaults.h kStoragePath).
   Command& WithDb();
   // --db PATH, default the storage.path of --config (OpenStore's `config`).
   Command& WithDbOverride(const std::string& help);

@@ -13,86 +13,25 @@
 #include <unordered_map>
 #include <vector>
 
-#include "config/defaults.h"
+#include "core/defaults.h"
 #include "core/model.h"
 #include "core/release.h"
 #include "core/status.h"
 #include "core/time.h"
 #include "core/units.h"
+#include "sources/source_config.h"
 
 namespace liqwatch::config {
 
 struct ExprRule;  // config/rules_config.h
 struct RuleSet;   // config/rules_config.h
 
-// Where a config item came from, for error messages on later validation passes.
-struct Position {
-  int line = 0;    // 1-based
-  int column = 0;  // 1-based
-};
-
-struct SourceConfig {
-  std::string name;  // key under `sources:`
-  std::string type;  // fred (more types: see docs/configuration.md)
-  std::string base_url;
-  std::string graph_url;               // fred only: keyless fredgraph.csv host
-  std::optional<std::string> api_key;  // fred only; a secret
-  Duration timeout{};
-  std::size_t max_body_bytes = 0;
-  double requests_per_second = 0;
-  Duration max_retry_after = defaults::kMaxRetryAfter;  // http.max_retry_after: ceiling on a
-                                                        // 429's Retry-After
-  // Hosts besides base_url's own that a redirect may lead to ("*": any). Empty: redirects stay
-  // on the configured host.
-  std::vector<std::string> redirect_hosts;
-  // html_table / csv / json: where the page is (base_url + path) and how to read it. Unset
-  // keys keep the parser's defaults (or the preset's). See docs/sources.md.
-  std::string path;
-  std::string preset;  // html_table: farside_btc, farside_eth, ici_etf_flows, ishares_ibit/etha
-  // Extra request headers (User-Agent, Accept, an API token), in config order. A value written
-  // as a secret reference (${env:..}, ${file:..}, ${cred:..}) is resolved and registered with
-  // the log scrubber: it never appears in logs, errors or the API.
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::optional<std::string> table_xpath, header_rows_xpath, rows_xpath;
-  std::optional<int> header_row;
-  std::optional<bool> dates_in_header;     // html_table: dates across the header row
-  std::optional<std::string> date_column;  // html_table: 0-based index; csv: header name
-  std::optional<std::string> date_format;
-  std::optional<std::string> rows_pointer, date_pointer;  // json
-  std::optional<std::string> delimiter;                   // csv
-  std::optional<int> skip_lines;                          // csv
-  Position pos;
-};
-
-// An optional faster schedule during release windows, in America/New_York on US business days.
-struct ReleaseWindow {
-  int start_minute = 0;  // minutes after midnight, New York time
-  int end_minute = 0;    // exclusive
-  Duration interval{};
-};
-
-struct SeriesConfig {
-  std::string id;            // liqwatch's name for the series, used by rules
-  std::string source;        // name of a SourceConfig
-  std::string remote_id;     // the feed's own id, e.g. FRED's "SOFR"
-  Unit unit = Unit::kIndex;  // unit the feed publishes in; stored values are canonical
-  Duration interval{};
-  std::string description;
-  // Which value of a multi-value feed: NY Fed rates "percentRate" (default),
-  // "percentPercentile1/25/75/99", "volumeInBillions"; NY Fed operations "total" (default).
-  std::string field;
-  std::vector<ReleaseWindow> windows;  // release windows (polled at their interval)
-  double jitter = 0.1;                 // fraction of the delay, +-
-  std::optional<Duration> max_age;     // rules: an older latest value counts as missing (7d)
-  // Rules read a provisional value (Farside's newest row before every fund reported) only
-  // when this is set; by default they wait until the row is final (store: provisional 0).
-  bool alert_on_provisional = false;
-  // When each print is due (config/release_config.h): `release:` or the built-in default of
-  // the source; nullopt when neither (or `release: none`). Drives late() and the `late` state.
-  std::optional<ReleaseSchedule> release;
-  bool release_written = false;  // `release:` present (a schedule or none): no default
-  Position pos;
-};
+// Sources and series are declared with the stage that reads them (sources/source_config.h);
+// their type-specific keys belong to each source type's driver (sources/drivers/).
+using liqwatch::Position;
+using sources::ReleaseWindow;
+using sources::SeriesConfig;
+using sources::SourceConfig;
 
 enum class Comparison { kGreater, kGreaterEqual, kLess, kLessEqual };
 std::string_view ComparisonText(Comparison c);

@@ -9,12 +9,13 @@
 #include <fmt/format.h>
 
 #include "config/config.h"
-#include "config/defaults.h"
 #include "config/notify_config.h"
 #include "config/release_config.h"
 #include "config/rules_config.h"
 #include "config/yaml_reader.h"
+#include "core/defaults.h"
 #include "core/file.h"
+#include "sources/driver.h"
 
 namespace liqwatch::config {
 
@@ -66,28 +67,6 @@ std::string ConfigError::ToString() const {
 }
 
 namespace {
-
-// Column and line indexes (header_row, skip_lines, html_table date_column): small
-// non-negative integers, checked before any cast (casting 1e300 or NaN to int is undefined
-// behaviour; the poller's stoul threw on a 20-digit date_column that check-config accepted).
-constexpr double kMaxIndex = 9999;
-constexpr size_t kMaxIndexDigits = 4;
-bool IsSmallIndex(double v) { return v >= 0 && v <= kMaxIndex && v == std::floor(v); }
-
-const defaults::SourceTypeDefaults* SourceTypeDefaultsFor(std::string_view type) {
-  for (const auto& d : defaults::kSourceTypes)
-    if (d.type == type) return &d;
-  return nullptr;
-}
-
-std::string KnownSourceTypes() {
-  std::string out;
-  for (const auto& d : defaults::kSourceTypes) {
-    if (!out.empty()) out += ", ";
-    out += d.type;
-  }
-  return out;
-}
 
 struct HttpDefaults {
   Duration timeout = defaults::kHttpTimeout;
@@ -211,82 +190,67 @@ void ReadHeaders(YamlReader& r, const YAML::Node& n, const std::string& path, So
   }
 }
 
-// Type-specific keys of a source; a key that does not apply to the type is an error.
-void ReadSourceOptions(YamlReader& r, const YAML::Node& n, const std::string& path,
-                       SourceConfig& s) {
-  struct Key {
-    const char* name;
-    std::vector<std::string_view> types;
-  };
-  static const Key kKeys[] = {
-      {"graph_url", {"fred"}},
-      {"api_key", {"fred"}},
-      {"path", {"html_table", "csv", "json"}},
-      {"preset", {"html_table"}},
-      {"table_xpath", {"html_table"}},
-      {"header_rows_xpath", {"html_table"}},
-      {"header_row", {"html_table"}},
-      {"rows_xpath", {"html_table"}},
-      {"dates_in_header", {"html_table"}},
-      {"date_column", {"html_table", "csv"}},
-      {"date_format", {"html_table", "csv", "json"}},
-      {"rows_pointer", {"json"}},
-      {"date_pointer", {"json"}},
-      {"delimiter", {"csv"}},
-      {"skip_lines", {"csv"}},
-  };
-  for (const auto& k : kKeys) {
-    if (!n[k.name]) continue;
-    if (std::find(k.types.begin(), k.types.end(), s.type) == k.types.end()) {
-      std::string types;
-      for (auto t : k.types) types += (types.empty() ? "" : ", ") + std::string(t);
-      r.Error(n[k.name], fmt::format("{}.{}: not a key of type {} (only for {})", path, k.name,
-                                     s.type, types));
+// A source's driver reads its own keys through this view of the YAML node, so its errors
+// carry FILE:LINE:COL like every other key's.
+class YamlOptionReader final : public sources::OptionReader {
+ public:
+  YamlOptionReader(YamlReader& r, const YAML::Node& node, std::string path)
+      : r_(r), node_(node), path_(std::move(path)) {}
+  bool Has(const char* key) const override { return static_cast<bool>(node_[key]); }
+  std::optional<std::string> String(const char* key) override {
+    return r_.String(node_, key, path_, false);
+  }
+  std::optional<double> Number(const char* key) override {
+    return r_.Number(node_, key, path_, false);
+  }
+  std::optional<bool> Bool(const char* key) override { return r_.Bool(node_, key, path_, false); }
+  std::optional<std::string> Url(const char* key) override {
+    return r_.Url(node_, key, path_, false, false);
+  }
+  std::optional<std::string> Secret(const char* key) override {
+    return r_.Secret(node_, key, path_, false);
+  }
+  void Error(const char* key, const std::string& message) override {
+    r_.Error(key ? node_[key] : node_, message);
+  }
+  const std::string& path() const override { return path_; }
+
+ private:
+  YamlReader& r_;
+  const YAML::Node& node_;
+  std::string path_;
+};
+
+// The keys a source may have: those every source shares, then each driver's own.
+const std::vector<std::string_view>& SourceKeys() {
+  static const std::vector<std::string_view> kKeys = [] {
+    std::vector<std::string_view> keys = {
+        "type",           "base_url", "timeout", "max_body", "requests_per_second",
+        "redirect_hosts", "headers"};
+    for (const auto* d : sources::AllDrivers())
+      for (auto k : d->keys())
+        if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
+    return keys;
+  }();
+  return kKeys;
+}
+
+// A key of another source type is an error that names the types it belongs to.
+void CheckForeignKeys(YamlReader& r, const YAML::Node& n, const std::string& path,
+                      const sources::SourceDriver& driver) {
+  for (const auto& kv : n) {
+    const std::string key = kv.first.as<std::string>("");
+    auto own = driver.keys();
+    if (std::find(own.begin(), own.end(), key) != own.end()) continue;
+    std::string types;
+    for (const auto* d : sources::AllDrivers()) {
+      auto keys = d->keys();
+      if (std::find(keys.begin(), keys.end(), key) != keys.end())
+        types += (types.empty() ? "" : ", ") + std::string(d->type());
     }
-  }
-  if (auto v = r.String(n, "path", path, false)) {
-    if (v->empty() || (*v)[0] != '/')
-      r.Error(n["path"],
-              fmt::format("{}.path: expected a path starting with '/', got '{}'", path, *v));
-    else
-      s.path = *v;
-  }
-  s.table_xpath = r.String(n, "table_xpath", path, false);
-  s.header_rows_xpath = r.String(n, "header_rows_xpath", path, false);
-  s.rows_xpath = r.String(n, "rows_xpath", path, false);
-  if (auto v = r.Number(n, "header_row", path, false)) {
-    if (!IsSmallIndex(*v))
-      r.Error(n["header_row"],
-              fmt::format("{}.header_row: expected an integer from 0 to 9999", path));
-    else
-      s.header_row = static_cast<int>(*v);
-  }
-  s.dates_in_header = r.Bool(n, "dates_in_header", path, false);
-  s.date_column = r.String(n, "date_column", path, false);
-  if (s.date_column && s.type == "html_table" &&
-      (s.date_column->empty() || s.date_column->size() > kMaxIndexDigits ||
-       s.date_column->find_first_not_of("0123456789") != std::string::npos))
-    r.Error(n["date_column"], fmt::format("{}.date_column: expected a 0-based column index "
-                                          "(0 to 9999) for html_table, got '{}'",
-                                          path, *s.date_column));
-  s.date_format = r.String(n, "date_format", path, false);
-  s.rows_pointer = r.String(n, "rows_pointer", path, false);
-  s.date_pointer = r.String(n, "date_pointer", path, false);
-  for (const auto* p : {&s.rows_pointer, &s.date_pointer}) {
-    if (*p && !(*p)->empty() && (**p)[0] != '/')
-      r.Error(
-          n[p == &s.rows_pointer ? "rows_pointer" : "date_pointer"],
-          fmt::format("{}: a JSON Pointer must be empty or start with '/', got '{}'", path, **p));
-  }
-  s.delimiter = r.String(n, "delimiter", path, false);
-  if (s.delimiter && s.delimiter->size() != 1)
-    r.Error(n["delimiter"], fmt::format("{}.delimiter: expected one character", path));
-  if (auto v = r.Number(n, "skip_lines", path, false)) {
-    if (!IsSmallIndex(*v))
-      r.Error(n["skip_lines"],
-              fmt::format("{}.skip_lines: expected an integer from 0 to 9999", path));
-    else
-      s.skip_lines = static_cast<int>(*v);
+    if (!types.empty())
+      r.Error(kv.first, fmt::format("{}.{}: not a key of type {} (only for {})", path, key,
+                                    driver.type(), types));
   }
 }
 
@@ -341,55 +305,28 @@ void ReadSources(YamlReader& r, const YAML::Node& node, const HttpDefaults& http
     const auto& n = kv.second;
     std::string path = "sources." + s.name;
     s.pos = YamlReader::PositionOf(kv.first);
-    if (!r.CheckMap(n, path,
-                    {"type",         "base_url",       "graph_url",           "api_key",
-                     "timeout",      "max_body",       "requests_per_second", "path",
-                     "preset",       "table_xpath",    "header_rows_xpath",   "header_row",
-                     "rows_xpath",   "date_column",    "date_format",         "rows_pointer",
-                     "date_pointer", "delimiter",      "skip_lines",          "redirect_hosts",
-                     "headers",      "dates_in_header"}))
-      continue;
+    if (!r.CheckMap(n, path, SourceKeys())) continue;
     auto type = r.String(n, "type", path, true);
     if (!type) continue;
     s.type = *type;
-    const auto* d = SourceTypeDefaultsFor(s.type);
-    if (d == nullptr) {
+    s.driver = sources::FindDriver(s.type);
+    if (s.driver == nullptr) {
       r.Error(n["type"], fmt::format("{}.type: unknown source type '{}', expected one of {}", path,
-                                     s.type, KnownSourceTypes()));
+                                     s.type, sources::KnownSourceTypes()));
       continue;
     }
-    s.preset = r.String(n, "preset", path, false).value_or("");
-    std::string default_base(d->base_url);
-    if (!s.preset.empty()) {
-      const defaults::HtmlPreset* preset = defaults::FindHtmlPreset(s.preset);
-      if (s.type != "html_table" || preset == nullptr) {
-        r.Error(n["preset"], fmt::format("{}.preset: unknown preset '{}' for type {}, expected "
-                                         "farside_btc, farside_eth, ici_etf_flows, "
-                                         "ishares_ibit or ishares_etha (type html_table)",
-                                         path, s.preset, s.type));
-      } else {
-        // A product page has no table: the table keys would be silently ignored.
-        for (const char* key : {"table_xpath", "header_rows_xpath", "header_row", "rows_xpath",
-                                "dates_in_header", "date_column", "date_format"}) {
-          if (preset->data_points && n[key])
-            r.Error(n[key], fmt::format("{}.{}: not a key of preset {} (it reads single data "
-                                        "points, not a table)",
-                                        path, key, s.preset));
-        }
-        default_base = std::string(preset->base_url);
-        s.path = std::string(preset->path);
-      }
-    }
+    CheckForeignKeys(r, n, path, *s.driver);
+    s.base_url = std::string(s.driver->default_base_url());
+    YamlOptionReader options(r, n, path);
+    s.options = s.driver->ReadOptions(options, s);
+    const std::string default_base = s.base_url;
     ReadHeaders(r, n, path, s);
-    ReadSourceOptions(r, n, path, s);
     if (default_base.empty() && !n["base_url"]) {
       r.Error(n, fmt::format("{}: missing required key 'base_url' (type {} has no default URL)",
                              path, s.type));
       continue;
     }
     s.base_url = r.Url(n, "base_url", path, false, false).value_or(default_base);
-    s.graph_url = r.Url(n, "graph_url", path, false, false).value_or(std::string(d->graph_url));
-    s.api_key = r.Secret(n, "api_key", path, false);
     s.timeout = r.DurationValue(n, "timeout", path, false).value_or(http.timeout);
     s.max_body_bytes = r.ByteSize(n, "max_body", path, false).value_or(http.max_body);
     s.max_retry_after = http.max_retry_after;
@@ -403,8 +340,9 @@ void ReadSources(YamlReader& r, const YAML::Node& node, const HttpDefaults& http
       }
       s.redirect_hosts = std::move(*hosts);
     }
-    s.requests_per_second =
-        r.Number(n, "requests_per_second", path, false).value_or(d->requests_per_second);
+    s.requests_per_second_written = static_cast<bool>(n["requests_per_second"]);
+    s.requests_per_second = r.Number(n, "requests_per_second", path, false)
+                                .value_or(s.driver->default_requests_per_second());
     if (s.requests_per_second <= 0) {
       r.Error(n["requests_per_second"],
               fmt::format("{}.requests_per_second: must be greater than 0", path));
@@ -436,6 +374,7 @@ void ReadSeries(YamlReader& r, const YAML::Node& node, Config& c) {
     auto source = r.String(n, "source", path, true);
     auto remote = r.String(n, "remote_id", path, true);
     auto unit = r.String(n, "unit", path, true);
+    s.interval_written = static_cast<bool>(n["interval"]);
     s.interval = r.DurationValue(n, "interval", path, false).value_or(defaults::kPollInterval);
     s.description = r.String(n, "description", path, false).value_or("");
     s.max_age = r.DurationValue(n, "max_age", path, false);
@@ -525,52 +464,6 @@ void ReadRules(YamlReader& r, const YAML::Node& node, const RuleSet& rs, Config&
   });
 }
 
-// What remote_id and field may be for each source type; nullopt when fine.
-std::optional<std::string> CheckSeriesForSource(const SourceConfig& src, const SeriesConfig& s) {
-  auto one_of = [](const std::string& v, std::initializer_list<std::string_view> set) {
-    return std::find(set.begin(), set.end(), v) != set.end();
-  };
-  if (src.type == "nyfed") {
-    if (one_of(s.remote_id, {"sofr", "tgcr", "bgcr", "effr", "obfr"})) {
-      if (!s.field.empty() &&
-          !one_of(s.field, {"percentRate", "percentPercentile1", "percentPercentile25",
-                            "percentPercentile75", "percentPercentile99", "volumeInBillions",
-                            "targetRateFrom", "targetRateTo"}))
-        return fmt::format(
-            "field '{}' is not a NY Fed rate field, expected percentRate, "
-            "percentPercentile1, percentPercentile25, percentPercentile75, "
-            "percentPercentile99, volumeInBillions, targetRateFrom or "
-            "targetRateTo",
-            s.field);
-      return std::nullopt;
-    }
-    if (one_of(s.remote_id, {"repo", "reverserepo"})) {
-      if (!s.field.empty() && s.field != "total")
-        return fmt::format("field '{}' is not valid for NY Fed operations, expected total",
-                           s.field);
-      return std::nullopt;
-    }
-    return fmt::format(
-        "remote_id '{}' is not a NY Fed feed, expected sofr, tgcr, bgcr, effr, "
-        "obfr (reference rates), repo (Standing Repo Facility) or reverserepo "
-        "(ON RRP)",
-        s.remote_id);
-  }
-  if (!s.field.empty() && src.type != "nyfed")
-    return fmt::format("field is only for nyfed series (source '{}' has type {})", src.name,
-                       src.type);
-  if (const auto* preset = defaults::FindHtmlPreset(src.preset);
-      src.type == "html_table" && preset && preset->data_points &&
-      !one_of(s.remote_id, {"shares_outstanding", "nav", "total_net_assets"}))
-    return fmt::format("remote_id '{}' is not a data point of preset {}, expected {}", s.remote_id,
-                       src.preset, defaults::kISharesPoints);
-  if (src.type == "treasury_dts" && s.remote_id != "tga")
-    return fmt::format("remote_id '{}' is not a Treasury DTS feed, expected tga", s.remote_id);
-  if (src.type == "fear_greed" && s.remote_id != "fng")
-    return fmt::format("remote_id '{}' is not a Fear & Greed feed, expected fng", s.remote_id);
-  return std::nullopt;
-}
-
 // References between sections, and duplicate names.
 void CrossCheck(YamlReader& r, Config& c) {
   std::set<std::string> seen;
@@ -581,7 +474,7 @@ void CrossCheck(YamlReader& r, Config& c) {
       r.ErrorAt(s.pos, fmt::format("series '{}': unknown source '{}'", s.id, s.source));
       continue;
     }
-    if (auto problem = CheckSeriesForSource(*src, s))
+    if (auto problem = src->driver->CheckSeries(*src, s))
       r.ErrorAt(s.pos, fmt::format("series '{}': {}", s.id, *problem));
   }
   seen.clear();

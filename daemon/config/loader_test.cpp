@@ -8,6 +8,7 @@
 
 #include "config/config.h"
 #include "core/log.h"
+#include "sources/fetch.h"
 
 namespace liqwatch::config {
 namespace {
@@ -22,13 +23,24 @@ std::vector<std::string> Errors(const LoadResult& r) {
   return out;
 }
 
+// The first request a source's driver builds for remote id SOFR: the driver's own keys
+// (graph_url, api_key) are its business, seen here in the URL they produce.
+std::string FirstRequestUrl(const SourceConfig& source) {
+  SeriesConfig s;
+  s.id = "sofr";
+  s.source = source.name;
+  s.remote_id = "SOFR";
+  return sources::BuildRequest(source, s, std::nullopt, Date(std::chrono::days(20000))).url;
+}
+
 TEST(ConfigLoader, LoadsGoodConfigWithDefaults) {
   auto r = LoadConfig(TestData("good_minimal.yaml"));
   ASSERT_TRUE(r.config) << ::testing::PrintToString(Errors(r));
   const Config& c = *r.config;
   EXPECT_EQ(c.Summary(), "1 sources, 1 series, 1 rules, 1 notifiers");
   EXPECT_EQ(c.sources[0].base_url, "https://api.stlouisfed.org");  // default
-  EXPECT_EQ(c.sources[0].graph_url, "http://127.0.0.1:8080");      // override
+  EXPECT_THAT(FirstRequestUrl(c.sources[0]),                       // graph_url: override
+              ::testing::StartsWith("http://127.0.0.1:8080/graph/fredgraph.csv?id=SOFR"));
   EXPECT_EQ(c.sources[0].max_body_bytes, 8u << 20);
   EXPECT_EQ(c.rules[0].op, Comparison::kGreater);
   EXPECT_DOUBLE_EQ(c.rules[0].threshold, 4.5);
@@ -156,7 +168,8 @@ TEST(ConfigLoader, ResolvedSecretsAreScrubbedFromLogs) {
   setenv("LIQWATCH_TEST_UNSET_KEY", "fredkey0123456789", 1);
   auto r = LoadConfig(TestData("bad_secret.yaml"));
   ASSERT_TRUE(r.config) << ::testing::PrintToString(Errors(r));
-  EXPECT_EQ(*r.config->sources[0].api_key, "fredkey0123456789");
+  EXPECT_THAT(FirstRequestUrl(r.config->sources[0]),
+              ::testing::HasSubstr("api_key=fredkey0123456789"));
   EXPECT_EQ(ScrubSecrets("url=http://127.0.0.1:9/T0KEN-abcdef key=fredkey0123456789"),
             "url=[redacted] key=[redacted]");
 }
@@ -302,7 +315,8 @@ notifiers:
           "is not set"));
   auto skipped = LoadConfigFromString(text, "s.yaml", SecretRefs::kSkip);
   ASSERT_TRUE(skipped.config) << ::testing::PrintToString(Errors(skipped));
-  EXPECT_EQ(skipped.config->sources[0].api_key, "${env:LIQWATCH_TEST_NEVER_SET_KEY}");
+  EXPECT_THAT(FirstRequestUrl(skipped.config->sources[0]),  // the reference, unread
+              ::testing::HasSubstr("env%3ALIQWATCH_TEST_NEVER_SET_KEY"));
   EXPECT_EQ(skipped.config->notifiers[0].url, "${env:LIQWATCH_TEST_NEVER_SET_URL}");
   // Everything else is still checked.
   auto bad = LoadConfigFromString(text + "rules:\n  - {name: r, expr: sofrr > 1}\n", "s.yaml",
@@ -322,6 +336,30 @@ TEST(ConfigLoader, MissingFileIsAnError) {
       Errors(r),
       ::testing::ElementsAre(
           "/nonexistent/liqwatch.yaml: config file cannot be read: No such file or directory"));
+}
+
+// Each source type's driver declares its keys: a key of another type names the types it
+// belongs to, a key of no type is unknown, and the driver's own checks keep FILE:LINE:COL.
+TEST(ConfigLoader, SourceKeysBelongToTheirDriver) {
+  auto r = LoadConfigFromString(R"(sources:
+  f: {type: fred, path: /x, rows_pointer: /data}
+  c: {type: csv, base_url: "http://127.0.0.1:9", delimiter: ";;", preset: farside_btc}
+  j: {type: json, base_url: "http://127.0.0.1:9", rows_pointer: data}
+  x: {type: csv, base_url: "http://127.0.0.1:9", sheet: 2}
+)",
+                                "k.yaml");
+  EXPECT_FALSE(r.config);
+  EXPECT_THAT(Errors(r),
+              ::testing::ElementsAre(
+                  "k.yaml:2:19: sources.f.path: not a key of type fred (only for html_table, "
+                  "csv, json)",
+                  "k.yaml:2:29: sources.f.rows_pointer: not a key of type fred (only for json)",
+                  "k.yaml:3:61: sources.c.delimiter: expected one character",
+                  "k.yaml:3:67: sources.c.preset: not a key of type csv (only for html_table)",
+                  "k.yaml:4:65: sources.j: a JSON Pointer must be empty or start with '/', got "
+                  "'data'",
+                  ::testing::StartsWith("k.yaml:5:50: sources.x: unknown key 'sheet', expected "
+                                        "one of type, base_url, timeout,")));
 }
 
 // Out-of-range indexes are config errors, not undefined casts (header_row: 1e300,

@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "config/defaults.h"
+#include "core/defaults.h"
 
 namespace liqwatch::config {
 

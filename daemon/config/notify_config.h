@@ -4,7 +4,7 @@
 // reporting every problem through the YamlReader (FILE:LINE:COL, unknown keys are errors).
 // Secrets (webhook/Slack URLs, HMAC keys, SMTP passwords) are resolved through
 // ${env:}/${file:}/${cred:} and registered with the log scrubber; an error names the key,
-// never the value. Defaults come from config/defaults.h. Not thread-safe (one load at a time).
+// never the value. Defaults come from core/defaults.h. Not thread-safe (one load at a time).
 //
 // Notifier types and their keys (docs/notifications.md):
 //   common   type, url, timeout, send_resolved (true), deliver_after_silence (true), template,

@@ -10,7 +10,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "config/defaults.h"
+#include "core/defaults.h"
 
 namespace liqwatch::config {
 

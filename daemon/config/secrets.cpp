@@ -2,7 +2,7 @@
 
 #include <cstdlib>
 
-#include "config/defaults.h"
+#include "core/defaults.h"
 #include "core/file.h"
 #include "core/log.h"
 

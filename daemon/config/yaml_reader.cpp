@@ -17,7 +17,7 @@
 namespace liqwatch::config {
 
 namespace {
-std::string Join(std::initializer_list<std::string_view> items) {
+std::string Join(std::span<const std::string_view> items) {
   std::string out;
   for (auto it : items) {
     if (!out.empty()) out += ", ";
@@ -46,6 +46,11 @@ void YamlReader::ErrorAt(Position pos, const std::string& message) {
 
 bool YamlReader::CheckMap(const YAML::Node& node, const std::string& path,
                           std::initializer_list<std::string_view> allowed) {
+  return CheckMap(node, path, std::span<const std::string_view>(allowed.begin(), allowed.size()));
+}
+
+bool YamlReader::CheckMap(const YAML::Node& node, const std::string& path,
+                          std::span<const std::string_view> allowed) {
   if (!node.IsMap()) {
     Error(node, fmt::format("{}: expected a mapping with keys {}", path, Join(allowed)));
     return false;

@@ -8,6 +8,7 @@
 
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,8 @@ class YamlReader {
   // True when `node` is a map whose keys are all in `allowed`; reports each unknown key.
   bool CheckMap(const YAML::Node& node, const std::string& path,
                 std::initializer_list<std::string_view> allowed);
+  bool CheckMap(const YAML::Node& node, const std::string& path,
+                std::span<const std::string_view> allowed);
   // True when `map[key]` is present and not null; if `required`, absence is an error.
   bool Has(const YAML::Node& map, const char* key, const std::string& path, bool required);
 

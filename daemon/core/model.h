@@ -13,6 +13,12 @@
 
 namespace liqwatch {
 
+// Where an item of a config file came from, for error messages ("FILE:LINE:COL").
+struct Position {
+  int line = 0;    // 1-based
+  int column = 0;  // 1-based
+};
+
 // One value read from a feed, before unit normalisation and before it is tied to a configured
 // series. Multi-value feeds (NY Fed SOFR percentiles, ETF tables) name the field in `column`;
 // single-series feeds leave it empty.

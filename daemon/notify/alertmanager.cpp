@@ -6,7 +6,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 
-#include "config/defaults.h"
+#include "core/defaults.h"
 #include "core/log.h"
 #include "http/retry_after.h"
 

@@ -7,7 +7,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "config/defaults.h"
+#include "core/defaults.h"
 #include "core/log.h"
 #include "notify/silences.h"
 

@@ -9,7 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
-#include "config/defaults.h"
+#include "core/defaults.h"
 #include "http/testing.h"
 #include "notify/context.h"
 #include "notify/slack.h"

@@ -1,7 +1,7 @@
 #include "sources/poller.h"
 
 #include <algorithm>
-#include <cmath>
+#include <functional>
 #include <map>
 #include <random>
 
@@ -12,281 +12,15 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "config/defaults.h"
-#include "core/calendar.h"
+#include "core/defaults.h"
 #include "core/log.h"
-#include "core/units.h"
 #include "http/retry_after.h"
-#include "sources/formats/csv_table.h"
-#include "sources/formats/date_format.h"
-#include "sources/formats/fear_greed.h"
-#include "sources/formats/fred.h"
-#include "sources/formats/html_table.h"
-#include "sources/formats/json_pointer.h"
-#include "sources/formats/nyfed.h"
-#include "sources/formats/treasury.h"
-#include "sources/formats/url.h"
+#include "sources/driver.h"
 
 namespace liqwatch::sources {
 
 namespace asio = boost::asio;
-
-namespace {
-
-Date UtcDate(TimePoint t) { return std::chrono::floor<std::chrono::days>(t); }
-
-bool IsNyFedRate(const std::string& remote_id) {
-  return remote_id == "sofr" || remote_id == "tgcr" || remote_id == "bgcr" || remote_id == "effr" ||
-         remote_id == "obfr";
-}
-
-bool ReadsDataPoints(const config::SourceConfig& s) {
-  const auto* preset = config::defaults::FindHtmlPreset(s.preset);
-  return preset && preset->data_points;
-}
-
-HtmlTableOptions HtmlOptions(const config::SourceConfig& s, Date today) {
-  HtmlTableOptions o = s.preset == "farside_btc" || s.preset == "farside_eth"
-                           ? FarsideEtfOptions(today)
-                       : s.preset == "ici_etf_flows" ? IciEtfNetIssuanceOptions(today)
-                                                     : HtmlTableOptions{};
-  o.name = s.name;
-  o.today = today;
-  if (s.table_xpath) o.table_xpath = *s.table_xpath;
-  if (s.header_rows_xpath) o.header_rows_xpath = *s.header_rows_xpath;
-  if (s.header_row) o.header_row = static_cast<size_t>(*s.header_row);
-  if (s.rows_xpath) o.rows_xpath = *s.rows_xpath;
-  if (s.dates_in_header) o.dates_in_header = *s.dates_in_header;
-  if (s.date_column) o.date_column = static_cast<size_t>(std::stoul(*s.date_column));
-  if (s.date_format) o.date_format = *s.date_format;
-  return o;
-}
-
-}  // namespace
-
-http::HttpRequest BuildRequest(const config::SourceConfig& source,
-                               const config::SeriesConfig& series, std::optional<Date> since,
-                               Date today, int page) {
-  http::HttpRequest req;
-  req.timeout = source.timeout;
-  req.max_body_bytes = source.max_body_bytes;
-  req.redirect_hosts = source.redirect_hosts;
-  req.headers = source.headers;
-  std::optional<Date> start;
-  if (since) start = *since - std::chrono::days(config::defaults::kIncrementalOverlapDays);
-  Date from = start.value_or(today - std::chrono::days(config::defaults::kInitialLookbackDays));
-  const auto& t = source.type;
-  if (t == "fred") {
-    req.url = source.api_key
-                  ? FredJsonUrl(source.base_url, series.remote_id, *source.api_key, start)
-                  : FredGraphCsvUrl(source.graph_url, series.remote_id, start);
-  } else if (t == "nyfed") {
-    if (IsNyFedRate(series.remote_id)) {
-      req.url = NyFedRateSearchUrl(source.base_url, series.remote_id, from, today);
-    } else {
-      req.url = NyFedOperationsSearchUrl(source.base_url, from, today,
-                                         series.remote_id == "repo" ? "Repo" : "Reverse Repo");
-    }
-  } else if (t == "treasury_dts") {
-    req.url = TreasuryDtsUrl(source.base_url, from, config::defaults::kTreasuryPageSize, page);
-  } else if (t == "fear_greed") {
-    int limit = since ? std::max<int>(2, (today - *start).count() + 1) : 0;
-    req.url = FearGreedUrl(source.base_url, limit);
-  } else if (t == "html_table" || t == "csv" || t == "json") {
-    req.url = JoinUrl(source.base_url, source.path.empty() ? "/" : source.path);
-  }
-  return req;
-}
-
-Result<ParsedPage> ParsePage(const config::SourceConfig& source, const config::SeriesConfig& series,
-                             const http::HttpResponse& response, Date today) {
-  ParsedPage page;
-  if (response.status == 304) {
-    page.not_modified = true;
-    return page;
-  }
-  const auto& t = source.type;
-  const bool ok_status = response.status >= 200 && response.status < 300;
-  Result<std::vector<RawPoint>> points = Status::Internal("unknown source type " + t);
-  if (t == "fred") {
-    points = source.api_key ? ParseFredJson(response.body)
-                            : ParseFredGraphCsv(response.body, series.remote_id);
-    if (points.ok()) {
-      // The FRED parsers have no clock: apply the shared future-date policy here.
-      if (auto st = CheckNoFutureDates(*points, today, "FRED " + series.remote_id); !st.ok())
-        points = st;
-    }
-  } else if (!ok_status) {
-    // Other feeds' error bodies are not worth parsing: the status says it.
-  } else if (t == "nyfed") {
-    if (IsNyFedRate(series.remote_id)) {
-      NyFedRatesOptions o;
-      o.today = today;
-      points = ParseNyFedRefRates(response.body, o);
-      if (points.ok()) {
-        const std::string field = series.field.empty() ? "percentRate" : series.field;
-        std::vector<RawPoint> kept;
-        for (auto& p : *points)
-          if (p.column == field) kept.push_back(std::move(p));
-        if (kept.empty() && !points->empty())
-          points = Status::LayoutChanged(fmt::format("NY Fed {}: no '{}' field in {} record values",
-                                                     series.remote_id, field, points->size()));
-        else
-          points = std::move(kept);
-      }
-    } else {
-      NyFedOperationsOptions o;
-      o.today = today;
-      o.operation_type = series.remote_id == "repo" ? "Repo" : "Reverse Repo";
-      points = ParseNyFedOperationPoints(response.body, o);
-    }
-  } else if (t == "treasury_dts") {
-    DtsOptions o;
-    o.today = today;
-    auto dts = ParseDtsOperatingCashBalance(response.body, o);
-    if (dts.ok()) {
-      page.next_page = dts->next_page_number;
-      points = std::move(dts->points);
-    } else {
-      points = dts.status();
-    }
-  } else if (t == "fear_greed") {
-    FearGreedOptions o;
-    o.today = today;
-    points = ParseFearGreed(response.body, o);
-  } else if (t == "html_table" && ReadsDataPoints(source)) {
-    // One data point of a product page (ishares_*): the series' remote_id names it.
-    HtmlDataPointsOptions o = ISharesFundOptions(today);
-    o.name = source.name;
-    std::erase_if(o.points, [&](const HtmlDataPoint& p) { return p.column != series.remote_id; });
-    points = ParseHtmlDataPoints(response.body, o);
-  } else if (t == "html_table") {
-    auto o = HtmlOptions(source, today);
-    o.value_columns = {series.remote_id};
-    points = ParseHtmlTable(response.body, o);
-  } else if (t == "csv") {
-    CsvTableOptions o;
-    o.name = source.name;
-    o.today = today;
-    if (source.date_column) o.date_column = *source.date_column;
-    if (source.date_format) o.date_format = *source.date_format;
-    if (source.delimiter) o.delimiter = (*source.delimiter)[0];
-    if (source.skip_lines) o.skip_lines = static_cast<size_t>(*source.skip_lines);
-    o.value_columns = {series.remote_id};
-    points = ParseCsvTable(response.body, o);
-  } else if (t == "json") {
-    JsonPointerOptions o;
-    o.name = source.name;
-    o.today = today;
-    if (source.rows_pointer) o.rows_pointer = *source.rows_pointer;
-    if (source.date_pointer) o.date_pointer = *source.date_pointer;
-    if (source.date_format) o.date_format = *source.date_format;
-    o.values = {{"", series.remote_id}};
-    points = ParseJsonPointer(response.body, o);
-  }
-  if (!ok_status) {
-    // FRED's JSON API error bodies carry the reason ("Bad Request.  The series does not
-    // exist."); other error bodies are HTML pages whose parse error would only add noise.
-    const bool fred_json = t == "fred" && source.api_key.has_value();
-    std::string reason = points.ok() || !fred_json ? "" : ": " + points.status().message();
-    std::string msg = fmt::format("HTTP {}{}", response.status, reason);
-    // A bot wall is not a broken feed: say so, so nobody goes looking for a layout change.
-    const bool challenge = response.Header("cf-mitigated") == "challenge" ||
-                           (response.status == 403 && LooksLikeBotChallenge(response.body));
-    if (challenge)
-      msg = fmt::format("blocked by the site: HTTP {} bot challenge (Cloudflare)", response.status);
-    else if (response.status == 403)
-      msg += " (forbidden: the site refuses this client)";
-    // Which URL answered, so the operator can tell a moved page from a typo'd path (FRED's
-    // JSON reason already says what was wrong; its URL carries the api_key, redacted anyway).
-    if (!fred_json && !response.url.empty())
-      msg += " from " + RedactUrl(ScrubSecrets(response.url));
-    if (challenge)
-      msg +=
-          "; not a layout change: the site refuses this client (set the source's headers, "
-          "e.g. User-Agent and Accept, or use a mirror)";
-    if (response.status == 429 || response.status >= 500) return Status::Unavailable(msg);
-    return Status::HttpError(msg);
-  }
-  if (!points.ok()) return points.status();
-  page.observations.reserve(points->size());
-  const std::string what = fmt::format("{} {}", source.name, series.remote_id);
-  for (const auto& p : *points) {
-    std::optional<double> v;
-    if (p.value) {
-      if (!std::isfinite(*p.value))
-        return Status::InvalidArgument(fmt::format("{}: value {} on {} is not a finite number",
-                                                   what, *p.value, FormatDate(p.date)));
-      v = ToCanonical(*p.value, series.unit);
-      if (!std::isfinite(*v))
-        return Status::InvalidArgument(
-            fmt::format("{}: value {} on {} overflows when converted to {}", what, *p.value,
-                        FormatDate(p.date), UnitName(CanonicalUnit(DimensionOf(series.unit)))));
-    }
-    std::string id = series.id;
-    if (t == "nyfed" && !IsNyFedRate(series.remote_id) && p.column != "total") {
-      id = series.id + ":" + p.column;  // "<id>:op:RP 121025 1", "<id>:sve:..."
-    }
-    page.observations.push_back({std::move(id), p.date, v, p.provisional});
-  }
-  if (Status st = CheckObservations(page.observations, what); !st.ok()) return st;
-  return page;
-}
-
-Status CheckObservations(const std::vector<Observation>& observations, std::string_view what) {
-  std::map<std::pair<std::string_view, Date>, const Observation*> seen;
-  for (const auto& o : observations) {
-    if (Status st = CheckObservationDate(o.date, what); !st.ok()) return st;
-    if (o.value && !std::isfinite(*o.value))
-      return Status::InvalidArgument(fmt::format("{}: value {} on {} is not a finite number", what,
-                                                 *o.value, FormatDate(o.date)));
-    auto [it, fresh] = seen.emplace(std::pair<std::string_view, Date>(o.series, o.date), &o);
-    if (fresh) continue;
-    auto text = [](const std::optional<double>& v) {
-      return v ? fmt::format("{}", *v) : std::string("missing");
-    };
-    return Status::InvalidArgument(fmt::format(
-        "{}: the response has two observations of {} for {} ({} and {}); a repeated date is "
-        "ambiguous, nothing from this response is stored",
-        what, o.series, FormatDate(o.date), text(it->second->value), text(o.value)));
-  }
-  return Status::Ok();
-}
-
-void AddConditionalHeaders(http::HttpRequest& request, const HttpValidators& known) {
-  if (!known.etag.empty()) request.headers.emplace_back("If-None-Match", known.etag);
-  if (!known.last_modified.empty())
-    request.headers.emplace_back("If-Modified-Since", known.last_modified);
-}
-
-std::optional<HttpValidators> ValidatorsAfter(const http::HttpResponse& response,
-                                              const std::optional<HttpValidators>& known) {
-  HttpValidators v{response.Header("ETag"), response.Header("Last-Modified")};
-  if (response.status == 200) return v;
-  if (response.status != 304) return std::nullopt;
-  if (known) {
-    if (v.etag.empty()) v.etag = known->etag;
-    if (v.last_modified.empty()) v.last_modified = known->last_modified;
-  }
-  return v;
-}
-
-Duration ScheduleDelay(const config::SeriesConfig& series, TimePoint now) {
-  Duration delay = series.interval;
-  if (series.windows.empty()) return delay;
-  auto ny = ToNewYork(now);
-  if (!ny.ok() || !IsBusinessDay(ny->date)) return delay;
-  const auto minute = std::chrono::duration_cast<std::chrono::minutes>(ny->time_of_day).count();
-  for (const auto& w : series.windows) {
-    if (minute >= w.start_minute && minute < w.end_minute) delay = std::min(delay, w.interval);
-    if (minute < w.start_minute) {
-      auto until = std::chrono::duration_cast<Duration>(std::chrono::minutes(w.start_minute) -
-                                                        ny->time_of_day);
-      delay = std::min(delay, until);
-    }
-  }
-  return std::max(delay, Duration(1));
-}
+using SteadyTime = std::chrono::steady_clock::time_point;
 
 struct Poller::State {
   asio::io_context& io;
@@ -298,7 +32,8 @@ struct Poller::State {
   bool stopping = false;
   std::mt19937_64 rng{std::random_device{}()};
   // Per-host politeness: the earliest time the next request to the host may start.
-  std::map<std::string, std::chrono::steady_clock::time_point> host_next;
+  std::map<std::string, SteadyTime> host_next;
+  std::map<std::string, SteadyTime> host_blocked;  // by a 429's Retry-After, until then
 };
 
 namespace {
@@ -357,136 +92,250 @@ Status Sanitized(const Status& s) {
   return Status::Internal(m);
 }
 
-std::string HostOf(const std::string& url) {
-  auto p = url.find("://");
-  auto start = p == std::string::npos ? 0 : p + 3;
-  auto end = url.find_first_of("/?#", start);
-  return url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+template <typename D>
+std::chrono::steady_clock::duration Steady(D d) {
+  return std::chrono::duration_cast<std::chrono::steady_clock::duration>(d);
 }
 
-// Delay before the next poll: the schedule after success, exponential backoff after failures
-// (or the server's Retry-After). Jitter keeps many series from hitting one host in lockstep.
-Duration NextDelay(const config::SeriesConfig& s, TimePoint now, int failures,
-                   std::optional<Duration> retry_after, std::mt19937_64& rng) {
-  using config::defaults::kRetryInitial;
-  using config::defaults::kRetryMax;
-  Duration base = ScheduleDelay(s, now);
-  if (failures > 0) {
-    int64_t backoff = kRetryInitial.count() << std::min(failures - 1, 20);
-    base = Duration(std::min<int64_t>({backoff, kRetryMax.count(), s.interval.count()}));
+// What the pages of one poll brought.
+struct Fetched {
+  Status error;
+  std::optional<Duration> retry_after;  // a 429's
+  std::vector<Observation> batch;
+  std::optional<ObservationSink::FetchedValidators> validators;  // to remember, if any
+  bool validators_changed = false;                               // they differ from the stored ones
+  bool not_modified = false;                                     // a 304
+  std::size_t body_hash = 0;                                     // of every page's body and `today`
+  std::size_t bytes = 0;                                         // response bodies, decoded
+};
+
+// One series' polling loop and what it remembers between polls.
+class SeriesPoller {
+ public:
+  SeriesPoller(std::shared_ptr<Poller::State> st, const SourceConfig& source,
+               const SeriesConfig& series, asio::steady_timer& timer)
+      : st_(std::move(st)), source_(source), series_(series), timer_(timer) {}
+
+  asio::awaitable<void> Run() {
+    SteadyTime scheduled = std::chrono::steady_clock::now();
+    while (!st_->stopping) {
+      // The wall time of the slot this poll was scheduled for (the timer fires a little after
+      // it): a release-driven delay measured from it lands exactly on the due time.
+      const TimePoint wall_slot =
+          st_->clock.Now() -
+          std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - scheduled);
+      Fetched f;
+      std::optional<Date> latest;
+      try {
+        latest = co_await Poll(f);
+      } catch (const std::exception& e) {
+        f.error = Status::Internal(e.what());
+      }
+      if (st_->stopping) break;
+      const SteadyTime now = std::chrono::steady_clock::now();
+      if (!f.error.ok()) {
+        co_await ReportError(f.error);
+        scheduled = now + Steady(RetryDelay(f.retry_after));
+      } else {
+        failures_ = 0;
+        scheduled = NextSlot(scheduled, Delay(latest, wall_slot), now);
+        if (f.retry_after) scheduled = std::max(scheduled, now + Steady(*f.retry_after));
+      }
+      if (st_->stopping) break;
+      timer_.expires_at(scheduled);
+      boost::system::error_code ec;
+      co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
   }
-  if (retry_after) return std::max(base, *retry_after);  // never earlier than the server asks
-  std::uniform_real_distribution<double> jitter(1.0 - s.jitter, 1.0 + s.jitter);
-  return Duration(static_cast<int64_t>(base.count() * jitter(rng)));
-}
 
-// Waits for the host's turn (token bucket of size 1 at requests_per_second).
-asio::awaitable<void> WaitForHost(std::shared_ptr<Poller::State> st, const std::string& host,
-                                  double rps, asio::steady_timer& timer) {
-  auto now = std::chrono::steady_clock::now();
-  auto& next = st->host_next[host];
-  auto start = std::max(now, next);
-  next = start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                     std::chrono::duration<double>(1.0 / rps));
-  if (start > now) {
-    timer.expires_at(start);
-    boost::system::error_code ec;
-    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+ private:
+  // One poll: fetch every page, then hand the result to the sink. Returns the newest stored
+  // date of the series afterwards (for the release calendar); errors are left in `f.error`.
+  asio::awaitable<std::optional<Date>> Poll(Fetched& f) {
+    auto since = co_await st_->sink.LastStoredDate(series_);
+    co_await FetchPages(since, UtcDate(st_->clock.Now()), f);
+    if (st_->stopping || !f.error.ok()) co_return since;
+    const bool unchanged =
+        !f.validators_changed && (f.not_modified || (last_hash_ && *last_hash_ == f.body_hash));
+    auto log = Logger("poller");
+    log->debug(
+        "event=poll_ok source={} series={} observations={} not_modified={} unchanged={} "
+        "bytes={}",
+        source_.name, series_.id, f.batch.size(), f.not_modified, unchanged, f.bytes);
+    if (unchanged) {
+      co_await st_->sink.OnUnchanged(series_);
+      co_return since;
+    }
+    std::optional<Date> latest = since;
+    for (const auto& o : f.batch)
+      if (o.series == series_.id && (!latest || o.date > *latest)) latest = o.date;
+    if (f.validators) {
+      // What the sink stores for the URL (empty validators: it forgets the URL's).
+      known_ = KnownForUrl{f.validators->url, f.validators->validators.empty()
+                                                  ? std::nullopt
+                                                  : std::optional(f.validators->validators)};
+    }
+    const bool stored =
+        co_await st_->sink.OnObservations(series_, std::move(f.batch), std::move(f.validators));
+    // Only a stored body may be skipped next time; a 304 leaves the last body as it was.
+    if (!stored) {
+      last_hash_.reset();
+      known_.reset();
+    } else if (!f.not_modified)
+      last_hash_ = f.body_hash;
+    co_return stored ? latest : since;
   }
-}
 
-asio::awaitable<void> PollSeries(std::shared_ptr<Poller::State> st,
-                                 const config::SourceConfig& source,
-                                 const config::SeriesConfig& series, asio::steady_timer& timer) {
-  auto log = Logger("poller");
-  int failures = 0;
-  while (!st->stopping) {
-    Status error;
-    std::optional<Duration> retry_after;
-    try {
-      auto since = co_await st->sink.LastStoredDate(series);
-      const Date today = UtcDate(st->clock.Now());
-      std::vector<Observation> batch;
-      std::optional<ObservationSink::FetchedValidators> fresh;
-      bool not_modified = false;
-      std::size_t bytes = 0;  // response bodies, decoded
-      for (int page = 1;; ++page) {
-        auto request = BuildRequest(source, series, since, today, page);
-        // Only the first page is conditional: later pages are fetched when it changed.
-        std::optional<HttpValidators> known;
-        if (page == 1) {
-          known = co_await st->sink.StoredValidators(series, request.url);
-          if (known) AddConditionalHeaders(request, *known);
-        }
-        const std::string host = HostOf(request.url);
-        co_await WaitForHost(st, host, source.requests_per_second, timer);
-        if (st->stopping) co_return;
-        auto response = co_await st->http.AsyncFetch(request, asio::use_awaitable);
-        if (st->stopping) co_return;
-        if (!response.ok()) {
-          error = response.status();
-          break;
-        }
-        if (response->status == 429) {
-          // Capped (http.max_retry_after): a hostile or broken server cannot park the host.
-          auto ra = http::ParseRetryAfter(response->Header("Retry-After"), st->clock.Now(),
-                                          source.max_retry_after);
-          retry_after =
-              ra.value_or(std::min<Duration>(std::chrono::seconds(60), source.max_retry_after));
-          st->host_next[host] = std::max(
-              st->host_next[host],
-              std::chrono::steady_clock::now() +
-                  std::chrono::duration_cast<std::chrono::steady_clock::duration>(*retry_after));
-        }
-        bytes += response->body.size();
-        auto parsed = ParsePage(source, series, *response, today);
-        if (!parsed.ok()) {
-          error = parsed.status();
-          break;
-        }
-        if (page == 1) {
-          if (auto v = ValidatorsAfter(*response, known))
-            fresh = ObservationSink::FetchedValidators{request.url, std::move(*v)};
-        }
-        if (parsed->not_modified) {
-          not_modified = true;
-          break;
-        }
-        for (auto& o : parsed->observations) batch.push_back(std::move(o));
-        if (!parsed->next_page) break;
-        if (page >= config::defaults::kTreasuryMaxPages) {
-          error = Status::LayoutChanged(fmt::format("more than {} pages; narrow the query",
-                                                    config::defaults::kTreasuryMaxPages));
-          break;
+  asio::awaitable<void> FetchPages(std::optional<Date> since, Date today, Fetched& f) {
+    f.body_hash = std::hash<int64_t>{}(today.time_since_epoch().count());
+    for (int page = 1;; ++page) {
+      auto request = BuildRequest(source_, series_, since, today, page);
+      // Only the first page is conditional: later pages are fetched when it changed.
+      std::optional<HttpValidators> known;
+      if (page == 1) {
+        known = co_await KnownValidators(request.url);
+        if (known) AddConditionalHeaders(request, *known);
+      }
+      const std::string host = HostOf(request.url);
+      co_await WaitForHost(host);
+      if (st_->stopping) co_return;
+      auto response = co_await st_->http.AsyncFetch(request, asio::use_awaitable);
+      if (st_->stopping) co_return;
+      if (!response.ok()) {
+        f.error = response.status();
+        co_return;
+      }
+      if (response->status == 429) NoteTooManyRequests(*response, host, f);
+      f.bytes += response->body.size();
+      // boost::hash_combine's mixing: the order of pages matters.
+      f.body_hash ^= std::hash<std::string>{}(response->body) + 0x9e3779b97f4a7c15ULL +
+                     (f.body_hash << 6) + (f.body_hash >> 2);
+      auto parsed = ParsePage(source_, series_, *response, today);
+      if (!parsed.ok()) {
+        f.error = parsed.status();
+        co_return;
+      }
+      if (page == 1) {
+        if (auto v = ValidatorsAfter(*response, known)) {
+          f.validators_changed = known ? !(*v == *known) : !v->empty();
+          f.validators = ObservationSink::FetchedValidators{request.url, std::move(*v)};
         }
       }
-      // Pages were checked one by one; a date may still repeat across them.
-      if (error.ok())
-        error = CheckObservations(batch, fmt::format("{} {}", source.name, series.remote_id));
-      if (error.ok()) {
-        log->debug("event=poll_ok source={} series={} observations={} not_modified={} bytes={}",
-                   source.name, series.id, batch.size(), not_modified, bytes);
-        co_await st->sink.OnObservations(series, std::move(batch), std::move(fresh));
+      if (parsed->not_modified) {
+        f.not_modified = true;
+        co_return;
       }
-    } catch (const std::exception& e) {
-      error = Status::Internal(e.what());
+      for (auto& o : parsed->observations) f.batch.push_back(std::move(o));
+      if (!parsed->next_page) break;
+      if (page >= config::defaults::kMaxPages) {
+        f.error = Status::LayoutChanged(
+            fmt::format("more than {} pages; narrow the query", config::defaults::kMaxPages));
+        co_return;
+      }
     }
-    if (st->stopping) break;
-    if (!error.ok()) {
-      error = Sanitized(error);
-      ++failures;
-      log->warn("event=poll_failed source={} series={} failures={} error=\"{}\"", source.name,
-                series.id, failures, error.message());
-      co_await st->sink.OnPollError(
-          series, Status(error).WithContext(fmt::format("{}/{}", source.name, series.id)));
-    } else {
-      failures = 0;
-    }
-    if (st->stopping) break;
-    timer.expires_after(NextDelay(series, st->clock.Now(), failures, retry_after, st->rng));
-    boost::system::error_code ec;
-    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    // Pages were checked one by one; a date may still repeat across them.
+    f.error = CheckObservations(f.batch, fmt::format("{} {}", source_.name, series_.remote_id));
   }
+
+  // The validators stored for `url`: asked of the sink once, then remembered (this poller is
+  // the only writer of its series' validators), so an unchanged poll costs no store read.
+  asio::awaitable<std::optional<HttpValidators>> KnownValidators(const std::string& url) {
+    if (!known_ || known_->url != url) {
+      // Awaited first, not inside the initializer (GCC miscompiles co_await there).
+      auto stored = co_await st_->sink.StoredValidators(series_, url);
+      known_ = KnownForUrl{url, std::move(stored)};
+    }
+    co_return known_->validators;
+  }
+
+  // A 429: the server's Retry-After (capped by http.max_retry_after: a hostile or broken
+  // server cannot park the host) holds back this series and every request to the host.
+  void NoteTooManyRequests(const http::HttpResponse& response, const std::string& host,
+                           Fetched& f) {
+    auto ra = http::ParseRetryAfter(response.Header("Retry-After"), st_->clock.Now(),
+                                    source_.max_retry_after);
+    f.retry_after =
+        ra.value_or(std::min<Duration>(std::chrono::seconds(60), source_.max_retry_after));
+    const auto until = std::chrono::steady_clock::now() + Steady(*f.retry_after);
+    auto& next = st_->host_next[host];
+    next = std::max(next, until);
+    auto& blocked = st_->host_blocked[host];
+    blocked = std::max(blocked, until);
+  }
+
+  // Waits for the host's turn (token bucket of size 1 at its HostLimit; none for 0). A 429
+  // seen while waiting (NoteTooManyRequests) holds this request too: it queues up again
+  // behind the block.
+  asio::awaitable<void> WaitForHost(const std::string& host) {
+    const double rps = HostLimit(source_, host);
+    for (;;) {
+      auto now = std::chrono::steady_clock::now();
+      auto& next = st_->host_next[host];
+      auto start = std::max(now, next);
+      if (rps > 0) next = start + Steady(std::chrono::duration<double>(1.0 / rps));
+      if (start > now) {
+        timer_.expires_at(start);
+        boost::system::error_code ec;
+        co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (st_->stopping) co_return;
+      }
+      if (st_->host_blocked[host] <= std::chrono::steady_clock::now()) co_return;
+    }
+  }
+
+  asio::awaitable<void> ReportError(Status error) {
+    last_hash_.reset();
+    error = Sanitized(error);
+    ++failures_;
+    Logger("poller")->warn("event=poll_failed source={} series={} failures={} error=\"{}\"",
+                           source_.name, series_.id, failures_, error.message());
+    co_await st_->sink.OnPollError(
+        series_, Status(error).WithContext(fmt::format("{}/{}", source_.name, series_.id)));
+  }
+
+  // After a failure: exponential backoff, at most the series' interval, never earlier than
+  // the server asks (Retry-After). Jitter keeps many series from retrying in lockstep.
+  Duration RetryDelay(std::optional<Duration> retry_after) {
+    using config::defaults::kRetryInitial;
+    using config::defaults::kRetryMax;
+    int64_t backoff = kRetryInitial.count() << std::min(failures_ - 1, 20);
+    Duration base =
+        Duration(std::min<int64_t>({backoff, kRetryMax.count(), series_.interval.count()}));
+    if (retry_after) return std::max(base, *retry_after);
+    return Jittered(base);
+  }
+
+  // After a success: the schedule's delay from the poll's slot. A release-driven delay aims
+  // at a due time, so it is not jittered.
+  Duration Delay(std::optional<Date> latest, TimePoint wall_slot) {
+    Duration d = SuccessDelay(series_, source_.driver->fast_poll_interval(), latest, wall_slot);
+    return IsReleaseDriven(series_) ? d : Jittered(d);
+  }
+
+  Duration Jittered(Duration d) {
+    std::uniform_real_distribution<double> jitter(1.0 - series_.jitter, 1.0 + series_.jitter);
+    return std::max(Duration(1), Duration(static_cast<int64_t>(d.count() * jitter(st_->rng))));
+  }
+
+  static Date UtcDate(TimePoint t) { return std::chrono::floor<std::chrono::days>(t); }
+
+  std::shared_ptr<Poller::State> st_;
+  const SourceConfig& source_;
+  const SeriesConfig& series_;
+  asio::steady_timer& timer_;
+  int failures_ = 0;
+  std::optional<std::size_t> last_hash_;  // of the last body the sink stored
+  struct KnownForUrl {
+    std::string url;
+    std::optional<HttpValidators> validators;
+  };
+  std::optional<KnownForUrl> known_;  // the validators stored for the last URL asked
+};
+
+asio::awaitable<void> PollSeries(std::shared_ptr<Poller::State> st, const SourceConfig& source,
+                                 const SeriesConfig& series, asio::steady_timer& timer) {
+  SeriesPoller poller(std::move(st), source, series, timer);
+  co_await poller.Run();
 }
 
 }  // namespace
@@ -497,16 +346,19 @@ Poller::Poller(asio::io_context& io, http::HttpClient& http, ObservationSink& si
 
 Poller::~Poller() { Stop(); }
 
-void Poller::Start(const config::Config& config) {
+void Poller::Start(const std::vector<SourceConfig>& sources,
+                   const std::vector<SeriesConfig>& series) {
   state_->stopping = false;
-  for (const auto& series : config.series) {
-    const auto* source = config.FindSource(series.source);
-    if (source == nullptr) continue;  // the config loader guarantees this does not happen
+  for (const auto& s : series) {
+    auto source = std::find_if(sources.begin(), sources.end(),
+                               [&](const SourceConfig& c) { return c.name == s.source; });
+    // The config loader guarantees both; a hand-built config may lack them.
+    if (source == sources.end() || source->driver == nullptr) continue;
     state_->timers.push_back(std::make_unique<asio::steady_timer>(state_->io));
     auto& timer = *state_->timers.back();
     ++state_->running;
-    asio::co_spawn(state_->io, PollSeries(state_, *source, series, timer),
-                   [st = state_, id = series.id](std::exception_ptr e) {
+    asio::co_spawn(state_->io, PollSeries(state_, *source, s, timer),
+                   [st = state_, id = s.id](std::exception_ptr e) {
                      --st->running;
                      if (e) Logger("poller")->error("event=poller_crashed series={}", id);
                    });

@@ -1,4 +1,5 @@
-// Poller pure pieces: request building and response parsing per source type, schedules.
+// Poller pure pieces: request building and response parsing per source type (schedules:
+// schedule_test.cpp).
 #include "sources/poller.h"
 
 #include <cmath>
@@ -308,24 +309,6 @@ TEST(ConditionalGet, ValidatorsAreSentAndRememberedPerResponse) {
             (HttpValidators{"\"v3\"", "Thu, 30 Oct 2025 12:00:00 GMT"}));  // updated by a 304
   r.status = 503;
   EXPECT_EQ(ValidatorsAfter(r, known), std::nullopt);  // an error keeps what is stored
-}
-
-TEST(Schedule, ReleaseWindowsInNewYork) {
-  config::SeriesConfig s;
-  s.interval = std::chrono::hours(1);
-  s.windows = {{8 * 60 + 15, 8 * 60 + 45, std::chrono::seconds(30)},
-               {13 * 60 + 30, 14 * 60 + 15, std::chrono::seconds(30)}};
-  auto at = [](const char* date, int h, int m) {
-    return *FromNewYork(D(date), std::chrono::hours(h) + std::chrono::minutes(m));
-  };
-  // Tuesday 2025-12-09
-  EXPECT_EQ(ScheduleDelay(s, at("2025-12-09", 8, 20)), std::chrono::seconds(30));
-  EXPECT_EQ(ScheduleDelay(s, at("2025-12-09", 13, 50)), std::chrono::seconds(30));
-  EXPECT_EQ(ScheduleDelay(s, at("2025-12-09", 10, 0)), std::chrono::hours(1));
-  EXPECT_EQ(ScheduleDelay(s, at("2025-12-09", 8, 0)), std::chrono::minutes(15));
-  // Saturday and Christmas: hourly
-  EXPECT_EQ(ScheduleDelay(s, at("2025-12-13", 8, 20)), std::chrono::hours(1));
-  EXPECT_EQ(ScheduleDelay(s, at("2025-12-25", 8, 20)), std::chrono::hours(1));
 }
 
 }  // namespace

@@ -35,53 +35,16 @@ inline constexpr std::chrono::milliseconds kMaxRetryAfter = 1h;
 inline constexpr std::chrono::milliseconds kMaxRetryAfterLimit = 24h;
 inline constexpr int kIncrementalOverlapDays = 7;  // re-ask this many days to catch revisions
 
-// Base URLs per source type (each overridable per source with base_url / graph_url).
-struct SourceTypeDefaults {
-  std::string_view type;
-  std::string_view base_url;
-  std::string_view graph_url;  // FRED keyless CSV host; empty for other types
-  double requests_per_second;  // per-host politeness
-};
-inline constexpr SourceTypeDefaults kSourceTypes[] = {
-    {"fred", "https://api.stlouisfed.org", "https://fred.stlouisfed.org", 2.0},
-    {"nyfed", "https://markets.newyorkfed.org", "", 2.0},
-    {"treasury_dts", "https://api.fiscaldata.treasury.gov", "", 2.0},
-    {"fear_greed", "https://api.alternative.me", "", 1.0},
-    {"html_table", "", "", 0.2},  // base_url required (a preset may supply it)
-    {"csv", "", "", 1.0},         // base_url required
-    {"json", "", "", 1.0},        // base_url required
-};
-// html_table presets: base URL and path of the page (how each is read:
-// sources/formats/html_table.h). A data-points preset reads single figures off a product page
-// (remote_id names one of `points`) instead of a table.
-struct HtmlPreset {
-  std::string_view name;
-  std::string_view base_url;
-  std::string_view path;
-  bool data_points = false;
-};
-inline constexpr std::string_view kISharesPoints = "shares_outstanding, nav or total_net_assets";
-inline constexpr HtmlPreset kHtmlPresets[] = {
-    {"farside_btc", "https://farside.co.uk", "/btc/"},
-    {"farside_eth", "https://farside.co.uk", "/eth/"},
-    {"ici_etf_flows", "https://www.ici.org", "/research/stats/etf_flows"},
-    {"ishares_ibit", "https://www.ishares.com", "/us/products/333011/ishares-bitcoin-trust-etf",
-     true},
-    {"ishares_etha", "https://www.ishares.com", "/us/products/337614/ishares-ethereum-trust-etf",
-     true},
-};
-inline constexpr const HtmlPreset* FindHtmlPreset(std::string_view name) {
-  for (const auto& p : kHtmlPresets)
-    if (p.name == name) return &p;
-  return nullptr;
-}
-
 // First poll of a series with nothing stored: how far back to ask (NY Fed, Treasury).
 inline constexpr int kInitialLookbackDays = 730;
-inline constexpr int kTreasuryPageSize = 1000;    // rows per Fiscal Data page
-inline constexpr int kTreasuryMaxPages = 20;      // paging stops there (an error)
-inline constexpr int kNyFedOperationsLastN = 50;  // operations asked for per poll
-inline constexpr double kPollJitter = 0.1;        // +-10% of the delay
+inline constexpr int kMaxPages = 20;        // paging (Treasury) stops there (an error)
+inline constexpr double kPollJitter = 0.1;  // +-10% of the delay
+// Release-driven polling (a series with a release calendar and no `interval:`/`windows:`):
+// between due times it sleeps until the next due time, but at most this long; while a print is
+// late (past due + grace) it retries at kReleaseLateInterval. The fast interval from the due
+// time until the print lands is the source driver's (sources/driver.h).
+inline constexpr std::chrono::milliseconds kReleaseIdleMax = 24h;
+inline constexpr std::chrono::milliseconds kReleaseLateInterval = 15min;
 
 // Delivery (outbox)
 inline constexpr std::chrono::milliseconds kDeliveryTimeout = 10s;
