@@ -79,7 +79,8 @@ async function load() {
   }
   // Series the rules read that no source polls (derived: spreads, net liquidity).
   const read = rules.rules.flatMap(r => [r.series, ...(r.instances || []).map(i => i.series)]);
-  const derived = [...new Set(read)].filter(id => id && !configured.includes(id));
+  const defined = (sources.derived || []).map(d => d.id);
+  const derived = [...new Set([...defined, ...read])].filter(id => id && !configured.includes(id));
   const fetched = await Promise.all([...derived, ...configured].map(
     id => api("api/v1/series/" + encodeURIComponent(id), true)));
   const series = new Map();

@@ -1,6 +1,8 @@
-// /api/v1/sources: each configured source with its series, their health and freshness.
+// /api/v1/sources: each configured source with its series, their health and freshness, and the
+// derived series defined over them.
 #include "api/config_json.h"
 #include "api/handlers.h"
+#include "config/rules_config.h"
 #include "store/alert_json.h"
 
 namespace liqwatch::api {
@@ -27,7 +29,13 @@ Reply SourcesReply(store::Store& s, const config::Config& c, TimePoint now) {
     sources.push_back(
         boost::json::object{{"name", src.name}, {"type", src.type}, {"series", std::move(series)}});
   }
-  return Json(boost::json::object{{"sources", std::move(sources)}});
+  boost::json::array derived;
+  if (c.rule_set)
+    for (const auto& d : c.rule_set->derived)
+      derived.push_back(
+          boost::json::object{{"id", d.id}, {"expr", d.text}, {"description", d.description}});
+  return Json(
+      boost::json::object{{"sources", std::move(sources)}, {"derived", std::move(derived)}});
 }
 
 }  // namespace
