@@ -63,12 +63,7 @@ def main() -> None:
     args = ap.parse_args()
     with lwtest.Scratch(None, "footprint") as tmp:
         text = shipped.SHIPPED.read_text()
-        data = tmp.path / "data"
-        for fred_id in sorted(shipped.fred_ids(text)):
-            lwtest.copy_series(data, fred_id, src_dir=shipped.SYNTHETIC
-                               if fred_id in shipped.SYNTHETIC_FRED else None)
-        lwtest.copy_feed_file(data, "DTS_OPERATING_CASH_BALANCE_rows.csv")
-        feed = lwtest.start_feed(tmp, data)
+        feed = shipped.start_feed(tmp)
         db = tmp.path / "liqwatch.db"
         cfg = tmp.write("liqwatch.yaml", shipped.local_copy(db, lwtest.free_port(), feed.base_url))
         ids = shipped.series_ids(text)

@@ -43,13 +43,7 @@ def skip_without_chromium(test: unittest.TestCase) -> None:
 def shipped_stack(tmp: lwtest.Scratch):
     """The shipped watchlist against the fixture feeds (as test_shipped_config), API on a free
     port serving this tree's web/; returns (daemon, db, config path, base URL)."""
-    text = shipped.SHIPPED.read_text()
-    data = tmp.path / "data"
-    for fred_id in sorted(shipped.fred_ids(text)):
-        lwtest.copy_series(data, fred_id, src_dir=shipped.SYNTHETIC
-                           if fred_id in shipped.SYNTHETIC_FRED else None)
-    lwtest.copy_feed_file(data, "DTS_OPERATING_CASH_BALANCE_rows.csv")
-    feed = lwtest.start_feed(tmp, data)
+    feed = shipped.start_feed(tmp)
     db = tmp.path / "liqwatch.db"
     port = lwtest.free_port()
     cfg = tmp.write("liqwatch.yaml", shipped.local_copy(db, port, feed.base_url))

@@ -58,6 +58,16 @@ def local_copy(db: Path, api_port: int, feed_url: str) -> str:
     return text
 
 
+def start_feed(tmp: lwtest.Scratch) -> lwtest.FeedServer:
+    """The loopback feed server with every series the shipped config reads: the real copies
+    of tests/testdata/feeds, the synthetic stand-ins for SYNTHETIC_FRED, and the DTS rows."""
+    data = tmp.path / "data"
+    for fred_id in sorted(fred_ids(SHIPPED.read_text())):
+        lwtest.copy_series(data, fred_id, src_dir=SYNTHETIC if fred_id in SYNTHETIC_FRED else None)
+    lwtest.copy_feed_file(data, "DTS_OPERATING_CASH_BALANCE_rows.csv")
+    return lwtest.start_feed(tmp, data)
+
+
 def fred_ids(config_text: str) -> set:
     return set(re.findall(r"source: fred, remote_id: (\w+)", config_text))
 
@@ -70,12 +80,7 @@ class ShippedConfig(unittest.TestCase):
     def test_every_series_gets_data_and_every_rule_evaluates(self):
         with lwtest.Scratch(self) as tmp:
             shipped = SHIPPED.read_text()
-            data = tmp.path / "data"
-            for fred_id in sorted(fred_ids(shipped)):
-                lwtest.copy_series(data, fred_id,
-                                   src_dir=SYNTHETIC if fred_id in SYNTHETIC_FRED else None)
-            lwtest.copy_feed_file(data, "DTS_OPERATING_CASH_BALANCE_rows.csv")
-            feed = lwtest.start_feed(tmp, data)
+            feed = start_feed(tmp)
             db = tmp.path / "liqwatch.db"
             cfg = tmp.write("liqwatch.yaml", local_copy(db, lwtest.free_port(), feed.base_url))
             tmp.keep(cfg)
