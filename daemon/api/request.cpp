@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/json.h"
 #include "core/utf8.h"
 
 namespace liqwatch::api {
@@ -10,12 +11,10 @@ namespace bhttp = boost::beast::http;
 
 Reply Error(unsigned status, const std::string& message) {
   boost::json::object err{{"status", status}, {"message", ValidUtf8(message)}};
-  return {status, boost::json::serialize(boost::json::object{{"error", std::move(err)}}) + "\n"};
+  return {status, WriteJson(boost::json::object{{"error", std::move(err)}}) + "\n"};
 }
 
-Reply Json(const boost::json::value& v, unsigned status) {
-  return {status, boost::json::serialize(v) + "\n"};
-}
+Reply Json(const boost::json::value& v, unsigned status) { return {status, WriteJson(v) + "\n"}; }
 
 Reply FromStatus(const Status& s) {
   switch (s.code()) {

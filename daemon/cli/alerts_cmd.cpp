@@ -7,6 +7,7 @@
 
 #include "cli/command.h"
 #include "cli/output.h"
+#include "core/json.h"
 #include "core/units.h"
 #include "store/alert_filter.h"
 #include "store/alert_json.h"
@@ -37,7 +38,7 @@ int RunAlerts(Command& cmd, const AlertFilters& filters) {
   if (format == Format::kJson) {
     boost::json::array arr;
     for (const auto& a : *rows) arr.push_back(store::AlertJson(a));
-    std::printf("%s\n", boost::json::serialize(arr).c_str());
+    std::printf("%s\n", WriteJson(arr).c_str());
     return 0;
   }
   Table t;

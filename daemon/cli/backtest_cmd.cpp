@@ -13,6 +13,7 @@
 #include "cli/output.h"
 #include "config/config.h"
 #include "config/rules_config.h"
+#include "core/json.h"
 #include "core/log.h"
 #include "core/release.h"
 #include "core/units.h"
@@ -98,7 +99,7 @@ void PrintJson(const std::vector<store::Transition>& transitions) {
     o["message"] = t.message;
     arr.push_back(std::move(o));
   }
-  std::printf("%s\n", boost::json::serialize(arr).c_str());
+  std::printf("%s\n", WriteJson(arr).c_str());
 }
 
 void PrintTable(const config::Config& c, const std::vector<store::Transition>& transitions,
@@ -151,7 +152,7 @@ void PrintSummary(const config::Config& c, const std::vector<store::Transition>&
     }
     boost::json::object out{
         {"from", FormatDate(from)}, {"to", FormatDate(to)}, {"rules", std::move(rules)}};
-    std::printf("%s\n", boost::json::serialize(out).c_str());
+    std::printf("%s\n", WriteJson(out).c_str());
     return;
   }
   Table table;

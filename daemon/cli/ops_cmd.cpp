@@ -8,6 +8,7 @@
 
 #include "cli/command.h"
 #include "cli/output.h"
+#include "core/json.h"
 #include "notify/operator_actions.h"
 #include "store/alert_json.h"
 #include "store/store.h"
@@ -29,7 +30,7 @@ int RunShow(Command& cmd, int64_t id) {
   auto dl = (*store)->AlertDeliveries(id);
   if (!dl.ok()) return cmd.Fail(dl.status());
   if (cmd.format() == Format::kJson) {
-    std::printf("%s\n", boost::json::serialize(store::AlertDetailJson(**a, *ev, *dl)).c_str());
+    std::printf("%s\n", WriteJson(store::AlertDetailJson(**a, *ev, *dl)).c_str());
     return 0;
   }
   const auto& x = **a;

@@ -20,6 +20,7 @@
 #include "cli/output.h"
 #include "config/config.h"
 #include "config/rules_config.h"
+#include "core/json.h"
 #include "core/log.h"
 #include "core/units.h"
 #include "store/store.h"
@@ -111,7 +112,7 @@ int RunRules(Command& cmd) {
     }
   }
   if (format == Format::kJson) {
-    std::printf("%s\n", boost::json::serialize(arr).c_str());
+    std::printf("%s\n", WriteJson(arr).c_str());
   } else {
     std::printf("%s", RenderTable(t, 60).c_str());
   }

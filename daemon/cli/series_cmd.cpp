@@ -11,6 +11,7 @@
 
 #include "cli/command.h"
 #include "cli/output.h"
+#include "core/json.h"
 #include "store/store.h"
 
 namespace liqwatch::cli {
@@ -86,7 +87,7 @@ int RunSeries(Command& cmd, const std::optional<std::string>& id,
     }
   }
   if (format == Format::kJson) {
-    std::printf("%s\n", boost::json::serialize(arr).c_str());
+    std::printf("%s\n", WriteJson(arr).c_str());
   } else if (format == Format::kCsv) {
     std::fputs(RenderCsv(t).c_str(), stdout);
   } else {

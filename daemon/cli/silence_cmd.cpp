@@ -15,6 +15,7 @@
 
 #include "cli/command.h"
 #include "cli/output.h"
+#include "core/json.h"
 #include "core/log.h"
 #include "http/client.h"
 #include "notify/alertmanager.h"
@@ -149,7 +150,7 @@ int RunList(Command& cmd, const SilenceArgs& a) {
                      {"active", r.state == "active"},
                      {"where", am_where}});
     }
-    std::printf("%s\n", boost::json::serialize(arr).c_str());
+    std::printf("%s\n", WriteJson(arr).c_str());
     return 0;
   }
   Table t;

@@ -17,6 +17,7 @@
 #include "cli/command.h"
 #include "cli/output.h"
 #include "config/config.h"
+#include "core/json.h"
 #include "core/release.h"
 #include "store/alert_json.h"
 #include "store/store.h"
@@ -134,7 +135,7 @@ int RunStatus(Command& cmd) {
   if (format == Format::kJson) {
     boost::json::object out{{"sources", sources},
                             {"deliveries", {{"pending", pending}, {"dead", dead}}}};
-    std::printf("%s\n", boost::json::serialize(out).c_str());
+    std::printf("%s\n", WriteJson(out).c_str());
     return 0;
   }
   if (format == Format::kCsv) {

@@ -13,6 +13,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/json.hpp>
 
+#include "core/json.h"
 #include "core/log.h"
 
 namespace liqwatch::http {
@@ -27,7 +28,7 @@ Response JsonError(unsigned status, const std::string& message, unsigned version
   res.set(bhttp::field::content_type, "application/json");
   res.set(bhttp::field::cache_control, "no-store");
   boost::json::object err{{"status", status}, {"message", message}};
-  res.body() = boost::json::serialize(boost::json::object{{"error", std::move(err)}}) + "\n";
+  res.body() = WriteJson(boost::json::object{{"error", std::move(err)}}) + "\n";
   res.keep_alive(keep_alive);
   res.prepare_payload();
   return res;

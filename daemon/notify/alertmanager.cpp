@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 
 #include "core/defaults.h"
+#include "core/json.h"
 #include "core/log.h"
 #include "http/retry_after.h"
 
@@ -136,7 +137,7 @@ std::string AlertmanagerAlerts(const store::DeliveryJob& job, const AlertView& v
   if (!dashboard.empty()) a["generatorURL"] = dashboard;
   boost::json::array out;
   out.push_back(std::move(a));
-  return boost::json::serialize(out);
+  return WriteJson(out);
 }
 
 boost::asio::awaitable<SendResult> AlertmanagerNotifier::Send(const store::DeliveryJob& job) {
@@ -200,7 +201,7 @@ boost::asio::awaitable<Result<std::vector<std::string>>> PushSilence(
   s["endsAt"] = ends_at;
   s["createdBy"] = created_by.empty() ? std::string("liqwatch") : created_by;
   s["comment"] = comment.empty() ? std::string("liqwatch silence") : comment;
-  const std::string body = boost::json::serialize(s);
+  const std::string body = WriteJson(s);
   std::vector<std::string> ids;
   std::vector<std::string> errors;
   const auto& urls = n.alertmanager.urls;

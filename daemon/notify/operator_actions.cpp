@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <boost/json.hpp>
 
+#include "core/json.h"
+
 namespace liqwatch::notify {
 
 namespace {
@@ -16,12 +18,8 @@ Result<int64_t> Audited(store::Store& s, const std::string& actor, TimePoint now
   return s.Atomically([&]() -> Result<int64_t> {
     auto id = change();
     if (!id.ok()) return id.status();
-    store::AuditEntry e{0,
-                        FormatTime(now),
-                        actor,
-                        action,
-                        fmt::format("{} {}", kind, *id),
-                        boost::json::serialize(detail)};
+    store::AuditEntry e{
+        0, FormatTime(now), actor, action, fmt::format("{} {}", kind, *id), WriteJson(detail)};
     if (auto row = s.AddAudit(e); !row.ok()) return row.status();
     return *id;
   });

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <boost/json.hpp>
 
+#include "core/json.h"
 #include "notify/template.h"
 #include "notify/webhook.h"
 
@@ -128,7 +129,7 @@ std::string SlackPayload(const std::vector<AlertView>& alerts, const std::string
   boost::json::object o;
   o["text"] = TruncateUtf8(fallback, kSlackMaxSectionText);
   o["blocks"] = std::move(blocks);
-  return boost::json::serialize(o);
+  return WriteJson(o);
 }
 
 boost::asio::awaitable<SendResult> SlackNotifier::Send(const store::DeliveryJob& job) {

@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 
 #include "core/defaults.h"
+#include "core/json.h"
 #include "core/log.h"
 #include "http/retry_after.h"
 #include "notify/signature.h"
@@ -68,9 +69,7 @@ std::string WithoutSecretUrl(std::string text, const std::string& url) {
   return ScrubSecrets(std::move(text));
 }
 
-std::string WebhookBody(const store::DeliveryJob& job) {
-  return boost::json::serialize(BaseBody(job));
-}
+std::string WebhookBody(const store::DeliveryJob& job) { return WriteJson(BaseBody(job)); }
 
 std::string WebhookBody(const store::DeliveryJob& job, const AlertView& v,
                         const std::string& text) {
@@ -84,7 +83,7 @@ std::string WebhookBody(const store::DeliveryJob& job, const AlertView& v,
   o["link"] = v.link.empty() ? boost::json::value(nullptr) : boost::json::value(v.link);
   o["idempotency_key"] = job.idempotency_key;
   if (!text.empty()) o["text"] = text;
-  return boost::json::serialize(o);
+  return WriteJson(o);
 }
 
 boost::asio::awaitable<SendResult> PostJson(

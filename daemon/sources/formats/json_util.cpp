@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "core/json.h"
 #include "sources/formats/number.h"
 
 namespace liqwatch::sources {
@@ -37,7 +38,7 @@ std::string DescribeJson(const boost::json::value& v) {
       [[fallthrough]];
     case boost::json::kind::int64:
     case boost::json::kind::uint64:
-      return "the number " + boost::json::serialize(v);
+      return "the number " + WriteJson(v);
     case boost::json::kind::string:
       return "the string \"" + Excerpt(v.get_string(), 40) + "\"";
     case boost::json::kind::array:
@@ -66,7 +67,7 @@ std::string JsonScalarText(const boost::json::value& v) {
     case boost::json::kind::int64:
     case boost::json::kind::uint64:
     case boost::json::kind::double_:
-      return boost::json::serialize(v);
+      return WriteJson(v);
     default:
       return "";
   }
