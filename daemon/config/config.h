@@ -116,6 +116,9 @@ struct Config {
   std::string listen;                    // api.listen: HOST:PORT of the HTTP API
   std::optional<std::string> api_token;  // api.token (a secret): required bearer token if set
   std::string web_dir;                   // api.web_dir: dashboard assets; empty = default
+  // api.dashboard_url: the dashboard's address as readers of notifications reach it; alerts
+  // link to their detail view (with a silence button) and chart there. Empty: no links.
+  std::string dashboard_url;
   std::string log_level;
   std::string user_agent;
   DeliveryConfig delivery;

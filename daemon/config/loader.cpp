@@ -98,7 +98,8 @@ void ReadTopLevel(YamlReader& r, const YAML::Node& root, Config& c, HttpDefaults
                                         *v));
     }
   }
-  if (auto n = root["api"]; n && r.CheckMap(n, "api", {"listen", "token", "web_dir"})) {
+  if (auto n = root["api"];
+      n && r.CheckMap(n, "api", {"listen", "token", "web_dir", "dashboard_url"})) {
     if (auto v = r.String(n, "listen", "api", false)) {
       if (auto problem = ListenAddressProblem(*v))
         r.Error(n["listen"], fmt::format("api.listen: '{}': {}", *v, *problem));
@@ -107,6 +108,10 @@ void ReadTopLevel(YamlReader& r, const YAML::Node& root, Config& c, HttpDefaults
     }
     c.api_token = r.Secret(n, "token", "api", false);
     if (auto v = r.String(n, "web_dir", "api", false)) c.web_dir = *v;
+    if (auto v = r.Url(n, "dashboard_url", "api", false, false)) {
+      c.dashboard_url = *v;
+      while (!c.dashboard_url.empty() && c.dashboard_url.back() == '/') c.dashboard_url.pop_back();
+    }
   }
   if (auto n = root["http"];
       n && r.CheckMap(n, "http", {"user_agent", "timeout", "max_body", "max_retry_after"})) {

@@ -31,10 +31,10 @@ void ReadNotifiers(YamlReader& r, const YAML::Node& node, Config& c);
 // The names a `template:` may use as {{name}} (notify/context.h Placeholders() fills them; a
 // unit test keeps the two lists equal). An unknown name is a config error.
 inline constexpr std::string_view kTemplatePlaceholders[] = {
-    "rule",        "severity",    "kind",    "state",     "series",
-    "series_name", "unit",        "value",   "threshold", "observation_date",
-    "event_time",  "description", "message", "link",      "event_id",
-    "alert_id",    "summary"};
+    "rule",        "severity",    "kind",           "state",     "series",
+    "series_name", "unit",        "value",          "threshold", "observation_date",
+    "event_time",  "description", "message",        "link",      "event_id",
+    "alert_id",    "summary",     "dashboard_link", "chart_link"};
 // Reads `routes:` (a list; each item severity, rule, labels, notify, continue) into c.routes.
 // Call after ReadNotifiers: an unknown notifier name is an error at its position.
 void ReadRoutes(YamlReader& r, const YAML::Node& node, Config& c);

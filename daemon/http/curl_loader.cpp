@@ -115,6 +115,13 @@ void curl_easy_cleanup(CURL* e) {
   LW_CURL(curl_easy_cleanup);
   real(e);
 }
+// curl.h declares these two with an enum before the `...`; clang warns that va_start after an
+// enum parameter is undefined. The enums are int-sized, so promotion leaves them unchanged on
+// every ABI we build for, and the signatures must stay exactly curl's.
+#if defined(__clang__)
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wvarargs"
+#endif
 CURLcode curl_easy_setopt(CURL* e, CURLoption option, ...) {
   LW_CURL(curl_easy_setopt);
   va_list ap;
@@ -131,6 +138,9 @@ CURLcode curl_easy_getinfo(CURL* e, CURLINFO info, ...) {
   va_end(ap);
   return rc;
 }
+#if defined(__clang__)
+#pragma clang diagnostic pop
+#endif
 
 CURLM* curl_multi_init(void) {
   LW_CURL(curl_multi_init);

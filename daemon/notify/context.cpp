@@ -48,6 +48,7 @@ std::size_t Width(const std::string& s) {
 
 std::shared_ptr<const AlertCatalog> AlertCatalog::Build(const config::Config& c) {
   auto cat = std::make_shared<AlertCatalog>();
+  cat->dashboard_url_ = c.dashboard_url;
   for (const auto& s : c.series) {
     SeriesInfo info;
     info.description = s.description;
@@ -130,6 +131,11 @@ AlertView MakeView(const store::DeliveryJob& job, const AlertCatalog& catalog) {
   if (s && !s->description.empty()) v.series_name += " (" + s->description + ")";
   v.unit = std::string(UnitName(CanonicalUnit(dim)));
   v.link = s ? s->link : "";
+  if (!catalog.dashboard_url().empty()) {
+    if (job.alert_id)
+      v.dashboard_link = fmt::format("{}/#alert={}", catalog.dashboard_url(), *job.alert_id);
+    v.chart_link = catalog.dashboard_url() + "/#series=" + job.series;
+  }
   v.description = r ? r->description : "";
   const bool in_bp = r && r->in_bp && dim == Dimension::kRate;
   auto fmt_value = [dim, in_bp](const std::optional<double>& x) {
@@ -163,6 +169,8 @@ std::map<std::string, std::string> Placeholders(const AlertView& v) {
       {"event_id", std::to_string(v.event_id)},
       {"alert_id", v.alert_id ? std::to_string(*v.alert_id) : std::string()},
       {"summary", v.Summary()},
+      {"dashboard_link", v.dashboard_link},
+      {"chart_link", v.chart_link},
   };
 }
 

@@ -40,8 +40,10 @@ class AlertCatalog {
   static std::shared_ptr<const AlertCatalog> Build(const config::Config& c);
   const RuleInfo* Rule(const std::string& name) const;
   const SeriesInfo* Series(const std::string& id) const;
+  const std::string& dashboard_url() const { return dashboard_url_; }  // api.dashboard_url
 
  private:
+  std::string dashboard_url_;
   std::map<std::string, RuleInfo> rules_;
   std::map<std::string, SeriesInfo> series_;
 };
@@ -67,6 +69,10 @@ struct AlertView {
   std::string description;     // the rule's description (may be empty)
   std::string message;         // the alert message from the rules
   std::string link;            // series source page (may be empty)
+  // With api.dashboard_url: the alert's detail view (timeline, silence button) and the chart
+  // of its series; empty without it.
+  std::string dashboard_link;  // DASHBOARD/#alert=ID
+  std::string chart_link;      // DASHBOARD/#series=SERIES
   std::string idempotency_key;
   bool resolved() const { return kind == "resolved"; }
   // The message without the rule description it ends with (the rules append ": description"):

@@ -116,6 +116,8 @@ std::string PlainBody(const AlertView& v) {
   if (!v.threshold_text.empty()) out += fmt::format("Threshold:        {}\n", v.threshold_text);
   out += fmt::format("Observation date: {}\nEvaluated at:     {}\n", v.obs_date, v.event_time);
   if (!v.link.empty()) out += fmt::format("Source:           {}\n", v.link);
+  if (!v.dashboard_link.empty()) out += fmt::format("Details, silence: {}\n", v.dashboard_link);
+  if (!v.chart_link.empty()) out += fmt::format("Chart:            {}\n", v.chart_link);
   out += "\n-- \n" + Footer(v) + "\n";
   return out;
 }
@@ -148,6 +150,13 @@ std::string HtmlSection(const AlertView& v, const std::string& text) {
   out += row("Series", series);
   out += row("Value", HtmlEscape(v.value_text));
   if (!v.threshold_text.empty()) out += row("Threshold", HtmlEscape(v.threshold_text));
+  auto anchor = [](const std::string& url, const char* label) {
+    return fmt::format("<a href=\"{}\">{}</a>", HtmlEscape(url), label);
+  };
+  if (!v.dashboard_link.empty())
+    out +=
+        row("Dashboard", anchor(v.dashboard_link, "details, silence") +
+                             (v.chart_link.empty() ? "" : " · " + anchor(v.chart_link, "chart")));
   out += row("Observation date", HtmlEscape(v.obs_date));
   out += row("Evaluated at", HtmlEscape(v.event_time));
   out += "</table>\n";

@@ -362,5 +362,36 @@ TEST(Email, GroupMessageHasOneSectionPerAlert) {
   EXPECT_NE(m.data.find("sofr_other"), std::string::npos);
 }
 
+// With api.dashboard_url every channel links the alert's detail view (its silence button) and
+// chart; without it, none does.
+TEST(Context, DashboardLinksInEveryChannel) {
+  config::Config c = SofrConfig();
+  AlertView plain = MakeView(SofrJob(), *AlertCatalog::Build(c));
+  EXPECT_EQ(plain.dashboard_link, "");
+  EXPECT_EQ(WebhookBody(SofrJob(), plain, "").find("#alert="), std::string::npos);
+  c.dashboard_url = "https://liqwatch.example:8443";
+  AlertView v = MakeView(SofrJob(), *AlertCatalog::Build(c));
+  EXPECT_EQ(v.dashboard_link, "https://liqwatch.example:8443/#alert=3");
+  EXPECT_EQ(v.chart_link, "https://liqwatch.example:8443/#series=sofr");
+  EXPECT_NE(SlackPayload({v}).find("<https://liqwatch.example:8443/#alert=3|details & silence>"
+                                   " · <https://liqwatch.example:8443/#series=sofr|chart>"
+                                   " · <https://fred.stlouisfed.org/series/SOFR|source>"),
+            std::string::npos)
+      << SlackPayload({v});
+  auto hook = boost::json::parse(WebhookBody(SofrJob(), v, "")).as_object();
+  EXPECT_EQ(hook["dashboard_link"].as_string(), "https://liqwatch.example:8443/#alert=3");
+  EXPECT_EQ(hook["chart_link"].as_string(), "https://liqwatch.example:8443/#series=sofr");
+  config::NotifierConfig n;
+  n.email.from = "alerts@example.com";
+  n.email.to = {"desk@example.com"};
+  const std::string mail = UnQuotedPrintable(BuildEmail(n, v, Clock::now()).data);
+  EXPECT_NE(mail.find("Details, silence: https://liqwatch.example:8443/#alert=3\r\n"),
+            std::string::npos)
+      << mail;
+  EXPECT_NE(mail.find("<a href=\"https://liqwatch.example:8443/#series=sofr\">chart</a>"),
+            std::string::npos)
+      << mail;
+}
+
 }  // namespace
 }  // namespace liqwatch::notify

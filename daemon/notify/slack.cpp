@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <vector>
 
 #include <fmt/format.h>
 #include <boost/json.hpp>
@@ -84,6 +85,13 @@ boost::json::object Context(const AlertView& v) {
   std::string text =
       fmt::format("liqwatch · event {}{} · {} · unit {}", v.event_id,
                   v.alert_id ? fmt::format(" · alert {}", *v.alert_id) : "", v.event_time, v.unit);
+  // Where to act: the alert's detail view (silence button), its chart, the source's page.
+  std::vector<std::string> links;
+  if (!v.dashboard_link.empty())
+    links.push_back(fmt::format("<{}|details & silence>", v.dashboard_link));
+  if (!v.chart_link.empty()) links.push_back(fmt::format("<{}|chart>", v.chart_link));
+  if (!v.link.empty()) links.push_back(fmt::format("<{}|source>", v.link));
+  for (const auto& l : links) text += " · " + l;
   boost::json::array elements;
   elements.push_back(Mrkdwn(text, kSlackMaxSectionText));
   return {{"type", "context"}, {"elements", std::move(elements)}};

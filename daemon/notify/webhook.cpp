@@ -81,6 +81,11 @@ std::string WebhookBody(const store::DeliveryJob& job, const AlertView& v,
   o["value_text"] = v.value_text;
   o["threshold_text"] = v.threshold_text;
   o["link"] = v.link.empty() ? boost::json::value(nullptr) : boost::json::value(v.link);
+  auto or_null = [](const std::string& s) {
+    return s.empty() ? boost::json::value(nullptr) : boost::json::value(s);
+  };
+  o["dashboard_link"] = or_null(v.dashboard_link);
+  o["chart_link"] = or_null(v.chart_link);
   o["idempotency_key"] = job.idempotency_key;
   if (!text.empty()) o["text"] = text;
   return WriteJson(o);
