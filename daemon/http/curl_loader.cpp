@@ -115,9 +115,9 @@ void curl_easy_cleanup(CURL* e) {
   LW_CURL(curl_easy_cleanup);
   real(e);
 }
-// curl.h declares these two with an enum before the `...`; clang warns that va_start after an
-// enum parameter is undefined. The enums are int-sized, so promotion leaves them unchanged on
-// every ABI we build for, and the signatures must stay exactly curl's.
+// curl.h declares the setopt/getinfo functions with an enum before the `...`; clang warns that
+// va_start after an enum parameter is undefined. The enums are int-sized, so promotion leaves them
+// unchanged on every ABI we build for, and the signatures must stay exactly curl's.
 #if defined(__clang__)
 #pragma clang diagnostic push
 #pragma clang diagnostic ignored "-Wvarargs"
@@ -138,9 +138,6 @@ CURLcode curl_easy_getinfo(CURL* e, CURLINFO info, ...) {
   va_end(ap);
   return rc;
 }
-#if defined(__clang__)
-#pragma clang diagnostic pop
-#endif
 
 CURLM* curl_multi_init(void) {
   LW_CURL(curl_multi_init);
@@ -158,6 +155,9 @@ CURLMcode curl_multi_setopt(CURLM* m, CURLMoption option, ...) {
   va_end(ap);
   return rc;
 }
+#if defined(__clang__)
+#pragma clang diagnostic pop
+#endif
 CURLMcode curl_multi_add_handle(CURLM* m, CURL* e) {
   LW_CURL(curl_multi_add_handle);
   return real(m, e);
