@@ -51,9 +51,8 @@ Reply WithEvents(store::Store& s, const std::string& id, std::optional<Date> sin
 
 const config::DerivedConfig* FindDerived(const config::Config& c, const std::string& id) {
   if (!c.rule_set) return nullptr;
-  for (const auto& d : c.rule_set->derived)
-    if (d.id == id) return &d;
-  return nullptr;
+  auto index = c.rule_set->catalog.Find(id);
+  return index ? c.rule_set->FindDerived(*index) : nullptr;
 }
 
 // The derived series' values (gaps left out) from `since`, computed over the full stored
