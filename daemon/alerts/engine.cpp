@@ -71,7 +71,11 @@ std::optional<store::Transition> Step(const config::RuleConfig& rule, const std:
     return out;
   }
   const bool breach = v.level == Level::kWarn || v.level == Level::kCrit;
-  const Severity level_sev = v.level == Level::kCrit ? Severity::kCritical : e.warn_severity;
+  Severity level_sev = v.level == Level::kCrit ? Severity::kCritical : e.warn_severity;
+  // A routine season lowers a warning to info; an episode that opened at info stays info at
+  // the warning level once the season has passed (the same tax-date build, not news).
+  const bool opened_seasonal = m.state == AlertState::kFiring && m.severity == Severity::kInfo;
+  if (v.level == Level::kWarn && (v.seasonal || opened_seasonal)) level_sev = Severity::kInfo;
 
   if (m.state == AlertState::kFiring) {
     if (breach) {

@@ -115,6 +115,37 @@ TEST(RuleEngine, WarnThenCritEscalatesInOneAlert) {
                   "03 deescalated firing->firing warning", "04 resolved firing->resolved warning"));
 }
 
+// A routine season lowers a warning to info for the whole episode; the next episode, out of
+// season, is a warning again. 2025-10-01 is one business day after the 09-30 quarter-end.
+TEST(RuleEngine, SeasonalEpisodeOpensAtInfoAndStaysInfo) {
+  auto c = Load("  - {name: r, expr: spread > 10bp, seasonal: month_end(1bd)}\n");
+  EXPECT_THAT(Replay(c, {4.15, 4.15, 4.00, 4.00, 4.15}),
+              ElementsAre("01 firing inactive->firing info", "03 resolved firing->resolved info",
+                          "05 firing resolved->firing warning"));
+}
+
+TEST(RuleEngine, SeasonNeverLowersCritical) {
+  auto c =
+      Load("  - {name: r, warn: spread > 5bp, crit: spread > 15bp, seasonal: month_end(1bd)}\n");
+  EXPECT_THAT(
+      Replay(c, {4.06, 4.20, 4.06, 4.00}),
+      ElementsAre("01 firing inactive->firing info", "02 escalated firing->firing critical",
+                  "03 deescalated firing->firing warning", "04 resolved firing->resolved warning"));
+}
+
+TEST(RuleEngine, SeasonalAlertSaysWhyItIsRoutine) {
+  auto c = Load("  - {name: r, expr: spread > 10bp, seasonal: month_end(1bd)}\n");
+  std::map<std::string, std::vector<expr::Point>> data{{"sofr", {{D("2025-10-01"), 4.15}}},
+                                                       {"iorb", {{D("2025-10-01"), 4.00}}}};
+  auto h = BuildHistory(*c.rule_set, c, data);
+  auto ts = Backtest(c, h, D("2025-10-01"), D("2025-10-02"));
+  ASSERT_EQ(ts.size(), 1u);
+  EXPECT_EQ(ts[0].severity, Severity::kInfo);
+  EXPECT_THAT(ts[0].message,
+              ::testing::StartsWith("spread = 15bp (sofr 4.15%, iorb 4.00%) > 10bp; routine: "
+                                    "2025-10-01 is 1bd after the 2025-09-30 month-end"));
+}
+
 TEST(RuleEngine, RepeatSendsRemindersWhileFiring) {
   auto c = Load("  - {name: r, expr: spread > 10bp, repeat: 2d}\n");
   EXPECT_THAT(

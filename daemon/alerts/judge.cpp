@@ -73,6 +73,12 @@ Verdict Judge(const config::RuleInstance& rule, const expr::SeriesHistory& histo
     if (explain && v.value) v.message = ThresholdMessage(*rule.threshold, *v.value, breach, as_of);
   }
   if (explain && v.message.empty()) v.message = decider->program.Explain(history, as_of, now);
+  if (v.level == Verdict::Level::kWarn && rule.seasonal) {
+    auto o = rule.seasonal->program.Evaluate(history, as_of, now);
+    v.seasonal = o.has_value() && o.boolean();
+    if (v.seasonal && explain)
+      v.message += "; routine: " + rule.seasonal->program.Explain(history, as_of, now);
+  }
   return v;
 }
 

@@ -8,6 +8,9 @@
 // The deciding condition: the highest level that holds (crit, else warn); with no breach, the
 // clear condition if the rule has one and it holds, else the lowest level (warn, else crit),
 // whose Explain then states why it does not hold ("sofr_iorb = 12bp < 15bp").
+// A warn-level breach on a date the rule's `seasonal` condition holds is marked `seasonal`
+// (the engine raises it at info) and its message ends with why: "...; routine: 2025-09-19 is
+// 4bd after the 2025-09-15 tax date". NoData in `seasonal` counts as not seasonal.
 // A rule written as `series op threshold` (RuleInstance::threshold) keeps that form's wording,
 // "sofr 4.31% > 4.30% on 2025-10-28" or "sofr 4.20% back within 4.30% on 2025-10-29", and its
 // verdict carries the threshold.
@@ -27,6 +30,7 @@ struct Verdict {
   std::optional<bool> clear;        // clear condition: nullopt if absent or NoData
   std::optional<double> value;      // left-hand value of the deciding condition, if numeric
   std::optional<double> threshold;  // a threshold rule's threshold
+  bool seasonal = false;            // kWarn on a date the rule's `seasonal` condition holds
   std::string message;              // Explain() of the deciding condition, or the NoData reason
 };
 

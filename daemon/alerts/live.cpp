@@ -63,7 +63,7 @@ Lookback ProgramReach(const config::RuleSet& rs, const expr::Program& p) {
 std::optional<Date> ReadFrom(const config::RuleSet& rs, const config::RuleInstance& inst,
                              Date earliest) {
   Lookback reach;
-  for (const auto* cond : {&inst.warn, &inst.crit, &inst.clear})
+  for (const auto* cond : {&inst.warn, &inst.crit, &inst.clear, &inst.seasonal})
     if (*cond) reach = Wider(reach, ProgramReach(rs, (*cond)->program));
   if (reach.unbounded) return std::nullopt;
   int observation_days = 0, max_age = 0;

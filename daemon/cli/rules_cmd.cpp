@@ -30,13 +30,13 @@ namespace liqwatch::cli {
 namespace {
 
 // The verdict as a level a desk reads: ok, no_data, or the severity of the level reached
-// (an info rule's breach reads "info", not "warn").
-std::string LevelName(const config::ExprRule& e, alerts::Verdict::Level l) {
-  switch (l) {
+// (an info rule's breach reads "info", not "warn"; so does a warning lowered by its season).
+std::string LevelName(const config::ExprRule& e, const alerts::Verdict& v) {
+  switch (v.level) {
     case alerts::Verdict::Level::kNone:
       return "ok";
     case alerts::Verdict::Level::kWarn:
-      return std::string(SeverityName(e.warn_severity));
+      return std::string(SeverityName(v.seasonal ? Severity::kInfo : e.warn_severity));
     case alerts::Verdict::Level::kCrit:
       return "critical";
     case alerts::Verdict::Level::kNoData:
@@ -99,7 +99,7 @@ int RunRules(Command& cmd) {
         o["last_observation_date"] =
             m.last_obs ? boost::json::value(FormatDate(*m.last_obs)) : nullptr;
         o["as_of"] = as_of ? boost::json::value(FormatDate(*as_of)) : nullptr;
-        o["level"] = LevelName(*rule.expr, v.level);
+        o["level"] = LevelName(*rule.expr, v);
         o["value"] = opt(v.value);
         o["message"] = v.message;
         arr.push_back(std::move(o));
@@ -107,7 +107,7 @@ int RunRules(Command& cmd) {
         t.rows.push_back(
             {InstanceName(rule.name, inst.labels), std::string(AlertStateName(m.state)),
              entered ? FormatDate(m.since_date) : "-", as_of ? FormatDate(*as_of) : "-",
-             LevelName(*rule.expr, v.level), v.value ? FormatValue(*v.value, dim) : "", v.message});
+             LevelName(*rule.expr, v), v.value ? FormatValue(*v.value, dim) : "", v.message});
       }
     }
   }

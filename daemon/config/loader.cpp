@@ -428,8 +428,8 @@ void ReadRules(YamlReader& r, const YAML::Node& node, const RuleSet& rs, Config&
     if (IsExprRule(n)) {
       if (!r.CheckMap(
               n, path,
-              {"name", "expr", "warn", "crit", "clear", "for", "min_time", "repeat", "for_each",
-               "severity", "description", "notify", "series", "op", "threshold"}))
+              {"name", "expr", "warn", "crit", "clear", "seasonal", "for", "min_time", "repeat",
+               "for_each", "severity", "description", "notify", "series", "op", "threshold"}))
         return;
       RuleConfig rule;
       auto name = ReadRuleCommon(r, n, path, rule);

@@ -196,7 +196,8 @@ void ReadDerived(YamlReader& r, const YAML::Node& node, const Config& c, RuleSet
 
 bool IsExprRule(const YAML::Node& n) {
   if (!n.IsMap()) return false;
-  for (const char* k : {"expr", "warn", "crit", "clear", "for", "min_time", "repeat", "for_each"})
+  for (const char* k :
+       {"expr", "warn", "crit", "clear", "seasonal", "for", "min_time", "repeat", "for_each"})
     if (n[k]) return true;
   return false;
 }
@@ -395,9 +396,17 @@ void ReadExprRule(YamlReader& r, const YAML::Node& n, const std::string& path, c
       inst.crit = condition("crit", labels);
     }
     inst.clear = condition("clear", labels);
+    inst.seasonal = condition("seasonal", labels);
     if (!ok || (!inst.warn && !inst.crit)) break;
+    if (inst.seasonal && !inst.warn) {
+      r.Error(n["seasonal"], fmt::format("{}.seasonal: lowers the warning level to info, but the "
+                                         "rule has no warning level (only critical)",
+                                         path));
+      ok = false;
+      break;
+    }
     std::set<int> inputs;
-    for (const auto* c : {&inst.warn, &inst.crit, &inst.clear}) {
+    for (const auto* c : {&inst.warn, &inst.crit, &inst.clear, &inst.seasonal}) {
       if (!*c) continue;
       for (int x : (*c)->program.inputs()) inputs.insert(x);
       if ((*c)->program.reads_now()) inst.uses_age = true;

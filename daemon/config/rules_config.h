@@ -12,6 +12,9 @@
 //   expr: <bool>           condition, at `severity` (default warning)
 //   warn: / crit: <bool>   two levels in one rule (crit wins when both hold)
 //   clear: <bool>          hysteresis: a firing alert resolves only once this holds
+//   seasonal: <bool>       a routine season (tax_date(10bd), quarter_end(2bd)): an episode that
+//                          opens at the warning level while it holds is raised at info instead,
+//                          and stays info until it resolves (critical is never lowered)
 //   for: 3 | 2d            observations in a row / time (by observation date) before firing
 //   min_time: 2d           a firing alert stays open at least this long (by observation date)
 //   repeat: 1d             reminder interval while firing (by evaluation time)
@@ -54,9 +57,10 @@ struct RuleInstance {
   std::optional<RuleCondition> warn;  // the lower level (expr: lands here unless critical)
   std::optional<RuleCondition> crit;
   std::optional<RuleCondition> clear;
-  int clock = -1;           // catalog index whose observations drive evaluation
-  std::vector<int> inputs;  // catalog indexes read by any condition
-  bool uses_age = false;    // has age() or late(): also evaluate on a timer
+  std::optional<RuleCondition> seasonal;  // routine season: a warning opens at info
+  int clock = -1;                         // catalog index whose observations drive evaluation
+  std::vector<int> inputs;                // catalog indexes read by any condition
+  bool uses_age = false;                  // has age() or late(): also evaluate on a timer
   // Set when the rule was written as `series op threshold`: its alerts carry the threshold and
   // keep that form's wording (alerts/judge.h).
   struct Threshold {

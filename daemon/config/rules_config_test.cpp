@@ -147,6 +147,24 @@ rules:
   EXPECT_THAT(e[2], ::testing::StartsWith("t.yaml:11:36: rules[1].for: invalid duration 'soon'"));
 }
 
+TEST(RulesConfig, SeasonalNeedsAWarningLevelAndACondition) {
+  auto r = LoadConfigFromString(std::string(kHead) + R"(rules:
+  - {name: a, expr: sofr > 4, severity: critical, seasonal: month_end(2bd)}
+  - {name: b, expr: sofr > 4, seasonal: month_end(2d)}
+  - {name: c, expr: sofr > 4, seasonal: sofr}
+)",
+                                "t.yaml");
+  EXPECT_FALSE(r.config);
+  auto e = Errors(r);
+  ASSERT_EQ(e.size(), 3u) << ::testing::PrintToString(e);
+  EXPECT_EQ(e[0],
+            "t.yaml:8:61: rules[0].seasonal: lowers the warning level to info, but the rule has "
+            "no warning level (only critical)");
+  EXPECT_THAT(e[1], ::testing::StartsWith("t.yaml:9:41: rules[1].seasonal: month_end() takes "
+                                          "business days"));
+  EXPECT_THAT(e[2], ::testing::StartsWith("t.yaml:10:41: rules[2].seasonal: expected a condition"));
+}
+
 TEST(RulesConfig, ForEachCompilesOneInstancePerItem) {
   auto r = LoadConfigFromString(std::string(kHead) + R"(rules:
   - name: up

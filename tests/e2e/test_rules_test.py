@@ -34,7 +34,7 @@ class TestRules(unittest.TestCase):
     def test_shipped_example_for_the_default_rules_passes(self):
         r = test_rules("config/rules/funding_test.yaml")
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
-        self.assertIn("funding_test.yaml: 18 tests, 0 failed", r.stdout)
+        self.assertIn("funding_test.yaml: 19 tests, 0 failed", r.stdout)
 
     def test_shipped_example_proves_every_default_rule(self):
         # Every rule of config/rules/funding.yaml has, in the shipped test file, a test that
@@ -73,9 +73,9 @@ class TestRules(unittest.TestCase):
             "+ 2025-10-29 reserves_below_floor inactive -> firing critical $2.848tn "
             "reserves = $2.848tn < $2.850tn",
             "- 2025-10-29 reserves_below_floor inactive -> firing warning",
-            "2025-10-30 tga_above_1tn inactive -> firing info",
+            "2025-10-30 tga_above_1tn inactive -> firing warning",
             "- 2025-10-31 reserves_below_floor firing -> resolved critical",
-            "2025-10-31 tga_above_1tn firing -> resolved info",
+            "2025-10-31 tga_above_1tn firing -> resolved warning",
         ])
         self.assertIn("fail.yaml: 1 test, 1 failed", r.stdout)
 

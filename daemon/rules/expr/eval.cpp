@@ -2,11 +2,13 @@
 // stack only: binary searches into the history spans, no allocation, NoData as a POD.
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <optional>
 
 #include <fmt/format.h>
 
 #include "core/calendar.h"
+#include "core/season.h"
 #include "core/units.h"
 #include "rules/expr/program.h"
 
@@ -48,6 +50,19 @@ std::string NoData::ToString(const SeriesHistory& history) const {
 }
 
 namespace {
+
+Season SeasonOf(Op op) {
+  switch (op) {
+    case Op::kQuarterEnd:
+      return Season::kQuarterEnd;
+    case Op::kYearEnd:
+      return Season::kYearEnd;
+    case Op::kTaxDate:
+      return Season::kTaxDate;
+    default:
+      return Season::kMonthEnd;
+  }
+}
 
 // Tolerance for comparisons: values are sums of decimals (4.25 - 4.15), never exact.
 double Tolerance(double a, double b) { return 1e-9 * std::max({1.0, std::fabs(a), std::fabs(b)}); }
@@ -179,6 +194,12 @@ class Evaluator {
         out = IsLate(*p_.series_[size_t(n.series)].release, latest, now_) ? 1 : 0;
         return true;
       }
+      case Op::kMonthEnd:
+      case Op::kQuarterEnd:
+      case Op::kYearEnd:
+      case Op::kTaxDate:
+        out = NearSeason(SeasonOf(n.op), d, n.window.length) ? 1 : 0;
+        return true;
     }
     return false;
   }
@@ -568,6 +589,19 @@ std::string Program::Explain(const SeriesHistory& history, Date as_of, TimePoint
         Freshness f = AssessFreshness(*ref.release, ref.id, latest, now);
         if (f.state == Freshness::State::kLate) return f.message;
         return fmt::format("{} = false", source(n));
+      }
+      case Op::kMonthEnd:
+      case Op::kQuarterEnd:
+      case Op::kYearEnd:
+      case Op::kTaxDate: {
+        // "2025-09-19 is 4bd after the 2025-09-15 tax date"
+        const Season season = SeasonOf(n.op);
+        auto anchor = NearSeason(season, as_of, n.window.length);
+        if (!anchor) return fmt::format("{} = false", source(n));
+        const int bd = BusinessDaysBetween(*anchor, as_of);
+        if (bd == 0) return fmt::format("{} is a {}", FormatDate(as_of), SeasonName(season));
+        return fmt::format("{} is {}bd {} the {} {}", FormatDate(as_of), std::abs(bd),
+                           bd > 0 ? "after" : "before", FormatDate(*anchor), SeasonName(season));
       }
       case Op::kLt:
       case Op::kLe:

@@ -81,6 +81,13 @@ const std::vector<FunctionSpec>& Functions() {
       {"crosses_below", Op::kCrossesBelow, {Arg::kValue, Arg::kValue}, "crosses_below(x, level)"},
       {"age", Op::kAge, {Arg::kSeriesName}, "age(series)"},
       {"late", Op::kLate, {Arg::kSeriesName}, "late(series)"},
+      {"month_end", Op::kMonthEnd, {Arg::kWindow}, "month_end(business days), e.g. month_end(2bd)"},
+      {"quarter_end",
+       Op::kQuarterEnd,
+       {Arg::kWindow},
+       "quarter_end(business days), e.g. quarter_end(2bd)"},
+      {"year_end", Op::kYearEnd, {Arg::kWindow}, "year_end(business days), e.g. year_end(3bd)"},
+      {"tax_date", Op::kTaxDate, {Arg::kWindow}, "tax_date(business days), e.g. tax_date(10bd)"},
   };
   return kFunctions;
 }
@@ -575,6 +582,16 @@ class Compiler {
                       fmt::format("late({}) needs a release calendar: series '{}' has none (give "
                                   "it `release:`, docs/sources.md)",
                                   catalog_.spec(call.series).id, catalog_.spec(call.series).id));
+        }
+        call.kind = Kind::kBool;
+        return Add(call);
+      case Op::kMonthEnd:
+      case Op::kQuarterEnd:
+      case Op::kYearEnd:
+      case Op::kTaxDate:
+        // A season is a span of the funding calendar, so only business days measure it.
+        if (call.window.unit != Window::Unit::kBusinessDays) {
+          return Fail(call.column, fmt::format("{}() takes business days: {}", f.name, f.usage));
         }
         call.kind = Kind::kBool;
         return Add(call);

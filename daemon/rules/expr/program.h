@@ -50,6 +50,10 @@
 //            calendar, core/release.h) is past due + grace at `now` and the series' latest
 //            observation on or before the as-of date is older; a compile error for a series
 //            without a calendar.
+//     month_end(w) quarter_end(w) year_end(w): true when the as-of date is within w business
+//            days of a month's (quarter's, year's) last business day, on either side;
+//            tax_date(w): from a federal tax date (Jan/Apr/Jun/Sep/Dec 15, rolled to a business
+//            day) through w business days after it (core/season.h). w is in business days (2bd).
 //     streak() counts back at most 260 observations (a year of business days), to bound cost.
 //   limits   see kMaxExpression* below: text length, nesting depth, node count, and the cost of
 //            nested windows (avg(avg(x, 1000), 1000) reads a million observations).
@@ -190,6 +194,10 @@ enum class Op : uint8_t {
   kCrossesBelow,
   kAge,
   kLate,
+  kMonthEnd,  // calendar seasons (core/season.h): read the as-of date, no series
+  kQuarterEnd,
+  kYearEnd,
+  kTaxDate,
 };
 // One node of the compiled tree; children are indexes into Program::nodes_.
 struct Node {
