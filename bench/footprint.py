@@ -4,10 +4,12 @@ pointed at the loopback fixture feed as tests/e2e/test_shipped_config.py does) o
 holding each series' full history: 25 years of daily observations per series (synthetic, a
 random walk ending where the fixture data starts), then the real Sep-Dec 2025 fixture data.
 
-Prints VmRSS sampled every 2 s over the window (min / last / peak) and the database size.
-Figures, not a timed test.
+Prints VmRSS sampled every 2 s over the window (min / last / peak) and the database size, then
+where the last RSS is (/proc/PID/smaps_rollup and smaps): resident, proportional (Pss) and
+anonymous KB in total, file-backed vs anonymous, and per mapped file (or [heap], [anon], ...),
+the largest first. Figures, not a timed test.
 
-Usage: bench/footprint.py [--years 25] [--window 60]
+Usage: bench/footprint.py [--years 25] [--window 60] [--top 15]
 Needs build/liqwatch ($LIQWATCH_BIN).
 """
 import argparse
@@ -29,6 +31,41 @@ def rss_kb(pid: int, key: str = "VmRSS") -> int:
         if line.startswith(key + ":"):
             return int(line.split()[1])
     return 0
+
+
+def smaps_kb(pid: int) -> dict:
+    """Rss / Pss / Anonymous KB per mapping name (a file's path, [heap], [stack], or [anon] for
+    a nameless mapping), summed over that name's mappings."""
+    by = {}
+    name = None
+    for line in Path(f"/proc/{pid}/smaps").read_text().splitlines():
+        head = line.split()
+        if not head[0].endswith(":"):  # a mapping's header: addr perms offset dev inode [path]
+            name = head[5] if len(head) > 5 else "[anon]"
+            by.setdefault(name, {"Rss": 0, "Pss": 0, "Anonymous": 0})
+        elif head[0][:-1] in ("Rss", "Pss", "Anonymous"):
+            by[name][head[0][:-1]] += int(head[1])
+    return by
+
+
+def rollup_kb(pid: int) -> dict:
+    out = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+        key, value = line.split(":", 1)
+        out[key] = int(value.split()[0])
+    return out
+
+
+def print_breakdown(total: dict, by: dict, top: int) -> None:
+    files = {k: v for k, v in by.items() if k.startswith("/")}
+    file_rss = sum(v["Rss"] for v in files.values())
+    print(f"smaps_rollup: Rss {total['Rss']} KB, Pss {total['Pss']} KB, Anonymous "
+          f"{total['Anonymous']} KB (Private_Dirty {total['Private_Dirty']} KB); "
+          f"file-backed {file_rss} KB in {len(files)} files, of it the anonymous (written, "
+          f"relocated) pages {sum(v['Anonymous'] for v in files.values())} KB")
+    print(f"{'Rss KB':>8} {'Pss KB':>8} {'Anon KB':>8}  mapping")
+    for name, v in sorted(by.items(), key=lambda kv: -kv[1]["Rss"])[:top]:
+        print(f"{v['Rss']:>8} {v['Pss']:>8} {v['Anonymous']:>8}  {name}")
 
 
 def backfill(db: Path, years: int) -> int:
@@ -60,6 +97,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--years", type=int, default=25)
     ap.add_argument("--window", type=float, default=60)
+    ap.add_argument("--top", type=int, default=15, help="mappings listed (largest RSS first)")
     args = ap.parse_args()
     with lwtest.Scratch(None, "footprint") as tmp:
         text = shipped.SHIPPED.read_text()
@@ -88,12 +126,16 @@ def main() -> None:
             daemon.assert_alive()
             samples.append(rss_kb(daemon.proc.pid) / 1024)
         peak = rss_kb(daemon.proc.pid, "VmHWM") / 1024
+        pid = daemon.proc.pid
+        rollup = rollup_kb(pid)  # read before the daemon stops, printed after the summary
+        breakdown = smaps_kb(pid)
         daemon.terminate()
         size = sum(p.stat().st_size for p in tmp.path.glob("liqwatch.db*")) / 2**20
         print(f"shipped watchlist: {len(ids)} series, {total} observations stored "
               f"({added} backfilled over {args.years} years), database {size:.1f} MB")
         print(f"RSS over {args.window:.0f} s: min {min(samples):.1f} MB, last {samples[-1]:.1f} MB,"
               f" peak (VmHWM) {peak:.1f} MB")
+        print_breakdown(rollup, breakdown, args.top)
 
 
 if __name__ == "__main__":

@@ -179,7 +179,7 @@ others), evaluates alert rules as each observation lands, keeps every alert in\n
 SQLite and notifies Slack, email and webhooks. It runs as a hardened systemd\n\
 service (liqwatch.service), which this package installs but neither enables\n\
 nor starts.")
-# Library dependencies (libsqlite3-0, libyaml-cpp0.7, libsystemd0, ...) come from
+# Library dependencies (libsqlite3-0, libyaml-cpp0.7, ...) come from
 # dpkg-shlibdeps; libcurl4 is named here because liqwatch dlopen()s it on first use
 # (daemon/http/curl_loader.cpp), which shlibdeps cannot see (7.82: curl_easy_escape(NULL, ..)).
 # systemd provides systemd-sysusers/-tmpfiles for the maintainer scripts.

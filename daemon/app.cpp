@@ -6,6 +6,7 @@
 #include <memory>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include <fmt/format.h>
@@ -138,8 +139,12 @@ class Daemon final : public sources::ObservationSink {
     for (const auto& o : batch)
       if (o.series == series.id && (!newest || o.date > *newest)) newest = o.date;
     std::optional<FetchedValidators> remember = validators;
-    auto job = [config, series, batch = std::move(batch), validators = std::move(validators),
-                now](store::Store& s) {
+    auto job = [config, series, batch = std::move(batch), validators = std::move(validators), now,
+                earlier = TakeUnchanged(series.id)](store::Store& s) -> Result<int> {
+      if (earlier) {
+        auto w = s.RecordUnchangedPolls({*earlier});
+        if (!w.ok()) return w;
+      }
       return IngestPoll(s, *config, series, batch, validators, now);
     };
     auto r = co_await store_.Run(job);
@@ -162,19 +167,37 @@ class Daemon final : public sources::ObservationSink {
                          v.empty() ? std::nullopt : std::optional<HttpValidators>(v));
     }
     if (*r > 0) dispatcher_.Wake();
+    recorded_.insert(series.id);
     NoteOutcome(series.id, true);
     co_return true;
   }
 
-  // The answer is the one already stored: nothing to store or evaluate, no ingest
-  // transaction; only the health row's one-statement update (last success, poll count).
+  // The answer is the one already stored: nothing to store or evaluate, and no write either.
+  // The poll is noted in memory; its health row (last success, poll count) is written with
+  // every other series' at most kHealthFlushEvery later, before the series' next failure or
+  // new data, and at shutdown. A crash loses at most that much "last polled at" and poll
+  // count; observations and alerts are written by the polls that bring them, as before.
+  // A change the row must show at once is written at once: the series' first poll of this
+  // run, or its first success after a failure (consecutive_failures back to 0).
   asio::awaitable<void> OnUnchanged(const config::SeriesConfig& series) override {
     ObserveFetch(series);
-    auto job = [id = series.id, src = series.source, now = clock_.Now()](store::Store& st) {
-      return st.RecordPollSuccess(id, src, now, false);
-    };
-    auto s = co_await store_.Run(job);
-    if (!s.ok()) Logger("store")->error("event=health_write_failed error=\"{}\"", s.message());
+    if (config_->FindSeries(series.id) == nullptr) co_return;  // removed by a reload
+    auto& polls = unchanged_[series.id];
+    polls.series = series.id;
+    polls.source = series.source;
+    polls.last = clock_.Now();
+    ++polls.count;
+    if (!recorded_.contains(series.id) || failing_.contains(series.id)) {
+      auto job = [polls = *TakeUnchanged(series.id)](store::Store& st) {
+        return st.RecordUnchangedPolls({polls});
+      };
+      auto s = co_await store_.Run(job);
+      if (!s.ok()) Logger("store")->error("event=health_write_failed error=\"{}\"", s.message());
+      recorded_.insert(series.id);
+    } else if (!health_flush_scheduled_ && !stopping_) {
+      health_flush_scheduled_ = true;
+      asio::co_spawn(io_, FlushHealthLater(), asio::detached);
+    }
     NoteOutcome(series.id, true);
   }
 
@@ -184,12 +207,41 @@ class Daemon final : public sources::ObservationSink {
     // A poller retired by a reload that removed its series: no health row for it any more.
     if (config_->FindSeries(series.id) == nullptr) co_return;
     auto now = clock_.Now();
-    auto job = [id = series.id, src = series.source, msg = error.message(), now](store::Store& st) {
+    auto job = [id = series.id, src = series.source, msg = error.message(), now,
+                earlier = TakeUnchanged(series.id)](store::Store& st) {
+      if (earlier) {
+        auto w = st.RecordUnchangedPolls({*earlier});
+        if (!w.ok()) return w;
+      }
       return st.RecordPollFailure(id, src, now, msg);
     };
     auto s = co_await store_.Run(job);
     if (!s.ok()) Logger("store")->error("event=health_write_failed error=\"{}\"", s.message());
+    recorded_.insert(series.id);
     NoteOutcome(series.id, false);
+  }
+
+  // The unchanged polls noted since the last flush, every series' in one transaction.
+  asio::awaitable<void> FlushHealthLater() {
+    health_timer_.expires_after(kHealthFlushEvery);
+    boost::system::error_code ec;
+    co_await health_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    health_flush_scheduled_ = false;
+    if (ec) co_return;  // cancelled by Shutdown, which flushes
+    co_await FlushHealth();
+  }
+
+  asio::awaitable<void> FlushHealth() {
+    if (unchanged_.empty()) co_return;
+    std::vector<store::UnchangedPolls> polls;
+    polls.reserve(unchanged_.size());
+    for (auto& [id, p] : unchanged_) polls.push_back(std::move(p));
+    unchanged_.clear();
+    auto job = [polls = std::move(polls)](store::Store& st) {
+      return st.RecordUnchangedPolls(polls);
+    };
+    auto s = co_await store_.Run(job);
+    if (!s.ok()) Logger("store")->error("event=health_write_failed error=\"{}\"", s.message());
   }
 
   // Staleness: rules using age() are also evaluated every evaluation.age_interval (read again
@@ -271,6 +323,13 @@ class Daemon final : public sources::ObservationSink {
   }
 
  private:
+  // The unchanged polls of `series` not yet written, now to be written by the caller.
+  std::optional<store::UnchangedPolls> TakeUnchanged(const std::string& series) {
+    auto node = unchanged_.extract(series);
+    if (node.empty()) return std::nullopt;
+    return std::move(node.mapped());
+  }
+
   // Bounded like the store's (Store::kValidatorUrlsPerSeries): an incremental feed's URL moves
   // on with its dates, so the oldest are dropped.
   void RememberValidators(const std::string& series, const std::string& url,
@@ -323,7 +382,16 @@ class Daemon final : public sources::ObservationSink {
   asio::awaitable<void> ForgetUnpolled(std::shared_ptr<const config::Config> config) {
     std::vector<std::string> keep;
     for (const auto& s : config->series) keep.push_back(s.id);
-    auto job = [keep = std::move(keep)](store::Store& s) { return s.ForgetUnpolledSeries(keep); };
+    // Unchanged polls noted under the old config: those of kept series are written first.
+    std::vector<store::UnchangedPolls> polls;
+    for (auto& [id, p] : unchanged_)
+      if (config->FindSeries(id) != nullptr) polls.push_back(std::move(p));
+    unchanged_.clear();
+    auto job = [keep = std::move(keep),
+                polls = std::move(polls)](store::Store& s) -> Result<std::vector<std::string>> {
+      if (auto w = s.RecordUnchangedPolls(polls); !w.ok()) return w;
+      return s.ForgetUnpolledSeries(keep);
+    };
     auto r = co_await store_.Run(job);
     if (!r.ok()) {
       Logger("store")->error("event=health_prune_failed error=\"{}\"", r.status().message());
@@ -377,6 +445,8 @@ class Daemon final : public sources::ObservationSink {
     if (server_) server_->Stop();
     hup_.cancel();
     if (poller_) poller_->Stop();
+    health_timer_.cancel();
+    co_await FlushHealth();
     co_await dispatcher_.Stop(options_.drain_timeout);
     http_.Cancel();
     watchdog_.cancel();
@@ -450,6 +520,13 @@ class Daemon final : public sources::ObservationSink {
   std::chrono::steady_clock::time_point last_status_at_{};
   bool status_scheduled_ = false;
   asio::steady_timer status_timer_{io_};
+  // Unchanged polls not yet written (OnUnchanged), and the series whose health row this run
+  // has written.
+  static constexpr auto kHealthFlushEvery = std::chrono::seconds(10);
+  std::unordered_map<std::string, store::UnchangedPolls> unchanged_;
+  std::unordered_set<std::string> recorded_;
+  bool health_flush_scheduled_ = false;
+  asio::steady_timer health_timer_{io_};
   // What the store holds, for the poller's pre-request questions (see LastStoredDate).
   std::unordered_map<std::string, std::optional<Date>> last_date_;
   std::unordered_map<std::string, std::map<std::string, std::optional<HttpValidators>>> validators_;

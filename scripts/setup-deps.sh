@@ -9,7 +9,7 @@ mode=${1:-build}
 
 build_pkgs=(build-essential cmake ninja-build pkg-config ccache
   libboost1.81-dev libspdlog-dev libfmt-dev libcurl4-openssl-dev libsqlite3-dev libyaml-cpp-dev
-  libssl-dev libxml2-dev libsystemd-dev libhowardhinnant-date-dev libcli11-dev tzdata
+  libssl-dev libxml2-dev libhowardhinnant-date-dev libcli11-dev tzdata
   libgtest-dev libgmock-dev libbenchmark-dev help2man)
 # help2man (build): the man pages are generated from --help (cmake/install.cmake).
 # prometheus-alertmanager: the HA tests run two clustered replicas of it on loopback ports.

@@ -2,12 +2,13 @@
 // daemon is in its life cycle, and keeps the watchdog fed.
 //
 // Contract:
-// - Construction reads the environment once: whether NOTIFY_SOCKET is set, and the watchdog
-//   timeout (sd_watchdog_enabled(3): WATCHDOG_USEC, honouring WATCHDOG_PID). It never modifies
-//   the environment, so child processes and later instances see the same variables.
-// - Every notification is one datagram sent with libsystemd's sd_notify() to NOTIFY_SOCKET
-//   (a filesystem path, or an abstract socket when it starts with '@'). When NOTIFY_SOCKET is
-//   unset (run from a shell, in tests, under Type=simple) each call is a no-op returning OK.
+// - Construction reads the environment once: NOTIFY_SOCKET, and the watchdog timeout (as
+//   sd_watchdog_enabled(3): WATCHDOG_USEC, honouring WATCHDOG_PID). It never modifies the
+//   environment, so child processes and later instances see the same variables.
+// - Every notification is one AF_UNIX datagram sent to NOTIFY_SOCKET (a filesystem path, or an
+//   abstract socket when it starts with '@'), as sd_notify(3) sends it; no libsystemd. When
+//   NOTIFY_SOCKET is unset (run from a shell, in tests, under Type=simple) each call is a
+//   no-op returning OK. Any other address form (systemd 254's vsock:) fails each call.
 // - Each call returns OK when the message was handed to the socket or notification is
 //   disabled, and IoError("sd_notify ...: <strerror>") when sending failed. A failed
 //   notification is never fatal: callers log it and carry on (systemd will notice a missing
@@ -24,10 +25,11 @@
 //   of WatchdogSec=, as sd_watchdog_enabled(3) recommends; zero when no watchdog is configured
 //   (or it is meant for another process), in which case the loop must not schedule pings.
 // - Thread-safety: all methods are const and safe to call concurrently from any thread or
-//   strand (each sd_notify() call uses its own socket). Cheap to copy.
+//   strand (each notification uses its own socket). Cheap to copy.
 #pragma once
 
 #include <chrono>
+#include <string>
 #include <string_view>
 
 #include "core/status.h"
@@ -52,8 +54,11 @@ class ServiceNotify {
 
  private:
   liqwatch::Status Send(const char* what, const std::string& message) const;
+  // 0, or -errno.
+  int SendDatagram(const std::string& message) const;
 
   bool enabled_ = false;
+  std::string socket_;  // NOTIFY_SOCKET
   std::chrono::microseconds watchdog_interval_{0};
 };
 

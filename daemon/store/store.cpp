@@ -416,6 +416,26 @@ Status Store::RecordPollSuccess(const std::string& series, const std::string& so
       .Run();
 }
 
+Status Store::RecordUnchangedPolls(const std::vector<UnchangedPolls>& polls) {
+  if (polls.empty()) return Status::Ok();
+  LW_ASSIGN_OR_RETURN(tx, Transaction::Begin(*db_));
+  LW_ASSIGN_OR_RETURN(
+      st, db_->Prepare("INSERT INTO source_health (series, source, last_attempt_at, "
+                       "last_success_at, consecutive_failures, polls) VALUES (?1, ?2, ?3, ?3, 0, "
+                       "?4) ON CONFLICT (series) DO UPDATE SET source = excluded.source, "
+                       "last_attempt_at = ?3, last_success_at = ?3, consecutive_failures = 0, "
+                       "polls = polls + ?4"));
+  for (const auto& p : polls) {
+    LW_RETURN_IF_ERROR(st.Reset()
+                           .Bind(1, p.series)
+                           .Bind(2, p.source)
+                           .Bind(3, FormatTime(p.last))
+                           .Bind(4, p.count)
+                           .Run());
+  }
+  return tx->Commit();
+}
+
 Status Store::RecordPollFailure(const std::string& series, const std::string& source, TimePoint now,
                                 const std::string& error) {
   LW_ASSIGN_OR_RETURN(

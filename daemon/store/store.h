@@ -195,6 +195,14 @@ struct SourceHealthRow {
   int64_t errors = 0;
 };
 
+// Successful polls of one series whose answer was the one already stored, not yet written.
+struct UnchangedPolls {
+  std::string series;
+  std::string source;
+  TimePoint last{};  // the newest of them
+  int64_t count = 0;
+};
+
 // The newest stored observation of a series.
 struct LatestObservation {
   std::string series;
@@ -358,6 +366,10 @@ class Store {
                            bool new_observations);
   Status RecordPollFailure(const std::string& series, const std::string& source, TimePoint now,
                            const std::string& error);
+  // Writes, in one transaction: for each entry, what `count` RecordPollSuccess(series,
+  // source, t, false) calls would, the last at `last`: the daemon notes unchanged polls in
+  // memory and writes them together (app.cpp kHealthFlushEvery).
+  Status RecordUnchangedPolls(const std::vector<UnchangedPolls>& polls);
   // Writes, in one transaction: deletes the source_health and http_validators rows of every
   // series not in `keep` (the daemon passes its configured series at start and on reload), so
   // status views list only what is polled. Observations and revisions are never touched.

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -315,6 +316,41 @@ TEST_F(StoreTest, ReadOnlyOpenSeesDaemonWritesAndCannotWrite) {
   auto w = (*reader)->RecordTransition(Fire("2025-10-29", 4.4), {});
   EXPECT_FALSE(w.ok());
   EXPECT_EQ(w.status().code(), Status::Code::kIoError);
+}
+
+TEST_F(StoreTest, UnchangedPollsAreWrittenAsThatManySuccessesInOneTransaction) {
+  auto store = std::move(*Store::Open(path_, Store::Mode::kReadWrite));
+  ASSERT_TRUE(store->RecordPollSuccess("sofr", "nyfed", T("2025-10-30T12:00:00Z"), true).ok());
+  ASSERT_TRUE(
+      store->RecordPollFailure("effr", "nyfed", T("2025-10-30T12:00:01Z"), "HTTP 500").ok());
+  auto& db = TestAccess::Db(*store);
+  const int64_t changes = *db.QueryInt("SELECT total_changes()");
+
+  ASSERT_TRUE(store
+                  ->RecordUnchangedPolls({{"sofr", "nyfed", T("2025-10-30T12:00:09Z"), 9},
+                                          {"effr", "nyfed", T("2025-10-30T12:00:05Z"), 2},
+                                          {"iorb", "fred", T("2025-10-30T12:00:07Z"), 1}})
+                  .ok());
+  EXPECT_EQ(*db.QueryInt("SELECT total_changes()"), changes + 3);  // one row each
+  auto health = *store->SourceHealth();
+  std::map<std::string, SourceHealthRow> by;
+  for (auto& h : health) by[h.series] = h;
+  ASSERT_EQ(by.size(), 3u);
+  EXPECT_EQ(by["sofr"].polls, 10);
+  EXPECT_EQ(by["sofr"].last_success_at, "2025-10-30T12:00:09.000Z");
+  EXPECT_EQ(by["sofr"].last_attempt_at, "2025-10-30T12:00:09.000Z");
+  EXPECT_EQ(by["sofr"].last_new_observation_at, "2025-10-30T12:00:00.000Z");  // unchanged
+  // Successes after a failure: the streak ends, the error stays on record.
+  EXPECT_EQ(by["effr"].polls, 3);
+  EXPECT_EQ(by["effr"].errors, 1);
+  EXPECT_EQ(by["effr"].consecutive_failures, 0);
+  EXPECT_EQ(by["effr"].last_error, "HTTP 500");
+  EXPECT_EQ(by["iorb"].polls, 1);
+  EXPECT_EQ(by["iorb"].source, "fred");
+  EXPECT_FALSE(by["iorb"].last_new_observation_at.has_value());
+  // An empty batch writes nothing.
+  ASSERT_TRUE(store->RecordUnchangedPolls({}).ok());
+  EXPECT_EQ(*db.QueryInt("SELECT total_changes()"), changes + 3);
 }
 
 TEST_F(StoreTest, ForgetUnpolledSeriesDropsHealthAndValidatorsButKeepsHistory) {

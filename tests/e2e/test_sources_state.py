@@ -9,11 +9,17 @@
   first poll of each series repeats its last URL with If-None-Match / If-Modified-Since, gets
   a 304 with no body, stores nothing and still counts as a successful poll. FRED's api_key,
   which is in the request URL, is never in the database.
+- An unchanged poll (a 304, or the same body again) writes nothing: its health row is updated
+  in memory and written with the others' at most 10 s later, and at shutdown, when the row
+  counts every poll.
 """
 
+import http.server
 import signal
 import sqlite3
 import sys
+import threading
+import time
 import unittest
 from pathlib import Path
 
@@ -218,3 +224,98 @@ series:
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class SameCsv(http.server.ThreadingHTTPServer):
+    """fredgraph.csv answering the same body to every request, with no validators: each poll
+    after the first is unchanged by its body alone. Counts the requests it answered."""
+
+    BODY = b"observation_date,SOFR\n2025-10-27,4.29\n2025-10-28,4.31\n"
+
+    def __init__(self):
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (http.server's naming)
+                self.send_response(200)
+                self.send_header("Content-Type", "text/csv")
+                self.send_header("Content-Length", str(len(SameCsv.BODY)))
+                self.end_headers()
+                self.wfile.write(SameCsv.BODY)
+                with self.server.lock:
+                    self.server.served += 1
+
+            def log_message(self, *args):
+                pass
+        super().__init__(("127.0.0.1", 0), Handler)
+        self.lock = threading.Lock()
+        self.served = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def __enter__(self):
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc):
+        self.shutdown()
+        self.server_close()
+
+
+class UnchangedPollsWriteNothing(unittest.TestCase):
+    def test_unchanged_polls_commit_nothing_until_the_health_flush(self):
+        with lwtest.Scratch(self) as tmp:
+            data = tmp.path / "data"
+            lwtest.copy_series(data, "IORB")
+            feed = lwtest.start_feed(tmp, data)
+            same = tmp.enter(SameCsv())
+            db = tmp.path / "liqwatch.db"
+            cfg = tmp.write("liqwatch.yaml", lwtest.storage_yaml(db) + f"""\
+api: {{listen: "off"}}
+sources:
+  fredgraph: {{type: fred, graph_url: "{feed.base_url}", requests_per_second: 50}}
+  same: {{type: fred, graph_url: "{same.url}", requests_per_second: 50}}
+series:
+  - {{id: iorb, source: fredgraph, remote_id: IORB, unit: percent, interval: 1s, jitter: 0}}
+  - {{id: sofr, source: same, remote_id: SOFR, unit: percent, interval: 1s, jitter: 0}}
+""")
+
+            def served() -> dict:
+                with same.lock:
+                    n = same.served
+                log = [r for r in feed.requests() if r["path"] == "/graph/fredgraph.csv"]
+                return {"iorb": len(log), "sofr": n, "iorb_304": sum(r["status"] == 304
+                                                                     for r in log)}
+
+            daemon = lwtest.start_daemon(tmp, cfg, db)
+            # Steady state: iorb answered 304s, sofr its body again, both rows written.
+            lwtest.wait_for(lambda: daemon.assert_alive() and served()["iorb_304"] >= 2
+                            and served()["sofr"] >= 3 and len(health(db)) == 2, 30,
+                            "unchanged polls of both series", on_timeout=daemon.log_tail)
+
+            con = sqlite3.connect(db)
+            self.addCleanup(con.close)
+
+            def data_version() -> int:  # changes whenever another connection commits
+                return con.execute("PRAGMA data_version").fetchone()[0]
+
+            # The first flush of the unchanged polls noted so far: one commit.
+            v = data_version()
+            lwtest.wait_for(lambda: daemon.assert_alive() and data_version() != v, 15,
+                            "the health flush", on_timeout=daemon.log_tail)
+            v, before = data_version(), served()
+            end = time.monotonic() + 6
+            while time.monotonic() < end:  # the next flush is 10 s away
+                self.assertEqual(data_version(), v, "a commit between two flushes")
+                time.sleep(0.02)
+            after = served()
+            for s in ("iorb", "sofr"):
+                self.assertGreaterEqual(after[s] - before[s], 4, (s, before, after))
+            self.assertGreaterEqual(after["iorb_304"] - before["iorb_304"], 4, (before, after))
+            # Each of those polls did count: the row is written at shutdown, every poll in it.
+            self.assertEqual(daemon.terminate(), 0, daemon.log_tail())
+            final, h = served(), health(db)
+            for s in ("iorb", "sofr"):
+                self.assertIn(h[s]["polls"], (final[s] - 1, final[s]), (s, final, h[s]))
+                self.assertEqual((h[s]["errors"], h[s]["consecutive_failures"]), (0, 0), s)
+                self.assertGreater(h[s]["last_success_at"], h[s]["last_new_observation_at"], s)

@@ -191,7 +191,7 @@ class Evaluator {
         int i = LatestValue(points, d);
         std::optional<Date> latest;
         if (i >= 0) latest = points[size_t(i)].date;
-        out = IsLate(*p_.series_[size_t(n.series)].release, latest, now_) ? 1 : 0;
+        out = IsLate(*p_.Ref(n.series).release, latest, now_) ? 1 : 0;
         return true;
       }
       case Op::kMonthEnd:
@@ -207,7 +207,7 @@ class Evaluator {
   NoData why_{};
 
  private:
-  const std::string* Id(int series) const { return &p_.series_[size_t(series)].id; }
+  const std::string* Id(int series) const { return &p_.Ref(series).id; }
 
   bool Missing(const NoData& why) {
     why_ = why;
@@ -237,7 +237,7 @@ class Evaluator {
     int i = AsOf(points, d);
     if (i < 0) return NoObservation(s, d), -1;
     if (!Readable(s, points[size_t(i)], d)) return -1;
-    int max_age = p_.series_[size_t(s)].max_age_days;
+    int max_age = p_.Ref(s).max_age_days;
     if ((d - points[size_t(i)].date).count() > max_age) {
       Missing(NoData{.reason = NoData::Reason::kStale,
                      .series = Id(s),
@@ -518,6 +518,13 @@ Op Negated(Op op) {
 
 }  // namespace
 
+const detail::SeriesRef& Program::Ref(int index) const {
+  // Compile filled in every series a node names; a handful per rule, so a binary search.
+  auto at = std::lower_bound(series_.begin(), series_.end(), index,
+                             [](const auto& entry, int i) { return entry.first < i; });
+  return at->second;
+}
+
 std::string Program::Explain(const SeriesHistory& history, Date as_of, TimePoint now) const {
   Evaluator e(*this, history, now);
   auto source = [&](const detail::Node& n) {
@@ -525,7 +532,7 @@ std::string Program::Explain(const SeriesHistory& history, Date as_of, TimePoint
   };
   // " (sofr 3.87%, iorb 3.65%)" after a derived series: the inputs' values as of the date.
   auto derived_inputs = [&](const detail::Node& n) -> std::string {
-    const auto& inputs = series_[size_t(n.series)].inputs;
+    const auto& inputs = Ref(n.series).inputs;
     if (inputs.empty() || n.lag != 0) return {};
     std::string out;
     for (const detail::InputRef& in : inputs) {
@@ -585,7 +592,7 @@ std::string Program::Explain(const SeriesHistory& history, Date as_of, TimePoint
         int i = LatestValue(points, as_of);
         std::optional<Date> latest;
         if (i >= 0) latest = points[size_t(i)].date;
-        const auto& ref = series_[size_t(n.series)];
+        const auto& ref = Ref(n.series);
         Freshness f = AssessFreshness(*ref.release, ref.id, latest, now);
         if (f.state == Freshness::State::kLate) return f.message;
         return fmt::format("{} = false", source(n));

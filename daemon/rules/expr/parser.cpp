@@ -176,7 +176,6 @@ class Compiler {
   Compiler(std::string_view text, const SeriesCatalog& catalog, std::vector<Token> tokens)
       : catalog_(catalog), tokens_(std::move(tokens)) {
     program_.text_ = std::string(text);
-    program_.series_.resize(size_t(catalog.size()), detail::SeriesRef{"", 0, std::nullopt});
   }
 
   std::optional<CompileError> Run() {
@@ -458,8 +457,12 @@ class Compiler {
     std::vector<detail::InputRef> inputs;
     for (int input : spec.inputs)
       inputs.push_back({input, catalog_.spec(input).id, catalog_.spec(input).dimension});
-    program_.series_[size_t(index)] = {spec.id, int(spec.max_age.count()), spec.release,
-                                       std::move(inputs)};
+    auto& refs = program_.series_;
+    auto at = std::lower_bound(refs.begin(), refs.end(), index,
+                               [](const auto& entry, int i) { return entry.first < i; });
+    if (at != refs.end() && at->first == index) return;  // named before
+    refs.insert(at, {index, detail::SeriesRef{spec.id, int(spec.max_age.count()), spec.release,
+                                              std::move(inputs)}});
   }
 
   static Kind KindOf(Dimension d) {
