@@ -23,6 +23,7 @@
 #include "alerts/live.h"
 #include "api/api.h"
 #include "config/config.h"
+#include "config/rules_config.h"
 #include "core/log.h"
 #include "core/service_notify.h"
 #include "http/client.h"
@@ -342,7 +343,9 @@ class Daemon final : public sources::ObservationSink {
 
   void ApplyConfig() {
     auto notifiers = notify::MakeNotifiers(*config_, http_, clock_);
-    dispatcher_.Configure(std::move(notifiers), config_->delivery);
+    std::map<std::string, Duration> group_waits;
+    for (const auto& r : config_->rules) group_waits[r.name] = config::RuleGroupWait(r);
+    dispatcher_.Configure(std::move(notifiers), config_->delivery, std::move(group_waits));
     if (!poller_) {
       dispatcher_.Start();
     }

@@ -3,7 +3,9 @@
 // levels, the periods an alert fired, FOMC days and month-ends), recent alerts and source
 // health. #alert=ID opens an alert's detail (inputs, timeline, deliveries, how to silence);
 // #series=ID brings a chart into view (Alertmanager alerts link there).
-// Vanilla JS, no build step; desk units come from format.js. A bearer token, if the API needs
+// Vanilla JS, no build step. Every value, level and time shown is a "*_display" string the API
+// wrote with the daemon's one formatting layer (config/desk_units.h), as the CLI and the
+// notifications show it; format.js only labels chart axis ticks. A bearer token, if the API needs
 // one, is read from the URL fragment (#token=SECRET), which a browser never sends.
 // <body data-render-status> tells the headless-browser test that rendering finished.
 "use strict";
@@ -90,43 +92,34 @@ async function load() {
            order: [...derived, ...configured].filter(id => series.has(id)) };
 }
 
+// The series' desk unit ("bp", "%", "$bn", ""), for axis ticks only.
 function unitOf(model, id) {
   const s = model.series.get(id);
-  return s ? Desk.displayUnit(s) : "";
+  return s ? s.unit_display || "" : "";
 }
 
-function canonicalUnit(model, id) {
-  const s = model.series.get(id);
-  return s ? s.unit : "";
+function shown(text) {  // a display string from the API; a dash when there is no value
+  return text === null || text === undefined ? "–" : text;
 }
 
 function observations(s) {
   return (s && s.observations ? s.observations : []).filter(o => o.value !== null);
 }
 
-// The levels a rule draws on a chart of `id`: warn (or the only level), crit, clear.
+// The levels a rule draws on a chart of `id` (warn or the only level, crit, clear), as the API
+// reads them from the rule's conditions, each with its display text.
 function ruleLevels(model, rule, id) {
-  const unit = canonicalUnit(model, id);
-  const out = [];
-  if (rule.op && typeof rule.threshold === "number" && rule.series === id) {  // series op threshold
-    return [{ op: rule.op, value: rule.threshold, kind: rule.severity, rule }];
-  }
-  const warnSeverity = rule.crit ? "warning" : rule.severity;
-  for (const l of Desk.levels(rule.expr, id, unit)) out.push({ ...l, kind: warnSeverity, rule });
-  for (const l of Desk.levels(rule.crit, id, unit)) out.push({ ...l, kind: "critical", rule });
-  for (const l of Desk.levels(rule.clear, id, unit)) out.push({ ...l, kind: "clear", rule });
-  return out;
+  return (rule.levels || []).filter(l => l.series === id).map(l => ({ ...l, rule }));
 }
 
 function rulesReading(model, id) {
   return model.rules.filter(r => r.series === id || (r.instances || []).some(i => i.series === id));
 }
 
-function levelText(model, id, levels) {
-  const unit = unitOf(model, id);
+function levelText(levels) {
   const name = { critical: "crit", warning: "warn", info: "info", clear: "clears" };
   return levels.map(l => name[l.kind] + " " + l.op.replace(">=", "≥").replace("<=", "≤") + " " +
-    Desk.value(l.value, unit)).join(" · ");
+    l.display).join(" · ");
 }
 
 function firingNow(model) {
@@ -173,13 +166,13 @@ function alertCard(model, group) {
   const { inst, alert } = group[0];
   const id = inst.series || rule.series;
   top.append(el("span", { class: "name" }, instanceName(rule.name, inst.labels)),
-    el("span", { class: "since" }, "since " + Desk.time(inst.since)));
+    el("span", { class: "since" }, "since " + shown(inst.since_display)));
   card.append(top);
   const levels = ruleLevels(model, rule, id);
-  const value = el("div", {}, el("span", { class: "value" }, Desk.value(inst.last_value, unitOf(model, id))),
+  const value = el("div", {}, el("span", { class: "value" }, shown(inst.last_value_display)),
     " ", el("span", { class: "muted" }, id + (inst.last_observation_date ? " on " + inst.last_observation_date : "")));
   card.append(value);
-  if (levels.length) card.append(el("div", { class: "level" }, levelText(model, id, levels)));
+  if (levels.length) card.append(el("div", { class: "level" }, levelText(levels)));
   else if (alert) card.append(el("div", { class: "level" }, alert.message.split(": ")[0]));
   card.append(el("div", { class: "why" }, rule.description || ""));
   const spark = sparkline(model.series.get(id));
@@ -222,9 +215,9 @@ function renderFeeds(model) {
     const last = observations(model.series.get(id)).slice(-1)[0];
     if (h.health && h.health.consecutive_failures > 0) {
       rows.push(el("div", { class: "feed-fail", "data-series": id }, el("b", {}, id), " (" + h.source + "): ",
-        el("span", { class: "bad" }, "feed failing"), " since " + Desk.time(h.health.last_error_at) + ", " +
+        el("span", { class: "bad" }, "feed failing"), " since " + shown(h.health.last_error_at_display) + ", " +
         h.health.consecutive_failures + " failures in a row: " + (h.health.last_error || "") +
-        ". Last data received " + (h.health.last_new_observation_at ? Desk.time(h.health.last_new_observation_at) : "never") +
+        ". Last data received " + (h.health.last_new_observation_at_display || "never") +
         (last ? " (print for " + last.date + ")" : "") + "."));
     } else if (h.freshness && h.freshness.state === "late") {
       late.push({ id, message: h.freshness.message });
@@ -257,20 +250,18 @@ function gauge(model, g) {
   const id = g.ids.find(x => model.series.has(x) || model.health.has(x));
   if (!id) return null;
   const s = model.series.get(id);
-  const obs = observations(s);
-  const last = obs[obs.length - 1], prev = obs[obs.length - 2];
-  const unit = unitOf(model, id);
+  const last = s && s.latest;
   const h = model.health.get(id);
   const failing = h && h.health && h.health.consecutive_failures > 0;
   const r = regime(model, id);
   const card = el("div", { class: "gauge regime-" + (last ? r || "normal" : "nodata"), "data-series": id,
     "data-regime": last ? r || "normal" : "nodata" },
     el("div", { class: "label" }, g.label),
-    el("div", { class: "value" }, last ? Desk.value(last.value, unit, !!(s && s.derived)) : "–"));
+    el("div", { class: "value" }, last ? last.value_display : "–"));
   const sub = el("div", { class: "sub" });
   if (last) {
     sub.append(last.date);
-    if (prev) sub.append(" · " + Desk.value(last.value - prev.value, unit === "%" ? "bp" : unit, true) + " on the print before");
+    if (last.change_display) sub.append(" · " + last.change_display + " on the print before");
   }
   if (failing) sub.append(el("div", { class: "failing" }, "feed failing: " + (h.health.last_error || "")));
   else if (!last) sub.append("no data yet");
@@ -320,12 +311,11 @@ function chart(model, id) {
   const obs = observations(s).slice(-POINTS);
   const latest = obs.length ? obs[obs.length - 1] : null;
   const title = el("h3", {}, id);
-  if (latest) title.append(el("span", { class: "latest" }, Desk.value(latest.value, unit) + " · " + latest.date));
+  if (s.latest) title.append(el("span", { class: "latest" }, s.latest.value_display + " · " + s.latest.date));
   card.append(title, el("div", { class: "desc" }, (s.derived ? "derived: " + s.expr + ". " : "") + (s.description || "")));
   if (failing) {
-    card.append(el("div", { class: "failing" }, "feed failing since " + Desk.time(h.health.last_error_at) + ": " +
-      (h.health.last_error || "") + "; last data received " + (h.health.last_new_observation_at
-        ? Desk.time(h.health.last_new_observation_at) : "never")));
+    card.append(el("div", { class: "failing" }, "feed failing since " + shown(h.health.last_error_at_display) + ": " +
+      (h.health.last_error || "") + "; last data received " + (h.health.last_new_observation_at_display || "never")));
   }
   if (obs.length < 2) {
     card.append(el("div", { class: "empty" }, failing ? "feed failing: no data received" : "no data yet"));
@@ -359,6 +349,14 @@ function chart(model, id) {
         stroke: "#9aa1ae", "stroke-dasharray": "1 3" }));
     }
   }
+  // Release days: when each print was published (its release calendar), a tick under the axis.
+  for (const r of s.releases || []) {
+    if (r.publication_day < first || r.publication_day > latest.date) continue;
+    const tick = svg("line", { class: "release", x1: x(r.publication_day), x2: x(r.publication_day),
+      y1: H - B, y2: H - B + 5, stroke: "#2463c9", "stroke-width": 1 });
+    tick.appendChild(svg("title", {}, "print for " + r.date + " published " + r.due_display));
+    g.appendChild(tick);
+  }
   for (const d of FOMC) {
     if (d < first || d > latest.date) continue;
     const line = svg("line", { class: "fomc", x1: x(d), x2: x(d), y1: T, y2: H - B, stroke: "#8e44ad", "stroke-width": 1.2 });
@@ -367,7 +365,7 @@ function chart(model, id) {
   }
   for (const v of niceTicks(lo, hi, 4)) {
     g.appendChild(svg("line", { x1: L, x2: W - R, y1: y(v), y2: y(v), stroke: "#e4e7ec" }));
-    g.appendChild(svg("text", { x: L - 6, y: y(v) + 3, "text-anchor": "end" }, Desk.value(v, unit)));
+    g.appendChild(svg("text", { x: L - 6, y: y(v) + 3, "text-anchor": "end" }, Desk.tick(v, unit)));
   }
   const n = obs.length;
   for (const i of [0, Math.floor(n / 2), n - 1]) {
@@ -380,7 +378,7 @@ function chart(model, id) {
     g.appendChild(svg("line", { class: "level level-" + l.kind, x1: L, x2: W - R, y1: y(l.value), y2: y(l.value),
       stroke: colour[l.kind], "stroke-dasharray": "5 4", "stroke-width": 1.2 }));
     const label = svg("text", { x: W - R + 4, y: y(l.value) + 3, style: "fill:" + colour[l.kind] },
-      l.op + " " + Desk.value(l.value, unit));
+      l.op + " " + l.display);
     label.appendChild(svg("title", {}, l.rule.name + " (" + l.kind + "): " + (l.rule.description || "")));
     g.appendChild(label);
   }
@@ -395,7 +393,7 @@ function chart(model, id) {
       ? svg("path", { class: "marker opened", d: `M${cx} ${cy - 7} L${cx - 6} ${cy + 4} L${cx + 6} ${cy + 4} Z`, fill: "#c62828" })
       : svg("circle", { class: "marker resolved", cx, cy, r: 4.5, fill: "#fff", stroke: "#2e7d32", "stroke-width": 2 });
     m.appendChild(svg("title", {}, (opened ? "opened: " : "resolved: ") + instanceName(e.rule, e.labels) + " on " +
-      e.observation_date + " (" + Desk.value(e.value, unit) + ")"));
+      e.observation_date + " (" + shown(e.value_display) + ")"));
     g.appendChild(m);
   }
   card.appendChild(g);
@@ -429,12 +427,12 @@ function renderTables(model) {
   const at = document.getElementById("alerts");
   at.querySelector("tbody").replaceChildren();
   for (const a of model.recent) {
-    const dl = a.deliveries, unit = unitOf(model, a.series);
-    row(at, [Desk.time(a.opened_at),
+    const dl = a.deliveries;
+    row(at, [a.opened_at_display,
       { node: el("a", { href: "#alert=" + a.id }, instanceName(a.rule, a.labels)) },
       { text: a.severity, cls: "sev-" + a.severity }, { text: a.state, cls: "state-" + a.state },
       a.first_observation_date + (a.last_observation_date !== a.first_observation_date ? " → " + a.last_observation_date : ""),
-      { text: Desk.value(a.value, unit), cls: "num" }, { text: Desk.value(a.threshold, unit), cls: "num" },
+      { text: shown(a.value_display), cls: "num" }, { text: shown(a.threshold_display), cls: "num" },
       dl.dead ? { text: dl.dead + " dead", cls: "bad" } : dl.pending ? dl.pending + " pending" : dl.delivered + " sent"]);
   }
   if (!model.recent.length) row(at, ["", "no alerts yet", "", "", "", "", "", ""]);
@@ -447,8 +445,8 @@ function renderTables(model) {
     const fresh = h.freshness || {};
     row(ht, [{ node: seriesLink(id) }, h.source, last ? last.date : "none",
       { text: fresh.state === "late" ? fresh.message : fresh.state || "–", cls: fresh.state === "late" ? "bad" : "" },
-      Desk.time(hh.last_success_at),
-      { text: hh.last_error ? Desk.time(hh.last_error_at) + ": " + hh.last_error : "–", cls: hh.last_error ? "bad" : "" },
+      hh.last_success_at_display || "never",
+      { text: hh.last_error ? shown(hh.last_error_at_display) + ": " + hh.last_error : "–", cls: hh.last_error ? "bad" : "" },
       { text: String(hh.consecutive_failures || 0), cls: "num" + (hh.consecutive_failures ? " bad" : "") }]);
   }
 }
@@ -476,7 +474,7 @@ function silenceForm(a) {
     try {
       const r = await post("api/v1/silences", { rule: a.rule, labels: a.labels ? a.labels.split(",") : [],
         for: duration.value, comment: comment.value || "silenced from the dashboard" });
-      result.textContent = "silenced until " + Desk.time(r.silence.ends_at);
+      result.textContent = "silenced until " + shown(r.silence.ends_at_display);
     } catch (e) {
       result.textContent = "not silenced: " + e.message;
     }
@@ -491,15 +489,15 @@ async function renderDetail(model) {
   const d = await api("api/v1/alerts/" + encodeURIComponent(id), true);
   box.hidden = false;
   if (!d) { box.replaceChildren(el("h2", {}, "Alert " + id + " not found"), el("a", { href: "#" }, "close")); return; }
-  const a = d.alert, unit = unitOf(model, a.series);
+  const a = d.alert;
   const rule = model.rules.find(r => r.name === a.rule);
   const levels = rule ? ruleLevels(model, rule, a.series) : [];
   box.replaceChildren(
     el("h2", {}, el("span", { class: "badge " + a.severity }, a.severity), " ", instanceName(a.rule, a.labels),
       " ", el("span", { class: "state-" + a.state }, a.state)),
-    el("p", {}, "Opened " + Desk.time(a.opened_at) + (a.resolved_at ? ", resolved " + Desk.time(a.resolved_at) : "") +
-      ". Value " + Desk.value(a.value, unit) + " on " + a.last_observation_date +
-      (levels.length ? " (" + levelText(model, a.series, levels) + ")" : "") + "."),
+    el("p", {}, "Opened " + a.opened_at_display + (a.resolved_at ? ", resolved " + a.resolved_at_display : "") +
+      ". Value " + shown(a.value_display) + " on " + a.last_observation_date +
+      (levels.length ? " (" + levelText(levels) + ")" : "") + "."),
     el("p", {}, "Inputs and reason: " + a.message),
     rule && rule.description ? el("p", { class: "muted" }, "Why it matters: " + rule.description) : null,
     el("p", {}, el("a", { href: "#series=" + encodeURIComponent(a.series) }, "chart of " + a.series), " · ",
@@ -511,13 +509,13 @@ async function renderDetail(model) {
       " --for 4h --comment \"seen\""));
   const timeline = el("table", {}, el("thead", {}, el("tr", {}, ...["Time (ET)", "Event", "Obs. date", "Value", "Message"].map(h => el("th", {}, h)))), el("tbody"));
   for (const e of d.events) {
-    row(timeline, [Desk.time(e.event_time), e.kind + (e.from_state ? " (" + e.from_state + " → " + e.to_state + ")" : ""),
-      e.observation_date || "", { text: Desk.value(e.value, unit), cls: "num" }, { text: e.message || "", cls: "wrap" }]);
+    row(timeline, [e.event_time_display, e.kind + (e.from_state ? " (" + e.from_state + " → " + e.to_state + ")" : ""),
+      e.observation_date || "", { text: shown(e.value_display), cls: "num" }, { text: e.message || "", cls: "wrap" }]);
   }
   const deliveries = el("table", {}, el("thead", {}, el("tr", {}, ...["Notifier", "Status", "Attempts", "Delivered (ET)", "Last error"].map(h => el("th", {}, h)))), el("tbody"));
   for (const x of d.deliveries) {
     row(deliveries, [x.notifier, { text: x.status, cls: x.status === "dead" ? "bad" : "" }, { text: String(x.attempts), cls: "num" },
-      x.delivered_at ? Desk.time(x.delivered_at) : "–", { text: x.last_error || "–", cls: "wrap" }]);
+      shown(x.delivered_at_display), { text: x.last_error || "–", cls: "wrap" }]);
   }
   if (!d.deliveries.length) row(deliveries, ["no deliveries (no notifier routes this alert, or it is silenced)", "", "", "", ""]);
   box.append(el("h3", {}, "Timeline"), el("div", { class: "scroll" }, timeline),
@@ -535,7 +533,7 @@ async function render() {
   renderCharts(model);
   renderTables(model);
   await renderDetail(model);
-  document.getElementById("status").textContent = "updated " + Desk.time(new Date().toISOString());
+  document.getElementById("status").textContent = "updated " + Desk.updatedAt(new Date());
   document.body.dataset.renderStatus = "ok";
 }
 

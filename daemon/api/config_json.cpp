@@ -2,6 +2,7 @@
 
 #include "config/rules_config.h"
 #include "core/release.h"
+#include "core/time.h"
 #include "store/alert_json.h"
 
 namespace liqwatch::api {
@@ -93,6 +94,44 @@ boost::json::object RuleInfoJson(const config::Config& c, const config::RuleConf
           {"severity", std::string(SeverityName(r.severity))},
           {"description", r.description},
           {"notify", std::move(notify)}};
+}
+
+void AddTimeDisplay(boost::json::object& o, std::initializer_list<std::string_view> keys) {
+  for (std::string_view key : keys) {
+    const auto* v = o.if_contains(key);
+    if (!v) continue;
+    boost::json::value shown = nullptr;
+    if (v->is_string())
+      if (auto t = ParseTime(v->as_string()); t.ok()) shown = FormatNewYork(*t);
+    o[std::string(key) + "_display"] = std::move(shown);
+  }
+}
+
+void AddAlertDisplay(const config::DeskUnits& d, boost::json::object& o) {
+  auto text = [&](std::string_view key) -> std::string {
+    const auto* v = o.if_contains(key);
+    return v && v->is_string() ? std::string(v->as_string()) : std::string();
+  };
+  const std::string rule = text("rule"), series = text("series");
+  for (std::string_view key : {"value", "threshold"}) {
+    const auto* v = o.if_contains(key);
+    boost::json::value shown = nullptr;
+    if (v && v->is_number()) shown = d.AlertValue(rule, series, v->to_number<double>());
+    o[std::string(key) + "_display"] = std::move(shown);
+  }
+  AddTimeDisplay(o, {"opened_at", "resolved_at", "event_time"});
+}
+
+boost::json::array LevelsJson(const config::Config& c, const config::DeskUnits& d,
+                              const config::RuleConfig& r) {
+  boost::json::array out;
+  for (const auto& l : d.Levels(c, r))
+    out.push_back(boost::json::object{{"series", l.series},
+                                      {"op", l.op},
+                                      {"value", l.value},
+                                      {"kind", l.kind},
+                                      {"display", l.display}});
+  return out;
 }
 
 }  // namespace liqwatch::api

@@ -4,6 +4,7 @@
 // Contract: pure functions of their arguments; never fail.
 #pragma once
 
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,6 +14,7 @@
 #include <boost/json.hpp>
 
 #include "config/config.h"
+#include "config/desk_units.h"
 #include "core/time.h"
 #include "store/store.h"
 
@@ -40,5 +42,18 @@ std::vector<std::pair<std::string, std::string>> RuleInstances(const config::Con
 // carry its conditions as written (with $labels for a for_each rule; null for a threshold
 // rule), and for_each lists its instances' labels (null without for_each).
 boost::json::object RuleInfoJson(const config::Config& c, const config::RuleConfig& r);
+
+// The dashboard shows what the one formatting layer (config/desk_units.h) writes: every
+// object keeps its exact numbers and times, and gains "*_display" strings beside them.
+// An alert or event object ("rule", "series", "value", "threshold", ...): value_display and
+// threshold_display as its message writes them ("22bp", "4.31%", "$2.848tn"), and its times.
+void AddAlertDisplay(const config::DeskUnits& d, boost::json::object& o);
+// Each time among `keys` that is set gets "<key>_display" on the desk's clock
+// ("2025-10-31 08:00 ET"); null stays null.
+void AddTimeDisplay(boost::json::object& o, std::initializer_list<std::string_view> keys);
+// A rule's levels a chart can draw (DeskUnits::Levels):
+// [{"series", "op", "value", "kind", "display"}].
+boost::json::array LevelsJson(const config::Config& c, const config::DeskUnits& d,
+                              const config::RuleConfig& r);
 
 }  // namespace liqwatch::api

@@ -24,6 +24,8 @@ int RunAlerts(Command& cmd, const AlertFilters& filters) {
   const Format format = cmd.format();
   auto q = store::ParseAlertFilter(filters, Clock::now(), "--", /*max_limit=*/0);
   if (!q.ok()) return cmd.Usage(q.status().message());
+  config::DeskUnits desk;  // VALUE as the alert's message writes it ("22bp"), with --config
+  if (!cmd.LoadDeskUnits(desk)) return kExitUsage;
   auto store = cmd.OpenStore(store::Store::Mode::kReadOnly);
   if (!store.ok()) return cmd.Fail(store.status());
   const int limit = q->limit;
@@ -45,7 +47,9 @@ int RunAlerts(Command& cmd, const AlertFilters& filters) {
   t.header = {"ID", "OPENED", "RULE", "SEV", "STATE", "OBS DATE", "VALUE", "DELIVERY"};
   if (format == Format::kCsv) t.header = store::AlertCsvHeader();
   for (const auto& a : *rows) {
-    auto num = [](const std::optional<double>& v) { return v ? fmt::format("{:g}", *v) : ""; };
+    auto num = [&](const std::optional<double>& v) {
+      return v ? desk.AlertValue(a.rule, a.series, *v) : "";
+    };
     if (format == Format::kCsv) {
       t.rows.push_back(store::AlertCsvCells(a));
     } else {
@@ -73,6 +77,9 @@ void RegisterAlerts(CLI::App& app, CommandFn& run) {
                           "List alerts from the database, newest first. Safe while the daemon "
                           "runs.");
   cmd->WithDb();
+  cmd->WithConfig(Command::ConfigFile::kDefaultPath,
+                  "Config file: values in desk units (22bp, $2.848tn) as in the alerts' "
+                  "messages (plain numbers if absent)");
   const std::pair<const char*, const char*> kHelp[] = {
       {"since", "Opened at or after: YYYY-MM-DD or a duration (7d)"},
       {"until", "Opened before: YYYY-MM-DD or a duration"},

@@ -12,6 +12,7 @@
 #include "cli/command.h"
 #include "cli/output.h"
 #include "config/config.h"
+#include "config/desk_units.h"
 #include "config/rules_config.h"
 #include "core/json.h"
 #include "core/log.h"
@@ -104,11 +105,9 @@ void PrintJson(const std::vector<store::Transition>& transitions) {
 
 void PrintTable(const config::Config& c, const std::vector<store::Transition>& transitions,
                 const BacktestArgs& a) {
+  const auto desk = config::DeskUnits::Build(c);  // VALUE as the message writes it: 16bp
   auto value_text = [&](const store::Transition& t) -> std::string {
-    if (!t.value) return "";
-    auto idx = c.rule_set->catalog.Find(t.series);
-    Dimension dim = idx ? c.rule_set->catalog.spec(*idx).dimension : Dimension::kIndex;
-    return FormatValue(*t.value, dim);
+    return t.value ? desk.AlertValue(t.rule, t.series, *t.value) : "";
   };
   Table table;
   table.header = {"DATE", "SENT (ET)", "RULE", "TRANSITION", "SEVERITY", "VALUE", "MESSAGE"};

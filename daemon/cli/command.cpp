@@ -1,6 +1,7 @@
 #include "cli/command.h"
 
 #include <cstdio>
+#include <filesystem>
 
 #include <fmt/format.h>
 
@@ -98,6 +99,15 @@ int Command::Execute() {
 
 std::optional<config::Config> Command::LoadConfig(config::SecretRefs secrets) const {
   return LoadConfigOrReport(config_path_, secrets);
+}
+
+bool Command::LoadDeskUnits(config::DeskUnits& out) const {
+  std::error_code ec;
+  if (config_path_.empty() || !std::filesystem::exists(config_path_, ec)) return true;
+  auto c = LoadConfig(config::SecretRefs::kSkip);
+  if (!c) return false;
+  out = config::DeskUnits::Build(*c);
+  return true;
 }
 
 Result<std::unique_ptr<store::Store>> Command::OpenStore(store::Store::Mode mode,

@@ -27,6 +27,7 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "config/config.h"
+#include "config/desk_units.h"
 #include "store/store.h"
 
 namespace liqwatch::cli {
@@ -67,6 +68,10 @@ class Command : public std::enable_shared_from_this<Command> {
   // Loads --config; nullopt after printing every problem (return kExitUsage then).
   std::optional<config::Config> LoadConfig(
       config::SecretRefs secrets = config::SecretRefs::kResolve) const;
+  // The desk-unit formatting (config/desk_units.h) of --config when that file exists, for
+  // commands that also work from the database alone (their values then read as plain numbers:
+  // an empty DeskUnits). False after printing the problems of a config that does not load.
+  bool LoadDeskUnits(config::DeskUnits& out) const;
   // Opens --db, or `config`'s storage.path when --db is an override that was not given.
   Result<std::unique_ptr<store::Store>> OpenStore(store::Store::Mode mode,
                                                   const config::Config* config = nullptr) const;

@@ -17,9 +17,9 @@ namespace liqwatch::cli {
 
 namespace {
 
-std::string Num(const std::optional<double>& v) { return v ? fmt::format("{:g}", *v) : "-"; }
-
 int RunShow(Command& cmd, int64_t id) {
+  config::DeskUnits desk;  // values as the alert's message writes them, with --config
+  if (!cmd.LoadDeskUnits(desk)) return kExitUsage;
   auto store = cmd.OpenStore(store::Store::Mode::kReadOnly);
   if (!store.ok()) return cmd.Fail(store.status());
   auto a = (*store)->GetAlert(id);
@@ -34,18 +34,21 @@ int RunShow(Command& cmd, int64_t id) {
     return 0;
   }
   const auto& x = **a;
+  auto num = [&](const std::optional<double>& v) {
+    return v ? desk.AlertValue(x.rule, x.series, *v) : "-";
+  };
   std::printf("Alert %lld  %s  %s  %s\n", static_cast<long long>(x.id), x.rule.c_str(),
               x.severity.c_str(), x.state.c_str());
   std::printf("  series     %s\n  opened     %s\n  resolved   %s\n  observed   %s .. %s\n",
               x.series.c_str(), x.opened_at.c_str(), x.resolved_at.value_or("-").c_str(),
               x.first_obs_date.c_str(), x.last_obs_date.c_str());
-  std::printf("  value      %s (threshold %s)\n  message    %s\n\nEvents\n", Num(x.value).c_str(),
-              Num(x.threshold).c_str(), x.message.c_str());
+  std::printf("  value      %s (threshold %s)\n  message    %s\n\nEvents\n", num(x.value).c_str(),
+              num(x.threshold).c_str(), x.message.c_str());
   Table t;
   t.header = {"ID", "TIME", "KIND", "FROM", "TO", "OBS DATE", "VALUE"};
   for (const auto& e : *ev)
     t.rows.push_back({std::to_string(e.id), e.eval_time.substr(0, 19), e.kind, e.from_state,
-                      e.to_state, e.obs_date, e.kind == "ack" ? e.message : Num(e.value)});
+                      e.to_state, e.obs_date, e.kind == "ack" ? e.message : num(e.value)});
   std::fputs(RenderTable(t, 30).c_str(), stdout);
   std::printf("\nDeliveries\n");
   Table d;
@@ -108,6 +111,9 @@ void RegisterOps(CLI::App& app, CommandFn& run) {
                      "One alert with every event (transitions, acks) and every delivery attempt.");
     cmd->app().add_option("id", *id, "Alert id")->required();
     cmd->WithDb().WithFormat(Command::kTableOrJson);
+    cmd->WithConfig(Command::ConfigFile::kDefaultPath,
+                    "Config file: values in desk units, as in the alert's message (plain "
+                    "numbers if absent)");
     cmd->Run(run, [id](Command& c) { return RunShow(c, *id); });
   }
   {

@@ -19,6 +19,7 @@
 #include "cli/command.h"
 #include "cli/output.h"
 #include "config/config.h"
+#include "config/desk_units.h"
 #include "config/rules_config.h"
 #include "core/json.h"
 #include "core/log.h"
@@ -59,6 +60,7 @@ int RunRules(Command& cmd) {
   if (!states.ok()) return cmd.Fail(states.status());
   const TimePoint now = SystemWallClock().Now();
 
+  const auto desk = config::DeskUnits::Build(c);  // VALUE as the alerts' messages write it
   boost::json::array arr;
   Table t;
   t.header = {"RULE", "STATE", "SINCE", "AS OF", "NOW", "VALUE", "CONDITION"};
@@ -79,8 +81,6 @@ int RunRules(Command& cmd) {
         v.level = alerts::Verdict::Level::kNoData;
         v.message = fmt::format("{}: no observation stored", series);
       }
-      auto idx = c.rule_set->catalog.Find(series);
-      Dimension dim = idx ? c.rule_set->catalog.spec(*idx).dimension : Dimension::kIndex;
       // since_date is set when a state is entered; an instance that never left inactive has none.
       const bool entered = memory->has_value() && m.since_date != Date{};
       if (format == Format::kJson) {
@@ -104,10 +104,11 @@ int RunRules(Command& cmd) {
         o["message"] = v.message;
         arr.push_back(std::move(o));
       } else {
-        t.rows.push_back(
-            {InstanceName(rule.name, inst.labels), std::string(AlertStateName(m.state)),
-             entered ? FormatDate(m.since_date) : "-", as_of ? FormatDate(*as_of) : "-",
-             LevelName(*rule.expr, v), v.value ? FormatValue(*v.value, dim) : "", v.message});
+        t.rows.push_back({InstanceName(rule.name, inst.labels),
+                          std::string(AlertStateName(m.state)),
+                          entered ? FormatDate(m.since_date) : "-",
+                          as_of ? FormatDate(*as_of) : "-", LevelName(*rule.expr, v),
+                          v.value ? desk.AlertValue(rule.name, series, *v.value) : "", v.message});
       }
     }
   }

@@ -32,6 +32,8 @@ int RunSeries(Command& cmd, const std::optional<std::string>& id,
     if (!t.ok()) return cmd.Usage(t.status().message());
     since = std::chrono::floor<std::chrono::days>(*t);
   }
+  config::DeskUnits desk;  // the table's values in desk units with --config; JSON/CSV exact
+  if (!cmd.LoadDeskUnits(desk)) return kExitUsage;
   auto store = cmd.OpenStore(store::Store::Mode::kReadOnly);
   if (!store.ok()) return cmd.Fail(store.status());
   Table t;
@@ -53,6 +55,10 @@ int RunSeries(Command& cmd, const std::optional<std::string>& id,
     auto observations = (*store)->StoredObservations(*id, since);
     if (!observations.ok()) return cmd.Fail(observations.status());
     t.header = {"date", "value", "unit", "provisional", "updated_at", "revisions"};
+    auto shown = [&](const std::optional<double>& v) {
+      if (format == Format::kCsv || !v) return NumText(v);
+      return desk.SeriesValue(*id, *v);
+    };
     for (const auto& o : *observations) {
       boost::json::array revs;
       std::string rev_text;
@@ -61,7 +67,7 @@ int RunSeries(Command& cmd, const std::optional<std::string>& id,
                                            {"new_value", Num(r.new_value)},
                                            {"seen_at", r.seen_at}});
         rev_text += fmt::format("{}{} -> {} at {}", rev_text.empty() ? "" : "; ",
-                                NumText(r.old_value), NumText(r.new_value), r.seen_at);
+                                shown(r.old_value), shown(r.new_value), r.seen_at);
       }
       arr.push_back(boost::json::object{{"series", *id},
                                         {"date", o.obs_date},
@@ -71,8 +77,8 @@ int RunSeries(Command& cmd, const std::optional<std::string>& id,
                                         {"fetched_at", o.fetched_at},
                                         {"updated_at", o.updated_at},
                                         {"revisions", revs}});
-      t.rows.push_back({o.obs_date, NumText(o.value), o.unit, o.provisional ? "yes" : "",
-                        o.updated_at, rev_text});
+      t.rows.push_back(
+          {o.obs_date, shown(o.value), o.unit, o.provisional ? "yes" : "", o.updated_at, rev_text});
     }
     if (t.rows.empty()) {
       // Nothing at all under this id (not just nothing since --since): a typo, or a derived
@@ -107,6 +113,9 @@ void RegisterSeries(CLI::App& app, CommandFn& run) {
                           "revisions; without ID, the stored series. Safe while the daemon runs.");
   cmd->app().add_option("id", *id, "Series id (as in the config)");
   cmd->WithDb();
+  cmd->WithConfig(Command::ConfigFile::kDefaultPath,
+                  "Config file: the table's values in desk units (4.31%, 280bp, $2.848tn; "
+                  "plain numbers if absent)");
   cmd->app().add_option("--since", *since, "Observation date from: YYYY-MM-DD or a duration (30d)");
   cmd->WithFormat(Command::kAllFormats);
   cmd->Run(run, [id, since](Command& c) { return RunSeries(c, *id, *since); });

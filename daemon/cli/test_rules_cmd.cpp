@@ -37,6 +37,7 @@
 #include "alerts/replay.h"
 #include "cli/command.h"
 #include "config/config.h"
+#include "config/desk_units.h"
 #include "config/rules_config.h"
 #include "config/yaml_reader.h"
 #include "core/defaults.h"
@@ -432,13 +433,12 @@ int RunCase(const std::string& file, const config::Config& c, const TestCase& tc
   };
   std::vector<Line> lines;
   int order = 0;
+  const auto desk = config::DeskUnits::Build(c);  // values as the messages write them: 1bp
   for (size_t g = 0; g < got.size(); ++g) {
     const auto& t = got[g];
     std::string extra;
     if (!used[g]) {
-      auto idx = c.rule_set->catalog.Find(t.series);
-      Dimension dim = idx ? c.rule_set->catalog.spec(*idx).dimension : Dimension::kIndex;
-      extra = t.value ? FormatValue(*t.value, dim) : "no value";
+      extra = t.value ? desk.AlertValue(t.rule, t.series, *t.value) : "no value";
       // The condition part of the message: the engine appends ": " and the rule's description
       // (the condition itself may hold ": ", as in a NoData reason).
       std::string_view condition = t.message;

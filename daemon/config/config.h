@@ -46,6 +46,9 @@ struct RuleConfig {
   Severity severity = Severity::kWarning;
   std::string description;
   std::vector<std::string> notify;  // notifier names; empty = all notifiers
+  // Firing alerts of this rule that open within this window go out as one message per
+  // notifier (webhook, Slack, email); unset: RuleGroupWait's default (config/rules_config.h).
+  std::optional<Duration> group_wait;
   // The rule as the engine runs it, set by LoadConfig for both forms (a threshold rule is
   // compiled to the expression `series op threshold`).
   std::shared_ptr<const ExprRule> expr;

@@ -412,6 +412,11 @@ std::optional<std::string> ReadRuleCommon(YamlReader& r, const YAML::Node& n,
   auto name = r.String(n, "name", path, true);
   rule.description = r.String(n, "description", path, false).value_or("");
   rule.notify = r.StringList(n, "notify", path, false).value_or(std::vector<std::string>{});
+  // `off`: each alert alone, even for a rule whose default groups (durations are positive).
+  if (const YAML::Node g = n["group_wait"]; g && g.IsScalar() && g.Scalar() == "off")
+    rule.group_wait = Duration{};
+  else
+    rule.group_wait = r.DurationValue(n, "group_wait", path, false);
   if (auto sev = r.String(n, "severity", path, false)) {
     if (auto s = ParseSeverity(*sev))
       rule.severity = *s;
@@ -429,7 +434,8 @@ void ReadRules(YamlReader& r, const YAML::Node& node, const RuleSet& rs, Config&
       if (!r.CheckMap(
               n, path,
               {"name", "expr", "warn", "crit", "clear", "seasonal", "for", "min_time", "repeat",
-               "for_each", "severity", "description", "notify", "series", "op", "threshold"}))
+               "for_each", "severity", "description", "notify", "group_wait", "series", "op",
+               "threshold"}))
         return;
       RuleConfig rule;
       auto name = ReadRuleCommon(r, n, path, rule);
@@ -441,7 +447,8 @@ void ReadRules(YamlReader& r, const YAML::Node& node, const RuleSet& rs, Config&
       return;
     }
     if (!r.CheckMap(n, path,
-                    {"name", "series", "op", "threshold", "severity", "description", "notify"}))
+                    {"name", "series", "op", "threshold", "severity", "description", "notify",
+                     "group_wait"}))
       return;
     RuleConfig rule;
     auto name = ReadRuleCommon(r, n, path, rule);

@@ -50,6 +50,12 @@ const DerivedConfig* RuleSet::FindDerived(int index) const {
   return nullptr;
 }
 
+Duration RuleGroupWait(const RuleConfig& r) {
+  if (r.group_wait) return *r.group_wait;
+  if (r.expr && r.expr->fans_out() && r.expr->uses_age()) return defaults::kStaleRuleGroupWait;
+  return Duration{};
+}
+
 std::string RuleSet::ClockId(const RuleInstance& instance) const {
   return instance.clock >= 0 ? catalog.spec(instance.clock).id : std::string();
 }

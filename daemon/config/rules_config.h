@@ -145,6 +145,11 @@ void ReadDerived(YamlReader& r, const YAML::Node& node, const Config& c, RuleSet
 // Reads the expression keys of one rule item into rule.expr (compiling against rs.catalog).
 void ReadExprRule(YamlReader& r, const YAML::Node& n, const std::string& path, const RuleSet& rs,
                   RuleConfig& rule);
+// How long the first firing alert of rule `r` waits for the rule's other instances to fire, so
+// they go out as one message: its `group_wait`, else kStaleRuleGroupWait for a staleness
+// rule over several feeds (for_each with late()/age()), else zero (one message per alert).
+Duration RuleGroupWait(const RuleConfig& r);
+
 // Compiles every rule written as `series op threshold` into the expression rule
 // `series op threshold` at the rule's severity (as `expr:` with `severity:` would be), so that
 // every rule of `c` has `expr`. Runs after the references are checked (the series exists).

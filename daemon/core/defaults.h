@@ -52,6 +52,9 @@ inline constexpr std::chrono::milliseconds kDeliveryBackoffInitial = 2s;
 inline constexpr std::chrono::milliseconds kDeliveryBackoffMax = 10min;
 inline constexpr std::chrono::milliseconds kDeliveryMaxAge = 24h;  // then dead-lettered
 inline constexpr int kDeliveryBatch = 50;
+// A staleness rule over several feeds (for_each with late()/age()): its alerts opening within
+// this window go out as one message per notifier (an outage makes them all fire at once).
+inline constexpr std::chrono::milliseconds kStaleRuleGroupWait = 10s;
 // Alertmanager: re-post still-firing alerts this often (its resolve_timeout defaults to 5m).
 inline constexpr std::chrono::milliseconds kAlertmanagerResendInterval = 1min;
 // evaluation.age_interval: how often the daemon evaluates age() (staleness) rules.

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <regex>
 
 #include <fmt/format.h>
 
@@ -17,16 +16,6 @@ std::string SeriesPage(const std::string& source_type, const std::string& remote
 }
 
 namespace {
-
-// A level written like "15bp" in any of the rule's conditions.
-bool WrittenInBasisPoints(const config::RuleConfig& r) {
-  static const std::regex bp(R"((^|[^\w.])\d+(\.\d+)?bp\b)");
-  if (!r.expr || r.expr->instances.empty()) return false;
-  const auto& inst = r.expr->instances.front();
-  for (const auto* c : {&inst.warn, &inst.crit, &inst.clear})
-    if (*c && std::regex_search((*c)->written, bp)) return true;
-  return false;
-}
 
 // Cuts `s` to at most `max` characters (UTF-8 code points), ending with "…" when cut.
 std::string CutToWidth(const std::string& s, std::size_t max) {
@@ -44,11 +33,23 @@ std::size_t Width(const std::string& s) {
       s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
+// ">= 15bp (crit 25bp)": the level of the alert's severity first, the other one's value after.
+std::string LevelText(const RuleInfo::Levels& l, bool critical) {
+  auto value = [](const std::string& level) { return level.substr(level.rfind(' ') + 1); };
+  const std::string& first = critical && !l.crit.empty() ? l.crit
+                             : l.warn.empty()            ? l.crit
+                                                         : l.warn;
+  const std::string& other = &first == &l.crit ? l.warn : l.crit;
+  if (first.empty() || other.empty()) return first;
+  return fmt::format("{} ({} {})", first, &first == &l.crit ? "warn" : "crit", value(other));
+}
+
 }  // namespace
 
 std::shared_ptr<const AlertCatalog> AlertCatalog::Build(const config::Config& c) {
   auto cat = std::make_shared<AlertCatalog>();
   cat->dashboard_url_ = c.dashboard_url;
+  cat->desk_ = config::DeskUnits::Build(c);
   for (const auto& s : c.series) {
     SeriesInfo info;
     info.description = s.description;
@@ -72,7 +73,16 @@ std::shared_ptr<const AlertCatalog> AlertCatalog::Build(const config::Config& c)
     info.description = r.description;
     // A single-comparison rule names its series; an expression rule does not.
     if (!r.series.empty()) info.op = std::string(config::ComparisonText(r.op));
-    info.in_bp = WrittenInBasisPoints(r);
+    info.in_bp = cat->desk_.RuleInBasisPoints(r.name);
+    if (r.expr && c.rule_set) {
+      for (const auto& inst : r.expr->instances) {
+        const std::string series = c.rule_set->ClockId(inst);
+        auto level = [&](const auto& cond) {
+          return cond ? cat->desk_.ConditionLevel(cond->text, series) : std::string();
+        };
+        info.levels[inst.labels] = {level(inst.warn), level(inst.crit)};
+      }
+    }
     cat->rules_[r.name] = std::move(info);
   }
   return cat;
@@ -137,15 +147,20 @@ AlertView MakeView(const store::DeliveryJob& job, const AlertCatalog& catalog) {
     v.chart_link = catalog.dashboard_url() + "/#series=" + job.series;
   }
   v.description = r ? r->description : "";
-  const bool in_bp = r && r->in_bp && dim == Dimension::kRate;
-  auto fmt_value = [dim, in_bp](const std::optional<double>& x) {
-    if (!x) return std::string("n/a");
-    return in_bp ? FormatBasisPoints(*x) : FormatValue(*x, dim);
+  // One formatting layer (config/desk_units.h): as the CLI, the API and the dashboard show it.
+  auto fmt_value = [&](const std::optional<double>& x) {
+    return config::OrNa(
+        x, [&](double d) { return catalog.desk().AlertValue(job.rule, job.series, d); });
   };
   v.value_text = fmt_value(job.value);
   if (job.threshold) {
     v.threshold_text = fmt_value(job.threshold);
     if (r && !r->op.empty()) v.threshold_text = r->op + " " + v.threshold_text;
+  }
+  v.level_text = v.threshold_text;
+  if (r && r->op.empty()) {
+    if (auto it = r->levels.find(job.labels); it != r->levels.end())
+      v.level_text = LevelText(it->second, job.severity == "critical");
   }
   return v;
 }

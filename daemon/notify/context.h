@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "config/desk_units.h"
 #include "core/units.h"
 #include "store/store.h"
 
@@ -26,6 +27,12 @@ struct RuleInfo {
   // The rule's levels are written in bp ("sofr_iorb >= 15bp"): its values and threshold are
   // spreads and read in bp, as a desk quotes them.
   bool in_bp = false;
+  // Per instance (by labels): the level each condition compares against, in desk units
+  // (config::DeskUnits::ConditionLevel), ">= 15bp"; "" when it has none or no such condition.
+  struct Levels {
+    std::string warn, crit;
+  };
+  std::map<std::string, Levels> levels;
 };
 
 struct SeriesInfo {
@@ -41,9 +48,11 @@ class AlertCatalog {
   const RuleInfo* Rule(const std::string& name) const;
   const SeriesInfo* Series(const std::string& id) const;
   const std::string& dashboard_url() const { return dashboard_url_; }  // api.dashboard_url
+  const config::DeskUnits& desk() const { return desk_; }
 
  private:
   std::string dashboard_url_;
+  config::DeskUnits desk_;
   std::map<std::string, RuleInfo> rules_;
   std::map<std::string, SeriesInfo> series_;
 };
@@ -64,11 +73,15 @@ struct AlertView {
   std::string unit;            // canonical unit name: percent, usd_bn, index, count
   std::string value_text;      // desk units: "4.31%", "$1.012tn", "16bp" (a bp rule), "n/a"
   std::string threshold_text;  // "> 4.30%", or "15bp" for expression rules, or ""
-  std::string obs_date;        // YYYY-MM-DD
-  std::string event_time;      // ISO-8601 UTC
-  std::string description;     // the rule's description (may be empty)
-  std::string message;         // the alert message from the rules
-  std::string link;            // series source page (may be empty)
+  // The level that decides, with the other level: the threshold of a single-comparison rule,
+  // ">= 15bp (crit 25bp)" for an expression rule (">= 25bp (warn 15bp)" when critical), ""
+  // when its conditions compare nothing (late($series)).
+  std::string level_text;
+  std::string obs_date;     // YYYY-MM-DD
+  std::string event_time;   // ISO-8601 UTC
+  std::string description;  // the rule's description (may be empty)
+  std::string message;      // the alert message from the rules
+  std::string link;         // series source page (may be empty)
   // With api.dashboard_url: the alert's detail view (timeline, silence button) and the chart
   // of its series; empty without it.
   std::string dashboard_link;  // DASHBOARD/#alert=ID

@@ -10,8 +10,10 @@ using std::chrono::seconds;
 const TimePoint kT0 = TimePoint{} + std::chrono::hours(24 * 20000);
 
 store::DeliveryJob Job(int64_t id, std::string notifier, std::string kind = "firing",
-                       std::string rule = "sofr_above_iorb", int attempts = 0) {
+                       std::string rule = "sofr_above_iorb", int attempts = 0,
+                       TimePoint created = kT0) {
   store::DeliveryJob j;
+  j.created_at = created;
   j.delivery_id = id;
   j.notifier = std::move(notifier);
   j.kind = std::move(kind);
@@ -50,16 +52,59 @@ TEST(DispatchPlan, GroupWindowDefersFiringEventsThenSendsThemAsOneGroup) {
   EXPECT_FALSE(first.deferred[0].rate_limited);
   EXPECT_EQ(Ids(first.send), (std::vector<int64_t>{2}));  // a resolve is never held back
   // A second firing event inside the window waits for the same end.
-  auto mid = p.Plan({Job(3, "slack")}, kT0 + seconds(10), policy);
+  auto mid =
+      p.Plan({Job(3, "slack", "firing", "r", 0, kT0 + seconds(10))}, kT0 + seconds(10), policy);
   ASSERT_EQ(mid.deferred.size(), 1u);
   EXPECT_EQ(mid.deferred[0].until, kT0 + seconds(30));
   // At the window's end both go out as one group, and the window closes.
   auto end = p.Plan({Job(1, "slack"), Job(3, "slack")}, kT0 + seconds(30), policy);
   EXPECT_EQ(Ids(end.groups["slack"]), (std::vector<int64_t>{1, 3}));
   EXPECT_EQ(end.started(), 2u);
-  auto next = p.Plan({Job(4, "slack")}, kT0 + seconds(40), policy);
+  auto next =
+      p.Plan({Job(4, "slack", "firing", "r", 0, kT0 + seconds(40))}, kT0 + seconds(40), policy);
   ASSERT_EQ(next.deferred.size(), 1u);
   EXPECT_EQ(next.deferred[0].until, kT0 + seconds(70));
+}
+
+TEST(DispatchPlan, RuleGroupWaitSendsOneRulesInstancesAsOneMessagePerNotifier) {
+  DispatchPlanner p;
+  ChannelPolicy hook;
+  hook.sends_groups = true;
+  std::map<std::string, ChannelPolicy> policy{{"hook", hook}, {"am", {}}};
+  std::map<std::string, Duration> waits{{"stale_feed", seconds(10)}};
+  auto first = p.Plan({Job(1, "hook", "firing", "stale_feed"), Job(2, "hook", "firing", "other"),
+                       Job(3, "am", "firing", "stale_feed")},
+                      kT0, policy, waits);
+  EXPECT_EQ(Ids(first.send), (std::vector<int64_t>{2, 3}));  // other rule; am does not group
+  ASSERT_EQ(first.deferred.size(), 1u);
+  EXPECT_EQ(first.deferred[0].until, kT0 + seconds(10));
+  auto mid = p.Plan({Job(4, "hook", "firing", "stale_feed", 0, kT0 + seconds(3))}, kT0 + seconds(3),
+                    policy, waits);
+  ASSERT_EQ(mid.deferred.size(), 1u);
+  EXPECT_EQ(mid.deferred[0].until, kT0 + seconds(10));  // the window the first one opened
+  auto end = p.Plan({Job(1, "hook", "firing", "stale_feed"),
+                     Job(4, "hook", "firing", "stale_feed", 0, kT0 + seconds(3))},
+                    kT0 + seconds(10), policy, waits);
+  EXPECT_EQ(Ids(end.groups["hook\nstale_feed"]), (std::vector<int64_t>{1, 4}));
+}
+
+TEST(DispatchPlan, AfterARestartTheSameOutboxRowsMakeTheSameGroupWithoutWaitingAgain) {
+  ChannelPolicy hook;
+  hook.sends_groups = true;
+  std::map<std::string, ChannelPolicy> policy{{"hook", hook}};
+  std::map<std::string, Duration> waits{{"stale_feed", seconds(10)}};
+  DispatchPlanner before;
+  auto held =
+      before.Plan({Job(1, "hook", "firing", "stale_feed"), Job(2, "hook", "firing", "stale_feed")},
+                  kT0, policy, waits);
+  EXPECT_EQ(held.deferred.size(), 2u);
+  // The process dies; a new planner reads the same pending rows after the window closed.
+  DispatchPlanner after;
+  auto plan =
+      after.Plan({Job(1, "hook", "firing", "stale_feed"), Job(2, "hook", "firing", "stale_feed")},
+                 kT0 + seconds(45), policy, waits);
+  EXPECT_TRUE(plan.deferred.empty());
+  EXPECT_EQ(Ids(plan.groups["hook\nstale_feed"]), (std::vector<int64_t>{1, 2}));
 }
 
 TEST(DispatchPlan, RetryOfAGroupedEventDoesNotWaitForAWindow) {

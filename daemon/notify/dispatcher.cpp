@@ -26,10 +26,12 @@ Dispatcher::Dispatcher(asio::io_context& io, store::StoreWorker& store, const Wa
     : io_(io), store_(store), clock_(clock), wake_(io), idle_(io) {}
 
 void Dispatcher::Configure(std::map<std::string, std::unique_ptr<Notifier>> notifiers,
-                           config::DeliveryConfig delivery) {
+                           config::DeliveryConfig delivery,
+                           std::map<std::string, Duration> rule_group_waits) {
   notifiers_.clear();
   for (auto& [name, n] : notifiers) notifiers_[name] = std::move(n);
   delivery_ = delivery;
+  rule_group_waits_ = std::move(rule_group_waits);
 }
 
 void Dispatcher::Start() {
@@ -120,9 +122,9 @@ asio::awaitable<std::size_t> Dispatcher::SendDue(TimePoint now) {
   std::map<std::string, ChannelPolicy> policies;
   for (const auto& [name, n] : notifiers_) {
     auto [count, period] = n->rate_limit();
-    policies[name] = {n->group_wait(), n->resend_interval(), count, period};
+    policies[name] = {n->group_wait(), n->resend_interval(), count, period, n->sends_groups()};
   }
-  DispatchPlan plan = planner_.Plan(std::move(*jobs), now, policies);
+  DispatchPlan plan = planner_.Plan(std::move(*jobs), now, policies, rule_group_waits_);
   for (const auto& d : plan.deferred) {
     if (d.rate_limited)
       log->info("event=rate_limited notifier={} delivery={} rule={} deferred_ms={}", d.job.notifier,

@@ -36,9 +36,11 @@ Duration RetryDelay(const config::DeliveryConfig& cfg, int attempt, double unit_
 class Dispatcher {
  public:
   Dispatcher(boost::asio::io_context& io, store::StoreWorker& store, const WallClock& clock);
-  // Replaces the notifiers and settings (on start and on reload).
+  // Replaces the notifiers and settings (on start and on reload). `rule_group_waits`: each
+  // rule's group wait (config::RuleGroupWait), for notifiers that can send groups.
   void Configure(std::map<std::string, std::unique_ptr<Notifier>> notifiers,
-                 config::DeliveryConfig delivery);
+                 config::DeliveryConfig delivery,
+                 std::map<std::string, Duration> rule_group_waits = {});
   void Start();
   void Wake();
   // Stops taking new work; in-flight sends finish (up to `timeout`); the rest stay pending.
@@ -68,6 +70,7 @@ class Dispatcher {
   const WallClock& clock_;
   std::map<std::string, std::shared_ptr<Notifier>> notifiers_;
   config::DeliveryConfig delivery_;
+  std::map<std::string, Duration> rule_group_waits_;
   boost::asio::steady_timer wake_;
   boost::asio::steady_timer idle_;  // signalled when nothing is in flight
   DispatchPlanner planner_;         // group, order and rate-limit stages; what is in flight

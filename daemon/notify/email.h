@@ -49,6 +49,7 @@ class EmailNotifier final : public ConfiguredNotifier {
   using ConfiguredNotifier::ConfiguredNotifier;
   boost::asio::awaitable<SendResult> Send(const store::DeliveryJob& job) override;
   Duration group_wait() const override { return config_.group_wait; }
+  bool sends_groups() const override { return true; }
   boost::asio::awaitable<SendResult> SendGroup(
       const std::vector<store::DeliveryJob>& jobs) override;
 

@@ -37,9 +37,11 @@ class Notifier {
   // Outbox policy (config keys send_resolved, deliver_after_silence; both default to true).
   virtual bool send_resolved() const { return true; }
   virtual bool deliver_after_silence() const { return true; }
-  // Grouping: firing events due within group_wait() go out as one SendGroup() message (only
-  // notifiers that return a non-zero wait are asked; the result applies to every job).
+  // Grouping: firing events due within group_wait() go out as one SendGroup() message (the
+  // result applies to every job). Notifiers that send groups also take a rule's group wait
+  // (its instances opening together, config::RuleGroupWait) as one message.
   virtual Duration group_wait() const { return Duration{}; }
+  virtual bool sends_groups() const { return group_wait().count() > 0; }
   virtual boost::asio::awaitable<SendResult> SendGroup(
       const std::vector<store::DeliveryJob>& jobs) {
     (void)jobs;

@@ -214,7 +214,7 @@ TEST(Slack, ResolvedVariant) {
   EXPECT_NE(header.find(":white_check_mark:"), std::string::npos);
 }
 
-TEST(Slack, ExprRuleSectionHasTheDescriptionOnceAndNoThresholdField) {
+TEST(Slack, ExprRuleSectionHasTheDescriptionOnceAndItsLevelAsThreshold) {
   auto cat = AlertCatalog::Build(DerivedConfig());
   for (const char* kind : {"firing", "resolved"}) {
     auto o = boost::json::parse(SlackPayload({MakeView(DerivedJob(kind), *cat)})).as_object();
@@ -224,7 +224,8 @@ TEST(Slack, ExprRuleSectionHasTheDescriptionOnceAndNoThresholdField) {
         << text;
     std::string fields = boost::json::serialize(o["blocks"].as_array()[1].at("fields"));
     EXPECT_NE(fields.find("*Value*\\n16bp"), std::string::npos) << fields;
-    EXPECT_EQ(fields.find("Threshold"), std::string::npos) << fields;  // no single threshold
+    // The level its condition compares against, in desk units.
+    EXPECT_NE(fields.find("*Threshold*\\n&gt;= 15bp\""), std::string::npos) << fields;
   }
 }
 

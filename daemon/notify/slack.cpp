@@ -68,10 +68,10 @@ boost::json::object AlertSection(const AlertView& v, const std::string& text) {
                                       : fmt::format("<{}|{}>", v.link, SlackEscape(v.series_name));
   boost::json::array fields;
   fields.push_back(Mrkdwn("*Value*\n" + SlackEscape(v.value_text), kSlackMaxFieldText));
-  // An expression rule has no single threshold (its condition is in the text): no field, as
-  // in the email, rather than "n/a" on every shipped rule.
-  if (!v.threshold_text.empty())
-    fields.push_back(Mrkdwn("*Threshold*\n" + SlackEscape(v.threshold_text), kSlackMaxFieldText));
+  // An expression rule shows the level its conditions compare against (">= 15bp (crit
+  // 25bp)"); a rule comparing nothing (late($series)) has no field rather than "n/a".
+  if (!v.level_text.empty())
+    fields.push_back(Mrkdwn("*Threshold*\n" + SlackEscape(v.level_text), kSlackMaxFieldText));
   fields.push_back(Mrkdwn("*Observation date*\n" + v.obs_date, kSlackMaxFieldText));
   fields.push_back(Mrkdwn("*Series*\n" + series, kSlackMaxFieldText));
   fields.push_back(Mrkdwn("*Severity*\n" + v.severity, kSlackMaxFieldText));
@@ -113,6 +113,14 @@ std::string SlackPayload(const std::vector<AlertView>& alerts, const std::string
     for (const auto& v : alerts) firing += v.resolved() ? 0 : 1;
     std::string head = fmt::format(":bell: {} liqwatch alerts ({} firing, {} resolved)",
                                    alerts.size(), firing, alerts.size() - firing);
+    // One rule's instances opening together (a rule's group wait): "stale_feed × 8 firing".
+    auto rule_of = [](const AlertView& v) { return v.rule.substr(0, v.rule.find('{')); };
+    const std::string rule = rule_of(alerts[0]);
+    if (std::all_of(alerts.begin(), alerts.end(), [&](const AlertView& v) {
+          return rule_of(v) == rule && v.severity == alerts[0].severity && !v.resolved();
+        }))
+      head = fmt::format("{} {}: {} × {} firing", Emoji(alerts[0]), Upper(alerts[0].severity), rule,
+                         alerts.size());
     blocks.push_back({{"type", "header"}, {"text", PlainText(head, kSlackMaxHeaderText)}});
     fallback = head;
     // Each alert takes a section and a context block; keep one block for the overflow note.

@@ -134,7 +134,31 @@ boost::asio::awaitable<SendResult> WebhookNotifier::Send(const store::DeliveryJo
   std::string text;
   if (!config_.message_template.empty())
     text = RenderTemplate(config_.message_template, Placeholders(view));
-  std::string body = WebhookBody(job, view, text);
+  auto post = Post(job, WebhookBody(job, view, text));
+  SendResult r = co_await std::move(post);
+  co_return r;
+}
+
+boost::asio::awaitable<SendResult> WebhookNotifier::SendGroup(
+    const std::vector<store::DeliveryJob>& jobs) {
+  boost::json::array group;
+  for (const auto& job : jobs) {
+    AlertView view = MakeView(job, *catalog_);
+    std::string text;
+    if (!config_.message_template.empty())
+      text = RenderTemplate(config_.message_template, Placeholders(view));
+    group.push_back(boost::json::parse(WebhookBody(job, view, text)));
+  }
+  boost::json::object body = group.front().as_object();
+  body["group"] = std::move(group);
+  // The first alert's key and event id: a retry of the same group carries the same ones.
+  auto post = Post(jobs.front(), WriteJson(body));
+  SendResult r = co_await std::move(post);
+  co_return r;
+}
+
+boost::asio::awaitable<SendResult> WebhookNotifier::Post(const store::DeliveryJob& job,
+                                                         std::string body) {
   std::vector<std::pair<std::string, std::string>> headers = {
       {"Idempotency-Key", job.idempotency_key},
       {"X-Liqwatch-Event-Id", std::to_string(job.event_id)}};

@@ -28,6 +28,15 @@ class WebhookNotifier final : public ConfiguredNotifier {
  public:
   using ConfiguredNotifier::ConfiguredNotifier;
   boost::asio::awaitable<SendResult> Send(const store::DeliveryJob& job) override;
+  // One POST for a rule's instances opening together: the first alert's body (a receiver
+  // that reads one alert still reads a whole one) with "group": every alert's body, in order.
+  bool sends_groups() const override { return true; }
+  boost::asio::awaitable<SendResult> SendGroup(
+      const std::vector<store::DeliveryJob>& jobs) override;
+
+ private:
+  // POSTs `body` with job's Idempotency-Key and event id, signed when a secret is set.
+  boost::asio::awaitable<SendResult> Post(const store::DeliveryJob& job, std::string body);
 };
 
 // `text` with every form of `url` (raw, RedactUrl'ed) replaced by "[redacted URL]", then

@@ -12,6 +12,15 @@ import apitest  # noqa: E402
 import lwtest  # noqa: E402
 
 
+def exact(value):
+    """`value` without the API's "*_display" strings: the CLI's JSON is the exact numbers."""
+    if isinstance(value, dict):
+        return {k: exact(v) for k, v in value.items() if not k.endswith("_display")}
+    if isinstance(value, list):
+        return [exact(v) for v in value]
+    return value
+
+
 class CliOps(unittest.TestCase):
     def test_show_ack_backup_restore_prune(self):
         with lwtest.Scratch(self) as tmp:
@@ -25,9 +34,18 @@ class CliOps(unittest.TestCase):
             self.assertEqual(d["alert"]["id"], alert_id)
             self.assertEqual([e["kind"] for e in d["events"]], ["firing", "resolved"])
             self.assertEqual(len(d["deliveries"]), 2)
-            self.assertEqual(d, st.get(f"/api/v1/alerts/{alert_id}").json())
+            self.assertEqual(d, exact(st.get(f"/api/v1/alerts/{alert_id}").json()))
             out = lwtest.run_cli("alerts", "show", alert_id, "--db", db, check=True).stdout
             self.assertIn("sofr_above_4_30", out)
+            # Tables in desk units (as the alert's message) with the config; plain without it.
+            cfg = tmp.path / "liqwatch.yaml"
+            for cmd in (("alerts",), ("alerts", "show", alert_id)):
+                table = lwtest.run_cli(*cmd, "--db", db, "--config", cfg, check=True).stdout
+                self.assertIn("4.27%", table, cmd)
+                bare = lwtest.run_cli(*cmd, "--db", db, "--config", tmp.path / "absent.yaml",
+                                      check=True).stdout
+                self.assertNotIn("4.27%", bare, cmd)
+                self.assertIn("4.27", bare, cmd)
             self.assertIn("Deliveries", out)
             self.assertTrue(all(len(l) <= 80 for l in out.splitlines()), out)
             missing = lwtest.run_cli("alerts", "show", "424242", "--db", db)
@@ -85,7 +103,7 @@ class CliOps(unittest.TestCase):
                     query = "&".join(f"{k}={v}" for k, v in filters.items())
                     self.assertEqual(
                         lwtest.cli_json("alerts", "--db", db, "--format", "json", *args),
-                        st.get("/api/v1/alerts?" + query).json()["alerts"])
+                        exact(st.get("/api/v1/alerts?" + query).json()["alerts"]))
             for key, value in [("state", "open"), ("severity", "fatal"), ("since", "yesterday"),
                                ("limit", "0")]:
                 with self.subTest(key=key, value=value):

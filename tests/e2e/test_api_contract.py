@@ -41,7 +41,12 @@ class ApiContract(unittest.TestCase):
             alerts = r.json()["alerts"]
             self.assertEqual(len(alerts), 1, alerts)
             cli = lwtest.cli_json("alerts", "--db", st.db, "--format", "json")
-            self.assertEqual(alerts, cli)
+            # The CLI's objects, plus display strings from the formatting layer.
+            exact = [{k: v for k, v in x.items() if not k.endswith("_display")} for x in alerts]
+            self.assertEqual(exact, cli)
+            self.assertEqual((alerts[0]["value_display"], alerts[0]["threshold_display"]),
+                             ("4.27%", "4.30%"))
+            self.assertRegex(alerts[0]["opened_at_display"], r"^\d{4}-\d\d-\d\d \d\d:\d\d ET$")
             a = alerts[0]
             self.assertEqual(a["rule"], "sofr_above_4_30")
             self.assertEqual(a["state"], "resolved")
@@ -74,7 +79,7 @@ class ApiContract(unittest.TestCase):
                 self.assertIn(dl["event_id"], [e["id"] for e in d["events"]])
                 self.assertEqual(set(dl), {"id", "event_id", "notifier", "status", "attempts",
                                            "next_attempt_at", "last_error", "created_at",
-                                           "delivered_at"})
+                                           "delivered_at", "delivered_at_display"})
 
             # /api/v1/series/{id}
             s = st.get("/api/v1/series/sofr?since=2025-10-20").json()

@@ -4,8 +4,11 @@ desktop (1440 px) and a phone (390 px) width.
 1. The shipped watchlist (config/liqwatch.yaml) on four months of real data: the page leads with
    what is firing (above the fold at both widths, no horizontal overflow), then the funding
    gauges in desk units with their regime, then charts that draw the rules' levels, shade the
-   periods alerts fired and mark FOMC days and month-ends. An alert's detail view shows its
-   timeline and how to silence it. Screenshots at both widths are kept under $LIQWATCH_ARTIFACTS.
+   periods alerts fired and mark FOMC days, month-ends and each print's release day. Every
+   value, level and time shown is the API's "*_display" string (the daemon's one formatting
+   layer, as in the CLI and notifications), not formatted again in the browser: format.js
+   only labels axis ticks. An alert's detail view shows its timeline and how to silence it.
+   Screenshots at both widths are kept under $LIQWATCH_ARTIFACTS.
 2. The API test episode (a threshold rule on SOFR fired and resolved): the compiled rule still
    draws its level, with an opened and a resolved marker.
 3. Every feed failing (the source's port is closed): cards say "feed failing" with the error,
@@ -24,6 +27,12 @@ import lwtest  # noqa: E402
 import test_shipped_config as shipped  # noqa: E402
 
 WIDTHS = [(1440, 900, False), (390, 844, True)]
+POINTS = 260  # app.js: the prints a chart draws
+
+
+def sofr_first_date(series: dict) -> str:
+    """The first date a chart of `series` draws (its last POINTS prints with a value)."""
+    return [o for o in series["observations"] if o["value"] is not None][-POINTS:][0]["date"]
 
 LAYOUT = """(() => {
   const first = document.querySelector('#firing > *');
@@ -95,7 +104,7 @@ class ShippedWatchlist(unittest.TestCase):
                                    "c => ({rule: c.dataset.rule, cls: c.className, text: c.innerText}))")
                 self.assertEqual(cards[0]["cls"], "alert-card critical", cards)
                 rrp = next(c for c in cards if c["rule"] == "rrp_spike")
-                self.assertIn("$100bn", rrp["text"])  # ON RRP 100.1 (US$ bn) on 2025-12-31
+                self.assertIn("$100.1bn", rrp["text"])  # ON RRP 100.1 (US$ bn) on 2025-12-31
                 self.assertIn("firing", b.evaluate("document.getElementById('verdict').textContent"))
 
                 # Gauges in desk units with a regime.
@@ -105,20 +114,44 @@ class ShippedWatchlist(unittest.TestCase):
                 for gid in ("sofr_iorb", "sofr_top", "reserves", "tga", "rrp_nyfed", "srf_nyfed",
                             "hy_oas"):
                     self.assertIn(gid, gauges)
-                self.assertRegex(gauges["reserves"]["value"], r"^\$\d\.\d\dtn$")
-                self.assertEqual(gauges["tga"]["value"], "$873bn")  # DTS close 2025-12-31
+                self.assertRegex(gauges["reserves"]["value"], r"^\$\d\.\d{3}tn$")
+                self.assertEqual(gauges["tga"]["value"], "$872.9bn")  # DTS close 2025-12-31
                 self.assertRegex(gauges["hy_oas"]["value"], r"^\d+bp$")
                 self.assertEqual(gauges["rrp_nyfed"]["regime"], "info")  # rrp_spike firing
                 self.assertEqual(gauges["reserves"]["regime"], "normal")
                 # A derived spread, served by the API, in bp: SOFR 3.87% - IORB 3.65%.
-                self.assertEqual(gauges["sofr_iorb"]["value"], "+22bp")
+                self.assertEqual(gauges["sofr_iorb"]["value"], "22bp")
                 self.assertEqual(gauges["sofr_iorb"]["regime"], "critical")
+                # Each gauge shows the API's display string, character for character.
+                api_series = {gid: apitest.get(base + "/api/v1/series/" + gid).json()
+                              for gid in gauges}
+                for gid, g in gauges.items():
+                    self.assertEqual(g["value"], api_series[gid]["latest"]["value_display"], gid)
+                self.assertAlmostEqual(api_series["sofr_iorb"]["latest"]["value"], 0.22)  # a number
+                self.assertEqual(api_series["sofr_iorb"]["unit_display"], "bp")
+                # The browser has no value formatter left, only axis ticks.
+                self.assertEqual(b.evaluate("Object.keys(Desk).sort().join(',')"), "tick,updatedAt")
+                # The firing card's value is the rule instance's display string.
+                api_rules = {r["name"]: r for r in
+                             apitest.get(base + "/api/v1/rules").json()["rules"]}
+                sofr_rule = api_rules["sofr_above_iorb"]
+                self.assertEqual(sofr_rule["last_value_display"], "22bp")
+                card_value = b.evaluate("document.querySelector('#firing .alert-card"
+                                        "[data-rule=\"sofr_above_iorb\"] .value').textContent")
+                self.assertEqual(card_value, sofr_rule["last_value_display"])
+                # Recent alerts: the value and level columns are the alerts' display strings.
+                table = b.evaluate("document.getElementById('alerts').innerText")
+                self.assertEqual(sofr_alert["value_display"], "22bp")
+                self.assertIn(sofr_alert["opened_at_display"], table)
+                self.assertRegex(sofr_alert["opened_at_display"], r"^\d{4}-\d\d-\d\d \d\d:\d\d ET$")
 
                 # Charts: rule levels (also from expression rules), firing periods, calendar.
                 def chart(sid: str) -> dict:
                     return b.evaluate(f"""(() => {{ const c = document.querySelector(
                         '.chart[data-series="{sid}"]'); return {{
                         levels: [...c.querySelectorAll('.level')].map(l => l.getAttribute('class')),
+                        labels: [...c.querySelectorAll('svg > text')].map(t => t.firstChild.nodeValue),
+                        releases: [...c.querySelectorAll('.release title')].map(t => t.textContent),
                         firing: c.querySelectorAll('.firing-period').length,
                         fomc: c.querySelectorAll('.fomc').length,
                         month_ends: c.querySelectorAll('.month-end').length,
@@ -128,6 +161,14 @@ class ShippedWatchlist(unittest.TestCase):
                 self.assertIn("level level-critical", spread["levels"])  # >= 25bp
                 self.assertGreaterEqual(spread["firing"], 1, spread)
                 self.assertEqual(spread["latest"], "22bp · 2025-12-31")
+                # Level labels are the API's: ">= 15bp" from the rule's condition.
+                levels = [lv for lv in sofr_rule["levels"] if lv["series"] == "sofr_iorb"]
+                self.assertIn({"series": "sofr_iorb", "op": ">=", "value": 0.15,
+                               "kind": "warning", "display": "15bp"}, levels)
+                for lv in levels:
+                    if lv["kind"] != "clear":
+                        self.assertIn(lv["op"] + " " + lv["display"], spread["labels"])
+                self.assertEqual(spread["releases"], [])  # derived: no release calendar
                 reserves = chart("reserves")
                 self.assertIn("level level-critical", reserves["levels"])  # reserves < 2850bn
                 self.assertIn("level level-clear", reserves["levels"])  # clears > 2900bn
@@ -139,6 +180,20 @@ class ShippedWatchlist(unittest.TestCase):
                 self.assertEqual(sofr["fomc"], 3, sofr)  # 2025-09-17, 10-29 and 12-10
                 self.assertGreaterEqual(sofr["month_ends"], 3, sofr)
                 self.assertEqual(sofr["latest"], "3.87% · 2025-12-31")
+                # Release days: a tick per print at its publication, from the calendar.
+                api_sofr = apitest.get(base + "/api/v1/series/sofr_nyfed").json()
+                shown = [r for r in api_sofr["releases"]
+                         if r["publication_day"] <= api_sofr["latest"]["date"]]
+                self.assertGreaterEqual(len(sofr["releases"]), 60, sofr["releases"][:3])
+                self.assertEqual(len(sofr["releases"]), len([
+                    r for r in shown if r["publication_day"] >= sofr_first_date(api_sofr)]))
+                r = shown[-1]
+                self.assertEqual(f"print for {r['date']} published {r['due_display']}",
+                                 sofr["releases"][-1])
+                self.assertRegex(r["due_display"], r"^\d{4}-\d\d-\d\d 08:00 ET$")
+                tga = chart("tga")  # the DTS: published the next business day at 16:00
+                self.assertGreater(len(tga["releases"]), 0)
+                self.assertIn("16:00 ET", tga["releases"][-1])
 
                 # The detail view of one alert.
                 b.open(base + f"/#alert={sofr_alert['id']}", 1440, 900,

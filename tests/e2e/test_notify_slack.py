@@ -65,6 +65,47 @@ class SlackNotifier(unittest.TestCase):
             self.assertNotIn("s1ackt0ken9x", daemon.log())
             self.assertNotIn("s1ackt0ken9x", ns.db_dump(db))
 
+    def test_expression_rule_shows_its_deciding_level_in_desk_units(self):
+        # sofr_iorb = sofr - iorb: 4.31% - 4.15% = 16bp on 2025-10-28, over the 15bp warning
+        # (the backfill up to 2025-10-27 may send 2025-10-16's 15bp and its resolution first).
+        with lwtest.Scratch(self) as tmp:
+            data = lwtest.copy_series(tmp.path / "data", "SOFR", since="2025-10-01")
+            lwtest.copy_series(data, "IORB", since="2025-10-01")
+            feed = lwtest.start_feed(tmp, data)
+            feed.until("SOFR", "2025-10-27")
+            slack = tmp.enter(lwtest.Sink(path=SLACK_PATH, reply=b"ok", content_type="text/plain",
+                                          check=ns.slack_problems))
+            db = tmp.path / "lw.db"
+            rule = lwtest.list_item_yaml(
+                name="sofr_above_iorb", warn='"sofr_iorb >= 15bp"', crit='"sofr_iorb >= 25bp"',
+                clear='"sofr_iorb < 10bp"', description='"SOFR 15bp+ over IORB"')
+            cfg = tmp.write("liqwatch.yaml", lwtest.daemon_config(
+                db, '"off"', lwtest.fred_source_yaml(feed.base_url),
+                series=lwtest.SOFR_SERIES + lwtest.fred_series_yaml("iorb", "IORB"), rules=rule,
+                notifiers=lwtest.mapping_entry_yaml("desk", type="slack", url=slack.url))
+                + lwtest.section_yaml("derived", lwtest.list_item_yaml(
+                    id="sofr_iorb", expr='"sofr - iorb"')))
+            daemon = lwtest.start_daemon(tmp, cfg, db)
+            lwtest.wait_observation(daemon, db, "sofr", "2025-10-27")
+            feed.until("SOFR", "2025-10-28")
+
+            def fields_of(msg) -> dict:
+                return {f["text"].split("\n", 1)[0]: f["text"].split("\n", 1)[1]
+                        for f in msg.json["blocks"][1].get("fields", [])}
+
+            def on_28th():
+                daemon.assert_alive()
+                return next((m for m in slack.requests()
+                             if fields_of(m).get("*Observation date*") == "2025-10-28"), None)
+            msg = lwtest.wait_for(on_28th, 20, "the 2025-10-28 message", on_timeout=daemon.log_tail)
+            self.assertEqual(slack.problems, [])
+            section = msg.json["blocks"][1]
+            fields = fields_of(msg)
+            self.assertEqual(fields["*Value*"], "16bp")
+            self.assertEqual(fields["*Threshold*"], "&gt;= 15bp (crit 25bp)")
+            self.assertIn("sofr_iorb = 16bp", section["text"]["text"])
+            self.assertEqual(daemon.terminate(), 0)
+
     def test_fake_slack_rejects_oversized_payloads(self):
         # The validator itself: what liqwatch must never send.
         too_many = {"text": "x", "blocks": [{"type": "divider"}] * 51}

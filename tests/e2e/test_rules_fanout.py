@@ -60,8 +60,9 @@ class FanOut(unittest.TestCase):
             self.assertEqual(lwtest.run_cli("check-config", "--config", str(cfg)).returncode, 0)
             daemon = lwtest.start_daemon(tmp, cfg, db)
 
-            # 1. The stuck instance fires and goes to `ops` only (the route on its labels).
-            req = ops.wait_for_requests(1, 20, on_timeout=daemon.log_tail)[0]
+            # 1. The stuck instance fires and goes to `ops` only (the route on its labels), after
+            # the 10 s a staleness rule over several feeds waits for its other instances.
+            req = ops.wait_for_requests(1, 35, on_timeout=daemon.log_tail)[0]
             body = req.json
             self.assertEqual(body["rule"], "stale_feed")
             self.assertEqual(body["labels"], {"after": "2d", "series": "stuck"})

@@ -86,7 +86,7 @@ class TestRules(unittest.TestCase):
         self.assertIn("+ 2025-10-29 sofr_above_4_3 firing -> resolved warning 4.27% "
                       "sofr = 4.27% <= 4.30%", plus)
         # Resolved through the clear condition, which holds.
-        self.assertIn("+ 2025-11-05 sofr_above_iorb firing -> resolved warning 0.01% "
+        self.assertIn("+ 2025-11-05 sofr_above_iorb firing -> resolved warning 1bp "
                       "sofr_iorb = 1bp (sofr 3.91%, iorb 3.90%) < 5bp", plus)
         # A NoData reason holds ": " itself; only the rule's description is cut off. The
         # derived series' gap names the stale input.

@@ -2,6 +2,7 @@
 // acknowledging one.
 #include <fmt/format.h>
 
+#include "api/config_json.h"
 #include "api/handlers.h"
 #include "core/csv.h"
 #include "notify/operator_actions.h"
@@ -32,7 +33,8 @@ std::string NextTarget(std::string_view target, const std::string& next) {
   return out + sep + "cursor=" + next;
 }
 
-Reply AlertsPage(store::Store& s, store::AlertQuery q, bool csv, const std::string& target) {
+Reply AlertsPage(store::Store& s, const config::DeskUnits& desk, store::AlertQuery q, bool csv,
+                 const std::string& target) {
   const int limit = q.limit;
   q.limit = limit + 1;  // one more than asked tells whether a next page exists
   auto rows = s.QueryAlerts(q);
@@ -51,12 +53,16 @@ Reply AlertsPage(store::Store& s, store::AlertQuery q, bool csv, const std::stri
     return r;
   }
   boost::json::array arr;
-  for (const auto& a : *rows) arr.push_back(store::AlertJson(a));
+  for (const auto& a : *rows) {
+    boost::json::object o = store::AlertJson(a);
+    AddAlertDisplay(desk, o);
+    arr.push_back(std::move(o));
+  }
   return Json(boost::json::object{{"alerts", std::move(arr)},
                                   {"next", next ? boost::json::value(*next) : nullptr}});
 }
 
-Reply AlertDetail(store::Store& s, int64_t id) {
+Reply AlertDetail(store::Store& s, const config::DeskUnits& desk, int64_t id) {
   auto a = s.GetAlert(id);
   if (!a.ok()) return FromStatus(a.status());
   if (!*a) return Error(404, fmt::format("no alert with id {}", id));
@@ -64,7 +70,11 @@ Reply AlertDetail(store::Store& s, int64_t id) {
   if (!ev.ok()) return FromStatus(ev.status());
   auto dl = s.AlertDeliveries(id);
   if (!dl.ok()) return FromStatus(dl.status());
-  return Json(store::AlertDetailJson(**a, *ev, *dl));
+  boost::json::object detail = store::AlertDetailJson(**a, *ev, *dl);
+  AddAlertDisplay(desk, detail["alert"].as_object());
+  for (auto& e : detail["events"].as_array()) AddAlertDisplay(desk, e.as_object());
+  for (auto& x : detail["deliveries"].as_array()) AddTimeDisplay(x.as_object(), {"delivered_at"});
+  return Json(detail);
 }
 
 }  // namespace
@@ -81,8 +91,9 @@ boost::asio::awaitable<Reply> ListAlerts(Services& svc, const Call& call) {
   }
   auto parsed = store::ParseAlertFilter(call.target.query, call.now, "", kMaxLimit);
   if (!parsed.ok()) co_return Error(400, parsed.status().message());
-  auto job = [q = *parsed, csv, target = std::string(call.req.target())](store::Store& s) {
-    return AlertsPage(s, q, csv, target);
+  auto job = [config = call.config, q = *parsed, csv,
+              target = std::string(call.req.target())](store::Store& s) {
+    return AlertsPage(s, config::DeskUnits::Build(*config), q, csv, target);
   };
   co_return co_await svc.reader.Run(job);
 }
@@ -92,7 +103,9 @@ boost::asio::awaitable<Reply> ShowAlert(Services& svc, const Call& call) {
   Reply error;
   auto id = IdArg(call, "alert", &error);
   if (!id) co_return error;
-  auto job = [id = *id](store::Store& s) { return AlertDetail(s, id); };
+  auto job = [config = call.config, id = *id](store::Store& s) {
+    return AlertDetail(s, config::DeskUnits::Build(*config), id);
+  };
   co_return co_await svc.reader.Run(job);
 }
 

@@ -25,13 +25,13 @@ int Urgency(AlertState s) {
 }
 
 // One instance of rule `rule` with its stored state (inactive if none); `urgency` is set.
-boost::json::object InstanceJson(const std::string& rule, const std::string& labels,
-                                 const std::string& series,
+boost::json::object InstanceJson(const config::DeskUnits& desk, const std::string& rule,
+                                 const std::string& labels, const std::string& series,
                                  const std::vector<store::RuleState>& states, int* urgency) {
-  boost::json::object inst{{"labels", labels},     {"series", series},
-                           {"state", "inactive"},  {"since", nullptr},
-                           {"alert_id", nullptr},  {"last_observation_date", nullptr},
-                           {"last_value", nullptr}};
+  boost::json::object inst{{"labels", labels},      {"series", series},
+                           {"state", "inactive"},   {"since", nullptr},
+                           {"alert_id", nullptr},   {"last_observation_date", nullptr},
+                           {"last_value", nullptr}, {"last_value_display", nullptr}};
   *urgency = 0;
   for (const auto& st : states) {
     if (st.rule != rule || st.labels != labels) continue;
@@ -40,29 +40,34 @@ boost::json::object InstanceJson(const std::string& rule, const std::string& lab
     inst["alert_id"] = st.alert_id ? boost::json::value(*st.alert_id) : nullptr;
     inst["last_observation_date"] = store::OptJson(st.last_obs_date);
     inst["last_value"] = store::OptJson(st.last_value);
+    if (st.last_value) inst["last_value_display"] = desk.AlertValue(rule, series, *st.last_value);
     *urgency = Urgency(st.state);
   }
+  AddTimeDisplay(inst, {"since"});
   return inst;
 }
 
 Reply RulesReply(store::Store& s, const config::Config& c) {
   auto states = s.RuleStates();
   if (!states.ok()) return FromStatus(states.status());
+  const auto desk = config::DeskUnits::Build(c);
   boost::json::array rules;
   for (const auto& r : c.rules) {
     boost::json::object o = RuleInfoJson(c, r);
+    o["levels"] = LevelsJson(c, desk, r);
     boost::json::array instances;
     size_t shown = 0;
     int shown_urgency = -1;
     for (const auto& [labels, series] : RuleInstances(c, r)) {
       int u = 0;
-      instances.push_back(InstanceJson(r.name, labels, series, *states, &u));
+      instances.push_back(InstanceJson(desk, r.name, labels, series, *states, &u));
       if (u > shown_urgency) {
         shown_urgency = u;
         shown = instances.size() - 1;
       }
     }
-    for (const char* key : {"state", "since", "alert_id", "last_observation_date", "last_value"})
+    for (const char* key : {"state", "since", "since_display", "alert_id", "last_observation_date",
+                            "last_value", "last_value_display"})
       o[key] = instances[shown].as_object().at(key);
     o["instances"] = std::move(instances);
     rules.push_back(std::move(o));

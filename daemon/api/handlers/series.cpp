@@ -12,6 +12,7 @@
 #include "api/config_json.h"
 #include "api/handlers.h"
 #include "config/rules_config.h"
+#include "core/release.h"
 #include "store/alert_json.h"
 
 namespace liqwatch::api {
@@ -26,25 +27,77 @@ boost::json::array ObservationsJson(const std::vector<Observation>& history) {
   return obs;
 }
 
-// The rules with an instance driven by series `id`.
-boost::json::array RulesOn(const config::Config& c, const std::string& id) {
+// The rules with an instance driven by series `id`, with the levels they draw.
+boost::json::array RulesOn(const config::Config& c, const config::DeskUnits& desk,
+                           const std::string& id) {
   boost::json::array rules;
   for (const auto& r : c.rules) {
     auto instances = RuleInstances(c, r);
     if (std::any_of(instances.begin(), instances.end(),
-                    [&](const auto& inst) { return inst.second == id; }))
-      rules.push_back(RuleInfoJson(c, r));
+                    [&](const auto& inst) { return inst.second == id; })) {
+      boost::json::object o = RuleInfoJson(c, r);
+      o["levels"] = LevelsJson(c, desk, r);
+      rules.push_back(std::move(o));
+    }
   }
   return rules;
 }
 
+// What the dashboard shows of the series' values, written by the formatting layer: its desk
+// unit (for chart axis ticks) and its latest print with the change on the print before.
+void AddDisplay(const config::DeskUnits& desk, const std::string& id,
+                const std::vector<Observation>& history, boost::json::object& o) {
+  o["unit_display"] = std::string(config::DeskUnitName(desk.SeriesUnit(id)));
+  const Observation* last = nullptr;
+  const Observation* prev = nullptr;
+  for (const auto& ob : history) {
+    if (!ob.value) continue;
+    prev = last;
+    last = &ob;
+  }
+  if (!last) {
+    o["latest"] = nullptr;
+    return;
+  }
+  boost::json::object latest{{"date", FormatDate(last->date)},
+                             {"value", *last->value},
+                             {"value_display", desk.SeriesValue(id, *last->value)},
+                             {"change_display", nullptr}};
+  if (prev) latest["change_display"] = desk.SeriesChange(id, *last->value - *prev->value);
+  o["latest"] = std::move(latest);
+}
+
+// When each served print was published, from the series' release calendar: a chart marks
+// the publication days (a weekly or lagged series' print lands days after its date). The
+// newest kMaxReleases prints only: a chart draws about a year.
+boost::json::array ReleasesJson(const ReleaseSchedule& schedule,
+                                const std::vector<Observation>& history) {
+  constexpr std::size_t kMaxReleases = 400;
+  boost::json::array out;
+  const std::size_t from = history.size() > kMaxReleases ? history.size() - kMaxReleases : 0;
+  for (std::size_t i = from; i < history.size(); ++i) {
+    auto due = DueTime(schedule, history[i].date);
+    if (!due.ok()) continue;
+    out.push_back(boost::json::object{
+        {"date", FormatDate(history[i].date)},
+        {"publication_day", FormatDate(PublicationDay(schedule, history[i].date))},
+        {"due", FormatTime(*due)},
+        {"due_display", FormatNewYork(*due)}});
+  }
+  return out;
+}
+
 // `o` with the firing and resolved events on series `id` added, as the answer.
-Reply WithEvents(store::Store& s, const std::string& id, std::optional<Date> since,
-                 boost::json::object o) {
+Reply WithEvents(store::Store& s, const config::DeskUnits& desk, const std::string& id,
+                 std::optional<Date> since, boost::json::object o) {
   auto events = s.SeriesEvents(id, since);
   if (!events.ok()) return FromStatus(events.status());
   boost::json::array ev;
-  for (const auto& e : *events) ev.push_back(store::AlertEventJson(e));
+  for (const auto& e : *events) {
+    boost::json::object event = store::AlertEventJson(e);
+    AddAlertDisplay(desk, event);
+    ev.push_back(std::move(event));
+  }
   o["events"] = std::move(ev);
   return Json(o);
 }
@@ -99,9 +152,12 @@ Reply DerivedReply(store::Store& s, const config::Config& c, const config::Deriv
                         {"description", d.description},
                         {"release", nullptr},
                         {"freshness", nullptr}};
+  const auto desk = config::DeskUnits::Build(c);
   o["observations"] = ObservationsJson(*history);
-  o["rules"] = RulesOn(c, d.id);
-  return WithEvents(s, d.id, since, std::move(o));
+  AddDisplay(desk, d.id, *history, o);
+  o["releases"] = boost::json::array();  // computed: published when its inputs are
+  o["rules"] = RulesOn(c, desk, d.id);
+  return WithEvents(s, desk, d.id, since, std::move(o));
 }
 
 Reply SeriesReply(store::Store& s, const config::Config& c, const std::string& id,
@@ -119,9 +175,12 @@ Reply SeriesReply(store::Store& s, const config::Config& c, const std::string& i
     if (!latest.ok()) return FromStatus(latest.status());
     o["freshness"] = FreshnessJson(*sc, LatestDate(*latest, id), now);
   }
+  const auto desk = config::DeskUnits::Build(c);
   o["observations"] = ObservationsJson(*history);
-  o["rules"] = RulesOn(c, id);
-  return WithEvents(s, id, since, std::move(o));
+  AddDisplay(desk, id, *history, o);
+  o["releases"] = sc && sc->release ? ReleasesJson(*sc->release, *history) : boost::json::array();
+  o["rules"] = RulesOn(c, desk, id);
+  return WithEvents(s, desk, id, since, std::move(o));
 }
 
 }  // namespace

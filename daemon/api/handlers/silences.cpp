@@ -3,6 +3,7 @@
 // Alertmanager cluster stays with the CLI (`silence add --push`).
 #include <fmt/format.h>
 
+#include "api/config_json.h"
 #include "api/handlers.h"
 #include "notify/operator_actions.h"
 #include "notify/silences.h"
@@ -84,7 +85,9 @@ boost::asio::awaitable<Reply> AddSilence(Services& svc, const Call& call) {
     auto stored = silence;
     stored.id = *id;
     stored.active = true;  // it starts now
-    return Json(boost::json::object{{"silence", notify::SilenceJson(stored)}}, 201);
+    boost::json::object silence = notify::SilenceJson(stored);
+    AddTimeDisplay(silence, {"starts_at", "ends_at"});
+    return Json(boost::json::object{{"silence", std::move(silence)}}, 201);
   };
   co_return co_await svc.writer.Run(job);
 }

@@ -22,7 +22,11 @@ Reply SourcesReply(store::Store& s, const config::Config& c, TimePoint now) {
       boost::json::object o = SeriesInfoJson(se);
       o["health"] = nullptr;
       for (const auto& h : *health)
-        if (h.series == se.id) o["health"] = store::SourceHealthJson(h);
+        if (h.series == se.id) {
+          boost::json::object hj = store::SourceHealthJson(h);
+          AddTimeDisplay(hj, {"last_success_at", "last_error_at", "last_new_observation_at"});
+          o["health"] = std::move(hj);
+        }
       o["freshness"] = FreshnessJson(se, LatestDate(*latest, se.id), now);
       series.push_back(std::move(o));
     }
