@@ -34,6 +34,21 @@ TEST_F(ReadSmallFileTest, ReadsARegularFileUpToTheLimit) {
   EXPECT_EQ(*ReadSmallFile(Write("empty", ""), 100), "");
 }
 
+// The buffer follows the file, not the limit: a file far below a 64 MiB limit, one larger than
+// the first 4 KiB guess, and a /proc file whose size reads as 0 all come back whole.
+TEST_F(ReadSmallFileTest, ReadsFilesOfAnySizeUnderALargeLimit) {
+  std::string text;
+  for (int i = 0; i < 2000; ++i) text += "2025-10-31,51.8\n";
+  auto r = ReadSmallFile(Write("big", text), 64u << 20);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(*r, text);
+  auto proc = ReadSmallFile("/proc/self/status", 1u << 20);
+  ASSERT_TRUE(proc.ok()) << proc.status().message();
+  EXPECT_NE(proc->find("VmRSS:"), std::string::npos);
+  EXPECT_EQ(ReadSmallFile("/proc/self/status", 16).status().message(),
+            "is larger than the 16 B limit");
+}
+
 TEST_F(ReadSmallFileTest, OneByteOverTheLimitIsRefused) {
   auto r = ReadSmallFile(Write("a", std::string(1025, 'x')), 1024);
   EXPECT_EQ(r.status().code(), Status::Code::kTooLarge);
