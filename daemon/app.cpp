@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <deque>
 #include <map>
 #include <memory>
 #include <set>
@@ -60,7 +61,7 @@ Result<int> IngestPoll(store::Store& s, const config::Config& c, const config::S
                        const std::optional<sources::ObservationSink::FetchedValidators>& validators,
                        TimePoint now) {
   auto finish = [&](store::Store& st, bool fresh) -> Status {
-    if (c.FindSeries(series.id) == nullptr) return Status::Ok();
+    if (c.FindFeed(series.id) == nullptr) return Status::Ok();
     if (auto r = st.RecordPollSuccess(series.id, series.source, now, fresh); !r.ok()) return r;
     if (validators)
       return st.SaveHttpValidators(series.id, validators->url, validators->validators, now);
@@ -108,7 +109,11 @@ class Daemon final : public sources::ObservationSink {
   asio::awaitable<std::optional<Date>> LastStoredDate(const config::SeriesConfig& series) override {
     poll_started_[series.id] = std::chrono::steady_clock::now();  // a poll starts here
     if (auto it = last_date_.find(series.id); it != last_date_.end()) co_return it->second;
-    auto job = [id = series.id](store::Store& s) { return s.LastObservationDate(id); };
+    // A fallback feed asks what its own source delivered (its first poll backfills history).
+    auto job = [id = series.stored_id(), source = series.fallback_of.empty()
+                                                      ? std::optional<std::string>()
+                                                      : std::optional<std::string>(series.source)](
+                   store::Store& s) { return s.LastObservationDate(id, source); };
     auto r = co_await store_.Run(job);
     if (!r.ok()) co_return std::nullopt;  // not remembered: asked again next poll
     last_date_[series.id] = *r;
@@ -162,7 +167,7 @@ class Daemon final : public sources::ObservationSink {
     // Committed: what the next poll of this series asks for beforehand.
     if (auto it = last_date_.find(series.id); it != last_date_.end() && newest)
       it->second = std::max(it->second.value_or(*newest), *newest);
-    if (remember && config_->FindSeries(series.id) != nullptr) {
+    if (remember && config_->FindFeed(series.id) != nullptr) {
       const auto& v = remember->validators;
       RememberValidators(series.id, remember->url,
                          v.empty() ? std::nullopt : std::optional<HttpValidators>(v));
@@ -182,7 +187,7 @@ class Daemon final : public sources::ObservationSink {
   // run, or its first success after a failure (consecutive_failures back to 0).
   asio::awaitable<void> OnUnchanged(const config::SeriesConfig& series) override {
     ObserveFetch(series);
-    if (config_->FindSeries(series.id) == nullptr) co_return;  // removed by a reload
+    if (config_->FindFeed(series.id) == nullptr) co_return;  // removed by a reload
     auto& polls = unchanged_[series.id];
     polls.series = series.id;
     polls.source = series.source;
@@ -206,7 +211,7 @@ class Daemon final : public sources::ObservationSink {
                                     const Status& error) override {
     ObserveFetch(series);
     // A poller retired by a reload that removed its series: no health row for it any more.
-    if (config_->FindSeries(series.id) == nullptr) co_return;
+    if (config_->FindFeed(series.id) == nullptr) co_return;
     auto now = clock_.Now();
     auto job = [id = series.id, src = series.source, msg = error.message(), now,
                 earlier = TakeUnchanged(series.id)](store::Store& st) {
@@ -277,7 +282,7 @@ class Daemon final : public sources::ObservationSink {
   // Per poll, O(1): the series' outcome is noted and a STATUS= refresh is scheduled unless one
   // is already; the refresh (ReportStatus) runs at most once per kStatusEvery.
   void NoteOutcome(const std::string& series, bool ok) {
-    if (config_->FindSeries(series) == nullptr) return;  // removed by a reload
+    if (config_->FindFeed(series) == nullptr) return;  // removed by a reload
     if (ok) {
       failing_.erase(series);
     } else {
@@ -351,16 +356,18 @@ class Daemon final : public sources::ObservationSink {
     }
     if (poller_) poller_->Stop();
     retired_.push_back(std::move(poller_));
-    std::erase_if(failing_, [this](const auto& id) { return !config_->FindSeries(id); });
+    std::erase_if(failing_, [this](const auto& id) { return !config_->FindFeed(id); });
     // Validators of removed series are deleted from the store (ForgetUnpolled); the memory
     // of what is stored starts afresh with the new config.
     last_date_.clear();
     validators_.clear();
     asio::co_spawn(io_, ForgetUnpolled(config_), asio::detached);
     poller_ = std::make_unique<sources::Poller>(io_, http_, *this, clock_);
-    for (const auto& warning : sources::PollRateWarnings(config_->sources, config_->series))
+    for (const auto& warning : sources::PollRateWarnings(config_->sources, config_->PolledFeeds()))
       Logger("poller")->warn("event=rate_limit_caps_polls {}", warning);
-    poller_->Start(config_->sources, config_->series);
+    // The poller's coroutines hold references to their feeds: kept as long as retired_.
+    polled_.push_back(config_->PolledFeeds());
+    poller_->Start(config_->sources, polled_.back());
     asio::co_spawn(io_, RetireRemoved(config_), asio::detached);
   }
 
@@ -384,11 +391,11 @@ class Daemon final : public sources::ObservationSink {
   // observations stay: history is data.
   asio::awaitable<void> ForgetUnpolled(std::shared_ptr<const config::Config> config) {
     std::vector<std::string> keep;
-    for (const auto& s : config->series) keep.push_back(s.id);
+    for (const auto& s : config->PolledFeeds()) keep.push_back(s.id);
     // Unchanged polls noted under the old config: those of kept series are written first.
     std::vector<store::UnchangedPolls> polls;
     for (auto& [id, p] : unchanged_)
-      if (config->FindSeries(id) != nullptr) polls.push_back(std::move(p));
+      if (config->FindFeed(id) != nullptr) polls.push_back(std::move(p));
     unchanged_.clear();
     auto job = [keep = std::move(keep),
                 polls = std::move(polls)](store::Store& s) -> Result<std::vector<std::string>> {
@@ -516,6 +523,7 @@ class Daemon final : public sources::ObservationSink {
   notify::Dispatcher dispatcher_;
   std::unique_ptr<sources::Poller> poller_;
   std::vector<std::unique_ptr<sources::Poller>> retired_;  // coroutines may still reference them
+  std::deque<std::vector<config::SeriesConfig>> polled_;   // the feeds of each poller, ditto
   std::set<std::string> failing_;  // series whose last poll failed, for STATUS=
   std::string last_status_;
   static constexpr auto kStatusEvery = std::chrono::seconds(1);

@@ -14,19 +14,17 @@ const SVG = "http://www.w3.org/2000/svg";
 const POINTS = 260;  // about a year of daily prints per chart
 const SPARK = 30;
 const SEVERITY_RANK = { critical: 0, warning: 1, info: 2 };
-// FOMC decision days (the second day of each meeting), from the Federal Reserve's published
-// meeting calendar (federalreserve.gov/monetarypolicy/fomccalendars.htm).
-const FOMC = ["2025-01-29", "2025-03-19", "2025-05-07", "2025-06-18", "2025-07-30", "2025-09-17",
-  "2025-10-29", "2025-12-10", "2026-01-28", "2026-03-18", "2026-04-29", "2026-06-17",
-  "2026-07-29", "2026-09-16", "2026-10-28", "2026-12-09"];
+// FOMC decision days (the second day of each meeting), as the daemon knows them (core/fomc.h,
+// from the Federal Reserve's published meeting calendar): GET api/v1/sources, fomc_decisions.
+let FOMC = [];
 // The funding gauges, in the order a funding desk scans them; the first id that exists wins.
 const GAUGES = [
   { ids: ["sofr_iorb"], label: "SOFR − IORB" },
   { ids: ["sofr_top"], label: "SOFR − top of target range" },
   { ids: ["reserves"], label: "Bank reserves" },
   { ids: ["tga"], label: "Treasury General Account" },
-  { ids: ["rrp_nyfed", "rrp"], label: "ON RRP take-up" },
-  { ids: ["srf_nyfed", "srf"], label: "SRF take-up" },
+  { ids: ["rrp", "rrp_nyfed"], label: "ON RRP take-up" },
+  { ids: ["srf", "srf_nyfed"], label: "SRF take-up" },
   { ids: ["hy_oas"], label: "High-yield OAS" },
 ];
 
@@ -73,6 +71,7 @@ async function load() {
   const [sources, rules, firingAlerts, recent] = await Promise.all([
     api("api/v1/sources"), api("api/v1/rules"),
     api("api/v1/alerts?state=firing&limit=1000"), api("api/v1/alerts?limit=30")]);
+  FOMC = sources.fomc_decisions || [];
   const health = new Map();
   const configured = [];
   for (const src of sources.sources) for (const s of src.series) {

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -377,28 +378,32 @@ rules:
   EXPECT_EQ(t[0].message, "reserves $2.829tn < $2.850tn on 2025-10-29");
 }
 
-// The backtest at release times: SOFR from the NY Fed (08:00 ET on D+1 business day), IORB
-// from FRED (10:00 ET on D+1, every calendar day, a day's grace). The spread for D is judged
-// once both prints for D are in: its alert is sent at 10:00 ET on D+1, and Friday's after the
-// weekend. When IORB's print for D never comes, D is judged at IORB's deadline on its older
-// print, and the message says so.
-TEST(BacktestAtReleaseTimes, ASpreadIsSentWhenItsLastInputIsPublished) {
-  auto r = config::LoadConfigFromString(R"(sources:
-  fred: {type: fred}
-  nyfed: {type: nyfed}
+// The backtest at release times, with a market rate that publishes later: SOFR from the NY Fed
+// (08:00 ET on D+1 business day), EFFR from FRED (10:00 ET on D+1, 4h grace). The spread for D
+// is judged once both prints for D are in: its alert is sent at 10:00 ET on D+1, and Friday's
+// after the weekend. When EFFR's print for D never comes, D is judged at EFFR's deadline on
+// its older print, and the message says so. With IORB instead (a policy rate, known ahead
+// unless an FOMC decision takes effect: core/fomc.h) the same spread is sent when SOFR lands,
+// 08:00 ET, and IORB's missing print for 10-28 is its 10-27 print, exactly: no note.
+std::vector<std::string> SpreadBacktest(const char* remote_id, std::string* note) {
+  auto r = config::LoadConfigFromString(fmt::format(R"(sources:
+  fred: {{type: fred}}
+  nyfed: {{type: nyfed}}
 series:
-  - {id: sofr, source: nyfed, remote_id: sofr, unit: percent}
-  - {id: iorb, source: fred, remote_id: IORB, unit: percent}
+  - {{id: sofr, source: nyfed, remote_id: sofr, unit: percent}}
+  - {{id: floor, source: fred, remote_id: {}, unit: percent}}
 derived:
-  - {id: spread, expr: sofr - iorb}
+  - {{id: spread, expr: sofr - floor}}
 rules:
-  - {name: wide, expr: spread >= 15bp, clear: spread < 10bp}
+  - {{name: wide, expr: spread >= 15bp, clear: spread < 10bp}}
 )",
+                                                    remote_id),
                                         "t.yaml");
-  ASSERT_TRUE(r.config);
+  EXPECT_TRUE(r.config);
+  if (!r.config) return {};
   const config::Config& c = *r.config;
   std::map<std::string, std::vector<expr::Point>> data;
-  // SOFR on business days; IORB on every calendar day but Tuesday 10-28.
+  // SOFR on business days; the floor on every calendar day but Tuesday 10-28.
   const std::map<std::string, double> sofr = {{"2025-10-23", 4.20},
                                               {"2025-10-24", 4.30},
                                               {"2025-10-27", 4.30},
@@ -406,19 +411,30 @@ rules:
                                               {"2025-10-29", 4.20}};
   for (const auto& [d, v] : sofr) data["sofr"].push_back({D(d.c_str()), v});
   for (Date d = D("2025-10-20"); d <= D("2025-10-30"); d += std::chrono::days{1})
-    if (d != D("2025-10-28")) data["iorb"].push_back({d, 4.00});
+    if (d != D("2025-10-28")) data["floor"].push_back({d, 4.00});
   auto h = BuildHistory(*c.rule_set, c, data);
   std::vector<std::string> out;
-  std::string older;
   for (const auto& t : Backtest(c, h, D("2025-10-24"), D("2025-10-29"))) {
     out.push_back(FormatDate(t.obs_date) + " sent " + FormatNewYork(t.eval_time) + " " + t.kind);
-    if (t.obs_date == D("2025-10-28")) older = t.message;
+    if (t.obs_date == D("2025-10-28")) *note = t.message;
   }
-  EXPECT_THAT(out, ElementsAre("2025-10-24 sent 2025-10-27 10:00 ET firing",
-                               "2025-10-28 sent 2025-10-30 10:00 ET resolved",
-                               "2025-10-29 sent 2025-10-30 10:00 ET firing"));
-  EXPECT_THAT(older, ::testing::HasSubstr("(iorb for 2025-10-28 not published by 2025-10-30 "
-                                          "10:00 ET: its 2025-10-27 print used)"));
+  return out;
+}
+
+TEST(BacktestAtReleaseTimes, ASpreadIsSentWhenItsLastInputIsPublished) {
+  std::string older;
+  EXPECT_THAT(SpreadBacktest("EFFR", &older),
+              ElementsAre("2025-10-24 sent 2025-10-27 10:00 ET firing",
+                          "2025-10-28 sent 2025-10-29 14:00 ET resolved",
+                          "2025-10-29 sent 2025-10-30 10:00 ET firing"));
+  EXPECT_THAT(older, ::testing::HasSubstr("(floor for 2025-10-28 not published by 2025-10-29 "
+                                          "14:00 ET: its 2025-10-27 print used)"));
+  std::string carried;
+  EXPECT_THAT(SpreadBacktest("IORB", &carried),
+              ElementsAre("2025-10-24 sent 2025-10-27 08:00 ET firing",
+                          "2025-10-28 sent 2025-10-29 08:00 ET resolved",
+                          "2025-10-29 sent 2025-10-30 08:00 ET firing"));
+  EXPECT_EQ(carried.find("not published"), std::string::npos) << carried;
 }
 
 }  // namespace

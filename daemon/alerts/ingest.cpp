@@ -16,9 +16,13 @@ Result<Ingested> IngestSeries(store::Store& s, const config::Config& c,
                               const config::SeriesConfig& series,
                               const std::vector<Observation>& batch, TimePoint now,
                               const TargetsFn& targets) {
-  auto stats = s.IngestObservations(series.id, CanonicalUnit(DimensionOf(series.unit)), batch, now);
+  // A fallback feed stores under the series it feeds; a print the primary already delivered
+  // is not reported changed, so it is not judged again (store/store.h).
+  const store::Provenance from{series.source, !series.fallback_of.empty()};
+  auto stats = s.IngestObservations(series.stored_id(), CanonicalUnit(DimensionOf(series.unit)),
+                                    batch, now, from);
   if (!stats.ok()) return stats.status();
-  auto deliveries = EvaluateRules(s, c, series.id, stats->changed, now, targets);
+  auto deliveries = EvaluateRules(s, c, series.stored_id(), stats->changed, now, targets);
   if (!deliveries.ok()) return deliveries.status();
   return Ingested{*deliveries, stats->inserted + stats->revised > 0};
 }
@@ -44,10 +48,12 @@ Result<int> IngestPoll(store::Store& s, const config::Config& c, const config::S
     for (const auto& [id, obs] : by_series) {
       config::SeriesConfig sub = series;
       sub.id = id;
+      sub.fallback_of.clear();
       if (auto st = ingest(sub, obs); !st.ok()) return st;
     }
-    if (auto st = ingest(series, own ? own.mapped() : std::vector<Observation>{}); !st.ok())
-      return st;
+    std::vector<Observation> mine = own ? std::move(own.mapped()) : std::vector<Observation>{};
+    for (auto& o : mine) o.series = series.stored_id();
+    if (auto st = ingest(series, mine); !st.ok()) return st;
     if (finish) {
       if (auto st = finish(s, fresh); !st.ok()) return st;
     }

@@ -8,7 +8,9 @@
 // health row and the response's validators there). Any error, or a crash before the commit, leaves
 // nothing of it: the observations are not stored either, so the next poll brings them again and
 // they are evaluated then. Hence each stored observation date is evaluated exactly once, and a
-// conditional GET validator never claims data that was not stored. Returns the deliveries queued.
+// conditional GET validator never claims data that was not stored. A fallback feed
+// (SeriesConfig::fallback_of) stores under the series it feeds, each value with its source as
+// provenance (store/store.h Provenance). Returns the deliveries queued.
 #pragma once
 
 #include <functional>

@@ -4,6 +4,8 @@
 #include <map>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "alerts/judge.h"
 #include "alerts/memory.h"
 #include "alerts/readiness.h"
@@ -96,10 +98,15 @@ std::optional<Date> Earlier(const std::optional<std::optional<Date>>& a,
   return std::min(**a, *b);
 }
 
+// Prints a series' fallback source delivered (SeriesConfig::fallback): by catalog index, the
+// date and the source's name. Alert messages name them (the primary was down).
+using FallbackPrints = std::map<int, std::map<Date, std::string>>;
+
 // `since`: read only observations dated on or after it (ReadFrom); nullopt: all of them.
 Result<expr::InMemoryHistory> LoadHistory(store::Store& s, const config::Config& c,
                                           const std::set<int>& needed,
-                                          std::optional<Date> since = std::nullopt) {
+                                          std::optional<Date> since = std::nullopt,
+                                          FallbackPrints* fallback = nullptr) {
   const config::RuleSet& rs = *c.rule_set;
   std::map<std::string, std::vector<expr::Point>> data;
   for (int i : needed) {
@@ -107,10 +114,40 @@ Result<expr::InMemoryHistory> LoadHistory(store::Store& s, const config::Config&
     auto h = s.History(id, since);
     if (!h.ok()) return h.status();
     auto& pts = data[id];
-    for (const auto& o : *h)
-      if (o.value && !WithheldFromRules(c, o)) pts.push_back({o.date, *o.value});
+    const config::SeriesConfig* sc = c.FindSeries(id);
+    for (const auto& o : *h) {
+      if (!o.value || WithheldFromRules(c, o)) continue;
+      pts.push_back({o.date, *o.value});
+      if (fallback && sc && sc->fallback && o.source == sc->fallback->source)
+        (*fallback)[i][o.date] = o.source;
+    }
   }
   return BuildHistory(rs, c, data);
+}
+
+// " (sofr for 2025-10-28 from fred, the fallback source)" for each input whose print judged
+// on `d` a fallback delivered; "" if none.
+std::string FallbackNote(const config::RuleSet& rs, const config::RuleInstance& inst,
+                         const expr::SeriesHistory& history, const FallbackPrints& fallback,
+                         Date d) {
+  std::string note;
+  for (int i : rs.FetchedInputs(inst)) {
+    auto by_date = fallback.find(i);
+    if (by_date == fallback.end()) continue;
+    auto points = history.Points(i);
+    const int j = expr::LatestValue(points, d);
+    if (j < 0) continue;
+    auto used = by_date->second.find(points[size_t(j)].date);
+    if (used == by_date->second.end()) continue;
+    if (!note.empty()) note += "; ";
+    note += fmt::format("{} for {} from {}, the fallback source", rs.catalog.spec(i).id,
+                        FormatDate(used->first), used->second);
+  }
+  return note;
+}
+
+std::string Joined(const std::string& a, const std::string& b) {
+  return a.empty() ? b : b.empty() ? a : a + "; " + b;
 }
 
 // One rule instance with what live evaluation needs to judge it.
@@ -161,12 +198,14 @@ Result<int> EvaluateOne(store::Store& s, const Target& t, const std::string& clo
 // `rejudge`: judge m.last_obs again first (an input for it arrived late, or it is in no_data).
 Result<int> CatchUp(store::Store& s, const config::RuleSet& rs, const Target& t, RuleMemory& m,
                     bool never_judged, bool rejudge, const expr::SeriesHistory& history,
-                    TimePoint now, const TargetsFn& targets) {
+                    const FallbackPrints& fallback, TimePoint now, const TargetsFn& targets) {
   const std::string clock = rs.ClockId(*t.instance);
   int deliveries = 0;
   if (rejudge && m.last_obs) {
     Readiness r = ReadyFor(rs, history, *t.instance, *m.last_obs, now);
-    auto n = EvaluateOne(s, t, clock, m, history, *m.last_obs, now, targets, r.older);
+    auto n =
+        EvaluateOne(s, t, clock, m, history, *m.last_obs, now, targets,
+                    Joined(r.older, FallbackNote(rs, *t.instance, history, fallback, *m.last_obs)));
     if (!n.ok()) return n.status();
     deliveries += *n;
   }
@@ -181,7 +220,9 @@ Result<int> CatchUp(store::Store& s, const config::RuleSet& rs, const Target& t,
   for (; it != points.end(); ++it) {
     Readiness r = ReadyFor(rs, history, *t.instance, it->date, now);
     if (!r.ready) break;
-    auto n = EvaluateOne(s, t, clock, m, history, it->date, now, targets, r.older);
+    auto n =
+        EvaluateOne(s, t, clock, m, history, it->date, now, targets,
+                    Joined(r.older, FallbackNote(rs, *t.instance, history, fallback, it->date)));
     if (!n.ok()) return n.status();
     deliveries += *n;
   }
@@ -285,7 +326,8 @@ Result<int> EvaluateRules(store::Store& s, const config::Config& c, const std::s
     since = Earlier(since, ReadFrom(rs, *t.instance, earliest));
     memories.push_back(std::move(*loaded));
   }
-  auto history = LoadHistory(s, c, needed, since.value_or(std::nullopt));
+  FallbackPrints fallback;
+  auto history = LoadHistory(s, c, needed, since.value_or(std::nullopt), &fallback);
   if (!history.ok()) return history.status();
 
   int deliveries = 0;
@@ -301,7 +343,7 @@ Result<int> EvaluateRules(store::Store& s, const config::Config& c, const std::s
                          (m.state == AlertState::kNoData ||
                           InputArrivedFor(rs, *history, *t.instance, *m.last_obs, dates));
     const std::optional<Date> before = m.last_obs;
-    auto n = CatchUp(s, rs, t, m, never_judged, rejudge, *history, now, targets);
+    auto n = CatchUp(s, rs, t, m, never_judged, rejudge, *history, fallback, now, targets);
     if (!n.ok()) return n.status();
     deliveries += *n;
     if (m.last_obs == before && !rejudge) continue;  // nothing judged
@@ -350,13 +392,14 @@ Result<int> EvaluateAgeRules(store::Store& s, const config::Config& c, TimePoint
     }
   }
   if (due.empty()) return 0;
-  auto history = LoadHistory(s, c, needed, since.value_or(std::nullopt));
+  FallbackPrints fallback;
+  auto history = LoadHistory(s, c, needed, since.value_or(std::nullopt), &fallback);
   if (!history.ok()) return history.status();
 
   int deliveries = 0;
   for (auto& [t, m, never_judged] : due) {
     const std::optional<Date> before = m.last_obs;
-    auto n = CatchUp(s, rs, t, m, never_judged, false, *history, now, targets);
+    auto n = CatchUp(s, rs, t, m, never_judged, false, *history, fallback, now, targets);
     if (!n.ok()) return n.status();
     deliveries += *n;
     // age()/late(): as of the newest date judged, again (the date stays put while the feed is

@@ -213,6 +213,9 @@ rules:
 }
 
 // A late input's older print is used once it is past due + grace, and the message says so.
+// The top of the range for 10-30 (the day the October cut took effect) cannot be carried
+// forward from 10-29: SOFR for 10-30 waits for it until its deadline, then is judged against
+// the old top, and says so.
 TEST(LiveRules, ALateInputIsJudgedOnItsOlderPrintAndSaysSo) {
   LiveDb db("liqwatch_live_older.db", R"(sources:
   fred: {type: fred}
@@ -222,16 +225,58 @@ series:
 rules:
   - {name: above_top, expr: sofr > dfedtaru}
 )");
-  db.Ingest("dfedtaru", "2025-10-28", 4.25);
-  db.Ingest("sofr", "2025-10-28", 4.20);
-  db.IngestAt("sofr", "2025-10-29", 4.27, NewYork("2025-10-30", 8, 0));
-  db.Tick(NewYork("2025-10-31", 9, 59));  // the top for 10-29 is due 10:00 ET 10-30 + 1 day
+  db.Ingest("dfedtaru", "2025-10-29", 4.25);
+  db.Ingest("sofr", "2025-10-29", 4.20);
+  db.IngestAt("sofr", "2025-10-30", 4.27, NewYork("2025-10-31", 8, 0));
+  db.Tick(NewYork("2025-11-01", 9, 59));  // the top for 10-30 is due 10:00 ET 10-31 + 1 day
   EXPECT_TRUE(db.notified.empty());
-  db.Tick(NewYork("2025-10-31", 10, 0));
+  db.Tick(NewYork("2025-11-01", 10, 0));
   ASSERT_EQ(db.notified.size(), 1u);
   EXPECT_THAT(db.notified[0].message,
-              ::testing::HasSubstr("dfedtaru for 2025-10-29 not published by 2025-10-31 10:00 "
-                                   "ET: its 2025-10-28 print used"));
+              ::testing::HasSubstr("dfedtaru for 2025-10-30 not published by 2025-11-01 10:00 "
+                                   "ET: its 2025-10-29 print used"));
+}
+
+// IORB and the target range change only when an FOMC decision takes effect (core/fomc.h). On
+// a normal day SOFR for D (08:00 ET D+1) is judged at once against IORB's print for D-1, which
+// is IORB's print for D: the alert goes out at 08:00, not when FRED copies IORB at 10:00, and
+// says nothing of an older print. IORB's own print for D landing later changes nothing. The
+// day a decision takes effect (10-30, after the 10-29 cut) SOFR waits for the new IORB.
+TEST(LiveRules, ASpreadOverAPolicyRateIsJudgedWhenSofrLandsExceptTheDayADecisionTakesEffect) {
+  LiveDb db("liqwatch_live_policy_rate.db", R"(sources:
+  fred: {type: fred}
+  nyfed: {type: nyfed}
+series:
+  - {id: sofr, source: nyfed, remote_id: sofr, unit: percent}
+  - {id: iorb, source: fred, remote_id: IORB, unit: percent}
+derived:
+  - {id: sofr_iorb, expr: sofr - iorb}
+rules:
+  - {name: above, expr: sofr_iorb >= 15bp, clear: sofr_iorb < 10bp}
+)");
+  db.IngestAt("iorb", "2025-10-27", 4.15, NewYork("2025-10-28", 10, 0));
+  db.IngestAt("sofr", "2025-10-27", 4.20, NewYork("2025-10-28", 8, 0));
+  EXPECT_EQ(db.State("above"), "inactive");
+  // 10-28: SOFR lands at 08:00 ET 10-29; IORB's 10-28 print comes at 10:00.
+  EXPECT_EQ(db.IngestAt("sofr", "2025-10-28", 4.31, NewYork("2025-10-29", 8, 0)), 1);
+  ASSERT_EQ(db.notified.size(), 1u);
+  EXPECT_EQ(db.notified[0].eval_time, NewYork("2025-10-29", 8, 0));
+  EXPECT_THAT(db.notified[0].message, ::testing::StartsWith("sofr_iorb = 16bp"));
+  EXPECT_THAT(db.notified[0].message, ::testing::Not(::testing::HasSubstr("not published")));
+  EXPECT_EQ(db.IngestAt("iorb", "2025-10-28", 4.15, NewYork("2025-10-29", 10, 0)), 0);
+  EXPECT_EQ(db.IngestAt("iorb", "2025-10-29", 4.15, NewYork("2025-10-30", 10, 0)), 0);
+  EXPECT_EQ(db.IngestAt("sofr", "2025-10-29", 4.32, NewYork("2025-10-30", 8, 0)), 0);
+  EXPECT_EQ((*LoadMemory(*db.store, "above", ""))->last_obs, D("2025-10-29"));
+  // 10-30: the cut took effect (IORB 3.90%). Against the old IORB SOFR 4.04% would be -11bp
+  // and resolve; it waits for IORB's 10-30 print and stays firing at +14bp (in the band).
+  EXPECT_EQ(db.IngestAt("sofr", "2025-10-30", 4.04, NewYork("2025-10-31", 8, 0)), 0);
+  EXPECT_EQ((*LoadMemory(*db.store, "above", ""))->last_obs, D("2025-10-29"));
+  db.Tick(NewYork("2025-10-31", 9, 0));
+  EXPECT_EQ((*LoadMemory(*db.store, "above", ""))->last_obs, D("2025-10-29"));
+  EXPECT_EQ(db.IngestAt("iorb", "2025-10-30", 3.90, NewYork("2025-10-31", 10, 0)), 0);
+  EXPECT_EQ((*LoadMemory(*db.store, "above", ""))->last_obs, D("2025-10-30"));
+  EXPECT_EQ(db.State("above"), "firing");
+  EXPECT_THAT(db.Sent(), ::testing::ElementsAre("firing 2025-10-28"));
 }
 
 // The 2025-10-30 FOMC day, replayed live through the shipped rules over the real data of

@@ -1,14 +1,18 @@
 // When a rule instance may be judged for an observation date, live and in the backtest.
 //
-// Contract: a rule over several inputs (a spread such as sofr_nyfed - iorb, through derived
+// Contract: a rule over several inputs (a spread such as sofr - iorb, through derived
 // series) is judged for date D only once every input's print for D is in, or past its due
 // time + grace on the input's release calendar (core/release.h); then the older print is used
 // and the verdict says so. A new print is never compared with a superseded one just because
 // one feed published a second earlier (the 2025-10-30 FOMC day: SOFR landed before the new
-// target range). An input whose calendar has no print on D (a weekly series mid-week), or
-// that has no calendar, never holds a date back. Live (alerts/live.cpp) asks whether D is
-// ready at `now`; the backtest (alerts/replay.cpp) asks when D became ready. Pure, never
-// throws, reads no clock.
+// target range). A policy rate (IORB, the target range: SeriesSpec::policy_rate) changes only
+// on FOMC effective dates (core/fomc.h), so its print for D counts as in when its newest stored
+// print is dated on or after the last decision in effect on D: SOFR's spread over IORB is
+// judged when SOFR lands (08:00 ET), not when FRED copies IORB (10:00 ET); the day a decision
+// takes effect it waits for the new rate. An input whose calendar has no print on D (a weekly
+// series mid-week), or that has no calendar, never holds a date back. Live (alerts/live.cpp) asks
+// whether D is ready at `now`; the backtest (alerts/replay.cpp) asks when D became ready. Pure,
+// never throws, reads no clock.
 #pragma once
 
 #include <string>

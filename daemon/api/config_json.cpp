@@ -12,13 +12,20 @@ boost::json::object SeriesInfoJson(const config::SeriesConfig& s) {
   if (s.release)
     release =
         boost::json::object{{"schedule", s.release->ToString()}, {"source", s.release->source}};
+  boost::json::value fallback = nullptr;
+  if (s.fallback)
+    fallback = boost::json::object{{"source", s.fallback->source},
+                                   {"remote_id", s.fallback->remote_id},
+                                   {"unit", std::string(UnitName(s.fallback->unit))},
+                                   {"feed", s.id + "@" + s.fallback->source}};
   return {{"id", s.id},
           {"source", s.source},
           {"remote_id", s.remote_id},
           {"unit", std::string(UnitName(CanonicalUnit(DimensionOf(s.unit))))},
           {"interval", FormatDuration(s.interval)},
           {"description", s.description},
-          {"release", std::move(release)}};
+          {"release", std::move(release)},
+          {"fallback", std::move(fallback)}};
 }
 
 std::optional<Date> LatestDate(const std::vector<store::LatestObservation>& latest,

@@ -1,8 +1,9 @@
 // `liqwatch series [ID]`: stored observations with their revisions and unit; without ID, the
 // list of stored series. An ID with no stored observation at all exits 1 (a typo, or a derived
 // series, which is computed by the rules and not stored). JSON keys (stable, docs/sources.md): with
-// ID, an array of {series, date, value, unit, provisional, fetched_at, updated_at, revisions:
-// [{old_value, new_value, seen_at}]}; without ID, an array of {series, unit, observations,
+// ID, an array of {series, date, value, unit, provisional, fetched_at, updated_at, source,
+// revisions: [{old_value, new_value, seen_at}]} (source: the config source that delivered the
+// value, null if not recorded); without ID, an array of {series, unit, observations,
 // first_date, last_date}.
 #include <cstdio>
 
@@ -54,7 +55,7 @@ int RunSeries(Command& cmd, const std::optional<std::string>& id,
   } else {
     auto observations = (*store)->StoredObservations(*id, since);
     if (!observations.ok()) return cmd.Fail(observations.status());
-    t.header = {"date", "value", "unit", "provisional", "updated_at", "revisions"};
+    t.header = {"date", "value", "unit", "provisional", "source", "updated_at", "revisions"};
     auto shown = [&](const std::optional<double>& v) {
       if (format == Format::kCsv || !v) return NumText(v);
       return desk.SeriesValue(*id, *v);
@@ -69,16 +70,18 @@ int RunSeries(Command& cmd, const std::optional<std::string>& id,
         rev_text += fmt::format("{}{} -> {} at {}", rev_text.empty() ? "" : "; ",
                                 shown(r.old_value), shown(r.new_value), r.seen_at);
       }
-      arr.push_back(boost::json::object{{"series", *id},
-                                        {"date", o.obs_date},
-                                        {"value", Num(o.value)},
-                                        {"unit", o.unit},
-                                        {"provisional", o.provisional},
-                                        {"fetched_at", o.fetched_at},
-                                        {"updated_at", o.updated_at},
-                                        {"revisions", revs}});
-      t.rows.push_back(
-          {o.obs_date, shown(o.value), o.unit, o.provisional ? "yes" : "", o.updated_at, rev_text});
+      arr.push_back(boost::json::object{
+          {"series", *id},
+          {"date", o.obs_date},
+          {"value", Num(o.value)},
+          {"unit", o.unit},
+          {"provisional", o.provisional},
+          {"fetched_at", o.fetched_at},
+          {"updated_at", o.updated_at},
+          {"source", o.source.empty() ? boost::json::value(nullptr) : boost::json::value(o.source)},
+          {"revisions", revs}});
+      t.rows.push_back({o.obs_date, shown(o.value), o.unit, o.provisional ? "yes" : "", o.source,
+                        o.updated_at, rev_text});
     }
     if (t.rows.empty()) {
       // Nothing at all under this id (not just nothing since --since): a typo, or a derived

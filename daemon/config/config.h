@@ -128,6 +128,9 @@ struct Config {
   Duration age_interval{};  // evaluation.age_interval: timer for age() rules (default 60s)
   std::vector<SourceConfig> sources;
   std::vector<SeriesConfig> series;
+  // One polled feed per series' `fallback:` (id "<series>@<source>", fallback_of = the series):
+  // polled like a series, stored under the series it feeds with its provenance.
+  std::vector<SeriesConfig> fallback_feeds;
   std::vector<RuleConfig> rules;
   std::vector<NotifierConfig> notifiers;
   std::vector<RouteConfig> routes;  // notify/routing.h
@@ -139,6 +142,10 @@ struct Config {
   // the daemon's per-poll lookups cost the same at 10 or 10,000 series; a linear scan while
   // `series` is being built or after it grew or shrank.
   const SeriesConfig* FindSeries(std::string_view id) const;
+  // Every feed the poller polls: the series, then the fallback feeds.
+  std::vector<SeriesConfig> PolledFeeds() const;
+  // A series or a fallback feed by its id.
+  const SeriesConfig* FindFeed(std::string_view id) const;
   // Indexes `series` by id for FindSeries. Code that edits `series` in place after loading
   // (renaming an id without changing the count) calls it again.
   void IndexSeries();

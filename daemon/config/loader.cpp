@@ -50,6 +50,19 @@ const SeriesConfig* Config::FindSeries(std::string_view id) const {
   return nullptr;
 }
 
+const SeriesConfig* Config::FindFeed(std::string_view id) const {
+  if (const SeriesConfig* s = FindSeries(id)) return s;
+  for (const auto& f : fallback_feeds)
+    if (f.id == id) return &f;
+  return nullptr;
+}
+
+std::vector<SeriesConfig> Config::PolledFeeds() const {
+  std::vector<SeriesConfig> out = series;
+  out.insert(out.end(), fallback_feeds.begin(), fallback_feeds.end());
+  return out;
+}
+
 void Config::IndexSeries() {
   series_index_.clear();
   for (std::size_t i = 0; i < series.size(); ++i) series_index_.emplace(series[i].id, i);
@@ -367,11 +380,39 @@ void ForEachListItem(YamlReader& r, const YAML::Node& node, const char* section,
   for (const auto& item : node) fn(item, fmt::format("{}[{}]", section, i++));
 }
 
+// series[i].fallback: {source, remote_id, unit, field, release}: a second source of the series.
+void ReadFallback(YamlReader& r, const YAML::Node& node, const std::string& path, SeriesConfig& s) {
+  if (!node) return;
+  const std::string fpath = path + ".fallback";
+  if (!r.CheckMap(node, fpath, {"source", "remote_id", "unit", "field", "release"})) return;
+  SeriesConfig::Fallback f;
+  f.pos = YamlReader::PositionOf(node);
+  auto source = r.String(node, "source", fpath, true);
+  auto remote = r.String(node, "remote_id", fpath, true);
+  auto unit = r.String(node, "unit", fpath, true);
+  f.field = r.String(node, "field", fpath, false).value_or("");
+  SeriesConfig release_holder;  // ReadRelease fills a SeriesConfig
+  ReadRelease(r, node["release"], fpath, release_holder);
+  f.release = std::move(release_holder.release);
+  f.release_written = release_holder.release_written;
+  if (unit) {
+    auto u = ParseUnit(*unit);
+    if (u.ok())
+      f.unit = *u;
+    else
+      r.Error(node["unit"], fmt::format("{}.unit: {}", fpath, u.status().message()));
+  }
+  if (!source || !remote) return;
+  f.source = *source;
+  f.remote_id = *remote;
+  s.fallback = std::move(f);
+}
+
 void ReadSeries(YamlReader& r, const YAML::Node& node, Config& c) {
   ForEachListItem(r, node, "series", [&](const YAML::Node& n, const std::string& path) {
     if (!r.CheckMap(n, path,
                     {"id", "source", "remote_id", "unit", "interval", "description", "max_age",
-                     "field", "windows", "jitter", "alert_on_provisional", "release"}))
+                     "field", "windows", "jitter", "alert_on_provisional", "release", "fallback"}))
       return;
     SeriesConfig s;
     s.pos = YamlReader::PositionOf(n);
@@ -386,6 +427,7 @@ void ReadSeries(YamlReader& r, const YAML::Node& node, Config& c) {
     s.field = r.String(n, "field", path, false).value_or("");
     ReadWindows(r, n["windows"], path, s);
     ReadRelease(r, n["release"], path, s);
+    ReadFallback(r, n["fallback"], path, s);
     s.jitter = r.Number(n, "jitter", path, false).value_or(defaults::kPollJitter);
     s.alert_on_provisional = r.Bool(n, "alert_on_provisional", path, false).value_or(false);
     if (s.jitter < 0 || s.jitter >= 1)
@@ -476,6 +518,47 @@ void ReadRules(YamlReader& r, const YAML::Node& node, const RuleSet& rs, Config&
   });
 }
 
+// A series' fallback: its source exists and is not the series' own, its driver accepts it,
+// and it publishes in a unit of the series' dimension. Adds its feed to c.fallback_feeds: the
+// series' polling keys (interval, windows, jitter, max_age) with the fallback's source,
+// remote id, unit, field and release calendar (its own, or the built-in one of its source).
+void CheckFallback(YamlReader& r, Config& c, const SeriesConfig& s) {
+  const SeriesConfig::Fallback& f = *s.fallback;
+  const SourceConfig* src = c.FindSource(f.source);
+  if (src == nullptr) {
+    r.ErrorAt(f.pos, fmt::format("series '{}': fallback: unknown source '{}'", s.id, f.source));
+    return;
+  }
+  if (f.source == s.source) {
+    r.ErrorAt(f.pos, fmt::format("series '{}': fallback: source '{}' is the series' own source",
+                                 s.id, f.source));
+    return;
+  }
+  if (DimensionOf(f.unit) != DimensionOf(s.unit)) {
+    r.ErrorAt(f.pos, fmt::format("series '{}': fallback: unit {} is {} but the series is {} ({})",
+                                 s.id, UnitName(f.unit), DimensionName(DimensionOf(f.unit)),
+                                 DimensionName(DimensionOf(s.unit)), UnitName(s.unit)));
+    return;
+  }
+  SeriesConfig feed = s;
+  feed.id = s.id + "@" + f.source;
+  feed.fallback_of = s.id;
+  feed.fallback.reset();
+  feed.source = f.source;
+  feed.remote_id = f.remote_id;
+  feed.unit = f.unit;
+  feed.field = f.field;
+  feed.release = f.release_written ? f.release : DefaultRelease(src->type, f.remote_id);
+  feed.release_written = f.release_written;
+  feed.description = "fallback source of " + s.id;
+  feed.pos = f.pos;
+  if (auto problem = src->driver->CheckSeries(*src, feed)) {
+    r.ErrorAt(f.pos, fmt::format("series '{}': fallback: {}", s.id, *problem));
+    return;
+  }
+  c.fallback_feeds.push_back(std::move(feed));
+}
+
 // References between sections, and duplicate names.
 void CrossCheck(YamlReader& r, Config& c) {
   std::set<std::string> seen;
@@ -488,6 +571,7 @@ void CrossCheck(YamlReader& r, Config& c) {
     }
     if (auto problem = src->driver->CheckSeries(*src, s))
       r.ErrorAt(s.pos, fmt::format("series '{}': {}", s.id, *problem));
+    if (s.fallback) CheckFallback(r, c, s);
   }
   seen.clear();
   for (const auto& rule : c.rules) {

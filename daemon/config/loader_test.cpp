@@ -118,7 +118,7 @@ TEST(ConfigLoader, RejectsUnknownKeyWithPosition) {
                              TestData("bad_unknown_key.yaml") +
                              ":9:5: series[0]: unknown key 'intervall', expected one of id, "
                              "source, remote_id, unit, interval, description, max_age, field, "
-                             "windows, jitter, alert_on_provisional, release"));
+                             "windows, jitter, alert_on_provisional, release, fallback"));
 }
 
 TEST(ConfigLoader, ReportsUnknownSeriesAndNotifier) {
@@ -395,6 +395,67 @@ series:
 )",
                                  "x.yaml");
   EXPECT_TRUE(ok.config) << ::testing::PrintToString(Errors(ok));
+}
+
+}  // namespace
+}  // namespace liqwatch::config
+
+namespace liqwatch::config {
+namespace {
+
+constexpr const char* kFallbackSources = R"(sources:
+  fred: {type: fred}
+  nyfed: {type: nyfed}
+series:
+)";
+
+// `fallback:` adds a polled feed "<id>@<source>" that stores under the series: its own remote
+// id, unit (the source's) and calendar (its source's built-in one); not a series of its own.
+TEST(ConfigLoader, AFallbackIsASecondFeedOfTheSameSeries) {
+  auto r = LoadConfigFromString(std::string(kFallbackSources) +
+                                    "  - {id: rrp, source: nyfed, remote_id: reverserepo, unit: "
+                                    "usd, fallback: {source: fred, remote_id: RRPONTSYD, unit: "
+                                    "usd_bn}}\n",
+                                "t.yaml");
+  ASSERT_TRUE(r.config) << ::testing::PrintToString(Errors(r));
+  const Config& c = *r.config;
+  EXPECT_EQ(c.Summary(), "2 sources, 1 series, 0 rules, 0 notifiers");
+  ASSERT_EQ(c.fallback_feeds.size(), 1u);
+  const SeriesConfig& feed = c.fallback_feeds[0];
+  EXPECT_EQ(feed.id, "rrp@fred");
+  EXPECT_EQ(feed.stored_id(), "rrp");
+  EXPECT_EQ(feed.source, "fred");
+  EXPECT_EQ(feed.remote_id, "RRPONTSYD");
+  EXPECT_EQ(feed.unit, Unit::kUsdBillions);
+  ASSERT_TRUE(feed.release);
+  EXPECT_EQ(feed.release->ToString(), "10:00 ET, D+1bd, grace 4h");
+  EXPECT_EQ(c.FindSeries("rrp")->release->ToString(), "13:30 ET, same day, grace 30m");
+  EXPECT_EQ(c.FindSeries("rrp@fred"), nullptr);  // not a series: rules cannot name it
+  EXPECT_EQ(c.FindFeed("rrp@fred"), &feed);
+  EXPECT_EQ(c.PolledFeeds().size(), 2u);
+}
+
+TEST(ConfigLoader, AFallbackNeedsAnotherKnownSourceInTheSameDimension) {
+  auto errors = [](const std::string& fallback) {
+    return Errors(LoadConfigFromString(
+        std::string(kFallbackSources) +
+            "  - {id: sofr, source: nyfed, remote_id: sofr, unit: percent, fallback: " + fallback +
+            "}\n",
+        "t.yaml"));
+  };
+  EXPECT_THAT(errors("{source: ecb, remote_id: SOFR, unit: percent}"),
+              ::testing::ElementsAre(
+                  ::testing::HasSubstr("series 'sofr': fallback: unknown source 'ecb'")));
+  EXPECT_THAT(errors("{source: nyfed, remote_id: sofr, unit: percent}"),
+              ::testing::ElementsAre(
+                  ::testing::HasSubstr("fallback: source 'nyfed' is the series' own source")));
+  EXPECT_THAT(errors("{source: fred, remote_id: SOFR, unit: usd_bn}"),
+              ::testing::ElementsAre(::testing::HasSubstr(
+                  "fallback: unit usd_bn is money but the series is rate (percent)")));
+  EXPECT_THAT(errors("{source: fred, remote_id: SOFR}"),
+              ::testing::ElementsAre(::testing::HasSubstr("series[0].fallback")));
+  EXPECT_THAT(errors("{source: fred, remote_id: SOFR, unit: percent, every: 1h}"),
+              ::testing::ElementsAre(::testing::HasSubstr("every")));
 }
 
 }  // namespace

@@ -92,8 +92,12 @@ TEST(ReleaseConfig, EveryShippedSeriesHasACalendar) {
   }
   // Spot checks against the publishers' schedules (docs/sources.md, "Release calendar").
   EXPECT_EQ(r.config->FindSeries("tga")->release->ToString(), "16:00 ET, D+1bd, grace 1h");
-  EXPECT_EQ(r.config->FindSeries("rrp_nyfed")->release->ToString(),
-            "13:30 ET, same day, grace 30m");
+  EXPECT_EQ(r.config->FindSeries("rrp")->release->ToString(), "13:30 ET, same day, grace 30m");
+  // A fallback feed polls on its own source's calendar: FRED's copy the next morning.
+  ASSERT_FALSE(r.config->fallback_feeds.empty());
+  for (const auto& f : r.config->fallback_feeds) ASSERT_TRUE(f.release) << f.id;
+  EXPECT_EQ(r.config->FindFeed("rrp@fred")->release->ToString(), "10:00 ET, D+1bd, grace 4h");
+  EXPECT_EQ(r.config->FindFeed("rrp@fred")->fallback_of, "rrp");
   EXPECT_EQ(r.config->FindSeries("walcl")->release->ToString(),
             "16:30 ET, weekly Wed, D+1bd, grace 3h");
   EXPECT_EQ(DefaultRelease("csv", "anything"), std::nullopt);

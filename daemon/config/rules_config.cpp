@@ -11,6 +11,7 @@
 #include <fmt/ranges.h>
 
 #include "core/defaults.h"
+#include "core/fomc.h"
 
 namespace liqwatch::config {
 
@@ -143,6 +144,8 @@ void ReadDerived(YamlReader& r, const YAML::Node& node, const Config& c, RuleSet
       if (auto d = MaxAgeDays(*s.max_age)) spec.max_age = *d;
     }
     spec.release = s.release;
+    if (const SourceConfig* src = c.FindSource(s.source))
+      spec.policy_rate = IsPolicyRate(src->type, s.remote_id);
     auto added = rs.catalog.Add(spec);
     if (!added.ok())
       r.ErrorAt(s.pos, fmt::format("series '{}': {}", s.id, added.status().message()));

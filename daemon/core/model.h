@@ -35,6 +35,9 @@ struct Observation {
   Date date;
   std::optional<double> value;
   bool provisional = false;
+  // Provenance, when read from the store: the config source that delivered the value ("" if
+  // not recorded, e.g. stored before provenance was kept).
+  std::string source;
 };
 
 // Conditional-GET validators of a feed response (its ETag and Last-Modified headers, each

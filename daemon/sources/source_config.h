@@ -89,7 +89,25 @@ struct SeriesConfig {
   // release-driven polling.
   std::optional<ReleaseSchedule> release;
   bool release_written = false;  // `release:` present (a schedule or none): no default
+  // `fallback:`: a second source of the same series (docs/sources.md, "Fallback source"),
+  // polled on its own calendar as the feed Config::fallback_feeds holds. Each source declares
+  // the unit it publishes in; both store in the series' canonical unit.
+  struct Fallback {
+    std::string source;
+    std::string remote_id;
+    Unit unit = Unit::kIndex;
+    std::string field;
+    std::optional<ReleaseSchedule> release;
+    bool release_written = false;
+    Position pos;
+  };
+  std::optional<Fallback> fallback;
+  // On a fallback feed (id "<series>@<source>"): the series it feeds; "" on a configured series.
+  std::string fallback_of;
   Position pos;
+
+  // The id observations are stored and judged under.
+  const std::string& stored_id() const { return fallback_of.empty() ? id : fallback_of; }
 };
 
 }  // namespace liqwatch::sources

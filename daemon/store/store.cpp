@@ -15,6 +15,13 @@ namespace liqwatch::store {
 
 namespace {
 constexpr int kCachePages = 256;  // 1 MiB at SQLite's default 4 KiB page
+
+// Two sources' prints of one value agree when equal up to unit-conversion rounding (the NY
+// Fed's USD x 1e-9 against FRED's USD bn).
+bool SameValue(const std::optional<double>& a, const std::optional<double>& b) {
+  if (!a || !b) return a.has_value() == b.has_value();
+  return std::fabs(*a - *b) <= 1e-9 * std::max({1.0, std::fabs(*a), std::fabs(*b)});
+}
 }  // namespace
 
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path, Mode mode) {
@@ -42,7 +49,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, Mode mode) {
 
 Result<IngestStats> Store::IngestObservations(const std::string& series, Unit unit,
                                               const std::vector<Observation>& observations,
-                                              TimePoint now) {
+                                              TimePoint now, const Provenance& from) {
   IngestStats stats;
   // Last line behind the parsers' checks: nothing non-finite, no date twice in one batch.
   std::set<Date> dates;
@@ -56,25 +63,33 @@ Result<IngestStats> Store::IngestObservations(const std::string& series, Unit un
           "series {}: {} appears twice in one batch; nothing stored", series, FormatDate(o.date)));
   }
   LW_ASSIGN_OR_RETURN(tx, Transaction::Begin(*db_));
-  LW_ASSIGN_OR_RETURN(
-      select,
-      db_->Prepare(
-          "SELECT value, provisional FROM observations WHERE series = ?1 AND obs_date = ?2"));
+  LW_ASSIGN_OR_RETURN(select, db_->Prepare("SELECT value, provisional, source FROM observations "
+                                           "WHERE series = ?1 AND obs_date = ?2"));
   LW_ASSIGN_OR_RETURN(
       insert,
       db_->Prepare(
           "INSERT INTO observations (series, obs_date, value, unit, provisional, fetched_at, "
-          "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)"));
+          "updated_at, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)"));
   LW_ASSIGN_OR_RETURN(
-      update, db_->Prepare("UPDATE observations SET value = ?3, provisional = ?4, updated_at = ?5 "
-                           "WHERE series = ?1 AND obs_date = ?2"));
+      update, db_->Prepare("UPDATE observations SET value = ?3, provisional = ?4, updated_at = ?5, "
+                           "source = ?6 WHERE series = ?1 AND obs_date = ?2"));
+  LW_ASSIGN_OR_RETURN(take_over, db_->Prepare("UPDATE observations SET source = ?3 "
+                                              "WHERE series = ?1 AND obs_date = ?2"));
   LW_ASSIGN_OR_RETURN(
       revision,
       db_->Prepare(
           "INSERT INTO observation_revisions (series, obs_date, old_value, new_value, seen_at) "
           "VALUES (?1, ?2, ?3, ?4, ?5)"));
+  LW_ASSIGN_OR_RETURN(
+      disagree,
+      db_->Prepare("INSERT OR IGNORE INTO observation_disagreements (series, obs_date, source, "
+                   "value, kept_source, kept_value, seen_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
   const std::string now_text = FormatTime(now);
   const std::string unit_name(UnitName(unit));
+  const std::optional<std::string> source =
+      from.source.empty() ? std::nullopt : std::optional<std::string>(from.source);
+  int disagreements = 0;  // newly recorded in this batch: logged once, with the first
+  std::string first_disagreement;
   for (const auto& o : observations) {
     const std::string date = FormatDate(o.date);
     select.Reset().Bind(1, series).Bind(2, date);
@@ -86,7 +101,8 @@ Result<IngestStats> Store::IngestObservations(const std::string& series, Unit un
           .Bind(3, o.value)
           .Bind(4, unit_name)
           .Bind(5, o.provisional ? 1 : 0)
-          .Bind(6, now_text);
+          .Bind(6, now_text)
+          .Bind(7, source);
       LW_RETURN_IF_ERROR(insert.Run());
       ++stats.inserted;
       stats.changed.push_back(o);
@@ -94,6 +110,36 @@ Result<IngestStats> Store::IngestObservations(const std::string& series, Unit un
     }
     std::optional<double> old = select.OptDouble(0);
     bool old_provisional = select.Int(1) != 0;
+    const std::string old_source = select.IsNull(2) ? std::string() : select.Text(2);
+    // Another source delivered this date: the fallback's print is not a new one.
+    if (from.fallback && old_source != from.source) {
+      ++stats.unchanged;
+      ++stats.not_used;
+      if (SameValue(old, o.value)) continue;
+      disagree.Reset()
+          .Bind(1, series)
+          .Bind(2, date)
+          .Bind(3, from.source)
+          .Bind(4, o.value)
+          .Bind(5, old_source.empty() ? std::nullopt : std::optional<std::string>(old_source))
+          .Bind(6, old)
+          .Bind(7, now_text);
+      LW_RETURN_IF_ERROR(disagree.Run());
+      if (db_->Changes() > 0 && disagreements++ == 0)
+        first_disagreement = fmt::format("obs_date={} value={} kept_source={} kept_value={}", date,
+                                         o.value ? fmt::format("{}", *o.value) : "null",
+                                         old_source.empty() ? "-" : old_source,
+                                         old ? fmt::format("{}", *old) : "null");
+      continue;
+    }
+    if (!from.fallback && source && old_source != from.source && SameValue(old, o.value) &&
+        old_provisional == o.provisional) {
+      // The primary confirming the fallback's print: only the provenance moves.
+      take_over.Reset().Bind(1, series).Bind(2, date).Bind(3, source);
+      LW_RETURN_IF_ERROR(take_over.Run());
+      ++stats.unchanged;
+      continue;
+    }
     if (old == o.value && old_provisional == o.provisional) {
       ++stats.unchanged;
       continue;
@@ -112,18 +158,55 @@ Result<IngestStats> Store::IngestObservations(const std::string& series, Unit un
         .Bind(2, date)
         .Bind(3, o.value)
         .Bind(4, o.provisional ? 1 : 0)
-        .Bind(5, now_text);
+        .Bind(5, now_text)
+        .Bind(6, source ? source
+                        : (old_source.empty() ? std::nullopt
+                                              : std::optional<std::string>(old_source)));
     LW_RETURN_IF_ERROR(update.Run());
     ++stats.revised;
     stats.changed.push_back(o);
   }
   LW_RETURN_IF_ERROR(tx->Commit());
+  if (disagreements > 0)
+    Logger("store")->warn(
+        "event=source_disagreement series={} source={} dates={} {} (the stored value is kept)",
+        series, from.source, disagreements, first_disagreement);
   return stats;
 }
 
-Result<std::optional<Date>> Store::LastObservationDate(const std::string& series) {
-  LW_ASSIGN_OR_RETURN(st, db_->Prepare("SELECT max(obs_date) FROM observations WHERE series = ?1"));
+Result<std::vector<Disagreement>> Store::Disagreements(const std::string& series) {
+  LW_ASSIGN_OR_RETURN(st, db_->Prepare("SELECT obs_date, source, value, kept_source, kept_value, "
+                                       "seen_at FROM observation_disagreements "
+                                       "WHERE series = ?1 ORDER BY obs_date, source"));
   st.Bind(1, series);
+  std::vector<Disagreement> out;
+  for (;;) {
+    LW_ASSIGN_OR_RETURN(row, st.Step());
+    if (!row) break;
+    Disagreement d;
+    d.series = series;
+    LW_ASSIGN_OR_RETURN(date, ParseDate(st.Text(0)));
+    d.obs_date = date;
+    d.source = st.Text(1);
+    d.value = st.OptDouble(2);
+    d.kept_source = st.IsNull(3) ? std::string() : st.Text(3);
+    d.kept_value = st.OptDouble(4);
+    LW_ASSIGN_OR_RETURN(seen, ParseTime(st.Text(5)));
+    d.seen_at = seen;
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+Result<std::optional<Date>> Store::LastObservationDate(const std::string& series,
+                                                       const std::optional<std::string>& source) {
+  // Without a source: max() over the primary key, one index seek.
+  LW_ASSIGN_OR_RETURN(
+      st, db_->Prepare(source ? "SELECT max(obs_date) FROM observations "
+                                "WHERE series = ?1 AND source = ?2"
+                              : "SELECT max(obs_date) FROM observations WHERE series = ?1"));
+  st.Bind(1, series);
+  if (source) st.Bind(2, *source);
   LW_ASSIGN_OR_RETURN(row, st.Step());
   if (!row || st.IsNull(0)) return std::optional<Date>();
   LW_ASSIGN_OR_RETURN(d, ParseDate(st.Text(0)));
@@ -132,8 +215,8 @@ Result<std::optional<Date>> Store::LastObservationDate(const std::string& series
 
 Result<std::vector<Observation>> Store::History(const std::string& series,
                                                 std::optional<Date> since) {
-  LW_ASSIGN_OR_RETURN(st, db_->Prepare("SELECT obs_date, value, provisional FROM observations "
-                                       "WHERE series = ?1 AND obs_date >= ?2 "
+  LW_ASSIGN_OR_RETURN(st, db_->Prepare("SELECT obs_date, value, provisional, source "
+                                       "FROM observations WHERE series = ?1 AND obs_date >= ?2 "
                                        "ORDER BY obs_date"));
   st.Bind(1, series).Bind(2, since ? FormatDate(*since) : std::string("0000-00-00"));
   std::vector<Observation> out;
@@ -141,7 +224,8 @@ Result<std::vector<Observation>> Store::History(const std::string& series,
     LW_ASSIGN_OR_RETURN(row, st.Step());
     if (!row) break;
     LW_ASSIGN_OR_RETURN(d, ParseDate(st.Text(0)));
-    out.push_back({series, d, st.OptDouble(1), st.Int(2) != 0});
+    out.push_back(
+        {series, d, st.OptDouble(1), st.Int(2) != 0, st.IsNull(3) ? std::string() : st.Text(3)});
   }
   return out;
 }

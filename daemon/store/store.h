@@ -24,10 +24,29 @@
 
 namespace liqwatch::store {
 
+// Who delivers a batch of observations (Store::IngestObservations): the config source's
+// name, and whether it is the series' fallback (a second feed of the same series).
+struct Provenance {
+  std::string source;  // "" : not recorded
+  bool fallback = false;
+};
+
+// A fallback's print that differed from the stored value for the date, which was kept.
+struct Disagreement {
+  std::string series;
+  Date obs_date{};
+  std::string source;  // the fallback
+  std::optional<double> value;
+  std::string kept_source;
+  std::optional<double> kept_value;
+  TimePoint seen_at{};
+};
+
 struct IngestStats {
   int inserted = 0;
   int revised = 0;
   int unchanged = 0;
+  int not_used = 0;  // fallback prints for dates another source delivered (also unchanged)
   // New dates and revised values, in date order: what the rules must look at.
   std::vector<Observation> changed;
 };
@@ -277,6 +296,7 @@ struct StoredObservation {
   bool provisional = false;
   std::string fetched_at;
   std::string updated_at;
+  std::string source;  // provenance: the config source that delivered the value ("": unknown)
   std::vector<Change> revisions;
 };
 
@@ -325,11 +345,21 @@ class Store {
   // Observations. Same value again: unchanged. New value for a stored date: a revision row
   // plus the update. `unit` is the canonical unit the values are in. A batch with a
   // non-finite value or a date twice is refused whole (InvalidArgument naming series and
-  // date), nothing stored.
+  // date), nothing stored. Each stored value keeps `from.source` as its provenance.
+  // One series fed by two sources (`from.fallback` marks the second): a fallback print for a
+  // date another source already delivered is not a new print: the stored value is kept and
+  // nothing is reported changed; a different value is recorded once as a Disagreement (and
+  // logged). A fallback print for a date nothing delivered yet is stored like any print. A
+  // primary print for a date the fallback delivered takes it over: the same value is not a
+  // change (only the provenance moves), a different one is a revision.
   Result<IngestStats> IngestObservations(const std::string& series, Unit unit,
                                          const std::vector<Observation>& observations,
-                                         TimePoint now);
-  Result<std::optional<Date>> LastObservationDate(const std::string& series);
+                                         TimePoint now, const Provenance& from = {});
+  // The disagreements recorded for `series` (by date).
+  Result<std::vector<Disagreement>> Disagreements(const std::string& series);
+  // The newest stored date of `series`; with `source`, of the values that source delivered.
+  Result<std::optional<Date>> LastObservationDate(const std::string& series,
+                                                  const std::optional<std::string>& source = {});
   // Stored history in date order, from `since` (inclusive) if given.
   Result<std::vector<Observation>> History(const std::string& series, std::optional<Date> since);
   // Every stored revision of `series`, oldest seen first (ties: by obs_date, then insertion).

@@ -341,8 +341,8 @@ Result<std::vector<SeriesSummary>> Store::SeriesSummaries() {
 Result<std::vector<StoredObservation>> Store::StoredObservations(const std::string& series,
                                                                  std::optional<Date> since) {
   LW_ASSIGN_OR_RETURN(
-      st, db_->Prepare("SELECT obs_date, value, unit, provisional, fetched_at, updated_at FROM "
-                       "observations WHERE series = ?1 AND obs_date >= ?2 ORDER BY obs_date"));
+      st, db_->Prepare("SELECT obs_date, value, unit, provisional, fetched_at, updated_at, source "
+                       "FROM observations WHERE series = ?1 AND obs_date >= ?2 ORDER BY obs_date"));
   LW_ASSIGN_OR_RETURN(
       rev, db_->Prepare("SELECT old_value, new_value, seen_at FROM observation_revisions WHERE "
                         "series = ?1 AND obs_date = ?2 ORDER BY id"));
@@ -358,6 +358,7 @@ Result<std::vector<StoredObservation>> Store::StoredObservations(const std::stri
     o.provisional = st.Int(3) != 0;
     o.fetched_at = st.Text(4);
     o.updated_at = st.Text(5);
+    o.source = st.IsNull(6) ? std::string() : st.Text(6);
     rev.Reset().Bind(1, series).Bind(2, o.obs_date);
     for (;;) {
       LW_ASSIGN_OR_RETURN(rrow, rev.Step());

@@ -111,13 +111,13 @@ class ShippedWatchlist(unittest.TestCase):
                 gauges = {g["id"]: g for g in b.evaluate(
                     "[...document.querySelectorAll('.gauge')].map(g => ({id: g.dataset.series, "
                     "regime: g.dataset.regime, value: g.querySelector('.value').textContent}))")}
-                for gid in ("sofr_iorb", "sofr_top", "reserves", "tga", "rrp_nyfed", "srf_nyfed",
+                for gid in ("sofr_iorb", "sofr_top", "reserves", "tga", "rrp", "srf",
                             "hy_oas"):
                     self.assertIn(gid, gauges)
                 self.assertRegex(gauges["reserves"]["value"], r"^\$\d\.\d{3}tn$")
                 self.assertEqual(gauges["tga"]["value"], "$872.9bn")  # DTS close 2025-12-31
                 self.assertRegex(gauges["hy_oas"]["value"], r"^\d+bp$")
-                self.assertEqual(gauges["rrp_nyfed"]["regime"], "info")  # rrp_spike firing
+                self.assertEqual(gauges["rrp"]["regime"], "info")  # rrp_spike firing
                 self.assertEqual(gauges["reserves"]["regime"], "normal")
                 # A derived spread, served by the API, in bp: SOFR 3.87% - IORB 3.65%.
                 self.assertEqual(gauges["sofr_iorb"]["value"], "22bp")
@@ -174,9 +174,9 @@ class ShippedWatchlist(unittest.TestCase):
                 self.assertIn("level level-clear", reserves["levels"])  # clears > 2900bn
                 vix = chart("vix")
                 self.assertIn("level level-warning", vix["levels"])  # vix > 25
-                rrp_chart = chart("rrp_nyfed")
+                rrp_chart = chart("rrp")
                 self.assertGreaterEqual(rrp_chart["firing"], 1, rrp_chart)
-                sofr = chart("sofr_nyfed")
+                sofr = chart("sofr")
                 self.assertEqual(sofr["fomc"], 3, sofr)  # 2025-09-17, 10-29 and 12-10
                 self.assertGreaterEqual(sofr["month_ends"], 3, sofr)
                 self.assertEqual(sofr["latest"], "3.87% · 2025-12-31")
@@ -204,7 +204,7 @@ class ShippedWatchlist(unittest.TestCase):
                 self.assertIn("Timeline", detail)
                 self.assertIn("liqwatch silence add --rule sofr_above_iorb --for 4h", detail)
                 self.assertIn("Why it matters", detail)
-                self.assertIn("sofr_iorb = 22bp (sofr_nyfed 3.87%, iorb 3.65%) >= 15bp", detail)
+                self.assertIn("sofr_iorb = 22bp (sofr 3.87%, iorb 3.65%) >= 15bp", detail)
                 # One click silences it through the API (loopback, no token: allowed, audited).
                 b.evaluate("document.getElementById('silence-button').click()")
                 lwtest.wait_for(lambda: "silenced until" in b.evaluate(

@@ -73,11 +73,12 @@ class BacktestExample(unittest.TestCase):
                                   "sofr_p99_above_iorb", "srf_takeup", "stale_feed"])
         # The late-October 2025 squeeze, rule by rule, on the day each print showed it and at
         # the time the desk could have known it: the alert goes out when the last input's print
-        # for that date is published (SOFR 08:00 ET D+1, then FRED's IORB and target range
-        # 10:00 ET D+1; H.4.1 Thursday 16:30 ET; ON RRP 13:30 ET the same day; DTS 16:00 ET D+1).
+        # for that date is published (SOFR 08:00 ET D+1, with IORB and the target range known
+        # ahead: they move only the day after an FOMC decision; H.4.1 Thursday 16:30 ET; ON RRP
+        # 13:30 ET the same day; DTS 16:00 ET D+1).
         for rule, date, sent in [
-                ("sofr_above_iorb", "2025-10-28", "2025-10-29 10:00 ET"),
-                ("sofr_above_iorb", "2025-10-29", "2025-10-30 10:00 ET"),  # above the top
+                ("sofr_above_iorb", "2025-10-28", "2025-10-29 08:00 ET"),
+                ("sofr_above_iorb", "2025-10-29", "2025-10-30 08:00 ET"),  # above the top
                 ("reserves_below_floor", "2025-10-29", "2025-10-30 16:30 ET"),
                 ("net_liquidity_falling", "2025-10-29", "2025-10-30 16:30 ET"),
                 ("tga_above_1tn", "2025-10-30", "2025-10-31 16:00 ET"),
@@ -127,10 +128,10 @@ class BacktestExample(unittest.TestCase):
             return e["message"]
         # warn+crit with a clear condition resolves through it, not "0.01% >= 0.25%".
         self.assertTrue(message("sofr_above_iorb", "2025-11-05")
-                        .startswith("sofr_iorb = 1bp (sofr_nyfed 3.91%, iorb 3.90%) < 10bp: "))
+                        .startswith("sofr_iorb = 1bp (sofr 3.91%, iorb 3.90%) < 10bp: "))
         # A rule with `clear` resolves through it.
         self.assertTrue(message("rrp_spike", "2025-11-04")
-                        .startswith("rrp_nyfed = $17.0bn < $20.0bn: "))
+                        .startswith("rrp = $17.0bn < $20.0bn: "))
         # Its critical level "above the top of the range 3 prints running" explains itself.
         [esc] = [e for e in self.events if e["rule"] == "sofr_above_iorb"
                  and e["date"] == "2025-10-29"]
@@ -138,9 +139,9 @@ class BacktestExample(unittest.TestCase):
 
     def test_table_names_the_kind_of_a_firing_to_firing_transition(self):
         lines = backtest("table", "2025-10-20", "2025-11-07").splitlines()
-        [esc] = [l for l in lines if l.startswith("2025-10-29  2025-10-30 10:00  sofr_above_iorb")]
+        [esc] = [l for l in lines if l.startswith("2025-10-29  2025-10-30 08:00  sofr_above_iorb")]
         self.assertIn(" firing -> firing (escalated)  critical ", esc)
-        [opened] = [l for l in lines if l.startswith("2025-10-28  2025-10-29 10:00  sofr_above_iorb")]
+        [opened] = [l for l in lines if l.startswith("2025-10-28  2025-10-29 08:00  sofr_above_iorb")]
         self.assertIn(" inactive -> firing  ", opened)  # the states say it all: no kind
         # Columns stay aligned: SEVERITY starts at the same offset on every row.
         col = lines[0].index("SEVERITY")
@@ -183,14 +184,14 @@ class BacktestHonesty(unittest.TestCase):
             data = tmp.path / "data"
             data.mkdir()
             for f in (ROOT / "data/example").glob("*.csv"):
-                if f.name != "sofr_nyfed.csv":
+                if f.name != "sofr.csv":
                     (data / f.name).write_bytes(f.read_bytes())
             r = run_backtest("--from", "2025-10-20", "--to", "2025-11-07", data=data)
             self.assertEqual(r.returncode, 0, r.stderr)
-            [line] = [l for l in r.stderr.splitlines() if "/sofr_nyfed.csv" in l]
+            [line] = [l for l in r.stderr.splitlines() if "/sofr.csv" in l]
             self.assertIn("warning: no ", line)
             self.assertIn("sofr_above_iorb", line)        # through the derived sofr_iorb
-            self.assertIn("stale_feed", line)             # late(sofr_nyfed)
+            self.assertIn("stale_feed", line)             # late(sofr)
             self.assertNotIn("reserves_below_floor", line)
             self.assertNotIn("sofr_above_iorb", r.stdout)  # blind, so silent: hence the warning
             strict = run_backtest("--strict", "--from", "2025-10-20", "--to", "2025-11-07",

@@ -108,10 +108,10 @@ class ShippedConfig(unittest.TestCase):
 
             # Spot checks in canonical units: the same-day series the rules read.
             sofr = dict(lwtest.db_query(db, "SELECT obs_date, value FROM observations "
-                                            "WHERE series='sofr_nyfed'"))
+                                            "WHERE series='sofr'"))
             self.assertAlmostEqual(sofr["2025-10-28"], 4.31, places=9)
             rrp = dict(lwtest.db_query(db, "SELECT obs_date, value FROM observations "
-                                           "WHERE series='rrp_nyfed'"))
+                                           "WHERE series='rrp'"))
             self.assertAlmostEqual(rrp["2025-10-31"], 51.802, places=6)
             tga = dict(lwtest.db_query(db, "SELECT obs_date, value FROM observations "
                                            "WHERE series='tga'"))
@@ -152,8 +152,8 @@ class ShippedConfig(unittest.TestCase):
             # release calendar: the fixture data ends in 2025, so every print is late.
             status = lwtest.cli_json("status", "--db", db, "--config", cfg, "--format", "json")
             fresh = {r["series"]: r["freshness"] for r in status["sources"]}
-            self.assertEqual(fresh["sofr_nyfed"]["state"], "late")
-            self.assertRegex(fresh["sofr_nyfed"]["text"],
+            self.assertEqual(fresh["sofr"]["state"], "late")
+            self.assertRegex(fresh["sofr"]["text"],
                              r"^LATE: \d{4}-\d\d-\d\d print not in by \d{4}-\d\d-\d\d 08:45 ET$")
             self.assertRegex(fresh["tga"]["text"], r" 17:00 ET$")  # DTS 16:00 + 1h grace
             table = lwtest.run_cli("status", "--db", db, "--config", cfg).stdout

@@ -89,8 +89,9 @@ class SourcesFeeds(unittest.TestCase):
             rows = lwtest.cli_json("series", "tga", "--db", db, "--format", "json")
             self.assertTrue(rows)
             self.assertEqual(set(rows[0]), {"series", "date", "value", "unit", "provisional",
-                                            "fetched_at", "updated_at", "revisions"})
+                                            "fetched_at", "updated_at", "source", "revisions"})
             self.assertEqual(rows[0]["unit"], "usd_bn")
+            self.assertEqual(rows[0]["source"], "treasury")  # provenance: the config source
             typo = lwtest.run_cli("series", "tgaa", "--db", str(db))
             self.assertEqual(typo.returncode, 1)
             self.assertIn("no observations of 'tgaa' are stored", typo.stderr)

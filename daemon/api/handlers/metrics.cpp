@@ -133,7 +133,7 @@ void RuleMetrics(Exposition& e, const config::Config& c,
   }
 }
 
-// Configured series only: the NY Fed's per-operation series (srf_nyfed:op:<id>, one per
+// Configured series only: the NY Fed's per-operation series (srf:op:<id>, one per
 // operation, kept for history) would grow the metric set by three series every day.
 void SeriesMetrics(Exposition& e, const config::Config& c,
                    std::vector<store::LatestObservation> latest, TimePoint now) {

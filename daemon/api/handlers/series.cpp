@@ -1,5 +1,5 @@
 // /api/v1/series/{id}: a series' description, freshness, observations, rules and alert events.
-// A derived series (sofr_iorb = sofr_nyfed - iorb) is served too, computed from the stored
+// A derived series (sofr_iorb = sofr - iorb) is served too, computed from the stored
 // history of the series it reads exactly as the rules compute it, so its chart and the alerts
 // on it agree.
 #include <algorithm>
@@ -23,7 +23,10 @@ boost::json::array ObservationsJson(const std::vector<Observation>& history) {
   boost::json::array obs;
   for (const auto& ob : history)
     obs.push_back(
-        boost::json::object{{"date", FormatDate(ob.date)}, {"value", store::OptJson(ob.value)}});
+        boost::json::object{{"date", FormatDate(ob.date)},
+                            {"value", store::OptJson(ob.value)},
+                            {"source", ob.source.empty() ? boost::json::value(nullptr)
+                                                         : boost::json::value(ob.source)}});
   return obs;
 }
 

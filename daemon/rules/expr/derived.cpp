@@ -42,7 +42,7 @@ Result<DerivedSeries> DefineDerived(SeriesCatalog& catalog, std::string id,
   }
   SeriesSpec spec{id, dimension, max_age};
   spec.inputs = program->inputs();
-  // In the order the definition names them ("sofr_nyfed - iorb": SOFR first), as people read it.
+  // In the order the definition names them ("sofr - iorb": SOFR first), as people read it.
   auto first_mention = [&](int input) {
     const std::string& name = catalog.spec(input).id;
     auto is_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };

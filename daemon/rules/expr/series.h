@@ -67,6 +67,10 @@ struct SeriesSpec {
   std::string published_unit;
   // When each print is due (core/release.h); late(series) needs one. nullopt: no calendar.
   std::optional<ReleaseSchedule> release;
+  // A policy rate (IORB, the target range: core/fomc.h): it changes only on FOMC effective
+  // dates, so its newest print carried forward is its print for a later date with no decision
+  // taking effect in between (alerts/readiness.h counts that print as known).
+  bool policy_rate = false;
   // A derived series: the catalog indexes of the series its definition reads, so an alert on
   // it can show what it was made of ("sofr_iorb = 22bp (sofr 3.87%, iorb 3.65%)").
   std::vector<int> inputs;
