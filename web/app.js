@@ -23,8 +23,8 @@ const GAUGES = [
   { ids: ["sofr_top"], label: "SOFR − top of target range" },
   { ids: ["reserves"], label: "Bank reserves" },
   { ids: ["tga"], label: "Treasury General Account" },
-  { ids: ["rrp", "rrp_nyfed"], label: "ON RRP take-up" },
-  { ids: ["srf", "srf_nyfed"], label: "SRF take-up" },
+  { ids: ["rrp"], label: "ON RRP take-up" },
+  { ids: ["srf"], label: "SRF take-up" },
   { ids: ["hy_oas"], label: "High-yield OAS" },
 ];
 

@@ -181,7 +181,7 @@ class ShippedWatchlist(unittest.TestCase):
                 self.assertGreaterEqual(sofr["month_ends"], 3, sofr)
                 self.assertEqual(sofr["latest"], "3.87% · 2025-12-31")
                 # Release days: a tick per print at its publication, from the calendar.
-                api_sofr = apitest.get(base + "/api/v1/series/sofr_nyfed").json()
+                api_sofr = apitest.get(base + "/api/v1/series/sofr").json()
                 shown = [r for r in api_sofr["releases"]
                          if r["publication_day"] <= api_sofr["latest"]["date"]]
                 self.assertGreaterEqual(len(sofr["releases"]), 60, sofr["releases"][:3])
