@@ -296,7 +296,9 @@ TEST(Email, HeaderEncoding) {
     next = encoded.find("\r\n", pos);
     if (next == std::string::npos) next = encoded.size();
     EXPECT_LE(next - pos, 76u) << encoded;  // folded: every word on a line of its own
-    if (next != encoded.size()) EXPECT_EQ(encoded[next + 2], ' ') << encoded;
+    if (next != encoded.size()) {
+      EXPECT_EQ(encoded[next + 2], ' ') << encoded;
+    }
   }
   EXPECT_EQ(DecodeEncodedWords(EncodeHeaderText("a\r\nBcc: x@y")), "a\r\nBcc: x@y");
   EXPECT_EQ(EncodeAddress("Risk Team <risk@example.com>"), "Risk Team <risk@example.com>");

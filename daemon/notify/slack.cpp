@@ -147,8 +147,10 @@ boost::asio::awaitable<SendResult> SlackNotifier::Deliver(std::vector<AlertView>
   // Slack ignores unknown headers; the key helps a proxy in between drop duplicates.
   std::vector<std::pair<std::string, std::string>> headers = {
       {"Idempotency-Key", std::move(idempotency_key)}};
+  // Named: PostJson keeps a reference to it until it completes.
+  const std::string what = "slack " + config_.name;
   auto post = PostJson(http_, clock_, config_.url, config_.timeout, std::move(body),
-                       std::move(headers), "slack " + config_.name);
+                       std::move(headers), what);
   SendResult r = co_await std::move(post);
   co_return r;
 }
