@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <iterator>
 #include <optional>
+#include <span>
+#include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
@@ -196,6 +198,90 @@ bool Bool(YamlReader& r, const YAML::Node& n, const char* key, const std::string
 
 }  // namespace
 
+namespace {
+
+// The keys each notifier type accepts; an unknown type is checked against all of them, so only
+// the type itself is reported.
+std::span<const std::string_view> NotifierKeys(const std::string& type) {
+  static constexpr std::string_view kWebhook[] = {
+      "type",       "url",      "timeout", "send_resolved", "deliver_after_silence",
+      "rate_limit", "template", "secret"};
+  static constexpr std::string_view kSlack[] = {
+      "type",       "url",      "timeout",   "send_resolved", "deliver_after_silence",
+      "rate_limit", "template", "group_wait"};
+  static constexpr std::string_view kEmail[] = {
+      "type",       "url",      "timeout",    "send_resolved", "deliver_after_silence",
+      "rate_limit", "template", "group_wait", "from",          "to",
+      "username",   "password", "starttls",   "ca_file"};
+  static constexpr std::string_view kAlertmanager[] = {"type",
+                                                       "urls",
+                                                       "timeout",
+                                                       "send_resolved",
+                                                       "deliver_after_silence",
+                                                       "rate_limit",
+                                                       "resend_interval",
+                                                       "dashboard_url",
+                                                       "username",
+                                                       "password",
+                                                       "bearer_token",
+                                                       "ca_file"};
+  static constexpr std::string_view kAny[] = {"type",
+                                              "url",
+                                              "timeout",
+                                              "send_resolved",
+                                              "deliver_after_silence",
+                                              "rate_limit",
+                                              "template",
+                                              "group_wait",
+                                              "secret",
+                                              "from",
+                                              "to",
+                                              "username",
+                                              "password",
+                                              "starttls",
+                                              "ca_file",
+                                              "urls",
+                                              "resend_interval",
+                                              "dashboard_url",
+                                              "bearer_token"};
+  if (type == "webhook") return kWebhook;
+  if (type == "slack") return kSlack;
+  if (type == "email") return kEmail;
+  if (type == "alertmanager") return kAlertmanager;
+  return kAny;
+}
+
+// rate_limit: "N/PERIOD", at most N sends per PERIOD; more are deferred, never dropped.
+bool ReadRateLimit(YamlReader& r, const YAML::Node& n, const std::string& path,
+                   NotifierConfig& nc) {
+  auto v = r.String(n, "rate_limit", path, false);
+  if (!v) return true;
+  auto slash = v->find('/');
+  int count = 0;
+  Result<Duration> period = Status::InvalidArgument("");
+  if (slash != std::string::npos) {
+    try {
+      std::size_t used = 0;
+      count = std::stoi(v->substr(0, slash), &used);
+      if (used != slash) count = 0;
+    } catch (const std::exception&) {
+      count = 0;
+    }
+    period = ParseDuration(v->substr(slash + 1));
+  }
+  if (count <= 0 || !period.ok()) {
+    r.Error(n["rate_limit"], fmt::format("{}.rate_limit: invalid rate '{}', expected COUNT/PERIOD "
+                                         "such as 10/1h",
+                                         path, *v));
+    return false;
+  }
+  nc.rate_limit_count = count;
+  nc.rate_limit_period = *period;
+  return true;
+}
+
+}  // namespace
+
 void ReadNotifiers(YamlReader& r, const YAML::Node& node, Config& c) {
   if (!node) return;
   if (!node.IsMap()) {
@@ -211,41 +297,15 @@ void ReadNotifiers(YamlReader& r, const YAML::Node& node, Config& c) {
     // The type decides which keys are allowed, so read it first.
     std::string type;
     if (n.IsMap() && n["type"] && n["type"].IsScalar()) type = n["type"].as<std::string>("");
-    bool checked = false;
-    if (type == "webhook") {
-      checked = r.CheckMap(n, path,
-                           {"type", "url", "timeout", "send_resolved", "deliver_after_silence",
-                            "rate_limit", "template", "secret"});
-    } else if (type == "slack") {
-      checked = r.CheckMap(n, path,
-                           {"type", "url", "timeout", "send_resolved", "deliver_after_silence",
-                            "rate_limit", "template", "group_wait"});
-    } else if (type == "email") {
-      checked = r.CheckMap(
-          n, path,
-          {"type", "url", "timeout", "send_resolved", "deliver_after_silence", "rate_limit",
-           "template", "group_wait", "from", "to", "username", "password", "starttls", "ca_file"});
-    } else if (type == "alertmanager") {
-      checked = r.CheckMap(
-          n, path,
-          {"type", "urls", "timeout", "send_resolved", "deliver_after_silence", "rate_limit",
-           "resend_interval", "dashboard_url", "username", "password", "bearer_token", "ca_file"});
-    } else {
-      if (!r.CheckMap(
-              n, path,
-              {"type", "url", "timeout", "send_resolved", "deliver_after_silence", "rate_limit",
-               "template", "group_wait", "secret", "from", "to", "username", "password", "starttls",
-               "ca_file", "urls", "resend_interval", "dashboard_url", "bearer_token"}))
-        continue;
-      auto t = r.String(n, "type", path, true);
-      if (t) {
+    if (!r.CheckMap(n, path, NotifierKeys(type))) continue;
+    if (type != "webhook" && type != "slack" && type != "email" && type != "alertmanager") {
+      if (auto t = r.String(n, "type", path, true)) {
         r.Error(n["type"], fmt::format("{}.type: unknown notifier type '{}', expected webhook, "
                                        "slack, email or alertmanager",
                                        path, *t));
       }
       continue;
     }
-    if (!checked) continue;
     nc.type = type;
     bool ok = true;
     nc.timeout = r.DurationValue(n, "timeout", path, false).value_or(defaults::kDeliveryTimeout);
@@ -256,32 +316,7 @@ void ReadNotifiers(YamlReader& r, const YAML::Node& node, Config& c) {
       r.Error(n["template"], fmt::format("{}.template: {}", path, bad));
       ok = false;
     }
-    if (auto v = r.String(n, "rate_limit", path, false)) {
-      // "N/PERIOD": at most N sends per PERIOD; more are deferred, never dropped.
-      auto slash = v->find('/');
-      int count = 0;
-      Result<Duration> period = Status::InvalidArgument("");
-      if (slash != std::string::npos) {
-        try {
-          std::size_t used = 0;
-          count = std::stoi(v->substr(0, slash), &used);
-          if (used != slash) count = 0;
-        } catch (const std::exception&) {
-          count = 0;
-        }
-        period = ParseDuration(v->substr(slash + 1));
-      }
-      if (count <= 0 || !period.ok()) {
-        r.Error(n["rate_limit"],
-                fmt::format("{}.rate_limit: invalid rate '{}', expected COUNT/PERIOD "
-                            "such as 10/1h",
-                            path, *v));
-        ok = false;
-      } else {
-        nc.rate_limit_count = count;
-        nc.rate_limit_period = *period;
-      }
-    }
+    ok = ReadRateLimit(r, n, path, nc) && ok;
     if (type != "webhook" && type != "alertmanager") {
       nc.group_wait = r.DurationValue(n, "group_wait", path, false).value_or(Duration{});
     }

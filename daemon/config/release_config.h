@@ -2,9 +2,10 @@
 //
 // Contract: ReadRelease reads a series' `release:` mapping (or `release: none`) into the
 // SeriesConfig, recording FILE:LINE:COL errors; ApplyReleaseDefaults then gives every series
-// without one the built-in schedule of its source type and remote id (DefaultRelease), so the
-// shipped config stays short. Times are America/New_York; each default's `source` names where
-// the time comes from (docs/sources.md, "Release calendar"). Pure; never throws.
+// without one the built-in schedule its source type's driver has for its remote id
+// (SourceDriver::release_calendar), so the shipped config stays short. Times are
+// America/New_York; each default's `source` names where the time comes from (docs/sources.md,
+// "Release calendar"). Pure; never throws.
 #pragma once
 
 #include <optional>
@@ -26,11 +27,7 @@ std::optional<int> ParseClock(const std::string& text);
 // cadence: business_days|weekly|daily, grace: 45m, source: "..."} or `none`.
 void ReadRelease(YamlReader& r, const YAML::Node& node, const std::string& path, SeriesConfig& s);
 
-// The built-in schedule for a feed, or nullopt when there is none (custom sources).
-std::optional<ReleaseSchedule> DefaultRelease(std::string_view source_type,
-                                              std::string_view remote_id);
-
-// Fills SeriesConfig::release from DefaultRelease for series that set no `release:`.
+// Fills SeriesConfig::release from the source's driver for series that set no `release:`.
 void ApplyReleaseDefaults(Config& c);
 
 }  // namespace liqwatch::config

@@ -8,6 +8,7 @@
 #include "config/config.h"
 #include "config/release_config.h"
 #include "config/rules_config.h"
+#include "sources/driver.h"
 
 namespace liqwatch::config {
 namespace {
@@ -100,7 +101,8 @@ TEST(ReleaseConfig, EveryShippedSeriesHasACalendar) {
   EXPECT_EQ(r.config->FindFeed("rrp@fred")->fallback_of, "rrp");
   EXPECT_EQ(r.config->FindSeries("walcl")->release->ToString(),
             "16:30 ET, weekly Wed, D+1bd, grace 3h");
-  EXPECT_EQ(DefaultRelease("csv", "anything"), std::nullopt);
+  EXPECT_EQ(sources::FindDriver("csv")->release_calendar("anything"), std::nullopt);
+  EXPECT_EQ(sources::FindDriver("fred")->release_calendar("NOSUCHID"), std::nullopt);
 }
 
 }  // namespace

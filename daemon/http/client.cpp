@@ -76,8 +76,8 @@ struct Transfer {
   Transfer(HttpRequest r, FetchHandler h) : request(std::move(r)), handler(std::move(h)) {}
   CURL* easy = nullptr;
   curl_slist* headers = nullptr;
-  curl_slist* rcpt = nullptr;     // SMTP recipients
-  std::size_t upload_offset = 0;  // SMTP: bytes of request.body already read by curl
+  curl_slist* rcpt = nullptr;  // SMTP recipients
+  curl_mime* mime = nullptr;   // SMTP message body
   HttpRequest request;
   FetchHandler handler;
   HttpResponse response;
@@ -112,8 +112,7 @@ struct HttpClient::Impl {
     for (auto& [easy, t] : transfers) {
       curl_multi_remove_handle(multi, easy);
       curl_easy_cleanup(easy);
-      curl_slist_free_all(t->headers);
-      curl_slist_free_all(t->rcpt);
+      FreeLists(*t);
     }
     transfers.clear();
     curl_multi_cleanup(multi);
@@ -299,8 +298,7 @@ struct HttpClient::Impl {
       result = Status::Unavailable(ScrubSecrets(fmt::format("{} {}: {}", method, url, detail)));
     }
     curl_easy_cleanup(easy);
-    curl_slist_free_all(t->headers);
-    curl_slist_free_all(t->rcpt);
+    FreeLists(*t);
     auto handler = std::move(t->handler);
     asio::post(io, [handler = std::move(handler), result = std::move(result)]() mutable {
       std::move(handler)(std::move(result));
@@ -311,8 +309,7 @@ struct HttpClient::Impl {
   // without body, as browsers and curl do).
   void Redirect(std::unique_ptr<Transfer> t, CURL* easy, std::string next) {
     curl_easy_cleanup(easy);
-    curl_slist_free_all(t->headers);
-    curl_slist_free_all(t->rcpt);
+    FreeLists(*t);
     HttpRequest req = std::move(t->request);
     const long status = t->response.status;
     if (status == 303 || ((status == 301 || status == 302) && req.method == "POST")) {
@@ -324,20 +321,38 @@ struct HttpClient::Impl {
     Start(std::move(req), std::move(t->handler), redirects);
   }
 
+  // What a transfer owns besides its easy handle, freed when it ends.
+  static void FreeLists(Transfer& t) {
+    curl_slist_free_all(t.headers);
+    curl_slist_free_all(t.rcpt);
+    curl_mime_free(t.mime);
+  }
+
   static bool IsMail(const HttpRequest& r) {
     return r.url.rfind("smtp://", 0) == 0 || r.url.rfind("smtps://", 0) == 0;
   }
 
-  static size_t OnRead(char* buffer, size_t size, size_t n, void* userp) {
-    auto* t = static_cast<Transfer*>(userp);
-    const std::string& body = t->request.body;
-    size_t len = std::min(size * n, body.size() - t->upload_offset);
-    std::memcpy(buffer, body.data() + t->upload_offset, len);
-    t->upload_offset += len;
-    return len;
+  // The message body: multipart/alternative (the Content-Type header SetMailOptions adds; curl
+  // appends the boundary) of quoted-printable parts. curl's encoder needs CRLF line ends: it
+  // escapes a bare LF.
+  static curl_mime* MailBody(CURL* e, const HttpRequest& r) {
+    curl_mime* mime = curl_mime_init(e);
+    for (const auto& alt : r.mail_alternatives) {
+      std::string data;
+      data.reserve(alt.data.size() + alt.data.size() / 32);
+      for (std::size_t i = 0; i < alt.data.size(); ++i) {
+        if (alt.data[i] == '\n' && (i == 0 || alt.data[i - 1] != '\r')) data += '\r';
+        data += alt.data[i];
+      }
+      curl_mimepart* part = curl_mime_addpart(mime);
+      curl_mime_data(part, data.data(), data.size());  // copied by curl
+      curl_mime_type(part, alt.content_type.c_str());
+      curl_mime_encoder(part, "quoted-printable");
+    }
+    return mime;
   }
 
-  // SMTP options on top of the common ones.
+  // SMTP options on top of the common ones; the message's headers are the request's.
   void SetMailOptions(CURL* e, Transfer& t) {
     const HttpRequest& r = t.request;
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
@@ -345,10 +360,9 @@ struct HttpClient::Impl {
     curl_easy_setopt(e, CURLOPT_MAIL_FROM, r.mail_from.c_str());
     for (const auto& to : r.mail_rcpt) t.rcpt = curl_slist_append(t.rcpt, to.c_str());
     curl_easy_setopt(e, CURLOPT_MAIL_RCPT, t.rcpt);
-    curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(e, CURLOPT_READFUNCTION, &Impl::OnRead);
-    curl_easy_setopt(e, CURLOPT_READDATA, &t);
-    curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
+    t.mime = MailBody(e, r);
+    curl_easy_setopt(e, CURLOPT_MIMEPOST, t.mime);
+    t.headers = curl_slist_append(t.headers, "Content-Type: multipart/alternative");
     if (r.url.rfind("smtp://", 0) == 0) {
       long use_ssl = r.mail_tls == HttpRequest::MailTls::kRequired   ? CURLUSESSL_ALL
                      : r.mail_tls == HttpRequest::MailTls::kOptional ? CURLUSESSL_TRY
@@ -405,7 +419,7 @@ struct HttpClient::Impl {
     if (!r.body.empty() || r.method == "POST") {
       t->headers = curl_slist_append(t->headers, "Expect:");  // no 100-continue round trip
     }
-    if (!IsMail(r)) curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);  // an SMTP message's header fields
     transfers[e] = std::move(t);
     CURLMcode mc = curl_multi_add_handle(multi, e);
     if (mc != CURLM_OK) {

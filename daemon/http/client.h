@@ -47,14 +47,23 @@ struct HttpRequest {
   bool follow_redirects = true;
   std::vector<std::string> redirect_hosts;  // besides the URL's own host; "*" = any host
 
-  // SMTP: with an smtp:// or smtps:// url the transfer sends `body` (an RFC 5322 message with
-  // CRLF line ends) as one mail: MAIL FROM mail_from, RCPT TO each of mail_rcpt. smtps:// is
-  // implicit TLS; on smtp:// `mail_tls` says whether STARTTLS is required, tried or off.
-  // The response's status is the server's last SMTP reply code (250 when accepted); a failed
-  // transfer's error message ends with "(SMTP reply NNN)" when the server sent one.
+  // SMTP: with an smtp:// or smtps:// url the transfer sends one mail: MAIL FROM mail_from,
+  // RCPT TO each of mail_rcpt. libcurl's MIME API (curl_mime_*) writes the message: `headers`
+  // are its header fields, given as they go on the wire (RFC 2047-encode non-ASCII values
+  // first: libcurl does not), then MIME-Version and a multipart/alternative body with one part
+  // per mail_alternatives entry, in order (plainest first), each quoted-printable. `body` is
+  // not used. smtps:// is implicit TLS; on smtp:// `mail_tls` says whether STARTTLS is
+  // required, tried or off. The response's status is the server's last SMTP reply code (250
+  // when accepted); a failed transfer's error message ends with "(SMTP reply NNN)" when the
+  // server sent one.
   enum class MailTls { kRequired, kOptional, kOff };
+  struct MailPart {
+    std::string content_type;  // "text/plain; charset=utf-8"
+    std::string data;          // LF or CRLF line ends (sent as CRLF)
+  };
   std::string mail_from;               // bare address, "alerts@example.com"
   std::vector<std::string> mail_rcpt;  // bare addresses
+  std::vector<MailPart> mail_alternatives;
   MailTls mail_tls = MailTls::kRequired;
   std::string username;  // AUTH, when non-empty (never logged)
   std::string password;

@@ -175,6 +175,33 @@ CURLMsg* curl_multi_info_read(CURLM* m, int* msgs_in_queue) {
   LW_CURL(curl_multi_info_read);
   return real(m, msgs_in_queue);
 }
+
+// MIME (the SMTP message body, client.cpp MailBody).
+curl_mime* curl_mime_init(CURL* e) {
+  LW_CURL(curl_mime_init);
+  return real(e);
+}
+void curl_mime_free(curl_mime* mime) {
+  LW_CURL(curl_mime_free);
+  real(mime);
+}
+curl_mimepart* curl_mime_addpart(curl_mime* mime) {
+  LW_CURL(curl_mime_addpart);
+  return real(mime);
+}
+CURLcode curl_mime_data(curl_mimepart* part, const char* data, size_t datasize) {
+  LW_CURL(curl_mime_data);
+  return real(part, data, datasize);
+}
+CURLcode curl_mime_type(curl_mimepart* part, const char* mimetype) {
+  LW_CURL(curl_mime_type);
+  return real(part, mimetype);
+}
+CURLcode curl_mime_encoder(curl_mimepart* part, const char* encoding) {
+  LW_CURL(curl_mime_encoder);
+  return real(part, encoding);
+}
+
 char* curl_easy_escape(CURL* e, const char* s, int length) {
   LW_CURL(curl_easy_escape);
   return real(e, s, length);

@@ -24,37 +24,6 @@ std::string Rfc5322Date(TimePoint t) {
                      tm.tm_sec);
 }
 
-std::string QuotedPrintable(std::string_view s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  std::size_t line = 0;
-  auto emit = [&](const std::string& piece) {
-    if (line + piece.size() > 75) {  // soft line break keeps lines <= 76
-      out += "=\r\n";
-      line = 0;
-    }
-    out += piece;
-    line += piece.size();
-  };
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c == '\r') continue;
-    if (c == '\n') {
-      out += "\r\n";
-      line = 0;
-      continue;
-    }
-    bool at_line_end = i + 1 == s.size() || s[i + 1] == '\n' || s[i + 1] == '\r';
-    bool plain = (c >= 33 && c <= 126 && c != '=') || ((c == ' ' || c == '\t') && !at_line_end);
-    // A leading '.' is left to curl's SMTP dot-stuffing.
-    if (plain)
-      emit(std::string(1, static_cast<char>(c)));
-    else
-      emit(std::string{'=', kHex[c >> 4], kHex[c & 0xf]});
-  }
-  return out;
-}
-
 std::string BareAddress(const std::string& s) {
   auto lt = s.find('<');
   auto gt = s.find('>', lt == std::string::npos ? 0 : lt);
@@ -70,15 +39,20 @@ bool IsAscii(std::string_view s) {
   return true;
 }
 
-// RFC 2047 for a header value that is not plain ASCII (base64 encoded-words).
-std::string EncodeHeader(std::string_view s) {
+}  // namespace
+
+// Kept by hand: libcurl writes header fields as given (curl_mime_headers, CURLOPT_HTTPHEADER)
+// and has no RFC 2047 encoder, so a non-ASCII Subject or display name would go out as raw
+// 8-bit bytes, which a receiver may reject or show garbled (notify_test Email.HeaderEncoding).
+std::string EncodeHeaderText(std::string_view s) {
   if (IsAscii(s)) return std::string(s);
   static const char* kB64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
-  // Chunks of up to 45 bytes on UTF-8 boundaries, each its own encoded-word.
+  // Chunks of up to 39 bytes on UTF-8 boundaries, each its own encoded-word of at most 64
+  // characters: with "Subject: " in front, the first line still fits 78.
   std::size_t i = 0;
   while (i < s.size()) {
-    std::size_t end = std::min(s.size(), i + 45);
+    std::size_t end = std::min(s.size(), i + 39);
     while (end < s.size() && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
     std::string_view chunk = s.substr(i, end - i);
     std::string b64;
@@ -91,12 +65,25 @@ std::string EncodeHeader(std::string_view s) {
       b64 += j + 1 < chunk.size() ? kB64[(v >> 6) & 63] : '=';
       b64 += j + 2 < chunk.size() ? kB64[v & 63] : '=';
     }
-    if (!out.empty()) out += "\r\n ";
+    if (!out.empty()) out += "\r\n ";  // folded: each line stays short
     out += "=?UTF-8?B?" + b64 + "?=";
     i = end;
   }
   return out;
 }
+
+std::string EncodeAddress(const std::string& s) {
+  auto lt = s.rfind('<');
+  if (lt == std::string::npos || IsAscii(s)) return s;
+  std::string_view name = std::string_view(s).substr(0, lt);
+  while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+  if (name.size() >= 2 && name.front() == '"' && name.back() == '"')
+    name = name.substr(1, name.size() - 2);
+  // Only the display name is encoded: an encoded-word may not hold the address itself.
+  return EncodeHeaderText(name) + " " + s.substr(lt);
+}
+
+namespace {
 
 std::string HtmlEscape(const std::string& s) { return EscapeMarkup(s, true); }
 
@@ -183,36 +170,26 @@ std::string Domain(const std::string& address) {
 namespace {
 
 EmailMessage Compose(const config::NotifierConfig& n, const std::string& key, int64_t event_id,
-                     std::string subject, const std::string& text, const std::string& html,
-                     TimePoint now) {
+                     std::string subject, std::string text, std::string html, TimePoint now) {
   EmailMessage m;
   m.envelope_from = BareAddress(n.email.from);
   for (const auto& to : n.email.to) m.envelope_rcpt.push_back(BareAddress(to));
-  std::string boundary = "=_liqwatch_" + key;
   if (subject.size() > 900) subject = subject.substr(0, 900);
   std::string to_header;
-  for (const auto& to : n.email.to) to_header += (to_header.empty() ? "" : ", ") + to;
-  std::string& d = m.data;
-  d += "Date: " + Rfc5322Date(now) + "\r\n";
-  d += "From: " + EncodeHeader(n.email.from) + "\r\n";
-  d += "To: " + to_header + "\r\n";
-  d += "Subject: " + EncodeHeader(subject) + "\r\n";
-  d += fmt::format("Message-ID: <{}.liqwatch@{}>\r\n", key, Domain(m.envelope_from));
-  d += "MIME-Version: 1.0\r\n";
-  d += "Auto-Submitted: auto-generated\r\n";
-  d += fmt::format("X-Liqwatch-Event-Id: {}\r\n", event_id);
-  d += "X-Liqwatch-Idempotency-Key: " + key + "\r\n";
-  d += "Content-Type: multipart/alternative; boundary=\"" + boundary + "\"\r\n";
-  d += "\r\nThis is a multi-part message in MIME format.\r\n";
-  d += "\r\n--" + boundary + "\r\n";
-  d += "Content-Type: text/plain; charset=utf-8\r\n";
-  d += "Content-Transfer-Encoding: quoted-printable\r\n\r\n";
-  d += QuotedPrintable(text) + "\r\n";
-  d += "\r\n--" + boundary + "\r\n";
-  d += "Content-Type: text/html; charset=utf-8\r\n";
-  d += "Content-Transfer-Encoding: quoted-printable\r\n\r\n";
-  d += QuotedPrintable(html) + "\r\n";
-  d += "\r\n--" + boundary + "--\r\n";
+  for (const auto& to : n.email.to)
+    to_header += (to_header.empty() ? "" : ", ") + EncodeAddress(to);
+  m.headers = {
+      {"Date", Rfc5322Date(now)},
+      {"From", EncodeAddress(n.email.from)},
+      {"To", to_header},
+      {"Subject", EncodeHeaderText(subject)},
+      {"Message-ID", fmt::format("<{}.liqwatch@{}>", key, Domain(m.envelope_from))},
+      {"Auto-Submitted", "auto-generated"},
+      {"X-Liqwatch-Event-Id", std::to_string(event_id)},
+      {"X-Liqwatch-Idempotency-Key", key},
+  };
+  m.text = std::move(text);
+  m.html = std::move(html);
   return m;
 }
 
@@ -238,41 +215,36 @@ EmailMessage BuildGroupEmail(const config::NotifierConfig& n, const std::vector<
                  HtmlPage(html), now);
 }
 
-boost::asio::awaitable<SendResult> EmailNotifier::Send(const store::DeliveryJob& job) {
-  AlertView view = MakeView(job, *catalog_);
-  std::string text;
-  if (!config_.message_template.empty())
-    text = RenderTemplate(config_.message_template, Placeholders(view));
-  EmailMessage msg = BuildEmail(config_, view, clock_.Now(), text);
-  auto submit = Submit(std::move(msg));
-  SendResult r = co_await std::move(submit);
-  co_return r;
-}
+namespace {
 
-boost::asio::awaitable<SendResult> EmailNotifier::SendGroup(
-    const std::vector<store::DeliveryJob>& jobs) {
-  std::vector<AlertView> views;
-  for (const auto& j : jobs) views.push_back(MakeView(j, *catalog_));
-  EmailMessage msg = BuildGroupEmail(config_, views, clock_.Now());
-  auto submit = Submit(std::move(msg));
-  SendResult r = co_await std::move(submit);
-  co_return r;
-}
-
-boost::asio::awaitable<SendResult> EmailNotifier::Submit(EmailMessage msg) {
+// The SMTP transfer of `msg`: libcurl writes the MIME body from the parts (http/client.h).
+http::HttpRequest SmtpRequest(const config::NotifierConfig& n, EmailMessage msg) {
   http::HttpRequest req;
-  req.url = config_.url;
+  req.url = n.url;
   req.method = "SMTP";
-  req.timeout = config_.timeout;
-  req.body = std::move(msg.data);
-  req.mail_from = msg.envelope_from;
-  req.mail_rcpt = msg.envelope_rcpt;
-  req.mail_tls = config_.email.starttls == "off"        ? http::HttpRequest::MailTls::kOff
-                 : config_.email.starttls == "optional" ? http::HttpRequest::MailTls::kOptional
-                                                        : http::HttpRequest::MailTls::kRequired;
-  req.username = config_.email.username.value_or("");
-  req.password = config_.email.password.value_or("");
-  req.ca_file = config_.email.ca_file;
+  req.timeout = n.timeout;
+  req.headers = std::move(msg.headers);
+  req.mail_alternatives = {{"text/plain; charset=utf-8", std::move(msg.text)},
+                           {"text/html; charset=utf-8", std::move(msg.html)}};
+  req.mail_from = std::move(msg.envelope_from);
+  req.mail_rcpt = std::move(msg.envelope_rcpt);
+  req.mail_tls = n.email.starttls == "off"        ? http::HttpRequest::MailTls::kOff
+                 : n.email.starttls == "optional" ? http::HttpRequest::MailTls::kOptional
+                                                  : http::HttpRequest::MailTls::kRequired;
+  req.username = n.email.username.value_or("");
+  req.password = n.email.password.value_or("");
+  req.ca_file = n.email.ca_file;
+  return req;
+}
+
+}  // namespace
+
+// The Message-ID comes from the first view's key, which is `idempotency_key`.
+boost::asio::awaitable<SendResult> EmailNotifier::Deliver(std::vector<AlertView> views,
+                                                          std::string text, std::string) {
+  const http::HttpRequest req =
+      SmtpRequest(config_, views.size() == 1 ? BuildEmail(config_, views[0], clock_.Now(), text)
+                                             : BuildGroupEmail(config_, views, clock_.Now()));
   auto r = co_await http_.AsyncFetch(req, boost::asio::use_awaitable);
   const std::string what = "email " + config_.name;
   if (!r.ok()) {

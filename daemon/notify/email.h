@@ -8,9 +8,10 @@
 // name the notifier and server (credentials are never part of them).
 //
 // The message: multipart/alternative with a text/plain and a text/html part (UTF-8,
-// quoted-printable), Date (RFC 5322, at the attempt), a Message-ID derived from the
-// delivery's idempotency key (stable across retries, so receivers can drop duplicates),
-// Subject = the alert summary (RFC 2047-encoded if not ASCII), Auto-Submitted: auto-generated.
+// quoted-printable, written by libcurl's MIME API), Date (RFC 5322, at the attempt), a Message-ID
+// derived from the delivery's idempotency key (stable across retries, so receivers can drop
+// duplicates), Subject = the alert summary and the display names of From and To RFC 2047-encoded if
+// not ASCII, Auto-Submitted: auto-generated.
 #pragma once
 
 #include <memory>
@@ -25,10 +26,14 @@
 
 namespace liqwatch::notify {
 
+// A message before libcurl's MIME API writes it (http/client.h HttpRequest::mail_alternatives):
+// the header fields as they go on the wire, and the text of each part.
 struct EmailMessage {
-  std::string envelope_from;               // bare address for MAIL FROM
-  std::vector<std::string> envelope_rcpt;  // bare addresses for RCPT TO
-  std::string data;                        // the RFC 5322 message, CRLF line ends
+  std::string envelope_from;                                 // bare address for MAIL FROM
+  std::vector<std::string> envelope_rcpt;                    // bare addresses for RCPT TO
+  std::vector<std::pair<std::string, std::string>> headers;  // Date, From, To, Subject, ...
+  std::string text;                                          // the text/plain part
+  std::string html;                                          // the text/html part
 };
 
 // `text` (a rendered template) replaces the default plain-text body when non-empty.
@@ -40,21 +45,21 @@ EmailMessage BuildGroupEmail(const config::NotifierConfig& n, const std::vector<
                              TimePoint now);
 // "Tue, 28 Oct 2025 14:03:07 +0000"
 std::string Rfc5322Date(TimePoint t);
-std::string QuotedPrintable(std::string_view s);
+// RFC 2047: `s` itself when it is ASCII without line breaks, else UTF-8 base64 encoded-words
+// (folded lines of at most 75 characters, never splitting a character).
+std::string EncodeHeaderText(std::string_view s);
+// "Name <a@b>" with a non-ASCII display name encoded (EncodeHeaderText), the address kept.
+std::string EncodeAddress(const std::string& s);
 // The address inside "Name <a@b>", or the text itself.
 std::string BareAddress(const std::string& s);
 
-class EmailNotifier final : public ConfiguredNotifier {
+class EmailNotifier final : public GroupingNotifier {
  public:
-  using ConfiguredNotifier::ConfiguredNotifier;
-  boost::asio::awaitable<SendResult> Send(const store::DeliveryJob& job) override;
-  Duration group_wait() const override { return config_.group_wait; }
-  bool sends_groups() const override { return true; }
-  boost::asio::awaitable<SendResult> SendGroup(
-      const std::vector<store::DeliveryJob>& jobs) override;
+  using GroupingNotifier::GroupingNotifier;
 
  private:
-  boost::asio::awaitable<SendResult> Submit(EmailMessage msg);
+  boost::asio::awaitable<SendResult> Deliver(std::vector<AlertView> views, std::string text,
+                                             std::string idempotency_key) override;
 };
 
 }  // namespace liqwatch::notify

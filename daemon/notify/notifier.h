@@ -88,6 +88,24 @@ class ConfiguredNotifier : public Notifier {
   std::shared_ptr<const AlertCatalog> catalog_;
 };
 
+// Base of the channels that write one message for one alert or for a whole group (Slack,
+// email): group_wait comes from the config, and Send and SendGroup both end in Deliver.
+class GroupingNotifier : public ConfiguredNotifier {
+ public:
+  using ConfiguredNotifier::ConfiguredNotifier;
+  Duration group_wait() const override { return config_.group_wait; }
+  bool sends_groups() const override { return true; }  // also a rule's group wait
+  // One alert: its view, the config's template rendered for it, its idempotency key.
+  boost::asio::awaitable<SendResult> Send(const store::DeliveryJob& job) final;
+  // Several (the dispatcher groups two or more): their views, no template, the first key.
+  boost::asio::awaitable<SendResult> SendGroup(const std::vector<store::DeliveryJob>& jobs) final;
+
+ protected:
+  // Sends one message for `views`; `text` is the rendered template ("" for none or a group).
+  virtual boost::asio::awaitable<SendResult> Deliver(std::vector<AlertView> views, std::string text,
+                                                     std::string idempotency_key) = 0;
+};
+
 // Classifies an HTTP status for retrying: 2xx delivered; 408, 429 and 5xx retryable; other
 // statuses permanent.
 SendResult::Outcome ClassifyHttpStatus(long status);

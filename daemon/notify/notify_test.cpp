@@ -121,20 +121,29 @@ size_t Count(const std::string& haystack, const std::string& needle) {
   return n;
 }
 
-// Undoes QuotedPrintable (soft line breaks and =XX escapes); other text is kept as is.
-std::string UnQuotedPrintable(const std::string& s) {
+// The value of header `name` in `m`, or "" when absent.
+std::string HeaderOf(const EmailMessage& m, const std::string& name) {
+  for (const auto& [k, v] : m.headers)
+    if (k == name) return v;
+  return {};
+}
+
+// Undoes EncodeHeaderText: the text of each =?UTF-8?B?...?= word, folding removed.
+std::string DecodeEncodedWords(const std::string& s) {
+  static const std::string kB64 =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '=' && s.compare(i + 1, 2, "\r\n") == 0) {
-      i += 2;
-    } else if (s[i] == '=' && i + 2 < s.size() &&
-               std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-               std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i];
+  for (std::size_t at = s.find("=?UTF-8?B?"); at != std::string::npos;
+       at = s.find("=?UTF-8?B?", at)) {
+    at += 10;
+    const std::size_t end = s.find("?=", at);
+    uint32_t bits = 0;
+    int nbits = 0;
+    for (std::size_t i = at; i < end && s[i] != '='; ++i) {
+      bits = (bits << 6) | static_cast<uint32_t>(kB64.find(s[i]));
+      if ((nbits += 6) >= 8) out += static_cast<char>((bits >> (nbits -= 8)) & 0xFF);
     }
+    at = end + 2;
   }
   return out;
 }
@@ -274,14 +283,29 @@ TEST(Email, DateIsRfc5322InUtc) {
   EXPECT_EQ(Rfc5322Date(*t), "Tue, 28 Oct 2025 14:03:07 +0000");
 }
 
-TEST(Email, QuotedPrintableEncodesAndWraps) {
-  EXPECT_EQ(QuotedPrintable("a=b \xC3\xA9\nend "), "a=3Db =C3=A9\r\nend=20");
-  std::string qp = QuotedPrintable(std::string(200, 'x'));
-  for (std::size_t pos = 0, next; pos < qp.size(); pos = next + 2) {
-    next = qp.find("\r\n", pos);
-    if (next == std::string::npos) next = qp.size();
-    EXPECT_LE(next - pos, 76u);
+// libcurl leaves header fields as they are given (it has no RFC 2047 encoder), so these are
+// encoded here: ASCII stays readable, other text becomes encoded-words that decode back, the
+// address of a From or To stays outside them, and no line break gets into a header.
+TEST(Email, HeaderEncoding) {
+  EXPECT_EQ(EncodeHeaderText("[CRITICAL] sofr_above_4_30 firing"),
+            "[CRITICAL] sofr_above_4_30 firing");
+  const std::string subject = "[WARNING] r\xC3\xA8gle " + std::string(60, 'x') + " \xE2\x80\xA6";
+  const std::string encoded = EncodeHeaderText(subject);
+  EXPECT_EQ(encoded.rfind("=?UTF-8?B?", 0), 0u) << encoded;
+  EXPECT_EQ(DecodeEncodedWords(encoded), subject);
+  for (std::size_t pos = 0, next; pos < encoded.size(); pos = next + 2) {
+    next = encoded.find("\r\n", pos);
+    if (next == std::string::npos) next = encoded.size();
+    EXPECT_LE(next - pos, 76u) << encoded;  // folded: every word on a line of its own
+    if (next != encoded.size()) {
+      EXPECT_EQ(encoded[next + 2], ' ') << encoded;
+    }
   }
+  EXPECT_EQ(DecodeEncodedWords(EncodeHeaderText("a\r\nBcc: x@y")), "a\r\nBcc: x@y");
+  EXPECT_EQ(EncodeAddress("Risk Team <risk@example.com>"), "Risk Team <risk@example.com>");
+  const std::string from = EncodeAddress("\"Liquidit\xC3\xA4t\" <alerts@example.com>");
+  EXPECT_EQ(from, "=?UTF-8?B?TGlxdWlkaXTDpHQ=?= <alerts@example.com>");
+  EXPECT_EQ(DecodeEncodedWords(from), "Liquidit\xC3\xA4t");
 }
 
 TEST(Email, MessageHasHeadersAndBothParts) {
@@ -296,23 +320,15 @@ TEST(Email, MessageHasHeadersAndBothParts) {
   EmailMessage m = BuildEmail(n, MakeView(SofrJob(), *cat), *t);
   EXPECT_EQ(m.envelope_from, "alerts@example.com");
   EXPECT_EQ(m.envelope_rcpt, (std::vector<std::string>{"desk@example.com", "risk@example.com"}));
-  const std::string& d = m.data;
-  EXPECT_NE(d.find("Date: Tue, 28 Oct 2025 14:03:07 +0000\r\n"), std::string::npos);
-  EXPECT_NE(d.find("Message-ID: <0123456789abcdef0123456789abcdef.liqwatch@example.com>\r\n"),
-            std::string::npos);
-  EXPECT_NE(d.find("Subject: [CRITICAL] sofr_above_4_30 firing"), std::string::npos);
-  EXPECT_NE(d.find("To: desk@example.com, Risk <risk@example.com>\r\n"), std::string::npos);
-  EXPECT_NE(d.find("Content-Type: multipart/alternative;"), std::string::npos);
-  EXPECT_NE(d.find("Content-Type: text/plain; charset=utf-8"), std::string::npos);
-  EXPECT_NE(d.find("Content-Type: text/html; charset=utf-8"), std::string::npos);
-  // Every line ends in CRLF and none is longer than SMTP allows.
-  for (std::size_t pos = 0; pos < d.size();) {
-    auto nl = d.find('\n', pos);
-    ASSERT_NE(nl, std::string::npos);
-    EXPECT_EQ(d[nl - 1], '\r');
-    EXPECT_LE(nl - pos, 998u);
-    pos = nl + 1;
-  }
+  EXPECT_EQ(HeaderOf(m, "Date"), "Tue, 28 Oct 2025 14:03:07 +0000");
+  EXPECT_EQ(HeaderOf(m, "Message-ID"), "<0123456789abcdef0123456789abcdef.liqwatch@example.com>");
+  EXPECT_EQ(HeaderOf(m, "Subject").rfind("[CRITICAL] sofr_above_4_30 firing", 0), 0u);
+  EXPECT_EQ(HeaderOf(m, "From"), "liqwatch <alerts@example.com>");
+  EXPECT_EQ(HeaderOf(m, "To"), "desk@example.com, Risk <risk@example.com>");
+  EXPECT_EQ(HeaderOf(m, "Auto-Submitted"), "auto-generated");
+  EXPECT_EQ(HeaderOf(m, "X-Liqwatch-Idempotency-Key"), "0123456789abcdef0123456789abcdef");
+  EXPECT_NE(m.text.find("sofr_above_4_30"), std::string::npos) << m.text;
+  EXPECT_EQ(m.html.rfind("<!DOCTYPE html>", 0), 0u) << m.html;
 }
 
 TEST(Email, BothPartsShowTheDescriptionOnce) {
@@ -321,15 +337,11 @@ TEST(Email, BothPartsShowTheDescriptionOnce) {
   n.email.to = {"desk@example.com"};
   auto cat = AlertCatalog::Build(DerivedConfig());
   EmailMessage m = BuildEmail(n, MakeView(DerivedJob(), *cat), Clock::now());
-  auto html_at = m.data.find("Content-Type: text/html");
-  ASSERT_NE(html_at, std::string::npos);
-  const std::string plain = UnQuotedPrintable(m.data.substr(0, html_at));
-  const std::string html = UnQuotedPrintable(m.data.substr(html_at));
-  EXPECT_EQ(Count(plain, "SOFR 15bp+ over IORB"), 1u) << plain;
-  EXPECT_NE(plain.find("sofr_iorb = 16bp >= 15bp\r\n"), std::string::npos) << plain;
-  EXPECT_NE(plain.find("Value:            16bp"), std::string::npos) << plain;
-  EXPECT_EQ(Count(html, "SOFR 15bp+ over IORB"), 1u) << html;
-  EXPECT_NE(html.find("<p>sofr_iorb = 16bp &gt;= 15bp</p>"), std::string::npos) << html;
+  EXPECT_EQ(Count(m.text, "SOFR 15bp+ over IORB"), 1u) << m.text;
+  EXPECT_NE(m.text.find("sofr_iorb = 16bp >= 15bp\n"), std::string::npos) << m.text;
+  EXPECT_NE(m.text.find("Value:            16bp"), std::string::npos) << m.text;
+  EXPECT_EQ(Count(m.html, "SOFR 15bp+ over IORB"), 1u) << m.html;
+  EXPECT_NE(m.html.find("<p>sofr_iorb = 16bp &gt;= 15bp</p>"), std::string::npos) << m.html;
 }
 
 TEST(Email, BothPartsEndWithTheEventAndAlert) {
@@ -338,12 +350,8 @@ TEST(Email, BothPartsEndWithTheEventAndAlert) {
   n.email.to = {"desk@example.com"};
   auto cat = AlertCatalog::Build(SofrConfig());
   EmailMessage m = BuildEmail(n, MakeView(SofrJob(), *cat), Clock::now());
-  auto html_at = m.data.find("Content-Type: text/html");
-  ASSERT_NE(html_at, std::string::npos);
-  EXPECT_NE(UnQuotedPrintable(m.data.substr(0, html_at)).find("liqwatch, event 12, alert 3\r\n"),
-            std::string::npos);
-  EXPECT_NE(UnQuotedPrintable(m.data.substr(html_at)).find(">liqwatch, event 12, alert 3</p>"),
-            std::string::npos);
+  EXPECT_NE(m.text.find("liqwatch, event 12, alert 3\n"), std::string::npos) << m.text;
+  EXPECT_NE(m.html.find(">liqwatch, event 12, alert 3</p>"), std::string::npos) << m.html;
 }
 
 TEST(Email, GroupMessageHasOneSectionPerAlert) {
@@ -356,11 +364,10 @@ TEST(Email, GroupMessageHasOneSectionPerAlert) {
   b.rule = "sofr_other";
   b.idempotency_key = "ffffffffffffffffffffffffffffffff";
   EmailMessage m = BuildGroupEmail(n, {MakeView(a, *cat), MakeView(b, *cat)}, Clock::now());
-  EXPECT_NE(m.data.find("Subject: [liqwatch] 2 alerts: sofr_above_4_30, sofr_other\r\n"),
-            std::string::npos);
-  EXPECT_NE(m.data.find("Message-ID: <0123456789abcdef0123456789abcdef.liqwatch@example.com>"),
-            std::string::npos);
-  EXPECT_NE(m.data.find("sofr_other"), std::string::npos);
+  EXPECT_EQ(HeaderOf(m, "Subject"), "[liqwatch] 2 alerts: sofr_above_4_30, sofr_other");
+  EXPECT_EQ(HeaderOf(m, "Message-ID"), "<0123456789abcdef0123456789abcdef.liqwatch@example.com>");
+  EXPECT_NE(m.text.find("sofr_other"), std::string::npos);
+  EXPECT_NE(m.html.find("sofr_other"), std::string::npos);
 }
 
 // With api.dashboard_url every channel links the alert's detail view (its silence button) and
@@ -385,13 +392,13 @@ TEST(Context, DashboardLinksInEveryChannel) {
   config::NotifierConfig n;
   n.email.from = "alerts@example.com";
   n.email.to = {"desk@example.com"};
-  const std::string mail = UnQuotedPrintable(BuildEmail(n, v, Clock::now()).data);
-  EXPECT_NE(mail.find("Details, silence: https://liqwatch.example:8443/#alert=3\r\n"),
+  const EmailMessage mail = BuildEmail(n, v, Clock::now());
+  EXPECT_NE(mail.text.find("Details, silence: https://liqwatch.example:8443/#alert=3\n"),
             std::string::npos)
-      << mail;
-  EXPECT_NE(mail.find("<a href=\"https://liqwatch.example:8443/#series=sofr\">chart</a>"),
+      << mail.text;
+  EXPECT_NE(mail.html.find("<a href=\"https://liqwatch.example:8443/#series=sofr\">chart</a>"),
             std::string::npos)
-      << mail;
+      << mail.html;
 }
 
 }  // namespace

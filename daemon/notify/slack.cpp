@@ -148,30 +148,15 @@ std::string SlackPayload(const std::vector<AlertView>& alerts, const std::string
   return WriteJson(o);
 }
 
-boost::asio::awaitable<SendResult> SlackNotifier::Send(const store::DeliveryJob& job) {
-  std::vector<AlertView> views{MakeView(job, *catalog_)};
-  std::string text;
-  if (!config_.message_template.empty())
-    text = RenderTemplate(config_.message_template, Placeholders(views[0]));
+boost::asio::awaitable<SendResult> SlackNotifier::Deliver(std::vector<AlertView> views,
+                                                          std::string text,
+                                                          std::string idempotency_key) {
   std::string body = SlackPayload(views, text);
-  auto what = "slack " + config_.name;
   // Slack ignores unknown headers; the key helps a proxy in between drop duplicates.
   std::vector<std::pair<std::string, std::string>> headers = {
-      {"Idempotency-Key", job.idempotency_key}};
-  auto post = PostJson(http_, clock_, config_.url, config_.timeout, std::move(body),
-                       std::move(headers), what);
-  SendResult r = co_await std::move(post);
-  co_return r;
-}
-
-boost::asio::awaitable<SendResult> SlackNotifier::SendGroup(
-    const std::vector<store::DeliveryJob>& jobs) {
-  std::vector<AlertView> views;
-  for (const auto& j : jobs) views.push_back(MakeView(j, *catalog_));
-  std::string body = SlackPayload(views);
-  auto what = "slack " + config_.name;
-  std::vector<std::pair<std::string, std::string>> headers = {
-      {"Idempotency-Key", jobs.front().idempotency_key}};
+      {"Idempotency-Key", std::move(idempotency_key)}};
+  // Named: PostJson keeps a reference to it until it completes.
+  const std::string what = "slack " + config_.name;
   auto post = PostJson(http_, clock_, config_.url, config_.timeout, std::move(body),
                        std::move(headers), what);
   SendResult r = co_await std::move(post);

@@ -34,14 +34,13 @@ std::string TruncateUtf8(const std::string& s, std::size_t max_bytes);
 // Escapes &, < and > for Slack mrkdwn.
 std::string SlackEscape(const std::string& s);
 
-class SlackNotifier final : public ConfiguredNotifier {
+class SlackNotifier final : public GroupingNotifier {
  public:
-  using ConfiguredNotifier::ConfiguredNotifier;
-  boost::asio::awaitable<SendResult> Send(const store::DeliveryJob& job) override;
-  Duration group_wait() const override { return config_.group_wait; }
-  bool sends_groups() const override { return true; }
-  boost::asio::awaitable<SendResult> SendGroup(
-      const std::vector<store::DeliveryJob>& jobs) override;
+  using GroupingNotifier::GroupingNotifier;
+
+ private:
+  boost::asio::awaitable<SendResult> Deliver(std::vector<AlertView> views, std::string text,
+                                             std::string idempotency_key) override;
 };
 
 }  // namespace liqwatch::notify

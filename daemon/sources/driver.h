@@ -4,7 +4,8 @@
 // - One driver per `type:` (fred, nyfed, treasury_dts, fear_greed, html_table, csv, json), each
 //   in sources/drivers/<type>.cpp and listed once in the table of sources/drivers/registry.cpp.
 //   Adding a source type touches that folder only: its keys and their checks, what remote_id
-//   and field may be, its URLs, its parser, its politeness and polling defaults.
+//   and field may be, its URLs, its parser, its politeness and polling defaults, and the
+//   release calendars of its feeds (release_calendar, sources/drivers/calendar.h).
 // - The config loader reads the keys every source shares (type, base_url, timeout, max_body,
 //   requests_per_second, redirect_hosts, headers) and hands the rest to ReadOptions through an
 //   OptionReader, so errors keep FILE:LINE:COL. A key no driver declares is unknown; a key
@@ -22,6 +23,7 @@
 #include <vector>
 
 #include "core/model.h"
+#include "core/release.h"
 #include "core/status.h"
 #include "core/time.h"
 #include "http/client.h"
@@ -70,16 +72,20 @@ class SourceDriver {
   virtual double default_requests_per_second() const = 0;
   // Release-driven polling: how often to ask from a print's due time until it lands.
   virtual Duration fast_poll_interval() const { return std::chrono::minutes(1); }
-  // The driver's own keys (accepted under sources.<name> for this type only).
-  virtual std::span<const std::string_view> keys() const = 0;
-  // Reads the keys into the driver's options; may set s.base_url (a default) and s.path.
-  virtual std::shared_ptr<const DriverOptions> ReadOptions(OptionReader& r,
-                                                           SourceConfig& s) const = 0;
+  // The driver's own keys (accepted under sources.<name> for this type only); none by default.
+  virtual std::span<const std::string_view> keys() const { return {}; }
+  // Reads the keys into the driver's options; may set s.base_url (a default) and s.path. By
+  // default: plain DriverOptions (a driver without keys).
+  virtual std::shared_ptr<const DriverOptions> ReadOptions(OptionReader& r, SourceConfig& s) const;
   // What is wrong with `series` (remote_id, field) for this source, or nullopt if nothing.
   virtual std::optional<std::string> CheckSeries(const SourceConfig& source,
                                                  const SeriesConfig& series) const;
+  // The built-in release calendar of the feed `remote_id` (used when a series sets no
+  // `release:`), or nullopt: none by default.
+  virtual std::optional<ReleaseSchedule> release_calendar(std::string_view remote_id) const;
+  // The request URL. By default base_url + path (`path:`, "/" when none), whatever the range.
   virtual std::string BuildUrl(const SourceConfig& source, const SeriesConfig& series,
-                               const RequestRange& range) const = 0;
+                               const RequestRange& range) const;
   // Parses a 2xx body.
   virtual Result<ParsedPoints> Parse(const SourceConfig& source, const SeriesConfig& series,
                                      const http::HttpResponse& response, Date today) const = 0;

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "core/log.h"
+#include "store/event_columns.h"
 #include "store/event_key.h"
 #include "store/migrations.h"
 #include "store/try.h"
@@ -400,16 +401,16 @@ Result<int> Store::CountRulesInState(AlertState state) {
 }
 
 Result<std::vector<DeliveryJob>> Store::DueDeliveries(TimePoint now, int limit) {
-  LW_ASSIGN_OR_RETURN(
-      st,
-      db_->Prepare(
-          "SELECT d.id, d.notifier, d.attempts, d.created_at, d.idempotency_key, e.id, e.alert_id, "
-          "e.rule, e.kind, e.severity, e.series, e.value, e.threshold, e.obs_date, e.eval_time, "
-          "e.message, e.labels, d.refreshed_at, a.opened_at, a.resolved_at "
-          "FROM deliveries d JOIN alert_events e ON e.id = d.event_id "
-          "LEFT JOIN alerts a ON a.id = e.alert_id "
-          "WHERE d.status = 'pending' AND d.next_attempt_at <= ?1 ORDER BY d.next_attempt_at, d.id "
-          "LIMIT ?2"));
+  static const std::string kSql = fmt::format(
+      "SELECT d.id, d.notifier, d.attempts, d.created_at, d.idempotency_key, e.id, {}, "
+      "d.refreshed_at, a.opened_at, a.resolved_at "
+      "FROM deliveries d JOIN alert_events e ON e.id = d.event_id "
+      "LEFT JOIN alerts a ON a.id = e.alert_id "
+      "WHERE d.status = 'pending' AND d.next_attempt_at <= ?1 ORDER BY d.next_attempt_at, d.id "
+      "LIMIT ?2",
+      kEventFieldColumns);
+  constexpr int kAfterEvent = 6 + kEventFieldCount;
+  LW_ASSIGN_OR_RETURN(st, db_->Prepare(kSql));
   st.Bind(1, FormatTime(now)).Bind(2, limit);
   std::vector<DeliveryJob> out;
   for (;;) {
@@ -422,24 +423,14 @@ Result<std::vector<DeliveryJob>> Store::DueDeliveries(TimePoint now, int limit) 
     j.created_at = ParseTime(st.Text(3)).ok() ? *ParseTime(st.Text(3)) : now;
     j.idempotency_key = st.Text(4);
     j.event_id = st.Int(5);
-    if (!st.IsNull(6)) j.alert_id = st.Int(6);
-    j.rule = st.Text(7);
-    j.kind = st.Text(8);
-    j.severity = st.Text(9);
-    j.series = st.Text(10);
-    j.value = st.OptDouble(11);
-    j.threshold = st.OptDouble(12);
-    j.obs_date = st.Text(13);
-    j.eval_time = st.Text(14);
-    j.message = st.Text(15);
-    j.labels = st.Text(16);
+    ReadEventFields(st, 6, j);
     // A delivery re-armed to re-send a firing alert ages from its re-arm (max_age).
-    if (auto refreshed = st.OptText(17); refreshed && ParseTime(*refreshed).ok()) {
+    if (auto refreshed = st.OptText(kAfterEvent); refreshed && ParseTime(*refreshed).ok()) {
       j.refresh = true;
       j.created_at = *ParseTime(*refreshed);
     }
-    j.alert_opened_at = st.OptText(18);
-    j.alert_resolved_at = st.OptText(19);
+    j.alert_opened_at = st.OptText(kAfterEvent + 1);
+    j.alert_resolved_at = st.OptText(kAfterEvent + 2);
     out.push_back(std::move(j));
   }
   return out;

@@ -96,24 +96,29 @@ struct RecordedTransition {
 };
 
 // One pending outbox row joined with its event.
-struct DeliveryJob {
-  int64_t delivery_id = 0;
-  std::string notifier;
-  int attempts = 0;
-  TimePoint created_at{};
-  std::string idempotency_key;
-  int64_t event_id = 0;
+// What an alert event says (a row of alert_events): read for the outbox (DeliveryJob) and for
+// an alert's history (AlertEventRow).
+struct AlertEventFields {
   std::optional<int64_t> alert_id;
   std::string rule;
   std::string labels;  // the rule instance's for_each labels ("k=v,k2=v2"), or ""
-  std::string kind;
+  std::string kind;    // firing, resolved, reminder, ..., ack (an operator acknowledgement)
   std::string severity;
   std::string series;
   std::optional<double> value;
   std::optional<double> threshold;
   std::string obs_date;
   std::string eval_time;
-  std::string message;
+  std::string message;  // for kind "ack": the operator's comment
+};
+
+struct DeliveryJob : AlertEventFields {
+  int64_t delivery_id = 0;
+  std::string notifier;
+  int attempts = 0;
+  TimePoint created_at{};
+  std::string idempotency_key;
+  int64_t event_id = 0;
   // The alert episode as it stands when the delivery is read (Alertmanager posts the alert's
   // current state, so a late retry of a firing event cannot re-open a resolved alert).
   std::optional<std::string> alert_opened_at;
@@ -161,21 +166,10 @@ struct AlertRow {
 };
 
 // One row of alert_events (alerts show, GET /api/v1/alerts/{id}).
-struct AlertEventRow {
+struct AlertEventRow : AlertEventFields {
   int64_t id = 0;
-  std::optional<int64_t> alert_id;
-  std::string rule;
-  std::string labels;  // the rule instance's for_each labels, or ""
-  std::string kind;    // firing, resolved, reminder, ..., ack (an operator acknowledgement)
   std::string from_state;
   std::string to_state;
-  std::string severity;
-  std::string series;
-  std::optional<double> value;
-  std::optional<double> threshold;
-  std::string obs_date;
-  std::string eval_time;
-  std::string message;  // for kind "ack": the operator's comment
 };
 
 // One audit row (store_audit.cpp): a change made by an operator through the API or the CLI.

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "store/event_columns.h"
 #include "store/store.h"
 #include "store/try.h"
 
@@ -149,26 +150,15 @@ Result<std::vector<AlertEventRow>> ReadEvents(Statement& st) {
     if (!row) break;
     AlertEventRow e;
     e.id = st.Int(0);
-    if (!st.IsNull(1)) e.alert_id = st.Int(1);
-    e.rule = st.Text(2);
-    e.kind = st.Text(3);
-    e.from_state = st.Text(4);
-    e.to_state = st.Text(5);
-    e.severity = st.Text(6);
-    e.series = st.Text(7);
-    e.value = st.OptDouble(8);
-    e.threshold = st.OptDouble(9);
-    e.obs_date = st.Text(10);
-    e.eval_time = st.Text(11);
-    e.message = st.Text(12);
-    e.labels = st.Text(13);
+    e.from_state = st.Text(1);
+    e.to_state = st.Text(2);
+    ReadEventFields(st, 3, e);
     out.push_back(std::move(e));
   }
   return out;
 }
-constexpr const char* kEventColumns =
-    "SELECT id, alert_id, rule, kind, from_state, to_state, severity, series, value, threshold, "
-    "obs_date, eval_time, message, labels FROM alert_events ";
+const std::string kEventColumns = fmt::format(
+    "SELECT e.id, e.from_state, e.to_state, {} FROM alert_events e ", kEventFieldColumns);
 }  // namespace
 
 Result<std::vector<AlertEventRow>> Store::AlertEvents(int64_t alert_id) {

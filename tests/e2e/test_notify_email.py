@@ -152,6 +152,59 @@ class EmailNotifier(unittest.TestCase):
         self.assertNotIn(SMTP_PASSWORD, daemon.log())
         self.assertNotIn(SMTP_PASSWORD, ns.db_dump(db))
 
+    def test_mime_parts_decode_back(self):
+        """libcurl's MIME API writes the body: non-ASCII text, lines longer than 76 characters
+        and a line starting with a dot (SMTP's end-of-data marker) come back as sent; the
+        non-ASCII subject (the summary cut to 80 characters ends in an ellipsis) and From
+        display name are RFC 2047-encoded by liqwatch and decode back."""
+        long_line = "Liquidité " + " ".join(f"w{i:03d}" for i in range(40))  # ~170 characters
+        template = ("Résumé: {{summary}}\\n" + long_line + "\\n.\\n.dot-led line\\n"
+                    "€ {{value}} ≥ {{threshold}}")
+        rule = lwtest.threshold_rule_yaml("sofr_above_the_policy_corridor_ceiling_for_a_while",
+                                          "4.30", severity="critical")
+        with lwtest.Scratch(self) as tmp:
+            rec = ns.SmtpRecorder()
+            port = lwtest.free_port()
+            server = Controller(rec, hostname="127.0.0.1", port=port)
+            server.start()
+            try:
+                feed = lwtest.start_sofr_feed(tmp, until="2025-10-28")
+                db = tmp.path / "lw.db"
+                cfg = tmp.write("liqwatch.yaml", ns.config(
+                    db, feed.base_url, lwtest.mapping_entry_yaml(
+                        "mail", type="email", url=f"smtp://127.0.0.1:{port}", starttls='"off"',
+                        from_='"Liquidität Wächter <alerts@liqwatch.example>"',
+                        to="[desk@liqwatch.example]", template=f'"{template}"'), rules=rule))
+                daemon = lwtest.start_daemon(tmp, cfg, db)
+                raw = rec.wait(1, 30, on_timeout=daemon.log_tail)[0][2]
+                self.assertEqual(daemon.terminate(), 0)
+            finally:
+                server.stop()
+        self.assertTrue(raw.isascii(), "8-bit bytes on the wire")
+        self.assertTrue(all(len(line) <= 998 for line in raw.split(b"\r\n")), raw)  # RFC 5322
+        m = email.message_from_bytes(raw, policy=email.policy.default)
+        self.assertEqual(m.get_content_type(), "multipart/alternative")
+        self.assertEqual(m["From"].addresses[0].display_name, "Liquidität Wächter")
+        self.assertEqual(m["From"].addresses[0].addr_spec, "alerts@liqwatch.example")
+        subject = str(m["Subject"])
+        self.assertTrue(subject.startswith("[CRITICAL] sofr_above_the_policy_corridor_ceiling"),
+                        subject)
+        self.assertTrue(subject.endswith("…"), subject)
+        self.assertEqual(len(subject), 80)
+        parts = {p.get_content_type(): p for p in m.iter_parts()}
+        self.assertEqual(set(parts), {"text/plain", "text/html"})
+        for p in parts.values():
+            self.assertEqual(p["Content-Transfer-Encoding"], "quoted-printable")
+            self.assertEqual(p.get_content_charset(), "utf-8")
+            encoded = p.get_payload(decode=False)
+            self.assertTrue(all(len(line) <= 76 for line in encoded.splitlines()), encoded)
+        text = parts["text/plain"].get_content()
+        self.assertEqual(text.splitlines(), [
+            f"Résumé: {subject}", long_line, ".", ".dot-led line", "€ 4.31% ≥ > 4.30%"])
+        html = parts["text/html"].get_content().replace("\r\n", "\n")
+        self.assertIn(f"<pre>Résumé: {subject}\n{long_line}\n.\n.dot-led line\n"
+                      "€ 4.31% ≥ &gt; 4.30%</pre>", html)
+
     def test_wrong_password_is_dead_lettered(self):
         with lwtest.Scratch(self) as tmp:
             rec = ns.SmtpRecorder()

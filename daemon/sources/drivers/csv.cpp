@@ -6,16 +6,13 @@
 
 #include "sources/drivers/drivers.h"
 #include "sources/formats/csv_table.h"
-#include "sources/formats/url.h"
 
 namespace liqwatch::sources::drivers {
 namespace {
 
+// The parser's options as the keys set them (the parser's defaults where absent).
 struct CsvOptions final : DriverOptions {
-  std::optional<std::string> date_column;  // header name
-  std::optional<std::string> date_format;
-  std::optional<char> delimiter;
-  std::optional<int> skip_lines;
+  CsvTableOptions table;
 };
 
 class CsvDriver final : public SourceDriver {
@@ -28,33 +25,24 @@ class CsvDriver final : public SourceDriver {
                                                    SourceConfig& s) const override {
     auto o = std::make_shared<CsvOptions>();
     ReadPath(r, s);
-    o->date_column = r.String("date_column");
-    o->date_format = r.String("date_format");
+    CsvTableOptions& t = o->table;
+    t.date_column = r.String("date_column").value_or(t.date_column);
+    t.date_format = r.String("date_format").value_or(t.date_format);
     if (auto d = r.String("delimiter")) {
       if (d->size() != 1)
         r.Error("delimiter", fmt::format("{}.delimiter: expected one character", r.path()));
       else
-        o->delimiter = (*d)[0];
+        t.delimiter = (*d)[0];
     }
-    o->skip_lines = ReadIndex(r, "skip_lines");
+    if (auto skip = ReadIndex(r, "skip_lines")) t.skip_lines = static_cast<size_t>(*skip);
     return o;
-  }
-
-  std::string BuildUrl(const SourceConfig& source, const SeriesConfig&,
-                       const RequestRange&) const override {
-    return JoinUrl(source.base_url, source.path.empty() ? "/" : source.path);
   }
 
   Result<ParsedPoints> Parse(const SourceConfig& source, const SeriesConfig& series,
                              const http::HttpResponse& response, Date today) const override {
-    const auto& opt = source.As<CsvOptions>();
-    CsvTableOptions o;
+    CsvTableOptions o = source.As<CsvOptions>().table;
     o.name = source.name;
     o.today = today;
-    if (opt.date_column) o.date_column = *opt.date_column;
-    if (opt.date_format) o.date_format = *opt.date_format;
-    if (opt.delimiter) o.delimiter = *opt.delimiter;
-    if (opt.skip_lines) o.skip_lines = static_cast<size_t>(*opt.skip_lines);
     o.value_columns = {series.remote_id};
     auto points = ParseCsvTable(response.body, o);
     if (!points.ok()) return points.status();

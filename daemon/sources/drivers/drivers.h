@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "sources/driver.h"
 
@@ -21,6 +22,11 @@ const SourceDriver& HtmlTable();
 const SourceDriver& Csv();
 const SourceDriver& Json();
 
+// For a driver with one feed (treasury_dts, fear_greed): the shared check, then remote_id must
+// be `remote_id` ("remote_id 'x' is not a <feed> feed, expected <remote_id>").
+std::optional<std::string> CheckOnlyRemoteId(const SourceDriver& driver, const SourceConfig& source,
+                                             const SeriesConfig& s, std::string_view remote_id,
+                                             std::string_view feed);
 // `path:` (html_table, csv, json): must start with '/'; sets s.path.
 void ReadPath(OptionReader& r, SourceConfig& s);
 // A column or line index (header_row, skip_lines): an integer from 0 to 9999, checked before

@@ -1,8 +1,6 @@
 // type fear_greed: alternative.me's Crypto Fear & Greed index.
 #include <algorithm>
 
-#include <fmt/format.h>
-
 #include "sources/drivers/drivers.h"
 #include "sources/formats/fear_greed.h"
 
@@ -14,17 +12,10 @@ class FearGreedDriver final : public SourceDriver {
   std::string_view type() const override { return "fear_greed"; }
   std::string_view default_base_url() const override { return "https://api.alternative.me"; }
   double default_requests_per_second() const override { return 1.0; }
-  std::span<const std::string_view> keys() const override { return {}; }
-  std::shared_ptr<const DriverOptions> ReadOptions(OptionReader&, SourceConfig&) const override {
-    return std::make_shared<DriverOptions>();
-  }
 
   std::optional<std::string> CheckSeries(const SourceConfig& source,
                                          const SeriesConfig& s) const override {
-    if (auto problem = SourceDriver::CheckSeries(source, s)) return problem;
-    if (s.remote_id != "fng")
-      return fmt::format("remote_id '{}' is not a Fear & Greed feed, expected fng", s.remote_id);
-    return std::nullopt;
+    return CheckOnlyRemoteId(*this, source, s, "fng", "Fear & Greed");
   }
 
   // limit=0 asks for the whole history (first poll); later polls ask for the overlap only.

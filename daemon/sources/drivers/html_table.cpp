@@ -6,7 +6,6 @@
 
 #include "sources/drivers/drivers.h"
 #include "sources/formats/html_table.h"
-#include "sources/formats/url.h"
 
 namespace liqwatch::sources::drivers {
 namespace {
@@ -85,11 +84,6 @@ class HtmlTableDriver final : public SourceDriver {
       return fmt::format("remote_id '{}' is not a data point of preset {}, expected {}",
                          s.remote_id, preset->name, kISharesPoints);
     return std::nullopt;
-  }
-
-  std::string BuildUrl(const SourceConfig& source, const SeriesConfig&,
-                       const RequestRange&) const override {
-    return JoinUrl(source.base_url, source.path.empty() ? "/" : source.path);
   }
 
   Result<ParsedPoints> Parse(const SourceConfig& source, const SeriesConfig& series,

@@ -6,13 +6,13 @@
 
 #include "sources/drivers/drivers.h"
 #include "sources/formats/json_pointer.h"
-#include "sources/formats/url.h"
 
 namespace liqwatch::sources::drivers {
 namespace {
 
+// The parser's options as the keys set them (the parser's defaults where absent).
 struct JsonOptions final : DriverOptions {
-  std::optional<std::string> rows_pointer, date_pointer, date_format;
+  JsonPointerOptions parse;
 };
 
 class JsonDriver final : public SourceDriver {
@@ -25,31 +25,24 @@ class JsonDriver final : public SourceDriver {
                                                    SourceConfig& s) const override {
     auto o = std::make_shared<JsonOptions>();
     ReadPath(r, s);
-    o->date_format = r.String("date_format");
+    JsonPointerOptions& p = o->parse;
+    p.date_format = r.String("date_format").value_or(p.date_format);
     for (const char* key : {"rows_pointer", "date_pointer"}) {
-      auto p = r.String(key);
-      if (p && !p->empty() && (*p)[0] != '/')
+      auto v = r.String(key);
+      if (!v) continue;
+      if (!v->empty() && (*v)[0] != '/')
         r.Error(key, fmt::format("{}: a JSON Pointer must be empty or start with '/', got '{}'",
-                                 r.path(), *p));
-      (std::string_view(key) == "rows_pointer" ? o->rows_pointer : o->date_pointer) = p;
+                                 r.path(), *v));
+      (std::string_view(key) == "rows_pointer" ? p.rows_pointer : p.date_pointer) = *v;
     }
     return o;
   }
 
-  std::string BuildUrl(const SourceConfig& source, const SeriesConfig&,
-                       const RequestRange&) const override {
-    return JoinUrl(source.base_url, source.path.empty() ? "/" : source.path);
-  }
-
   Result<ParsedPoints> Parse(const SourceConfig& source, const SeriesConfig& series,
                              const http::HttpResponse& response, Date today) const override {
-    const auto& opt = source.As<JsonOptions>();
-    JsonPointerOptions o;
+    JsonPointerOptions o = source.As<JsonOptions>().parse;
     o.name = source.name;
     o.today = today;
-    if (opt.rows_pointer) o.rows_pointer = *opt.rows_pointer;
-    if (opt.date_pointer) o.date_pointer = *opt.date_pointer;
-    if (opt.date_format) o.date_format = *opt.date_format;
     o.values = {{"", series.remote_id}};
     auto points = ParseJsonPointer(response.body, o);
     if (!points.ok()) return points.status();

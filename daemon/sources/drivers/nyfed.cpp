@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "sources/drivers/calendar.h"
 #include "sources/drivers/drivers.h"
 #include "sources/formats/nyfed.h"
 
@@ -19,6 +20,23 @@ bool IsRate(const std::string& remote_id) {
   return OneOf(remote_id, {"sofr", "tgcr", "bgcr", "effr", "obfr"});
 }
 
+// When each feed is published (docs/sources.md, "Release calendar").
+using namespace calendar;
+// clang-format off
+constexpr CalendarEntry kCalendar[] = {
+  {"sofr", Cadence::kBusinessDays, kWed, 1, 0, 8, 0, k45m,
+   "NY Fed reference rates: ~08:00 ET on D+1 business day [K]"},
+  {"tgcr", Cadence::kBusinessDays, kWed, 1, 0, 8, 0, k45m, "NY Fed reference rates: ~08:00 ET on D+1 business day [K]"},
+  {"bgcr", Cadence::kBusinessDays, kWed, 1, 0, 8, 0, k45m, "NY Fed reference rates: ~08:00 ET on D+1 business day [K]"},
+  {"effr", Cadence::kBusinessDays, kWed, 1, 0, 9, 0, k45m, "NY Fed EFFR/OBFR: ~09:00 ET on D+1 business day [K]"},
+  {"obfr", Cadence::kBusinessDays, kWed, 1, 0, 9, 0, k45m, "NY Fed EFFR/OBFR: ~09:00 ET on D+1 business day [K]"},
+  {"reverserepo", Cadence::kBusinessDays, kWed, 0, 0, 13, 30, k30m,
+   "NY Fed ON RRP: operation 12:45-13:15 ET, results ~13:15-13:30 on D [K]"},
+  {"repo", Cadence::kBusinessDays, kWed, 0, 0, 14, 0, k30m,
+   "NY Fed SRF: afternoon operation closes 13:45 ET, results minutes later on D [K]"},
+};
+// clang-format on
+
 std::string_view OperationType(const std::string& remote_id) {
   return remote_id == "repo" ? "Repo" : "Reverse Repo";
 }
@@ -29,9 +47,8 @@ class NyFedDriver final : public SourceDriver {
   std::string_view default_base_url() const override { return "https://markets.newyorkfed.org"; }
   double default_requests_per_second() const override { return 2.0; }
   Duration fast_poll_interval() const override { return std::chrono::seconds(30); }
-  std::span<const std::string_view> keys() const override { return {}; }
-  std::shared_ptr<const DriverOptions> ReadOptions(OptionReader&, SourceConfig&) const override {
-    return std::make_shared<DriverOptions>();
+  std::optional<ReleaseSchedule> release_calendar(std::string_view remote_id) const override {
+    return FindCalendar(kCalendar, remote_id);
   }
 
   std::optional<std::string> CheckSeries(const SourceConfig&,

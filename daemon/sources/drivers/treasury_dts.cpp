@@ -1,7 +1,6 @@
 // type treasury_dts: the Daily Treasury Statement's operating cash balance (the TGA) from
 // Treasury's Fiscal Data API, paged.
-#include <fmt/format.h>
-
+#include "sources/drivers/calendar.h"
 #include "sources/drivers/drivers.h"
 #include "sources/formats/treasury.h"
 
@@ -17,17 +16,19 @@ class TreasuryDtsDriver final : public SourceDriver {
     return "https://api.fiscaldata.treasury.gov";
   }
   double default_requests_per_second() const override { return 2.0; }
-  std::span<const std::string_view> keys() const override { return {}; }
-  std::shared_ptr<const DriverOptions> ReadOptions(OptionReader&, SourceConfig&) const override {
-    return std::make_shared<DriverOptions>();
-  }
 
   std::optional<std::string> CheckSeries(const SourceConfig& source,
                                          const SeriesConfig& s) const override {
-    if (auto problem = SourceDriver::CheckSeries(source, s)) return problem;
-    if (s.remote_id != "tga")
-      return fmt::format("remote_id '{}' is not a Treasury DTS feed, expected tga", s.remote_id);
-    return std::nullopt;
+    return CheckOnlyRemoteId(*this, source, s, "tga", "Treasury DTS");
+  }
+
+  std::optional<ReleaseSchedule> release_calendar(std::string_view remote_id) const override {
+    using namespace calendar;
+    static constexpr CalendarEntry kCalendar[] = {
+        {"tga", Cadence::kBusinessDays, kWed, 1, 0, 16, 0, k1h,
+         "Treasury Daily Treasury Statement: ~16:00 ET on D+1 business day [K]"},
+    };
+    return FindCalendar(kCalendar, remote_id);
   }
 
   std::string BuildUrl(const SourceConfig& source, const SeriesConfig&,

@@ -198,6 +198,205 @@ Status BlockedBySite(const std::string& name, std::string_view what) {
       name, what));
 }
 
+// The table as text: column names, the data rows' cells, and which column holds the date.
+struct TableText {
+  std::vector<std::string> names;   // one per column ("" for an unnamed one)
+  std::vector<std::string> header;  // the header row as written, for messages
+  std::vector<std::vector<std::string>> rows;
+  size_t date_column = 0;
+
+  std::optional<size_t> Find(const std::string& wanted) const {
+    std::string w = NormalizeSpace(wanted);
+    for (size_t c = 0; c < names.size(); ++c)
+      if (c != date_column && names[c] == w) return c;
+    return std::nullopt;
+  }
+  // The named value columns (not the date's): their indexes.
+  std::vector<size_t> NamedColumns() const {
+    std::vector<size_t> out;
+    for (size_t c = 0; c < names.size(); ++c)
+      if (c != date_column && !names[c].empty()) out.push_back(c);
+    return out;
+  }
+  std::vector<std::string> ShownNames() const {  // for error messages
+    std::vector<std::string> out;
+    for (size_t c : NamedColumns()) out.push_back(names[c]);
+    return out;
+  }
+};
+
+// Turns the table a quarter (dates_in_header): each labelled row becomes a column named by its
+// label, each header cell (a date) a row, so one code path reads both layouts.
+void TurnQuarter(TableText& t) {
+  std::vector<std::string> labels{""};
+  std::vector<size_t> kept;
+  for (size_t k = 0; k < t.rows.size(); ++k) {
+    std::string label = t.date_column < t.rows[k].size() ? t.rows[k][t.date_column] : "";
+    if (label.empty()) continue;
+    labels.push_back(std::move(label));
+    kept.push_back(k);
+  }
+  std::vector<std::vector<std::string>> turned;
+  for (size_t c = 0; c < t.names.size(); ++c) {
+    if (c == t.date_column || t.names[c].empty()) continue;
+    std::vector<std::string> row{t.names[c]};
+    for (size_t k : kept) row.push_back(c < t.rows[k].size() ? t.rows[k][c] : "");
+    turned.push_back(std::move(row));
+  }
+  t.names = std::move(labels);
+  t.rows = std::move(turned);
+  t.date_column = 0;
+}
+
+// The header (a column without a name in the header row takes the first name another header
+// row gives it) and the data rows of `table`.
+Result<TableText> ReadTableText(XPathRunner& xp, xmlNode* table, const HtmlTableOptions& options) {
+  const std::string& name = options.name;
+  auto header_rows = xp.Eval(options.header_rows_xpath, table, "header rows");
+  if (!header_rows.ok()) return header_rows.status();
+  if (options.header_row >= header_rows->size()) {
+    return Status::LayoutChanged(
+        fmt::format("{}: expected at least {} header row(s) matching '{}' in the table, found {}",
+                    name, options.header_row + 1, options.header_rows_xpath, header_rows->size()));
+  }
+  std::vector<std::vector<std::string>> header_cells;
+  for (xmlNode* r : *header_rows) header_cells.push_back(RowCells(r));
+  TableText t;
+  t.header = header_cells[options.header_row];
+  t.names = t.header;
+  for (size_t c = 0; c < t.names.size(); ++c) {
+    if (!t.names[c].empty()) continue;
+    for (size_t h = 0; h < header_cells.size(); ++h) {
+      if (h != options.header_row && c < header_cells[h].size() && !header_cells[h][c].empty()) {
+        t.names[c] = header_cells[h][c];
+        break;
+      }
+    }
+  }
+  auto rows = xp.Eval(options.rows_xpath, table, "rows");
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) {
+    return Status::LayoutChanged(fmt::format("{}: rows XPath '{}' matched no element in the table",
+                                             name, options.rows_xpath));
+  }
+  xmlNode* header_node = (*header_rows)[options.header_row];
+  for (xmlNode* r : *rows)
+    if (!options.dates_in_header || r != header_node) t.rows.push_back(RowCells(r));
+  t.date_column = options.date_column;
+  if (options.dates_in_header) TurnQuarter(t);
+  return t;
+}
+
+// The columns read, as (index, name): value_columns, or every named column when none is given.
+// A missing required or value column is a layout change.
+Result<std::vector<std::pair<size_t, std::string>>> ValueColumns(const TableText& t,
+                                                                 const HtmlTableOptions& options) {
+  std::vector<std::string> missing;
+  for (const auto& req : options.required_columns)
+    if (!t.Find(req)) missing.push_back(req);
+  std::vector<std::pair<size_t, std::string>> columns;
+  if (options.value_columns.empty()) {
+    std::set<std::string> used;
+    for (size_t c : t.NamedColumns())
+      if (used.insert(t.names[c]).second) columns.emplace_back(c, t.names[c]);
+  } else {
+    for (const auto& want : options.value_columns) {
+      if (auto c = t.Find(want)) {
+        columns.emplace_back(*c, NormalizeSpace(want));
+      } else if (std::find(missing.begin(), missing.end(), want) == missing.end()) {
+        missing.push_back(want);
+      }
+    }
+  }
+  if (!missing.empty()) {
+    return Status::LayoutChanged(fmt::format("{}: expected column(s) {} in header row {}, found {}",
+                                             options.name, JoinQuoted(missing),
+                                             options.header_row + 1, JoinQuoted(t.ShownNames())));
+  }
+  if (columns.empty()) {
+    return Status::LayoutChanged(fmt::format("{}: header row {} names no value column, found {}",
+                                             options.name, options.header_row + 1,
+                                             JoinQuoted(t.header)));
+  }
+  return columns;
+}
+
+struct DataRow {
+  Date date;
+  std::vector<CellKind> kinds;  // per value column
+  std::vector<double> values;
+  std::vector<bool> missing;  // per named column: "-" or empty (or no such cell)
+};
+
+// The rows with a date, in date order. Rows whose first cell is not a date (summaries,
+// spacers) are skipped; a short row, a date twice or a value that is not a number is an error.
+Result<std::vector<DataRow>> ReadDataRows(
+    const TableText& t, const std::vector<std::pair<size_t, std::string>>& columns,
+    const HtmlTableOptions& options) {
+  const std::string& name = options.name;
+  size_t needed = t.date_column + 1;
+  for (const auto& [c, n] : columns) needed = std::max(needed, c + 1);
+  // Every named column: a row is complete or not as a whole, whatever columns are read (a
+  // series on "Total" must see that the other funds have not reported yet).
+  const std::vector<size_t> all_columns = t.NamedColumns();
+  std::vector<DataRow> data;
+  std::vector<std::string> first_cells;
+  std::set<Date> seen;
+  for (const std::vector<std::string>& cells : t.rows) {
+    std::string date_text = t.date_column < cells.size() ? cells[t.date_column] : "";
+    auto date = ParseDateWithFormat(date_text, options.date_format);
+    if (!date.ok()) {
+      if (first_cells.size() < 5) first_cells.push_back(date_text);
+      continue;  // summary or spacer row
+    }
+    if (cells.size() < needed) {
+      return Status::LayoutChanged(
+          fmt::format("{}: row '{}' has {} cells, expected at least {} (header: {})", name,
+                      date_text, cells.size(), needed, JoinQuoted(t.ShownNames())));
+    }
+    if (!seen.insert(*date).second) {
+      return Status::LayoutChanged(
+          fmt::format("{}: date '{}' appears in more than one row", name, date_text));
+    }
+    DataRow row{*date, {}, {}, {}};
+    for (size_t c : all_columns)
+      row.missing.push_back(c >= cells.size() ||
+                            CleanNumber(cells[c], options.number_style).kind == CellKind::kMissing);
+    for (const auto& [c, col_name] : columns) {
+      NumberCell cell = CleanNumber(cells[c], options.number_style);
+      if (cell.kind == CellKind::kInvalid) {
+        return Status::ParseError(
+            fmt::format("{}: row '{}': value '{}' in column '{}' is not a "
+                        "number",
+                        name, date_text, Excerpt(cells[c]), col_name));
+      }
+      row.kinds.push_back(cell.kind);
+      row.values.push_back(cell.value);
+    }
+    data.push_back(std::move(row));
+  }
+  if (data.empty()) {
+    return Status::LayoutChanged(
+        fmt::format("{}: expected rows with a date '{}' in column {}, found none (first cells: {})",
+                    name, options.date_format, t.date_column + 1, JoinQuoted(first_cells)));
+  }
+  std::stable_sort(data.begin(), data.end(),
+                   [](const DataRow& a, const DataRow& b) { return a.date < b.date; });
+  return data;
+}
+
+// Whether the newest row is provisional: always, or when a cell is missing that the row
+// before had (a fund has not reported yet).
+bool NewestIsProvisional(const std::vector<DataRow>& data, ProvisionalRule rule) {
+  if (rule == ProvisionalRule::kNewestAlways) return true;
+  if (rule != ProvisionalRule::kNewestIfIncomplete) return false;
+  const DataRow& newest = data.back();
+  const DataRow* before = data.size() >= 2 ? &data[data.size() - 2] : nullptr;
+  for (size_t i = 0; i < newest.missing.size(); ++i)
+    if (newest.missing[i] && (!before || !before->missing[i])) return true;
+  return false;
+}
+
 }  // namespace
 
 Result<std::vector<RawPoint>> ParseHtmlTable(std::string_view html,
@@ -221,180 +420,24 @@ Result<std::vector<RawPoint>> ParseHtmlTable(std::string_view html,
     return Status::LayoutChanged(
         fmt::format("{}: XPath '{}' matched no element", name, options.table_xpath));
   }
-  xmlNode* table = tables->front();
+  auto text = ReadTableText(xp, tables->front(), options);
+  if (!text.ok()) return text.status();
+  auto columns = ValueColumns(*text, options);
+  if (!columns.ok()) return columns.status();
+  auto data = ReadDataRows(*text, *columns, options);
+  if (!data.ok()) return data.status();
 
-  // Header.
-  auto header_rows = xp.Eval(options.header_rows_xpath, table, "header rows");
-  if (!header_rows.ok()) return header_rows.status();
-  if (options.header_row >= header_rows->size()) {
-    return Status::LayoutChanged(
-        fmt::format("{}: expected at least {} header row(s) matching '{}' in the table, found {}",
-                    name, options.header_row + 1, options.header_rows_xpath, header_rows->size()));
-  }
-  std::vector<std::vector<std::string>> header_cells;
-  for (xmlNode* r : *header_rows) header_cells.push_back(RowCells(r));
-  std::vector<std::string> names = header_cells[options.header_row];
-  for (size_t c = 0; c < names.size(); ++c) {
-    if (!names[c].empty()) continue;
-    for (size_t h = 0; h < header_cells.size(); ++h) {
-      if (h != options.header_row && c < header_cells[h].size() && !header_cells[h][c].empty()) {
-        names[c] = header_cells[h][c];
-        break;
-      }
-    }
-  }
-  // Data rows, as cell texts.
-  auto rows = xp.Eval(options.rows_xpath, table, "rows");
-  if (!rows.ok()) return rows.status();
-  if (rows->empty()) {
-    return Status::LayoutChanged(fmt::format("{}: rows XPath '{}' matched no element in the table",
-                                             name, options.rows_xpath));
-  }
-  std::vector<std::vector<std::string>> row_cells;
-  xmlNode* header_node = (*header_rows)[options.header_row];
-  for (xmlNode* r : *rows)
-    if (!options.dates_in_header || r != header_node) row_cells.push_back(RowCells(r));
-  size_t date_column = options.date_column;
-  if (options.dates_in_header) {
-    // Turn the table a quarter: each labelled row becomes a column named by its label, each
-    // header cell (a date) a row, so one code path reads both layouts.
-    std::vector<std::string> labels{""};
-    std::vector<size_t> kept;
-    for (size_t k = 0; k < row_cells.size(); ++k) {
-      std::string label = date_column < row_cells[k].size() ? row_cells[k][date_column] : "";
-      if (label.empty()) continue;
-      labels.push_back(std::move(label));
-      kept.push_back(k);
-    }
-    std::vector<std::vector<std::string>> turned;
-    for (size_t c = 0; c < names.size(); ++c) {
-      if (c == date_column || names[c].empty()) continue;
-      std::vector<std::string> row{names[c]};
-      for (size_t k : kept) row.push_back(c < row_cells[k].size() ? row_cells[k][c] : "");
-      turned.push_back(std::move(row));
-    }
-    names = std::move(labels);
-    row_cells = std::move(turned);
-    date_column = 0;
-  }
-  auto find_column = [&](const std::string& wanted) -> std::optional<size_t> {
-    std::string w = NormalizeSpace(wanted);
-    for (size_t c = 0; c < names.size(); ++c) {
-      if (c != date_column && names[c] == w) return c;
-    }
-    return std::nullopt;
-  };
-  std::vector<std::string> shown_names;  // for error messages
-  for (size_t c = 0; c < names.size(); ++c) {
-    if (c != date_column && !names[c].empty()) shown_names.push_back(names[c]);
-  }
-  std::vector<std::string> missing;
-  for (const auto& req : options.required_columns) {
-    if (!find_column(req)) missing.push_back(req);
-  }
-  // (column index, column name)
-  std::vector<std::pair<size_t, std::string>> columns;
-  if (options.value_columns.empty()) {
-    std::set<std::string> used;
-    for (size_t c = 0; c < names.size(); ++c) {
-      if (c == date_column || names[c].empty() || !used.insert(names[c]).second) continue;
-      columns.emplace_back(c, names[c]);
-    }
-  } else {
-    for (const auto& want : options.value_columns) {
-      if (auto c = find_column(want)) {
-        columns.emplace_back(*c, NormalizeSpace(want));
-      } else if (std::find(missing.begin(), missing.end(), want) == missing.end()) {
-        missing.push_back(want);
-      }
-    }
-  }
-  if (!missing.empty()) {
-    return Status::LayoutChanged(fmt::format("{}: expected column(s) {} in header row {}, found {}",
-                                             name, JoinQuoted(missing), options.header_row + 1,
-                                             JoinQuoted(shown_names)));
-  }
-  if (columns.empty()) {
-    return Status::LayoutChanged(fmt::format("{}: header row {} names no value column, found {}",
-                                             name, options.header_row + 1,
-                                             JoinQuoted(header_cells[options.header_row])));
-  }
-  size_t needed = date_column + 1;
-  for (const auto& [c, n] : columns) needed = std::max(needed, c + 1);
-
-  // Every named column: a row is complete or not as a whole, whatever columns are read (a
-  // series on "Total" must see that the other funds have not reported yet).
-  std::vector<size_t> all_columns;
-  for (size_t c = 0; c < names.size(); ++c)
-    if (c != date_column && !names[c].empty()) all_columns.push_back(c);
-  struct Row {
-    Date date;
-    std::vector<CellKind> kinds;  // per value column
-    std::vector<double> values;
-    std::vector<bool> missing;  // per entry of all_columns: "-" or empty (or no such cell)
-  };
-  std::vector<Row> data;
-  std::vector<std::string> first_cells;
-  std::set<Date> seen;
-  for (const std::vector<std::string>& cells : row_cells) {
-    std::string date_text = date_column < cells.size() ? cells[date_column] : "";
-    auto date = ParseDateWithFormat(date_text, options.date_format);
-    if (!date.ok()) {
-      if (first_cells.size() < 5) first_cells.push_back(date_text);
-      continue;  // summary or spacer row
-    }
-    if (cells.size() < needed) {
-      return Status::LayoutChanged(
-          fmt::format("{}: row '{}' has {} cells, expected at least {} (header: {})", name,
-                      date_text, cells.size(), needed, JoinQuoted(shown_names)));
-    }
-    if (!seen.insert(*date).second) {
-      return Status::LayoutChanged(
-          fmt::format("{}: date '{}' appears in more than one row", name, date_text));
-    }
-    Row row{*date, {}, {}, {}};
-    for (size_t c : all_columns)
-      row.missing.push_back(c >= cells.size() ||
-                            CleanNumber(cells[c], options.number_style).kind == CellKind::kMissing);
-    for (const auto& [c, col_name] : columns) {
-      NumberCell cell = CleanNumber(cells[c], options.number_style);
-      if (cell.kind == CellKind::kInvalid) {
-        return Status::ParseError(
-            fmt::format("{}: row '{}': value '{}' in column '{}' is not a "
-                        "number",
-                        name, date_text, Excerpt(cells[c]), col_name));
-      }
-      row.kinds.push_back(cell.kind);
-      row.values.push_back(cell.value);
-    }
-    data.push_back(std::move(row));
-  }
-  if (data.empty()) {
-    return Status::LayoutChanged(
-        fmt::format("{}: expected rows with a date '{}' in column {}, found none (first cells: {})",
-                    name, options.date_format, date_column + 1, JoinQuoted(first_cells)));
-  }
-  std::stable_sort(data.begin(), data.end(),
-                   [](const Row& a, const Row& b) { return a.date < b.date; });
-  bool newest_provisional = false;
-  const Row& newest = data.back();
-  if (options.provisional == ProvisionalRule::kNewestAlways) {
-    newest_provisional = true;
-  } else if (options.provisional == ProvisionalRule::kNewestIfIncomplete) {
-    const Row* before = data.size() >= 2 ? &data[data.size() - 2] : nullptr;
-    for (size_t i = 0; i < newest.missing.size(); ++i) {
-      if (newest.missing[i] && (!before || !before->missing[i])) newest_provisional = true;
-    }
-  }
+  const bool newest_provisional = NewestIsProvisional(*data, options.provisional);
   std::vector<RawPoint> out;
-  out.reserve(data.size() * columns.size());
-  for (size_t r = 0; r < data.size(); ++r) {
-    for (size_t i = 0; i < columns.size(); ++i) {
+  out.reserve(data->size() * columns->size());
+  for (size_t r = 0; r < data->size(); ++r) {
+    const DataRow& row = (*data)[r];
+    for (size_t i = 0; i < columns->size(); ++i) {
       RawPoint p;
-      p.date = data[r].date;
-      p.column = columns[i].second;
-      if (data[r].kinds[i] == CellKind::kNumber) p.value = data[r].values[i];
-      p.provisional = newest_provisional && r + 1 == data.size();
+      p.date = row.date;
+      p.column = (*columns)[i].second;
+      if (row.kinds[i] == CellKind::kNumber) p.value = row.values[i];
+      p.provisional = newest_provisional && r + 1 == data->size();
       out.push_back(std::move(p));
     }
   }
