@@ -548,7 +548,7 @@ void CheckFallback(YamlReader& r, Config& c, const SeriesConfig& s) {
   feed.remote_id = f.remote_id;
   feed.unit = f.unit;
   feed.field = f.field;
-  feed.release = f.release_written ? f.release : DefaultRelease(src->type, f.remote_id);
+  feed.release = f.release_written ? f.release : src->driver->release_calendar(f.remote_id);
   feed.release_written = f.release_written;
   feed.description = "fallback source of " + s.id;
   feed.pos = f.pos;
