@@ -124,9 +124,13 @@ function levelText(levels) {
 function firingNow(model) {
   const out = [];
   for (const r of model.rules) for (const i of r.instances || []) {
-    if (i.state === "firing") out.push({ rule: r, inst: i, alert: model.alertsById.get(i.alert_id) });
+    if (i.state !== "firing") continue;
+    const alert = model.alertsById.get(i.alert_id);
+    // The alert's own severity: a warn/crit rule fires at either level, and a routine season
+    // (seasonal:) raises a warning rule's alert at info.
+    out.push({ rule: r, inst: i, alert, severity: (alert && alert.severity) || r.severity });
   }
-  out.sort((a, b) => (SEVERITY_RANK[a.rule.severity] - SEVERITY_RANK[b.rule.severity]) ||
+  out.sort((a, b) => (SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]) ||
     String(b.inst.since).localeCompare(String(a.inst.since)));
   return out;
 }
@@ -148,9 +152,9 @@ function sparkline(s) {
 }
 
 function alertCard(model, group) {
-  const { rule } = group[0];
-  const card = el("div", { class: "alert-card " + rule.severity, "data-rule": rule.name });
-  const top = el("div", { class: "top" }, el("span", { class: "badge " + rule.severity }, rule.severity));
+  const { rule, severity } = group[0];  // the group's worst: firingNow sorts by severity
+  const card = el("div", { class: "alert-card " + severity, "data-rule": rule.name });
+  const top = el("div", { class: "top" }, el("span", { class: "badge " + severity }, severity));
   if (group.length > 1) {  // one card per rule: a start-up with stale feeds is one finding
     top.append(el("span", { class: "name" }, rule.name + " × " + group.length));
     card.append(top, el("div", { class: "why" }, rule.description || ""));
@@ -192,10 +196,10 @@ function renderFiring(model) {
   }
   box.replaceChildren(...[...groups.values()].map(g => alertCard(model, g)));
   if (!firing.length) box.append(el("div", { class: "all-clear" }, "Nothing firing: every rule is inside its levels."));
-  const worst = firing.length ? firing[0].rule.severity : null;
+  const worst = firing.length ? firing[0].severity : null;
   const verdict = document.getElementById("verdict");
   const counts = {};
-  for (const f of firing) counts[f.rule.severity] = (counts[f.rule.severity] || 0) + 1;
+  for (const f of firing) counts[f.severity] = (counts[f.severity] || 0) + 1;
   verdict.className = "verdict " + (worst || "ok");
   verdict.textContent = firing.length
     ? Object.entries(counts).map(([k, n]) => n + " " + k).join(", ") + " firing"
@@ -240,7 +244,7 @@ function regime(model, id) {
   for (const f of firingNow(model)) {
     const reads = f.inst.series === id || f.rule.series === id;
     if (reads && f.rule.name !== "stale_feed" &&
-        (worst === null || SEVERITY_RANK[f.rule.severity] < SEVERITY_RANK[worst])) worst = f.rule.severity;
+        (worst === null || SEVERITY_RANK[f.severity] < SEVERITY_RANK[worst])) worst = f.severity;
   }
   return worst;
 }
