@@ -473,11 +473,10 @@ std::optional<std::string> ReadRuleCommon(YamlReader& r, const YAML::Node& n,
 void ReadRules(YamlReader& r, const YAML::Node& node, const RuleSet& rs, Config& c) {
   ForEachListItem(r, node, "rules", [&](const YAML::Node& n, const std::string& path) {
     if (IsExprRule(n)) {
-      if (!r.CheckMap(
-              n, path,
-              {"name", "expr", "warn", "crit", "clear", "seasonal", "for", "min_time", "repeat",
-               "for_each", "severity", "description", "notify", "group_wait", "series", "op",
-               "threshold"}))
+      if (!r.CheckMap(n, path,
+                      {"name", "expr", "warn", "crit", "clear", "seasonal", "for", "min_time",
+                       "repeat", "for_each", "severity", "description", "notify", "group_wait",
+                       "series", "op", "threshold"}))
         return;
       RuleConfig rule;
       auto name = ReadRuleCommon(r, n, path, rule);
