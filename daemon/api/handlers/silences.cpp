@@ -85,9 +85,9 @@ boost::asio::awaitable<Reply> AddSilence(Services& svc, const Call& call) {
     auto stored = silence;
     stored.id = *id;
     stored.active = true;  // it starts now
-    boost::json::object silence = notify::SilenceJson(stored);
-    AddTimeDisplay(silence, {"starts_at", "ends_at"});
-    return Json(boost::json::object{{"silence", std::move(silence)}}, 201);
+    boost::json::object answer = notify::SilenceJson(stored);
+    AddTimeDisplay(answer, {"starts_at", "ends_at"});
+    return Json(boost::json::object{{"silence", std::move(answer)}}, 201);
   };
   co_return co_await svc.writer.Run(job);
 }
