@@ -270,48 +270,57 @@ bool LateUnchecked(const config::RuleSet& rs, const Target& t,
   }
   return false;
 }
-}  // namespace
-
-Result<int> EvaluateRules(store::Store& s, const config::Config& c, const std::string& series,
-                          const std::vector<Observation>& changed, TimePoint now,
-                          const TargetsFn& targets) {
-  if (!c.rule_set) return 0;
-  const config::RuleSet& rs = *c.rule_set;
-  auto index = rs.catalog.Find(series);
-  if (!index) return 0;
-  // Instances driven by this series (their clock), and instances that merely read it.
-  std::vector<Target> todo_targets;
+// The instances a new observation of one series concerns: those it drives (their clock) and
+// those that merely read it, with every input they fetch.
+struct Affected {
+  std::vector<Target> targets;
   std::vector<bool> clock_driven;
   std::set<int> needed;
+};
+
+Affected AffectedBy(const config::Config& c, const config::RuleSet& rs, int series) {
+  Affected out;
   for (const auto& rule : c.rules) {
     for (const auto& inst : rule.expr->instances) {
       if (inst.clock < 0) continue;
       std::set<int> fetched = rs.FetchedInputs(inst);
-      const bool driven = rs.RootClock(inst.clock) == *index;
-      if (!driven && fetched.count(*index) == 0) continue;
-      todo_targets.push_back(Target{&rule, &inst});
-      clock_driven.push_back(driven);
-      needed.insert(fetched.begin(), fetched.end());
+      const bool driven = rs.RootClock(inst.clock) == series;
+      if (!driven && fetched.count(series) == 0) continue;
+      out.targets.push_back(Target{&rule, &inst});
+      out.clock_driven.push_back(driven);
+      out.needed.insert(fetched.begin(), fetched.end());
     }
   }
+  return out;
+}
+
+// The new dates to judge, sorted, once each. A provisional value is not judged (nor is its
+// date marked judged): the rule waits for the final value, which the store reports as changed
+// when the row completes.
+std::vector<Date> DatesToJudge(const config::Config& c, const std::vector<Observation>& changed) {
   std::vector<Date> dates;
-  // A provisional value is not judged (nor is its date marked judged): the rule waits for the
-  // final value, which the store reports as changed when the row completes.
   for (const auto& o : changed)
     if (o.value && !WithheldFromRules(c, o)) dates.push_back(o.date);
   std::sort(dates.begin(), dates.end());
   dates.erase(std::unique(dates.begin(), dates.end()), dates.end());
-  if (todo_targets.empty() || dates.empty()) return 0;
+  return dates;
+}
 
-  // Each instance's memory, and from it the window of history its judging reads: from its
-  // last judged date (or the earliest new date, or its clock's newest date if never judged).
+// Each target's memory, and from them the window of history judging reads: from each one's
+// last judged date (or `earliest_new`, or its clock's newest date if never judged).
+struct Memories {
   std::vector<std::optional<RuleMemory>> memories;
   std::optional<std::optional<Date>> since;
+};
+
+Result<Memories> LoadMemories(store::Store& s, const config::RuleSet& rs,
+                              const std::vector<Target>& targets, Date earliest_new) {
+  Memories out;
   std::optional<std::map<std::string, Date>> newest;
-  for (const Target& t : todo_targets) {
+  for (const Target& t : targets) {
     auto loaded = LoadMemory(s, t.rule->name, t.instance->labels);
     if (!loaded.ok()) return loaded.status();
-    Date earliest = dates.front();
+    Date earliest = earliest_new;
     if (*loaded && (*loaded)->last_obs) {
       earliest = std::min(earliest, *(*loaded)->last_obs);
     } else {
@@ -323,22 +332,82 @@ Result<int> EvaluateRules(store::Store& s, const config::Config& c, const std::s
       auto clock = newest->find(rs.catalog.spec(rs.RootClock(t.instance->clock)).id);
       if (clock != newest->end()) earliest = std::min(earliest, clock->second);
     }
-    since = Earlier(since, ReadFrom(rs, *t.instance, earliest));
-    memories.push_back(std::move(*loaded));
+    out.since = Earlier(out.since, ReadFrom(rs, *t.instance, earliest));
+    out.memories.push_back(std::move(*loaded));
   }
+  return out;
+}
+
+// An instance an age()/late() pass judges, with its memory.
+struct Due {
+  Target t;
+  RuleMemory m;
+  bool never_judged;
+};
+struct DueSet {
+  std::vector<Due> due;
+  std::set<int> needed;
+  std::optional<std::optional<Date>> since;
+};
+
+// age()/late() instances, and instances holding clock dates back for an input that may have
+// gone late since (alerts/readiness.h): their memory says what they judged last.
+Result<DueSet> CollectDue(store::Store& s, const config::Config& c,
+                          const std::map<std::string, Date>& newest,
+                          const std::map<std::string, TimePoint>& attempted, TimePoint now) {
+  const config::RuleSet& rs = *c.rule_set;
+  DueSet out;
+  for (const auto& rule : c.rules) {
+    for (const auto& inst : rule.expr->instances) {
+      if (inst.clock < 0) continue;
+      const std::string& clock_id = rs.catalog.spec(rs.RootClock(inst.clock)).id;
+      auto newest_clock = newest.find(clock_id);
+      if (newest_clock == newest.end()) continue;  // nothing observed yet: nothing is stale
+      auto loaded = LoadMemory(s, rule.name, inst.labels);
+      if (!loaded.ok()) return loaded.status();
+      RuleMemory m = loaded->value_or(RuleMemory{});
+      // Never judged (its first date waited for an input, or the rule is new), or behind its
+      // clock: CatchUp judges what is ready.
+      const bool waiting = !m.last_obs || newest_clock->second > *m.last_obs;
+      if (!inst.uses_age && !waiting) continue;
+      Target t{&rule, &inst};
+      if (inst.uses_age && LateUnchecked(rs, t, newest, attempted, now)) continue;
+      out.since = Earlier(out.since, ReadFrom(rs, inst, m.last_obs.value_or(newest_clock->second)));
+      out.due.push_back(Due{t, m, !*loaded});
+      auto fetched = rs.FetchedInputs(inst);
+      out.needed.insert(fetched.begin(), fetched.end());
+    }
+  }
+  return out;
+}
+}  // namespace
+
+Result<int> EvaluateRules(store::Store& s, const config::Config& c, const std::string& series,
+                          const std::vector<Observation>& changed, TimePoint now,
+                          const TargetsFn& targets) {
+  if (!c.rule_set) return 0;
+  const config::RuleSet& rs = *c.rule_set;
+  auto index = rs.catalog.Find(series);
+  if (!index) return 0;
+  const Affected affected = AffectedBy(c, rs, *index);
+  const std::vector<Date> dates = DatesToJudge(c, changed);
+  if (affected.targets.empty() || dates.empty()) return 0;
+  auto loaded = LoadMemories(s, rs, affected.targets, dates.front());
+  if (!loaded.ok()) return loaded.status();
   FallbackPrints fallback;
-  auto history = LoadHistory(s, c, needed, since.value_or(std::nullopt), &fallback);
+  auto history =
+      LoadHistory(s, c, affected.needed, loaded->since.value_or(std::nullopt), &fallback);
   if (!history.ok()) return history.status();
 
   int deliveries = 0;
-  for (size_t k = 0; k < todo_targets.size(); ++k) {
-    const Target& t = todo_targets[k];
-    const bool never_judged = !memories[k];
-    RuleMemory m = memories[k].value_or(RuleMemory{});
+  for (size_t k = 0; k < affected.targets.size(); ++k) {
+    const Target& t = affected.targets[k];
+    const bool never_judged = !loaded->memories[k];
+    RuleMemory m = loaded->memories[k].value_or(RuleMemory{});
     // An input for the date last judged arrived after it was judged (it was late, so the older
     // print was used), or the rule is in no_data: judge that date again, so the state is right
     // the same day, not at the clock's next print.
-    const bool rejudge = !clock_driven[k] && m.last_obs &&
+    const bool rejudge = !affected.clock_driven[k] && m.last_obs &&
                          NewestClockDate(rs, *history, *t.instance) == m.last_obs &&
                          (m.state == AlertState::kNoData ||
                           InputArrivedFor(rs, *history, *t.instance, *m.last_obs, dates));
@@ -360,44 +429,16 @@ Result<int> EvaluateAgeRules(store::Store& s, const config::Config& c, TimePoint
   if (!newest.ok()) return newest.status();
   auto attempted = LastPollAttempts(s);
   if (!attempted.ok()) return attempted.status();
-  // age()/late() instances, and instances holding clock dates back for an input that may have
-  // gone late since (alerts/readiness.h): their memory says what they judged last.
-  struct Due {
-    Target t;
-    RuleMemory m;
-    bool never_judged;
-  };
-  std::vector<Due> due;
-  std::set<int> needed;
-  std::optional<std::optional<Date>> since;
-  for (const auto& rule : c.rules) {
-    for (const auto& inst : rule.expr->instances) {
-      if (inst.clock < 0) continue;
-      const std::string& clock_id = rs.catalog.spec(rs.RootClock(inst.clock)).id;
-      auto newest_clock = newest->find(clock_id);
-      if (newest_clock == newest->end()) continue;  // nothing observed yet: nothing is stale
-      auto loaded = LoadMemory(s, rule.name, inst.labels);
-      if (!loaded.ok()) return loaded.status();
-      RuleMemory m = loaded->value_or(RuleMemory{});
-      // Never judged (its first date waited for an input, or the rule is new), or behind its
-      // clock: CatchUp judges what is ready.
-      const bool waiting = !m.last_obs || newest_clock->second > *m.last_obs;
-      if (!inst.uses_age && !waiting) continue;
-      Target t{&rule, &inst};
-      if (inst.uses_age && LateUnchecked(rs, t, *newest, *attempted, now)) continue;
-      since = Earlier(since, ReadFrom(rs, inst, m.last_obs.value_or(newest_clock->second)));
-      due.push_back(Due{t, m, !*loaded});
-      auto fetched = rs.FetchedInputs(inst);
-      needed.insert(fetched.begin(), fetched.end());
-    }
-  }
-  if (due.empty()) return 0;
+  auto collected = CollectDue(s, c, *newest, *attempted, now);
+  if (!collected.ok()) return collected.status();
+  if (collected->due.empty()) return 0;
   FallbackPrints fallback;
-  auto history = LoadHistory(s, c, needed, since.value_or(std::nullopt), &fallback);
+  auto history =
+      LoadHistory(s, c, collected->needed, collected->since.value_or(std::nullopt), &fallback);
   if (!history.ok()) return history.status();
 
   int deliveries = 0;
-  for (auto& [t, m, never_judged] : due) {
+  for (auto& [t, m, never_judged] : collected->due) {
     const std::optional<Date> before = m.last_obs;
     auto n = CatchUp(s, rs, t, m, never_judged, false, *history, fallback, now, targets);
     if (!n.ok()) return n.status();

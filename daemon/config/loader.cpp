@@ -87,18 +87,7 @@ struct HttpDefaults {
   Duration max_retry_after = defaults::kMaxRetryAfter;
 };
 
-void ReadTopLevel(YamlReader& r, const YAML::Node& root, Config& c, HttpDefaults& http) {
-  c.storage_path = std::string(defaults::kStoragePath);
-  c.listen = std::string(defaults::kListen);
-  c.log_level = std::string(defaults::kLogLevel);
-  c.user_agent = std::string(defaults::kUserAgent);
-  c.delivery = {defaults::kDeliveryBackoffInitial, defaults::kDeliveryBackoffMax,
-                defaults::kDeliveryMaxAge, defaults::kMaxRetryAfter};
-  c.age_interval = defaults::kAgeInterval;
-
-  if (auto n = root["storage"]; n && r.CheckMap(n, "storage", {"path"})) {
-    if (auto v = r.String(n, "path", "storage", false)) c.storage_path = *v;
-  }
+void ReadLogSection(YamlReader& r, const YAML::Node& root, Config& c) {
   if (auto n = root["log"]; n && r.CheckMap(n, "log", {"level"})) {
     if (auto v = r.String(n, "level", "log", false)) {
       static const std::set<std::string> kLevels = {"trace", "debug",    "info", "warn",
@@ -111,6 +100,9 @@ void ReadTopLevel(YamlReader& r, const YAML::Node& root, Config& c, HttpDefaults
                                         *v));
     }
   }
+}
+
+void ReadApiSection(YamlReader& r, const YAML::Node& root, Config& c) {
   if (auto n = root["api"];
       n && r.CheckMap(n, "api", {"listen", "token", "web_dir", "dashboard_url"})) {
     if (auto v = r.String(n, "listen", "api", false)) {
@@ -126,6 +118,9 @@ void ReadTopLevel(YamlReader& r, const YAML::Node& root, Config& c, HttpDefaults
       while (!c.dashboard_url.empty() && c.dashboard_url.back() == '/') c.dashboard_url.pop_back();
     }
   }
+}
+
+void ReadHttpSection(YamlReader& r, const YAML::Node& root, Config& c, HttpDefaults& http) {
   if (auto n = root["http"];
       n && r.CheckMap(n, "http", {"user_agent", "timeout", "max_body", "max_retry_after"})) {
     if (auto v = r.String(n, "user_agent", "http", false)) c.user_agent = *v;
@@ -141,6 +136,23 @@ void ReadTopLevel(YamlReader& r, const YAML::Node& root, Config& c, HttpDefaults
       }
     }
   }
+}
+
+void ReadTopLevel(YamlReader& r, const YAML::Node& root, Config& c, HttpDefaults& http) {
+  c.storage_path = std::string(defaults::kStoragePath);
+  c.listen = std::string(defaults::kListen);
+  c.log_level = std::string(defaults::kLogLevel);
+  c.user_agent = std::string(defaults::kUserAgent);
+  c.delivery = {defaults::kDeliveryBackoffInitial, defaults::kDeliveryBackoffMax,
+                defaults::kDeliveryMaxAge, defaults::kMaxRetryAfter};
+  c.age_interval = defaults::kAgeInterval;
+
+  if (auto n = root["storage"]; n && r.CheckMap(n, "storage", {"path"})) {
+    if (auto v = r.String(n, "path", "storage", false)) c.storage_path = *v;
+  }
+  ReadLogSection(r, root, c);
+  ReadApiSection(r, root, c);
+  ReadHttpSection(r, root, c, http);
   if (auto n = root["delivery"];
       n && r.CheckMap(n, "delivery", {"backoff_initial", "backoff_max", "max_age"})) {
     if (auto v = r.DurationValue(n, "backoff_initial", "delivery", false))

@@ -42,22 +42,9 @@ bool LooksLikeAddress(std::string_view s) {
          s.find_first_of(" \t\r\n,;") == std::string_view::npos;
 }
 
-void ReadEmail(YamlReader& r, const YAML::Node& n, const std::string& path, NotifierConfig& nc,
-               bool& ok) {
-  auto url = r.String(n, "url", path, true);
-  if (url) {
-    if (!IsSmtpUrl(*url)) {
-      r.Error(n["url"], fmt::format("{}.url: malformed SMTP URL '{}', expected smtp://host[:port] "
-                                    "or smtps://host[:port]",
-                                    path, *url));
-      ok = false;
-    } else {
-      nc.url = *url;
-      while (nc.url.back() == '/') nc.url.pop_back();
-    }
-  } else {
-    ok = false;
-  }
+// from (one address, optionally with a display name) and to (one or more addresses).
+void ReadEmailAddresses(YamlReader& r, const YAML::Node& n, const std::string& path,
+                        NotifierConfig& nc, bool& ok) {
   auto from = r.String(n, "from", path, true);
   if (from && !LooksLikeAddress(*from)) {
     r.Error(n["from"], fmt::format("{}.from: malformed address '{}', expected name@domain or "
@@ -86,6 +73,25 @@ void ReadEmail(YamlReader& r, const YAML::Node& n, const std::string& path, Noti
   } else {
     ok = false;
   }
+}
+
+void ReadEmail(YamlReader& r, const YAML::Node& n, const std::string& path, NotifierConfig& nc,
+               bool& ok) {
+  auto url = r.String(n, "url", path, true);
+  if (url) {
+    if (!IsSmtpUrl(*url)) {
+      r.Error(n["url"], fmt::format("{}.url: malformed SMTP URL '{}', expected smtp://host[:port] "
+                                    "or smtps://host[:port]",
+                                    path, *url));
+      ok = false;
+    } else {
+      nc.url = *url;
+      while (nc.url.back() == '/') nc.url.pop_back();
+    }
+  } else {
+    ok = false;
+  }
+  ReadEmailAddresses(r, n, path, nc, ok);
   nc.email.username = r.Secret(n, "username", path, false);
   nc.email.password = r.Secret(n, "password", path, false);
   if (nc.email.password && !nc.email.username) {

@@ -52,37 +52,28 @@ std::optional<int> ParseClock(const std::string& text) {
   return h * 60 + m;
 }
 
-void ReadRelease(YamlReader& r, const YAML::Node& node, const std::string& path, SeriesConfig& s) {
-  if (!node) return;
-  s.release_written = true;
-  const std::string rpath = path + ".release";
-  if (node.IsScalar() && node.Scalar() == "none") return;  // no calendar, no default
-  if (!r.CheckMap(node, rpath, {"time", "tz", "lag", "cadence", "weekday", "grace", "source"}))
-    return;
-  ReleaseSchedule rs;
-  bool ok = true;
+namespace {
+
+// time: HH:MM in New York. false: missing or invalid (reported).
+bool ReadReleaseTime(YamlReader& r, const YAML::Node& node, const std::string& rpath,
+                     ReleaseSchedule& rs) {
   if (auto t = r.String(node, "time", rpath, true)) {
     if (auto m = ParseClock(*t)) {
       rs.time_of_day = minutes(*m);
     } else {
       r.Error(node["time"],
               fmt::format("{}.time: expected HH:MM (America/New_York), got '{}'", rpath, *t));
-      ok = false;
+      return false;
     }
-  } else {
-    ok = false;
+    return true;
   }
-  if (auto tz = r.String(node, "tz", rpath, false); tz && *tz != "America/New_York") {
-    r.Error(node["tz"],
-            fmt::format("{}.tz: only America/New_York is supported, got '{}'", rpath, *tz));
-    ok = false;
-  }
-  if (auto lag = r.String(node, "lag", rpath, false); lag && !ParseLag(*lag, rs)) {
-    r.Error(node["lag"], fmt::format("{}.lag: expected business days (1bd), calendar days (2d) "
-                                     "or 0, at most 99, got '{}'",
-                                     rpath, *lag));
-    ok = false;
-  }
+  return false;
+}
+
+// weekday and cadence, which must agree: weekly needs a weekday, a weekday means weekly.
+// Sets `ok` false on an error (the checks of the two together run only while ok).
+void ReadCadence(YamlReader& r, const YAML::Node& node, const std::string& rpath,
+                 ReleaseSchedule& rs, bool& ok) {
   auto weekday = r.String(node, "weekday", rpath, false);
   if (weekday) {
     if (auto wd = ParseWeekday(*weekday)) {
@@ -115,6 +106,31 @@ void ReadRelease(YamlReader& r, const YAML::Node& node, const std::string& path,
       ok = false;
     }
   }
+}
+
+}  // namespace
+
+void ReadRelease(YamlReader& r, const YAML::Node& node, const std::string& path, SeriesConfig& s) {
+  if (!node) return;
+  s.release_written = true;
+  const std::string rpath = path + ".release";
+  if (node.IsScalar() && node.Scalar() == "none") return;  // no calendar, no default
+  if (!r.CheckMap(node, rpath, {"time", "tz", "lag", "cadence", "weekday", "grace", "source"}))
+    return;
+  ReleaseSchedule rs;
+  bool ok = ReadReleaseTime(r, node, rpath, rs);
+  if (auto tz = r.String(node, "tz", rpath, false); tz && *tz != "America/New_York") {
+    r.Error(node["tz"],
+            fmt::format("{}.tz: only America/New_York is supported, got '{}'", rpath, *tz));
+    ok = false;
+  }
+  if (auto lag = r.String(node, "lag", rpath, false); lag && !ParseLag(*lag, rs)) {
+    r.Error(node["lag"], fmt::format("{}.lag: expected business days (1bd), calendar days (2d) "
+                                     "or 0, at most 99, got '{}'",
+                                     rpath, *lag));
+    ok = false;
+  }
+  ReadCadence(r, node, rpath, rs, ok);
   rs.grace = r.DurationValue(node, "grace", rpath, false).value_or(kDefaultGrace);
   rs.source = r.String(node, "source", rpath, false).value_or("configured");
   if (ok) s.release = std::move(rs);

@@ -134,7 +134,10 @@ std::optional<double> ReadThreshold(YamlReader& r, const YAML::Node& rule, const
   return v * unit->to_canonical;
 }
 
-void ReadDerived(YamlReader& r, const YAML::Node& node, const Config& c, RuleSet& rs) {
+namespace {
+
+// The catalog's first entries: the configured (fetched) series, in config order.
+void AddFetchedSeries(YamlReader& r, const Config& c, RuleSet& rs) {
   for (const auto& s : c.series) {
     expr::SeriesSpec spec;
     spec.id = s.id;
@@ -151,6 +154,43 @@ void ReadDerived(YamlReader& r, const YAML::Node& node, const Config& c, RuleSet
       r.ErrorAt(s.pos, fmt::format("series '{}': {}", s.id, added.status().message()));
   }
   rs.fetched_count = rs.catalog.size();
+}
+
+// One `derived:` item, compiled into the catalog; nullopt (reported) when it does not compile.
+std::optional<DerivedConfig> ReadOneDerived(YamlReader& r, const YAML::Node& n,
+                                            const std::string& path, RuleSet& rs) {
+  if (!r.CheckMap(n, path, {"id", "expr", "max_age", "description"})) return std::nullopt;
+  auto id = r.String(n, "id", path, true);
+  auto text = r.String(n, "expr", path, true);
+  auto description = r.String(n, "description", path, false);
+  auto max_age = r.DurationValue(n, "max_age", path, false);
+  if (!id || !text) return std::nullopt;
+  DerivedConfig d;
+  d.id = *id;
+  d.text = *text;
+  d.description = description.value_or("");
+  d.pos = TextPosition(n["expr"]);
+  if (max_age) d.max_age = MaxAgeDays(*max_age).value_or(std::chrono::days{1});
+  expr::CompileError err;
+  auto def = expr::DefineDerived(rs.catalog, d.id, d.text, d.max_age, &err);
+  if (!def.ok()) {
+    Position p = d.pos;
+    if (err.column > 0)
+      p.column += err.column - 1;
+    else
+      p = YamlReader::PositionOf(n["id"]);
+    r.ErrorAt(
+        p, fmt::format("{}: {}", path, err.message.empty() ? def.status().message() : err.message));
+    return std::nullopt;
+  }
+  d.series = std::move(*def);
+  return d;
+}
+
+}  // namespace
+
+void ReadDerived(YamlReader& r, const YAML::Node& node, const Config& c, RuleSet& rs) {
+  AddFetchedSeries(r, c, rs);
   if (!node) return;
   if (!node.IsSequence()) {
     r.Error(node, "derived: expected a list");
@@ -159,47 +199,24 @@ void ReadDerived(YamlReader& r, const YAML::Node& node, const Config& c, RuleSet
   std::vector<int> levels(size_t(rs.catalog.size()), 0);  // by catalog index; fetched: 0
   int i = 0;
   for (const auto& n : node) {
-    std::string path = fmt::format("derived[{}]", i++);
-    if (!r.CheckMap(n, path, {"id", "expr", "max_age", "description"})) continue;
-    auto id = r.String(n, "id", path, true);
-    auto text = r.String(n, "expr", path, true);
-    auto description = r.String(n, "description", path, false);
-    auto max_age = r.DurationValue(n, "max_age", path, false);
-    if (!id || !text) continue;
-    DerivedConfig d;
-    d.id = *id;
-    d.text = *text;
-    d.description = description.value_or("");
-    d.pos = TextPosition(n["expr"]);
-    if (max_age) d.max_age = MaxAgeDays(*max_age).value_or(std::chrono::days{1});
-    expr::CompileError err;
-    auto def = expr::DefineDerived(rs.catalog, d.id, d.text, d.max_age, &err);
-    if (!def.ok()) {
-      Position p = d.pos;
-      if (err.column > 0)
-        p.column += err.column - 1;
-      else
-        p = YamlReader::PositionOf(n["id"]);
-      r.ErrorAt(p, fmt::format("{}: {}", path,
-                               err.message.empty() ? def.status().message() : err.message));
-      continue;
-    }
+    const std::string path = fmt::format("derived[{}]", i++);
+    auto d = ReadOneDerived(r, n, path, rs);
+    if (!d) continue;
     // Its place in the longest chain of derived series it reads: evaluation resolves chains
     // down to fetched series (RuleSet::RootClock, live inputs), so they must stay short.
     int level = 1;
-    for (int input : def->program.inputs()) {
+    for (int input : d->series.program.inputs()) {
       if (input >= rs.fetched_count) level = std::max(level, levels[size_t(input)] + 1);
     }
     levels.resize(size_t(rs.catalog.size()), 0);
-    levels[size_t(def->index)] = level;
+    levels[size_t(d->series.index)] = level;
     if (level > kMaxDerivedChain) {
-      r.ErrorAt(d.pos, fmt::format("{}: derived series '{}' would be number {} in a chain of "
-                                   "derived series built on each other (at most {})",
-                                   path, d.id, level, kMaxDerivedChain));
+      r.ErrorAt(d->pos, fmt::format("{}: derived series '{}' would be number {} in a chain of "
+                                    "derived series built on each other (at most {})",
+                                    path, d->id, level, kMaxDerivedChain));
       continue;
     }
-    d.series = std::move(*def);
-    rs.derived.push_back(std::move(d));
+    rs.derived.push_back(std::move(*d));
   }
 }
 
@@ -324,11 +341,9 @@ std::optional<std::vector<Labels>> ReadForEach(YamlReader& r, const YAML::Node& 
   return out;
 }
 
-}  // namespace
-
-void ReadExprRule(YamlReader& r, const YAML::Node& n, const std::string& path, const RuleSet& rs,
-                  RuleConfig& rule) {
-  auto e = std::make_shared<ExprRule>();
+// The keys an expression rule is written with: expr (+ severity) or warn/crit levels, never
+// the threshold form's keys. false: the rule has no condition at all (reported).
+bool CheckExprRuleKeys(YamlReader& r, const YAML::Node& n, const std::string& path) {
   for (const char* legacy : {"series", "op", "threshold"}) {
     if (n[legacy])
       r.Error(n[legacy], fmt::format("{}: '{}' cannot be combined with expr/warn/crit; write the "
@@ -341,23 +356,28 @@ void ReadExprRule(YamlReader& r, const YAML::Node& n, const std::string& path, c
             fmt::format("{}: use either expr (with severity) or warn/crit levels", path));
   if (!has_expr && !n["warn"] && !n["crit"]) {
     r.Error(n, fmt::format("{}: missing required key 'expr' (or 'warn'/'crit')", path));
-    return;
+    return false;
   }
   if (!has_expr && n["severity"])
     r.Error(n["severity"], fmt::format("{}: severity is implied by warn/crit", path));
-  auto items = ReadForEach(r, n, path);
-  bool ok = items.has_value();
-  const bool fans_out = ok && !items->empty();
-  if (ok && items->empty()) items->emplace_back();  // one instance, no labels
+  return true;
+}
 
-  // Compiles `key` for one instance; nullopt if absent (or on error, with ok = false).
-  auto condition = [&](const char* key, const Labels& labels) -> std::optional<RuleCondition> {
+// Compiles one rule's conditions for each for_each item; an error is reported at the column
+// of the rule's text it comes from, and sets `ok` false.
+struct ConditionCompiler {
+  YamlReader& r;
+  const YAML::Node& n;
+  const std::string& path;
+  const RuleSet& rs;
+  bool fans_out = false;
+  bool ok = true;
+
+  // The condition under `key` for the instance with `labels`; nullopt if absent or on error.
+  std::optional<RuleCondition> Compile(const char* key, const Labels& labels) {
     if (!r.Has(n, key, path, false)) return std::nullopt;
     auto text = r.String(n, key, path, false);
-    if (!text) {
-      ok = false;
-      return std::nullopt;
-    }
+    if (!text) return Fail();
     const Position at = TextPosition(n[key]);
     std::string what = fmt::format("{}.{}", path, key);
     if (fans_out) what += fmt::format(" ({})", JoinLabels(labels));
@@ -366,8 +386,7 @@ void ReadExprRule(YamlReader& r, const YAML::Node& n, const std::string& path, c
     if (!sub.ok()) {
       r.ErrorAt(Position{at.line, at.column + column - 1},
                 fmt::format("{}: {}", what, sub.status().message()));
-      ok = false;
-      return std::nullopt;
+      return Fail();
     }
     expr::CompileError err;
     auto prog = expr::Compile(sub->text, rs.catalog, &err);
@@ -378,41 +397,34 @@ void ReadExprRule(YamlReader& r, const YAML::Node& n, const std::string& path, c
       else if (!sub->column_map.empty())
         c = int(text->size()) + 1;  // at the end
       r.ErrorAt(Position{at.line, at.column + c - 1}, fmt::format("{}: {}", what, err.message));
-      ok = false;
-      return std::nullopt;
+      return Fail();
     }
     if (prog->result_kind() != expr::Kind::kBool) {
       r.Error(n[key], fmt::format("{}: expected a condition (true/false), got {}", what,
                                   expr::KindName(prog->result_kind())));
-      ok = false;
-      return std::nullopt;
+      return Fail();
     }
     return RuleCondition{std::move(sub->text), *text, at, std::move(*prog)};
-  };
+  }
 
-  if (has_expr)
-    e->warn_severity = rule.severity == Severity::kCritical ? Severity::kWarning : rule.severity;
-  const bool expr_is_crit = has_expr && rule.severity == Severity::kCritical;
-  for (size_t i = 0; ok && i < items->size(); ++i) {
-    const Labels& labels = (*items)[i];
+  // One instance of the rule; nullopt when a condition failed or the levels do not fit.
+  std::optional<RuleInstance> Instance(const Labels& labels, bool has_expr, bool expr_is_crit) {
     RuleInstance inst;
     inst.labels = JoinLabels(labels);
     if (has_expr) {
-      auto c = condition("expr", labels);
-      (expr_is_crit ? inst.crit : inst.warn) = std::move(c);
+      (expr_is_crit ? inst.crit : inst.warn) = Compile("expr", labels);
     } else {
-      inst.warn = condition("warn", labels);
-      inst.crit = condition("crit", labels);
+      inst.warn = Compile("warn", labels);
+      inst.crit = Compile("crit", labels);
     }
-    inst.clear = condition("clear", labels);
-    inst.seasonal = condition("seasonal", labels);
-    if (!ok || (!inst.warn && !inst.crit)) break;
+    inst.clear = Compile("clear", labels);
+    inst.seasonal = Compile("seasonal", labels);
+    if (!ok || (!inst.warn && !inst.crit)) return std::nullopt;
     if (inst.seasonal && !inst.warn) {
       r.Error(n["seasonal"], fmt::format("{}.seasonal: lowers the warning level to info, but the "
                                          "rule has no warning level (only critical)",
                                          path));
-      ok = false;
-      break;
+      return Fail();
     }
     std::set<int> inputs;
     for (const auto* c : {&inst.warn, &inst.crit, &inst.clear, &inst.seasonal}) {
@@ -422,28 +434,62 @@ void ReadExprRule(YamlReader& r, const YAML::Node& n, const std::string& path, c
     }
     inst.inputs.assign(inputs.begin(), inputs.end());
     inst.clock = inst.primary().program.first_input();
-    e->instances.push_back(std::move(inst));
+    return inst;
   }
-  if (r.Has(n, "for", path, false)) {
-    auto text = r.String(n, "for", path, false);
-    if (text && !text->empty() &&
-        std::all_of(text->begin(), text->end(), [](char ch) { return ch >= '0' && ch <= '9'; })) {
-      int count = 0;
-      auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), count);
-      if (ec != std::errc() || end != text->data() + text->size() ||
-          count > defaults::kMaxForObservations) {
-        r.Error(n["for"], fmt::format("{}.for: '{}' observations is too many (at most {})", path,
-                                      *text, defaults::kMaxForObservations));
-        ok = false;
-      } else {
-        e->for_observations = count;
-      }
-    } else if (auto d = r.DurationValue(n, "for", path, false)) {
-      e->for_duration = *d;
-    } else {
-      ok = false;
+
+ private:
+  std::nullopt_t Fail() {
+    ok = false;
+    return std::nullopt;
+  }
+};
+
+// for: N (observations in a row) or a duration. false: reported as invalid.
+bool ReadForKey(YamlReader& r, const YAML::Node& n, const std::string& path, ExprRule& e) {
+  if (!r.Has(n, "for", path, false)) return true;
+  auto text = r.String(n, "for", path, false);
+  if (text && !text->empty() &&
+      std::all_of(text->begin(), text->end(), [](char ch) { return ch >= '0' && ch <= '9'; })) {
+    int count = 0;
+    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), count);
+    if (ec != std::errc() || end != text->data() + text->size() ||
+        count > defaults::kMaxForObservations) {
+      r.Error(n["for"], fmt::format("{}.for: '{}' observations is too many (at most {})", path,
+                                    *text, defaults::kMaxForObservations));
+      return false;
     }
+    e.for_observations = count;
+    return true;
   }
+  if (auto d = r.DurationValue(n, "for", path, false)) {
+    e.for_duration = *d;
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void ReadExprRule(YamlReader& r, const YAML::Node& n, const std::string& path, const RuleSet& rs,
+                  RuleConfig& rule) {
+  if (!CheckExprRuleKeys(r, n, path)) return;
+  const bool has_expr = bool(n["expr"]);
+  auto e = std::make_shared<ExprRule>();
+  auto items = ReadForEach(r, n, path);
+  ConditionCompiler compiler{r, n, path, rs};
+  compiler.ok = items.has_value();
+  compiler.fans_out = compiler.ok && !items->empty();
+  if (compiler.ok && items->empty()) items->emplace_back();  // one instance, no labels
+
+  if (has_expr)
+    e->warn_severity = rule.severity == Severity::kCritical ? Severity::kWarning : rule.severity;
+  const bool expr_is_crit = has_expr && rule.severity == Severity::kCritical;
+  for (size_t i = 0; compiler.ok && i < items->size(); ++i) {
+    auto inst = compiler.Instance((*items)[i], has_expr, expr_is_crit);
+    if (!inst) break;
+    e->instances.push_back(std::move(*inst));
+  }
+  bool ok = ReadForKey(r, n, path, *e) && compiler.ok;
   if (auto d = r.DurationValue(n, "min_time", path, false)) e->min_time = *d;
   if (auto d = r.DurationValue(n, "repeat", path, false)) e->repeat = *d;
   if (!ok || e->instances.size() != items->size()) return;

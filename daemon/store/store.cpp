@@ -23,6 +23,304 @@ bool SameValue(const std::optional<double>& a, const std::optional<double>& b) {
   if (!a || !b) return a.has_value() == b.has_value();
   return std::fabs(*a - *b) <= 1e-9 * std::max({1.0, std::fabs(*a), std::fabs(*b)});
 }
+
+// Last line behind the parsers' checks: nothing non-finite, no date twice in one batch.
+Status CheckBatch(const std::string& series, const std::vector<Observation>& observations) {
+  std::set<Date> dates;
+  for (const auto& o : observations) {
+    if (o.value && !std::isfinite(*o.value))
+      return Status::InvalidArgument(
+          fmt::format("series {}: value {} on {} is not a finite number; nothing stored", series,
+                      *o.value, FormatDate(o.date)));
+    if (!dates.insert(o.date).second)
+      return Status::InvalidArgument(fmt::format(
+          "series {}: {} appears twice in one batch; nothing stored", series, FormatDate(o.date)));
+  }
+  return Status::Ok();
+}
+
+std::optional<std::string> NonEmpty(const std::string& s) {
+  return s.empty() ? std::nullopt : std::optional<std::string>(s);
+}
+
+// Writes one batch of a series' observations inside the caller's transaction: a new date is
+// inserted, a changed value or provisional flag is revised (with a revision row), a fallback's
+// print for a date another source delivered is only compared, and the primary confirming a
+// fallback's print takes over its provenance.
+class BatchWriter {
+ public:
+  static Result<BatchWriter> Prepare(Database& db, const std::string& series, Unit unit,
+                                     TimePoint now, const Provenance& from) {
+    BatchWriter w(db, series, unit, now, from);
+    LW_ASSIGN_OR_RETURN(select, db.Prepare("SELECT value, provisional, source FROM observations "
+                                           "WHERE series = ?1 AND obs_date = ?2"));
+    LW_ASSIGN_OR_RETURN(
+        insert,
+        db.Prepare(
+            "INSERT INTO observations (series, obs_date, value, unit, provisional, fetched_at, "
+            "updated_at, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)"));
+    LW_ASSIGN_OR_RETURN(
+        update, db.Prepare("UPDATE observations SET value = ?3, provisional = ?4, updated_at = ?5, "
+                           "source = ?6 WHERE series = ?1 AND obs_date = ?2"));
+    LW_ASSIGN_OR_RETURN(take_over, db.Prepare("UPDATE observations SET source = ?3 "
+                                              "WHERE series = ?1 AND obs_date = ?2"));
+    LW_ASSIGN_OR_RETURN(
+        revision,
+        db.Prepare(
+            "INSERT INTO observation_revisions (series, obs_date, old_value, new_value, seen_at) "
+            "VALUES (?1, ?2, ?3, ?4, ?5)"));
+    LW_ASSIGN_OR_RETURN(
+        disagree,
+        db.Prepare("INSERT OR IGNORE INTO observation_disagreements (series, obs_date, source, "
+                   "value, kept_source, kept_value, seen_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+    w.select_ = std::move(select);
+    w.insert_ = std::move(insert);
+    w.update_ = std::move(update);
+    w.take_over_ = std::move(take_over);
+    w.revision_ = std::move(revision);
+    w.disagree_ = std::move(disagree);
+    return w;
+  }
+
+  Status Write(const Observation& o) {
+    const std::string date = FormatDate(o.date);
+    select_.Reset().Bind(1, series_).Bind(2, date);
+    LW_ASSIGN_OR_RETURN(found, select_.Step());
+    if (!found) return Insert(o, date);
+    const Stored old{select_.OptDouble(0), select_.Int(1) != 0,
+                     select_.IsNull(2) ? std::string() : select_.Text(2)};
+    // Another source delivered this date: the fallback's print is not a new one.
+    if (from_.fallback && old.source != from_.source) return CompareFallback(o, date, old);
+    if (!from_.fallback && source_ && old.source != from_.source && SameValue(old.value, o.value) &&
+        old.provisional == o.provisional) {
+      // The primary confirming the fallback's print: only the provenance moves.
+      take_over_.Reset().Bind(1, series_).Bind(2, date).Bind(3, source_);
+      ++stats_.unchanged;
+      return take_over_.Run();
+    }
+    if (old.value == o.value && old.provisional == o.provisional) {
+      ++stats_.unchanged;
+      return Status::Ok();
+    }
+    return Revise(o, date, old);
+  }
+
+  IngestStats TakeStats() { return std::move(stats_); }
+
+  // Newly recorded disagreements are logged once per batch, with the first.
+  void LogDisagreements() const {
+    if (disagreements_ == 0) return;
+    Logger("store")->warn(
+        "event=source_disagreement series={} source={} dates={} {} (the stored value is kept)",
+        series_, from_.source, disagreements_, first_disagreement_);
+  }
+
+ private:
+  struct Stored {
+    std::optional<double> value;
+    bool provisional = false;
+    std::string source;  // "": not recorded
+  };
+
+  BatchWriter(Database& db, const std::string& series, Unit unit, TimePoint now,
+              const Provenance& from)
+      : db_(&db),
+        series_(series),
+        unit_name_(UnitName(unit)),
+        now_text_(FormatTime(now)),
+        from_(from),
+        source_(NonEmpty(from.source)) {}
+
+  Status Insert(const Observation& o, const std::string& date) {
+    insert_.Reset()
+        .Bind(1, series_)
+        .Bind(2, date)
+        .Bind(3, o.value)
+        .Bind(4, unit_name_)
+        .Bind(5, o.provisional ? 1 : 0)
+        .Bind(6, now_text_)
+        .Bind(7, source_);
+    LW_RETURN_IF_ERROR(insert_.Run());
+    ++stats_.inserted;
+    stats_.changed.push_back(o);
+    return Status::Ok();
+  }
+
+  Status CompareFallback(const Observation& o, const std::string& date, const Stored& old) {
+    ++stats_.unchanged;
+    ++stats_.not_used;
+    if (SameValue(old.value, o.value)) return Status::Ok();
+    disagree_.Reset()
+        .Bind(1, series_)
+        .Bind(2, date)
+        .Bind(3, from_.source)
+        .Bind(4, o.value)
+        .Bind(5, NonEmpty(old.source))
+        .Bind(6, old.value)
+        .Bind(7, now_text_);
+    LW_RETURN_IF_ERROR(disagree_.Run());
+    if (db_->Changes() > 0 && disagreements_++ == 0)
+      first_disagreement_ = fmt::format("obs_date={} value={} kept_source={} kept_value={}", date,
+                                        o.value ? fmt::format("{}", *o.value) : "null",
+                                        old.source.empty() ? "-" : old.source,
+                                        old.value ? fmt::format("{}", *old.value) : "null");
+    return Status::Ok();
+  }
+
+  Status Revise(const Observation& o, const std::string& date, const Stored& old) {
+    if (old.value != o.value) {
+      revision_.Reset()
+          .Bind(1, series_)
+          .Bind(2, date)
+          .Bind(3, old.value)
+          .Bind(4, o.value)
+          .Bind(5, now_text_);
+      LW_RETURN_IF_ERROR(revision_.Run());
+    }
+    update_.Reset()
+        .Bind(1, series_)
+        .Bind(2, date)
+        .Bind(3, o.value)
+        .Bind(4, o.provisional ? 1 : 0)
+        .Bind(5, now_text_)
+        .Bind(6, source_ ? source_ : NonEmpty(old.source));
+    LW_RETURN_IF_ERROR(update_.Run());
+    ++stats_.revised;
+    stats_.changed.push_back(o);
+    return Status::Ok();
+  }
+
+  Database* db_;
+  std::string series_;
+  std::string unit_name_;
+  std::string now_text_;
+  Provenance from_;
+  std::optional<std::string> source_;
+  Statement select_, insert_, update_, take_over_, revision_, disagree_;
+  IngestStats stats_;
+  int disagreements_ = 0;
+  std::string first_disagreement_;
+};
+
+// The text forms a transition is stored with.
+struct TransitionText {
+  explicit TransitionText(const Transition& t)
+      : eval_time(FormatTime(t.eval_time)),
+        obs_date(FormatDate(t.obs_date)),
+        severity(SeverityName(t.severity)) {}
+  std::string eval_time, obs_date, severity;
+};
+
+// Opens an alert when `t` starts firing, else updates the open one (resolving it when `t`
+// leaves firing). Returns the alert's id, if there is one.
+Result<std::optional<int64_t>> WriteAlert(Database& db, const Transition& t,
+                                          const TransitionText& text,
+                                          std::optional<int64_t> alert_id) {
+  if (t.to == AlertState::kFiring && t.from != AlertState::kFiring) {
+    LW_ASSIGN_OR_RETURN(
+        ins, db.Prepare("INSERT INTO alerts (rule, labels, series, severity, state, opened_at, "
+                        "first_obs_date, last_obs_date, value, threshold, message) "
+                        "VALUES (?1, ?2, ?3, ?4, 'firing', ?5, ?6, ?6, ?7, ?8, ?9)"));
+    ins.Bind(1, t.rule)
+        .Bind(2, t.labels)
+        .Bind(3, t.series)
+        .Bind(4, text.severity)
+        .Bind(5, text.eval_time)
+        .Bind(6, text.obs_date)
+        .Bind(7, t.value)
+        .Bind(8, t.threshold)
+        .Bind(9, t.message);
+    LW_RETURN_IF_ERROR(ins.Run());
+    return std::optional<int64_t>(db.LastInsertId());
+  }
+  if (!alert_id) return alert_id;
+  LW_ASSIGN_OR_RETURN(
+      upd, db.Prepare("UPDATE alerts SET last_obs_date = ?2, value = ?3, severity = ?4, "
+                      "state = CASE WHEN ?5 THEN 'resolved' ELSE state END, "
+                      "resolved_at = CASE WHEN ?5 THEN ?6 ELSE resolved_at END WHERE id = ?1"));
+  upd.Bind(1, *alert_id)
+      .Bind(2, text.obs_date)
+      .Bind(3, t.value)
+      .Bind(4, text.severity)
+      .Bind(5, t.to != AlertState::kFiring ? 1 : 0)
+      .Bind(6, text.eval_time);
+  LW_RETURN_IF_ERROR(upd.Run());
+  return alert_id;
+}
+
+// Appends the transition to the alert's event log and stamps the event's identity
+// (store/event_key.h), from the observation's revision count as stored.
+Status WriteEvent(Database& db, const Transition& t, const TransitionText& text,
+                  RecordedTransition& out) {
+  LW_ASSIGN_OR_RETURN(
+      ev, db.Prepare("INSERT INTO alert_events (alert_id, rule, labels, kind, from_state, "
+                     "to_state, severity, series, value, threshold, obs_date, eval_time, message) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"));
+  ev.Bind(1, out.alert_id)
+      .Bind(2, t.rule)
+      .Bind(3, t.labels)
+      .Bind(4, t.kind)
+      .Bind(5, AlertStateName(t.from))
+      .Bind(6, AlertStateName(t.to))
+      .Bind(7, text.severity)
+      .Bind(8, t.series)
+      .Bind(9, t.value)
+      .Bind(10, t.threshold)
+      .Bind(11, text.obs_date)
+      .Bind(12, text.eval_time)
+      .Bind(13, t.message);
+  LW_RETURN_IF_ERROR(ev.Run());
+  out.event_id = db.LastInsertId();
+  LW_ASSIGN_OR_RETURN(rev, db.Prepare("SELECT count(*) FROM observation_revisions "
+                                      "WHERE series = ?1 AND obs_date = ?2"));
+  rev.Bind(1, t.series).Bind(2, text.obs_date);
+  LW_ASSIGN_OR_RETURN(has_row, rev.Step());
+  out.event_key = EventKey(t, has_row ? static_cast<int>(rev.Int(0)) : 0);
+  LW_ASSIGN_OR_RETURN(key, db.Prepare("UPDATE alert_events SET event_key = ?2 WHERE id = ?1"));
+  key.Bind(1, out.event_id).Bind(2, out.event_key);
+  return key.Run();
+}
+
+// One pending delivery per notifier in the outbox; each carries the event's key as its
+// Idempotency-Key.
+Status QueueDeliveries(Database& db, const std::vector<std::string>& notifiers,
+                       const TransitionText& text, RecordedTransition& out) {
+  LW_ASSIGN_OR_RETURN(
+      del, db.Prepare("INSERT INTO deliveries (event_id, notifier, status, next_attempt_at, "
+                      "created_at, idempotency_key) VALUES (?1, ?2, 'pending', ?3, ?3, ?4)"));
+  for (const auto& n : notifiers) {
+    del.Reset().Bind(1, out.event_id).Bind(2, n).Bind(3, text.eval_time).Bind(4, out.event_key);
+    LW_RETURN_IF_ERROR(del.Run());
+    ++out.deliveries;
+  }
+  return Status::Ok();
+}
+
+// The rule instance's memory after `t`: `since` moves only when the state changes,
+// last_notified_at only when notifiers were queued.
+Status SaveRuleState(Database& db, const Transition& t, const TransitionText& text,
+                     bool state_changed, bool notified, std::optional<int64_t> alert_id) {
+  LW_ASSIGN_OR_RETURN(
+      rs,
+      db.Prepare("INSERT INTO rule_state (rule, labels, state, since, alert_id, last_obs_date, "
+                 "last_value, last_notified_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+                 "CASE WHEN ?9 THEN ?4 END) "
+                 "ON CONFLICT (rule, labels) DO UPDATE SET state = excluded.state, "
+                 "since = CASE WHEN ?8 THEN excluded.since ELSE since END, "
+                 "alert_id = excluded.alert_id, last_obs_date = excluded.last_obs_date, "
+                 "last_value = excluded.last_value, "
+                 "last_notified_at = CASE WHEN ?9 THEN excluded.since ELSE last_notified_at END"));
+  rs.Bind(1, t.rule)
+      .Bind(2, t.labels)
+      .Bind(3, AlertStateName(t.to))
+      .Bind(4, text.eval_time)
+      .Bind(5, t.to == AlertState::kFiring ? alert_id : std::nullopt)
+      .Bind(6, text.obs_date)
+      .Bind(7, t.value)
+      .Bind(8, state_changed ? 1 : 0)
+      .Bind(9, notified ? 1 : 0);
+  return rs.Run();
+}
 }  // namespace
 
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path, Mode mode) {
@@ -51,128 +349,13 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, Mode mode) {
 Result<IngestStats> Store::IngestObservations(const std::string& series, Unit unit,
                                               const std::vector<Observation>& observations,
                                               TimePoint now, const Provenance& from) {
-  IngestStats stats;
-  // Last line behind the parsers' checks: nothing non-finite, no date twice in one batch.
-  std::set<Date> dates;
-  for (const auto& o : observations) {
-    if (o.value && !std::isfinite(*o.value))
-      return Status::InvalidArgument(
-          fmt::format("series {}: value {} on {} is not a finite number; nothing stored", series,
-                      *o.value, FormatDate(o.date)));
-    if (!dates.insert(o.date).second)
-      return Status::InvalidArgument(fmt::format(
-          "series {}: {} appears twice in one batch; nothing stored", series, FormatDate(o.date)));
-  }
+  LW_RETURN_IF_ERROR(CheckBatch(series, observations));
   LW_ASSIGN_OR_RETURN(tx, Transaction::Begin(*db_));
-  LW_ASSIGN_OR_RETURN(select, db_->Prepare("SELECT value, provisional, source FROM observations "
-                                           "WHERE series = ?1 AND obs_date = ?2"));
-  LW_ASSIGN_OR_RETURN(
-      insert,
-      db_->Prepare(
-          "INSERT INTO observations (series, obs_date, value, unit, provisional, fetched_at, "
-          "updated_at, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7)"));
-  LW_ASSIGN_OR_RETURN(
-      update, db_->Prepare("UPDATE observations SET value = ?3, provisional = ?4, updated_at = ?5, "
-                           "source = ?6 WHERE series = ?1 AND obs_date = ?2"));
-  LW_ASSIGN_OR_RETURN(take_over, db_->Prepare("UPDATE observations SET source = ?3 "
-                                              "WHERE series = ?1 AND obs_date = ?2"));
-  LW_ASSIGN_OR_RETURN(
-      revision,
-      db_->Prepare(
-          "INSERT INTO observation_revisions (series, obs_date, old_value, new_value, seen_at) "
-          "VALUES (?1, ?2, ?3, ?4, ?5)"));
-  LW_ASSIGN_OR_RETURN(
-      disagree,
-      db_->Prepare("INSERT OR IGNORE INTO observation_disagreements (series, obs_date, source, "
-                   "value, kept_source, kept_value, seen_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
-  const std::string now_text = FormatTime(now);
-  const std::string unit_name(UnitName(unit));
-  const std::optional<std::string> source =
-      from.source.empty() ? std::nullopt : std::optional<std::string>(from.source);
-  int disagreements = 0;  // newly recorded in this batch: logged once, with the first
-  std::string first_disagreement;
-  for (const auto& o : observations) {
-    const std::string date = FormatDate(o.date);
-    select.Reset().Bind(1, series).Bind(2, date);
-    LW_ASSIGN_OR_RETURN(found, select.Step());
-    if (!found) {
-      insert.Reset()
-          .Bind(1, series)
-          .Bind(2, date)
-          .Bind(3, o.value)
-          .Bind(4, unit_name)
-          .Bind(5, o.provisional ? 1 : 0)
-          .Bind(6, now_text)
-          .Bind(7, source);
-      LW_RETURN_IF_ERROR(insert.Run());
-      ++stats.inserted;
-      stats.changed.push_back(o);
-      continue;
-    }
-    std::optional<double> old = select.OptDouble(0);
-    bool old_provisional = select.Int(1) != 0;
-    const std::string old_source = select.IsNull(2) ? std::string() : select.Text(2);
-    // Another source delivered this date: the fallback's print is not a new one.
-    if (from.fallback && old_source != from.source) {
-      ++stats.unchanged;
-      ++stats.not_used;
-      if (SameValue(old, o.value)) continue;
-      disagree.Reset()
-          .Bind(1, series)
-          .Bind(2, date)
-          .Bind(3, from.source)
-          .Bind(4, o.value)
-          .Bind(5, old_source.empty() ? std::nullopt : std::optional<std::string>(old_source))
-          .Bind(6, old)
-          .Bind(7, now_text);
-      LW_RETURN_IF_ERROR(disagree.Run());
-      if (db_->Changes() > 0 && disagreements++ == 0)
-        first_disagreement = fmt::format("obs_date={} value={} kept_source={} kept_value={}", date,
-                                         o.value ? fmt::format("{}", *o.value) : "null",
-                                         old_source.empty() ? "-" : old_source,
-                                         old ? fmt::format("{}", *old) : "null");
-      continue;
-    }
-    if (!from.fallback && source && old_source != from.source && SameValue(old, o.value) &&
-        old_provisional == o.provisional) {
-      // The primary confirming the fallback's print: only the provenance moves.
-      take_over.Reset().Bind(1, series).Bind(2, date).Bind(3, source);
-      LW_RETURN_IF_ERROR(take_over.Run());
-      ++stats.unchanged;
-      continue;
-    }
-    if (old == o.value && old_provisional == o.provisional) {
-      ++stats.unchanged;
-      continue;
-    }
-    if (old != o.value) {
-      revision.Reset()
-          .Bind(1, series)
-          .Bind(2, date)
-          .Bind(3, old)
-          .Bind(4, o.value)
-          .Bind(5, now_text);
-      LW_RETURN_IF_ERROR(revision.Run());
-    }
-    update.Reset()
-        .Bind(1, series)
-        .Bind(2, date)
-        .Bind(3, o.value)
-        .Bind(4, o.provisional ? 1 : 0)
-        .Bind(5, now_text)
-        .Bind(6, source ? source
-                        : (old_source.empty() ? std::nullopt
-                                              : std::optional<std::string>(old_source)));
-    LW_RETURN_IF_ERROR(update.Run());
-    ++stats.revised;
-    stats.changed.push_back(o);
-  }
+  LW_ASSIGN_OR_RETURN(writer, BatchWriter::Prepare(*db_, series, unit, now, from));
+  for (const auto& o : observations) LW_RETURN_IF_ERROR(writer.Write(o));
   LW_RETURN_IF_ERROR(tx->Commit());
-  if (disagreements > 0)
-    Logger("store")->warn(
-        "event=source_disagreement series={} source={} dates={} {} (the stored value is kept)",
-        series, from.source, disagreements, first_disagreement);
-  return stats;
+  writer.LogDisagreements();
+  return writer.TakeStats();
 }
 
 Result<std::vector<Disagreement>> Store::Disagreements(const std::string& series) {
@@ -271,124 +454,14 @@ Result<RecordedTransition> Store::RecordTransition(const Transition& t,
                                                    const std::vector<std::string>& notifiers) {
   RecordedTransition out;
   LW_ASSIGN_OR_RETURN(tx, Transaction::Begin(*db_));
-  const std::string eval_time = FormatTime(t.eval_time);
-  const std::string obs_date = FormatDate(t.obs_date);
-  const std::string severity(SeverityName(t.severity));
-
+  const TransitionText text(t);
   LW_ASSIGN_OR_RETURN(prev, GetRuleState(t.rule, t.labels));
-  std::optional<int64_t> alert_id = prev ? prev->alert_id : std::nullopt;
-
-  if (t.to == AlertState::kFiring && t.from != AlertState::kFiring) {
-    LW_ASSIGN_OR_RETURN(
-        ins,
-        db_->Prepare(
-            "INSERT INTO alerts (rule, labels, series, severity, state, opened_at, first_obs_date, "
-            "last_obs_date, value, threshold, message) VALUES (?1, ?2, ?3, ?4, 'firing', ?5, ?6, "
-            "?6, "
-            "?7, ?8, ?9)"));
-    ins.Bind(1, t.rule)
-        .Bind(2, t.labels)
-        .Bind(3, t.series)
-        .Bind(4, severity)
-        .Bind(5, eval_time)
-        .Bind(6, obs_date)
-        .Bind(7, t.value)
-        .Bind(8, t.threshold)
-        .Bind(9, t.message);
-    LW_RETURN_IF_ERROR(ins.Run());
-    alert_id = db_->LastInsertId();
-  } else if (alert_id) {
-    bool closing = t.to != AlertState::kFiring;
-    LW_ASSIGN_OR_RETURN(
-        upd, db_->Prepare("UPDATE alerts SET last_obs_date = ?2, value = ?3, severity = ?4, "
-                          "state = CASE WHEN ?5 THEN 'resolved' ELSE state END, "
-                          "resolved_at = CASE WHEN ?5 THEN ?6 ELSE resolved_at END WHERE id = ?1"));
-    upd.Bind(1, *alert_id)
-        .Bind(2, obs_date)
-        .Bind(3, t.value)
-        .Bind(4, severity)
-        .Bind(5, closing ? 1 : 0)
-        .Bind(6, eval_time);
-    LW_RETURN_IF_ERROR(upd.Run());
-  }
+  LW_ASSIGN_OR_RETURN(alert_id, WriteAlert(*db_, t, text, prev ? prev->alert_id : std::nullopt));
   out.alert_id = alert_id;
-
-  LW_ASSIGN_OR_RETURN(
-      ev,
-      db_->Prepare(
-          "INSERT INTO alert_events (alert_id, rule, labels, kind, from_state, to_state, severity, "
-          "series, value, threshold, obs_date, eval_time, message) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"));
-  ev.Bind(1, alert_id)
-      .Bind(2, t.rule)
-      .Bind(3, t.labels)
-      .Bind(4, t.kind)
-      .Bind(5, AlertStateName(t.from))
-      .Bind(6, AlertStateName(t.to))
-      .Bind(7, severity)
-      .Bind(8, t.series)
-      .Bind(9, t.value)
-      .Bind(10, t.threshold)
-      .Bind(11, obs_date)
-      .Bind(12, eval_time)
-      .Bind(13, t.message);
-  LW_RETURN_IF_ERROR(ev.Run());
-  out.event_id = db_->LastInsertId();
-  // The event's identity (store/event_key.h), from the observation's revision count as stored.
-  {
-    LW_ASSIGN_OR_RETURN(
-        rev, db_->Prepare("SELECT count(*) FROM observation_revisions WHERE series = ?1 AND "
-                          "obs_date = ?2"));
-    rev.Bind(1, t.series).Bind(2, obs_date);
-    LW_ASSIGN_OR_RETURN(has_row, rev.Step());
-    const int revision = has_row ? static_cast<int>(rev.Int(0)) : 0;
-    out.event_key = EventKey(t, revision);
-    LW_ASSIGN_OR_RETURN(key, db_->Prepare("UPDATE alert_events SET event_key = ?2 WHERE id = ?1"));
-    key.Bind(1, out.event_id).Bind(2, out.event_key);
-    LW_RETURN_IF_ERROR(key.Run());
-  }
-
-  if (!notifiers.empty()) {
-    LW_ASSIGN_OR_RETURN(
-        del,
-        db_->Prepare(
-            "INSERT INTO deliveries (event_id, notifier, status, next_attempt_at, created_at, "
-            "idempotency_key) VALUES (?1, ?2, 'pending', ?3, ?3, lower(hex(randomblob(16))))"));
-    for (const auto& n : notifiers) {
-      del.Reset().Bind(1, out.event_id).Bind(2, n).Bind(3, eval_time);
-      LW_RETURN_IF_ERROR(del.Run());
-      ++out.deliveries;
-    }
-    // Every delivery of the event carries the event's key as its Idempotency-Key.
-    LW_ASSIGN_OR_RETURN(
-        dkey, db_->Prepare("UPDATE deliveries SET idempotency_key = ?2 WHERE event_id = ?1"));
-    dkey.Bind(1, out.event_id).Bind(2, out.event_key);
-    LW_RETURN_IF_ERROR(dkey.Run());
-  }
-
-  bool state_changed = !prev || prev->state != t.to;
-  bool notified = !notifiers.empty();
-  LW_ASSIGN_OR_RETURN(
-      rs,
-      db_->Prepare(
-          "INSERT INTO rule_state (rule, labels, state, since, alert_id, last_obs_date, "
-          "last_value, "
-          "last_notified_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, CASE WHEN ?9 THEN ?4 END) "
-          "ON CONFLICT (rule, labels) DO UPDATE SET state = excluded.state, "
-          "since = CASE WHEN ?8 THEN excluded.since ELSE since END, alert_id = excluded.alert_id, "
-          "last_obs_date = excluded.last_obs_date, last_value = excluded.last_value, "
-          "last_notified_at = CASE WHEN ?9 THEN excluded.since ELSE last_notified_at END"));
-  std::optional<int64_t> open_alert = t.to == AlertState::kFiring ? alert_id : std::nullopt;
-  rs.Bind(1, t.rule)
-      .Bind(2, t.labels)
-      .Bind(3, AlertStateName(t.to))
-      .Bind(4, eval_time)
-      .Bind(5, open_alert)
-      .Bind(6, obs_date)
-      .Bind(7, t.value)
-      .Bind(8, state_changed ? 1 : 0)
-      .Bind(9, notified ? 1 : 0);
-  LW_RETURN_IF_ERROR(rs.Run());
+  LW_RETURN_IF_ERROR(WriteEvent(*db_, t, text, out));
+  LW_RETURN_IF_ERROR(QueueDeliveries(*db_, notifiers, text, out));
+  const bool state_changed = !prev || prev->state != t.to;
+  LW_RETURN_IF_ERROR(SaveRuleState(*db_, t, text, state_changed, !notifiers.empty(), alert_id));
   LW_RETURN_IF_ERROR(tx->Commit());
   return out;
 }

@@ -2,10 +2,59 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 
 #include <fmt/format.h>
 
 namespace liqwatch::expr {
+
+namespace {
+
+// The dimension a derived series of `kind` is stored in; nullopt for a non-number.
+std::optional<Dimension> DimensionOfKind(Kind kind) {
+  switch (kind) {
+    case Kind::kRate:
+      return Dimension::kRate;
+    case Kind::kMoney:
+      return Dimension::kMoney;
+    case Kind::kCount:
+      return Dimension::kCount;
+    case Kind::kIndex:
+    case Kind::kRatio:
+    case Kind::kNumber:
+      return Dimension::kIndex;
+    case Kind::kDuration:
+    case Kind::kBool:
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+// Where `name` first stands as a whole word in `definition` (npos if nowhere).
+size_t FirstMention(std::string_view definition, const std::string& name) {
+  auto is_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  for (auto at = definition.find(name); at != std::string_view::npos;
+       at = definition.find(name, at + 1)) {
+    const auto end = at + name.size();
+    if ((at == 0 || !is_word(definition[at - 1])) &&
+        (end == definition.size() || !is_word(definition[end])))
+      return at;
+  }
+  return std::string_view::npos;
+}
+
+// Money or a rate computed from a usd_mn flow is still written with its unit in rules.
+std::string PublishedUnit(const SeriesCatalog& catalog, const Program& program,
+                          Dimension dimension) {
+  if (dimension != Dimension::kMoney && dimension != Dimension::kRate) return {};
+  for (int input : program.inputs()) {
+    const std::string& unit = catalog.spec(input).published_unit;
+    if (!unit.empty() && DimensionOf(*ParseUnit(unit)) == dimension) return unit;
+  }
+  return {};
+}
+
+}  // namespace
 
 Result<DerivedSeries> DefineDerived(SeriesCatalog& catalog, std::string id,
                                     std::string_view definition, std::chrono::days max_age,
@@ -15,61 +64,24 @@ Result<DerivedSeries> DefineDerived(SeriesCatalog& catalog, std::string id,
   }
   auto program = Compile(definition, catalog, error);
   if (!program.ok()) return program.status().WithContext(fmt::format("derived series '{}'", id));
-  Kind kind = program->result_kind();
-  Dimension dimension = Dimension::kIndex;
-  switch (kind) {
-    case Kind::kRate:
-      dimension = Dimension::kRate;
-      break;
-    case Kind::kMoney:
-      dimension = Dimension::kMoney;
-      break;
-    case Kind::kCount:
-      dimension = Dimension::kCount;
-      break;
-    case Kind::kIndex:
-    case Kind::kRatio:
-    case Kind::kNumber:
-      dimension = Dimension::kIndex;
-      break;
-    case Kind::kDuration:
-    case Kind::kBool: {
-      std::string message =
-          fmt::format("a derived series must be a number, got {}", KindName(kind));
-      if (error != nullptr) *error = CompileError{1, message};
-      return Status::ParseError(fmt::format("derived series '{}': {} at column 1", id, message));
-    }
+  const Kind kind = program->result_kind();
+  const std::optional<Dimension> dimension = DimensionOfKind(kind);
+  if (!dimension) {
+    std::string message = fmt::format("a derived series must be a number, got {}", KindName(kind));
+    if (error != nullptr) *error = CompileError{1, message};
+    return Status::ParseError(fmt::format("derived series '{}': {} at column 1", id, message));
   }
-  SeriesSpec spec{id, dimension, max_age};
+  SeriesSpec spec{id, *dimension, max_age};
   spec.inputs = program->inputs();
   // In the order the definition names them ("sofr - iorb": SOFR first), as people read it.
-  auto first_mention = [&](int input) {
-    const std::string& name = catalog.spec(input).id;
-    auto is_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
-    for (auto at = definition.find(name); at != std::string_view::npos;
-         at = definition.find(name, at + 1)) {
-      const auto end = at + name.size();
-      if ((at == 0 || !is_word(definition[at - 1])) &&
-          (end == definition.size() || !is_word(definition[end])))
-        return at;
-    }
-    return std::string_view::npos;
-  };
-  std::stable_sort(spec.inputs.begin(), spec.inputs.end(),
-                   [&](int a, int b) { return first_mention(a) < first_mention(b); });
-  // Money or a rate computed from a usd_mn flow is still written with its unit in rules.
-  if (dimension == Dimension::kMoney || dimension == Dimension::kRate) {
-    for (int input : program->inputs()) {
-      const std::string& unit = catalog.spec(input).published_unit;
-      if (!unit.empty() && DimensionOf(*ParseUnit(unit)) == dimension) {
-        spec.published_unit = unit;
-        break;
-      }
-    }
-  }
+  std::stable_sort(spec.inputs.begin(), spec.inputs.end(), [&](int a, int b) {
+    return FirstMention(definition, catalog.spec(a).id) <
+           FirstMention(definition, catalog.spec(b).id);
+  });
+  spec.published_unit = PublishedUnit(catalog, *program, *dimension);
   auto index = catalog.Add(std::move(spec));
   if (!index.ok()) return index.status();
-  return DerivedSeries{std::move(id), *index, dimension, std::move(program).value()};
+  return DerivedSeries{std::move(id), *index, *dimension, std::move(program).value()};
 }
 
 std::vector<Date> DerivedDates(const Program& program, const SeriesHistory& history, Date from,

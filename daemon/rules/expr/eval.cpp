@@ -114,27 +114,8 @@ class Evaluator {
       case Op::kAdd:
       case Op::kSub:
       case Op::kMul:
-      case Op::kDiv: {
-        double a, b;
-        if (!Eval(n.lhs, d, a) || !Eval(n.rhs, d, b)) return false;
-        switch (n.op) {
-          case Op::kAdd:
-            out = a + b;
-            return true;
-          case Op::kSub:
-            out = a - b;
-            return true;
-          case Op::kMul:
-            out = a * b;
-            return true;
-          default:
-            if (b == 0)
-              return Missing(
-                  NoData{.reason = NoData::Reason::kDivisionByZero, .date = d, .column = n.column});
-            out = a / b;
-            return true;
-        }
-      }
+      case Op::kDiv:
+        return Arithmetic(n, d, out);
       case Op::kLt:
       case Op::kLe:
       case Op::kGt:
@@ -147,20 +128,8 @@ class Evaluator {
         return true;
       }
       case Op::kAnd:
-      case Op::kOr: {
-        // Three-valued: a decided side wins over a missing one.
-        const double decisive = n.op == Op::kOr ? 1 : 0;
-        double a, b;
-        bool has_a = Eval(n.lhs, d, a);
-        NoData why_a = why_;
-        if (has_a && a == decisive) return out = decisive, true;
-        bool has_b = Eval(n.rhs, d, b);
-        if (has_b && b == decisive) return out = decisive, true;
-        if (!has_a) return Missing(why_a);
-        if (!has_b) return false;
-        out = 1 - decisive;
-        return true;
-      }
+      case Op::kOr:
+        return Logical(n, d, out);
       case Op::kChange:
       case Op::kPctChange:
         return Change(n, d, out);
@@ -177,23 +146,10 @@ class Evaluator {
       case Op::kCrossesAbove:
       case Op::kCrossesBelow:
         return Crosses(n, d, out);
-      case Op::kAge: {
-        auto points = history_.Points(n.series);
-        int i = LatestValue(points, d);  // a gap marker is not an observation
-        if (i < 0) return NoObservation(n.series, d);
-        out = double(
-            std::chrono::duration_cast<Duration>(now_ - TimePoint(points[size_t(i)].date)).count());
-        return true;
-      }
-      case Op::kLate: {
-        // No observation at all is late too once a print is overdue: that is what it reports.
-        auto points = history_.Points(n.series);
-        int i = LatestValue(points, d);
-        std::optional<Date> latest;
-        if (i >= 0) latest = points[size_t(i)].date;
-        out = IsLate(*p_.Ref(n.series).release, latest, now_) ? 1 : 0;
-        return true;
-      }
+      case Op::kAge:
+        return Age(n, d, out);
+      case Op::kLate:
+        return Late(n, d, out);
       case Op::kMonthEnd:
       case Op::kQuarterEnd:
       case Op::kYearEnd:
@@ -207,6 +163,62 @@ class Evaluator {
   NoData why_{};
 
  private:
+  bool Arithmetic(const Node& n, Date d, double& out) {
+    double a, b;
+    if (!Eval(n.lhs, d, a) || !Eval(n.rhs, d, b)) return false;
+    switch (n.op) {
+      case Op::kAdd:
+        out = a + b;
+        return true;
+      case Op::kSub:
+        out = a - b;
+        return true;
+      case Op::kMul:
+        out = a * b;
+        return true;
+      default:
+        if (b == 0)
+          return Missing(
+              NoData{.reason = NoData::Reason::kDivisionByZero, .date = d, .column = n.column});
+        out = a / b;
+        return true;
+    }
+  }
+
+  // Three-valued and/or: a decided side wins over a missing one.
+  bool Logical(const Node& n, Date d, double& out) {
+    const double decisive = n.op == Op::kOr ? 1 : 0;
+    double a, b;
+    bool has_a = Eval(n.lhs, d, a);
+    NoData why_a = why_;
+    if (has_a && a == decisive) return out = decisive, true;
+    bool has_b = Eval(n.rhs, d, b);
+    if (has_b && b == decisive) return out = decisive, true;
+    if (!has_a) return Missing(why_a);
+    if (!has_b) return false;
+    out = 1 - decisive;
+    return true;
+  }
+
+  bool Age(const Node& n, Date d, double& out) {
+    auto points = history_.Points(n.series);
+    int i = LatestValue(points, d);  // a gap marker is not an observation
+    if (i < 0) return NoObservation(n.series, d);
+    out = double(
+        std::chrono::duration_cast<Duration>(now_ - TimePoint(points[size_t(i)].date)).count());
+    return true;
+  }
+
+  // No observation at all is late too once a print is overdue: that is what it reports.
+  bool Late(const Node& n, Date d, double& out) {
+    auto points = history_.Points(n.series);
+    int i = LatestValue(points, d);
+    std::optional<Date> latest;
+    if (i >= 0) latest = points[size_t(i)].date;
+    out = IsLate(*p_.Ref(n.series).release, latest, now_) ? 1 : 0;
+    return true;
+  }
+
   const std::string* Id(int series) const { return &p_.Ref(series).id; }
 
   bool Missing(const NoData& why) {
@@ -525,110 +537,144 @@ const detail::SeriesRef& Program::Ref(int index) const {
   return at->second;
 }
 
-std::string Program::Explain(const SeriesHistory& history, Date as_of, TimePoint now) const {
-  Evaluator e(*this, history, now);
-  auto source = [&](const detail::Node& n) {
-    return std::string_view(text_).substr(size_t(n.text_begin), size_t(n.text_end - n.text_begin));
-  };
-  // " (sofr 3.87%, iorb 3.65%)" after a derived series: the inputs' values as of the date.
-  auto derived_inputs = [&](const detail::Node& n) -> std::string {
-    const auto& inputs = Ref(n.series).inputs;
-    if (inputs.empty() || n.lag != 0) return {};
-    std::string out;
-    for (const detail::InputRef& in : inputs) {
-      auto points = history.Points(in.index);
-      const int i = LatestValue(points, as_of);
-      out += fmt::format("{}{} {}", out.empty() ? " (" : ", ", in.id,
-                         i < 0 ? "n/a" : FormatValue(points[size_t(i)].value, in.dimension));
-    }
-    return out + ")";
-  };
-  // One side of a comparison: "sofr - iorb = 16bp", or just "10bp" for a constant.
-  auto side = [&](int index, Kind shown, bool in_bp) -> std::string {
-    const detail::Node& n = nodes_[size_t(index)];
-    double v = 0;
-    if (!e.Eval(index, as_of, v))
-      return fmt::format("{} = no data ({})", source(n), e.why_.ToString(history));
-    if (n.op == Op::kConst) return FormatKind(v, shown, in_bp);
-    std::string out = fmt::format("{} = {}", source(n), FormatKind(v, shown, in_bp));
-    if (n.op == Op::kSeries) out += derived_inputs(n);
-    return out;
-  };
-  // A comparison against a level written in bp ("sofr_iorb >= 15bp") is a spread rule: both
-  // sides are shown in bp, the unit its author (and the desk) reads it in.
-  auto written_in_bp = [&](int index) {
-    const detail::Node& n = nodes_[size_t(index)];
-    return n.op == Op::kConst && n.kind == Kind::kRate && source(n).ends_with("bp");
-  };
-  // A boolean node's value as of the date; nullopt for NoData.
-  auto truth = [&](int index) -> std::optional<bool> {
-    double v = 0;
-    if (!e.Eval(index, as_of, v)) return std::nullopt;
-    return v != 0;
-  };
-  // Renders what holds about `index`, so the result is a conjunction of true statements.
-  auto explain = [&](auto& self, int index) -> std::string {
-    const detail::Node& n = nodes_[size_t(index)];
+// Renders what holds about a program's nodes as of a date: each method returns a true
+// statement, so the whole is a conjunction of true statements (Program::Explain).
+class Explainer {
+ public:
+  Explainer(const Program& p, const SeriesHistory& history, Date as_of, TimePoint now)
+      : p_(p), history_(history), as_of_(as_of), now_(now), e_(p, history, now) {}
+
+  std::string Explain(int index) {
+    const detail::Node& n = p_.nodes_[size_t(index)];
     switch (n.op) {
       case Op::kAnd:
-      case Op::kOr: {
-        // The sides whose value equals the whole decide it (De Morgan for a false `or`, only the
-        // false sides of a false `and`, the NoData sides of a NoData result). Each side is
-        // rendered as what holds about it, hence " and " whatever the connective.
-        const std::optional<bool> whole = truth(index);
-        std::string out;
-        for (int child : {n.lhs, n.rhs}) {
-          if (truth(child) != whole) continue;
-          if (!out.empty()) out += " and ";
-          out += self(self, child);
-        }
-        return out;
-      }
+      case Op::kOr:
+        return Connective(index);
       case Op::kNot:
-        return self(self, n.lhs);  // what holds about the child says why `not` is true or false
-      case Op::kLate: {
-        // "sofr for 2026-03-02 not published by 08:45 ET on 2026-03-03"
-        auto points = history.Points(n.series);
-        int i = LatestValue(points, as_of);
-        std::optional<Date> latest;
-        if (i >= 0) latest = points[size_t(i)].date;
-        const auto& ref = Ref(n.series);
-        Freshness f = AssessFreshness(*ref.release, ref.id, latest, now);
-        if (f.state == Freshness::State::kLate) return f.message;
-        return fmt::format("{} = false", source(n));
-      }
+        return Explain(n.lhs);  // what holds about the child says why `not` is true or false
+      case Op::kLate:
+        return Late(n);
       case Op::kMonthEnd:
       case Op::kQuarterEnd:
       case Op::kYearEnd:
-      case Op::kTaxDate: {
-        // "2025-09-19 is 4bd after the 2025-09-15 tax date"
-        const Season season = SeasonOf(n.op);
-        auto anchor = NearSeason(season, as_of, n.window.length);
-        if (!anchor) return fmt::format("{} = false", source(n));
-        const int bd = BusinessDaysBetween(*anchor, as_of);
-        if (bd == 0) return fmt::format("{} is a {}", FormatDate(as_of), SeasonName(season));
-        return fmt::format("{} is {}bd {} the {} {}", FormatDate(as_of), std::abs(bd),
-                           bd > 0 ? "after" : "before", FormatDate(*anchor), SeasonName(season));
-      }
+      case Op::kTaxDate:
+        return SeasonWindow(n);
       case Op::kLt:
       case Op::kLe:
       case Op::kGt:
       case Op::kGe:
       case Op::kEq:
-      case Op::kNe: {
-        Kind shown = nodes_[size_t(n.lhs)].kind;
-        if (shown == Kind::kNumber) shown = nodes_[size_t(n.rhs)].kind;
-        // NoData keeps the operator: the sides say which input is missing.
-        const Op op = truth(index).value_or(true) ? n.op : Negated(n.op);
-        const bool in_bp = written_in_bp(n.lhs) || written_in_bp(n.rhs);
-        return fmt::format("{} {} {}", side(n.lhs, shown, in_bp), OpText(op),
-                           side(n.rhs, shown, in_bp));
-      }
+      case Op::kNe:
+        return Comparison(index);
       default:
-        return side(index, n.kind, false);
+        return Side(index, n.kind, false);
     }
-  };
-  return explain(explain, root_);
+  }
+
+ private:
+  std::string_view Source(const detail::Node& n) const {
+    return std::string_view(p_.text_).substr(size_t(n.text_begin),
+                                             size_t(n.text_end - n.text_begin));
+  }
+
+  // A boolean node's value as of the date; nullopt for NoData.
+  std::optional<bool> Truth(int index) {
+    double v = 0;
+    if (!e_.Eval(index, as_of_, v)) return std::nullopt;
+    return v != 0;
+  }
+
+  // The sides whose value equals the whole decide it (De Morgan for a false `or`, only the
+  // false sides of a false `and`, the NoData sides of a NoData result). Each side is rendered
+  // as what holds about it, hence " and " whatever the connective.
+  std::string Connective(int index) {
+    const detail::Node& n = p_.nodes_[size_t(index)];
+    const std::optional<bool> whole = Truth(index);
+    std::string out;
+    for (int child : {n.lhs, n.rhs}) {
+      if (Truth(child) != whole) continue;
+      if (!out.empty()) out += " and ";
+      out += Explain(child);
+    }
+    return out;
+  }
+
+  // "sofr for 2026-03-02 not published by 08:45 ET on 2026-03-03"
+  std::string Late(const detail::Node& n) {
+    auto points = history_.Points(n.series);
+    int i = LatestValue(points, as_of_);
+    std::optional<Date> latest;
+    if (i >= 0) latest = points[size_t(i)].date;
+    const auto& ref = p_.Ref(n.series);
+    Freshness f = AssessFreshness(*ref.release, ref.id, latest, now_);
+    if (f.state == Freshness::State::kLate) return f.message;
+    return fmt::format("{} = false", Source(n));
+  }
+
+  // "2025-09-19 is 4bd after the 2025-09-15 tax date"
+  std::string SeasonWindow(const detail::Node& n) {
+    const Season season = SeasonOf(n.op);
+    auto anchor = NearSeason(season, as_of_, n.window.length);
+    if (!anchor) return fmt::format("{} = false", Source(n));
+    const int bd = BusinessDaysBetween(*anchor, as_of_);
+    if (bd == 0) return fmt::format("{} is a {}", FormatDate(as_of_), SeasonName(season));
+    return fmt::format("{} is {}bd {} the {} {}", FormatDate(as_of_), std::abs(bd),
+                       bd > 0 ? "after" : "before", FormatDate(*anchor), SeasonName(season));
+  }
+
+  // A comparison against a level written in bp ("sofr_iorb >= 15bp") is a spread rule: both
+  // sides are shown in bp, the unit its author (and the desk) reads it in.
+  bool WrittenInBp(int index) const {
+    const detail::Node& n = p_.nodes_[size_t(index)];
+    return n.op == Op::kConst && n.kind == Kind::kRate && Source(n).ends_with("bp");
+  }
+
+  std::string Comparison(int index) {
+    const detail::Node& n = p_.nodes_[size_t(index)];
+    Kind shown = p_.nodes_[size_t(n.lhs)].kind;
+    if (shown == Kind::kNumber) shown = p_.nodes_[size_t(n.rhs)].kind;
+    // NoData keeps the operator: the sides say which input is missing.
+    const Op op = Truth(index).value_or(true) ? n.op : Negated(n.op);
+    const bool in_bp = WrittenInBp(n.lhs) || WrittenInBp(n.rhs);
+    return fmt::format("{} {} {}", Side(n.lhs, shown, in_bp), OpText(op),
+                       Side(n.rhs, shown, in_bp));
+  }
+
+  // One side of a comparison: "sofr - iorb = 16bp", or just "10bp" for a constant.
+  std::string Side(int index, Kind shown, bool in_bp) {
+    const detail::Node& n = p_.nodes_[size_t(index)];
+    double v = 0;
+    if (!e_.Eval(index, as_of_, v))
+      return fmt::format("{} = no data ({})", Source(n), e_.why_.ToString(history_));
+    if (n.op == Op::kConst) return FormatKind(v, shown, in_bp);
+    std::string out = fmt::format("{} = {}", Source(n), FormatKind(v, shown, in_bp));
+    if (n.op == Op::kSeries) out += DerivedInputs(n);
+    return out;
+  }
+
+  // " (sofr 3.87%, iorb 3.65%)" after a derived series: the inputs' values as of the date.
+  std::string DerivedInputs(const detail::Node& n) const {
+    const auto& inputs = p_.Ref(n.series).inputs;
+    if (inputs.empty() || n.lag != 0) return {};
+    std::string out;
+    for (const detail::InputRef& in : inputs) {
+      auto points = history_.Points(in.index);
+      const int i = LatestValue(points, as_of_);
+      out += fmt::format("{}{} {}", out.empty() ? " (" : ", ", in.id,
+                         i < 0 ? "n/a" : FormatValue(points[size_t(i)].value, in.dimension));
+    }
+    return out + ")";
+  }
+
+  const Program& p_;
+  const SeriesHistory& history_;
+  const Date as_of_;
+  const TimePoint now_;
+  Evaluator e_;
+};
+
+std::string Program::Explain(const SeriesHistory& history, Date as_of, TimePoint now) const {
+  return Explainer(*this, history, as_of, now).Explain(root_);
 }
 
 }  // namespace liqwatch::expr

@@ -494,17 +494,7 @@ class Compiler {
     int values[2] = {-1, -1};
     int value_count = 0;
     for (size_t i = 0; i < f->args.size(); ++i) {
-      if (i > 0) {
-        if (Peek().kind != TokenKind::kComma) {
-          if (Peek().kind == TokenKind::kRParen) {
-            return Fail(Peek(), fmt::format("{}() takes {} arguments: {}", f->name, f->args.size(),
-                                            f->usage));
-          }
-          return Fail(Peek(),
-                      fmt::format("expected ',' between arguments, got {}", Describe(Peek())));
-        }
-        Next();
-      }
+      if (i > 0 && ParseComma(*f) < 0) return -1;
       switch (f->args[i]) {
         case Arg::kValue: {
           if (Peek().kind == TokenKind::kRParen) {
@@ -519,22 +509,9 @@ class Compiler {
         case Arg::kWindow:
           if (!ParseWindow(call.window)) return -1;
           break;
-        case Arg::kSeriesName: {
-          const Token t = Next();
-          std::optional<int> index;
-          if (t.kind == TokenKind::kIdentifier) index = catalog_.Find(t.text);
-          if (t.kind == TokenKind::kIdentifier && !index && !FindFunction(t.text)) {
-            return Fail(t, UnknownSeriesMessage(t.text));
-          }
-          if (!index) {
-            return Fail(t, fmt::format("{}() takes a series name, e.g. age(sofr), got {}", f->name,
-                                       Describe(t)));
-          }
-          Remember(*index);
-          call.series = *index;
-          call.clock = *index;
+        case Arg::kSeriesName:
+          if (ParseSeriesName(*f, call) < 0) return -1;
           break;
-        }
       }
     }
     if (Peek().kind != TokenKind::kRParen) {
@@ -545,6 +522,34 @@ class Compiler {
     call.rhs = values[1];
     if (call.lhs >= 0) call.clock = At(call.lhs).clock;
     return CheckCall(*f, call);
+  }
+
+  // The ',' between two arguments; -1 (failed) when the call is short or malformed.
+  int ParseComma(const FunctionSpec& f) {
+    if (Peek().kind == TokenKind::kComma) {
+      Next();
+      return 0;
+    }
+    if (Peek().kind == TokenKind::kRParen)
+      return Fail(Peek(),
+                  fmt::format("{}() takes {} arguments: {}", f.name, f.args.size(), f.usage));
+    return Fail(Peek(), fmt::format("expected ',' between arguments, got {}", Describe(Peek())));
+  }
+
+  // A series named as an argument (age(sofr)): the call reads, and steps over, that series.
+  int ParseSeriesName(const FunctionSpec& f, Node& call) {
+    const Token t = Next();
+    std::optional<int> index;
+    if (t.kind == TokenKind::kIdentifier) index = catalog_.Find(t.text);
+    if (t.kind == TokenKind::kIdentifier && !index && !FindFunction(t.text))
+      return Fail(t, UnknownSeriesMessage(t.text));
+    if (!index)
+      return Fail(
+          t, fmt::format("{}() takes a series name, e.g. age(sofr), got {}", f.name, Describe(t)));
+    Remember(*index);
+    call.series = *index;
+    call.clock = *index;
+    return 0;
   }
 
   bool ParseWindow(Window& w) {
@@ -574,7 +579,6 @@ class Compiler {
   }
 
   int CheckCall(const FunctionSpec& f, Node call) {
-    const Node* x = call.lhs >= 0 ? &At(call.lhs) : nullptr;
     switch (f.op) {
       case Op::kAge:
         call.kind = Kind::kDuration;
@@ -598,6 +602,16 @@ class Compiler {
         }
         call.kind = Kind::kBool;
         return Add(call);
+      default:
+        return CheckWindowCall(f, std::move(call));
+    }
+  }
+
+  // A function over a series' observations (windows, streak, crosses): its first argument
+  // must read a series, whose observations it steps over.
+  int CheckWindowCall(const FunctionSpec& f, Node call) {
+    const Node* x = call.lhs >= 0 ? &At(call.lhs) : nullptr;
+    switch (f.op) {
       case Op::kStreak:
         if (x->kind != Kind::kBool) {
           return Fail(x->column, fmt::format("streak() needs a condition such as sofr > iorb, "
@@ -690,6 +704,61 @@ class Compiler {
                             written, suffix));
   }
 
+  static Op BinaryOp(TokenKind t) {
+    static constexpr std::pair<TokenKind, Op> kOps[] = {
+        {TokenKind::kAnd, Op::kAnd},    {TokenKind::kOr, Op::kOr},
+        {TokenKind::kPlus, Op::kAdd},   {TokenKind::kMinus, Op::kSub},
+        {TokenKind::kStar, Op::kMul},   {TokenKind::kSlash, Op::kDiv},
+        {TokenKind::kLess, Op::kLt},    {TokenKind::kLessEqual, Op::kLe},
+        {TokenKind::kGreater, Op::kGt}, {TokenKind::kGreaterEqual, Op::kGe},
+        {TokenKind::kEqual, Op::kEq},   {TokenKind::kNotEqual, Op::kNe}};
+    for (auto [tk, op] : kOps)
+      if (tk == t) return op;
+    return Op::kConst;  // not a binary operator: the caller only passes binary ones
+  }
+
+  // The kind of `a op b` for + - * /, or nullopt when the two kinds do not combine.
+  static std::optional<Kind> ArithmeticKind(Op op, Kind ka, Kind kb) {
+    auto scalar = [](Kind k) { return k == Kind::kNumber || k == Kind::kRatio; };
+    switch (op) {
+      case Op::kAdd:
+      case Op::kSub:
+        if (ka == kb && (IsNumeric(ka) || ka == Kind::kDuration)) return ka;
+        if (ka == Kind::kNumber && IsNumeric(kb)) return kb;
+        if (kb == Kind::kNumber && IsNumeric(ka)) return ka;
+        return std::nullopt;
+      case Op::kMul:
+        if (scalar(ka) && IsNumeric(kb)) return ka == Kind::kRatio && kb == Kind::kNumber ? ka : kb;
+        if (scalar(kb) && (IsNumeric(ka) || ka == Kind::kDuration)) return ka;
+        // Shares times a per-share price is money: change(shares, 1) * nav is a fund's flow.
+        if ((ka == Kind::kCount && kb == Kind::kMoney) ||
+            (ka == Kind::kMoney && kb == Kind::kCount))
+          return Kind::kMoney;
+        return std::nullopt;
+      case Op::kDiv:
+        if (scalar(kb) && (IsNumeric(ka) || ka == Kind::kDuration))
+          return ka == Kind::kNumber && kb == Kind::kRatio ? kb : ka;
+        if (ka == kb && (IsNumeric(ka) || ka == Kind::kDuration))
+          return Kind::kRatio;  // like / like: a plain fraction
+        return std::nullopt;
+      default:
+        return std::nullopt;
+    }
+  }
+
+  static std::string ArithmeticMessage(Op op, Kind ka, Kind kb) {
+    switch (op) {
+      case Op::kAdd:
+        return fmt::format("cannot add {} and {}", KindName(ka), KindName(kb));
+      case Op::kSub:
+        return fmt::format("cannot subtract {} from {}", KindName(kb), KindName(ka));
+      case Op::kMul:
+        return fmt::format("cannot multiply {} by {}", KindName(ka), KindName(kb));
+      default:
+        return fmt::format("cannot divide {} by {}", KindName(ka), KindName(kb));
+    }
+  }
+
   int MakeBinary(const Token& op_token, int lhs, int rhs) {
     if (op_token.kind != TokenKind::kStar && op_token.kind != TokenKind::kSlash &&
         op_token.kind != TokenKind::kAnd && op_token.kind != TokenKind::kOr &&
@@ -697,81 +766,30 @@ class Compiler {
       return -1;
     const Node& a = At(lhs);
     const Node& b = At(rhs);
-    Node n{.lhs = lhs, .rhs = rhs, .clock = a.clock >= 0 ? a.clock : b.clock};
+    Node n{.op = BinaryOp(op_token.kind),
+           .lhs = lhs,
+           .rhs = rhs,
+           .clock = a.clock >= 0 ? a.clock : b.clock};
     n.column = op_token.column;
     n.text_begin = a.text_begin;
     n.text_end = b.text_end;
-    Kind ka = a.kind, kb = b.kind;
-    switch (op_token.kind) {
-      case TokenKind::kAnd:
-      case TokenKind::kOr:
-        n.op = op_token.kind == TokenKind::kAnd ? Op::kAnd : Op::kOr;
-        if (ka != Kind::kBool || kb != Kind::kBool) {
-          return Fail(op_token, fmt::format("'{}' needs conditions on both sides, got {} and {}",
-                                            op_token.text, KindName(ka), KindName(kb)));
-        }
-        n.kind = Kind::kBool;
-        return Add(n);
-      case TokenKind::kPlus:
-      case TokenKind::kMinus: {
-        bool plus = op_token.kind == TokenKind::kPlus;
-        n.op = plus ? Op::kAdd : Op::kSub;
-        std::optional<Kind> k;
-        if (ka == kb && (IsNumeric(ka) || ka == Kind::kDuration))
-          k = ka;
-        else if (ka == Kind::kNumber && IsNumeric(kb))
-          k = kb;
-        else if (kb == Kind::kNumber && IsNumeric(ka))
-          k = ka;
-        if (!k) {
-          return Fail(op_token,
-                      plus ? fmt::format("cannot add {} and {}", KindName(ka), KindName(kb))
-                           : fmt::format("cannot subtract {} from {}", KindName(kb), KindName(ka)));
-        }
-        n.kind = *k;
-        break;
+    const Kind ka = a.kind, kb = b.kind;
+    if (n.op == Op::kAnd || n.op == Op::kOr) {
+      if (ka != Kind::kBool || kb != Kind::kBool) {
+        return Fail(op_token, fmt::format("'{}' needs conditions on both sides, got {} and {}",
+                                          op_token.text, KindName(ka), KindName(kb)));
       }
-      case TokenKind::kStar: {
-        n.op = Op::kMul;
-        auto scalar = [](Kind k) { return k == Kind::kNumber || k == Kind::kRatio; };
-        if (scalar(ka) && IsNumeric(kb)) {
-          n.kind = ka == Kind::kRatio && kb == Kind::kNumber ? ka : kb;
-        } else if (scalar(kb) && (IsNumeric(ka) || ka == Kind::kDuration)) {
-          n.kind = ka;
-        } else if ((ka == Kind::kCount && kb == Kind::kMoney) ||
-                   (ka == Kind::kMoney && kb == Kind::kCount)) {
-          // Shares times a per-share price is money: change(shares, 1) * nav is a fund's flow.
-          n.kind = Kind::kMoney;
-        } else {
-          return Fail(op_token,
-                      fmt::format("cannot multiply {} by {}", KindName(ka), KindName(kb)));
-        }
-        break;
-      }
-      case TokenKind::kSlash: {
-        n.op = Op::kDiv;
-        if ((kb == Kind::kNumber || kb == Kind::kRatio) &&
-            (IsNumeric(ka) || ka == Kind::kDuration)) {
-          n.kind = ka == Kind::kNumber && kb == Kind::kRatio ? kb : ka;
-        } else if (ka == kb && (IsNumeric(ka) || ka == Kind::kDuration)) {
-          n.kind = Kind::kRatio;  // like / like: a plain fraction
-        } else {
-          return Fail(op_token, fmt::format("cannot divide {} by {}", KindName(ka), KindName(kb)));
-        }
-        break;
-      }
-      default: {  // comparisons
-        static constexpr std::pair<TokenKind, Op> kOps[] = {
-            {TokenKind::kLess, Op::kLt},    {TokenKind::kLessEqual, Op::kLe},
-            {TokenKind::kGreater, Op::kGt}, {TokenKind::kGreaterEqual, Op::kGe},
-            {TokenKind::kEqual, Op::kEq},   {TokenKind::kNotEqual, Op::kNe}};
-        for (auto [tk, op] : kOps)
-          if (tk == op_token.kind) n.op = op;
-        if (!Comparable(ka, kb)) return Fail(op_token, CompareMessage(ka, kb));
-        n.kind = Kind::kBool;
-        return Add(n);
-      }
+      n.kind = Kind::kBool;
+      return Add(n);
     }
+    if (IsComparison(op_token.kind)) {
+      if (!Comparable(ka, kb)) return Fail(op_token, CompareMessage(ka, kb));
+      n.kind = Kind::kBool;
+      return Add(n);
+    }
+    const std::optional<Kind> k = ArithmeticKind(n.op, ka, kb);
+    if (!k) return Fail(op_token, ArithmeticMessage(n.op, ka, kb));
+    n.kind = *k;
     if (a.op == Op::kConst && b.op == Op::kConst) return Fold(n, a.constant, b.constant);
     return Add(n);
   }

@@ -277,6 +277,7 @@ class Program {
  private:
   friend class Compiler;
   friend class Evaluator;
+  friend class Explainer;
   std::string text_;
   std::vector<detail::Node> nodes_;
   int root_ = 0;
