@@ -1,9 +1,9 @@
 // Release calendar: when the print of a series for an observation date is due, and whether it
 // is late.
 //
-// Contract: a ReleaseSchedule is data (config `release:` or a built-in default per source and
-// series, see config/release_defaults.h). The print for observation date D is due at
-// `time_of_day` New York wall-clock time on the publication day: D + `lag_business_days` US
+// Contract: a ReleaseSchedule is data (config `release:`, or the built-in default of the
+// series' source driver: sources/drivers/calendar.h). The print for observation date D is due
+// at `time_of_day` New York wall-clock time on the publication day: D + `lag_business_days` US
 // business days (core/calendar.h: SIFMA / Federal Reserve closes), or D + `lag_days` calendar
 // days rolled forward to a business day. With no lag the publication day is D itself if it is a
 // business day, else the next one. Observation dates are, by cadence: every US business day,

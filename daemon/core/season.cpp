@@ -1,6 +1,5 @@
 #include "core/season.h"
 
-#include <array>
 #include <cstdlib>
 
 #include "core/calendar.h"
