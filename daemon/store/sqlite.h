@@ -58,6 +58,13 @@ class Statement {
   Statement& Bind(int i, const std::optional<T>& v) {
     return v ? Bind(i, *v) : BindNull(i);
   }
+  // Binds ?1, ?2, ... in order: BindAll(a, b) is Bind(1, a).Bind(2, b).
+  template <typename... Ts>
+  Statement& BindAll(const Ts&... values) {
+    int i = 0;
+    (Bind(++i, values), ...);
+    return *this;
+  }
 
   // true: a row is available; false: done. Errors as Status.
   Result<bool> Step();

@@ -84,7 +84,7 @@ class BatchWriter {
 
   Status Write(const Observation& o) {
     const std::string date = FormatDate(o.date);
-    select_.Reset().Bind(1, series_).Bind(2, date);
+    select_.Reset().BindAll(series_, date);
     LW_ASSIGN_OR_RETURN(found, select_.Step());
     if (!found) return Insert(o, date);
     const Stored old{select_.OptDouble(0), select_.Int(1) != 0,
@@ -94,7 +94,7 @@ class BatchWriter {
     if (!from_.fallback && source_ && old.source != from_.source && SameValue(old.value, o.value) &&
         old.provisional == o.provisional) {
       // The primary confirming the fallback's print: only the provenance moves.
-      take_over_.Reset().Bind(1, series_).Bind(2, date).Bind(3, source_);
+      take_over_.Reset().BindAll(series_, date, source_);
       ++stats_.unchanged;
       return take_over_.Run();
     }
@@ -132,14 +132,8 @@ class BatchWriter {
         source_(NonEmpty(from.source)) {}
 
   Status Insert(const Observation& o, const std::string& date) {
-    insert_.Reset()
-        .Bind(1, series_)
-        .Bind(2, date)
-        .Bind(3, o.value)
-        .Bind(4, unit_name_)
-        .Bind(5, o.provisional ? 1 : 0)
-        .Bind(6, now_text_)
-        .Bind(7, source_);
+    insert_.Reset().BindAll(series_, date, o.value, unit_name_, o.provisional ? 1 : 0, now_text_,
+                            source_);
     LW_RETURN_IF_ERROR(insert_.Run());
     ++stats_.inserted;
     stats_.changed.push_back(o);
@@ -150,14 +144,8 @@ class BatchWriter {
     ++stats_.unchanged;
     ++stats_.not_used;
     if (SameValue(old.value, o.value)) return Status::Ok();
-    disagree_.Reset()
-        .Bind(1, series_)
-        .Bind(2, date)
-        .Bind(3, from_.source)
-        .Bind(4, o.value)
-        .Bind(5, NonEmpty(old.source))
-        .Bind(6, old.value)
-        .Bind(7, now_text_);
+    disagree_.Reset().BindAll(series_, date, from_.source, o.value, NonEmpty(old.source), old.value,
+                              now_text_);
     LW_RETURN_IF_ERROR(disagree_.Run());
     if (db_->Changes() > 0 && disagreements_++ == 0)
       first_disagreement_ = fmt::format("obs_date={} value={} kept_source={} kept_value={}", date,
@@ -169,21 +157,11 @@ class BatchWriter {
 
   Status Revise(const Observation& o, const std::string& date, const Stored& old) {
     if (old.value != o.value) {
-      revision_.Reset()
-          .Bind(1, series_)
-          .Bind(2, date)
-          .Bind(3, old.value)
-          .Bind(4, o.value)
-          .Bind(5, now_text_);
+      revision_.Reset().BindAll(series_, date, old.value, o.value, now_text_);
       LW_RETURN_IF_ERROR(revision_.Run());
     }
-    update_.Reset()
-        .Bind(1, series_)
-        .Bind(2, date)
-        .Bind(3, o.value)
-        .Bind(4, o.provisional ? 1 : 0)
-        .Bind(5, now_text_)
-        .Bind(6, source_ ? source_ : NonEmpty(old.source));
+    update_.Reset().BindAll(series_, date, o.value, o.provisional ? 1 : 0, now_text_,
+                            source_ ? source_ : NonEmpty(old.source));
     LW_RETURN_IF_ERROR(update_.Run());
     ++stats_.revised;
     stats_.changed.push_back(o);
@@ -221,15 +199,8 @@ Result<std::optional<int64_t>> WriteAlert(Database& db, const Transition& t,
         ins, db.Prepare("INSERT INTO alerts (rule, labels, series, severity, state, opened_at, "
                         "first_obs_date, last_obs_date, value, threshold, message) "
                         "VALUES (?1, ?2, ?3, ?4, 'firing', ?5, ?6, ?6, ?7, ?8, ?9)"));
-    ins.Bind(1, t.rule)
-        .Bind(2, t.labels)
-        .Bind(3, t.series)
-        .Bind(4, text.severity)
-        .Bind(5, text.eval_time)
-        .Bind(6, text.obs_date)
-        .Bind(7, t.value)
-        .Bind(8, t.threshold)
-        .Bind(9, t.message);
+    ins.BindAll(t.rule, t.labels, t.series, text.severity, text.eval_time, text.obs_date, t.value,
+                t.threshold, t.message);
     LW_RETURN_IF_ERROR(ins.Run());
     return std::optional<int64_t>(db.LastInsertId());
   }
@@ -238,12 +209,8 @@ Result<std::optional<int64_t>> WriteAlert(Database& db, const Transition& t,
       upd, db.Prepare("UPDATE alerts SET last_obs_date = ?2, value = ?3, severity = ?4, "
                       "state = CASE WHEN ?5 THEN 'resolved' ELSE state END, "
                       "resolved_at = CASE WHEN ?5 THEN ?6 ELSE resolved_at END WHERE id = ?1"));
-  upd.Bind(1, *alert_id)
-      .Bind(2, text.obs_date)
-      .Bind(3, t.value)
-      .Bind(4, text.severity)
-      .Bind(5, t.to != AlertState::kFiring ? 1 : 0)
-      .Bind(6, text.eval_time);
+  upd.BindAll(*alert_id, text.obs_date, t.value, text.severity, t.to != AlertState::kFiring ? 1 : 0,
+              text.eval_time);
   LW_RETURN_IF_ERROR(upd.Run());
   return alert_id;
 }
@@ -256,28 +223,18 @@ Status WriteEvent(Database& db, const Transition& t, const TransitionText& text,
       ev, db.Prepare("INSERT INTO alert_events (alert_id, rule, labels, kind, from_state, "
                      "to_state, severity, series, value, threshold, obs_date, eval_time, message) "
                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"));
-  ev.Bind(1, out.alert_id)
-      .Bind(2, t.rule)
-      .Bind(3, t.labels)
-      .Bind(4, t.kind)
-      .Bind(5, AlertStateName(t.from))
-      .Bind(6, AlertStateName(t.to))
-      .Bind(7, text.severity)
-      .Bind(8, t.series)
-      .Bind(9, t.value)
-      .Bind(10, t.threshold)
-      .Bind(11, text.obs_date)
-      .Bind(12, text.eval_time)
-      .Bind(13, t.message);
+  ev.BindAll(out.alert_id, t.rule, t.labels, t.kind, AlertStateName(t.from), AlertStateName(t.to),
+             text.severity, t.series, t.value, t.threshold, text.obs_date, text.eval_time,
+             t.message);
   LW_RETURN_IF_ERROR(ev.Run());
   out.event_id = db.LastInsertId();
   LW_ASSIGN_OR_RETURN(rev, db.Prepare("SELECT count(*) FROM observation_revisions "
                                       "WHERE series = ?1 AND obs_date = ?2"));
-  rev.Bind(1, t.series).Bind(2, text.obs_date);
+  rev.BindAll(t.series, text.obs_date);
   LW_ASSIGN_OR_RETURN(has_row, rev.Step());
   out.event_key = EventKey(t, has_row ? static_cast<int>(rev.Int(0)) : 0);
   LW_ASSIGN_OR_RETURN(key, db.Prepare("UPDATE alert_events SET event_key = ?2 WHERE id = ?1"));
-  key.Bind(1, out.event_id).Bind(2, out.event_key);
+  key.BindAll(out.event_id, out.event_key);
   return key.Run();
 }
 
@@ -289,7 +246,7 @@ Status QueueDeliveries(Database& db, const std::vector<std::string>& notifiers,
       del, db.Prepare("INSERT INTO deliveries (event_id, notifier, status, next_attempt_at, "
                       "created_at, idempotency_key) VALUES (?1, ?2, 'pending', ?3, ?3, ?4)"));
   for (const auto& n : notifiers) {
-    del.Reset().Bind(1, out.event_id).Bind(2, n).Bind(3, text.eval_time).Bind(4, out.event_key);
+    del.Reset().BindAll(out.event_id, n, text.eval_time, out.event_key);
     LW_RETURN_IF_ERROR(del.Run());
     ++out.deliveries;
   }
@@ -310,15 +267,9 @@ Status SaveRuleState(Database& db, const Transition& t, const TransitionText& te
                  "alert_id = excluded.alert_id, last_obs_date = excluded.last_obs_date, "
                  "last_value = excluded.last_value, "
                  "last_notified_at = CASE WHEN ?9 THEN excluded.since ELSE last_notified_at END"));
-  rs.Bind(1, t.rule)
-      .Bind(2, t.labels)
-      .Bind(3, AlertStateName(t.to))
-      .Bind(4, text.eval_time)
-      .Bind(5, t.to == AlertState::kFiring ? alert_id : std::nullopt)
-      .Bind(6, text.obs_date)
-      .Bind(7, t.value)
-      .Bind(8, state_changed ? 1 : 0)
-      .Bind(9, notified ? 1 : 0);
+  rs.BindAll(t.rule, t.labels, AlertStateName(t.to), text.eval_time,
+             t.to == AlertState::kFiring ? alert_id : std::nullopt, text.obs_date, t.value,
+             state_changed ? 1 : 0, notified ? 1 : 0);
   return rs.Run();
 }
 }  // namespace
