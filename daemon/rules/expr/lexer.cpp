@@ -4,6 +4,7 @@
 #include <charconv>
 #include <optional>
 #include <string>
+#include <utility>
 
 namespace liqwatch::expr {
 namespace {
@@ -14,28 +15,13 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 // Punctuation of one character that is always a token by itself.
 std::optional<TokenKind> SingleCharToken(char c) {
-  switch (c) {
-    case '(':
-      return TokenKind::kLParen;
-    case ')':
-      return TokenKind::kRParen;
-    case '[':
-      return TokenKind::kLBracket;
-    case ']':
-      return TokenKind::kRBracket;
-    case ',':
-      return TokenKind::kComma;
-    case '+':
-      return TokenKind::kPlus;
-    case '-':
-      return TokenKind::kMinus;
-    case '*':
-      return TokenKind::kStar;
-    case '/':
-      return TokenKind::kSlash;
-    default:
-      return std::nullopt;
-  }
+  static constexpr std::pair<char, TokenKind> kTokens[] = {
+      {'(', TokenKind::kLParen},   {')', TokenKind::kRParen}, {'[', TokenKind::kLBracket},
+      {']', TokenKind::kRBracket}, {',', TokenKind::kComma},  {'+', TokenKind::kPlus},
+      {'-', TokenKind::kMinus},    {'*', TokenKind::kStar},   {'/', TokenKind::kSlash}};
+  for (auto [ch, kind] : kTokens)
+    if (ch == c) return kind;
+  return std::nullopt;
 }
 
 struct Operator {
