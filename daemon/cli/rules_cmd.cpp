@@ -46,6 +46,83 @@ std::string LevelName(const config::ExprRule& e, const alerts::Verdict& v) {
   return "ok";
 }
 
+// One rule instance as the command shows it: its stored memory, its open alert and the verdict
+// as of the newest observation date of its clock series.
+struct InstanceView {
+  const config::RuleConfig& rule;
+  const config::RuleInstance& inst;
+  alerts::RuleMemory memory;
+  bool entered = false;  // memory has a since_date (some state was entered)
+  std::optional<int64_t> alert_id;
+  std::string series;  // the clock series
+  std::optional<Date> as_of;
+  alerts::Verdict verdict;
+};
+
+// The open alert of a rule instance, from the stored rule states.
+std::optional<int64_t> AlertIdOf(const std::vector<store::RuleState>& states,
+                                 const std::string& rule, const std::string& labels) {
+  std::optional<int64_t> alert_id;
+  for (const auto& st : states)
+    if (st.rule == rule && st.labels == labels) alert_id = st.alert_id;
+  return alert_id;
+}
+
+// Judges `inst` as of the newest date of its clock series (no_data when it has none).
+InstanceView ViewInstance(const config::Config& c, const config::RuleConfig& rule,
+                          const config::RuleInstance& inst,
+                          const std::optional<alerts::RuleMemory>& memory,
+                          const std::vector<store::RuleState>& states,
+                          const expr::SeriesHistory& history, TimePoint now) {
+  InstanceView v{rule, inst, memory.value_or(alerts::RuleMemory{})};
+  v.alert_id = AlertIdOf(states, rule.name, inst.labels);
+  v.series = c.rule_set->ClockId(inst);
+  v.as_of = alerts::NewestClockDate(*c.rule_set, history, inst);
+  if (v.as_of) {
+    v.verdict = alerts::Judge(inst, history, *v.as_of, now);
+  } else {
+    v.verdict.level = alerts::Verdict::Level::kNoData;
+    v.verdict.message = fmt::format("{}: no observation stored", v.series);
+  }
+  // since_date is set when a state is entered; an instance that never left inactive has none.
+  v.entered = memory.has_value() && v.memory.since_date != Date{};
+  return v;
+}
+
+boost::json::object InstanceJson(const InstanceView& v) {
+  auto opt = [](const auto& x) -> boost::json::value {
+    if (x) return boost::json::value(*x);
+    return nullptr;
+  };
+  const alerts::RuleMemory& m = v.memory;
+  boost::json::object o;
+  o["rule"] = v.rule.name;
+  o["labels"] = v.inst.labels;
+  o["series"] = v.series;
+  o["severity"] = std::string(SeverityName(v.rule.severity));
+  o["state"] = std::string(AlertStateName(m.state));
+  o["since_date"] = v.entered ? boost::json::value(FormatDate(m.since_date)) : nullptr;
+  o["alert_id"] = opt(v.alert_id);
+  o["last_observation_date"] = m.last_obs ? boost::json::value(FormatDate(*m.last_obs)) : nullptr;
+  o["as_of"] = v.as_of ? boost::json::value(FormatDate(*v.as_of)) : nullptr;
+  o["level"] = LevelName(*v.rule.expr, v.verdict);
+  o["value"] = opt(v.verdict.value);
+  o["message"] = v.verdict.message;
+  return o;
+}
+
+// A table row; VALUE as the alerts' messages write it (`desk`).
+std::vector<std::string> InstanceRow(const InstanceView& v, const config::DeskUnits& desk) {
+  const alerts::Verdict& verdict = v.verdict;
+  return {InstanceName(v.rule.name, v.inst.labels),
+          std::string(AlertStateName(v.memory.state)),
+          v.entered ? FormatDate(v.memory.since_date) : "-",
+          v.as_of ? FormatDate(*v.as_of) : "-",
+          LevelName(*v.rule.expr, verdict),
+          verdict.value ? desk.AlertValue(v.rule.name, v.series, *verdict.value) : "",
+          verdict.message};
+}
+
 int RunRules(Command& cmd) {
   const Format format = cmd.format();
   auto loaded = cmd.LoadConfig(config::SecretRefs::kSkip);
@@ -68,48 +145,11 @@ int RunRules(Command& cmd) {
     for (const auto& inst : rule.expr->instances) {
       auto memory = alerts::LoadMemory(**store, rule.name, inst.labels);
       if (!memory.ok()) return cmd.Fail(memory.status());
-      const alerts::RuleMemory m = memory->value_or(alerts::RuleMemory{});
-      std::optional<int64_t> alert_id;
-      for (const auto& st : *states)
-        if (st.rule == rule.name && st.labels == inst.labels) alert_id = st.alert_id;
-      const std::string series = c.rule_set->ClockId(inst);
-      auto as_of = alerts::NewestClockDate(*c.rule_set, history, inst);
-      alerts::Verdict v;
-      if (as_of) {
-        v = alerts::Judge(inst, history, *as_of, now);
-      } else {
-        v.level = alerts::Verdict::Level::kNoData;
-        v.message = fmt::format("{}: no observation stored", series);
-      }
-      // since_date is set when a state is entered; an instance that never left inactive has none.
-      const bool entered = memory->has_value() && m.since_date != Date{};
-      if (format == Format::kJson) {
-        auto opt = [](const auto& x) -> boost::json::value {
-          if (x) return boost::json::value(*x);
-          return nullptr;
-        };
-        boost::json::object o;
-        o["rule"] = rule.name;
-        o["labels"] = inst.labels;
-        o["series"] = series;
-        o["severity"] = std::string(SeverityName(rule.severity));
-        o["state"] = std::string(AlertStateName(m.state));
-        o["since_date"] = entered ? boost::json::value(FormatDate(m.since_date)) : nullptr;
-        o["alert_id"] = opt(alert_id);
-        o["last_observation_date"] =
-            m.last_obs ? boost::json::value(FormatDate(*m.last_obs)) : nullptr;
-        o["as_of"] = as_of ? boost::json::value(FormatDate(*as_of)) : nullptr;
-        o["level"] = LevelName(*rule.expr, v);
-        o["value"] = opt(v.value);
-        o["message"] = v.message;
-        arr.push_back(std::move(o));
-      } else {
-        t.rows.push_back({InstanceName(rule.name, inst.labels),
-                          std::string(AlertStateName(m.state)),
-                          entered ? FormatDate(m.since_date) : "-",
-                          as_of ? FormatDate(*as_of) : "-", LevelName(*rule.expr, v),
-                          v.value ? desk.AlertValue(rule.name, series, *v.value) : "", v.message});
-      }
+      const InstanceView v = ViewInstance(c, rule, inst, *memory, *states, history, now);
+      if (format == Format::kJson)
+        arr.push_back(InstanceJson(v));
+      else
+        t.rows.push_back(InstanceRow(v, desk));
     }
   }
   if (format == Format::kJson) {

@@ -24,6 +24,83 @@ boost::json::value Num(const std::optional<double>& v) {
 }
 std::string NumText(const std::optional<double>& v) { return v ? fmt::format("{:g}", *v) : ""; }
 
+// The rows of `liqwatch series` without ID: one per stored series.
+int AddSummaries(Command& cmd, store::Store& store, Table& t, boost::json::array& arr) {
+  auto list = store.SeriesSummaries();
+  if (!list.ok()) return cmd.Fail(list.status());
+  t.header = {"series", "unit", "observations", "first_date", "last_date"};
+  for (const auto& s : *list) {
+    arr.push_back(boost::json::object{{"series", s.series},
+                                      {"unit", s.unit},
+                                      {"observations", s.observations},
+                                      {"first_date", s.first_date},
+                                      {"last_date", s.last_date}});
+    t.rows.push_back({s.series, s.unit, std::to_string(s.observations), s.first_date, s.last_date});
+  }
+  return kExitOk;
+}
+
+// A value of series `id` as the output writes it: in desk units in the table (plain with no
+// --config), exact in CSV; "" when missing.
+struct ShownValue {
+  Format format;
+  const config::DeskUnits& desk;
+  const std::string& id;
+
+  std::string operator()(const std::optional<double>& v) const {
+    if (format == Format::kCsv || !v) return NumText(v);
+    return desk.SeriesValue(id, *v);
+  }
+};
+
+// One stored observation of series `id` as its JSON object and its table row.
+void AddObservation(const std::string& id, const store::StoredObservation& o,
+                    const ShownValue& shown, Table& t, boost::json::array& arr) {
+  boost::json::array revs;
+  std::string rev_text;
+  for (const auto& r : o.revisions) {
+    revs.push_back(boost::json::object{
+        {"old_value", Num(r.old_value)}, {"new_value", Num(r.new_value)}, {"seen_at", r.seen_at}});
+    rev_text += fmt::format("{}{} -> {} at {}", rev_text.empty() ? "" : "; ", shown(r.old_value),
+                            shown(r.new_value), r.seen_at);
+  }
+  arr.push_back(boost::json::object{
+      {"series", id},
+      {"date", o.obs_date},
+      {"value", Num(o.value)},
+      {"unit", o.unit},
+      {"provisional", o.provisional},
+      {"fetched_at", o.fetched_at},
+      {"updated_at", o.updated_at},
+      {"source", o.source.empty() ? boost::json::value(nullptr) : boost::json::value(o.source)},
+      {"revisions", revs}});
+  t.rows.push_back({o.obs_date, shown(o.value), o.unit, o.provisional ? "yes" : "", o.source,
+                    o.updated_at, rev_text});
+}
+
+// The rows of `liqwatch series ID`: its observations since `since`. Fails when nothing at all
+// is stored under `id`.
+int AddObservations(Command& cmd, store::Store& store, const std::string& id,
+                    std::optional<Date> since, const ShownValue& shown, Table& t,
+                    boost::json::array& arr) {
+  auto observations = store.StoredObservations(id, since);
+  if (!observations.ok()) return cmd.Fail(observations.status());
+  t.header = {"date", "value", "unit", "provisional", "source", "updated_at", "revisions"};
+  for (const auto& o : *observations) AddObservation(id, o, shown, t, arr);
+  if (t.rows.empty()) {
+    // Nothing at all under this id (not just nothing since --since): a typo, or a derived
+    // series (computed by the rules, not stored). Say so rather than print an empty table.
+    auto found = store.HasObservations(id);
+    if (!found.ok()) return cmd.Fail(found.status());
+    if (!*found)
+      return cmd.Fail(
+          fmt::format("no observations of '{}' are stored (derived series are not "
+                      "stored; `liqwatch series` lists the stored ones)",
+                      id));
+  }
+  return kExitOk;
+}
+
 int RunSeries(Command& cmd, const std::optional<std::string>& id,
               const std::optional<std::string>& since_text) {
   const Format format = cmd.format();
@@ -39,62 +116,10 @@ int RunSeries(Command& cmd, const std::optional<std::string>& id,
   if (!store.ok()) return cmd.Fail(store.status());
   Table t;
   boost::json::array arr;
-  if (!id) {
-    auto list = (*store)->SeriesSummaries();
-    if (!list.ok()) return cmd.Fail(list.status());
-    t.header = {"series", "unit", "observations", "first_date", "last_date"};
-    for (const auto& s : *list) {
-      arr.push_back(boost::json::object{{"series", s.series},
-                                        {"unit", s.unit},
-                                        {"observations", s.observations},
-                                        {"first_date", s.first_date},
-                                        {"last_date", s.last_date}});
-      t.rows.push_back(
-          {s.series, s.unit, std::to_string(s.observations), s.first_date, s.last_date});
-    }
-  } else {
-    auto observations = (*store)->StoredObservations(*id, since);
-    if (!observations.ok()) return cmd.Fail(observations.status());
-    t.header = {"date", "value", "unit", "provisional", "source", "updated_at", "revisions"};
-    auto shown = [&](const std::optional<double>& v) {
-      if (format == Format::kCsv || !v) return NumText(v);
-      return desk.SeriesValue(*id, *v);
-    };
-    for (const auto& o : *observations) {
-      boost::json::array revs;
-      std::string rev_text;
-      for (const auto& r : o.revisions) {
-        revs.push_back(boost::json::object{{"old_value", Num(r.old_value)},
-                                           {"new_value", Num(r.new_value)},
-                                           {"seen_at", r.seen_at}});
-        rev_text += fmt::format("{}{} -> {} at {}", rev_text.empty() ? "" : "; ",
-                                shown(r.old_value), shown(r.new_value), r.seen_at);
-      }
-      arr.push_back(boost::json::object{
-          {"series", *id},
-          {"date", o.obs_date},
-          {"value", Num(o.value)},
-          {"unit", o.unit},
-          {"provisional", o.provisional},
-          {"fetched_at", o.fetched_at},
-          {"updated_at", o.updated_at},
-          {"source", o.source.empty() ? boost::json::value(nullptr) : boost::json::value(o.source)},
-          {"revisions", revs}});
-      t.rows.push_back({o.obs_date, shown(o.value), o.unit, o.provisional ? "yes" : "", o.source,
-                        o.updated_at, rev_text});
-    }
-    if (t.rows.empty()) {
-      // Nothing at all under this id (not just nothing since --since): a typo, or a derived
-      // series (computed by the rules, not stored). Say so rather than print an empty table.
-      auto found = (*store)->HasObservations(*id);
-      if (!found.ok()) return cmd.Fail(found.status());
-      if (!*found)
-        return cmd.Fail(
-            fmt::format("no observations of '{}' are stored (derived series are not "
-                        "stored; `liqwatch series` lists the stored ones)",
-                        *id));
-    }
-  }
+  const int rc =
+      id ? AddObservations(cmd, **store, *id, since, ShownValue{format, desk, *id}, t, arr)
+         : AddSummaries(cmd, **store, t, arr);
+  if (rc != kExitOk) return rc;
   if (format == Format::kJson) {
     std::printf("%s\n", WriteJson(arr).c_str());
   } else if (format == Format::kCsv) {

@@ -62,32 +62,118 @@ FreshnessView ViewFreshness(const ReleaseSchedule& release, const std::string& i
   return v;
 }
 
+// The config, for the series' release calendars, when its file exists; false after printing
+// why it does not load.
+bool LoadCalendars(const Command& cmd, std::optional<config::Config>& config) {
+  std::error_code ec;
+  if (!std::filesystem::exists(cmd.config_path(), ec)) return true;
+  config = cmd.LoadConfig(config::SecretRefs::kSkip);
+  return config.has_value();
+}
+
+// Each series' newest stored observation date.
+std::map<std::string, Date> NewestDates(const std::vector<store::LatestObservation>& latest) {
+  std::map<std::string, Date> newest;
+  for (const auto& l : latest)
+    if (auto d = ParseDate(l.obs_date); d.ok()) newest[l.series] = *d;
+  return newest;
+}
+
+// The freshness of a series: "-" (JSON null) without the config or without a release calendar.
+struct FreshnessOf {
+  const std::optional<config::Config>& config;
+  std::map<std::string, Date> newest;
+  TimePoint now;
+
+  FreshnessView operator()(const std::string& id) const {
+    const config::SeriesConfig* s = config ? config->FindSeries(id) : nullptr;
+    if (s == nullptr || !s->release) return {nullptr, "-"};
+    auto n = newest.find(id);
+    return ViewFreshness(*s->release, id,
+                         n == newest.end() ? std::nullopt : std::optional<Date>(n->second), now);
+  }
+};
+
+// CSV has every field, under the JSON keys; the table the ones a desk scans.
+std::vector<std::string> StatusHeader(Format format) {
+  if (format == Format::kCsv)
+    return {"series",
+            "source",
+            "last_attempt_at",
+            "last_success_at",
+            "last_error_at",
+            "last_error",
+            "consecutive_failures",
+            "last_new_observation_at",
+            "polls",
+            "errors",
+            "freshness"};
+  return {"SERIES", "SOURCE", "LAST SUCCESS", "FAILS", "LAST NEW OBS", "LATE?", "LAST ERROR"};
+}
+
+// Adds one source's health as a row of StatusHeader(format).
+void AddStatusRow(Table& t, Format format, const store::SourceHealthRow& h,
+                  const std::string& freshness) {
+  const std::string attempt = h.last_attempt_at.value_or(""),
+                    success = h.last_success_at.value_or(""),
+                    error_at = h.last_error_at.value_or(""), error = h.last_error.value_or(""),
+                    new_obs = h.last_new_observation_at.value_or("");
+  if (format == Format::kCsv) {
+    t.rows.push_back({h.series, h.source, attempt, success, error_at, error,
+                      std::to_string(h.consecutive_failures), new_obs, std::to_string(h.polls),
+                      std::to_string(h.errors), freshness});
+  } else {
+    t.rows.push_back({h.series, h.source, success.substr(0, 19),
+                      std::to_string(h.consecutive_failures), new_obs.substr(0, 19), freshness,
+                      h.consecutive_failures > 0 ? error : ""});
+  }
+}
+
+// The outbox: deliveries waiting to be sent, and those given up on.
+struct DeliveryTotals {
+  int64_t pending = 0;
+  int64_t dead = 0;
+};
+
+DeliveryTotals CountDeliveries(const std::vector<std::pair<std::string, int64_t>>& counts) {
+  DeliveryTotals d;
+  for (const auto& [status, n] : counts) {
+    if (status == "pending") d.pending = n;
+    if (status == "dead") d.dead = n;
+  }
+  return d;
+}
+
+void PrintStatus(Format format, const Table& t, const boost::json::array& sources,
+                 const DeliveryTotals& d) {
+  if (format == Format::kJson) {
+    boost::json::object out{{"sources", sources},
+                            {"deliveries", {{"pending", d.pending}, {"dead", d.dead}}}};
+    std::printf("%s\n", WriteJson(out).c_str());
+    return;
+  }
+  if (format == Format::kCsv) {
+    std::fputs(RenderCsv(t).c_str(), stdout);
+    return;
+  }
+  std::fputs(RenderTable(t, 80).c_str(), stdout);
+  if (t.rows.empty()) std::printf("(no polls recorded)\n");
+  std::printf("deliveries: %lld pending, %lld dead\n", static_cast<long long>(d.pending),
+              static_cast<long long>(d.dead));
+}
+
 int RunStatus(Command& cmd) {
   const Format format = cmd.format();
   // The calendars come from the config; without the file, no LATE column values.
   std::optional<config::Config> config;
-  std::error_code ec;
-  if (std::filesystem::exists(cmd.config_path(), ec)) {
-    config = cmd.LoadConfig(config::SecretRefs::kSkip);
-    if (!config) return kExitUsage;
-  }
+  if (!LoadCalendars(cmd, config)) return kExitUsage;
   auto store = cmd.OpenStore(store::Store::Mode::kReadOnly);
   if (!store.ok()) return cmd.Fail(store.status());
   auto health = (*store)->SourceHealth();
   if (!health.ok()) return cmd.Fail(health.status());
   auto latest = (*store)->LatestObservations();
   if (!latest.ok()) return cmd.Fail(latest.status());
-  std::map<std::string, Date> newest;
-  for (const auto& l : *latest)
-    if (auto d = ParseDate(l.obs_date); d.ok()) newest[l.series] = *d;
-  const TimePoint now = Clock::now();
-  auto freshness = [&](const std::string& id) -> FreshnessView {
-    const config::SeriesConfig* s = config ? config->FindSeries(id) : nullptr;
-    if (s == nullptr || !s->release) return {nullptr, "-"};
-    auto n = newest.find(id);
-    return ViewFreshness(*s->release, id,
-                         n == newest.end() ? std::nullopt : std::optional<Date>(n->second), now);
-  };
+  const FreshnessOf freshness{config, NewestDates(*latest), Clock::now()};
   auto deliveries = (*store)->DeliveryCounts();
   if (!deliveries.ok()) return cmd.Fail(deliveries.status());
   // By source, then series.
@@ -95,57 +181,15 @@ int RunStatus(Command& cmd) {
                    [](const auto& a, const auto& b) { return a.source < b.source; });
   boost::json::array sources;
   Table t;
-  t.header = {"SERIES", "SOURCE", "LAST SUCCESS", "FAILS", "LAST NEW OBS", "LATE?", "LAST ERROR"};
-  if (format == Format::kCsv)
-    t.header = {"series",
-                "source",
-                "last_attempt_at",
-                "last_success_at",
-                "last_error_at",
-                "last_error",
-                "consecutive_failures",
-                "last_new_observation_at",
-                "polls",
-                "errors",
-                "freshness"};
+  t.header = StatusHeader(format);
   for (const auto& h : *health) {
-    const std::string attempt = h.last_attempt_at.value_or(""),
-                      success = h.last_success_at.value_or(""),
-                      error_at = h.last_error_at.value_or(""), error = h.last_error.value_or(""),
-                      new_obs = h.last_new_observation_at.value_or("");
     FreshnessView fresh = freshness(h.series);
     boost::json::object row = store::SourceHealthJson(h);
     row["freshness"] = fresh.json;
     sources.push_back(std::move(row));
-    if (format == Format::kCsv) {
-      t.rows.push_back({h.series, h.source, attempt, success, error_at, error,
-                        std::to_string(h.consecutive_failures), new_obs, std::to_string(h.polls),
-                        std::to_string(h.errors), fresh.text});
-    } else {
-      t.rows.push_back({h.series, h.source, success.substr(0, 19),
-                        std::to_string(h.consecutive_failures), new_obs.substr(0, 19), fresh.text,
-                        h.consecutive_failures > 0 ? error : ""});
-    }
+    AddStatusRow(t, format, h, fresh.text);
   }
-  int64_t pending = 0, dead = 0;
-  for (const auto& [status, n] : *deliveries) {
-    if (status == "pending") pending = n;
-    if (status == "dead") dead = n;
-  }
-  if (format == Format::kJson) {
-    boost::json::object out{{"sources", sources},
-                            {"deliveries", {{"pending", pending}, {"dead", dead}}}};
-    std::printf("%s\n", WriteJson(out).c_str());
-    return 0;
-  }
-  if (format == Format::kCsv) {
-    std::fputs(RenderCsv(t).c_str(), stdout);
-    return 0;
-  }
-  std::fputs(RenderTable(t, 80).c_str(), stdout);
-  if (t.rows.empty()) std::printf("(no polls recorded)\n");
-  std::printf("deliveries: %lld pending, %lld dead\n", static_cast<long long>(pending),
-              static_cast<long long>(dead));
+  PrintStatus(format, t, sources, CountDeliveries(*deliveries));
   return 0;
 }
 

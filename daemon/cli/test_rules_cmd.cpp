@@ -195,10 +195,116 @@ void ReadSeries(config::YamlReader& r, const YAML::Node& node, const std::string
   }
 }
 
-bool KnownRule(const config::Config& c, const std::string& name) {
-  for (const auto& rule : c.rules)
-    if (rule.name == name) return true;
-  return false;
+// The rule's place in the config (diff lines of a date sort by it), -1 if unknown.
+int RuleIndex(const config::Config& c, const std::string& name) {
+  for (size_t i = 0; i < c.rules.size(); ++i)
+    if (c.rules[i].name == name) return int(i);
+  return -1;
+}
+
+bool KnownRule(const config::Config& c, const std::string& name) { return RuleIndex(c, name) >= 0; }
+
+// An expectation's `date:`; false (after an error) when missing or not a date.
+bool ReadExpectDate(config::YamlReader& r, const YAML::Node& n, const std::string& p, Expected& e) {
+  if (!r.Has(n, "date", p, true)) return false;
+  auto d = DateAt(r, n["date"], p + ".date");
+  if (!d) return false;
+  e.date = *d;
+  return true;
+}
+
+// An expectation's `rule:`, a rule of the config; false when missing (reported by the reader)
+// or unknown.
+bool ReadExpectRule(config::YamlReader& r, const YAML::Node& n, const std::string& p,
+                    const config::Config& c, Expected& e) {
+  auto rule = r.String(n, "rule", p, true);
+  if (!rule) return false;
+  if (!KnownRule(c, *rule)) {
+    r.Error(n["rule"], fmt::format("{}.rule: unknown rule '{}'", p, *rule));
+    return false;
+  }
+  e.rule = *rule;
+  return true;
+}
+
+// An expectation's optional `labels:`: {series: hy_oas} as for_each writes an item, or the text
+// form "series=hy_oas". False (after an error) when it is neither.
+bool ReadExpectLabels(config::YamlReader& r, const YAML::Node& n, const std::string& p,
+                      Expected& e) {
+  const YAML::Node labels = n["labels"];
+  if (!labels) return true;
+  if (labels.IsMap()) {
+    Labels pairs;
+    for (const auto& kv : labels)
+      pairs.emplace_back(kv.first.as<std::string>(""), kv.second.as<std::string>(""));
+    e.labels = SortedLabels(JoinLabels(pairs));
+  } else if (labels.IsScalar()) {
+    e.labels = SortedLabels(labels.Scalar());
+  } else {
+    r.Error(labels, fmt::format("{}.labels: expected a map of label to value", p));
+    return false;
+  }
+  return true;
+}
+
+// `s` without leading and trailing spaces (spaces only, as around the "->" of a transition).
+std::string TrimSpaces(std::string s) {
+  s.erase(0, s.find_first_not_of(' '));
+  s.erase(s.find_last_not_of(' ') + 1);
+  return s;
+}
+
+// An expectation's `transition: FROM -> TO`; false when missing (reported by the reader) or not
+// two state names around "->".
+bool ReadExpectTransition(config::YamlReader& r, const YAML::Node& n, const std::string& p,
+                          Expected& e) {
+  auto tr = r.String(n, "transition", p, true);
+  if (!tr) return false;
+  auto arrow = tr->find("->");
+  std::optional<AlertState> from, to;
+  if (arrow != std::string::npos) {
+    from = ParseAlertState(TrimSpaces(tr->substr(0, arrow)));
+    to = ParseAlertState(TrimSpaces(tr->substr(arrow + 2)));
+  }
+  if (!from || !to) {
+    r.Error(n["transition"], fmt::format("{}.transition: expected 'FROM -> TO' with states "
+                                         "inactive, pending, firing, resolved, no_data; got '{}'",
+                                         p, *tr));
+    return false;
+  }
+  e.from = *from;
+  e.to = *to;
+  return true;
+}
+
+// An expectation's `severity:`; false when missing (reported by the reader) or not a severity.
+bool ReadExpectSeverity(config::YamlReader& r, const YAML::Node& n, const std::string& p,
+                        Expected& e) {
+  auto sev = r.String(n, "severity", p, true);
+  if (!sev) return false;
+  auto s = ParseSeverity(*sev);
+  if (!s) {
+    r.Error(n["severity"],
+            fmt::format("{}.severity: expected info, warning or critical, got '{}'", p, *sev));
+    return false;
+  }
+  e.severity = *s;
+  return true;
+}
+
+// One item of `expect:`; nullopt after reporting its problems. Every field is read (no early
+// return), so one item's errors all show at once.
+std::optional<Expected> ReadExpected(config::YamlReader& r, const YAML::Node& n,
+                                     const std::string& p, const config::Config& c) {
+  Expected e;
+  const bool date = ReadExpectDate(r, n, p, e);
+  e.sent = r.String(n, "sent", p, false);
+  const bool rule = ReadExpectRule(r, n, p, c, e);
+  const bool labels = ReadExpectLabels(r, n, p, e);
+  const bool transition = ReadExpectTransition(r, n, p, e);
+  const bool severity = ReadExpectSeverity(r, n, p, e);
+  if (!date || !rule || !labels || !transition || !severity) return std::nullopt;
+  return e;
 }
 
 void ReadExpect(config::YamlReader& r, const YAML::Node& node, const std::string& path,
@@ -211,74 +317,74 @@ void ReadExpect(config::YamlReader& r, const YAML::Node& node, const std::string
   for (const auto& n : node) {
     std::string p = fmt::format("{}[{}]", path, i++);
     if (!r.CheckMap(n, p, {"date", "sent", "rule", "labels", "transition", "severity"})) continue;
-    Expected e;
-    bool ok = true;
-    if (!r.Has(n, "date", p, true))
-      ok = false;
-    else if (auto d = DateAt(r, n["date"], p + ".date"))
-      e.date = *d;
-    else
-      ok = false;
-    e.sent = r.String(n, "sent", p, false);
-    auto rule = r.String(n, "rule", p, true);
-    if (rule && !KnownRule(c, *rule)) {
-      r.Error(n["rule"], fmt::format("{}.rule: unknown rule '{}'", p, *rule));
-      ok = false;
-    }
-    if (const YAML::Node labels = n["labels"]) {
-      // {series: hy_oas} as for_each writes an item, or the text form "series=hy_oas".
-      if (labels.IsMap()) {
-        Labels pairs;
-        for (const auto& kv : labels)
-          pairs.emplace_back(kv.first.as<std::string>(""), kv.second.as<std::string>(""));
-        e.labels = SortedLabels(JoinLabels(pairs));
-      } else if (labels.IsScalar()) {
-        e.labels = SortedLabels(labels.Scalar());
-      } else {
-        r.Error(labels, fmt::format("{}.labels: expected a map of label to value", p));
-        ok = false;
-      }
-    }
-    auto tr = r.String(n, "transition", p, true);
-    if (tr) {
-      auto arrow = tr->find("->");
-      auto trim = [](std::string s) {
-        s.erase(0, s.find_first_not_of(' '));
-        s.erase(s.find_last_not_of(' ') + 1);
-        return s;
-      };
-      std::optional<AlertState> from, to;
-      if (arrow != std::string::npos) {
-        from = ParseAlertState(trim(tr->substr(0, arrow)));
-        to = ParseAlertState(trim(tr->substr(arrow + 2)));
-      }
-      if (!from || !to) {
-        r.Error(n["transition"],
-                fmt::format("{}.transition: expected 'FROM -> TO' with states inactive, pending, "
-                            "firing, resolved, no_data; got '{}'",
-                            p, *tr));
-        ok = false;
-      } else {
-        e.from = *from;
-        e.to = *to;
-      }
-    }
-    auto sev = r.String(n, "severity", p, true);
-    if (sev) {
-      if (auto s = ParseSeverity(*sev)) {
-        e.severity = *s;
-      } else {
-        r.Error(n["severity"], fmt::format("{}.severity: expected info, warning or critical, "
-                                           "got '{}'",
-                                           p, *sev));
-        ok = false;
-      }
-    }
-    if (ok && rule && tr && sev) {
-      e.rule = *rule;
-      tc.expect.push_back(std::move(e));
-    }
+    if (auto e = ReadExpected(r, n, p, c)) tc.expect.push_back(std::move(*e));
   }
+}
+
+// A path written in a test file: relative to the file's folder unless absolute.
+std::string ResolvePath(const fs::path& dir, const std::string& p) {
+  return fs::path(p).is_absolute() || dir.empty() ? p : (dir / p).string();
+}
+
+// The file's `config:`, a path or an inline block mapping; nullopt after adding its problems to
+// `errors` (the reader's, or the config loader's).
+std::optional<config::Config> ReadTestConfig(config::YamlReader& r,
+                                             std::vector<config::ConfigError>& errors,
+                                             const std::string& text, const YAML::Node& root,
+                                             const fs::path& dir) {
+  const YAML::Node cfg = root["config"];
+  config::LoadResult loaded;
+  if (cfg.IsScalar()) {
+    std::string path = ResolvePath(dir, cfg.Scalar());
+    if (!fs::is_regular_file(path)) {
+      r.Error(cfg, fmt::format("config: cannot read '{}'", path));
+      return std::nullopt;
+    }
+    loaded = config::LoadConfig(path, config::SecretRefs::kSkip);
+  } else if (cfg.IsMap() && cfg.Style() == YAML::EmitterStyle::Block) {
+    loaded = LoadInlineConfig(text, r.file(), root, cfg);
+  } else {
+    r.Error(cfg, "config: expected a path or an inline config (a block mapping)");
+    return std::nullopt;
+  }
+  if (!loaded.config) errors.insert(errors.end(), loaded.errors.begin(), loaded.errors.end());
+  return std::move(loaded.config);
+}
+
+// One item of `tests:` (already checked to be a map with known keys). Problems go to the
+// reader; the case is returned either way.
+TestCase ReadTestCase(config::YamlReader& r, const YAML::Node& n, const std::string& path,
+                      const config::Config& c, const fs::path& dir) {
+  TestCase tc;
+  tc.pos = config::YamlReader::PositionOf(n);
+  tc.name = r.String(n, "name", path, false).value_or(path);
+  if (auto d = r.String(n, "data", path, false)) {
+    tc.data = ResolvePath(dir, *d);
+    if (!fs::is_directory(*tc.data))
+      r.Error(n["data"], fmt::format("{}.data: '{}' is not a folder", path, *tc.data));
+  }
+  if (r.Has(n, "series", path, false)) ReadSeries(r, n["series"], path + ".series", c, tc);
+  if (r.Has(n, "from", path, true)) {
+    if (auto d = DateAt(r, n["from"], path + ".from")) tc.from = *d;
+  }
+  if (r.Has(n, "to", path, true)) {
+    if (auto d = DateAt(r, n["to"], path + ".to")) tc.to = *d;
+  }
+  if (tc.to < tc.from) r.Error(n["to"], path + ".to: before from");
+  if (auto names = r.StringList(n, "rules", path, false)) {
+    for (const auto& name : *names)
+      if (!KnownRule(c, name))
+        r.Error(n["rules"], fmt::format("{}.rules: unknown rule '{}'", path, name));
+    tc.rules = *names;
+  }
+  if (r.Has(n, "expect", path, true)) ReadExpect(r, n["expect"], path + ".expect", c, tc);
+  if (tc.rules) {
+    for (const auto& e : tc.expect)
+      if (std::find(tc.rules->begin(), tc.rules->end(), e.rule) == tc.rules->end())
+        r.Error(n["expect"],
+                fmt::format("{}.expect: rule '{}' is not in {}.rules", path, e.rule, path));
+  }
+  return tc;
 }
 
 // Parses a test file; on any problem returns nullopt with `errors` filled.
@@ -303,72 +409,22 @@ std::optional<TestFile> ReadTestFile(const std::string& file,
   if (!r.Has(root, "config", "top level", true) || !r.Has(root, "tests", "top level", true))
     return std::nullopt;
   const fs::path dir = fs::path(file).parent_path();
-  auto resolve = [&](const std::string& p) {
-    return fs::path(p).is_absolute() || dir.empty() ? p : (dir / p).string();
-  };
-  TestFile tf;
-  const YAML::Node cfg = root["config"];
-  config::LoadResult loaded;
-  if (cfg.IsScalar()) {
-    std::string path = resolve(cfg.Scalar());
-    if (!fs::is_regular_file(path)) {
-      r.Error(cfg, fmt::format("config: cannot read '{}'", path));
-      return std::nullopt;
-    }
-    loaded = config::LoadConfig(path, config::SecretRefs::kSkip);
-  } else if (cfg.IsMap() && cfg.Style() == YAML::EmitterStyle::Block) {
-    loaded = LoadInlineConfig(text, file, root, cfg);
-  } else {
-    r.Error(cfg, "config: expected a path or an inline config (a block mapping)");
-    return std::nullopt;
-  }
-  if (!loaded.config) {
-    errors.insert(errors.end(), loaded.errors.begin(), loaded.errors.end());
-    return std::nullopt;
-  }
-  const config::Config& c = *loaded.config;
+  std::optional<config::Config> loaded = ReadTestConfig(r, errors, text, root, dir);
+  if (!loaded) return std::nullopt;
   const YAML::Node tests = root["tests"];
   if (!tests.IsSequence() || tests.size() == 0) {
     r.Error(tests, "tests: expected a non-empty list");
     return std::nullopt;
   }
+  TestFile tf;
   int i = 0;
   for (const auto& n : tests) {
     std::string path = fmt::format("tests[{}]", i++);
     if (!r.CheckMap(n, path, {"name", "data", "series", "from", "to", "rules", "expect"})) continue;
-    TestCase tc;
-    tc.pos = config::YamlReader::PositionOf(n);
-    tc.name = r.String(n, "name", path, false).value_or(path);
-    if (auto d = r.String(n, "data", path, false)) {
-      tc.data = resolve(*d);
-      if (!fs::is_directory(*tc.data))
-        r.Error(n["data"], fmt::format("{}.data: '{}' is not a folder", path, *tc.data));
-    }
-    if (r.Has(n, "series", path, false)) ReadSeries(r, n["series"], path + ".series", c, tc);
-    if (r.Has(n, "from", path, true)) {
-      if (auto d = DateAt(r, n["from"], path + ".from")) tc.from = *d;
-    }
-    if (r.Has(n, "to", path, true)) {
-      if (auto d = DateAt(r, n["to"], path + ".to")) tc.to = *d;
-    }
-    if (tc.to < tc.from) r.Error(n["to"], path + ".to: before from");
-    if (auto names = r.StringList(n, "rules", path, false)) {
-      for (const auto& name : *names)
-        if (!KnownRule(c, name))
-          r.Error(n["rules"], fmt::format("{}.rules: unknown rule '{}'", path, name));
-      tc.rules = *names;
-    }
-    if (r.Has(n, "expect", path, true)) ReadExpect(r, n["expect"], path + ".expect", c, tc);
-    if (tc.rules) {
-      for (const auto& e : tc.expect)
-        if (std::find(tc.rules->begin(), tc.rules->end(), e.rule) == tc.rules->end())
-          r.Error(n["expect"],
-                  fmt::format("{}.expect: rule '{}' is not in {}.rules", path, e.rule, path));
-    }
-    tf.tests.push_back(std::move(tc));
+    tf.tests.push_back(ReadTestCase(r, n, path, *loaded, dir));
   }
   if (!errors.empty()) return std::nullopt;
-  tf.config = std::move(loaded.config);
+  tf.config = std::move(loaded);
   return tf;
 }
 
@@ -382,16 +438,17 @@ std::string Row(char tag, const Date& date, const std::string& rule, AlertState 
   return s;
 }
 
-// Runs one test case; prints its diff on failure. Returns 0 (pass), 1 (fail) or 2 (bad data).
-int RunCase(const std::string& file, const config::Config& c, const TestCase& tc) {
-  alerts::FetchedHistory data;
+// The case's input: its data/ folder, then its inline `series:` (each replaces that series'
+// points, converted to the canonical unit). False after printing why the folder does not load.
+bool LoadCaseData(const std::string& file, const config::Config& c, const TestCase& tc,
+                  alerts::FetchedHistory& data) {
   if (tc.data) {
     std::vector<std::string> missing;  // inline `series:` may supply them
     Status st = alerts::LoadDataDir(c, *tc.data, data, missing);
     if (!st.ok()) {
       std::fprintf(stderr, "%s:%d:%d: test '%s': %s\n", file.c_str(), tc.pos.line, tc.pos.column,
                    tc.name.c_str(), st.message().c_str());
-      return 2;
+      return false;
     }
   }
   for (const auto& [id, raw] : tc.series) {
@@ -401,30 +458,68 @@ int RunCase(const std::string& file, const config::Config& c, const TestCase& tc
     for (const auto& p : raw)
       if (p.value) pts.push_back({p.date, ToCanonical(*p.value, unit)});
   }
+  return true;
+}
+
+// The backtest's transitions over the case's range, only those of its `rules:` when given.
+std::vector<store::Transition> CaseTransitions(const config::Config& c, const TestCase& tc,
+                                               const alerts::FetchedHistory& data) {
   auto history = alerts::BuildHistory(*c.rule_set, c, data);
   auto all = alerts::Backtest(c, history, tc.from, tc.to);
   std::vector<store::Transition> got;
   for (auto& t : all)
     if (!tc.rules || std::find(tc.rules->begin(), tc.rules->end(), t.rule) != tc.rules->end())
       got.push_back(std::move(t));
+  return got;
+}
 
-  std::vector<bool> used(got.size(), false);
-  std::vector<bool> found(tc.expect.size(), false);
-  for (size_t e = 0; e < tc.expect.size(); ++e)
+// Expected transitions paired with produced ones, each produced one used at most once, in
+// expectation order.
+struct CaseMatch {
+  std::vector<bool> used;   // per produced transition: matched an expectation
+  std::vector<bool> found;  // per expectation: matched a produced transition
+  size_t missing = 0;       // expectations not produced
+  size_t unexpected = 0;    // produced transitions not expected
+};
+
+CaseMatch MatchExpected(const std::vector<Expected>& expect,
+                        const std::vector<store::Transition>& got) {
+  CaseMatch m;
+  m.used.assign(got.size(), false);
+  m.found.assign(expect.size(), false);
+  for (size_t e = 0; e < expect.size(); ++e)
     for (size_t g = 0; g < got.size(); ++g)
-      if (!used[g] && SameKey(tc.expect[e], got[g])) {
-        used[g] = found[e] = true;
+      if (!m.used[g] && SameKey(expect[e], got[g])) {
+        m.used[g] = m.found[e] = true;
         break;
       }
-  const size_t missing = size_t(std::count(found.begin(), found.end(), false));
-  const size_t unexpected = size_t(std::count(used.begin(), used.end(), false));
-  if (missing == 0 && unexpected == 0) return 0;
+  m.missing = size_t(std::count(m.found.begin(), m.found.end(), false));
+  m.unexpected = size_t(std::count(m.used.begin(), m.used.end(), false));
+  return m;
+}
 
-  auto rule_index = [&](const std::string& name) {
-    for (size_t i = 0; i < c.rules.size(); ++i)
-      if (c.rules[i].name == name) return int(i);
-    return -1;
-  };
+// What a "+" line adds after the severity: the value as the messages write it (1bp), then the
+// condition part of the message.
+std::string UnexpectedDetail(const config::Config& c, const config::DeskUnits& desk,
+                             const store::Transition& t) {
+  std::string extra = t.value ? desk.AlertValue(t.rule, t.series, *t.value) : "no value";
+  // The engine appends ": " and the rule's description to the condition (the condition itself
+  // may hold ": ", as in a NoData reason).
+  std::string_view condition = t.message;
+  int r = RuleIndex(c, t.rule);
+  if (r >= 0 && !c.rules[size_t(r)].description.empty()) {
+    std::string suffix = ": " + c.rules[size_t(r)].description;
+    if (condition.ends_with(suffix)) condition.remove_suffix(suffix.size());
+  }
+  if (!condition.empty()) extra += "  " + std::string(condition);
+  return extra;
+}
+
+// The diff of a failed case: every produced transition (" " matched, "+" unexpected) and every
+// missing expectation ("-"), by date, then the rule's place in the config (ties keep produced
+// before missing, each in its own order).
+std::vector<std::string> DiffLines(const config::Config& c, const TestCase& tc,
+                                   const std::vector<store::Transition>& got, const CaseMatch& m) {
   struct Line {
     Date date;
     int rule;
@@ -433,42 +528,43 @@ int RunCase(const std::string& file, const config::Config& c, const TestCase& tc
   };
   std::vector<Line> lines;
   int order = 0;
-  const auto desk = config::DeskUnits::Build(c);  // values as the messages write them: 1bp
+  const auto desk = config::DeskUnits::Build(c);
   for (size_t g = 0; g < got.size(); ++g) {
     const auto& t = got[g];
-    std::string extra;
-    if (!used[g]) {
-      extra = t.value ? desk.AlertValue(t.rule, t.series, *t.value) : "no value";
-      // The condition part of the message: the engine appends ": " and the rule's description
-      // (the condition itself may hold ": ", as in a NoData reason).
-      std::string_view condition = t.message;
-      int r = rule_index(t.rule);
-      if (r >= 0 && !c.rules[size_t(r)].description.empty()) {
-        std::string suffix = ": " + c.rules[size_t(r)].description;
-        if (condition.ends_with(suffix)) condition.remove_suffix(suffix.size());
-      }
-      if (!condition.empty()) extra += "  " + std::string(condition);
-    }
-    lines.push_back({t.obs_date, rule_index(t.rule), order++,
-                     Row(used[g] ? ' ' : '+', t.obs_date, InstanceName(t.rule, t.labels), t.from,
+    std::string extra = m.used[g] ? "" : UnexpectedDetail(c, desk, t);
+    lines.push_back({t.obs_date, RuleIndex(c, t.rule), order++,
+                     Row(m.used[g] ? ' ' : '+', t.obs_date, InstanceName(t.rule, t.labels), t.from,
                          t.to, t.severity, extra)});
   }
   for (size_t e = 0; e < tc.expect.size(); ++e) {
-    if (found[e]) continue;
+    if (m.found[e]) continue;
     const auto& x = tc.expect[e];
     lines.push_back(
-        {x.date, rule_index(x.rule), order++,
+        {x.date, RuleIndex(c, x.rule), order++,
          Row('-', x.date, InstanceName(x.rule, x.labels), x.from, x.to, x.severity, "")});
   }
   std::stable_sort(lines.begin(), lines.end(), [](const Line& a, const Line& b) {
     return std::tie(a.date, a.rule) < std::tie(b.date, b.rule);
   });
+  std::vector<std::string> texts;
+  for (auto& l : lines) texts.push_back(std::move(l.text));
+  return texts;
+}
+
+// Runs one test case; prints its diff on failure. Returns 0 (pass), 1 (fail) or 2 (bad data).
+int RunCase(const std::string& file, const config::Config& c, const TestCase& tc) {
+  alerts::FetchedHistory data;
+  if (!LoadCaseData(file, c, tc, data)) return 2;
+  const std::vector<store::Transition> got = CaseTransitions(c, tc, data);
+  const CaseMatch m = MatchExpected(tc.expect, got);
+  if (m.missing == 0 && m.unexpected == 0) return 0;
+  const std::vector<std::string> diff = DiffLines(c, tc, got, m);
   std::printf(
       "%s:%d:%d: FAIL: test '%s' (%s..%s): %zu expected transition%s missing (-), %zu "
       "unexpected (+)\n",
       file.c_str(), tc.pos.line, tc.pos.column, tc.name.c_str(), FormatDate(tc.from).c_str(),
-      FormatDate(tc.to).c_str(), missing, missing == 1 ? "" : "s", unexpected);
-  for (const auto& l : lines) std::printf("%s\n", l.text.c_str());
+      FormatDate(tc.to).c_str(), m.missing, m.missing == 1 ? "" : "s", m.unexpected);
+  for (const auto& line : diff) std::printf("%s\n", line.c_str());
   return 1;
 }
 
