@@ -73,6 +73,99 @@ std::string ClientOf(const tcp::socket& socket) {
   return ec ? std::string("?") : ep.address().to_string();
 }
 
+using RequestParser = bhttp::request_parser<bhttp::string_body>;
+
+// Marks whether the connection is waiting for a complete request (see Server::State).
+void SetWaiting(Server::State& st, beast::tcp_stream* stream, bool yes) {
+  if (auto it = st.sessions.find(stream); it != st.sessions.end())
+    it->second.waiting_since = yes ? std::optional(std::chrono::steady_clock::now()) : std::nullopt;
+}
+
+// Idle: a short wait for the first byte; false when the connection is to be closed quietly.
+asio::awaitable<bool> WaitForFirstByte(const Server::State& st, beast::tcp_stream& stream,
+                                       beast::flat_buffer& buffer) {
+  beast::error_code ec;
+  stream.expires_after(st.limits.idle_timeout);
+  std::size_t n = co_await stream.async_read_some(
+      buffer.prepare(std::min<std::size_t>(st.limits.max_header_bytes, 4096)),
+      asio::redirect_error(asio::use_awaitable, ec));
+  buffer.commit(n);
+  co_return !ec && !st.stopped;
+}
+
+// Reads one request into `parser` within read_timeout; beast::error::timeout when that passed.
+asio::awaitable<beast::error_code> ReadRequest(const Server::State& st, beast::tcp_stream& stream,
+                                               beast::flat_buffer& buffer, RequestParser& parser,
+                                               const std::shared_ptr<ReadDeadline>& read) {
+  beast::error_code ec;
+  // The request's deadline cancels the read rather than closing the socket (as the stream's
+  // own expiry would), so that the client still gets its 408.
+  stream.expires_never();
+  asio::steady_timer deadline(stream.get_executor(), st.limits.read_timeout);
+  const auto generation = ++read->generation;
+  read->fired = false;
+  // The handler may run after this coroutine returns: it holds the session's stream by pointer.
+  deadline.async_wait([weak = std::weak_ptr<ReadDeadline>(read), generation,
+                       s = &stream](const boost::system::error_code& e) {
+    auto r = weak.lock();  // expired: the session is gone, and its stream with it
+    if (e || !r || r->generation != generation) return;
+    r->fired = true;
+    boost::system::error_code ignored;
+    s->socket().cancel(ignored);
+  });
+  co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+  ++read->generation;  // a deadline already queued must not cancel what follows
+  deadline.cancel();
+  if (read->fired) ec = beast::error::timeout;
+  co_return ec;
+}
+
+// Whether the read's outcome ends the connection without an answer: the client left, the
+// server stops, or the read timed out before the client sent anything.
+bool EndsQuietly(const beast::error_code& ec, const Server::State& st,
+                 const beast::flat_buffer& buffer, const RequestParser& parser) {
+  if (ec == bhttp::error::end_of_stream || ec == asio::error::connection_reset ||
+      ec == asio::error::operation_aborted || st.stopped)
+    return true;
+  return ec == beast::error::timeout && buffer.size() == 0 && !parser.got_some();
+}
+
+// Answers a request that could not be read (400, 408, 413 or 431); the connection then closes.
+asio::awaitable<void> AnswerBadRequest(beast::tcp_stream& stream, beast::error_code ec,
+                                       spdlog::logger& log) {
+  log.debug("event=bad_request error=\"{}\"", ec.message());
+  Response res = JsonError(StatusFor(ec), "bad request: " + ec.message());
+  stream.expires_after(std::chrono::seconds(5));
+  co_await bhttp::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+}
+
+// The handler's response; an exception it throws becomes a 500.
+asio::awaitable<Response> Answer(const Server::State& st, const Request& req, spdlog::logger& log) {
+  Response res;
+  try {
+    res = co_await st.handler(req);
+  } catch (const std::exception& e) {
+    log.error("event=handler_failed target=\"{}\" error=\"{}\"", std::string(req.target()),
+              e.what());
+    res = JsonError(500, "internal error");
+  }
+  co_return res;
+}
+
+// Writes the response (for HEAD: the same headers as GET, Content-Length included, no body).
+asio::awaitable<beast::error_code> WriteResponse(const Server::State& st, beast::tcp_stream& stream,
+                                                 const Request& req, Response& res) {
+  beast::error_code ec;
+  stream.expires_after(st.limits.read_timeout);
+  if (req.method() == bhttp::verb::head) {
+    bhttp::response_serializer<bhttp::string_body> sr(res);
+    co_await bhttp::async_write_header(stream, sr, asio::redirect_error(asio::use_awaitable, ec));
+  } else {
+    co_await bhttp::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+  }
+  co_return ec;
+}
+
 asio::awaitable<void> Session(std::shared_ptr<Server::State> st, tcp::socket socket) {
   auto log = Logger("api");
   const std::string client = ClientOf(socket);
@@ -83,82 +176,32 @@ asio::awaitable<void> Session(std::shared_ptr<Server::State> st, tcp::socket soc
     beast::tcp_stream* s;
     ~Remove() { st->sessions.erase(s); }
   } remove{st.get(), &stream};
-  auto waiting = [&](bool yes) {
-    if (auto it = st->sessions.find(&stream); it != st->sessions.end())
-      it->second.waiting_since =
-          yes ? std::optional(std::chrono::steady_clock::now()) : std::nullopt;
-  };
   beast::flat_buffer buffer;
   auto read = std::make_shared<ReadDeadline>();
   try {
     for (;;) {
-      bhttp::request_parser<bhttp::string_body> parser;
+      RequestParser parser;
       parser.header_limit(static_cast<std::uint32_t>(st->limits.max_header_bytes));
       parser.body_limit(st->limits.max_body_bytes);
-      beast::error_code ec;
-      waiting(true);
+      SetWaiting(*st, &stream, true);
       if (buffer.size() == 0) {
-        // Idle: a short wait for the first byte, then the connection is closed quietly.
-        stream.expires_after(st->limits.idle_timeout);
-        std::size_t n = co_await stream.async_read_some(
-            buffer.prepare(std::min<std::size_t>(st->limits.max_header_bytes, 4096)),
-            asio::redirect_error(asio::use_awaitable, ec));
-        buffer.commit(n);
-        if (ec || st->stopped) break;
+        const bool got_byte = co_await WaitForFirstByte(*st, stream, buffer);
+        if (!got_byte) break;
       }
-      // The request's deadline cancels the read rather than closing the socket (as the stream's
-      // own expiry would), so that the client still gets its 408.
-      stream.expires_never();
-      asio::steady_timer deadline(stream.get_executor(), st->limits.read_timeout);
-      const auto generation = ++read->generation;
-      read->fired = false;
-      deadline.async_wait([weak = std::weak_ptr<ReadDeadline>(read), generation,
-                           &stream](const boost::system::error_code& e) {
-        auto r = weak.lock();  // expired: the session is gone, and `stream` with it
-        if (e || !r || r->generation != generation) return;
-        r->fired = true;
-        boost::system::error_code ignored;
-        stream.socket().cancel(ignored);
-      });
-      co_await bhttp::async_read(stream, buffer, parser,
-                                 asio::redirect_error(asio::use_awaitable, ec));
-      ++read->generation;  // a deadline already queued must not cancel what follows
-      deadline.cancel();
-      if (read->fired) ec = beast::error::timeout;
-      if (ec == bhttp::error::end_of_stream || ec == asio::error::connection_reset ||
-          ec == asio::error::operation_aborted || st->stopped)
-        break;
+      beast::error_code ec = co_await ReadRequest(*st, stream, buffer, parser, read);
+      if (EndsQuietly(ec, *st, buffer, parser)) break;
       if (ec) {
-        if (ec == beast::error::timeout && buffer.size() == 0 && !parser.got_some()) break;
-        log->debug("event=bad_request error=\"{}\"", ec.message());
-        Response res = JsonError(StatusFor(ec), "bad request: " + ec.message());
-        stream.expires_after(std::chrono::seconds(5));
-        co_await bhttp::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+        co_await AnswerBadRequest(stream, ec, *log);
         break;
       }
       Request req = parser.release();
       req.set(kRemoteAddrField, client);
-      waiting(false);
-      Response res;
-      try {
-        res = co_await st->handler(req);
-      } catch (const std::exception& e) {
-        log->error("event=handler_failed target=\"{}\" error=\"{}\"", std::string(req.target()),
-                   e.what());
-        res = JsonError(500, "internal error");
-      }
+      SetWaiting(*st, &stream, false);
+      Response res = co_await Answer(*st, req, *log);
       res.version(req.version());
       bool keep = req.keep_alive() && res.keep_alive() && !st->stopped;
       res.keep_alive(keep);
-      stream.expires_after(st->limits.read_timeout);
-      if (req.method() == bhttp::verb::head) {
-        // Same headers as GET (Content-Length included), no body.
-        bhttp::response_serializer<bhttp::string_body> sr(res);
-        co_await bhttp::async_write_header(stream, sr,
-                                           asio::redirect_error(asio::use_awaitable, ec));
-      } else {
-        co_await bhttp::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
-      }
+      ec = co_await WriteResponse(*st, stream, req, res);
       if (ec || !keep) break;
     }
   } catch (const std::exception& e) {

@@ -46,6 +46,77 @@ Result<Date> DateField(const json::object& o, std::string_view key, std::string_
   return *d;
 }
 
+// The "repo.operations" array of an operations document.
+Result<const json::array*> OperationsArray(const json::value& parsed) {
+  const json::object* root = parsed.if_object();
+  const json::value* repo = root ? root->if_contains("repo") : nullptr;
+  const json::value* ops =
+      repo && repo->is_object() ? repo->get_object().if_contains("operations") : nullptr;
+  if (!ops || !ops->is_array()) {
+    std::string found = !repo  ? DescribeJson(parsed)
+                        : !ops ? "\"repo\" = " + DescribeJson(*repo)
+                               : "\"repo.operations\" = " + DescribeJson(*ops);
+    return Status::LayoutChanged(fmt::format(
+        "NY Fed operations JSON: expected {{\"repo\": {{\"operations\": [...]}}}}, found {}",
+        found));
+  }
+  return &ops->get_array();
+}
+
+// False for announcements without results and for operations of another operationType.
+bool IsWantedOperation(const json::object& o, const NyFedOperationsOptions& options) {
+  std::string status = StringField(o, "auctionStatus");
+  if (!status.empty() && !EqualsIgnoreCase(status, "Results")) return false;
+  return options.operation_type.empty() ||
+         EqualsIgnoreCase(StringField(o, "operationType"), options.operation_type);
+}
+
+// totalAmtAccepted (required) and totalAmtSubmitted (optional), which must be numbers.
+Status ReadOperationAmounts(const json::object& o, const std::string& where, NyFedOperation& op) {
+  const NumberStyle style;
+  for (auto [key, dest] :
+       {std::pair<std::string_view, double*>{"totalAmtAccepted", &op.total_amt_accepted},
+        std::pair<std::string_view, double*>{"totalAmtSubmitted", &op.total_amt_submitted}}) {
+    const json::value* v = o.if_contains(key);
+    if (!v) {
+      if (key == "totalAmtAccepted") {
+        return Status::LayoutChanged(
+            fmt::format("{}: expected a number \"totalAmtAccepted\", found no such key", where));
+      }
+      continue;
+    }
+    NumberCell cell = JsonNumberCell(*v, style);
+    if (cell.kind != CellKind::kNumber) {
+      return Status::ParseError(
+          fmt::format("{}: \"{}\" is {}, expected a number", where, key, DescribeJson(*v)));
+    }
+    *dest = cell.value;
+  }
+  return Status::Ok();
+}
+
+// One operation record; `where` gets the operationId appended for the later messages.
+Result<NyFedOperation> ReadOperation(const json::value& rec, const json::object& o,
+                                     std::string where) {
+  NyFedOperation op;
+  op.operation_type = StringField(o, "operationType");
+  op.operation_id = StringField(o, "operationId");
+  if (op.operation_id.empty()) {
+    return Status::LayoutChanged(fmt::format(
+        "{}: expected a non-empty string \"operationId\", found {}", where, DescribeJson(rec)));
+  }
+  where += " (" + op.operation_id + ")";
+  auto date = DateField(o, "operationDate", where);
+  if (!date.ok()) return date.status();
+  op.operation_date = *date;
+  op.operation_method = StringField(o, "operationMethod");
+  op.term = StringField(o, "term");
+  op.note = StringField(o, "note");
+  op.small_value_exercise = ContainsIgnoreCase(op.note, "small value exercise");
+  if (Status s = ReadOperationAmounts(o, where, op); !s.ok()) return s;
+  return op;
+}
+
 }  // namespace
 
 Result<std::vector<RawPoint>> ParseNyFedRefRates(std::string_view body,
@@ -107,70 +178,23 @@ Result<std::vector<NyFedOperation>> ParseNyFedOperations(std::string_view body,
                                                          const NyFedOperationsOptions& options) {
   auto parsed = ParseJsonBody(body, "NY Fed operations JSON");
   if (!parsed.ok()) return parsed.status();
-  const json::object* root = parsed->if_object();
-  const json::value* repo = root ? root->if_contains("repo") : nullptr;
-  const json::value* ops =
-      repo && repo->is_object() ? repo->get_object().if_contains("operations") : nullptr;
-  if (!ops || !ops->is_array()) {
-    std::string found = !repo  ? DescribeJson(*parsed)
-                        : !ops ? "\"repo\" = " + DescribeJson(*repo)
-                               : "\"repo.operations\" = " + DescribeJson(*ops);
-    return Status::LayoutChanged(fmt::format(
-        "NY Fed operations JSON: expected {{\"repo\": {{\"operations\": [...]}}}}, found {}",
-        found));
-  }
-  const NumberStyle style;
+  Result<const json::array*> ops = OperationsArray(*parsed);
+  if (!ops.ok()) return ops.status();
   std::vector<NyFedOperation> out;
   std::vector<RawPoint> dates_for_check;
   size_t index = 0;
-  for (const json::value& rec : ops->get_array()) {
+  for (const json::value& rec : **ops) {
     std::string where = fmt::format("NY Fed operations JSON: operations[{}]", index++);
     const json::object* o = rec.if_object();
     if (!o) {
       return Status::LayoutChanged(
           fmt::format("{}: expected an object, found {}", where, DescribeJson(rec)));
     }
-    std::string status = StringField(*o, "auctionStatus");
-    if (!status.empty() && !EqualsIgnoreCase(status, "Results")) continue;
-    NyFedOperation op;
-    op.operation_type = StringField(*o, "operationType");
-    if (!options.operation_type.empty() &&
-        !EqualsIgnoreCase(op.operation_type, options.operation_type)) {
-      continue;
-    }
-    op.operation_id = StringField(*o, "operationId");
-    if (op.operation_id.empty()) {
-      return Status::LayoutChanged(fmt::format(
-          "{}: expected a non-empty string \"operationId\", found {}", where, DescribeJson(rec)));
-    }
-    where += " (" + op.operation_id + ")";
-    auto date = DateField(*o, "operationDate", where);
-    if (!date.ok()) return date.status();
-    op.operation_date = *date;
-    op.operation_method = StringField(*o, "operationMethod");
-    op.term = StringField(*o, "term");
-    op.note = StringField(*o, "note");
-    op.small_value_exercise = ContainsIgnoreCase(op.note, "small value exercise");
-    for (auto [key, dest] :
-         {std::pair<std::string_view, double*>{"totalAmtAccepted", &op.total_amt_accepted},
-          std::pair<std::string_view, double*>{"totalAmtSubmitted", &op.total_amt_submitted}}) {
-      const json::value* v = o->if_contains(key);
-      if (!v) {
-        if (key == "totalAmtAccepted") {
-          return Status::LayoutChanged(
-              fmt::format("{}: expected a number \"totalAmtAccepted\", found no such key", where));
-        }
-        continue;
-      }
-      NumberCell cell = JsonNumberCell(*v, style);
-      if (cell.kind != CellKind::kNumber) {
-        return Status::ParseError(
-            fmt::format("{}: \"{}\" is {}, expected a number", where, key, DescribeJson(*v)));
-      }
-      *dest = cell.value;
-    }
-    dates_for_check.push_back(RawPoint{op.operation_date, "", std::nullopt, false});
-    out.push_back(std::move(op));
+    if (!IsWantedOperation(*o, options)) continue;
+    Result<NyFedOperation> op = ReadOperation(rec, *o, std::move(where));
+    if (!op.ok()) return op.status();
+    dates_for_check.push_back(RawPoint{op->operation_date, "", std::nullopt, false});
+    out.push_back(std::move(*op));
   }
   if (Status s = CheckNoFutureDates(dates_for_check, options.today, "NY Fed operations JSON");
       !s.ok()) {

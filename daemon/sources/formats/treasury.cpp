@@ -38,13 +38,14 @@ std::optional<int> PageNumberIn(std::string_view query) {
   return std::nullopt;
 }
 
-}  // namespace
+constexpr std::string_view kWhat = "Fiscal Data DTS JSON";
 
-Result<DtsPage> ParseDtsOperatingCashBalance(std::string_view body, const DtsOptions& options) {
-  constexpr std::string_view kWhat = "Fiscal Data DTS JSON";
-  auto parsed = ParseJsonBody(body, kWhat);
-  if (!parsed.ok()) return parsed.status();
-  const json::object* root = parsed->if_object();
+// date -> (priority of the matching account, value)
+using BestByDate = std::map<Date, std::pair<size_t, std::optional<double>>>;
+
+// The "data" array of the document; the API's error JSON or another shape is an error.
+Result<const json::array*> DtsDataArray(const json::value& parsed) {
+  const json::object* root = parsed.if_object();
   const json::value* data = root ? root->if_contains("data") : nullptr;
   if (root && !data && (root->contains("error") || root->contains("message"))) {
     const json::value* m = root->if_contains("message");
@@ -56,66 +57,69 @@ Result<DtsPage> ParseDtsOperatingCashBalance(std::string_view body, const DtsOpt
   if (!data || !data->is_array()) {
     return Status::LayoutChanged(
         fmt::format("{}: expected an object with a \"data\" array, found {}", kWhat,
-                    data ? "\"data\" = " + DescribeJson(*data) : DescribeJson(*parsed)));
+                    data ? "\"data\" = " + DescribeJson(*data) : DescribeJson(parsed)));
   }
+  return &data->get_array();
+}
+
+// Records the row's amount in `best` if its account type is one of options.accounts and no
+// higher-priority account has given a value for that date yet.
+Status ReadDtsRow(const json::value& row, const std::string& where, const DtsOptions& options,
+                  BestByDate& best, std::vector<std::string>& seen_types) {
   const NumberStyle style{.missing = {"null", ""}};
-  // date -> (priority of the matching account, value)
-  std::map<Date, std::pair<size_t, std::optional<double>>> best;
-  std::vector<std::string> seen_types;
-  size_t index = 0;
-  for (const json::value& row : data->get_array()) {
-    std::string where = fmt::format("{}: data[{}]", kWhat, index++);
-    const json::object* o = row.if_object();
-    const json::value* date_v = o ? o->if_contains("record_date") : nullptr;
-    const json::value* type_v = o ? o->if_contains("account_type") : nullptr;
-    if (!date_v || !date_v->is_string() || !type_v || !type_v->is_string()) {
-      return Status::LayoutChanged(fmt::format(
-          "{}: expected an object with string \"record_date\" and \"account_type\", found {}",
-          where, DescribeJson(row)));
-    }
-    auto date = ParseDate(date_v->get_string());
-    if (!date.ok()) return Status::ParseError(where + ": " + date.status().message());
-    std::string type = NormalizeSpace(type_v->get_string());
-    if (std::find(seen_types.begin(), seen_types.end(), type) == seen_types.end()) {
-      seen_types.push_back(type);
-    }
-    for (size_t prio = 0; prio < options.accounts.size(); ++prio) {
-      const DtsAccount& acct = options.accounts[prio];
-      if (NormalizeSpace(acct.account_type) != type) continue;
-      const json::value* v = o->if_contains(acct.field);
-      if (!v) {
-        return Status::LayoutChanged(fmt::format("{} ({}, \"{}\"): expected field \"{}\", found {}",
-                                                 where, FormatDate(*date), type, acct.field,
-                                                 DescribeJson(row)));
-      }
-      NumberCell cell = JsonNumberCell(*v, style);
-      if (cell.kind == CellKind::kInvalid) {
-        return Status::ParseError(
-            fmt::format("{} ({}): \"{}\" is {}, expected an amount or \"null\"", where,
-                        FormatDate(*date), acct.field, DescribeJson(*v)));
-      }
-      std::optional<double> value;
-      if (cell.kind == CellKind::kNumber) value = cell.value;
-      auto it = best.find(*date);
-      if (it == best.end() || prio < it->second.first) best[*date] = {prio, value};
-      break;
-    }
+  const json::object* o = row.if_object();
+  const json::value* date_v = o ? o->if_contains("record_date") : nullptr;
+  const json::value* type_v = o ? o->if_contains("account_type") : nullptr;
+  if (!date_v || !date_v->is_string() || !type_v || !type_v->is_string()) {
+    return Status::LayoutChanged(fmt::format(
+        "{}: expected an object with string \"record_date\" and \"account_type\", found {}", where,
+        DescribeJson(row)));
   }
-  // Table I has about four rows per day, so any 8 consecutive rows hold a complete day and
-  // therefore its closing-balance row. Fewer rows may be a page boundary cutting a day.
-  if (best.empty() && data->get_array().size() >= kRowsProvingLayout) {
-    std::string expected, found;
-    for (const auto& a : options.accounts)
-      expected += (expected.empty() ? "\"" : ", \"") + a.account_type + "\"";
-    for (const auto& t : seen_types) found += (found.empty() ? "\"" : ", \"") + Excerpt(t) + "\"";
-    return Status::LayoutChanged(
-        fmt::format("{}: expected a row with account_type in [{}], found account types [{}]", kWhat,
-                    expected, found));
+  auto date = ParseDate(date_v->get_string());
+  if (!date.ok()) return Status::ParseError(where + ": " + date.status().message());
+  std::string type = NormalizeSpace(type_v->get_string());
+  if (std::find(seen_types.begin(), seen_types.end(), type) == seen_types.end()) {
+    seen_types.push_back(type);
   }
-  DtsPage page;
-  for (const auto& [date, pv] : best) page.points.push_back(RawPoint{date, "", pv.second, false});
-  if (Status s = CheckNoFutureDates(page.points, options.today, kWhat); !s.ok()) return s;
-  const json::value* links = root->if_contains("links");
+  for (size_t prio = 0; prio < options.accounts.size(); ++prio) {
+    const DtsAccount& acct = options.accounts[prio];
+    if (NormalizeSpace(acct.account_type) != type) continue;
+    const json::value* v = o->if_contains(acct.field);
+    if (!v) {
+      return Status::LayoutChanged(fmt::format("{} ({}, \"{}\"): expected field \"{}\", found {}",
+                                               where, FormatDate(*date), type, acct.field,
+                                               DescribeJson(row)));
+    }
+    NumberCell cell = JsonNumberCell(*v, style);
+    if (cell.kind == CellKind::kInvalid) {
+      return Status::ParseError(fmt::format("{} ({}): \"{}\" is {}, expected an amount or \"null\"",
+                                            where, FormatDate(*date), acct.field,
+                                            DescribeJson(*v)));
+    }
+    std::optional<double> value;
+    if (cell.kind == CellKind::kNumber) value = cell.value;
+    auto it = best.find(*date);
+    if (it == best.end() || prio < it->second.first) best[*date] = {prio, value};
+    break;
+  }
+  return Status::Ok();
+}
+
+// The layout error for a page on which no row has one of the expected account types.
+Status NoMatchingAccountError(const DtsOptions& options,
+                              const std::vector<std::string>& seen_types) {
+  std::string expected, found;
+  for (const auto& a : options.accounts)
+    expected += (expected.empty() ? "\"" : ", \"") + a.account_type + "\"";
+  for (const auto& t : seen_types) found += (found.empty() ? "\"" : ", \"") + Excerpt(t) + "\"";
+  return Status::LayoutChanged(
+      fmt::format("{}: expected a row with account_type in [{}], found account types [{}]", kWhat,
+                  expected, found));
+}
+
+// Fills the paging state from "links" and "meta" of the document's root object.
+void ReadPaging(const json::object& root, DtsPage& page) {
+  const json::value* links = root.if_contains("links");
   if (links && links->is_object()) {
     const json::value* next = links->get_object().if_contains("next");
     if (next && next->is_string() && !next->get_string().empty()) {
@@ -123,9 +127,34 @@ Result<DtsPage> ParseDtsOperatingCashBalance(std::string_view body, const DtsOpt
       page.next_page_number = PageNumberIn(*page.next_query);
     }
   }
-  const json::value* meta = root->if_contains("meta");
+  const json::value* meta = root.if_contains("meta");
   page.total_pages = IntField(meta ? meta->if_object() : nullptr, "total-pages");
   page.total_count = IntField(meta ? meta->if_object() : nullptr, "total-count");
+}
+
+}  // namespace
+
+Result<DtsPage> ParseDtsOperatingCashBalance(std::string_view body, const DtsOptions& options) {
+  auto parsed = ParseJsonBody(body, kWhat);
+  if (!parsed.ok()) return parsed.status();
+  Result<const json::array*> data = DtsDataArray(*parsed);
+  if (!data.ok()) return data.status();
+  BestByDate best;
+  std::vector<std::string> seen_types;
+  size_t index = 0;
+  for (const json::value& row : **data) {
+    std::string where = fmt::format("{}: data[{}]", kWhat, index++);
+    if (Status s = ReadDtsRow(row, where, options, best, seen_types); !s.ok()) return s;
+  }
+  // Table I has about four rows per day, so any 8 consecutive rows hold a complete day and
+  // therefore its closing-balance row. Fewer rows may be a page boundary cutting a day.
+  if (best.empty() && (*data)->size() >= kRowsProvingLayout) {
+    return NoMatchingAccountError(options, seen_types);
+  }
+  DtsPage page;
+  for (const auto& [date, pv] : best) page.points.push_back(RawPoint{date, "", pv.second, false});
+  if (Status s = CheckNoFutureDates(page.points, options.today, kWhat); !s.ok()) return s;
+  ReadPaging(parsed->get_object(), page);
   return page;
 }
 
