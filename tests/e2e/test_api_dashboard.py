@@ -143,6 +143,9 @@ class ShippedWatchlist(unittest.TestCase):
                              apitest.get(base + "/api/v1/rules").json()["rules"]}
                 sofr_rule = api_rules["sofr_above_iorb"]
                 self.assertEqual(sofr_rule["last_value_display"], "22bp")
+                # The seasonal condition is shown as written (null where a rule has none).
+                self.assertEqual(api_rules["rrp_spike"]["seasonal"], "quarter_end(3bd)")
+                self.assertIsNone(sofr_rule["seasonal"])
                 card_value = b.evaluate("document.querySelector('#firing .alert-card"
                                         "[data-rule=\"sofr_above_iorb\"] .value').textContent")
                 self.assertEqual(card_value, sofr_rule["last_value_display"])
