@@ -10,12 +10,16 @@ anonymous KB in total, file-backed vs anonymous, and per mapped file (or [heap],
 the largest first. Figures, not a timed test.
 
 Usage: bench/footprint.py [--years 25] [--window 60] [--top 15]
-Needs build/liqwatch ($LIQWATCH_BIN).
+Needs build/liqwatch ($LIQWATCH_BIN). With build/bench/bench_curl_floor it also prints the RSS of
+a process that only loads and initialises libcurl: the part of the daemon's RSS that libcurl
+and its libraries bring whatever the daemon does.
 """
 import argparse
 import datetime
 import random
+import os
 import sqlite3
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -93,6 +97,18 @@ def backfill(db: Path, years: int) -> int:
     return rows
 
 
+def print_curl_floor() -> None:
+    probe = Path(os.environ.get("LIQWATCH_BUILD", ROOT / "build")) / "bench" / "bench_curl_floor"
+    if not probe.exists():
+        return
+    out = subprocess.run([str(probe)], capture_output=True, text=True, check=False).stdout
+    kb = dict(line.split() for line in out.splitlines() if len(line.split()) == 2)
+    if "easy_handle" in kb:
+        print(f"libcurl alone (bench_curl_floor): a process at {int(kb['start']) / 1024:.1f} MB "
+              f"RSS is at {int(kb['loaded']) / 1024:.1f} MB once libcurl is loaded and "
+              f"{int(kb['easy_handle']) / 1024:.1f} MB after curl_global_init and one handle")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--years", type=int, default=25)
@@ -136,6 +152,7 @@ def main() -> None:
         print(f"RSS over {args.window:.0f} s: min {min(samples):.1f} MB, last {samples[-1]:.1f} MB,"
               f" peak (VmHWM) {peak:.1f} MB")
         print_breakdown(rollup, breakdown, args.top)
+        print_curl_floor()
 
 
 if __name__ == "__main__":

@@ -11,10 +11,15 @@ also the part after the poll that fetched the new value (its internal path). Bet
 the value goes back below and both resolve. Both are tuned alike: liqwatch polls every 1 s,
 Prometheus scrapes and evaluates every 1 s, Alertmanager has group_wait 0.
 
+The trials are split over rounds, each with fresh processes and a new source port: within one
+round the phase of liqwatch's poll grid against Prometheus' scrape and evaluation cycles (set
+by hashes of the target and the rule group) is fixed, so one round samples one phase and the
+ratio of one round is luck; several rounds sample several.
+
 Prints per-trial latencies, then min / median / max for each and the ratio of the medians.
 Figures, not a timed test.
 
-Usage: bench/race.py [--trials 20]
+Usage: bench/race.py [--trials 60] [--rounds 15]
 Needs build/liqwatch ($LIQWATCH_BIN), /usr/bin/prometheus and /usr/bin/prometheus-alertmanager.
 """
 import argparse
@@ -113,11 +118,12 @@ def first_after(who: str, kind: str, t: float, timeout: float) -> float:
         time.sleep(0.005)
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--trials", type=int, default=20)
-    args = ap.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="liqwatch-race-"))
+def run_round(trials: int, tmp: Path) -> tuple:
+    """One round: a fresh source server (a new port), Prometheus, Alertmanager and liqwatch, then
+    `trials` trials. Returns the liqwatch, P+AM and liqwatch-internal latencies."""
+    global STATE
+    STATE = State()
+    tmp.mkdir(parents=True)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     src = f"http://127.0.0.1:{server.server_address[1]}"
@@ -145,8 +151,6 @@ def main() -> None:
         f"receivers:\n  - name: hook\n    webhook_configs:\n      - url: {src}/hook/am\n"
         "        send_resolved: true\n")
     procs = [
-        subprocess.Popen([str(BIN), "run", "--config", str(tmp / "liqwatch.yaml")],
-                         stdout=subprocess.DEVNULL, stderr=open(tmp / "liqwatch.log", "w")),
         subprocess.Popen(["/usr/bin/prometheus-alertmanager", f"--config.file={tmp}/am.yml",
                           f"--storage.path={tmp}/am", f"--web.listen-address=127.0.0.1:{am_port}",
                           "--cluster.listen-address="],
@@ -156,10 +160,16 @@ def main() -> None:
                           f"--web.listen-address=127.0.0.1:{prom_port}"],
                          cwd=tmp, stdout=subprocess.DEVNULL, stderr=open(tmp / "prom.log", "w")),
     ]
+    # liqwatch's poll grid starts when it does: a random start puts its cycle at a random phase
+    # of Prometheus' scrape and evaluation cycles (which are set by hashes, fixed in a round).
+    time.sleep(random.uniform(0, 1))
+    procs.append(subprocess.Popen([str(BIN), "run", "--config", str(tmp / "liqwatch.yaml")],
+                                  stdout=subprocess.DEVNULL,
+                                  stderr=open(tmp / "liqwatch.log", "w")))
     lw, am, inner = [], [], []
     try:
         time.sleep(8)  # first polls, scrapes and rule loads
-        for i in range(args.trials):
+        for _ in range(trials):
             time.sleep(random.uniform(0.5, 2.5))  # a random phase of both 1 s cycles
             t0 = time.monotonic()
             STATE.set(THRESHOLD * 2)
@@ -170,8 +180,8 @@ def main() -> None:
             lw.append(a)
             am.append(b)
             inner.append(a - (fetched - t0))
-            print(f"trial {i + 1:>2}: liqwatch {a:6.3f} s (poll to POST {inner[-1] * 1000:5.1f} ms)"
-                  f"   Prometheus+Alertmanager {b:6.3f} s", flush=True)
+            print(f"trial {len(RESULTS[0]) + len(lw):>2}: liqwatch {a:6.3f} s (poll to POST "
+                  f"{inner[-1] * 1000:5.1f} ms)   Prometheus+Alertmanager {b:6.3f} s", flush=True)
             t1 = time.monotonic()
             STATE.set(1.0)
             first_after("liqwatch", "resolved", t1, 15)
@@ -185,6 +195,27 @@ def main() -> None:
             except subprocess.TimeoutExpired:
                 p.kill()
         server.shutdown()
+        server.server_close()
+    return lw, am, inner
+
+
+RESULTS: tuple = ([], [], [])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--trials", type=int, default=60)
+    ap.add_argument("--rounds", type=int, default=15,
+                    help="fresh processes (and phases of the two systems' cycles) per run")
+    args = ap.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="liqwatch-race-"))
+    rounds = max(1, min(args.rounds, args.trials))
+    for r in range(rounds):
+        n = args.trials // rounds + (1 if r < args.trials % rounds else 0)
+        print(f"round {r + 1}/{rounds}: fresh processes, {n} trials", flush=True)
+        for total, part in zip(RESULTS, run_round(n, tmp / f"round{r + 1}")):
+            total.extend(part)
+    lw, am, inner = RESULTS
     ok_lw = [x for x in lw if x == x]
     ok_am = [x for x in am if x == x]
     if not ok_lw or not ok_am:
