@@ -207,9 +207,8 @@ void RegisterBacktest(CLI::App& app, CommandFn& run) {
       "Replay history through the rules and print the timeline of transitions (sends nothing). "
       "Each observation becomes known at its release time (the series' release calendar), so "
       "SENT (ET) is when the alert would have gone out, and a rule over several series waits "
-      "for each input's print for the date. History comes from --data DIR (<series-id>.csv files "
-      "with "
-      "header date,value) or from the database.");
+      "for each input's print for the date. History comes from --data DIR (<series-id>.csv "
+      "files with header date,value) or from the database.");
   cmd->WithConfig(Command::ConfigFile::kRequired);
   auto& a = cmd->app();
   a.add_option("--from", args->from, "First observation date (YYYY-MM-DD)")->required();
