@@ -233,10 +233,7 @@ Result<int> CatchUp(store::Store& s, const config::RuleSet& rs, const Target& t,
 Result<std::map<std::string, Date>> NewestDates(store::Store& s) {
   auto latest = s.LatestObservations();
   if (!latest.ok()) return latest.status();
-  std::map<std::string, Date> out;
-  for (const auto& l : *latest)
-    if (auto d = ParseDate(l.obs_date); d.ok()) out[l.series] = *d;
-  return out;
+  return store::NewestDates(*latest);
 }
 
 // The last poll attempt per series (source health).

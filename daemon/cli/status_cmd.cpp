@@ -71,14 +71,6 @@ bool LoadCalendars(const Command& cmd, std::optional<config::Config>& config) {
   return config.has_value();
 }
 
-// Each series' newest stored observation date.
-std::map<std::string, Date> NewestDates(const std::vector<store::LatestObservation>& latest) {
-  std::map<std::string, Date> newest;
-  for (const auto& l : latest)
-    if (auto d = ParseDate(l.obs_date); d.ok()) newest[l.series] = *d;
-  return newest;
-}
-
 // The freshness of a series: "-" (JSON null) without the config or without a release calendar.
 struct FreshnessOf {
   const std::optional<config::Config>& config;
@@ -173,7 +165,7 @@ int RunStatus(Command& cmd) {
   if (!health.ok()) return cmd.Fail(health.status());
   auto latest = (*store)->LatestObservations();
   if (!latest.ok()) return cmd.Fail(latest.status());
-  const FreshnessOf freshness{config, NewestDates(*latest), Clock::now()};
+  const FreshnessOf freshness{config, store::NewestDates(*latest), Clock::now()};
   auto deliveries = (*store)->DeliveryCounts();
   if (!deliveries.ok()) return cmd.Fail(deliveries.status());
   // By source, then series.

@@ -11,6 +11,7 @@
 //   (see store/worker.h), so no write ever runs on the event loop; a CLI process opens its own.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -224,6 +225,9 @@ struct LatestObservation {
   std::string unit;
   std::string updated_at;
 };
+
+// Each series' newest date with a value, from Store::LatestObservations().
+std::map<std::string, Date> NewestDates(const std::vector<LatestObservation>& latest);
 
 struct PruneStats {
   int64_t alerts = 0;

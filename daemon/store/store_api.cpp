@@ -287,6 +287,13 @@ Result<std::vector<RuleState>> Store::RuleStates() {
   return out;
 }
 
+std::map<std::string, Date> NewestDates(const std::vector<LatestObservation>& latest) {
+  std::map<std::string, Date> newest;
+  for (const auto& l : latest)
+    if (auto d = ParseDate(l.obs_date); d.ok()) newest[l.series] = *d;
+  return newest;
+}
+
 Result<std::vector<LatestObservation>> Store::LatestObservations() {
   // The newest date with a value per series (a trailing holiday row has none).
   LW_ASSIGN_OR_RETURN(
